@@ -1,0 +1,157 @@
+// The configuration model (spec §5): the province, its administrative units over time, users
+// and roles, the versioned rule sets, the calendar, cycles, reminders and channels.
+//
+// This is plain data, built by a loader (adapters/config parses YAML) and validated there.
+// The engine trusts a Config it is given: every cross-reference resolves, every rule set has
+// at least one level, star bands ascend. Lookups the hot path needs are precomputed by
+// `Config::index()`; call it once after building or changing a Config.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ocop/names.hpp"
+#include "ocop/time.hpp"
+
+namespace ocop {
+
+struct Province {
+  std::string code;
+  std::string name;
+  std::string timezone = "Asia/Ho_Chi_Minh";
+  int utc_offset_minutes = 420;  // derived from timezone
+};
+
+struct Unit {
+  std::string code;
+  std::string name;
+  UnitLevel level = UnitLevel::commune;
+  std::string parent;                // empty for the root (central)
+  std::optional<Date> valid_from;    // inclusive; unset = since ever
+  std::optional<Date> valid_to;      // inclusive; unset = still valid
+  std::string successor;             // the unit that took over after valid_to
+  std::string email;
+  bool valid_on(Date d) const {
+    return (!valid_from || *valid_from <= d) && (!valid_to || d <= *valid_to);
+  }
+};
+
+struct User {
+  std::string id;
+  std::string name;
+  std::vector<std::string> roles;
+  std::string unit;
+  std::string email;
+  EventMask events = 0;  // union of the roles' events; filled by Config::index()
+};
+
+struct ProductSet {
+  std::string code;
+  std::string group;
+  std::string name;
+};
+
+struct StarBand {
+  int stars = 1;
+  double min = 0;  // inclusive lower bound of the band
+};
+
+enum class Rounding { none, half_up };
+enum class LevelKind { screen, council };
+
+struct LevelRule {
+  UnitLevel level = UnitLevel::commune;
+  LevelKind kind = LevelKind::screen;
+  int quorum = 0;                     // council: sheets needed to close scoring
+  std::vector<int> recognizes;        // council: stars this level may award
+  std::optional<double> forward_min;  // council: score needed to forward to the next level
+};
+
+struct RuleSet {
+  std::string id;
+  Date effective_from;
+  std::optional<Date> effective_to;  // inclusive; unset = until the next rule set
+  std::array<double, 3> parts = {40, 25, 35};  // maximum points of A, B, C
+  std::vector<StarBand> stars;                 // ascending by min
+  Rounding rounding = Rounding::none;
+  int certificate_months = 36;
+  int expiry_notice_days = 30;
+  std::map<int, std::vector<std::string>> mandatory;  // star -> criteria it needs
+  std::vector<LevelRule> levels;                      // lowest first
+  std::map<Event, std::vector<std::string>> documents;  // event -> required document kinds
+  std::vector<std::string> locality_criteria;  // screen: criteria assessed (optional)
+};
+
+struct Calendar {
+  std::array<bool, 7> weekend = {false, false, false, false, false, true, true};  // Mon..Sun
+  std::set<Date> holidays;
+  std::set<Date> working_days;  // make-up working days that fall on a weekend
+};
+
+struct Round {
+  std::string id;
+  UnitLevel level = UnitLevel::province;
+  Date cutoff;
+  Date meeting;
+};
+
+struct Cycle {
+  int year = 0;
+  std::map<std::string, Date> milestones;  // ideas_close, plans_close, ...
+  std::vector<Round> rounds;
+};
+
+enum class ReminderKind { stalled, before_milestone, certificate_expiry, cycle_start };
+
+struct Reminder {
+  std::string id;
+  ReminderKind kind = ReminderKind::stalled;
+  std::optional<State> state;         // stalled
+  int after_days = 0;                 // stalled: working days in state
+  std::string to = "unit";            // unit | parent | province | producer
+  std::optional<int> escalate_after_days;
+  std::string milestone;              // before_milestone: a milestone name or round_cutoff
+  int days_before = 0;                // before_milestone: working days
+};
+
+struct Channels {
+  std::string smtp_url;
+  std::string smtp_from;
+  std::string webhook_url;
+  std::string webhook_secret_env = "OCOP_WEBHOOK_SECRET";
+  int max_attempts = 5;
+};
+
+struct Config {
+  std::string source;  // the file it came from, for messages
+  Province province;
+  std::vector<Unit> units;
+  std::vector<User> users;
+  std::map<std::string, ProductSet> product_sets;  // empty: product_set is free text
+  std::map<std::string, EventMask> roles;
+  std::vector<RuleSet> rule_sets;  // ascending by effective_from
+  Calendar calendar;
+  std::map<int, Cycle> cycles;
+  std::vector<Reminder> reminders;
+  std::map<std::string, std::string> document_kinds;  // kind -> Vietnamese label (optional)
+
+  // Precomputes the lookups below and each user's event mask. Call after building.
+  void index();
+
+  const Unit* unit(const std::string& code) const;
+  const User* user(const std::string& id) const;
+  // The rule set in force on `day`, or null when none is.
+  const RuleSet* rule_set_on(Date day) const;
+  const RuleSet* rule_set(const std::string& id) const;
+
+ private:
+  std::unordered_map<std::string, size_t> unit_index_;
+  std::unordered_map<std::string, size_t> user_index_;
+};
+
+}  // namespace ocop

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job: set up, build, create ocop.db from the shipped sample configuration, import
+# the sample province's 2026 cycle, and print the cycle's outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+DB=${OCOP_DEMO_DB:-ocop.db}
+rm -f "$DB" "$DB-wal" "$DB-shm"
+export OCOP_DB="sqlite:$DB" OCOP_CONFIG=config/sample.yaml
+./build/ocop init --simulation
+./build/ocop import config/sample-events.jsonl
+./build/ocop audit verify
+./build/ocop report

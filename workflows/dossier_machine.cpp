@@ -1,0 +1,2 @@
+// placeholder: replaced by the MSM machine
+#include "dossier_machine.hpp"
