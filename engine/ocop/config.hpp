@@ -138,6 +138,7 @@ struct Config {
   Calendar calendar;
   std::map<int, Cycle> cycles;
   std::vector<Reminder> reminders;
+  Channels channels;
   std::map<std::string, std::string> document_kinds;  // kind -> Vietnamese label (optional)
 
   // Precomputes the lookups below and each user's event mask. Call after building.

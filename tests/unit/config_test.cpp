@@ -1,0 +1,607 @@
+// The YAML configuration loader (spec §5): a valid file gives the expected model; every kind of
+// mistake is reported with its file, line and key, all of them in one run.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/yaml_config.hpp"
+#include "ocop/config.hpp"
+
+using namespace ocop;
+using ocop::config::LoadResult;
+using ocop::config::Problem;
+
+namespace {
+
+const std::string kData = std::string(OCOP_SOURCE_DIR) + "/tests/data/config/";
+
+// A minimal valid configuration; the tests below change one line of it (numbers on the right).
+const std::string kBase = R"(province: {code: HG, name: "Hà Giang", timezone: Asia/Ho_Chi_Minh}
+units:
+  - {code: VN, name: "Trung ương", level: central}
+  - {code: HG, name: "Hà Giang", level: province, parent: VN}
+  - {code: HG-BQ, name: "Bắc Quang", level: district, parent: HG, valid_to: 2025-06-30}
+  - {code: HG-VQ, name: "Việt Quang", level: commune, parent: HG-BQ}
+users:
+  - {id: lan, name: "Nguyễn Thị Lan", roles: [coordinator], unit: HG}
+  - {id: minh, name: "Hoàng Văn Minh", roles: [screener], unit: HG-VQ}
+roles:
+  coordinator: [submit_idea, register, forward]
+  screener: [accept_idea, return_idea, assess]
+rule_sets:
+  - id: R148_1489
+    effective_from: 2025-07-06
+    parts: {A: 40, B: 25, C: 35}
+    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 50}, {stars: 4, min: 70}, {stars: 5, min: 90}]
+    levels:
+      - {level: commune, kind: screen}
+      - {level: province, kind: council, quorum: 5, recognizes: [3, 4], forward_min: 90}
+      - {level: central, kind: council, quorum: 5, recognizes: [5]}
+calendar:
+  weekend: [sat, sun]
+  holidays: [2026-02-16, 2026-02-17]
+reminders:
+  - {id: stalled, kind: stalled, state: submitted, after_days: 10}
+  - {id: cutoff, kind: before_milestone, milestone: round_cutoff, days_before: 7}
+)";
+//  1 province   2 units   3 VN   4 HG   5 HG-BQ   6 HG-VQ   7 users   8 lan   9 minh   10 roles
+// 11 coordinator   12 screener   13 rule_sets   14 id   15 effective_from   16 parts   17 stars
+// 18 levels   19 commune   20 province   21 central   22 calendar   23 weekend   24 holidays
+// 25 reminders   26 stalled   27 cutoff
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+std::string joined(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
+}
+// kBase with line `n` (1-based) replaced by `text` (which may hold several lines).
+std::string with_line(int n, const std::string& text) {
+  auto lines = lines_of(kBase);
+  lines.at(static_cast<size_t>(n - 1)) = text;
+  return joined(lines);
+}
+// kBase with lines `from`..`to` (1-based, inclusive) replaced by `text`.
+std::string with_lines(int from, int to, const std::string& text) {
+  auto lines = lines_of(kBase);
+  lines.erase(lines.begin() + (from - 1), lines.begin() + to);
+  lines.insert(lines.begin() + (from - 1), text);
+  return joined(lines);
+}
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+std::string with_inserted(int after, const std::string& text) {
+  auto lines = lines_of(kBase);
+  lines.insert(lines.begin() + after, text);
+  return joined(lines);
+}
+
+LoadResult load(const std::string& text) { return config::load_string(text, "test.yaml"); }
+
+std::string dump(const LoadResult& r) {
+  std::string s;
+  for (const auto& p : r.problems) s += "\n  " + p.to_string();
+  return s;
+}
+
+// The only problem is at `line`, under `key`, and its message contains `message`.
+void expect_one(const LoadResult& r, int line, const std::string& key, const std::string& message) {
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  const Problem& p = r.problems[0];
+  BOOST_TEST(p.file == "test.yaml");
+  BOOST_TEST(p.line == line);
+  BOOST_TEST(p.key == key);
+  BOOST_TEST(p.message.find(message) != std::string::npos, "message: " << p.message);
+}
+
+bool has_problem(const LoadResult& r, int line, const std::string& key, const std::string& message) {
+  return std::any_of(r.problems.begin(), r.problems.end(), [&](const Problem& p) {
+    return p.line == line && p.key == key && p.message.find(message) != std::string::npos;
+  });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config_loader)
+
+// --- valid files ------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(the_minimal_base_is_valid) {
+  auto r = load(kBase);
+  BOOST_TEST(r.ok(), dump(r));
+  BOOST_TEST(r.config.source == "test.yaml");
+  BOOST_TEST(r.config.units.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
+  const std::string path = kData + "valid.yaml";
+  auto r = config::load_file(path);
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const Config& c = r.config;
+  BOOST_TEST(c.source == path);
+
+  BOOST_TEST(c.province.code == "HG");
+  BOOST_TEST(c.province.name == "Hà Giang");
+  BOOST_TEST(c.province.utc_offset_minutes == 420);
+
+  // Units: indexed, Vietnamese names byte for byte, validity and successors.
+  BOOST_TEST(c.units.size() == 7u);
+  const Unit* xa = c.unit("HG-XA");
+  BOOST_REQUIRE(xa);
+  BOOST_TEST(xa->name == "Xã Tân Quang");
+  BOOST_TEST(xa->parent == "HG-BQ");
+  BOOST_TEST(xa->successor == "TQ-VIETQUANG");
+  BOOST_TEST(format_date(*xa->valid_to) == "2025-06-30");
+  BOOST_TEST(!xa->valid_from.has_value());
+  BOOST_TEST(static_cast<int>(xa->level) == static_cast<int>(UnitLevel::commune));
+  const Unit* tq = c.unit("TQ-VIETQUANG");
+  BOOST_REQUIRE(tq);
+  BOOST_TEST(tq->name == "Vi\xe1\xbb\x87t Quang");  // "Việt Quang" in UTF-8
+  BOOST_TEST(tq->valid_on(*parse_date("2025-07-01")));
+  BOOST_TEST(!tq->valid_on(*parse_date("2025-06-30")));
+  BOOST_TEST(c.unit("HG-BQ")->email == "ocop.bacquang@example.vn");  // on a continuation line
+  BOOST_TEST(c.unit("NOPE") == nullptr);
+
+  // Users: their event masks are the union of their roles' events.
+  const User* producer = c.user("producer.1");
+  BOOST_REQUIRE(producer);
+  BOOST_TEST((producer->events & event_bit(Event::register_)) != 0u);
+  BOOST_TEST((producer->events & event_bit(Event::submit_idea)) != 0u);
+  BOOST_TEST((producer->events & event_bit(Event::accept_idea)) == 0u);
+  const User* officer = c.user("officer.vietquang");
+  BOOST_REQUIRE(officer);
+  BOOST_TEST(officer->events == (c.roles.at("screener") | c.roles.at("coordinator")));
+  BOOST_TEST((officer->events & event_bit(Event::assess)) != 0u);
+  BOOST_TEST(c.user("auditor")->events == 0u);
+  BOOST_TEST(c.user("auditor")->name.empty());
+  BOOST_TEST(c.user("lan.nguyen")->name == "Nguyễn Thị Lan");
+  BOOST_TEST(c.roles.at("producer") ==
+             (event_bit(Event::submit_idea) | event_bit(Event::resubmit_idea) |
+              event_bit(Event::submit_plan) | event_bit(Event::resubmit_plan) |
+              event_bit(Event::register_) | event_bit(Event::resubmit) |
+              event_bit(Event::withdraw) | event_bit(Event::attach) | event_bit(Event::annotate)));
+
+  BOOST_TEST(c.product_sets.size() == 2u);
+  BOOST_TEST(c.product_sets.at("tea").group == "food");
+  BOOST_TEST(c.product_sets.at("tea").name == "Chè và các sản phẩm từ chè");
+  BOOST_TEST(c.document_kinds.at("registration_form") == "Phiếu đăng ký");
+
+  // Rule sets: sorted by effective_from although the file lists the newest first.
+  BOOST_REQUIRE_EQUAL(c.rule_sets.size(), 3u);
+  BOOST_TEST(c.rule_sets[0].id == "R1048");
+  BOOST_TEST(c.rule_sets[1].id == "R148");
+  BOOST_TEST(c.rule_sets[2].id == "R148_1489");
+  BOOST_TEST(c.rule_set_on(*parse_date("2024-01-01"))->id == "R148");
+  BOOST_TEST(c.rule_set_on(*parse_date("2025-07-06"))->id == "R148_1489");
+  BOOST_TEST(c.rule_set_on(*parse_date("2019-01-01")) == nullptr);
+  const RuleSet& r1048 = *c.rule_set("R1048");
+  BOOST_TEST(r1048.parts[0] == 35);
+  BOOST_TEST(r1048.parts[2] == 40);
+  BOOST_TEST(static_cast<int>(r1048.rounding) == static_cast<int>(Rounding::half_up));
+  BOOST_TEST(format_date(*r1048.effective_to) == "2023-02-23");
+  BOOST_REQUIRE_EQUAL(r1048.levels.size(), 3u);
+  BOOST_TEST(*r1048.levels[0].forward_min == 50);
+  BOOST_TEST(r1048.levels[0].recognizes.empty());
+  const RuleSet& now = *c.rule_set("R148_1489");
+  BOOST_TEST(now.stars.size() == 5u);
+  BOOST_TEST(now.stars[3].stars == 4);
+  BOOST_TEST(now.stars[3].min == 70);
+  BOOST_TEST(now.certificate_months == 36);
+  BOOST_TEST(now.expiry_notice_days == 30);
+  BOOST_TEST((now.mandatory.at(4) == std::vector<std::string>{"food_safety", "traceability"}));
+  BOOST_REQUIRE_EQUAL(now.levels.size(), 3u);
+  BOOST_TEST(static_cast<int>(now.levels[0].kind) == static_cast<int>(LevelKind::screen));
+  BOOST_TEST(now.levels[1].quorum == 5);
+  BOOST_TEST((now.levels[1].recognizes == std::vector<int>{3, 4}));
+  BOOST_TEST(*now.levels[1].forward_min == 90);
+  BOOST_TEST(!now.levels[2].forward_min.has_value());
+  BOOST_TEST((now.documents.at(Event::register_) ==
+              std::vector<std::string>{"registration_form", "self_assessment"}));
+  BOOST_TEST((now.documents.at(Event::forward) == std::vector<std::string>{"commune_report"}));
+  BOOST_TEST(now.locality_criteria.size() == 4u);
+
+  // Calendar, cycles, reminders, channels.
+  BOOST_TEST((c.calendar.weekend == std::array<bool, 7>{false, false, false, false, false, true, true}));
+  BOOST_TEST(c.calendar.holidays.size() == 10u);
+  BOOST_TEST(c.calendar.holidays.count(*parse_date("2026-02-17")) == 1u);
+  BOOST_TEST(c.calendar.working_days.count(*parse_date("2026-01-03")) == 1u);
+  const Cycle& y2026 = c.cycles.at(2026);
+  BOOST_TEST(y2026.year == 2026);
+  BOOST_TEST(format_date(y2026.milestones.at("plans_close")) == "2026-07-31");
+  BOOST_REQUIRE_EQUAL(y2026.rounds.size(), 2u);
+  BOOST_TEST(y2026.rounds[1].id == "2026-2");
+  BOOST_TEST(format_date(y2026.rounds[1].meeting) == "2026-12-15");
+  BOOST_REQUIRE_EQUAL(c.reminders.size(), 5u);
+  BOOST_TEST((c.reminders[0].state == State::submitted));
+  BOOST_TEST(c.reminders[0].after_days == 10);
+  BOOST_TEST(*c.reminders[0].escalate_after_days == 5);
+  BOOST_TEST(c.reminders[1].milestone == "ideas_close");
+  BOOST_TEST(c.reminders[2].days_before == 7);
+  BOOST_TEST(static_cast<int>(c.reminders[3].kind) ==
+             static_cast<int>(ReminderKind::certificate_expiry));
+  BOOST_TEST(c.channels.smtp_url == "smtp://127.0.0.1:2525");
+  BOOST_TEST(c.channels.smtp_from == "ocop@example.vn");
+  BOOST_TEST(c.channels.webhook_url == "http://127.0.0.1:9000/ocop");
+  BOOST_TEST(c.channels.max_attempts == 6);
+}
+
+BOOST_AUTO_TEST_CASE(the_gen_workload_configuration_loads_cleanly) {
+  // A copy of `gen_workload.py --communes 5 --dossiers 1 --config ...` (shared/bench).
+  auto r = config::load_file(kData + "gen_workload.yaml");
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  BOOST_TEST(r.config.province.code == "BX");
+  BOOST_TEST(r.config.units.size() == 7u);
+  BOOST_TEST(r.config.product_sets.size() == 15u);
+  BOOST_REQUIRE(r.config.user("officer.bx-c0003"));
+  BOOST_TEST(r.config.user("officer.bx-c0003")->unit == "BX-C0003");
+  BOOST_TEST((r.config.user("producer.bx-c0001")->events & event_bit(Event::register_)) != 0u);
+  BOOST_TEST(r.config.rule_sets.at(0).levels.size() == 3u);
+  BOOST_TEST(r.config.cycles.at(2026).rounds.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_sample_loads_cleanly) {
+  // config/sample.yaml: the README's main command uses it.
+  const std::string path = std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml";
+  auto r = config::load_file(path);
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  BOOST_TEST(r.config.source == path);
+  BOOST_TEST(r.config.province.code == "TQ");
+  BOOST_TEST(r.config.province.utc_offset_minutes == 420);
+  BOOST_REQUIRE(r.config.unit("TQ"));
+  BOOST_TEST(static_cast<int>(r.config.unit("TQ")->level) == static_cast<int>(UnitLevel::province));
+  BOOST_TEST(r.config.unit("HG")->successor == "TQ");
+  BOOST_REQUIRE_EQUAL(r.config.rule_sets.size(), 3u);
+  BOOST_TEST(r.config.rule_sets[0].id == "R1048");
+  BOOST_TEST(r.config.rule_sets[2].id == "R148_1489");
+  BOOST_TEST(r.config.cycles.count(2026) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_national_configuration_loads) {
+  // The shape of gen_workload's configuration at national scale: 3,321 communes and two users
+  // each. Guards against anything quadratic in the number of units or users.
+  std::string text = R"(province: {code: BX, name: "Tỉnh Thử Nghiệm", timezone: Asia/Ho_Chi_Minh}
+units:
+  - {code: VN, name: "Trung ương", level: central}
+  - {code: BX, name: "Tỉnh Thử Nghiệm", level: province, parent: VN}
+)";
+  std::string users = "users:\n";
+  for (int i = 1; i <= 3321; ++i) {
+    std::string c = "BX-C" + std::to_string(10000 + i).substr(1);
+    text += "  - {code: " + c + ", name: \"Xã " + c + "\", level: commune, parent: BX, email: x@bx.example.vn}\n";
+    users += "  - {id: officer." + c + ", name: \"Cán bộ\", roles: [screener], unit: " + c + "}\n";
+    users += "  - {id: producer." + c + ", name: \"Chủ thể\", roles: [coordinator], unit: " + c + "}\n";
+  }
+  text += users + kBase.substr(kBase.find("\nroles:") + 1);
+  auto r = load(text);
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  BOOST_TEST(r.config.units.size() == 3323u);
+  BOOST_TEST(r.config.users.size() == 6642u);
+  BOOST_TEST(r.config.user("producer.BX-C3321")->unit == "BX-C3321");
+  BOOST_TEST(r.config.unit("BX-C1234")->parent == "BX");
+}
+
+// --- one mistake at a time: exact line and key ------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(an_unknown_top_level_key_is_a_problem) {
+  auto r = load(with_line(22, "calender:"));
+  expect_one(r, 22, "calender", "unknown key \"calender\" (did you mean \"calendar\"?)");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_key_inside_an_entry_is_a_problem) {
+  auto r = load(with_line(6, "  - {code: HG-VQ, name: \"Việt Quang\", level: commune, parnt: HG-BQ}"));
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_TEST(has_problem(r, 6, "units[3].parnt", "unknown key \"parnt\" (did you mean \"parent\"?)"));
+  // ... and the parent it should have named is then missing.
+  BOOST_TEST(has_problem(r, 6, "units[3].parent", "required key \"parent\" is missing"));
+  BOOST_TEST(r.problems.size() == 2u);
+
+  auto r2 = load(with_line(20, "      - {level: province, kind: council, quorum: 5, colour: red}"));
+  expect_one(r2, 20, "rule_sets[0].levels[1].colour", "unknown key \"colour\"; expected one of: level,");
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_date_is_a_problem) {
+  auto r = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_to: 2025-06-31}"));
+  expect_one(r, 5, "units[2].valid_to", "invalid date \"2025-06-31\" (expected YYYY-MM-DD");
+  auto r2 = load(with_line(15, "    effective_from: 06/07/2025"));
+  expect_one(r2, 15, "rule_sets[0].effective_from", "invalid date \"06/07/2025\"");
+  auto r3 = load(with_line(24, "  holidays: [2026-02-16, 2026-2-17]"));
+  expect_one(r3, 24, "calendar.holidays[1]", "invalid date \"2026-2-17\"");
+  auto r4 = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_from: 2025-07-01, valid_to: 2025-06-30}"));
+  expect_one(r4, 5, "units[2].valid_to", "valid_to 2025-06-30 is before valid_from 2025-07-01");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_parent_is_a_problem) {
+  auto r = load(with_line(6, "  - {code: HG-VQ, name: \"Việt Quang\", level: commune, parent: HG-XX}"));
+  expect_one(r, 6, "units[3].parent", "unknown unit \"HG-XX\"");
+  BOOST_TEST(r.problems[0].message == "unknown unit \"HG-XX\"");
+}
+
+BOOST_AUTO_TEST_CASE(a_parent_must_be_at_a_higher_level) {
+  auto r = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: VN}"));
+  expect_one(r, 5, "units[2].parent", "parent \"VN\" is at the central level; a district's parent must be a province");
+  auto r2 = load(with_inserted(6, "  - {code: HG-X, name: \"X\", level: commune, parent: HG-VQ}"));
+  expect_one(r2, 7, "units[4].parent", "a commune's parent must be a district or a province");
+  // A commune directly under its province (after the 2025 reform) is fine.
+  BOOST_TEST(load(with_inserted(6, "  - {code: HG-X, name: \"X\", level: commune, parent: HG}")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_duplicate_code_is_a_problem) {
+  auto r = load(with_inserted(6, "  - {code: HG-VQ, name: \"Việt Quang 2\", level: commune, parent: HG}"));
+  expect_one(r, 7, "units[4].code", "duplicate unit code \"HG-VQ\" (first at line 6)");
+  auto r2 = load(with_inserted(9, "  - {id: lan, roles: [screener], unit: HG}"));
+  expect_one(r2, 10, "users[2].id", "duplicate user id \"lan\" (first at line 8)");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_role_event_is_a_problem) {
+  auto r = load(with_line(12, "  screener: [accept_idea, acept_idea, assess]"));
+  expect_one(r, 12, "roles.screener[1]", "unknown event \"acept_idea\"");
+  BOOST_TEST(r.problems[0].message == "unknown event \"acept_idea\" (did you mean \"accept_idea\"?)");
+  // "register" is the event's name (Event::register_ in C++).
+  auto ok = load(with_line(12, "  screener: [register]"));
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok.config.roles.at("screener") == event_bit(Event::register_));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_user_role_or_unit_is_a_problem) {
+  auto r = load(with_line(9, "  - {id: minh, name: \"Minh\", roles: [screener, screner], unit: HG-XX}"));
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 2u);
+  BOOST_TEST(has_problem(r, 9, "users[1].roles[1]", "unknown role \"screner\" (did you mean \"screener\"?)"));
+  BOOST_TEST(has_problem(r, 9, "users[1].unit", "unknown unit \"HG-XX\""));
+}
+
+BOOST_AUTO_TEST_CASE(star_bands_must_ascend) {
+  auto r = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 25}, {stars: 4, min: 70}, {stars: 5, min: 90}]"));
+  expect_one(r, 17, "rule_sets[0].stars[2].min",
+             "bands must ascend: min 25 is not above the previous band's min 30");
+  auto r2 = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 3, min: 30}, {stars: 2, min: 50}, {stars: 4, min: 70}, {stars: 5, min: 90}]"));
+  expect_one(r2, 17, "rule_sets[0].stars[2].stars", "bands must ascend: 2★ after 3★");
+  auto r3 = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 6, min: 30}]"));
+  BOOST_TEST(has_problem(r3, 17, "rule_sets[0].stars[1].stars", "6 is out of range (1 to 5)"), dump(r3));
+}
+
+BOOST_AUTO_TEST_CASE(a_council_needs_a_quorum) {
+  auto r = load(with_line(20, "      - {level: province, kind: council, recognizes: [3, 4], forward_min: 90}"));
+  expect_one(r, 20, "rule_sets[0].levels[1].quorum", "a council level needs quorum >= 1");
+  auto r2 = load(with_line(21, "      - {level: central, kind: council, quorum: 0, recognizes: [5]}"));
+  expect_one(r2, 21, "rule_sets[0].levels[2].quorum", "a council level needs quorum >= 1");
+  auto r3 = load(with_line(19, "      - {level: commune, kind: screen, quorum: 3}"));
+  expect_one(r3, 19, "rule_sets[0].levels[0].quorum", "quorum applies to council levels only");
+}
+
+BOOST_AUTO_TEST_CASE(levels_are_checked) {
+  auto r = load(with_line(19, "      - {level: commune, kind: jury}"));
+  expect_one(r, 19, "rule_sets[0].levels[0].kind", "unknown kind \"jury\"; expected one of: screen, council");
+  auto r2 = load(with_line(21, "      - {level: commune, kind: council, quorum: 5, recognizes: [5]}"));
+  expect_one(r2, 21, "rule_sets[0].levels[2].level", "levels must go from the lowest up");
+  auto r3 = load(with_lines(18, 21, "    levels: []"));
+  BOOST_TEST(has_problem(r3, 18, "rule_sets[0].levels", "at least one level is required"), dump(r3));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_reminder_state_is_a_problem) {
+  auto r = load(with_line(26, "  - {id: stalled, kind: stalled, state: submited, after_days: 10}"));
+  expect_one(r, 26, "reminders[0].state", "unknown state \"submited\" (did you mean \"submitted\"?)");
+  auto r2 = load(with_line(26, "  - {id: stalled, kind: stalled, state: withdrawn, after_days: 10}"));
+  expect_one(r2, 26, "reminders[0].state", "state \"withdrawn\" is final");
+  auto r3 = load(with_line(26, "  - {id: stalled, kind: stalled, state: submitted}"));
+  expect_one(r3, 26, "reminders[0].after_days", "required key \"after_days\" is missing");
+  auto r4 = load(with_line(27, "  - {id: cutoff, kind: before_milestone, milestone: ideas_close, days_before: 7}"));
+  expect_one(r4, 27, "reminders[1].milestone", "unknown milestone \"ideas_close\"");
+  auto r5 = load(with_line(27, "  - {id: cutoff, kind: certificate_expiry, days_before: 7}"));
+  expect_one(r5, 27, "reminders[1].days_before", "applies to before_milestone reminders only");
+}
+
+BOOST_AUTO_TEST_CASE(a_yaml_syntax_error_is_a_problem_with_its_line) {
+  auto r = config::load_file(kData + "syntax_error.yaml");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 4);
+  BOOST_TEST(r.problems[0].key.empty());
+  BOOST_TEST(r.problems[0].message.rfind("YAML syntax error: ", 0) == 0u, r.problems[0].message);
+  BOOST_TEST(r.problems[0].to_string().rfind(kData + "syntax_error.yaml:4: YAML syntax error: ", 0) == 0u);
+
+  auto r2 = load(with_line(11, "  coordinator: [submit_idea, \"register]"));
+  BOOST_REQUIRE_EQUAL(r2.problems.size(), 1u);
+  BOOST_TEST(r2.problems[0].message.find("YAML syntax error") == 0u);
+  BOOST_TEST(r2.problems[0].line > 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_required_key_is_a_problem) {
+  auto r = load(with_line(3, "  - {code: VN, level: central}"));
+  expect_one(r, 3, "units[0].name", "required key \"name\" is missing");
+  // In block style, an empty value is reported on its key's line.
+  auto r2 = load(with_line(14, "  - id:"));
+  expect_one(r2, 14, "rule_sets[0].id", "required key \"id\" has no value");
+  auto r3 = load(with_line(6, "  - {code: HG-VQ, name: \"Việt Quang\", level: commune}"));
+  expect_one(r3, 6, "units[3].parent", "required key \"parent\" is missing");
+  // A whole section.
+  auto text = kBase.substr(0, kBase.find("rule_sets:")) + kBase.substr(kBase.find("calendar:"));
+  auto r4 = load(text);
+  expect_one(r4, 0, "rule_sets", "required section \"rule_sets\" is missing");
+  BOOST_TEST(r4.problems[0].to_string() == "test.yaml: rule_sets: required section \"rule_sets\" is missing");
+}
+
+BOOST_AUTO_TEST_CASE(several_problems_are_reported_in_one_run) {
+  const std::string path = kData + "invalid_many.yaml";
+  auto r = config::load_file(path);
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& p : r.problems) {
+    BOOST_TEST(p.file == path);
+    got.emplace_back(p.line, p.key);
+  }
+  std::vector<std::pair<int, std::string>> expected = {
+      {6, "units[2].parent"},                 // unknown unit HG-XX
+      {7, "units[3].code"},                   // duplicate HG-VQ
+      {9, "users[0].phone"},                  // unknown key
+      {11, "roles.coordinator[2]"},           // acept_idea
+      {14, "rule_sets[0].effective_from"},    // 2025-07-32
+      {16, "rule_sets[0].stars[2].stars"},    // 2★ after 3★
+      {16, "rule_sets[0].stars[2].min"},      // 30 after 50
+      {19, "rule_sets[0].levels[1].quorum"},  // council without quorum
+      {21, "reminders[0].state"},             // submited
+      {22, "calender"},                       // unknown section
+  };
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_TEST((got == expected));
+  BOOST_TEST(r.problems[0].to_string() == path + ":6: units[2].parent: unknown unit \"HG-XX\"");
+}
+
+// --- the rest of the rules --------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(time_zones) {
+  auto utc = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: UTC}"));
+  BOOST_REQUIRE(utc.ok());
+  BOOST_TEST(utc.config.province.utc_offset_minutes == 0);
+  auto etc = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Etc/UTC}"));
+  BOOST_TEST(etc.config.province.utc_offset_minutes == 0);
+  auto dflt = load(with_line(1, "province: {code: HG, name: \"Hà Giang\"}"));
+  BOOST_REQUIRE(dflt.ok());
+  BOOST_TEST(dflt.config.province.utc_offset_minutes == 420);
+  auto explicit_offset =
+      load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Ho_Chi_Minh, utc_offset: \"+07:00\"}"));
+  BOOST_REQUIRE(explicit_offset.ok());
+  BOOST_TEST(explicit_offset.config.province.utc_offset_minutes == 420);
+  auto other = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Bangkok, utc_offset: \"+07:00\"}"));
+  BOOST_REQUIRE(other.ok());
+  BOOST_TEST(other.config.province.timezone == "Asia/Bangkok");
+  expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Hanoi}")), 1,
+             "province.timezone", "unknown time zone \"Asia/Hanoi\"");
+  expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: UTC, utc_offset: \"+07:00\"}")), 1,
+             "province.utc_offset", "contradicts timezone UTC (+00:00)");
+  expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", utc_offset: \"7\"}")), 1,
+             "province.utc_offset", "invalid offset \"7\"");
+  expect_one(load(with_line(1, "province: {code: XX, name: \"Hà Giang\"}")), 1, "province.code",
+             "no unit \"XX\" in units");
+}
+
+BOOST_AUTO_TEST_CASE(successors_and_emails) {
+  auto ok = load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-VQ}"));
+  BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
+  BOOST_TEST(ok.config.unit("HG-OLD")->successor == "HG-VQ");
+  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-NEW}")),
+             7, "units[4].successor", "unknown unit \"HG-NEW\"");
+  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, successor: HG-VQ}")),
+             7, "units[4].successor", "valid_to is not set");
+  // The successor must be valid the day after: HG-BQ itself ends on 2025-06-30.
+  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-BQ}")),
+             7, "units[4].successor", "is not valid on 2025-07-01, the day after valid_to");
+  expect_one(load(with_line(4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN, email: ocop.example.vn}")),
+             4, "units[1].email", "invalid email address \"ocop.example.vn\"");
+  // A continuation line of a flow mapping keeps its own line number.
+  expect_one(load(with_line(4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN,\n     email: \"a b@x.vn\"}")),
+             5, "units[1].email", "invalid email address");
+}
+
+BOOST_AUTO_TEST_CASE(rule_set_periods_must_not_overlap) {
+  const std::string second = R"(  - id: R148
+    effective_from: 2023-02-24
+    effective_to: 2025-07-31
+    parts: {A: 40, B: 25, C: 35}
+    stars: [{stars: 1, min: 0}]
+    levels: [{level: province, kind: council, quorum: 5}])";
+  auto r = load(with_inserted(21, second));
+  expect_one(r, 24, "rule_sets[1].effective_to",
+             "rule set \"R148\" ends on 2025-07-31, overlapping rule set \"R148_1489\" which takes effect on 2025-07-06");
+  std::string same = second;
+  same.replace(same.find("R148\n"), 4, "R148_1489");
+  auto r2 = load(with_inserted(21, same));
+  BOOST_TEST(has_problem(r2, 22, "rule_sets[1].id", "duplicate rule set id \"R148_1489\" (first at line 14)"), dump(r2));
+}
+
+BOOST_AUTO_TEST_CASE(calendar_and_cycles) {
+  auto r = load(with_line(23, "  weekend: [sat, sunday]"));
+  expect_one(r, 23, "calendar.weekend[1]", "unknown day \"sunday\" (did you mean \"sun\"?)");
+  auto r2 = load(with_inserted(24, "  working_days: [2026-02-14, 2026-02-13]"));
+  expect_one(r2, 25, "calendar.working_days[1]", "2026-02-13 is a Friday, not a weekend day");
+  auto ok = load(with_line(23, "  weekend: [fri, sat]"));
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST((ok.config.calendar.weekend == std::array<bool, 7>{false, false, false, false, true, true, false}));
+
+  const std::string cycles = R"(cycles:
+  2026:
+    milestones: {ideas_close: 2026-04-30}
+    rounds:
+      - {id: 2026-1, level: province, cutoff: 2026-06-30, meeting: 2026-06-15}
+      - {id: 2026-1, level: commune, cutoff: 2026-09-30, meeting: 2026-10-15})";
+  auto r3 = load(with_inserted(24, cycles));
+  BOOST_TEST_INFO("problems:" << dump(r3));
+  BOOST_TEST(r3.problems.size() == 3u);
+  BOOST_TEST(has_problem(r3, 29, "cycles.2026.rounds[0].meeting", "meeting 2026-06-15 is before the cut-off 2026-06-30"));
+  BOOST_TEST(has_problem(r3, 30, "cycles.2026.rounds[1].id", "duplicate round id \"2026-1\""));
+  BOOST_TEST(has_problem(r3, 30, "cycles.2026.rounds[1].level", "no rule set has a council at level \"commune\""));
+  auto r4 = load(with_inserted(24, "cycles:\n  twenty: {milestones: {}}"));
+  expect_one(r4, 26, "cycles.twenty", "expected a whole number, got \"twenty\"");
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_yaml_keys_are_problems) {
+  auto r = load(with_line(3, "  - {code: VN, name: \"Trung ương\", level: central, name: \"again\"}"));
+  expect_one(r, 3, "units[0].name", "duplicate key \"name\" (first at line 3)");
+  auto r2 = load(with_inserted(12, "  coordinator: [annotate]"));
+  expect_one(r2, 13, "roles.coordinator", "duplicate key \"coordinator\" (first at line 11)");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_shapes_are_problems) {
+  expect_one(load(with_lines(2, 6, "units: HG")), 2, "units", "expected a list of units, got the text \"HG\"");
+  expect_one(load(with_line(17, "    stars: {stars: 1, min: 0}")), 17, "rule_sets[0].stars",
+             "expected a list of bands");
+  expect_one(load(with_line(16, "    parts: {A: 40, B: -25, C: 35}")), 16, "rule_sets[0].parts.B",
+             "-25 is out of range");
+  expect_one(load(with_line(16, "    parts: {A: forty, B: 25, C: 35}")), 16, "rule_sets[0].parts.A",
+             "expected a number, got \"forty\"");
+  auto empty = load("");
+  BOOST_REQUIRE_EQUAL(empty.problems.size(), 1u);
+  BOOST_TEST(empty.problems[0].line == 0);
+  expect_one(load("- 1\n- 2\n"), 1, "", "expected a mapping of sections");
+}
+
+BOOST_AUTO_TEST_CASE(anchors_and_aliases_are_followed) {
+  std::string text = replaced(kBase, "[accept_idea, return_idea, assess]",
+                              "&screen [accept_idea, return_idea, assess]");
+  text = replaced(text, "[submit_idea, register, forward]", "*screen");
+  // coordinator now comes first and refers forward: not allowed in YAML, so swap the lines.
+  auto lines = lines_of(text);
+  std::swap(lines[10], lines[11]);
+  auto r = load(joined(lines));
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  BOOST_TEST(r.config.roles.at("coordinator") == r.config.roles.at("screener"));
+}
+
+BOOST_AUTO_TEST_CASE(text_encoding) {
+  // A name saved in Windows-1258 instead of UTF-8: its line is named, and the checks go on.
+  auto r = load(with_line(4, "  - {code: HG, name: \"H\xe0 Giang\", level: province, parent: VN, colour: red}"));
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 2u);
+  BOOST_TEST(r.problems[0].line == 4);
+  BOOST_TEST(r.problems[0].message == "not valid UTF-8 (byte 0xE0); save the file as UTF-8");
+  BOOST_TEST(r.problems[1].key == "units[1].colour");
+  // Windows line endings and a byte order mark are fine.
+  std::string crlf = "\xEF\xBB\xBF";
+  for (const auto& l : lines_of(kBase)) crlf += l + "\r\n";
+  auto ok = load(crlf);
+  BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
+  BOOST_TEST(ok.config.unit("HG-VQ")->name == "Việt Quang");
+  BOOST_TEST(ok.config.province.code == "HG");
+}
+
+BOOST_AUTO_TEST_CASE(io_failure_is_a_problem) {
+  auto r = config::load_file(kData + "no_such_file.yaml");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);
+  BOOST_TEST(r.problems[0].line == 0);
+  BOOST_TEST(r.problems[0].message.find("cannot open") == 0u);
+  BOOST_TEST(r.problems[0].to_string().find("no_such_file.yaml: cannot open") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
