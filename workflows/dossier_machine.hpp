@@ -8,6 +8,9 @@
 
 namespace ocop::workflows {
 
+// One instance can be shared by all threads. fire() lets anything a guard or action throws
+// propagate unchanged (the context may then hold a partly applied transition: discard it).
+// Not for use during static initialisation: MSM's dispatch tables are themselves statics.
 std::unique_ptr<Lifecycle> make_dossier_lifecycle();
 
 }  // namespace ocop::workflows
