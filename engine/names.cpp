@@ -1,6 +1,7 @@
 #include "ocop/names.hpp"
 
 #include <array>
+#include <ostream>
 
 namespace ocop {
 namespace {
@@ -37,6 +38,9 @@ std::optional<UnitLevel> parse_unit_level(std::string_view s) {
     if (kLevels[i] == s) return static_cast<UnitLevel>(i);
   return std::nullopt;
 }
+
+std::ostream& operator<<(std::ostream& os, State s) { return os << to_string(s); }
+std::ostream& operator<<(std::ostream& os, Event e) { return os << to_string(e); }
 
 bool is_final(State s) {
   return s == State::not_recognized || s == State::rejected || s == State::withdrawn;

@@ -1,1 +1,696 @@
-int main() { return 0; }
+// ocop: the command line (spec §8). Parses arguments with CLI11, opens the store and the
+// configuration, runs one command, prints text (or JSON with --json) and exits with the
+// spec's codes: 0 done, 1 internal, 2 bad input, 3 not found, 4 refused, 5 conflict,
+// 6 forbidden.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "config/yaml_config.hpp"
+#include "dossier_machine.hpp"
+#include "ocop/audit.hpp"
+#include "ocop/executor.hpp"
+#include "ocop/rules.hpp"
+#include "store/soci_store.hpp"
+
+using nlohmann::json;
+using namespace ocop;
+
+namespace {
+
+struct Options {
+  std::string db, config;
+  bool json_out = false;
+  std::string now;
+};
+
+// Prints an error the spec's way and returns its exit code.
+int fail(const Options& o, const Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  if (o.json_out)
+    std::cout << json{{"error", {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}}.dump(2)
+              << "\n";
+  return s.exit_code();
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string default_config() {
+  return std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml";
+}
+
+// Everything a command that touches the database needs.
+struct Session {
+  std::unique_ptr<store::SociStore> store;
+  Config config;
+  bool simulation = false;
+  std::optional<Instant> now;  // --now (simulation only)
+};
+
+Status load_config(const std::string& path, Config& out) {
+  auto r = config::load_file(path);
+  if (!r.ok()) {
+    std::string msg = "configuration " + path + " is invalid:";
+    for (const auto& p : r.problems) msg += "\n  " + p.to_string();
+    return Status::BadInput(msg);
+  }
+  out = std::move(r.config);
+  return Status::Ok();
+}
+
+// Opens the database (which must be initialised) and the configuration.
+Status open_session(const Options& o, Session& s, bool need_config = true) {
+  std::string url_error;
+  if (store::parse_url(o.db, url_error).backend.empty()) return Status::BadInput(url_error);
+  try {
+    s.store = store::open(o.db);
+    if (s.store->schema_version() == 0)
+      return Status::BadInput("database " + o.db + " is not initialised: run `ocop init` first");
+    if (s.store->schema_version() < store::SociStore::latest_schema_version())
+      return Status::BadInput("database " + o.db + " has an older schema: run `ocop init` to migrate it");
+    s.simulation = s.store->meta("simulation") == "true";
+  } catch (const StoreError& e) {
+    return Status::Internal(e.what());
+  }
+  if (need_config) {
+    if (Status st = load_config(o.config, s.config); !st.ok()) return st;
+  }
+  if (!o.now.empty()) {
+    if (!s.simulation)
+      return Status::BadInput("--now is accepted only by a simulation database (ocop init --simulation)");
+    auto t = parse_instant(o.now, s.config.province.utc_offset_minutes);
+    if (!t) return Status::BadInput("--now \"" + o.now + "\" is not an ISO 8601 time (2026-03-02T08:15:00+07:00)");
+    s.now = t;
+  }
+  return Status::Ok();
+}
+
+void print_dossier_text(const json& d) {
+  static const char* keys[] = {"id", "state", "level", "version", "unit", "product", "product_set", "producer",
+                               "year", "rule_set", "registration_type", "score", "stars", "certificate", "round",
+                               "created_at", "updated_at", "state_since"};
+  for (const char* k : keys) {
+    if (!d.contains(k)) continue;
+    const auto& v = d[k];
+    std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
+                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+  }
+}
+
+// --- commands -------------------------------------------------------------------------------
+
+int cmd_init(const Options& o, bool simulation) {
+  std::string url_error;
+  if (store::parse_url(o.db, url_error).backend.empty()) return fail(o, Status::BadInput(url_error));
+  Config cfg;
+  if (Status st = load_config(o.config, cfg); !st.ok()) return fail(o, st);
+  try {
+    auto store = store::open(o.db);
+    bool fresh = store->schema_version() == 0;
+    int applied = store->migrate();
+    if (fresh) {
+      store->set_meta("simulation", simulation ? "true" : "false");
+      store->set_meta("created_at", format_instant(SystemClock().now(), 0));
+    } else if ((store->meta("simulation") == "true") != simulation && simulation) {
+      return fail(o, Status::BadInput("database " + o.db + " exists and is not a simulation database; "
+                                      "a simulation database must be created fresh"));
+    }
+    store->set_meta("config_source", o.config);
+    bool sim = store->meta("simulation") == "true";
+    if (o.json_out) {
+      std::cout << json{{"database", o.db}, {"created", fresh}, {"migrations_applied", applied},
+                        {"schema_version", store->schema_version()}, {"simulation", sim},
+                        {"config", o.config}, {"units", cfg.units.size()}, {"users", cfg.users.size()},
+                        {"rule_sets", cfg.rule_sets.size()}}
+                       .dump(2)
+                << "\n";
+    } else {
+      std::printf("%s %s (schema version %d, %d migration(s) applied%s)\n", fresh ? "created" : "opened",
+                  o.db.c_str(), store->schema_version(), applied, sim ? ", simulation" : "");
+      std::printf("configuration %s: %zu units, %zu users, %zu rule sets\n", o.config.c_str(), cfg.units.size(),
+                  cfg.users.size(), cfg.rule_sets.size());
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_config_check(const Options& o, const std::string& file) {
+  const std::string path = file.empty() ? o.config : file;
+  auto r = config::load_file(path);
+  if (!r.ok()) {
+    for (const auto& p : r.problems) std::cerr << p.to_string() << "\n";
+    if (o.json_out) {
+      json probs = json::array();
+      for (const auto& p : r.problems)
+        probs.push_back({{"file", p.file}, {"line", p.line}, {"key", p.key}, {"message", p.message}});
+      std::cout << json{{"valid", false}, {"problems", probs}}.dump(2) << "\n";
+    }
+    std::cerr << "error: " << path << ": " << r.problems.size() << " problem(s)\n";
+    return 2;
+  }
+  if (o.json_out)
+    std::cout << json{{"valid", true}, {"file", path}, {"units", r.config.units.size()},
+                      {"users", r.config.users.size()}, {"rule_sets", r.config.rule_sets.size()}}
+                     .dump(2)
+              << "\n";
+  else
+    std::printf("%s: valid (%zu units, %zu users, %zu rule sets)\n", path.c_str(), r.config.units.size(),
+                r.config.users.size(), r.config.rule_sets.size());
+  return 0;
+}
+
+Status parse_data(const std::string& text, json& out) {
+  if (text.empty()) {
+    out = json::object();
+    return Status::Ok();
+  }
+  out = json::parse(text, nullptr, false);
+  if (out.is_discarded()) return Status::BadInput("--data is not valid JSON: " + text);
+  if (!out.is_object()) return Status::BadInput("--data must be a JSON object");
+  return Status::Ok();
+}
+
+int cmd_fire(const Options& o, const std::string& event, const std::string& dossier, const std::string& actor,
+             const std::string& data, const std::string& key, std::optional<long long> version) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  EventRequest req;
+  req.event = event;
+  req.dossier = dossier;
+  req.actor = actor;
+  req.key = key;
+  if (version) req.expected_version = *version;
+  if (Status st = parse_data(data, req.data); !st.ok()) return fail(o, st);
+  auto lifecycle = workflows::make_dossier_lifecycle();
+  SystemClock system;
+  FixedClock fixed(s.now.value_or(Instant{}));
+  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  Executor ex(s.config, *lifecycle, *s.store, clock);
+  FireResult r = ex.fire(req);
+  if (!r.status.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    json j = r.result;
+    if (r.duplicate) j["duplicate"] = true;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    if (r.duplicate) std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
+    print_dossier_text(r.result);
+  }
+  return 0;
+}
+
+int cmd_show(const Options& o, const std::string& id) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    auto d = s.store->load_dossier(id);
+    if (!d) return fail(o, Status::NotFound("dossier " + id + " not found"));
+    json j = dossier_json(*d, s.config.province.utc_offset_minutes);
+    json docs = json::array();
+    for (const auto& doc : s.store->documents(id))
+      docs.push_back({{"kind", doc.kind}, {"name", doc.name}, {"sha256", doc.sha256}, {"bytes", doc.bytes}});
+    j["documents"] = docs;
+    if (!d->level.empty()) {
+      json sheets = json::array();
+      for (const auto& sh : s.store->scoresheets(id, d->level))
+        sheets.push_back({{"member", sh.member}, {"A", sh.a}, {"B", sh.b}, {"C", sh.c}, {"total", sh.total()}});
+      j["scoresheets"] = sheets;
+    }
+    if (o.json_out) {
+      std::cout << j.dump(2) << "\n";
+    } else {
+      print_dossier_text(j);
+      std::printf("%-18s %zu\n", "documents:", j["documents"].size());
+      for (const auto& doc : j["documents"])
+        std::printf("  - %s: %s\n", doc["kind"].get<std::string>().c_str(), doc["name"].get<std::string>().c_str());
+      if (j.contains("scoresheets") && !j["scoresheets"].empty()) {
+        std::printf("scoresheets at the %s level:\n", d->level.c_str());
+        for (const auto& sh : j["scoresheets"])
+          std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n", sh["member"].get<std::string>().c_str(),
+                      format_score(sh["A"]).c_str(), format_score(sh["B"]).c_str(), format_score(sh["C"]).c_str(),
+                      format_score(sh["total"]).c_str());
+      }
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_list(const Options& o, const DossierFilter& f) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  if (!f.state.empty() && !parse_state(f.state))
+    return fail(o, Status::BadInput("--state \"" + f.state + "\" is not a dossier state"));
+  try {
+    auto rows = s.store->list_dossiers(f);
+    if (o.json_out) {
+      json arr = json::array();
+      for (const auto& d : rows) arr.push_back(dossier_json(d, s.config.province.utc_offset_minutes));
+      std::cout << arr.dump(2) << "\n";
+    } else {
+      std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", "ID", "STATE", "LEVEL", "UNIT", "STARS", "PRODUCT");
+      for (const auto& d : rows)
+        std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", d.id.c_str(), std::string(to_string(d.state)).c_str(),
+                    d.level.empty() ? "-" : d.level.c_str(), d.unit.c_str(),
+                    d.stars ? std::to_string(*d.stars).c_str() : "-", d.product.c_str());
+      std::printf("(%zu dossier(s))\n", rows.size());
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+json audit_json(const AuditRecord& r, int offset) {
+  return {{"seq", r.seq},
+          {"at", format_instant(r.at, offset)},
+          {"actor", r.actor},
+          {"role", r.role},
+          {"dossier", r.dossier},
+          {"event", r.event},
+          {"from", r.from_state},
+          {"to", r.to_state},
+          {"level", r.level},
+          {"data", json::parse(r.data, nullptr, false)},
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
+}
+
+int cmd_history(const Options& o, const std::string& id) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    if (!s.store->load_dossier(id)) return fail(o, Status::NotFound("dossier " + id + " not found"));
+    auto recs = s.store->history(id);
+    const int off = s.config.province.utc_offset_minutes;
+    if (o.json_out) {
+      json arr = json::array();
+      for (const auto& r : recs) arr.push_back(audit_json(r, off));
+      std::cout << arr.dump(2) << "\n";
+    } else {
+      for (const auto& r : recs)
+        std::printf("#%-8lld %s  %-16s %-18s %s -> %s%s%s\n", static_cast<long long>(r.seq),
+                    format_instant(r.at, off).c_str(), r.event.c_str(), r.actor.c_str(), r.from_state.c_str(),
+                    r.to_state.c_str(), r.level.empty() ? "" : " @", r.level.c_str());
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_audit_verify(const Options& o) {
+  Session s;
+  if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
+  try {
+    ChainVerifier v;
+    s.store->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
+    std::optional<std::string> problem = v.failure();
+    AuditHead head = s.store->recorded_head();
+    if (!problem && (head.seq != v.checked() || head.hash != v.head()))
+      problem = "the chain ends at record " + std::to_string(v.checked()) + " but the recorded head is record " +
+                std::to_string(head.seq) + " (records were removed from the end, or the head was altered)";
+    if (problem) {
+      if (o.json_out)
+        std::cout << json{{"valid", false}, {"checked", v.checked()}, {"problem", *problem}}.dump(2) << "\n";
+      std::cerr << "error: audit chain broken: " << *problem << "\n";
+      return 4;
+    }
+    if (o.json_out)
+      std::cout << json{{"valid", true}, {"records", v.checked()}, {"head", v.head()}}.dump(2) << "\n";
+    else
+      std::printf("audit chain verified: %lld record(s), head %s\n", static_cast<long long>(v.checked()),
+                  v.head().c_str());
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+int cmd_audit_export(const Options& o, const std::string& format) {
+  if (format != "jsonl" && format != "csv")
+    return fail(o, Status::BadInput("--format must be jsonl or csv, not \"" + format + "\""));
+  Session s;
+  if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
+  try {
+    if (format == "csv") std::cout << "seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash\n";
+    s.store->scan_audit([&](const AuditRecord& r) {
+      if (format == "jsonl") {
+        std::cout << audit_json(r, 0).dump() << "\n";
+      } else {
+        std::cout << r.seq << "," << format_instant(r.at, 0) << "," << csv_field(r.actor) << "," << csv_field(r.role)
+                  << "," << csv_field(r.dossier) << "," << r.event << "," << r.from_state << "," << r.to_state << ","
+                  << r.level << "," << csv_field(r.data) << "," << r.prev_hash << "," << r.hash << "\n";
+      }
+      return true;
+    });
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_certificates(const Options& o, const std::string& state, int within, const std::string& unit, int stars) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  static const std::set<std::string> states = {"active", "expiring", "expired", "revoked", "superseded"};
+  if (!state.empty() && !states.count(state))
+    return fail(o, Status::BadInput("--state \"" + state + "\" is not a certificate state (active, expiring, "
+                                    "expired, revoked, superseded)"));
+  CertificateFilter f;
+  f.state = state;
+  f.unit = unit;
+  f.stars = stars;
+  if (within >= 0) {
+    Instant now = s.now.value_or(SystemClock().now());
+    f.valid_until_on_or_before = add_days(local_date(now, s.config.province.utc_offset_minutes), within);
+  }
+  try {
+    auto rows = s.store->certificates(f);
+    if (within >= 0) {  // "expiring within" means still valid: drop ended ones unless asked
+      std::vector<Certificate> kept;
+      for (auto& c : rows)
+        if (!state.empty() || c.state == "active" || c.state == "expiring") kept.push_back(std::move(c));
+      rows.swap(kept);
+    }
+    if (o.json_out) {
+      json arr = json::array();
+      for (const auto& c : rows) arr.push_back(certificate_json(c));
+      std::cout << arr.dump(2) << "\n";
+    } else {
+      std::printf("%-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL", "STATE",
+                  "PRODUCT");
+      for (const auto& c : rows)
+        std::printf("%-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
+                    format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
+                    c.product.c_str());
+      std::printf("(%zu certificate(s))\n", rows.size());
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_report(const Options& o) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    auto by_state = s.store->count_by_state_and_unit();
+    auto by_stars = s.store->count_certificates_by_stars_and_unit();
+    std::map<std::string, std::int64_t> states, stars;
+    std::map<std::string, std::map<std::string, std::int64_t>> unit_states, unit_stars;
+    for (const auto& r : by_state) {
+      states[r.a] += r.n;
+      unit_states[r.b][r.a] += r.n;
+    }
+    for (const auto& r : by_stars) {
+      stars[r.a] += r.n;
+      unit_stars[r.b][r.a] += r.n;
+    }
+    if (o.json_out) {
+      json units = json::object();
+      for (const auto& [u, m] : unit_states) units[u]["dossiers_by_state"] = m;
+      for (const auto& [u, m] : unit_stars) units[u]["certificates_by_stars"] = m;
+      std::cout << json{{"dossiers_by_state", states}, {"certificates_by_stars", stars}, {"units", units}}.dump(2)
+                << "\n";
+      return 0;
+    }
+    std::int64_t total = 0;
+    for (const auto& [k, n] : states) total += n;
+    std::printf("Dossiers by state (%lld):\n", static_cast<long long>(total));
+    for (const auto& [k, n] : states) std::printf("  %-16s %6lld\n", k.c_str(), static_cast<long long>(n));
+    std::printf("Recognised products (active certificates) by stars:\n");
+    for (const auto& [k, n] : stars) std::printf("  %s★ %6lld\n", k.c_str(), static_cast<long long>(n));
+    std::printf("Per unit:\n");
+    for (const auto& [u, m] : unit_states) {
+      const Unit* unit = s.config.unit(u);
+      std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+      for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
+      auto it = unit_stars.find(u);
+      if (it != unit_stars.end()) {
+        std::printf(" |");
+        for (const auto& [k, n] : it->second) std::printf(" %s★ %lld", k.c_str(), static_cast<long long>(n));
+      }
+      std::printf("\n");
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+struct ImportLine {
+  long line = 0;
+  EventRequest req;
+};
+
+// Parses one JSONL line (spec §9) into a request; a Status says what is wrong with it.
+Status parse_event_line(const std::string& text, bool simulation, int offset, EventRequest& req) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Status::BadInput("not valid JSON");
+  if (!j.is_object()) return Status::BadInput("an event must be a JSON object");
+  auto str = [&](const char* k, std::string& out, bool required) -> Status {
+    auto it = j.find(k);
+    if (it == j.end() || it->is_null()) {
+      return required ? Status::BadInput(std::string("\"") + k + "\" is required") : Status::Ok();
+    }
+    if (!it->is_string()) return Status::BadInput(std::string("\"") + k + "\" must be a string");
+    out = it->get<std::string>();
+    return Status::Ok();
+  };
+  for (Status st : {str("event", req.event, true), str("actor", req.actor, true), str("dossier", req.dossier, false),
+                    str("key", req.key, false)})
+    if (!st.ok()) return st;
+  if (auto it = j.find("data"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) return Status::BadInput("\"data\" must be an object");
+    req.data = std::move(*it);
+  }
+  if (auto it = j.find("version"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer()) return Status::BadInput("\"version\" must be an integer");
+    req.expected_version = it->get<long long>();
+  }
+  std::string at;
+  if (Status st = str("at", at, false); !st.ok()) return st;
+  if (!at.empty()) {
+    if (!simulation)
+      return Status::BadInput("\"at\" is accepted only by a simulation database (ocop init --simulation)");
+    auto t = parse_instant(at, offset);
+    if (!t) return Status::BadInput("\"at\": \"" + at + "\" is not an ISO 8601 time");
+    req.at = t;
+  }
+  return Status::Ok();
+}
+
+int cmd_import(const Options& o, const std::string& file, int batch) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  std::ifstream in(file);
+  if (!in) return fail(o, Status::BadInput("cannot read " + file));
+  const bool tty = isatty(2) && !o.json_out;
+  long total_lines = 0;
+  if (tty) {
+    std::ifstream count(file);
+    std::string l;
+    while (std::getline(count, l)) ++total_lines;
+  }
+  auto lifecycle = workflows::make_dossier_lifecycle();
+  SystemClock system;
+  FixedClock fixed(s.now.value_or(Instant{}));
+  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  Executor ex(s.config, *lifecycle, *s.store, clock);
+  const int offset = s.config.province.utc_offset_minutes;
+
+  long applied = 0, skipped = 0, refused = 0, shown = 0;
+  int first_code = 0;
+  const long kShowRefusals = 50;
+  auto refuse = [&](long line, const std::string& key, const Status& st) {
+    ++refused;
+    if (!first_code) first_code = st.exit_code();
+    if (shown++ < kShowRefusals)
+      std::cerr << "\r" << file << ":" << line << ": " << (key.empty() ? "" : key + ": ") << "refused ("
+                << code_name(st.code()) << "): " << st.message() << "\n";
+  };
+  auto tally = [&](long line, const EventRequest& req, const FireResult& r, long& a, long& sk,
+                   std::vector<std::pair<long, FireResult>>& refusals) {
+    if (!r.status.ok()) refusals.emplace_back(line, r);
+    else if (r.duplicate) ++sk;
+    else ++a;
+    (void)req;
+  };
+
+  std::vector<ImportLine> pending;
+  auto flush = [&]() {
+    if (pending.empty()) return;
+    long a = 0, sk = 0;
+    std::vector<std::pair<long, FireResult>> refusals;
+    bool done = false;
+    if (batch > 1) {
+      try {
+        s.store->begin();
+        for (const auto& p : pending) tally(p.line, p.req, ex.fire_in_transaction(p.req), a, sk, refusals);
+        s.store->commit();
+        done = true;
+      } catch (const StoreError& e) {
+        try { s.store->rollback(); } catch (...) {}
+        std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
+        a = sk = 0;
+        refusals.clear();
+      }
+    }
+    if (!done)
+      for (const auto& p : pending) tally(p.line, p.req, ex.fire(p.req), a, sk, refusals);
+    applied += a;
+    skipped += sk;
+    for (const auto& [line, r] : refusals) {
+      const auto& req = std::find_if(pending.begin(), pending.end(), [&](const ImportLine& p) { return p.line == line; })->req;
+      refuse(line, req.key, r.status);
+    }
+    pending.clear();
+  };
+
+  std::string text;
+  long line = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    if (text.empty() || text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ImportLine il;
+    il.line = line;
+    if (Status st = parse_event_line(text, s.simulation, offset, il.req); !st.ok()) {
+      flush();  // keep the file's order: everything before this line is applied first
+      refuse(line, "", st);
+      continue;
+    }
+    pending.push_back(std::move(il));
+    if (static_cast<int>(pending.size()) >= batch) flush();
+    if (tty && line % 500 == 0) {
+      int pct = total_lines ? static_cast<int>(100 * line / total_lines) : 0;
+      std::fprintf(stderr, "\rimporting %s: %ld/%ld events (%d%%)", file.c_str(), line, total_lines, pct);
+    }
+  }
+  flush();
+  if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
+  if (shown > kShowRefusals) std::cerr << "(" << (shown - kShowRefusals) << " more refusals not shown)\n";
+  if (o.json_out)
+    std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(2) << "\n";
+  else
+    std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld\n", file.c_str(), applied, skipped, refused);
+  return refused ? first_code : 0;
+}
+
+}  // namespace
+
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"ocop: the OCOP cycle engine (Chương trình Mỗi xã một sản phẩm)"};
+  app.require_subcommand(1);
+  app.add_option("--db", o.db, "database URL: sqlite:PATH or postgresql://... (default $OCOP_DB, else sqlite:ocop.db)");
+  app.add_option("--config", o.config, "configuration file (default $OCOP_CONFIG, else the shipped sample)");
+  app.add_flag("--json", o.json_out, "print JSON on stdout");
+  app.add_option("--now", o.now, "the clock, ISO 8601 (simulation databases only)");
+
+  bool simulation = false;
+  auto* init = app.add_subcommand("init", "create or migrate the database and load the configuration");
+  init->add_flag("--simulation", simulation, "a simulation database: accepts --now and event timestamps");
+
+  auto* config = app.add_subcommand("config", "configuration commands");
+  config->require_subcommand(1);
+  std::string check_file;
+  auto* check = config->add_subcommand("check", "validate a configuration file");
+  check->add_option("file", check_file, "the file (default: --config)");
+
+  std::string event, dossier, actor, data, key;
+  std::optional<long long> version;
+  auto* fire = app.add_subcommand("fire", "fire one event");
+  fire->add_option("event", event, "the event")->required();
+  fire->add_option("dossier", dossier, "the dossier (omit for submit_idea or a new register)");
+  fire->add_option("--actor", actor, "the user firing it")->required();
+  fire->add_option("--data", data, "the event's data, a JSON object");
+  fire->add_option("--key", key, "idempotency key");
+  fire->add_option("--expect-version", version, "fail with a conflict unless the dossier is at this version");
+
+  std::string show_id;
+  auto* show = app.add_subcommand("show", "show one dossier");
+  show->add_option("dossier", show_id)->required();
+
+  DossierFilter filter;
+  auto* list = app.add_subcommand("list", "list dossiers");
+  list->add_option("--state", filter.state);
+  list->add_option("--unit", filter.unit);
+  list->add_option("--level", filter.level);
+  list->add_option("--year", filter.year);
+  list->add_option("--product-set", filter.product_set);
+  list->add_option("--limit", filter.limit);
+
+  std::string hist_id;
+  auto* history = app.add_subcommand("history", "a dossier's audit records, oldest first");
+  history->add_option("dossier", hist_id)->required();
+
+  std::string import_file;
+  int batch = 1;
+  auto* import = app.add_subcommand("import", "apply a JSONL file of events");
+  import->add_option("file", import_file)->required();
+  import->add_option("--batch", batch, "events per transaction (default 1)")->check(CLI::Range(1, 100000));
+
+  auto* audit = app.add_subcommand("audit", "audit trail commands");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "recompute the hash chain");
+  std::string format = "jsonl";
+  auto* exportc = audit->add_subcommand("export", "export the trail");
+  exportc->add_option("--format", format, "jsonl or csv");
+
+  std::string cert_state, cert_unit;
+  int within = -1, cert_stars = 0;
+  auto* certs = app.add_subcommand("certificates", "list certificates");
+  certs->add_option("--state", cert_state);
+  certs->add_option("--expiring-within", within, "days")->check(CLI::NonNegativeNumber);
+  certs->add_option("--unit", cert_unit);
+  certs->add_option("--stars", cert_stars);
+
+  auto* report = app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (o.db.empty()) o.db = env_or("OCOP_DB", "sqlite:ocop.db");
+  if (o.config.empty()) o.config = env_or("OCOP_CONFIG", default_config());
+
+  try {
+    if (*init) return cmd_init(o, simulation);
+    if (*check) return cmd_config_check(o, check_file);
+    if (*fire) return cmd_fire(o, event, dossier, actor, data, key, version);
+    if (*show) return cmd_show(o, show_id);
+    if (*list) return cmd_list(o, filter);
+    if (*history) return cmd_history(o, hist_id);
+    if (*import) return cmd_import(o, import_file, batch);
+    if (*verify) return cmd_audit_verify(o);
+    if (*exportc) return cmd_audit_export(o, format);
+    if (*certs) return cmd_certificates(o, cert_state, within, cert_unit, cert_stars);
+    if (*report) return cmd_report(o);
+  } catch (const std::exception& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 2;
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string_view>
 
@@ -67,6 +68,9 @@ std::string_view to_string(UnitLevel l);
 std::optional<State> parse_state(std::string_view s);
 std::optional<Event> parse_event(std::string_view s);
 std::optional<UnitLevel> parse_unit_level(std::string_view s);
+
+std::ostream& operator<<(std::ostream& os, State s);
+std::ostream& operator<<(std::ostream& os, Event e);
 
 // Final states accept only `annotate`.
 bool is_final(State s);

@@ -1,0 +1,60 @@
+#include "store/migrations.hpp"
+
+namespace ocop::store {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       "dossiers, scoresheets, documents, certificates, audit trail, idempotency keys, meta",
+       {
+           "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+           // Business data people filter on lives in typed, indexed columns.
+           "CREATE TABLE dossiers ("
+           " id TEXT PRIMARY KEY, state TEXT NOT NULL, version BIGINT NOT NULL,"
+           " unit TEXT NOT NULL, product TEXT NOT NULL, product_set TEXT NOT NULL,"
+           " producer TEXT NOT NULL, year INTEGER NOT NULL, rule_set TEXT, level_index INTEGER NOT NULL,"
+           " level TEXT, registration_type TEXT, base_certificate TEXT, score DOUBLE PRECISION,"
+           " stars INTEGER, certificate TEXT, round TEXT, assessment TEXT,"
+           " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, state_since TEXT NOT NULL)",
+           "CREATE INDEX dossiers_state ON dossiers (state, state_since)",
+           "CREATE INDEX dossiers_unit ON dossiers (unit, state)",
+           "CREATE INDEX dossiers_level ON dossiers (level, state)",
+           "CREATE INDEX dossiers_year ON dossiers (year, state)",
+           "CREATE INDEX dossiers_product_set ON dossiers (product_set)",
+           "CREATE INDEX dossiers_stars ON dossiers (stars)",
+           "CREATE TABLE scoresheets ("
+           " dossier TEXT NOT NULL, level TEXT NOT NULL, member TEXT NOT NULL,"
+           " a DOUBLE PRECISION NOT NULL, b DOUBLE PRECISION NOT NULL, c DOUBLE PRECISION NOT NULL,"
+           " PRIMARY KEY (dossier, level, member))",
+           "CREATE TABLE documents ("
+           " dossier TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,"
+           " bytes BIGINT NOT NULL, at TEXT NOT NULL)",
+           "CREATE INDEX documents_dossier ON documents (dossier, kind)",
+           "CREATE INDEX documents_sha256 ON documents (sha256)",
+           "CREATE TABLE certificates ("
+           " id TEXT PRIMARY KEY, dossier TEXT NOT NULL, product TEXT NOT NULL,"
+           " product_set TEXT NOT NULL, unit TEXT NOT NULL, stars INTEGER NOT NULL, level TEXT NOT NULL,"
+           " decision_no TEXT NOT NULL, decision_date TEXT NOT NULL, issued_on TEXT NOT NULL,"
+           " valid_until TEXT NOT NULL, state TEXT NOT NULL, superseded_by TEXT)",
+           "CREATE INDEX certificates_state ON certificates (state, valid_until)",
+           "CREATE INDEX certificates_unit ON certificates (unit, state)",
+           "CREATE INDEX certificates_dossier ON certificates (dossier)",
+           // The audit trail. Append-only: the engine never updates or deletes a row.
+           "CREATE TABLE audit ("
+           " seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
+           " dossier TEXT NOT NULL, event TEXT NOT NULL, from_state TEXT NOT NULL,"
+           " to_state TEXT NOT NULL, level TEXT NOT NULL, data TEXT NOT NULL,"
+           " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+           "CREATE INDEX audit_dossier ON audit (dossier, seq)",
+           // The chain's head, kept beside it in the same transaction: a truncated tail shows.
+           "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+           "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, "
+           "'0000000000000000000000000000000000000000000000000000000000000000')",
+           "CREATE TABLE idempotency (key TEXT PRIMARY KEY, dossier TEXT NOT NULL, result TEXT NOT NULL)",
+       },
+       {}},
+  };
+  return all;
+}
+
+}  // namespace ocop::store

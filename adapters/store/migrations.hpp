@@ -1,0 +1,21 @@
+// The schema, as numbered migrations (spec §6). Each entry is applied once, in order, in its
+// own transaction, and recorded in schema_migrations. Never edit a migration that has shipped:
+// add the next number. The SQL is written to run unchanged on SQLite and PostgreSQL; where the
+// dialects differ the entry has two texts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ocop::store {
+
+struct Migration {
+  int version;
+  const char* description;
+  std::vector<std::string> sqlite;
+  std::vector<std::string> postgresql;  // empty: same as sqlite
+};
+
+const std::vector<Migration>& migrations();
+
+}  // namespace ocop::store

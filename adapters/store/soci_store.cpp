@@ -1,0 +1,981 @@
+#include "store/soci_store.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "ocop/audit.hpp"
+#include "ocop/executor.hpp"
+#include "store/migrations.hpp"
+
+namespace ocop::store {
+namespace {
+
+bool retryable_message(const std::string& m) {
+  std::string s = m;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s.find("database is locked") != std::string::npos || s.find("database is busy") != std::string::npos ||
+         s.find("could not serialize") != std::string::npos || s.find("deadlock detected") != std::string::npos;
+}
+
+[[noreturn]] void rethrow(const std::exception& e, const char* what) {
+  throw StoreError(std::string(what) + ": " + e.what(), retryable_message(e.what()));
+}
+
+// A single-row query is stepped to its end, so that SQLite ends the statement's implicit read
+// transaction instead of holding an old snapshot until the statement is next executed (which
+// would make this connection's next BEGIN IMMEDIATE fail with "database is locked").
+void finish(soci::statement& st) {
+  while (st.fetch()) {
+  }
+}
+
+std::string ts(Instant t) { return format_instant(t, 0); }
+Instant parse_ts(const std::string& s) { return parse_instant(s, 0).value_or(Instant{}); }
+
+}  // namespace
+
+DbUrl parse_url(const std::string& url, std::string& error) {
+  DbUrl u;
+  auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
+  if (starts("postgresql://") || starts("postgres://")) {
+    u.backend = "postgresql";
+    u.connection = url;
+  } else if (starts("sqlite:") || url.find(':') == std::string::npos) {
+    u.backend = "sqlite3";
+    u.path = starts("sqlite:") ? url.substr(7) : url;
+    if (u.path.rfind("//", 0) == 0) u.path = u.path.substr(2);
+    if (u.path.empty()) {
+      error = "database URL \"" + url + "\" names no file (use sqlite:PATH)";
+      return {};
+    }
+    u.connection = "db=\"" + u.path + "\" timeout=30";
+  } else {
+    error = "database URL \"" + url + "\" is not understood: use sqlite:PATH or postgresql://...";
+    return {};
+  }
+  return u;
+}
+
+// Row buffers bound by reference to the prepared statements.
+struct DossierRow {
+  std::string id, state, unit, product, product_set, producer, rule_set, level, registration_type,
+      base_certificate, certificate, round, assessment, created_at, updated_at, state_since;
+  long long version = 0, expected = 0;
+  int year = 0, level_index = -1, stars = 0;
+  double score = 0;
+  soci::indicator i_rule_set = soci::i_null, i_level = soci::i_null, i_registration_type = soci::i_null,
+                  i_base_certificate = soci::i_null, i_score = soci::i_null, i_stars = soci::i_null,
+                  i_certificate = soci::i_null, i_round = soci::i_null, i_assessment = soci::i_null;
+};
+
+struct CertRow {
+  std::string id, dossier, product, product_set, unit, level, decision_no, decision_date, issued_on,
+      valid_until, state, superseded_by;
+  int stars = 0;
+  soci::indicator i_superseded_by = soci::i_null;
+};
+
+struct AuditRow {
+  long long seq = 0;
+  std::string at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash;
+};
+
+struct SociStore::Impl {
+  DbUrl url;
+  soci::session sql;
+  bool sqlite = true;
+
+  // hot-path statements, prepared on first use
+  std::string key_buf, dossier_buf, level_buf, member_buf, kind_buf, str_buf, str_buf2;
+  double a = 0, b = 0, c = 0;
+  long long n = 0;
+  DossierRow row;
+  CertRow cert;
+  AuditRow audit;
+  Document doc;
+  std::string doc_at;
+  long long doc_bytes = 0;
+
+  std::unique_ptr<soci::statement> st_load, st_insert, st_update, st_sheets, st_put_sheet, st_doc_kinds,
+      st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_set_head, st_find_key,
+      st_put_key;
+
+  void bind_dossier_out(soci::statement& st) {
+    st.exchange(soci::into(row.id));
+    st.exchange(soci::into(row.state));
+    st.exchange(soci::into(row.version));
+    st.exchange(soci::into(row.unit));
+    st.exchange(soci::into(row.product));
+    st.exchange(soci::into(row.product_set));
+    st.exchange(soci::into(row.producer));
+    st.exchange(soci::into(row.year));
+    st.exchange(soci::into(row.rule_set, row.i_rule_set));
+    st.exchange(soci::into(row.level_index));
+    st.exchange(soci::into(row.level, row.i_level));
+    st.exchange(soci::into(row.registration_type, row.i_registration_type));
+    st.exchange(soci::into(row.base_certificate, row.i_base_certificate));
+    st.exchange(soci::into(row.score, row.i_score));
+    st.exchange(soci::into(row.stars, row.i_stars));
+    st.exchange(soci::into(row.certificate, row.i_certificate));
+    st.exchange(soci::into(row.round, row.i_round));
+    st.exchange(soci::into(row.assessment, row.i_assessment));
+    st.exchange(soci::into(row.created_at));
+    st.exchange(soci::into(row.updated_at));
+    st.exchange(soci::into(row.state_since));
+  }
+  static constexpr const char* kDossierColumns =
+      "id, state, version, unit, product, product_set, producer, year, rule_set, level_index, level,"
+      " registration_type, base_certificate, score, stars, certificate, round, assessment,"
+      " created_at, updated_at, state_since";
+
+  Dossier dossier_from_row() const {
+    Dossier d;
+    d.id = row.id;
+    d.state = parse_state(row.state).value_or(State::none);
+    d.version = row.version;
+    d.unit = row.unit;
+    d.product = row.product;
+    d.product_set = row.product_set;
+    d.producer = row.producer;
+    d.year = row.year;
+    d.rule_set = row.i_rule_set == soci::i_ok ? row.rule_set : "";
+    d.level_index = row.level_index;
+    d.level = row.i_level == soci::i_ok ? row.level : "";
+    d.registration_type = row.i_registration_type == soci::i_ok ? row.registration_type : "";
+    d.base_certificate = row.i_base_certificate == soci::i_ok ? row.base_certificate : "";
+    if (row.i_score == soci::i_ok) d.score = row.score;
+    if (row.i_stars == soci::i_ok) d.stars = row.stars;
+    d.certificate = row.i_certificate == soci::i_ok ? row.certificate : "";
+    d.round = row.i_round == soci::i_ok ? row.round : "";
+    d.assessment = row.i_assessment == soci::i_ok ? row.assessment : "";
+    d.created_at = parse_ts(row.created_at);
+    d.updated_at = parse_ts(row.updated_at);
+    d.state_since = parse_ts(row.state_since);
+    return d;
+  }
+
+  void dossier_to_row(const Dossier& d) {
+    auto opt = [](const std::string& v, std::string& dst, soci::indicator& ind) {
+      dst = v;
+      ind = v.empty() ? soci::i_null : soci::i_ok;
+    };
+    row.id = d.id;
+    row.state = std::string(to_string(d.state));
+    row.version = d.version;
+    row.unit = d.unit;
+    row.product = d.product;
+    row.product_set = d.product_set;
+    row.producer = d.producer;
+    row.year = d.year;
+    opt(d.rule_set, row.rule_set, row.i_rule_set);
+    row.level_index = d.level_index;
+    opt(d.level, row.level, row.i_level);
+    opt(d.registration_type, row.registration_type, row.i_registration_type);
+    opt(d.base_certificate, row.base_certificate, row.i_base_certificate);
+    row.score = d.score.value_or(0);
+    row.i_score = d.score ? soci::i_ok : soci::i_null;
+    row.stars = d.stars.value_or(0);
+    row.i_stars = d.stars ? soci::i_ok : soci::i_null;
+    opt(d.certificate, row.certificate, row.i_certificate);
+    opt(d.round, row.round, row.i_round);
+    opt(d.assessment, row.assessment, row.i_assessment);
+    row.created_at = ts(d.created_at);
+    row.updated_at = ts(d.updated_at);
+    row.state_since = ts(d.state_since);
+  }
+
+  void bind_dossier_in(soci::statement& st) {
+    st.exchange(soci::use(row.id));
+    st.exchange(soci::use(row.state));
+    st.exchange(soci::use(row.version));
+    st.exchange(soci::use(row.unit));
+    st.exchange(soci::use(row.product));
+    st.exchange(soci::use(row.product_set));
+    st.exchange(soci::use(row.producer));
+    st.exchange(soci::use(row.year));
+    st.exchange(soci::use(row.rule_set, row.i_rule_set));
+    st.exchange(soci::use(row.level_index));
+    st.exchange(soci::use(row.level, row.i_level));
+    st.exchange(soci::use(row.registration_type, row.i_registration_type));
+    st.exchange(soci::use(row.base_certificate, row.i_base_certificate));
+    st.exchange(soci::use(row.score, row.i_score));
+    st.exchange(soci::use(row.stars, row.i_stars));
+    st.exchange(soci::use(row.certificate, row.i_certificate));
+    st.exchange(soci::use(row.round, row.i_round));
+    st.exchange(soci::use(row.assessment, row.i_assessment));
+    st.exchange(soci::use(row.created_at));
+    st.exchange(soci::use(row.updated_at));
+    st.exchange(soci::use(row.state_since));
+  }
+
+  std::unique_ptr<soci::statement> make(const std::string& q) {
+    auto st = std::make_unique<soci::statement>(sql);
+    st->alloc();
+    query_ = q;
+    return st;
+  }
+  void prepare(soci::statement& st, const std::string& q) {
+    st.prepare(q);
+    st.define_and_bind();
+  }
+  std::string query_;
+
+  void bind_cert_out(soci::statement& st) {
+    st.exchange(soci::into(cert.id));
+    st.exchange(soci::into(cert.dossier));
+    st.exchange(soci::into(cert.product));
+    st.exchange(soci::into(cert.product_set));
+    st.exchange(soci::into(cert.unit));
+    st.exchange(soci::into(cert.stars));
+    st.exchange(soci::into(cert.level));
+    st.exchange(soci::into(cert.decision_no));
+    st.exchange(soci::into(cert.decision_date));
+    st.exchange(soci::into(cert.issued_on));
+    st.exchange(soci::into(cert.valid_until));
+    st.exchange(soci::into(cert.state));
+    st.exchange(soci::into(cert.superseded_by, cert.i_superseded_by));
+  }
+  static constexpr const char* kCertColumns =
+      "id, dossier, product, product_set, unit, stars, level, decision_no, decision_date, issued_on,"
+      " valid_until, state, superseded_by";
+  Certificate cert_from_row() const {
+    Certificate c;
+    c.id = cert.id;
+    c.dossier = cert.dossier;
+    c.product = cert.product;
+    c.product_set = cert.product_set;
+    c.unit = cert.unit;
+    c.stars = cert.stars;
+    c.level = cert.level;
+    c.decision_no = cert.decision_no;
+    c.decision_date = parse_date(cert.decision_date).value_or(Date{});
+    c.issued_on = parse_date(cert.issued_on).value_or(Date{});
+    c.valid_until = parse_date(cert.valid_until).value_or(Date{});
+    c.state = cert.state;
+    c.superseded_by = cert.i_superseded_by == soci::i_ok ? cert.superseded_by : "";
+    return c;
+  }
+
+  void bind_audit_out(soci::statement& st) {
+    st.exchange(soci::into(audit.seq));
+    st.exchange(soci::into(audit.at));
+    st.exchange(soci::into(audit.actor));
+    st.exchange(soci::into(audit.role));
+    st.exchange(soci::into(audit.dossier));
+    st.exchange(soci::into(audit.event));
+    st.exchange(soci::into(audit.from_state));
+    st.exchange(soci::into(audit.to_state));
+    st.exchange(soci::into(audit.level));
+    st.exchange(soci::into(audit.data));
+    st.exchange(soci::into(audit.prev_hash));
+    st.exchange(soci::into(audit.hash));
+  }
+  static constexpr const char* kAuditColumns =
+      "seq, at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash";
+  AuditRecord audit_from_row() const {
+    AuditRecord r;
+    r.seq = audit.seq;
+    r.at = parse_ts(audit.at);
+    r.actor = audit.actor;
+    r.role = audit.role;
+    r.dossier = audit.dossier;
+    r.event = audit.event;
+    r.from_state = audit.from_state;
+    r.to_state = audit.to_state;
+    r.level = audit.level;
+    r.data = audit.data;
+    r.prev_hash = audit.prev_hash;
+    r.hash = audit.hash;
+    return r;
+  }
+};
+
+SociStore::SociStore() : impl_(std::make_unique<Impl>()) {}
+SociStore::~SociStore() = default;
+
+std::unique_ptr<SociStore> open(const std::string& url) {
+  std::string error;
+  DbUrl u = parse_url(url, error);
+  if (u.backend.empty()) throw StoreError(error, false);
+  std::unique_ptr<SociStore> s(new SociStore());
+  s->impl_->url = u;
+  s->impl_->sqlite = u.backend == "sqlite3";
+  try {
+    s->impl_->sql.open(u.backend, u.connection);
+    if (s->impl_->sqlite) {
+      s->impl_->sql << "PRAGMA journal_mode=WAL";
+      s->impl_->sql << "PRAGMA synchronous=FULL";
+      s->impl_->sql << "PRAGMA busy_timeout=30000";
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, ("cannot open database " + url).c_str());
+  }
+  return s;
+}
+
+const std::string& SociStore::backend() const { return impl_->url.backend; }
+
+int SociStore::latest_schema_version() { return migrations().back().version; }
+
+int SociStore::schema_version() {
+  try {
+    int v = 0;
+    soci::indicator ind = soci::i_null;
+    if (impl_->sqlite) {
+      int exists = 0;
+      impl_->sql << "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'",
+          soci::into(exists);
+      if (!exists) return 0;
+    } else {
+      int exists = 0;
+      impl_->sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name='schema_migrations'"
+                    " AND table_schema=current_schema()",
+          soci::into(exists);
+      if (!exists) return 0;
+    }
+    impl_->sql << "SELECT MAX(version) FROM schema_migrations", soci::into(v, ind);
+    return ind == soci::i_ok ? v : 0;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the schema version");
+  }
+}
+
+int SociStore::migrate() {
+  int applied = 0;
+  try {
+    impl_->sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                  " description TEXT NOT NULL, applied_at TEXT NOT NULL)";
+    int current = schema_version();
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      begin();
+      const auto& stmts = !impl_->sqlite && !m.postgresql.empty() ? m.postgresql : m.sqlite;
+      for (const auto& q : stmts) impl_->sql << q;
+      std::string desc = m.description;
+      std::string now = ts(SystemClock().now());
+      int version = m.version;
+      impl_->sql << "INSERT INTO schema_migrations (version, description, applied_at) VALUES (:v, :d, :t)",
+          soci::use(version), soci::use(desc), soci::use(now);
+      commit();
+      ++applied;
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    try { rollback(); } catch (...) {}
+    rethrow(e, "applying migrations");
+  }
+  return applied;
+}
+
+std::string SociStore::meta(const std::string& key) {
+  try {
+    std::string v;
+    soci::indicator ind = soci::i_null;
+    std::string k = key;
+    impl_->sql << "SELECT value FROM meta WHERE key = :k", soci::into(v, ind), soci::use(k);
+    return impl_->sql.got_data() && ind == soci::i_ok ? v : "";
+  } catch (const std::exception& e) {
+    rethrow(e, "reading meta");
+  }
+}
+
+void SociStore::set_meta(const std::string& key, const std::string& value) {
+  try {
+    std::string k = key, v = value;
+    impl_->sql << "INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        soci::use(k), soci::use(v);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing meta");
+  }
+}
+
+void SociStore::begin() {
+  try {
+    impl_->sql << (impl_->sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  } catch (const std::exception& e) {
+    rethrow(e, "beginning a transaction");
+  }
+}
+void SociStore::commit() {
+  try {
+    impl_->sql << "COMMIT";
+  } catch (const std::exception& e) {
+    rethrow(e, "committing");
+  }
+}
+void SociStore::rollback() {
+  try {
+    impl_->sql << "ROLLBACK";
+  } catch (const std::exception& e) {
+    rethrow(e, "rolling back");
+  }
+}
+
+void SociStore::exec(const std::string& q) {
+  try {
+    impl_->sql << q;
+  } catch (const std::exception& e) {
+    rethrow(e, "executing SQL");
+  }
+}
+
+std::optional<Dossier> SociStore::load_dossier(const std::string& id) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_load) {
+      I.st_load = std::make_unique<soci::statement>(I.sql);
+      I.st_load->alloc();
+      I.bind_dossier_out(*I.st_load);
+      I.st_load->exchange(soci::use(I.dossier_buf));
+      I.prepare(*I.st_load, std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE id = :id");
+    }
+    I.dossier_buf = id;
+    if (!I.st_load->execute(true)) return std::nullopt;
+    Dossier d = I.dossier_from_row();
+    finish(*I.st_load);
+    return d;
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a dossier");
+  }
+}
+
+void SociStore::insert_dossier(const Dossier& d) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_insert) {
+      I.st_insert = std::make_unique<soci::statement>(I.sql);
+      I.st_insert->alloc();
+      I.bind_dossier_in(*I.st_insert);
+      I.prepare(*I.st_insert, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns +
+                                   ") VALUES (:id, :state, :version, :unit, :product, :product_set, :producer,"
+                                   " :year, :rule_set, :level_index, :level, :registration_type, :base_certificate,"
+                                   " :score, :stars, :certificate, :round, :assessment, :created_at, :updated_at,"
+                                   " :state_since)");
+    }
+    I.dossier_to_row(d);
+    I.st_insert->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting a dossier");
+  }
+}
+
+bool SociStore::update_dossier(const Dossier& d, std::int64_t expected_version) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_update) {
+      I.st_update = std::make_unique<soci::statement>(I.sql);
+      I.st_update->alloc();
+      auto& st = *I.st_update;
+      st.exchange(soci::use(I.row.state));
+      st.exchange(soci::use(I.row.version));
+      st.exchange(soci::use(I.row.rule_set, I.row.i_rule_set));
+      st.exchange(soci::use(I.row.level_index));
+      st.exchange(soci::use(I.row.level, I.row.i_level));
+      st.exchange(soci::use(I.row.registration_type, I.row.i_registration_type));
+      st.exchange(soci::use(I.row.base_certificate, I.row.i_base_certificate));
+      st.exchange(soci::use(I.row.score, I.row.i_score));
+      st.exchange(soci::use(I.row.stars, I.row.i_stars));
+      st.exchange(soci::use(I.row.certificate, I.row.i_certificate));
+      st.exchange(soci::use(I.row.round, I.row.i_round));
+      st.exchange(soci::use(I.row.assessment, I.row.i_assessment));
+      st.exchange(soci::use(I.row.updated_at));
+      st.exchange(soci::use(I.row.state_since));
+      st.exchange(soci::use(I.row.id));
+      st.exchange(soci::use(I.row.expected));
+      I.prepare(st,
+                "UPDATE dossiers SET state = :state, version = :version, rule_set = :rule_set,"
+                " level_index = :level_index, level = :level, registration_type = :registration_type,"
+                " base_certificate = :base_certificate, score = :score, stars = :stars,"
+                " certificate = :certificate, round = :round, assessment = :assessment,"
+                " updated_at = :updated_at, state_since = :state_since"
+                " WHERE id = :id AND version = :expected");
+    }
+    I.dossier_to_row(d);
+    I.row.expected = expected_version;
+    I.st_update->execute(true);
+    return I.st_update->get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "updating a dossier");
+  }
+}
+
+std::int64_t SociStore::count_dossiers_created(int year) {
+  try {
+    long long n = 0;
+    impl_->sql << "SELECT COUNT(*) FROM dossiers WHERE year = :y", soci::into(n), soci::use(year);
+    return n;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting dossiers");
+  }
+}
+
+std::vector<Scoresheet> SociStore::scoresheets(const std::string& dossier, const std::string& level) {
+  auto& I = *impl_;
+  std::vector<Scoresheet> out;
+  try {
+    if (!I.st_sheets) {
+      I.st_sheets = std::make_unique<soci::statement>(I.sql);
+      I.st_sheets->alloc();
+      I.st_sheets->exchange(soci::into(I.member_buf));
+      I.st_sheets->exchange(soci::into(I.a));
+      I.st_sheets->exchange(soci::into(I.b));
+      I.st_sheets->exchange(soci::into(I.c));
+      I.st_sheets->exchange(soci::use(I.dossier_buf));
+      I.st_sheets->exchange(soci::use(I.level_buf));
+      I.prepare(*I.st_sheets,
+                "SELECT member, a, b, c FROM scoresheets WHERE dossier = :d AND level = :l ORDER BY member");
+    }
+    I.dossier_buf = dossier;
+    I.level_buf = level;
+    if (I.st_sheets->execute(true)) {
+      do {
+        out.push_back(Scoresheet{dossier, level, I.member_buf, I.a, I.b, I.c});
+      } while (I.st_sheets->fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading scoresheets");
+  }
+  return out;
+}
+
+void SociStore::put_scoresheet(const Scoresheet& s) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_put_sheet) {
+      I.st_put_sheet = std::make_unique<soci::statement>(I.sql);
+      I.st_put_sheet->alloc();
+      I.st_put_sheet->exchange(soci::use(I.dossier_buf));
+      I.st_put_sheet->exchange(soci::use(I.level_buf));
+      I.st_put_sheet->exchange(soci::use(I.member_buf));
+      I.st_put_sheet->exchange(soci::use(I.a));
+      I.st_put_sheet->exchange(soci::use(I.b));
+      I.st_put_sheet->exchange(soci::use(I.c));
+      I.prepare(*I.st_put_sheet,
+                "INSERT INTO scoresheets (dossier, level, member, a, b, c) VALUES (:d, :l, :m, :a, :b, :c)"
+                " ON CONFLICT (dossier, level, member) DO UPDATE SET a = excluded.a, b = excluded.b,"
+                " c = excluded.c");
+    }
+    I.dossier_buf = s.dossier;
+    I.level_buf = s.level;
+    I.member_buf = s.member;
+    I.a = s.a;
+    I.b = s.b;
+    I.c = s.c;
+    I.st_put_sheet->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing a scoresheet");
+  }
+}
+
+std::vector<std::string> SociStore::document_kinds(const std::string& dossier) {
+  auto& I = *impl_;
+  std::vector<std::string> out;
+  try {
+    if (!I.st_doc_kinds) {
+      I.st_doc_kinds = std::make_unique<soci::statement>(I.sql);
+      I.st_doc_kinds->alloc();
+      I.st_doc_kinds->exchange(soci::into(I.kind_buf));
+      I.st_doc_kinds->exchange(soci::use(I.dossier_buf));
+      I.prepare(*I.st_doc_kinds, "SELECT DISTINCT kind FROM documents WHERE dossier = :d");
+    }
+    I.dossier_buf = dossier;
+    if (I.st_doc_kinds->execute(true)) {
+      do {
+        out.push_back(I.kind_buf);
+      } while (I.st_doc_kinds->fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading documents");
+  }
+  return out;
+}
+
+void SociStore::add_document(const Document& d) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_add_doc) {
+      I.st_add_doc = std::make_unique<soci::statement>(I.sql);
+      I.st_add_doc->alloc();
+      I.st_add_doc->exchange(soci::use(I.doc.dossier));
+      I.st_add_doc->exchange(soci::use(I.doc.kind));
+      I.st_add_doc->exchange(soci::use(I.doc.name));
+      I.st_add_doc->exchange(soci::use(I.doc.sha256));
+      I.st_add_doc->exchange(soci::use(I.doc_bytes));
+      I.st_add_doc->exchange(soci::use(I.doc_at));
+      I.prepare(*I.st_add_doc,
+                "INSERT INTO documents (dossier, kind, name, sha256, bytes, at) VALUES (:d, :k, :n, :s, :b, :t)");
+    }
+    I.doc = d;
+    I.doc_bytes = d.bytes;
+    I.doc_at = ts(d.at);
+    I.st_add_doc->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing a document");
+  }
+}
+
+std::vector<Document> SociStore::documents(const std::string& dossier) {
+  std::vector<Document> out;
+  try {
+    std::string d = dossier;
+    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT kind, name, sha256, bytes, at FROM documents"
+                                                         " WHERE dossier = :d ORDER BY at, kind, name",
+                                  soci::use(d));
+    for (const auto& r : rs) {
+      Document doc;
+      doc.dossier = dossier;
+      doc.kind = r.get<std::string>(0);
+      doc.name = r.get<std::string>(1);
+      doc.sha256 = r.get<std::string>(2);
+      doc.bytes = r.get<long long>(3);
+      doc.at = parse_ts(r.get<std::string>(4));
+      out.push_back(std::move(doc));
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing documents");
+  }
+  return out;
+}
+
+std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_load_cert) {
+      I.st_load_cert = std::make_unique<soci::statement>(I.sql);
+      I.st_load_cert->alloc();
+      I.bind_cert_out(*I.st_load_cert);
+      I.st_load_cert->exchange(soci::use(I.str_buf));
+      I.prepare(*I.st_load_cert, std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE id = :id");
+    }
+    I.str_buf = id;
+    if (!I.st_load_cert->execute(true)) return std::nullopt;
+    Certificate c = I.cert_from_row();
+    finish(*I.st_load_cert);
+    return c;
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a certificate");
+  }
+}
+
+void SociStore::insert_certificate(const Certificate& c) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_insert_cert) {
+      I.st_insert_cert = std::make_unique<soci::statement>(I.sql);
+      auto& st = *I.st_insert_cert;
+      st.alloc();
+      st.exchange(soci::use(I.cert.id));
+      st.exchange(soci::use(I.cert.dossier));
+      st.exchange(soci::use(I.cert.product));
+      st.exchange(soci::use(I.cert.product_set));
+      st.exchange(soci::use(I.cert.unit));
+      st.exchange(soci::use(I.cert.stars));
+      st.exchange(soci::use(I.cert.level));
+      st.exchange(soci::use(I.cert.decision_no));
+      st.exchange(soci::use(I.cert.decision_date));
+      st.exchange(soci::use(I.cert.issued_on));
+      st.exchange(soci::use(I.cert.valid_until));
+      st.exchange(soci::use(I.cert.state));
+      st.exchange(soci::use(I.cert.superseded_by, I.cert.i_superseded_by));
+      I.prepare(st, std::string("INSERT INTO certificates (") + Impl::kCertColumns +
+                        ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
+                        " :decision_date, :issued_on, :valid_until, :state, :superseded_by)");
+    }
+    I.cert.id = c.id;
+    I.cert.dossier = c.dossier;
+    I.cert.product = c.product;
+    I.cert.product_set = c.product_set;
+    I.cert.unit = c.unit;
+    I.cert.stars = c.stars;
+    I.cert.level = c.level;
+    I.cert.decision_no = c.decision_no;
+    I.cert.decision_date = format_date(c.decision_date);
+    I.cert.issued_on = format_date(c.issued_on);
+    I.cert.valid_until = format_date(c.valid_until);
+    I.cert.state = c.state;
+    I.cert.superseded_by = c.superseded_by;
+    I.cert.i_superseded_by = c.superseded_by.empty() ? soci::i_null : soci::i_ok;
+    I.st_insert_cert->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing a certificate");
+  }
+}
+
+void SociStore::supersede_certificate(const std::string& id, const std::string& by) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_supersede) {
+      I.st_supersede = std::make_unique<soci::statement>(I.sql);
+      I.st_supersede->alloc();
+      I.st_supersede->exchange(soci::use(I.str_buf2));
+      I.st_supersede->exchange(soci::use(I.str_buf));
+      I.prepare(*I.st_supersede,
+                "UPDATE certificates SET state = 'superseded', superseded_by = :by WHERE id = :id");
+    }
+    I.str_buf = id;
+    I.str_buf2 = by;
+    I.st_supersede->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "superseding a certificate");
+  }
+}
+
+std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
+  auto& I = *impl_;
+  std::vector<Certificate> out;
+  try {
+    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE 1=1";
+    std::string state = f.state, unit = f.unit, until;
+    int stars = f.stars;
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_cert_out(st);
+    if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
+    if (!unit.empty()) { q += " AND unit = :unit"; st.exchange(soci::use(unit)); }
+    if (stars) { q += " AND stars = :stars"; st.exchange(soci::use(stars)); }
+    if (f.valid_until_on_or_before) {
+      until = format_date(*f.valid_until_on_or_before);
+      q += " AND valid_until <= :until";
+      st.exchange(soci::use(until));
+    }
+    q += " ORDER BY valid_until, id";
+    I.prepare(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(I.cert_from_row());
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing certificates");
+  }
+  return out;
+}
+
+AuditHead SociStore::audit_head() {
+  auto& I = *impl_;
+  try {
+    if (!I.st_head) {
+      I.st_head = std::make_unique<soci::statement>(I.sql);
+      I.st_head->alloc();
+      I.st_head->exchange(soci::into(I.n));
+      I.st_head->exchange(soci::into(I.str_buf));
+      I.prepare(*I.st_head, "SELECT seq, hash FROM audit_head WHERE id = 1");
+    }
+    if (!I.st_head->execute(true)) return AuditHead{0, kGenesisHash};
+    AuditHead h{I.n, I.str_buf};
+    finish(*I.st_head);
+    return h;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the audit head");
+  }
+}
+
+AuditHead SociStore::recorded_head() { return audit_head(); }
+
+void SociStore::append_audit(const AuditRecord& r) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_append) {
+      I.st_append = std::make_unique<soci::statement>(I.sql);
+      auto& st = *I.st_append;
+      st.alloc();
+      st.exchange(soci::use(I.audit.seq));
+      st.exchange(soci::use(I.audit.at));
+      st.exchange(soci::use(I.audit.actor));
+      st.exchange(soci::use(I.audit.role));
+      st.exchange(soci::use(I.audit.dossier));
+      st.exchange(soci::use(I.audit.event));
+      st.exchange(soci::use(I.audit.from_state));
+      st.exchange(soci::use(I.audit.to_state));
+      st.exchange(soci::use(I.audit.level));
+      st.exchange(soci::use(I.audit.data));
+      st.exchange(soci::use(I.audit.prev_hash));
+      st.exchange(soci::use(I.audit.hash));
+      I.prepare(st, std::string("INSERT INTO audit (") + Impl::kAuditColumns +
+                        ") VALUES (:seq, :at, :actor, :role, :dossier, :event, :from_state, :to_state, :level,"
+                        " :data, :prev_hash, :hash)");
+      I.st_set_head = std::make_unique<soci::statement>(I.sql);
+      I.st_set_head->alloc();
+      I.st_set_head->exchange(soci::use(I.audit.seq));
+      I.st_set_head->exchange(soci::use(I.audit.hash));
+      I.prepare(*I.st_set_head, "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1");
+    }
+    I.audit.seq = r.seq;
+    I.audit.at = ts(r.at);
+    I.audit.actor = r.actor;
+    I.audit.role = r.role;
+    I.audit.dossier = r.dossier;
+    I.audit.event = r.event;
+    I.audit.from_state = r.from_state;
+    I.audit.to_state = r.to_state;
+    I.audit.level = r.level;
+    I.audit.data = r.data;
+    I.audit.prev_hash = r.prev_hash;
+    I.audit.hash = r.hash;
+    I.st_append->execute(true);
+    I.st_set_head->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "appending to the audit trail");
+  }
+}
+
+std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
+  auto& I = *impl_;
+  std::vector<AuditRecord> out;
+  try {
+    std::string d = dossier;
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_audit_out(st);
+    st.exchange(soci::use(d));
+    I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE dossier = :d ORDER BY seq");
+    if (st.execute(true)) {
+      do {
+        out.push_back(I.audit_from_row());
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading history");
+  }
+  return out;
+}
+
+void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
+  auto& I = *impl_;
+  try {
+    // Pages by sequence so that memory stays flat on millions of records.
+    long long after = 0;
+    const int page = 5000;
+    for (;;) {
+      soci::statement st(I.sql);
+      st.alloc();
+      I.bind_audit_out(st);
+      st.exchange(soci::use(after));
+      I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE seq > :after ORDER BY seq LIMIT " +
+                        std::to_string(page));
+      int n = 0;
+      if (st.execute(true)) {
+        do {
+          ++n;
+          after = I.audit.seq;
+          if (!fn(I.audit_from_row())) return;
+        } while (st.fetch());
+      }
+      if (n < page) return;
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the audit trail");
+  }
+}
+
+std::optional<std::string> SociStore::find_key(const std::string& key) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_find_key) {
+      I.st_find_key = std::make_unique<soci::statement>(I.sql);
+      I.st_find_key->alloc();
+      I.st_find_key->exchange(soci::into(I.str_buf2));
+      I.st_find_key->exchange(soci::use(I.key_buf));
+      I.prepare(*I.st_find_key, "SELECT result FROM idempotency WHERE key = :k");
+    }
+    I.key_buf = key;
+    if (!I.st_find_key->execute(true)) return std::nullopt;
+    std::string result = I.str_buf2;
+    finish(*I.st_find_key);
+    return result;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading an idempotency key");
+  }
+}
+
+void SociStore::put_key(const std::string& key, const std::string& dossier, const std::string& result) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_put_key) {
+      I.st_put_key = std::make_unique<soci::statement>(I.sql);
+      I.st_put_key->alloc();
+      I.st_put_key->exchange(soci::use(I.key_buf));
+      I.st_put_key->exchange(soci::use(I.dossier_buf));
+      I.st_put_key->exchange(soci::use(I.str_buf2));
+      I.prepare(*I.st_put_key, "INSERT INTO idempotency (key, dossier, result) VALUES (:k, :d, :r)");
+    }
+    I.key_buf = key;
+    I.dossier_buf = dossier;
+    I.str_buf2 = result;
+    I.st_put_key->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing an idempotency key");
+  }
+}
+
+std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
+  auto& I = *impl_;
+  std::vector<Dossier> out;
+  try {
+    std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE 1=1";
+    std::string state = f.state, unit = f.unit, level = f.level, ps = f.product_set;
+    int year = f.year;
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_dossier_out(st);
+    if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
+    if (!unit.empty()) { q += " AND unit = :unit"; st.exchange(soci::use(unit)); }
+    if (!level.empty()) { q += " AND level = :level"; st.exchange(soci::use(level)); }
+    if (!ps.empty()) { q += " AND product_set = :ps"; st.exchange(soci::use(ps)); }
+    if (year) { q += " AND year = :year"; st.exchange(soci::use(year)); }
+    q += " ORDER BY id";
+    if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
+    I.prepare(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(I.dossier_from_row());
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing dossiers");
+  }
+  return out;
+}
+
+namespace {
+std::string cell(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_string: return r.get<std::string>(i);
+    case soci::dt_integer: return std::to_string(r.get<int>(i));
+    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
+    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
+    case soci::dt_double: return std::to_string(r.get<double>(i));
+    default: return "";
+  }
+}
+
+std::vector<CountRow> counts(soci::session& sql, const std::string& q) {
+  std::vector<CountRow> out;
+  soci::rowset<soci::row> rs = sql.prepare << q;
+  for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
+  return out;
+}
+}  // namespace
+
+std::vector<CountRow> SociStore::count_by_state_and_unit() {
+  try {
+    return counts(impl_->sql, "SELECT state, unit, COUNT(*) FROM dossiers GROUP BY state, unit ORDER BY state, unit");
+  } catch (const std::exception& e) {
+    rethrow(e, "counting dossiers");
+  }
+}
+
+std::vector<CountRow> SociStore::count_certificates_by_stars_and_unit() {
+  try {
+    return counts(impl_->sql,
+                  "SELECT stars, unit, COUNT(*) FROM certificates WHERE state IN ('active', 'expiring')"
+                  " GROUP BY stars, unit ORDER BY stars, unit");
+  } catch (const std::exception& e) {
+    rethrow(e, "counting certificates");
+  }
+}
+
+}  // namespace ocop::store

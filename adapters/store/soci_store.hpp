@@ -1,0 +1,85 @@
+// The SOCI store: the engine's Store port over SQLite (embedded default) or PostgreSQL.
+//
+// A URL chooses the backend: "sqlite:PATH" (or a bare path) or "postgresql://..." (libpq
+// syntax). open() applies nothing; migrate() applies the numbered migrations that are missing,
+// each in its own transaction, and records them in schema_migrations. SQLite runs in WAL mode
+// with synchronous=FULL, so a committed event survives a crash or power loss.
+// Prepared statements for the hot path are built once per connection and reused.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ocop/store.hpp"
+
+namespace ocop::store {
+
+struct DbUrl {
+  std::string backend;     // "sqlite3" or "postgresql"
+  std::string connection;  // what SOCI's backend takes
+  std::string path;        // sqlite: the file
+};
+
+// Parses a --db URL; nullopt-like empty backend with `error` set when it is not understood.
+DbUrl parse_url(const std::string& url, std::string& error);
+
+class SociStore;
+
+// Opens a connection. Throws StoreError when the database cannot be opened.
+std::unique_ptr<SociStore> open(const std::string& url);
+
+class SociStore : public Store {
+ public:
+  ~SociStore() override;
+
+  // Schema version applied, 0 for an empty database.
+  int schema_version();
+  // Applies missing migrations; returns how many were applied.
+  int migrate();
+  static int latest_schema_version();
+
+  // meta: key/value facts about the database (simulation flag, configuration fingerprint).
+  std::string meta(const std::string& key);
+  void set_meta(const std::string& key, const std::string& value);
+
+  const std::string& backend() const;
+
+  // Store
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  std::optional<Dossier> load_dossier(const std::string& id) override;
+  void insert_dossier(const Dossier& d) override;
+  bool update_dossier(const Dossier& d, std::int64_t expected_version) override;
+  std::int64_t count_dossiers_created(int year) override;
+  std::vector<Scoresheet> scoresheets(const std::string& dossier, const std::string& level) override;
+  void put_scoresheet(const Scoresheet& s) override;
+  std::vector<std::string> document_kinds(const std::string& dossier) override;
+  void add_document(const Document& d) override;
+  std::vector<Document> documents(const std::string& dossier) override;
+  std::optional<Certificate> load_certificate(const std::string& id) override;
+  void insert_certificate(const Certificate& c) override;
+  void supersede_certificate(const std::string& id, const std::string& by) override;
+  std::vector<Certificate> certificates(const CertificateFilter& f) override;
+  AuditHead audit_head() override;
+  void append_audit(const AuditRecord& r) override;
+  std::vector<AuditRecord> history(const std::string& dossier) override;
+  void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
+  AuditHead recorded_head() override;
+  std::optional<std::string> find_key(const std::string& key) override;
+  void put_key(const std::string& key, const std::string& dossier, const std::string& result) override;
+  std::vector<Dossier> list_dossiers(const DossierFilter& f) override;
+  std::vector<CountRow> count_by_state_and_unit() override;
+  std::vector<CountRow> count_certificates_by_stars_and_unit() override;
+
+  // For tests: run raw SQL (tamper with the audit trail, inject faults).
+  void exec(const std::string& sql);
+
+ private:
+  friend std::unique_ptr<SociStore> open(const std::string& url);
+  SociStore();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ocop::store

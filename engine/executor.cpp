@@ -1,0 +1,650 @@
+#include "ocop/executor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "ocop/audit.hpp"
+#include "ocop/rules.hpp"
+
+namespace ocop {
+
+using nlohmann::json;
+
+Instant SystemClock::now() const {
+  using namespace std::chrono;
+  return Instant{duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// --- request validation (exit 2): shapes only, nothing that needs the store ---------------
+
+const json* field(const json& data, const char* name) {
+  auto it = data.find(name);
+  return it == data.end() || it->is_null() ? nullptr : &*it;
+}
+
+Status require_string(const json& data, const char* name, std::string_view event) {
+  const json* v = field(data, name);
+  if (!v) return Status::BadInput(std::string(event) + ": data." + name + " is required");
+  if (!v->is_string() || v->get_ref<const std::string&>().empty())
+    return Status::BadInput(std::string(event) + ": data." + name + " must be a non-empty string");
+  return Status::Ok();
+}
+
+Status check_optional_string(const json& data, const char* name, std::string_view event) {
+  const json* v = field(data, name);
+  if (v && !v->is_string())
+    return Status::BadInput(std::string(event) + ": data." + name + " must be a string");
+  return Status::Ok();
+}
+
+Status check_string_list(const json& data, const char* name, std::string_view event) {
+  const json* v = field(data, name);
+  if (!v) return Status::Ok();
+  if (!v->is_array()) return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
+  for (const auto& x : *v)
+    if (!x.is_string()) return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
+  return Status::Ok();
+}
+
+bool is_hex64(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Status check_document(const json& d, const std::string& where) {
+  if (!d.is_object()) return Status::BadInput(where + " must be an object {kind, name, sha256, bytes}");
+  for (const char* k : {"kind", "name", "sha256"}) {
+    auto it = d.find(k);
+    if (it == d.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+      return Status::BadInput(where + "." + k + " must be a non-empty string");
+  }
+  if (!is_hex64(d["sha256"].get<std::string>()))
+    return Status::BadInput(where + ".sha256 must be 64 lower-case hex digits");
+  auto b = d.find("bytes");
+  if (b == d.end() || !b->is_number_integer() || b->get<std::int64_t>() < 0)
+    return Status::BadInput(where + ".bytes must be a non-negative integer");
+  return Status::Ok();
+}
+
+Status validate_data(Event ev, const json& data, bool creating) {
+  const std::string_view name = to_string(ev);
+  if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
+  if (const json* docs = field(data, "documents")) {
+    if (!docs->is_array()) return Status::BadInput(std::string(name) + ": data.documents must be a list");
+    for (size_t i = 0; i < docs->size(); ++i) {
+      Status s = check_document((*docs)[i], std::string(name) + ": data.documents[" + std::to_string(i) + "]");
+      if (!s.ok()) return s;
+    }
+  }
+  Status s;
+  auto need = [&](const char* f) { if (s.ok()) s = require_string(data, f, name); };
+  if (creating) {
+    for (const char* f : {"product", "product_set", "producer", "unit"}) need(f);
+    if (s.ok()) s = check_optional_string(data, "id", name);
+  }
+  switch (ev) {
+    case Event::return_idea: case Event::return_plan: case Event::reject:
+    case Event::not_recognize: case Event::withdraw:
+      need("reason");
+      break;
+    case Event::return_dossier:
+      need("reason");
+      if (s.ok()) s = check_string_list(data, "missing", name);
+      break;
+    case Event::register_: {
+      need("registration_type");
+      if (!s.ok()) break;
+      const auto& t = data["registration_type"].get_ref<const std::string&>();
+      if (t != "new" && t != "upgrade" && t != "re_evaluation")
+        return Status::BadInput("register: data.registration_type must be new, upgrade or re_evaluation, not \"" + t + "\"");
+      if (t != "new") need("certificate");
+      break;
+    }
+    case Event::accept_dossier:
+      s = check_optional_string(data, "round", name);
+      break;
+    case Event::assess: {
+      const json* loc = field(data, "locality");
+      if (!loc || !loc->is_object() || loc->empty())
+        return Status::BadInput("assess: data.locality must be an object {criterion: points}");
+      for (auto it = loc->begin(); it != loc->end(); ++it)
+        if (!it->is_number() || it->get<double>() < 0)
+          return Status::BadInput("assess: data.locality." + it.key() + " must be a non-negative number");
+      break;
+    }
+    case Event::score:
+      for (const char* p : {"A", "B", "C"}) {
+        const json* v = field(data, p);
+        if (!v || !v->is_number())
+          return Status::BadInput(std::string("score: data.") + p + " must be a number (points of part " + p + ")");
+        if (v->get<double>() < 0) return Status::BadInput(std::string("score: data.") + p + " must not be negative");
+      }
+      break;
+    case Event::close_scoring:
+      s = check_string_list(data, "failed_criteria", name);
+      break;
+    case Event::recognize:
+      need("decision_no");
+      need("decision_date");
+      if (s.ok() && !parse_date(data["decision_date"].get<std::string>()))
+        return Status::BadInput("recognize: data.decision_date must be a date YYYY-MM-DD");
+      break;
+    case Event::attach:
+      s = check_document(data, "attach: data");
+      break;
+    case Event::annotate:
+      need("note");
+      break;
+    default:
+      break;
+  }
+  return s;
+}
+
+// --- authorisation (exit 6) ---------------------------------------------------------------
+
+bool unit_in_scope(const Config& cfg, const std::string& actor_unit, const std::string& unit) {
+  const Unit* u = cfg.unit(unit);
+  for (int depth = 0; u && depth < 16; ++depth) {
+    if (u->code == actor_unit) return true;
+    if (u->parent.empty()) break;
+    u = cfg.unit(u->parent);
+  }
+  return false;
+}
+
+std::string role_for(const Config& cfg, const User& user, Event ev) {
+  for (const auto& r : user.roles) {
+    auto it = cfg.roles.find(r);
+    if (it != cfg.roles.end() && (it->second & event_bit(ev))) return r;
+  }
+  return {};
+}
+
+// --- the engine's side of the machine -----------------------------------------------------
+
+class ExecContext : public DossierContext {
+ public:
+  ExecContext(const Config& cfg, Store& store, Dossier& d, Event ev, const json& data, Date day,
+              Instant at, const RuleSet* rs)
+      : cfg_(cfg), store_(store), d_(d), ev_(ev), data_(data), day_(day), at_(at), rs_(rs) {}
+
+  // Writes the actions decided, to be applied by the executor.
+  std::optional<Scoresheet> sheet;
+  std::vector<Document> new_documents;
+  std::optional<Certificate> certificate;
+  std::vector<std::string> superseded;
+
+  const LevelRule* level() const {
+    if (!rs_ || d_.level_index < 0 || d_.level_index >= static_cast<int>(rs_->levels.size())) return nullptr;
+    return &rs_->levels[d_.level_index];
+  }
+
+  bool at_screen_level() override {
+    const LevelRule* l = level();
+    if (l && l->kind == LevelKind::screen) return true;
+    refuse(std::string(to_string(ev_)) + " is for a screening level; the " + d_.level + " level is a council level");
+    return false;
+  }
+  bool at_council_level() override {
+    const LevelRule* l = level();
+    if (l && l->kind == LevelKind::council) return true;
+    refuse(std::string(to_string(ev_)) + " is for a council level; the " + d_.level + " level only screens");
+    return false;
+  }
+  bool quorum_met() override {
+    const LevelRule* l = level();
+    auto n = static_cast<int>(store_.scoresheets(d_.id, d_.level).size());
+    if (l && n >= l->quorum) return true;
+    refuse("quorum not met: " + std::to_string(n) + " scoresheet(s) at the " + d_.level +
+           " level, " + std::to_string(l ? l->quorum : 0) + " needed");
+    return false;
+  }
+  bool may_forward() override {
+    const LevelRule* l = level();
+    if (!l || d_.level_index + 1 >= static_cast<int>(rs_->levels.size())) {
+      refuse("the " + d_.level + " level is the last level of rule set " + d_.rule_set + "; there is nowhere to forward");
+      return false;
+    }
+    if (l->kind == LevelKind::council) {
+      if (!l->forward_min) {
+        refuse("rule set " + d_.rule_set + " does not let the " + d_.level + " level forward");
+        return false;
+      }
+      if (!d_.score || *d_.score < *l->forward_min) {
+        refuse("score " + (d_.score ? format_score(*d_.score) : std::string("none")) +
+               " is below the " + d_.level + " level's forward_min " + format_score(*l->forward_min));
+        return false;
+      }
+    }
+    return true;
+  }
+  bool may_recognize() override {
+    const LevelRule* l = level();
+    if (!l || l->recognizes.empty()) {
+      refuse("the " + d_.level + " level does not recognise under rule set " + d_.rule_set);
+      return false;
+    }
+    int awarded = award_stars(*l, d_.stars.value_or(0));
+    if (std::find(l->recognizes.begin(), l->recognizes.end(), awarded) == l->recognizes.end()) {
+      std::string stars;
+      for (int s : l->recognizes) stars += (stars.empty() ? "" : ", ") + std::to_string(s);
+      refuse("computed " + std::to_string(d_.stars.value_or(0)) + "★ is not among the stars the " +
+             d_.level + " level recognises (" + stars + ")");
+      return false;
+    }
+    return true;
+  }
+  bool holds_certificate() override { return !d_.certificate.empty(); }
+  bool documents_present() override {
+    const RuleSet* rs = rs_;
+    if (!rs) return true;
+    auto it = rs->documents.find(ev_);
+    if (it == rs->documents.end() || it->second.empty()) return true;
+    std::set<std::string> have;
+    if (!d_.id.empty() && d_.version > 0)
+      for (auto& k : store_.document_kinds(d_.id)) have.insert(std::move(k));
+    if (const json* docs = field(data_, "documents"))
+      for (const auto& x : *docs) have.insert(x["kind"].get<std::string>());
+    std::vector<std::string> missing;
+    for (const auto& k : it->second)
+      if (!have.count(k)) missing.push_back(k);
+    if (missing.empty()) return true;
+    refuse("required documents missing for " + std::string(to_string(ev_)) + ": " + join(missing));
+    return false;
+  }
+  bool registration_valid() override {
+    if (!rs_) {
+      refuse("no rule set is in force on " + format_date(day_));
+      return false;
+    }
+    const auto& type = data_["registration_type"].get_ref<const std::string&>();
+    if (type != "new") {
+      const std::string cert = data_["certificate"].get<std::string>();
+      auto c = store_.load_certificate(cert);
+      if (!c) {
+        refuse(type + " names certificate " + cert + ", which does not exist");
+        return false;
+      }
+      if (c->state != "active" && c->state != "expiring") {
+        refuse(type + " names certificate " + cert + ", which is " + c->state);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void enter_first_level() override {
+    d_.rule_set = rs_->id;
+    d_.level_index = 0;
+    d_.level = std::string(to_string(rs_->levels[0].level));
+    d_.registration_type = data_["registration_type"].get<std::string>();
+    if (d_.registration_type != "new") d_.base_certificate = data_["certificate"].get<std::string>();
+  }
+  void record_assessment() override { d_.assessment = data_["locality"].dump(); }
+  void record_scoresheet() override {
+    sheet = Scoresheet{d_.id, d_.level, actor_, data_["A"].get<double>(), data_["B"].get<double>(),
+                       data_["C"].get<double>()};
+  }
+  void compute_result() override {
+    auto sheets = store_.scoresheets(d_.id, d_.level);
+    std::vector<double> totals;
+    totals.reserve(sheets.size());
+    for (const auto& s : sheets) totals.push_back(s.total());
+    std::vector<std::string> failed;
+    if (const json* f = field(data_, "failed_criteria"))
+      for (const auto& x : *f) failed.push_back(x.get<std::string>());
+    Evaluation e = evaluate(*rs_, totals, failed);
+    d_.score = e.score;
+    d_.stars = e.stars;
+  }
+  void assign_round() override {
+    const LevelRule* l = level();
+    if (!l || l->kind != LevelKind::council) return;
+    if (const json* r = field(data_, "round")) {
+      d_.round = r->get<std::string>();
+      return;
+    }
+    d_.round = next_open_round(cfg_, l->level, day_);
+  }
+  void advance_level() override {
+    d_.level_index += 1;
+    d_.level = std::string(to_string(rs_->levels[d_.level_index].level));
+    d_.round.clear();
+  }
+  void issue_certificate() override {
+    const LevelRule* l = level();
+    Certificate c;
+    c.id = d_.id + "/" + d_.level;
+    c.dossier = d_.id;
+    c.product = d_.product;
+    c.product_set = d_.product_set;
+    c.unit = d_.unit;
+    c.stars = award_stars(*l, d_.stars.value_or(0));
+    c.level = d_.level;
+    c.decision_no = data_["decision_no"].get<std::string>();
+    c.decision_date = *parse_date(data_["decision_date"].get<std::string>());
+    c.issued_on = c.decision_date;
+    c.valid_until = add_months(c.issued_on, rs_->certificate_months);
+    if (!d_.certificate.empty()) superseded.push_back(d_.certificate);
+    if (!d_.base_certificate.empty() && d_.base_certificate != d_.certificate)
+      superseded.push_back(d_.base_certificate);
+    d_.certificate = c.id;
+    d_.stars = c.stars;
+    certificate = std::move(c);
+  }
+  void attach_documents() override {
+    auto add = [&](const json& x) {
+      new_documents.push_back(Document{d_.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
+                                       x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at_});
+    };
+    if (ev_ == Event::attach) add(data_);
+    if (const json* docs = field(data_, "documents"))
+      for (const auto& x : *docs) add(x);
+  }
+
+  std::string actor_;
+
+ private:
+  const Config& cfg_;
+  Store& store_;
+  Dossier& d_;
+  Event ev_;
+  const json& data_;
+  Date day_;
+  Instant at_;
+  const RuleSet* rs_;
+};
+
+std::string generate_id(const Config& cfg, Store& store, int year) {
+  std::int64_t n = store.count_dossiers_created(year) + 1;
+  for (;; ++n) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s-%d-%05lld", cfg.province.code.c_str(), year, static_cast<long long>(n));
+    if (!store.load_dossier(buf)) return buf;
+  }
+}
+
+}  // namespace
+
+json dossier_json(const Dossier& d, int offset) {
+  auto opt_str = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  json j = {
+      {"id", d.id},
+      {"state", to_string(d.state)},
+      {"level", opt_str(d.level)},
+      {"version", d.version},
+      {"unit", d.unit},
+      {"product", d.product},
+      {"product_set", d.product_set},
+      {"producer", d.producer},
+      {"year", d.year},
+      {"rule_set", opt_str(d.rule_set)},
+      {"registration_type", opt_str(d.registration_type)},
+      {"score", d.score ? json(*d.score) : json(nullptr)},
+      {"stars", d.stars ? json(*d.stars) : json(nullptr)},
+      {"certificate", opt_str(d.certificate)},
+      {"round", opt_str(d.round)},
+      {"created_at", format_instant(d.created_at, offset)},
+      {"updated_at", format_instant(d.updated_at, offset)},
+      {"state_since", format_instant(d.state_since, offset)},
+  };
+  if (!d.base_certificate.empty()) j["base_certificate"] = d.base_certificate;
+  if (!d.assessment.empty()) j["assessment"] = json::parse(d.assessment, nullptr, false);
+  return j;
+}
+
+json certificate_json(const Certificate& c) {
+  return {{"id", c.id},
+          {"dossier", c.dossier},
+          {"product", c.product},
+          {"product_set", c.product_set},
+          {"unit", c.unit},
+          {"stars", c.stars},
+          {"level", c.level},
+          {"decision_no", c.decision_no},
+          {"issued_on", format_date(c.issued_on)},
+          {"valid_until", format_date(c.valid_until)},
+          {"state", c.state},
+          {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)}};
+}
+
+Executor::Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock)
+    : config_(config), lifecycle_(lifecycle), store_(store), clock_(clock) {}
+
+FireResult Executor::fire(const EventRequest& req) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      store_.begin();
+      FireResult r = fire_in_transaction(req);
+      if (r.status.ok() && !r.duplicate) {
+        if (before_commit_) before_commit_();
+        store_.commit();
+      } else {
+        store_.rollback();
+      }
+      return r;
+    } catch (const StoreError& e) {
+      try { store_.rollback(); } catch (...) {}
+      if (e.retryable() && attempt < kAttempts) continue;
+      FireResult r;
+      r.status = Status::Internal(std::string("database: ") + e.what());
+      return r;
+    } catch (const std::exception& e) {
+      try { store_.rollback(); } catch (...) {}
+      FireResult r;
+      r.status = Status::Internal(e.what());
+      return r;
+    }
+  }
+}
+
+FireResult Executor::fire_in_transaction(const EventRequest& req) {
+  FireResult out;
+  out.dossier_id = req.dossier;
+  const int offset = config_.province.utc_offset_minutes;
+
+  // 1. The request itself (exit 2).
+  auto ev = parse_event(req.event);
+  if (!ev) {
+    out.status = Status::BadInput("unknown event \"" + req.event + "\"");
+    return out;
+  }
+  const User* user = config_.user(req.actor);
+  if (!user) {
+    out.status = Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
+    return out;
+  }
+  const bool creating = req.dossier.empty();
+  if (creating && !is_creating(*ev)) {
+    out.status = Status::BadInput(req.event + " needs a dossier");
+    return out;
+  }
+  if (Status s = validate_data(*ev, req.data, creating); !s.ok()) {
+    out.status = s;
+    return out;
+  }
+  const Instant at = req.at.value_or(clock_.now());
+  const Date day = local_date(at, offset);
+
+  if (!req.key.empty()) {
+    if (auto prior = store_.find_key(req.key)) {
+      out.duplicate = true;
+      out.result = json::parse(*prior);
+      out.dossier_id = out.result.value("id", "");
+      return out;
+    }
+  }
+
+  // 2. The dossier exists (exit 3), or is created.
+  Dossier d;
+  if (creating) {
+    const std::string& unit = req.data["unit"].get_ref<const std::string&>();
+    const Unit* u = config_.unit(unit);
+    if (!u) {
+      out.status = Status::BadInput(req.event + ": data.unit \"" + unit + "\" is not a configured unit");
+      return out;
+    }
+    if (!u->valid_on(day)) {
+      out.status = Status::BadInput(req.event + ": unit " + unit + " does not exist on " + format_date(day));
+      return out;
+    }
+    const std::string& ps = req.data["product_set"].get_ref<const std::string&>();
+    if (!config_.product_sets.empty() && !config_.product_sets.count(ps)) {
+      out.status = Status::BadInput(req.event + ": data.product_set \"" + ps + "\" is not a configured product set");
+      return out;
+    }
+    d.year = year_of(day);
+    d.id = req.data.contains("id") && req.data["id"].is_string() ? req.data["id"].get<std::string>()
+                                                                  : generate_id(config_, store_, d.year);
+    if (store_.load_dossier(d.id)) {
+      out.status = Status::Refused("dossier " + d.id + " already exists");
+      return out;
+    }
+    d.unit = unit;
+    d.product = req.data["product"].get<std::string>();
+    d.product_set = ps;
+    d.producer = req.data["producer"].get<std::string>();
+    d.created_at = at;
+    d.state_since = at;
+  } else {
+    auto loaded = store_.load_dossier(req.dossier);
+    if (!loaded) {
+      out.status = Status::NotFound("dossier " + req.dossier + " not found");
+      return out;
+    }
+    d = std::move(*loaded);
+  }
+  out.dossier_id = d.id;
+
+  // 3. The actor's role and unit scope (exit 6).
+  if (!(user->events & event_bit(*ev))) {
+    out.status = Status::Forbidden(req.actor + " may not fire " + req.event + ": none of their roles (" +
+                                   join(user->roles) + ") allows it");
+    return out;
+  }
+  if (const Unit* au = config_.unit(user->unit); !au || !au->valid_on(day)) {
+    out.status = Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
+    return out;
+  }
+  if (!unit_in_scope(config_, user->unit, d.unit)) {
+    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit);
+    return out;
+  }
+  const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
+  if (!d.rule_set.empty() && !rs) {
+    out.status = Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
+    return out;
+  }
+  if (is_level_bound(*ev)) {
+    const Unit* au = config_.unit(user->unit);
+    if (d.level.empty() || to_string(au->level) != d.level) {
+      out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
+                                     " level) may not fire " + req.event + " at the " +
+                                     (d.level.empty() ? std::string("(no)") : d.level) + " level");
+      return out;
+    }
+  }
+  if (req.expected_version && *req.expected_version != d.version) {
+    out.status = Status::Conflict("dossier " + d.id + " is at version " + std::to_string(d.version) +
+                                  ", not " + std::to_string(*req.expected_version) +
+                                  ": someone changed it first; reload and retry");
+    return out;
+  }
+
+  // Value checks that need the dossier's rule set (exit 2).
+  if (*ev == Event::register_ && !rs) rs = config_.rule_set_on(day);
+  if (*ev == Event::score && rs) {
+    static const char* parts[] = {"A", "B", "C"};
+    for (int i = 0; i < 3; ++i) {
+      double v = req.data[parts[i]].get<double>();
+      if (v > rs->parts[i]) {
+        out.status = Status::BadInput("score: part " + std::string(parts[i]) + " " + format_score(v) +
+                                      " exceeds its maximum " + format_score(rs->parts[i]) + " under rule set " + rs->id);
+        return out;
+      }
+    }
+  }
+  if (*ev == Event::accept_dossier && req.data.contains("round") && req.data["round"].is_string()) {
+    const std::string round = req.data["round"].get<std::string>();
+    if (!find_round(config_, round)) {
+      out.status = Status::BadInput("accept_dossier: round \"" + round + "\" is not configured in any cycle");
+      return out;
+    }
+  }
+
+  // 4. The state and guards (exit 4), through the machine.
+  const State from = d.state;
+  const Dossier before = d;
+  ExecContext ctx(config_, store_, d, *ev, req.data, day, at, rs);
+  ctx.actor_ = req.actor;
+  Transition t = lifecycle_.fire(from, *ev, ctx);
+  if (!t.accepted) {
+    if (!t.guard_refusal.empty()) {
+      out.status = Status::Refused(req.event + " refused for dossier " + d.id + " in state " +
+                                   std::string(to_string(from)) + ": " + t.guard_refusal);
+    } else {
+      std::string allowed;
+      for (Event e : lifecycle_.allowed(from)) allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+      out.status = Status::Refused(req.event + " is not allowed for dossier " + d.id + " in state " +
+                                   std::string(to_string(from)) + "; allowed there: " +
+                                   (allowed.empty() ? std::string("none (final state)") : allowed));
+    }
+    return out;
+  }
+
+  // Apply: the dossier, what the actions decided, the audit record, the key.
+  d.state = t.to;
+  if (t.to != from) d.state_since = at;
+  if (t.to == State::recognized && *ev != Event::recognize && !d.certificate.empty()) {
+    if (auto c = store_.load_certificate(d.certificate)) d.stars = c->stars;
+  }
+  d.updated_at = at;
+  d.version = before.version + 1;
+  if (creating) {
+    store_.insert_dossier(d);
+  } else if (!store_.update_dossier(d, before.version)) {
+    out.status = Status::Conflict("dossier " + d.id + " changed while " + req.event + " was applied; retry");
+    return out;
+  }
+  if (ctx.sheet) store_.put_scoresheet(*ctx.sheet);
+  for (const auto& doc : ctx.new_documents) store_.add_document(doc);
+  for (const auto& id : ctx.superseded)
+    if (ctx.certificate) store_.supersede_certificate(id, ctx.certificate->id);
+  if (ctx.certificate) store_.insert_certificate(*ctx.certificate);
+
+  AuditHead head = store_.audit_head();
+  AuditRecord rec;
+  rec.seq = head.seq + 1;
+  rec.at = at;
+  rec.actor = req.actor;
+  rec.role = role_for(config_, *user, *ev);
+  rec.dossier = d.id;
+  rec.event = req.event;
+  rec.from_state = std::string(to_string(from));
+  rec.to_state = std::string(to_string(t.to));
+  rec.level = d.level;
+  rec.data = req.data.dump();
+  rec.prev_hash = head.hash;
+  rec.hash = compute_hash(rec);
+  store_.append_audit(rec);
+
+  out.result = dossier_json(d, offset);
+  if (!req.key.empty()) store_.put_key(req.key, d.id, out.result.dump());
+  out.status = Status::Ok();
+  return out;
+}
+
+}  // namespace ocop

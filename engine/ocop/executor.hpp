@@ -1,0 +1,94 @@
+// The transition executor: applies one event to one dossier, all or nothing.
+//
+// fire() runs spec §2's checks in the public order (the request → the dossier exists → the
+// actor's role and unit scope → the state and guards), asks the Lifecycle (the MSM machine)
+// for the transition, and writes the dossier's new state and version, its scoresheets,
+// documents, certificates, the hash-chained audit record and the idempotency key in one
+// transaction. A refused event writes nothing. Expected failures come back as a Status.
+//
+// An Executor uses one Store and is used from one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ocop/config.hpp"
+#include "ocop/dossier.hpp"
+#include "ocop/lifecycle.hpp"
+#include "ocop/status.hpp"
+#include "ocop/store.hpp"
+
+namespace ocop {
+
+// The time source. Tests and simulation databases set it; production reads the system clock.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant now() const = 0;
+};
+
+class SystemClock : public Clock {
+ public:
+  Instant now() const override;
+};
+
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(Instant t) : t_(t) {}
+  Instant now() const override { return t_; }
+  void set(Instant t) { t_ = t; }
+
+ private:
+  Instant t_;
+};
+
+struct EventRequest {
+  std::string event;   // the name as given; unknown names are bad input
+  std::string dossier; // empty for a creating event
+  std::string actor;
+  std::string key;     // idempotency key; empty = none
+  std::optional<Instant> at;  // the event's time (simulation databases only; else the clock)
+  nlohmann::json data = nlohmann::json::object();
+  std::optional<std::int64_t> expected_version;  // a stale one is a conflict
+};
+
+struct FireResult {
+  Status status;
+  bool duplicate = false;  // the key was seen before: `result` is the first result
+  std::string dossier_id;
+  nlohmann::json result;   // the dossier after the event (accepted or duplicate)
+};
+
+// A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
+// product_set, rule_set, score, stars, certificate). Times in the given zone offset.
+nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
+nlohmann::json certificate_json(const Certificate& c);
+
+class Executor {
+ public:
+  Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock);
+
+  // Fires one event in its own transaction. Retryable store errors are retried a bounded
+  // number of times; other store errors come back as Code::internal with nothing written.
+  FireResult fire(const EventRequest& req);
+
+  // Fires one event inside a transaction the caller has begun (batched import). On a refusal
+  // nothing of this event is written; on a StoreError the exception propagates and the caller
+  // must roll the whole transaction back.
+  FireResult fire_in_transaction(const EventRequest& req);
+
+  // Test hook: called after the dossier's new state is written and before the commit.
+  void set_before_commit_hook(std::function<void()> hook) { before_commit_ = std::move(hook); }
+
+ private:
+  const Config& config_;
+  const Lifecycle& lifecycle_;
+  Store& store_;
+  const Clock& clock_;
+  std::function<void()> before_commit_;
+};
+
+}  // namespace ocop

@@ -1,0 +1,103 @@
+// The store port: what the engine needs from a database. adapters/store implements it with
+// SOCI over SQLite and PostgreSQL.
+//
+// One Store is one connection and is used from one thread. Writes happen only inside
+// begin()/commit(); begin() takes the write lock at once (SQLite BEGIN IMMEDIATE) so that a
+// transaction that reads a dossier and then writes it cannot be overtaken.
+// Database failures are thrown as StoreError; `retryable` marks the ones a caller may retry
+// as a whole transaction (SQLite busy/locked, PostgreSQL serialization failure or deadlock).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ocop/dossier.hpp"
+
+namespace ocop {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(const std::string& what, bool retryable)
+      : std::runtime_error(what), retryable_(retryable) {}
+  bool retryable() const { return retryable_; }
+
+ private:
+  bool retryable_;
+};
+
+struct AuditHead {
+  std::int64_t seq = 0;  // 0: empty chain
+  std::string hash;      // kGenesisHash when empty
+};
+
+struct DossierFilter {
+  std::string state, unit, level, product_set;
+  int year = 0;
+  int limit = 0;  // 0 = no limit
+};
+
+struct CertificateFilter {
+  std::string state, unit;
+  int stars = 0;
+  std::optional<Date> valid_until_on_or_before;
+};
+
+// Counts for the cycle report.
+struct CountRow {
+  std::string a, b;  // grouping keys
+  std::int64_t n = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  // --- dossiers ---
+  virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
+  virtual void insert_dossier(const Dossier& d) = 0;
+  // Writes `d` if the stored version is still `expected_version`; false means it is not.
+  virtual bool update_dossier(const Dossier& d, std::int64_t expected_version) = 0;
+  virtual std::int64_t count_dossiers_created(int year) = 0;
+
+  // --- scoresheets, documents ---
+  virtual std::vector<Scoresheet> scoresheets(const std::string& dossier, const std::string& level) = 0;
+  virtual void put_scoresheet(const Scoresheet& s) = 0;  // replaces the member's sheet
+  virtual std::vector<std::string> document_kinds(const std::string& dossier) = 0;
+  virtual void add_document(const Document& d) = 0;
+  virtual std::vector<Document> documents(const std::string& dossier) = 0;
+
+  // --- certificates ---
+  virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;
+  virtual void insert_certificate(const Certificate& c) = 0;
+  virtual void supersede_certificate(const std::string& id, const std::string& by) = 0;
+  virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
+
+  // --- audit ---
+  virtual AuditHead audit_head() = 0;
+  virtual void append_audit(const AuditRecord& r) = 0;
+  virtual std::vector<AuditRecord> history(const std::string& dossier) = 0;
+  // Feeds every record in sequence order until `fn` returns false.
+  virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
+  // The head recorded beside the chain (detects a truncated tail).
+  virtual AuditHead recorded_head() = 0;
+
+  // --- idempotency ---
+  virtual std::optional<std::string> find_key(const std::string& key) = 0;
+  virtual void put_key(const std::string& key, const std::string& dossier, const std::string& result) = 0;
+
+  // --- reads for people ---
+  virtual std::vector<Dossier> list_dossiers(const DossierFilter& f) = 0;
+  // counts grouped by (state, unit) or (stars, unit) of active certificates
+  virtual std::vector<CountRow> count_by_state_and_unit() = 0;
+  virtual std::vector<CountRow> count_certificates_by_stars_and_unit() = 0;
+};
+
+}  // namespace ocop

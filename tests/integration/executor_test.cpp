@@ -1,0 +1,237 @@
+// The executor on a real SQLite file: the whole lifecycle, refusals, atomicity, idempotency,
+// conflicts between two sessions and tamper detection.
+#include "fixture.hpp"
+
+using namespace ocop;
+using namespace ocop::testing;
+using nlohmann::json;
+
+BOOST_AUTO_TEST_SUITE(executor)
+
+BOOST_AUTO_TEST_CASE(a_product_goes_from_idea_to_five_stars) {
+  Db db;
+  const std::string id = "BX-2026-000001";
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("submit_plan", id, "producer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("approve_plan", id, "officer.bx-c0001").status.ok());
+  auto r = db.fire("register", id, "producer.bx-c0001",
+                   {{"registration_type", "new"}, {"documents", {doc("registration_form"), doc("self_assessment")}}});
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["state"] == "submitted");
+  BOOST_TEST(r.result["rule_set"] == "R148_1489");
+  BOOST_TEST(r.result["level"] == "commune");
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}).status.ok());
+  r = db.fire("forward", id, "officer.bx-c0001");
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["level"] == "province");
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "coordinator").status.ok());  // next open round
+  BOOST_TEST(db.store->load_dossier(id)->round == "2026-1");
+  score_all(db, id, 38, 23, 33);  // 94
+  r = db.fire("close_scoring", id, "chair");
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["score"] == 94.0);
+  BOOST_TEST(r.result["stars"] == 5);
+  r = db.fire("recognize", id, "signer", {{"decision_no", "1/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["stars"] == 4);  // capped at the province's highest star
+  auto cert = db.store->load_certificate(r.result["certificate"].get<std::string>());
+  BOOST_REQUIRE(cert);
+  BOOST_TEST(cert->stars == 4);
+  BOOST_TEST(format_date(cert->valid_until) == "2029-10-30");
+  BOOST_REQUIRE(db.fire("forward", id, "coordinator").status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "central.coordinator", {{"round", "2026-C"}}).status.ok());
+  score_all(db, id, 38, 24, 34, 5, "central.member.");
+  BOOST_REQUIRE(db.fire("close_scoring", id, "central.chair").status.ok());
+  r = db.fire("recognize", id, "central.signer", {{"decision_no", "9/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["stars"] == 5);
+  BOOST_TEST(db.store->load_certificate(cert->id)->state == "superseded");
+  BOOST_TEST(db.store->load_certificate(cert->id)->superseded_by == r.result["certificate"].get<std::string>());
+  BOOST_TEST(db.store->history(id).size() == 25u);
+  BOOST_TEST(db.verify());
+}
+
+BOOST_AUTO_TEST_CASE(central_refusal_keeps_the_provincial_certificate) {
+  Db db;
+  const std::string id = "BX-2026-000002";
+  to_province_review(db, id);
+  score_all(db, id, 38, 23, 33);
+  BOOST_REQUIRE(db.fire("close_scoring", id, "chair").status.ok());
+  BOOST_REQUIRE(db.fire("recognize", id, "signer", {{"decision_no", "2/QĐ"}, {"decision_date", "2026-10-30"}}).status.ok());
+  BOOST_REQUIRE(db.fire("forward", id, "coordinator").status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "central.coordinator", {{"round", "2026-C"}}).status.ok());
+  score_all(db, id, 30, 20, 30, 5, "central.member.");
+  BOOST_REQUIRE(db.fire("close_scoring", id, "central.chair").status.ok());
+  auto r = db.fire("not_recognize", id, "central.chair", {{"reason", "chưa đạt 5 sao"}});
+  BOOST_REQUIRE(r.status.ok());
+  BOOST_TEST(r.result["state"] == "recognized");
+  BOOST_TEST(r.result["stars"] == 4);
+  BOOST_TEST(db.store->load_certificate(id + "/province")->state == "active");
+}
+
+BOOST_AUTO_TEST_CASE(refusals_say_why_and_write_nothing) {
+  Db db;
+  const std::string id = "BX-2026-000003";
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  auto before = db.audit_count();
+
+  auto r = db.fire("approve_plan", id, "officer.bx-c0001");
+  BOOST_TEST(int(r.status.code()) == 4);
+  BOOST_TEST(r.status.message().find("in state idea_submitted") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("accept_idea") != std::string::npos, r.status.message());
+
+  r = db.fire("accept_idea", id, "officer.bx-c0002");  // another commune's officer
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  r = db.fire("accept_idea", id, "producer.bx-c0001");  // a producer cannot accept
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  r = db.fire("accept_idea", "BX-2026-999999", "officer.bx-c0001");
+  BOOST_TEST(int(r.status.code()) == 3, r.status.message());
+  r = db.fire("accept_idea", id, "nobody");
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());
+  r = db.fire("return_idea", id, "officer.bx-c0001");  // reason is required
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());
+  r = db.fire("fly_away", id, "officer.bx-c0001");
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());
+  // The order of checks: a forbidden actor learns nothing about the state.
+  r = db.fire("approve_plan", id, "officer.bx-c0002");
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  r = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id));
+  BOOST_TEST(int(r.status.code()) == 4, r.status.message());  // already exists
+
+  BOOST_TEST(db.audit_count() == before);
+  BOOST_TEST(db.store->load_dossier(id)->version == 1);
+  BOOST_TEST(db.verify());
+}
+
+BOOST_AUTO_TEST_CASE(guards_refuse_with_their_reason) {
+  Db db;
+  const std::string id = "BX-2026-000004";
+  to_province_review(db, id);
+  score_all(db, id, 20, 15, 20, 4);  // 55, four sheets
+  auto r = db.fire("close_scoring", id, "chair");
+  BOOST_TEST(int(r.status.code()) == 4);
+  BOOST_TEST(r.status.message().find("quorum") != std::string::npos, r.status.message());
+  BOOST_REQUIRE(db.fire("score", id, "member.5", {{"A", 20}, {"B", 15}, {"C", 20}}).status.ok());
+  BOOST_REQUIRE(db.fire("close_scoring", id, "chair").status.ok());
+  r = db.fire("forward", id, "coordinator");
+  BOOST_TEST(int(r.status.code()) == 4);
+  BOOST_TEST(r.status.message().find("forward_min 90") != std::string::npos, r.status.message());
+  r = db.fire("score", id, "member.1", {{"A", 41}, {"B", 1}, {"C", 1}});
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());  // over part A's maximum
+
+  // A 2★ result cannot be recognised; not_recognize ends it.
+  const std::string low = "BX-2026-000005";
+  to_province_review(db, low);
+  score_all(db, low, 10, 10, 10);
+  BOOST_REQUIRE(db.fire("close_scoring", low, "chair").status.ok());
+  r = db.fire("recognize", low, "signer", {{"decision_no", "3/QĐ"}, {"decision_date", "2026-10-30"}});
+  BOOST_TEST(int(r.status.code()) == 4);
+  BOOST_TEST(r.status.message().find("2★") != std::string::npos, r.status.message());
+  BOOST_TEST(db.fire("not_recognize", low, "chair", {{"reason", "chưa đạt"}}).result["state"] == "not_recognized");
+  // Missing required documents at register.
+  auto data = new_product("BX-2026-000006");
+  data["registration_type"] = "new";
+  data["documents"] = {doc("registration_form")};
+  r = db.fire("register", "", "producer.bx-c0001", data);
+  BOOST_TEST(int(r.status.code()) == 4);
+  BOOST_TEST(r.status.message().find("self_assessment") != std::string::npos, r.status.message());
+  BOOST_TEST(!db.store->load_dossier("BX-2026-000006"));
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_before_commit_leaves_nothing) {
+  Db db;
+  const std::string id = "BX-2026-000007";
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  auto head = db.store->audit_head();
+  db.ex->set_before_commit_hook([] { throw StoreError("injected failure after the state update", false); });
+  auto r = db.fire("accept_idea", id, "officer.bx-c0001");
+  BOOST_TEST(int(r.status.code()) == 1);
+  db.ex->set_before_commit_hook(nullptr);
+  BOOST_TEST(db.store->load_dossier(id)->state == State::idea_submitted);
+  BOOST_TEST(db.store->load_dossier(id)->version == 1);
+  BOOST_TEST(db.store->audit_head().seq == head.seq);
+  BOOST_TEST(db.store->history(id).size() == 1u);
+  // A register that would have written documents and a new dossier leaves none either.
+  auto data = new_product("BX-2026-000008");
+  data["registration_type"] = "new";
+  data["documents"] = {doc("registration_form"), doc("self_assessment")};
+  db.ex->set_before_commit_hook([] { throw std::runtime_error("crash"); });
+  BOOST_TEST(!db.fire("register", "", "producer.bx-c0001", data).status.ok());
+  db.ex->set_before_commit_hook(nullptr);
+  BOOST_TEST(!db.store->load_dossier("BX-2026-000008"));
+  BOOST_TEST(db.store->documents("BX-2026-000008").empty());
+  BOOST_TEST(db.verify());
+  BOOST_TEST(db.fire("accept_idea", id, "officer.bx-c0001").status.ok());
+  BOOST_TEST(db.verify());
+}
+
+BOOST_AUTO_TEST_CASE(the_same_key_twice_returns_the_first_result) {
+  Db db;
+  const std::string id = "BX-2026-000009";
+  auto first = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "k-1");
+  BOOST_REQUIRE(first.status.ok());
+  auto again = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "k-1");
+  BOOST_TEST(again.status.ok());
+  BOOST_TEST(again.duplicate);
+  BOOST_TEST(again.result == first.result);
+  BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "k-2").status.ok());
+  auto dup = db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "k-2");
+  BOOST_TEST(dup.duplicate);
+  BOOST_TEST(dup.result["version"] == 2);
+  BOOST_TEST(db.audit_count() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(two_sessions_conflict_on_a_stale_version) {
+  Db db;
+  const std::string id = "BX-2026-000010";
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  // A second coordinator's session on the same file reads version 1...
+  auto other = store::open(db.url);
+  Executor ex2(db.config, *db.lifecycle, *other, db.clock);
+  std::int64_t seen = other->load_dossier(id)->version;
+  // ...the first session moves the dossier on...
+  BOOST_REQUIRE(db.fire("return_idea", id, "officer.bx-c0001", {{"reason", "bổ sung mô tả"}}).status.ok());
+  // ...and the second one's action, based on what it saw, is a conflict.
+  EventRequest req;
+  req.event = "accept_idea";
+  req.dossier = id;
+  req.actor = "officer.bx-c0001";
+  req.expected_version = seen;
+  FireResult r = ex2.fire(req);
+  BOOST_TEST(int(r.status.code()) == 5, r.status.message());
+  BOOST_TEST(db.store->load_dossier(id)->state == State::idea_returned);
+  req.expected_version = 2;
+  req.event = "resubmit_idea";
+  req.actor = "producer.bx-c0001";
+  BOOST_TEST(ex2.fire(req).status.ok());
+  BOOST_TEST(db.verify());
+}
+
+BOOST_AUTO_TEST_CASE(tampering_with_the_stored_trail_is_detected) {
+  for (int how = 0; how < 5; ++how) {
+    Db db;
+    const std::string id = "BX-2026-000011";
+    BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+    BOOST_REQUIRE(db.fire("return_idea", id, "officer.bx-c0001", {{"reason", "thiếu"}}).status.ok());
+    BOOST_REQUIRE(db.fire("resubmit_idea", id, "producer.bx-c0001").status.ok());
+    BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001").status.ok());
+    BOOST_REQUIRE(db.verify());
+    switch (how) {
+      case 0: db.store->exec("UPDATE audit SET actor = 'intruder' WHERE seq = 2"); break;
+      case 1: db.store->exec("UPDATE audit SET data = '{\"reason\":\"khác\"}' WHERE seq = 2"); break;
+      case 2: db.store->exec("DELETE FROM audit WHERE seq = 3"); break;
+      case 3: db.store->exec("DELETE FROM audit WHERE seq = 4"); break;  // the tail
+      case 4:  // reorder: swap two records' sequence numbers
+        db.store->exec("UPDATE audit SET seq = 100 WHERE seq = 2");
+        db.store->exec("UPDATE audit SET seq = 2 WHERE seq = 3");
+        db.store->exec("UPDATE audit SET seq = 3 WHERE seq = 100");
+        break;
+    }
+    std::string why;
+    BOOST_TEST(!db.verify(&why), "tampering " << how << " must be detected");
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

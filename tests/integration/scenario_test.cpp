@@ -1,0 +1,138 @@
+// Runs the declarative scenario files in tests/scenarios/*.scn (see tests/scenarios/README.md):
+// each line fires an event and states the expected outcome, or checks a dossier's fields.
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "fixture.hpp"
+#include "ocop/rules.hpp"
+
+using namespace ocop;
+using namespace ocop::testing;
+using nlohmann::json;
+
+namespace {
+
+std::string trim(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t"));
+  s.erase(s.find_last_not_of(" \t\r") + 1);
+  return s;
+}
+
+const std::map<std::string, int> kOutcomes = {{"bad_input", 2}, {"not_found", 3}, {"refused", 4},
+                                              {"conflict", 5}, {"forbidden", 6}};
+
+// Returns the number of checks made; reports failures through BOOST_ERROR with file:line.
+int run_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  BOOST_REQUIRE_MESSAGE(in, "cannot read " << file);
+  std::unique_ptr<Db> db;
+  std::string line;
+  int n = 0, checks = 0;
+  // DOSSIER EVENT by ACTOR [version N] [key K] [JSON] -> OUTCOME ["message part"]
+  static const std::regex fire_re(
+      R"(^(\S+)\s+(\S+)\s+by\s+(\S+)(?:\s+version\s+(\d+))?(?:\s+key\s+(\S+))?(?:\s+(\{.*\}))?\s+->\s+(\S+)(?:\s+\"(.*)\")?$)");
+  static const std::regex check_re(R"(^check\s+(\S+)\s+(.*)$)");
+  while (std::getline(in, line)) {
+    ++n;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = file.filename().string() + ":" + std::to_string(n);
+    std::smatch m;
+    if (line.rfind("config ", 0) == 0) {
+      db = std::make_unique<Db>(std::string(OCOP_SOURCE_DIR) + "/" + trim(line.substr(7)));
+      continue;
+    }
+    if (!db) db = std::make_unique<Db>();
+    if (line.rfind("at ", 0) == 0) {
+      auto t = parse_instant(trim(line.substr(3)), 420);
+      BOOST_REQUIRE_MESSAGE(t, where << ": bad time");
+      db->clock.set(Instant{t->seconds - 3600});  // Db::fire advances the clock by an hour
+      continue;
+    }
+    if (std::regex_match(line, m, check_re)) {
+      auto d = db->store->load_dossier(m[1]);
+      BOOST_CHECK_MESSAGE(d, where << ": dossier " << m[1] << " exists");
+      if (!d) continue;
+      json j = dossier_json(*d, 420);
+      std::istringstream fields(m[2].str());
+      std::string kv;
+      while (fields >> kv) {
+        auto eq = kv.find('=');
+        BOOST_REQUIRE_MESSAGE(eq != std::string::npos, where << ": check wants field=value");
+        std::string key = kv.substr(0, eq), want = kv.substr(eq + 1);
+        std::string got = !j.contains(key) || j[key].is_null() ? "-"
+                          : j[key].is_string()                ? j[key].get<std::string>()
+                          : j[key].is_number_float()          ? format_score(j[key].get<double>())
+                                                              : j[key].dump();
+        if (key == "certificate_state") {
+          auto c = db->store->load_certificate(d->certificate);
+          got = c ? c->state : "-";
+        }
+        BOOST_CHECK_MESSAGE(got == want, where << ": " << m[1] << "." << key << " is " << got << ", expected " << want);
+        ++checks;
+      }
+      continue;
+    }
+    if (line == "verify") {
+      std::string why;
+      BOOST_CHECK_MESSAGE(db->verify(&why), where << ": audit chain verifies: " << why);
+      ++checks;
+      continue;
+    }
+    BOOST_REQUIRE_MESSAGE(std::regex_match(line, m, fire_re), where << ": cannot parse: " << line);
+    EventRequest req;
+    req.event = m[2];
+    req.actor = m[3];
+    if (m[4].matched) req.expected_version = std::stoll(m[4]);
+    if (m[5].matched) req.key = m[5];
+    if (m[6].matched) {
+      req.data = json::parse(m[6].str(), nullptr, false);
+      BOOST_REQUIRE_MESSAGE(!req.data.is_discarded(), where << ": bad JSON");
+    }
+    const bool creating = (req.event == "submit_idea" || req.event == "register") && req.data.contains("product");
+    if (creating) req.data["id"] = m[1];
+    else req.dossier = m[1];
+    db->clock.set(Instant{db->clock.now().seconds + 3600});
+    FireResult r = db->ex->fire(req);
+    const std::string want = m[7], msg = m[8];
+    if (auto it = kOutcomes.find(want); it != kOutcomes.end()) {
+      BOOST_CHECK_MESSAGE(r.status.exit_code() == it->second,
+                          where << ": expected " << want << ", got exit " << r.status.exit_code() << ": "
+                                << (r.status.ok() ? r.result.dump() : r.status.message()));
+      if (!msg.empty())
+        BOOST_CHECK_MESSAGE(r.status.message().find(msg) != std::string::npos,
+                            where << ": message \"" << r.status.message() << "\" lacks \"" << msg << "\"");
+    } else if (want == "duplicate") {
+      BOOST_CHECK_MESSAGE(r.status.ok() && r.duplicate, where << ": expected a duplicate");
+    } else {
+      BOOST_CHECK_MESSAGE(r.status.ok(), where << ": expected " << want << ", refused: " << r.status.message());
+      if (r.status.ok())
+        BOOST_CHECK_MESSAGE(r.result["state"] == want,
+                            where << ": state is " << r.result["state"] << ", expected " << want);
+    }
+    ++checks;
+  }
+  return checks;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(scenarios)
+
+BOOST_AUTO_TEST_CASE(every_scenario_file) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(OCOP_SOURCE_DIR) + "/tests/scenarios"))
+    if (e.path().extension() == ".scn") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  BOOST_REQUIRE_MESSAGE(files.size() >= 4, "the scenario files are found");
+  for (const auto& f : files) {
+    BOOST_TEST_CONTEXT("scenario " << f.filename().string()) {
+      int checks = run_scenario(f);
+      BOOST_TEST_MESSAGE(f.filename().string() << ": " << checks << " checks");
+      BOOST_CHECK_MESSAGE(checks > 0, f.filename().string() << " checks something");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
