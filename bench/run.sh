@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DOSSIERS=${1:-10000}
 OUT=bench/out
+OCOP_BIN=${OCOP_BIN:-./build/ocop}
 GEN=${GEN_WORKLOAD:-../shared/bench/gen_workload.py}
 mkdir -p "$OUT"
 python3 "$GEN" --dossiers "$DOSSIERS" --events "$OUT/events.jsonl" --config "$OUT/bench.yaml"
@@ -30,17 +31,17 @@ for BATCH in 1 1000; do
   DB="$OUT/bench-$BATCH.db"
   rm -f "$DB" "$DB-wal" "$DB-shm"
   export OCOP_DB="sqlite:$DB"
-  ./build/ocop init --simulation >/dev/null
-  read -r SECS RSS RC < <(measure ./build/ocop import --batch "$BATCH" "$OUT/events.jsonl")
+  "$OCOP_BIN" init --simulation >/dev/null
+  read -r SECS RSS RC < <(measure "$OCOP_BIN" import --batch "$BATCH" "$OUT/events.jsonl")
   RATE=$(python3 -c "print(round($EVENTS / $SECS))")
   echo "batch $BATCH: $EVENTS events in ${SECS}s = $RATE events/s, peak RSS $((RSS / 1024)) MiB, exit $RC"
-  ./build/ocop --json report | python3 -c "
+  "$OCOP_BIN" --json report | python3 -c "
 import json, sys
 r = json.load(sys.stdin)
 print('  dossiers by state:', r['dossiers_by_state'])
 print('  active certificates by stars:', r['certificates_by_stars'])"
   sqlite3 "$DB" "SELECT '  certificates: ' || COUNT(*) || ', superseded: ' || SUM(state = 'superseded') FROM certificates;
                  SELECT '  audit records: ' || COUNT(*) FROM audit;"
-  read -r VSECS VRSS VRC < <(measure ./build/ocop audit verify)
+  read -r VSECS VRSS VRC < <(measure "$OCOP_BIN" audit verify)
   echo "  audit verify: ${VSECS}s, peak RSS $((VRSS / 1024)) MiB, exit $VRC"
 done

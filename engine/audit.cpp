@@ -19,16 +19,47 @@ std::string sha256_hex(const std::string& bytes) {
   return out;
 }
 
+namespace {
+// A JSON string exactly as nlohmann::json::dump() writes it (UTF-8 kept, control characters
+// and the two specials escaped), without building a json value.
+void append_json_string(std::string& out, const std::string& s) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+}  // namespace
+
 std::string canonical_encoding(const AuditRecord& r) {
   // `data` is stored in canonical form already (nlohmann::json::dump(): keys sorted, compact)
   // and is embedded as stored: any edit to it, even of white space, changes the hash.
-  auto str = [](const std::string& v) { return nlohmann::json(v).dump(); };
-  std::string out = "[";
+  std::string out;
+  out.reserve(256 + r.data.size());
+  out += '[';
   out += std::to_string(r.seq);
+  out += ',';
+  append_json_string(out, format_instant(r.at, 0));
   for (const std::string* f : {&r.actor, &r.role, &r.dossier, &r.event, &r.from_state, &r.to_state, &r.level}) {
-    if (f == &r.actor) out += "," + str(format_instant(r.at, 0));
-    out += ",";
-    out += str(*f);
+    out += ',';
+    append_json_string(out, *f);
   }
   out += ",";
   out += r.data.empty() ? "{}" : r.data;

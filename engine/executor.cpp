@@ -615,7 +615,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   d.version = before.version + 1;
   if (creating) {
     store_.insert_dossier(d);
-  } else if (!store_.update_dossier(d, before.version)) {
+  } else if (!store_.update_dossier(d, before)) {
     out.status = Status::Conflict("dossier " + d.id + " changed while " + req.event + " was applied; retry");
     return out;
   }
@@ -641,8 +641,11 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   rec.hash = compute_hash(rec);
   store_.append_audit(rec);
 
-  out.result = dossier_json(d, offset);
-  if (!req.key.empty()) store_.put_key(req.key, d.id, out.result.dump());
+  if (!lean_) out.result = dossier_json(d, offset);
+  if (!req.key.empty()) {
+    json first = {{"id", d.id}, {"state", to_string(d.state)}, {"version", d.version}};
+    store_.put_key(req.key, d.id, first.dump());
+  }
   out.status = Status::Ok();
   return out;
 }

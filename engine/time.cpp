@@ -116,19 +116,29 @@ std::optional<Instant> parse_instant(std::string_view s, int default_offset_minu
 }
 
 std::string format_instant(Instant t, int offset_minutes) {
+  // Hand-formatted: this runs several times for every event written.
   std::int64_t local = t.seconds + offset_minutes * 60LL;
   std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  std::int64_t sec = local - day * 86400;
-  std::string out = format_date(Date{static_cast<std::int32_t>(day)});
+  int sec = static_cast<int>(local - day * 86400);
+  int y; unsigned m, d;
+  civil(Date{static_cast<std::int32_t>(day)}, y, m, d);
   char buf[32];
-  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  auto two = [&](int pos, int v) { buf[pos] = char('0' + v / 10); buf[pos + 1] = char('0' + v % 10); };
+  if (y < 0 || y > 9999) return format_date(Date{static_cast<std::int32_t>(day)}) + "T00:00:00Z";
+  two(0, y / 100); two(2, y % 100);
+  buf[4] = '-'; two(5, static_cast<int>(m)); buf[7] = '-'; two(8, static_cast<int>(d));
+  buf[10] = 'T'; two(11, sec / 3600); buf[13] = ':'; two(14, sec / 60 % 60); buf[16] = ':'; two(17, sec % 60);
+  int len = 19;
   if (offset_minutes == 0) {
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", int(sec / 3600), int(sec / 60 % 60), int(sec % 60));
+    buf[len++] = 'Z';
   } else {
-    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d%c%02d:%02d", int(sec / 3600), int(sec / 60 % 60),
-                  int(sec % 60), offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+    int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    buf[len++] = offset_minutes < 0 ? '-' : '+';
+    two(len, off / 60); len += 2;
+    buf[len++] = ':';
+    two(len, off % 60); len += 2;
   }
-  return out + buf;
+  return std::string(buf, len);
 }
 
 Date local_date(Instant t, int offset_minutes) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
 #include "dossier_machine.hpp"
 #include "ocop/audit.hpp"
@@ -55,7 +56,23 @@ struct Session {
   std::optional<Instant> now;  // --now (simulation only)
 };
 
-Status load_config(const std::string& path, Config& out) {
+// Loads the configuration: from the snapshot stored in the database when the file has not
+// changed since it was last parsed (same path, size and modification time), otherwise from
+// the YAML, refreshing the snapshot. `store` may be null (no snapshot then).
+Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr) {
+  const std::string fp = config::fingerprint(path);
+  if (store && !fp.empty()) {
+    try {
+      if (store->meta("config_fingerprint") == fp) {
+        if (auto c = config::from_snapshot(store->meta("config_snapshot"))) {
+          out = std::move(*c);
+          return Status::Ok();
+        }
+      }
+    } catch (const StoreError&) {
+      // fall through to the YAML
+    }
+  }
   auto r = config::load_file(path);
   if (!r.ok()) {
     std::string msg = "configuration " + path + " is invalid:";
@@ -63,6 +80,14 @@ Status load_config(const std::string& path, Config& out) {
     return Status::BadInput(msg);
   }
   out = std::move(r.config);
+  if (store && !fp.empty()) {
+    try {
+      store->set_meta("config_snapshot", config::to_snapshot(out));
+      store->set_meta("config_fingerprint", fp);
+    } catch (const StoreError&) {
+      // A read-only database still works; it just parses the YAML each time.
+    }
+  }
   return Status::Ok();
 }
 
@@ -81,7 +106,7 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
     return Status::Internal(e.what());
   }
   if (need_config) {
-    if (Status st = load_config(o.config, s.config); !st.ok()) return st;
+    if (Status st = load_config(o.config, s.config, s.store.get()); !st.ok()) return st;
   }
   if (!o.now.empty()) {
     if (!s.simulation)
@@ -124,6 +149,8 @@ int cmd_init(const Options& o, bool simulation) {
                                       "a simulation database must be created fresh"));
     }
     store->set_meta("config_source", o.config);
+    store->set_meta("config_snapshot", config::to_snapshot(cfg));
+    store->set_meta("config_fingerprint", config::fingerprint(o.config));
     bool sim = store->meta("simulation") == "true";
     if (o.json_out) {
       std::cout << json{{"database", o.db}, {"created", fresh}, {"migrations_applied", applied},
@@ -517,6 +544,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   FixedClock fixed(s.now.value_or(Instant{}));
   const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
   Executor ex(s.config, *lifecycle, *s.store, clock);
+  ex.set_lean(true);
   const int offset = s.config.province.utc_offset_minutes;
 
   long applied = 0, skipped = 0, refused = 0, shown = 0;

@@ -100,7 +100,7 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_update, st_sheets, st_put_sheet, st_doc_kinds,
       st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_set_head, st_find_key,
-      st_put_key;
+      st_put_key, st_begin, st_commit, st_update_light;
 
   void bind_dossier_out(soci::statement& st) {
     st.exchange(soci::into(row.id));
@@ -308,6 +308,9 @@ std::unique_ptr<SociStore> open(const std::string& url) {
       s->impl_->sql << "PRAGMA journal_mode=WAL";
       s->impl_->sql << "PRAGMA synchronous=FULL";
       s->impl_->sql << "PRAGMA busy_timeout=30000";
+      // 8 MiB of page cache; checkpoint the WAL every ~16 MiB rather than every 4 MiB.
+      s->impl_->sql << "PRAGMA cache_size=-8192";
+      s->impl_->sql << "PRAGMA wal_autocheckpoint=4000";
     }
   } catch (const std::exception& e) {
     rethrow(e, ("cannot open database " + url).c_str());
@@ -352,7 +355,11 @@ int SociStore::migrate() {
       if (m.version <= current) continue;
       begin();
       const auto& stmts = !impl_->sqlite && !m.postgresql.empty() ? m.postgresql : m.sqlite;
-      for (const auto& q : stmts) impl_->sql << q;
+      for (std::string q : stmts) {
+        if (!impl_->sqlite)
+          if (auto at = q.find(" WITHOUT ROWID"); at != std::string::npos) q.erase(at, 14);
+        impl_->sql << q;
+      }
       std::string desc = m.description;
       std::string now = ts(SystemClock().now());
       int version = m.version;
@@ -394,14 +401,25 @@ void SociStore::set_meta(const std::string& key, const std::string& value) {
 
 void SociStore::begin() {
   try {
-    impl_->sql << (impl_->sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    auto& I = *impl_;
+    if (!I.st_begin) {
+      // Prepared once: a transaction per event is the common case.
+      I.st_begin = std::make_unique<soci::statement>(I.sql);
+      I.st_begin->alloc();
+      I.prepare(*I.st_begin, I.sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      I.st_commit = std::make_unique<soci::statement>(I.sql);
+      I.st_commit->alloc();
+      I.prepare(*I.st_commit, "COMMIT");
+    }
+    I.st_begin->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "beginning a transaction");
   }
 }
 void SociStore::commit() {
   try {
-    impl_->sql << "COMMIT";
+    if (impl_->st_commit) impl_->st_commit->execute(true);
+    else impl_->sql << "COMMIT";
   } catch (const std::exception& e) {
     rethrow(e, "committing");
   }
@@ -462,41 +480,50 @@ void SociStore::insert_dossier(const Dossier& d) {
   }
 }
 
-bool SociStore::update_dossier(const Dossier& d, std::int64_t expected_version) {
+bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
   auto& I = *impl_;
   try {
-    if (!I.st_update) {
-      I.st_update = std::make_unique<soci::statement>(I.sql);
-      I.st_update->alloc();
-      auto& st = *I.st_update;
-      st.exchange(soci::use(I.row.state));
+    // Two prepared forms: the full one, and a light one for events that leave the indexed
+    // columns (state, state_since, level, stars) as they were (score, assess, attach,
+    // annotate). SQLite rewrites every index on a column named in SET, changed or not.
+    const bool light = d.state == before.state && d.state_since == before.state_since &&
+                       d.level_index == before.level_index && d.level == before.level && d.stars == before.stars;
+    auto& slot = light ? I.st_update_light : I.st_update;
+    if (!slot) {
+      slot = std::make_unique<soci::statement>(I.sql);
+      slot->alloc();
+      auto& st = *slot;
+      std::string q = "UPDATE dossiers SET version = :version, rule_set = :rule_set,"
+                      " registration_type = :registration_type, base_certificate = :base_certificate,"
+                      " score = :score, certificate = :certificate, round = :round, assessment = :assessment,"
+                      " updated_at = :updated_at";
       st.exchange(soci::use(I.row.version));
       st.exchange(soci::use(I.row.rule_set, I.row.i_rule_set));
-      st.exchange(soci::use(I.row.level_index));
-      st.exchange(soci::use(I.row.level, I.row.i_level));
       st.exchange(soci::use(I.row.registration_type, I.row.i_registration_type));
       st.exchange(soci::use(I.row.base_certificate, I.row.i_base_certificate));
       st.exchange(soci::use(I.row.score, I.row.i_score));
-      st.exchange(soci::use(I.row.stars, I.row.i_stars));
       st.exchange(soci::use(I.row.certificate, I.row.i_certificate));
       st.exchange(soci::use(I.row.round, I.row.i_round));
       st.exchange(soci::use(I.row.assessment, I.row.i_assessment));
       st.exchange(soci::use(I.row.updated_at));
-      st.exchange(soci::use(I.row.state_since));
+      if (!light) {
+        q += ", state = :state, state_since = :state_since, level_index = :level_index, level = :level,"
+             " stars = :stars";
+        st.exchange(soci::use(I.row.state));
+        st.exchange(soci::use(I.row.state_since));
+        st.exchange(soci::use(I.row.level_index));
+        st.exchange(soci::use(I.row.level, I.row.i_level));
+        st.exchange(soci::use(I.row.stars, I.row.i_stars));
+      }
+      q += " WHERE id = :id AND version = :expected";
       st.exchange(soci::use(I.row.id));
       st.exchange(soci::use(I.row.expected));
-      I.prepare(st,
-                "UPDATE dossiers SET state = :state, version = :version, rule_set = :rule_set,"
-                " level_index = :level_index, level = :level, registration_type = :registration_type,"
-                " base_certificate = :base_certificate, score = :score, stars = :stars,"
-                " certificate = :certificate, round = :round, assessment = :assessment,"
-                " updated_at = :updated_at, state_since = :state_since"
-                " WHERE id = :id AND version = :expected");
+      I.prepare(st, q);
     }
     I.dossier_to_row(d);
-    I.row.expected = expected_version;
-    I.st_update->execute(true);
-    return I.st_update->get_affected_rows() == 1;
+    I.row.expected = before.version;
+    slot->execute(true);
+    return slot->get_affected_rows() == 1;
   } catch (const std::exception& e) {
     rethrow(e, "updating a dossier");
   }

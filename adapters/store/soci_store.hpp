@@ -50,7 +50,7 @@ class SociStore : public Store {
   void rollback() override;
   std::optional<Dossier> load_dossier(const std::string& id) override;
   void insert_dossier(const Dossier& d) override;
-  bool update_dossier(const Dossier& d, std::int64_t expected_version) override;
+  bool update_dossier(const Dossier& d, const Dossier& before) override;
   std::int64_t count_dossiers_created(int year) override;
   std::vector<Scoresheet> scoresheets(const std::string& dossier, const std::string& level) override;
   void put_scoresheet(const Scoresheet& s) override;

@@ -57,9 +57,11 @@ struct EventRequest {
 
 struct FireResult {
   Status status;
-  bool duplicate = false;  // the key was seen before: `result` is the first result
+  bool duplicate = false;  // the key was seen before: nothing was written
   std::string dossier_id;
-  nlohmann::json result;   // the dossier after the event (accepted or duplicate)
+  // Accepted: the dossier after the event (unless the executor is lean). Duplicate: the first
+  // result as recorded with the key: {"id", "state", "version"} the event reached.
+  nlohmann::json result;
 };
 
 // A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
@@ -80,6 +82,9 @@ class Executor {
   // must roll the whole transaction back.
   FireResult fire_in_transaction(const EventRequest& req);
 
+  // A lean executor does not build `FireResult::result` for accepted events (bulk import).
+  void set_lean(bool lean) { lean_ = lean; }
+
   // Test hook: called after the dossier's new state is written and before the commit.
   void set_before_commit_hook(std::function<void()> hook) { before_commit_ = std::move(hook); }
 
@@ -89,6 +94,7 @@ class Executor {
   Store& store_;
   const Clock& clock_;
   std::function<void()> before_commit_;
+  bool lean_ = false;
 };
 
 }  // namespace ocop

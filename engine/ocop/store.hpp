@@ -63,8 +63,9 @@ class Store {
   // --- dossiers ---
   virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
   virtual void insert_dossier(const Dossier& d) = 0;
-  // Writes `d` if the stored version is still `expected_version`; false means it is not.
-  virtual bool update_dossier(const Dossier& d, std::int64_t expected_version) = 0;
+  // Writes `d` over `before` if the stored version is still `before.version`; false means it
+  // is not (a conflict). Columns equal in both may be left alone (fewer index writes).
+  virtual bool update_dossier(const Dossier& d, const Dossier& before) = 0;
   virtual std::int64_t count_dossiers_created(int year) = 0;
 
   // --- scoresheets, documents ---

@@ -124,5 +124,18 @@ expect 2 "event times on a normal database" -- "$OCOP" --json import "$WORK/even
 check "all refused" "out['applied'] == 0 and out['refused'] == 6"
 expect 2 "a bad database URL" -- "$OCOP" --db mysql://x show X
 
+# A configuration is parsed again when its file changes, and only then.
+cp "$REPO/tests/data/config/gen_workload.yaml" "$WORK/cfg.yaml"
+export OCOP_CONFIG="$WORK/cfg.yaml" OCOP_DB="sqlite:$WORK/cfg.db"
+expect 0 "init with a copied configuration" -- "$OCOP" init --simulation
+NEW5='{"id":"BX-2026-000005","product":"Gạo","product_set":"rice_cereals","producer":"HTX Gạo","unit":"BX-C0001"}'
+expect 2 "an actor the configuration does not have yet" -- "$OCOP" fire submit_idea --actor new.coordinator --data "$NEW5"
+sed -i 's/^users:$/users:\n  - {id: new.coordinator, name: "Điều phối viên mới", roles: [coordinator], unit: BX}/' "$WORK/cfg.yaml"
+expect 0 "the same actor after the file changed" -- "$OCOP" --json fire submit_idea --actor new.coordinator --data "$NEW5"
+check "created by the new user" "out['id'] == 'BX-2026-000005'"
+echo "bogus_section: 1" >>"$WORK/cfg.yaml"
+expect 2 "a configuration broken after init is refused, not served from the snapshot" -- "$OCOP" show BX-2026-000005
+stderr_has "the broken key is named" "bogus_section"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

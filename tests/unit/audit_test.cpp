@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "ocop/audit.hpp"
 
 using namespace ocop;
@@ -90,6 +92,28 @@ BOOST_AUTO_TEST_CASE(removed_and_reordered_records_are_found) {
   for (size_t i = 0; i < recs.size(); ++i) recs[i].seq = static_cast<std::int64_t>(i + 1);
   BOOST_TEST(!verify(recs, &why));
   BOOST_TEST(why.find("audit record 2") == 0, why);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(audit_encoding)
+
+BOOST_AUTO_TEST_CASE(strings_are_escaped_exactly_as_json_dump_does) {
+  AuditRecord r;
+  r.seq = 7;
+  r.at = Instant{0};
+  r.actor = "quote\" backslash\\ newline\n tab\t bell\x07 Việt";
+  r.role = "r";
+  r.dossier = "d";
+  r.event = "annotate";
+  r.from_state = "submitted";
+  r.to_state = "submitted";
+  r.level = "commune";
+  r.data = R"({"note":"x"})";
+  nlohmann::json expected = nlohmann::json::array(
+      {7, "1970-01-01T00:00:00Z", r.actor, "r", "d", "annotate", "submitted", "submitted", "commune",
+       nlohmann::json::parse(r.data)});
+  BOOST_TEST(canonical_encoding(r) == expected.dump());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -605,3 +605,38 @@ BOOST_AUTO_TEST_CASE(io_failure_is_a_problem) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "config/config_snapshot.hpp"
+
+BOOST_AUTO_TEST_SUITE(config_snapshot)
+
+BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
+  auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
+  BOOST_REQUIRE(r.ok());
+  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config));
+  BOOST_REQUIRE(back.has_value());
+  const ocop::Config& a = r.config;
+  const ocop::Config& b = *back;
+  BOOST_TEST(b.units.size() == a.units.size());
+  BOOST_TEST(b.users.size() == a.users.size());
+  BOOST_TEST(b.rule_sets.size() == a.rule_sets.size());
+  // The snapshot is the same text when taken again: nothing was lost or reordered.
+  BOOST_TEST(ocop::config::to_snapshot(b) == ocop::config::to_snapshot(a));
+  // Indexes are rebuilt: lookups and event masks work.
+  BOOST_REQUIRE(!a.users.empty());
+  const ocop::User* u = b.user(a.users.back().id);
+  BOOST_REQUIRE(u != nullptr);
+  BOOST_TEST(u->events == a.user(a.users.back().id)->events);
+  BOOST_TEST(b.rule_set_on(*ocop::parse_date("2026-03-02"))->id == "R148_1489");
+  BOOST_TEST(b.rule_set_on(*ocop::parse_date("2024-03-02"))->id == "R148");
+  BOOST_TEST(b.calendar.holidays == a.calendar.holidays);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
+  BOOST_TEST(!ocop::config::from_snapshot("").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 1, \"units\": 3}").has_value());
+  BOOST_TEST(ocop::config::fingerprint("/no/such/file.yaml").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
