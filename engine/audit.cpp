@@ -82,6 +82,8 @@ bool ChainVerifier::feed(const AuditRecord& r) {
                " (a record is missing or out of order)";
   } else if (r.prev_hash != prev_hash_) {
     failure_ = where + ": prev_hash does not match the previous record's hash";
+  } else if (!r.at_text.empty() && r.at_text != format_instant(r.at, 0)) {
+    failure_ = where + ": its time \"" + r.at_text + "\" is not in the canonical UTC form (the record was altered)";
   } else if (compute_hash(r) != r.hash) {
     failure_ = where + " (dossier " + r.dossier + ", " + r.event +
                "): content does not match its hash (the record was altered)";

@@ -80,6 +80,11 @@ Status check_document(const json& d, const std::string& where) {
 Status validate_data(Event ev, const json& data, bool creating) {
   const std::string_view name = to_string(ev);
   if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
+  try {
+    (void)data.dump();
+  } catch (const json::type_error&) {
+    return Status::BadInput(std::string(name) + ": data is not valid UTF-8");
+  }
   if (const json* docs = field(data, "documents")) {
     if (!docs->is_array()) return Status::BadInput(std::string(name) + ": data.documents must be a list");
     for (size_t i = 0; i < docs->size(); ++i) {
@@ -92,6 +97,15 @@ Status validate_data(Event ev, const json& data, bool creating) {
   if (creating) {
     for (const char* f : {"product", "product_set", "producer", "unit"}) need(f);
     if (s.ok()) s = check_optional_string(data, "id", name);
+    if (s.ok() && field(data, "id")) {
+      const auto& id = data["id"].get_ref<const std::string&>();
+      bool good = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+               c == '_' || c == '.';
+      });
+      if (!good)
+        return Status::BadInput(std::string(name) + ": data.id must be 1-64 characters of A-Z a-z 0-9 - _ .");
+    }
   }
   switch (ev) {
     case Event::return_idea: case Event::return_plan: case Event::reject:
@@ -277,6 +291,10 @@ class ExecContext : public DossierContext {
         refuse(type + " names certificate " + cert + ", which does not exist");
         return false;
       }
+      if (!unit_in_scope(cfg_, actor_unit_, c->unit)) {
+        refuse(type + " names certificate " + cert + " of unit " + c->unit + ", outside " + actor_ + "'s scope");
+        return false;
+      }
       if (c->state != "active" && c->state != "expiring") {
         refuse(type + " names certificate " + cert + ", which is " + c->state);
         return false;
@@ -344,7 +362,9 @@ class ExecContext : public DossierContext {
     d_.stars = c.stars;
     certificate = std::move(c);
   }
+  bool documents_attached() const { return documents_attached_; }
   void attach_documents() override {
+    documents_attached_ = true;
     auto add = [&](const json& x) {
       new_documents.push_back(Document{d_.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
                                        x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at_});
@@ -365,6 +385,10 @@ class ExecContext : public DossierContext {
   Date day_;
   Instant at_;
   const RuleSet* rs_;
+  bool documents_attached_ = false;
+
+ public:
+  std::string actor_unit_;
 };
 
 std::string generate_id(const Config& cfg, Store& store, int year) {
@@ -479,13 +503,11 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   const Instant at = req.at.value_or(clock_.now());
   const Date day = local_date(at, offset);
 
+  // The request's identity for its idempotency key: a key reused for another request is an
+  // error, not a silent "duplicate".
+  std::string fingerprint;
   if (!req.key.empty()) {
-    if (auto prior = store_.find_key(req.key)) {
-      out.duplicate = true;
-      out.result = json::parse(*prior);
-      out.dossier_id = out.result.value("id", "");
-      return out;
-    }
+    fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + req.data.dump());
   }
 
   // 2. The dossier exists (exit 3), or is created.
@@ -507,12 +529,6 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
       return out;
     }
     d.year = year_of(day);
-    d.id = req.data.contains("id") && req.data["id"].is_string() ? req.data["id"].get<std::string>()
-                                                                  : generate_id(config_, store_, d.year);
-    if (store_.load_dossier(d.id)) {
-      out.status = Status::Refused("dossier " + d.id + " already exists");
-      return out;
-    }
     d.unit = unit;
     d.product = req.data["product"].get<std::string>();
     d.product_set = ps;
@@ -557,6 +573,31 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
       return out;
     }
   }
+  // Only an actor with the right to act learns what a key, or an existing id, says.
+  if (!req.key.empty()) {
+    if (auto prior = store_.find_key(req.key)) {
+      json first = json::parse(*prior, nullptr, false);
+      if (first.is_discarded() || first.value("request", "") != fingerprint) {
+        out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
+        return out;
+      }
+      out.duplicate = true;
+      out.dossier_id = first.value("id", "");
+      auto current = store_.load_dossier(out.dossier_id);
+      out.result = current ? dossier_json(*current, offset) : json::object();
+      out.result["duplicate"] = true;
+      out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+      return out;
+    }
+  }
+  if (creating) {
+    d.id = req.data.contains("id") ? req.data["id"].get<std::string>() : generate_id(config_, store_, d.year);
+    if (store_.load_dossier(d.id)) {
+      out.status = Status::Refused("dossier " + d.id + " already exists");
+      return out;
+    }
+    out.dossier_id = d.id;
+  }
   if (req.expected_version && *req.expected_version != d.version) {
     out.status = Status::Conflict("dossier " + d.id + " is at version " + std::to_string(d.version) +
                                   ", not " + std::to_string(*req.expected_version) +
@@ -579,8 +620,14 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   }
   if (*ev == Event::accept_dossier && req.data.contains("round") && req.data["round"].is_string()) {
     const std::string round = req.data["round"].get<std::string>();
-    if (!find_round(config_, round)) {
+    const Round* r = find_round(config_, round);
+    if (!r) {
       out.status = Status::BadInput("accept_dossier: round \"" + round + "\" is not configured in any cycle");
+      return out;
+    }
+    if (!d.level.empty() && to_string(r->level) != d.level) {
+      out.status = Status::BadInput("accept_dossier: round " + round + " is a " + std::string(to_string(r->level)) +
+                                    " round; the dossier is at the " + d.level + " level");
       return out;
     }
   }
@@ -590,6 +637,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   const Dossier before = d;
   ExecContext ctx(config_, store_, d, *ev, req.data, day, at, rs);
   ctx.actor_ = req.actor;
+  ctx.actor_unit_ = user->unit;
   Transition t = lifecycle_.fire(from, *ev, ctx);
   if (!t.accepted) {
     if (!t.guard_refusal.empty()) {
@@ -604,6 +652,10 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     }
     return out;
   }
+
+  // Documents may ride on any event (spec §2); the machine attaches them for the events whose
+  // guards look at them, the rest are attached here.
+  if (!ctx.documents_attached()) ctx.attach_documents();
 
   // Apply: the dossier, what the actions decided, the audit record, the key.
   d.state = t.to;
@@ -643,7 +695,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
 
   if (!lean_) out.result = dossier_json(d, offset);
   if (!req.key.empty()) {
-    json first = {{"id", d.id}, {"state", to_string(d.state)}, {"version", d.version}};
+    json first = {{"id", d.id}, {"state", to_string(d.state)}, {"version", d.version}, {"request", fingerprint}};
     store_.put_key(req.key, d.id, first.dump());
   }
   out.status = Status::Ok();

@@ -24,6 +24,11 @@ using namespace ocop;
 
 namespace {
 
+// JSON for people and scripts; invalid UTF-8 from the command line is replaced, not fatal.
+std::string dump(const json& j, int indent = 2) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 struct Options {
   std::string db, config;
   bool json_out = false;
@@ -34,7 +39,7 @@ struct Options {
 int fail(const Options& o, const Status& s) {
   std::cerr << "error: " << s.message() << "\n";
   if (o.json_out)
-    std::cout << json{{"error", {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}}.dump(2)
+    std::cout << dump(json{{"error", {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}})
               << "\n";
   return s.exit_code();
 }
@@ -126,7 +131,7 @@ void print_dossier_text(const json& d) {
     if (!d.contains(k)) continue;
     const auto& v = d[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
-                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : dump(v, -1).c_str());
   }
 }
 
@@ -157,7 +162,8 @@ int cmd_init(const Options& o, bool simulation) {
                         {"schema_version", store->schema_version()}, {"simulation", sim},
                         {"config", o.config}, {"units", cfg.units.size()}, {"users", cfg.users.size()},
                         {"rule_sets", cfg.rule_sets.size()}}
-                       .dump(2)
+                       .dump(2, ' ', false, json::error_handler_t::replace)
+
                 << "\n";
     } else {
       std::printf("%s %s (schema version %d, %d migration(s) applied%s)\n", fresh ? "created" : "opened",
@@ -180,7 +186,7 @@ int cmd_config_check(const Options& o, const std::string& file) {
       json probs = json::array();
       for (const auto& p : r.problems)
         probs.push_back({{"file", p.file}, {"line", p.line}, {"key", p.key}, {"message", p.message}});
-      std::cout << json{{"valid", false}, {"problems", probs}}.dump(2) << "\n";
+      std::cout << json{{"valid", false}, {"problems", probs}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     }
     std::cerr << "error: " << path << ": " << r.problems.size() << " problem(s)\n";
     return 2;
@@ -188,7 +194,8 @@ int cmd_config_check(const Options& o, const std::string& file) {
   if (o.json_out)
     std::cout << json{{"valid", true}, {"file", path}, {"units", r.config.units.size()},
                       {"users", r.config.users.size()}, {"rule_sets", r.config.rule_sets.size()}}
-                     .dump(2)
+                     .dump(2, ' ', false, json::error_handler_t::replace)
+
               << "\n";
   else
     std::printf("%s: valid (%zu units, %zu users, %zu rule sets)\n", path.c_str(), r.config.units.size(),
@@ -228,7 +235,7 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
   if (o.json_out) {
     json j = r.result;
     if (r.duplicate) j["duplicate"] = true;
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     if (r.duplicate) std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
     print_dossier_text(r.result);
@@ -254,7 +261,7 @@ int cmd_show(const Options& o, const std::string& id) {
       j["scoresheets"] = sheets;
     }
     if (o.json_out) {
-      std::cout << j.dump(2) << "\n";
+      std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
       print_dossier_text(j);
       std::printf("%-18s %zu\n", "documents:", j["documents"].size());
@@ -284,7 +291,7 @@ int cmd_list(const Options& o, const DossierFilter& f) {
     if (o.json_out) {
       json arr = json::array();
       for (const auto& d : rows) arr.push_back(dossier_json(d, s.config.province.utc_offset_minutes));
-      std::cout << arr.dump(2) << "\n";
+      std::cout << arr.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
       std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", "ID", "STATE", "LEVEL", "UNIT", "STARS", "PRODUCT");
       for (const auto& d : rows)
@@ -309,7 +316,10 @@ json audit_json(const AuditRecord& r, int offset) {
           {"from", r.from_state},
           {"to", r.to_state},
           {"level", r.level},
-          {"data", json::parse(r.data, nullptr, false)},
+          {"data", [&] {
+             json d = json::parse(r.data, nullptr, false);
+             return d.is_discarded() ? json(r.data) : d;  // a damaged record shows as stored
+           }()},
           {"prev_hash", r.prev_hash},
           {"hash", r.hash}};
 }
@@ -324,7 +334,7 @@ int cmd_history(const Options& o, const std::string& id) {
     if (o.json_out) {
       json arr = json::array();
       for (const auto& r : recs) arr.push_back(audit_json(r, off));
-      std::cout << arr.dump(2) << "\n";
+      std::cout << arr.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
       for (const auto& r : recs)
         std::printf("#%-8lld %s  %-16s %-18s %s -> %s%s%s\n", static_cast<long long>(r.seq),
@@ -350,12 +360,14 @@ int cmd_audit_verify(const Options& o) {
                 std::to_string(head.seq) + " (records were removed from the end, or the head was altered)";
     if (problem) {
       if (o.json_out)
-        std::cout << json{{"valid", false}, {"checked", v.checked()}, {"problem", *problem}}.dump(2) << "\n";
+        std::cout << dump(json{{"valid", false}, {"checked", v.checked()}, {"problem", *problem},
+                               {"error", {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + *problem}}}})
+                  << "\n";
       std::cerr << "error: audit chain broken: " << *problem << "\n";
       return 4;
     }
     if (o.json_out)
-      std::cout << json{{"valid", true}, {"records", v.checked()}, {"head", v.head()}}.dump(2) << "\n";
+      std::cout << json{{"valid", true}, {"records", v.checked()}, {"head", v.head()}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     else
       std::printf("audit chain verified: %lld record(s), head %s\n", static_cast<long long>(v.checked()),
                   v.head().c_str());
@@ -381,7 +393,7 @@ int cmd_audit_export(const Options& o, const std::string& format) {
     if (format == "csv") std::cout << "seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash\n";
     s.store->scan_audit([&](const AuditRecord& r) {
       if (format == "jsonl") {
-        std::cout << audit_json(r, 0).dump() << "\n";
+        std::cout << dump(audit_json(r, 0), -1) << "\n";
       } else {
         std::cout << r.seq << "," << format_instant(r.at, 0) << "," << csv_field(r.actor) << "," << csv_field(r.role)
                   << "," << csv_field(r.dossier) << "," << r.event << "," << r.from_state << "," << r.to_state << ","
@@ -421,7 +433,7 @@ int cmd_certificates(const Options& o, const std::string& state, int within, con
     if (o.json_out) {
       json arr = json::array();
       for (const auto& c : rows) arr.push_back(certificate_json(c));
-      std::cout << arr.dump(2) << "\n";
+      std::cout << arr.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
       std::printf("%-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL", "STATE",
                   "PRODUCT");
@@ -457,7 +469,7 @@ int cmd_report(const Options& o) {
       json units = json::object();
       for (const auto& [u, m] : unit_states) units[u]["dossiers_by_state"] = m;
       for (const auto& [u, m] : unit_stars) units[u]["certificates_by_stars"] = m;
-      std::cout << json{{"dossiers_by_state", states}, {"certificates_by_stars", stars}, {"units", units}}.dump(2)
+      std::cout << dump(json{{"dossiers_by_state", states}, {"certificates_by_stars", stars}, {"units", units}})
                 << "\n";
       return 0;
     }
@@ -577,7 +589,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
         for (const auto& p : pending) tally(p.line, p.req, ex.fire_in_transaction(p.req), a, sk, refusals);
         s.store->commit();
         done = true;
-      } catch (const StoreError& e) {
+      } catch (const std::exception& e) {
         try { s.store->rollback(); } catch (...) {}
         std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
         a = sk = 0;
@@ -618,7 +630,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
   if (shown > kShowRefusals) std::cerr << "(" << (shown - kShowRefusals) << " more refusals not shown)\n";
   if (o.json_out)
-    std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(2) << "\n";
+    std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else
     std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld\n", file.c_str(), applied, skipped, refused);
   return refused ? first_code : 0;
@@ -700,6 +712,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
+    if (rc != 0 && o.json_out)
+      std::cout << dump(json{{"error", {{"code", "bad_input"}, {"exit", 2}, {"message", e.what()}}}}) << "\n";
     return rc == 0 ? 0 : 2;
   }
   if (o.db.empty()) o.db = env_or("OCOP_DB", "sqlite:ocop.db");

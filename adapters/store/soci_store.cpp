@@ -278,6 +278,7 @@ struct SociStore::Impl {
     AuditRecord r;
     r.seq = audit.seq;
     r.at = parse_ts(audit.at);
+    r.at_text = audit.at;
     r.actor = audit.actor;
     r.role = audit.role;
     r.dossier = audit.dossier;
@@ -368,10 +369,9 @@ int SociStore::migrate() {
       commit();
       ++applied;
     }
-  } catch (const StoreError&) {
-    throw;
   } catch (const std::exception& e) {
     try { rollback(); } catch (...) {}
+    if (auto* se = dynamic_cast<const StoreError*>(&e)) throw *se;
     rethrow(e, "applying migrations");
   }
   return applied;

@@ -83,6 +83,7 @@ struct AuditRecord {
   std::string data;       // canonical JSON of the event's data
   std::string prev_hash;  // hex SHA-256 of the previous record; 64 zeros for the first
   std::string hash;       // hex SHA-256 of this record
+  std::string at_text;    // as stored, when read back (verification checks its canonical form)
 };
 
 }  // namespace ocop

@@ -68,6 +68,13 @@ check "JSON error object" "out['error']['code'] == 'bad_input' and 'take_off' in
 expect 2 "malformed --data" -- "$OCOP" fire return_idea BX-2026-000001 --actor officer.bx-c0001 --data '{"reason": '
 expect 2 "missing required option" -- "$OCOP" fire accept_idea BX-2026-000001
 expect 2 "unknown command" -- "$OCOP" fly
+expect 2 "missing option, with --json" -- "$OCOP" --json fire accept_idea BX-2026-000001
+check "argument errors come as a JSON error object too" "out['error']['code'] == 'bad_input' and out['error']['exit'] == 2"
+expect 2 "a --batch out of range" -- "$OCOP" import --batch 0 x.jsonl
+expect 3 "a dossier id that is not UTF-8" -- "$OCOP" --json show $'X\xff'
+check "still valid JSON" "out['error']['code'] == 'not_found'"
+expect 2 "data that is not UTF-8" -- "$OCOP" --json fire annotate BX-2026-000001 --actor producer.bx-c0001 --data $'{"note": "\xff"}'
+
 expect 3 "unknown dossier" -- "$OCOP" --json fire accept_idea BX-2026-999999 --actor officer.bx-c0001
 check "not_found code" "out['error']['code'] == 'not_found'"
 expect 3 "show unknown dossier" -- "$OCOP" show BX-2026-999999

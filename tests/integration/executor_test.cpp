@@ -1,5 +1,7 @@
 // The executor on a real SQLite file: the whole lifecycle, refusals, atomicity, idempotency,
 // conflicts between two sessions and tamper detection.
+#include <set>
+
 #include "fixture.hpp"
 
 using namespace ocop;
@@ -233,6 +235,110 @@ BOOST_AUTO_TEST_CASE(tampering_with_the_stored_trail_is_detected) {
     }
     std::string why;
     BOOST_TEST(!db.verify(&why), "tampering " << how << " must be detected");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(documents_ride_on_any_event) {
+  Db db;
+  const std::string id = "BX-2026-000020";
+  auto data = new_product(id);
+  data["documents"] = {doc("idea_sketch")};
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", data).status.ok());
+  BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001", {{"documents", {doc("minutes")}}}).status.ok());
+  auto docs = db.store->documents(id);
+  BOOST_REQUIRE(docs.size() == 2u);
+  std::set<std::string> kinds;
+  for (const auto& d : docs) kinds.insert(d.kind);
+  BOOST_TEST(kinds.count("idea_sketch") == 1u);
+  BOOST_TEST(kinds.count("minutes") == 1u);
+  // A refused event attaches nothing.
+  BOOST_TEST(!db.fire("approve_plan", id, "officer.bx-c0001", {{"documents", {doc("x")}}}).status.ok());
+  BOOST_TEST(db.store->documents(id).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(keys_and_ids_tell_nothing_to_the_unauthorised) {
+  Db db;
+  const std::string id = "BX-2026-000021";
+  BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-21").status.ok());
+  // Another commune's producer reusing the id, or the key, is forbidden before anything else.
+  auto r = db.fire("submit_idea", "", "producer.bx-c0002", new_product(id));
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  r = db.fire("submit_idea", "", "member.1", new_product(id));
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  r = db.fire("accept_idea", id, "officer.bx-c0002", json::object(), "key-21");
+  BOOST_TEST(int(r.status.code()) == 6, r.status.message());
+  // The right actor reusing a key for another request is told so.
+  r = db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "key-21");
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());
+  BOOST_TEST(r.status.message().find("different request") != std::string::npos, r.status.message());
+  BOOST_TEST(db.store->load_dossier(id)->state == State::idea_submitted);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_values_are_bad_input) {
+  Db db;
+  auto bad_id = new_product("");
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_id).status.code()) == 2);
+  bad_id["id"] = "BX 2026/1";
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_id).status.code()) == 2);
+  auto bad_utf8 = new_product("BX-2026-000022");
+  bad_utf8["product"] = std::string("Ch\xe8");
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_utf8).status.code()) == 2);
+  const std::string id = "BX-2026-000023";
+  auto data = new_product(id);
+  data["registration_type"] = "new";
+  data["documents"] = {doc("registration_form"), doc("self_assessment")};
+  BOOST_REQUIRE(db.fire("register", "", "producer.bx-c0001", data).status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("forward", id, "officer.bx-c0001").status.ok());
+  auto r = db.fire("accept_dossier", id, "coordinator", {{"round", "2026-C"}});  // a central round
+  BOOST_TEST(int(r.status.code()) == 2, r.status.message());
+  BOOST_TEST(db.audit_count() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(an_upgrade_may_only_build_on_a_certificate_in_scope) {
+  Db db;
+  to_province_review(db, "BX-2026-000024");
+  score_all(db, "BX-2026-000024", 25, 15, 20);
+  BOOST_REQUIRE(db.fire("close_scoring", "BX-2026-000024", "chair").status.ok());
+  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000024", "signer", {{"decision_no", "5/QĐ"}, {"decision_date", "2026-10-30"}}).status.ok());
+  auto data = new_product("BX-2026-000025", "BX-C0002");
+  data["registration_type"] = "upgrade";
+  data["certificate"] = "BX-2026-000024/province";
+  data["documents"] = {doc("registration_form"), doc("self_assessment")};
+  auto r = db.fire("register", "", "producer.bx-c0002", data);
+  BOOST_TEST(int(r.status.code()) == 4, r.status.message());
+  BOOST_TEST(r.status.message().find("outside") != std::string::npos, r.status.message());
+  data["certificate"] = "BX-2026-999999/province";
+  r = db.fire("register", "", "producer.bx-c0002", data);
+  BOOST_TEST(int(r.status.code()) == 4, r.status.message());
+  // The certificate's own commune may upgrade it; recognition supersedes it.
+  data = new_product("BX-2026-000026", "BX-C0001");
+  data["registration_type"] = "upgrade";
+  data["certificate"] = "BX-2026-000024/province";
+  data["documents"] = {doc("registration_form"), doc("self_assessment")};
+  BOOST_REQUIRE(db.fire("register", "", "producer.bx-c0001", data).status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000026", "officer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("forward", "BX-2026-000026", "officer.bx-c0001").status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000026", "coordinator").status.ok());
+  score_all(db, "BX-2026-000026", 32, 20, 28);
+  BOOST_REQUIRE(db.fire("close_scoring", "BX-2026-000026", "chair").status.ok());
+  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000026", "signer", {{"decision_no", "6/QĐ"}, {"decision_date", "2026-11-30"}}).status.ok());
+  auto old = db.store->load_certificate("BX-2026-000024/province");
+  BOOST_TEST(old->state == "superseded");
+  BOOST_TEST(old->superseded_by == "BX-2026-000026/province");
+}
+
+BOOST_AUTO_TEST_CASE(tampering_with_time_or_head_is_detected) {
+  for (int how = 0; how < 2; ++how) {
+    Db db;
+    BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product("BX-2026-000027")).status.ok());
+    BOOST_REQUIRE(db.fire("accept_idea", "BX-2026-000027", "officer.bx-c0001").status.ok());
+    BOOST_REQUIRE(db.verify());
+    if (how == 0)  // the same instant written another way
+      db.store->exec("UPDATE audit SET at = '2026-03-02T09:00:00+07:00' WHERE seq = 1");
+    else
+      db.store->exec("UPDATE audit_head SET seq = 1");
+    BOOST_TEST(!db.verify(), "tampering " << how << " must be detected");
   }
 }
 
