@@ -80,11 +80,7 @@ Status check_document(const json& d, const std::string& where) {
 Status validate_data(Event ev, const json& data, bool creating) {
   const std::string_view name = to_string(ev);
   if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
-  try {
-    (void)data.dump();
-  } catch (const json::type_error&) {
-    return Status::BadInput(std::string(name) + ": data is not valid UTF-8");
-  }
+
   if (const json* docs = field(data, "documents")) {
     if (!docs->is_array()) return Status::BadInput(std::string(name) + ": data.documents must be a list");
     for (size_t i = 0; i < docs->size(); ++i) {
@@ -500,6 +496,15 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     out.status = s;
     return out;
   }
+  // The data's canonical text (sorted keys, compact): hashed into the audit record and the
+  // key's fingerprint. Dumped once; invalid UTF-8 cannot be encoded and is bad input.
+  std::string data_text;
+  try {
+    data_text = req.data.dump();
+  } catch (const json::type_error&) {
+    out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
+    return out;
+  }
   const Instant at = req.at.value_or(clock_.now());
   const Date day = local_date(at, offset);
 
@@ -507,7 +512,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   // error, not a silent "duplicate".
   std::string fingerprint;
   if (!req.key.empty()) {
-    fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + req.data.dump());
+    fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + data_text);
   }
 
   // 2. The dossier exists (exit 3), or is created.
@@ -688,7 +693,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   rec.from_state = std::string(to_string(from));
   rec.to_state = std::string(to_string(t.to));
   rec.level = d.level;
-  rec.data = req.data.dump();
+  rec.data = std::move(data_text);
   rec.prev_hash = head.hash;
   rec.hash = compute_hash(rec);
   store_.append_audit(rec);
