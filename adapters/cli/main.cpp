@@ -354,10 +354,11 @@ int cmd_audit_verify(const Options& o) {
     ChainVerifier v;
     s.store->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
     std::optional<std::string> problem = v.failure();
-    AuditHead head = s.store->recorded_head();
-    if (!problem && (head.seq != v.checked() || head.hash != v.head()))
-      problem = "the chain ends at record " + std::to_string(v.checked()) + " but the recorded head is record " +
-                std::to_string(head.seq) + " (records were removed from the end, or the head was altered)";
+    if (!problem) {
+      auto mismatches = s.store->version_mismatches(5);
+      if (!mismatches.empty())
+        problem = mismatches.front() + " (records were removed or a dossier was altered)";
+    }
     if (problem) {
       if (o.json_out)
         std::cout << dump(json{{"valid", false}, {"checked", v.checked()}, {"problem", *problem},

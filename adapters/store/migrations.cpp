@@ -26,7 +26,7 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE scoresheets ("
            " dossier TEXT NOT NULL, level TEXT NOT NULL, member TEXT NOT NULL,"
            " a DOUBLE PRECISION NOT NULL, b DOUBLE PRECISION NOT NULL, c DOUBLE PRECISION NOT NULL,"
-           " PRIMARY KEY (dossier, level, member))",
+           " PRIMARY KEY (dossier, level, member)) WITHOUT ROWID",
            "CREATE TABLE documents ("
            " dossier TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL,"
            " bytes BIGINT NOT NULL, at TEXT NOT NULL)",
@@ -36,21 +36,18 @@ const std::vector<Migration>& migrations() {
            " id TEXT PRIMARY KEY, dossier TEXT NOT NULL, product TEXT NOT NULL,"
            " product_set TEXT NOT NULL, unit TEXT NOT NULL, stars INTEGER NOT NULL, level TEXT NOT NULL,"
            " decision_no TEXT NOT NULL, decision_date TEXT NOT NULL, issued_on TEXT NOT NULL,"
-           " valid_until TEXT NOT NULL, state TEXT NOT NULL, superseded_by TEXT)",
+           " valid_until TEXT NOT NULL, state TEXT NOT NULL, superseded_by TEXT) WITHOUT ROWID",
            "CREATE INDEX certificates_state ON certificates (state, valid_until)",
            "CREATE INDEX certificates_unit ON certificates (unit, state)",
            "CREATE INDEX certificates_dossier ON certificates (dossier)",
-           // The audit trail. Append-only: the engine never updates or deletes a row.
+           // The audit trail. Append-only: the engine never updates or deletes a row. In SQLite
+           // `seq INTEGER PRIMARY KEY` is the table's own key (no second B-tree to write).
            "CREATE TABLE audit ("
-           " seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
+           " seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
            " dossier TEXT NOT NULL, event TEXT NOT NULL, from_state TEXT NOT NULL,"
            " to_state TEXT NOT NULL, level TEXT NOT NULL, data TEXT NOT NULL,"
            " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
            "CREATE INDEX audit_dossier ON audit (dossier, seq)",
-           // The chain's head, kept beside it in the same transaction: a truncated tail shows.
-           "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
-           "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, "
-           "'0000000000000000000000000000000000000000000000000000000000000000')",
            // The first result of a keyed event: which dossier, and the state and version it reached.
            "CREATE TABLE idempotency (key TEXT PRIMARY KEY, dossier TEXT NOT NULL, result TEXT NOT NULL)"
            " WITHOUT ROWID",

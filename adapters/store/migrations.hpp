@@ -1,7 +1,8 @@
 // The schema, as numbered migrations (spec §6). Each entry is applied once, in order, in its
 // own transaction, and recorded in schema_migrations. Never edit a migration that has shipped:
-// add the next number. The SQL is written to run unchanged on SQLite and PostgreSQL (SQLite's
-// " WITHOUT ROWID" table option is dropped for PostgreSQL); where the dialects differ more, the
+// add the next number. The SQL is written to run unchanged on SQLite and PostgreSQL: for
+// PostgreSQL, SQLite's " WITHOUT ROWID" table option is dropped and "INTEGER PRIMARY KEY" (a
+// 64-bit rowid in SQLite) becomes "BIGINT PRIMARY KEY"; where the dialects differ more, the
 // entry has two texts.
 #pragma once
 

@@ -32,6 +32,19 @@ void finish(soci::statement& st) {
 }
 
 std::string ts(Instant t) { return format_instant(t, 0); }
+
+// A cell of a dynamic row as text, whatever type the backend reports.
+std::string cell(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return "";
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_string: return r.get<std::string>(i);
+    case soci::dt_integer: return std::to_string(r.get<int>(i));
+    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
+    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
+    case soci::dt_double: return std::to_string(r.get<double>(i));
+    default: return "";
+  }
+}
 Instant parse_ts(const std::string& s) { return parse_instant(s, 0).value_or(Instant{}); }
 
 }  // namespace
@@ -99,7 +112,7 @@ struct SociStore::Impl {
   long long doc_bytes = 0;
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_update, st_sheets, st_put_sheet, st_doc_kinds,
-      st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_set_head, st_find_key,
+      st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_find_key,
       st_put_key, st_begin, st_commit, st_update_light;
 
   void bind_dossier_out(soci::statement& st) {
@@ -357,8 +370,10 @@ int SociStore::migrate() {
       begin();
       const auto& stmts = !impl_->sqlite && !m.postgresql.empty() ? m.postgresql : m.sqlite;
       for (std::string q : stmts) {
-        if (!impl_->sqlite)
+        if (!impl_->sqlite) {
           if (auto at = q.find(" WITHOUT ROWID"); at != std::string::npos) q.erase(at, 14);
+          if (auto at = q.find("INTEGER PRIMARY KEY"); at != std::string::npos) q.replace(at, 7, "BIGINT");
+        }
         impl_->sql << q;
       }
       std::string desc = m.description;
@@ -657,7 +672,7 @@ std::vector<Document> SociStore::documents(const std::string& dossier) {
       doc.kind = r.get<std::string>(0);
       doc.name = r.get<std::string>(1);
       doc.sha256 = r.get<std::string>(2);
-      doc.bytes = r.get<long long>(3);
+      doc.bytes = std::stoll(cell(r, 3));
       doc.at = parse_ts(r.get<std::string>(4));
       out.push_back(std::move(doc));
     }
@@ -789,7 +804,7 @@ AuditHead SociStore::audit_head() {
       I.st_head->alloc();
       I.st_head->exchange(soci::into(I.n));
       I.st_head->exchange(soci::into(I.str_buf));
-      I.prepare(*I.st_head, "SELECT seq, hash FROM audit_head WHERE id = 1");
+      I.prepare(*I.st_head, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     }
     if (!I.st_head->execute(true)) return AuditHead{0, kGenesisHash};
     AuditHead h{I.n, I.str_buf};
@@ -800,7 +815,21 @@ AuditHead SociStore::audit_head() {
   }
 }
 
-AuditHead SociStore::recorded_head() { return audit_head(); }
+std::vector<std::string> SociStore::version_mismatches(int limit) {
+  std::vector<std::string> out;
+  try {
+    soci::rowset<soci::row> rs = impl_->sql.prepare
+        << "SELECT d.id, d.version, (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id) AS n"
+           " FROM dossiers d WHERE d.version <> (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id)"
+           " ORDER BY d.id LIMIT " + std::to_string(limit);
+    for (const auto& r : rs)
+      out.push_back("dossier " + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " + cell(r, 2) +
+                    " record(s) of it");
+  } catch (const std::exception& e) {
+    rethrow(e, "comparing dossier versions with the audit trail");
+  }
+  return out;
+}
 
 void SociStore::append_audit(const AuditRecord& r) {
   auto& I = *impl_;
@@ -824,11 +853,6 @@ void SociStore::append_audit(const AuditRecord& r) {
       I.prepare(st, std::string("INSERT INTO audit (") + Impl::kAuditColumns +
                         ") VALUES (:seq, :at, :actor, :role, :dossier, :event, :from_state, :to_state, :level,"
                         " :data, :prev_hash, :hash)");
-      I.st_set_head = std::make_unique<soci::statement>(I.sql);
-      I.st_set_head->alloc();
-      I.st_set_head->exchange(soci::use(I.audit.seq));
-      I.st_set_head->exchange(soci::use(I.audit.hash));
-      I.prepare(*I.st_set_head, "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1");
     }
     I.audit.seq = r.seq;
     I.audit.at = ts(r.at);
@@ -843,7 +867,6 @@ void SociStore::append_audit(const AuditRecord& r) {
     I.audit.prev_hash = r.prev_hash;
     I.audit.hash = r.hash;
     I.st_append->execute(true);
-    I.st_set_head->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "appending to the audit trail");
   }
@@ -968,17 +991,6 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
 }
 
 namespace {
-std::string cell(const soci::row& r, std::size_t i) {
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_string: return r.get<std::string>(i);
-    case soci::dt_integer: return std::to_string(r.get<int>(i));
-    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
-    case soci::dt_double: return std::to_string(r.get<double>(i));
-    default: return "";
-  }
-}
-
 std::vector<CountRow> counts(soci::session& sql, const std::string& q) {
   std::vector<CountRow> out;
   soci::rowset<soci::row> rs = sql.prepare << q;

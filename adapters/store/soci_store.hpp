@@ -65,7 +65,7 @@ class SociStore : public Store {
   void append_audit(const AuditRecord& r) override;
   std::vector<AuditRecord> history(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
-  AuditHead recorded_head() override;
+  std::vector<std::string> version_mismatches(int limit) override;
   std::optional<std::string> find_key(const std::string& key) override;
   void put_key(const std::string& key, const std::string& dossier, const std::string& result) override;
   std::vector<Dossier> list_dossiers(const DossierFilter& f) override;

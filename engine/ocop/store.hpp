@@ -87,8 +87,10 @@ class Store {
   virtual std::vector<AuditRecord> history(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
-  // The head recorded beside the chain (detects a truncated tail).
-  virtual AuditHead recorded_head() = 0;
+  // Dossiers whose version differs from the number of audit records they have (every
+  // accepted event adds one of each): records removed from the trail, even from its tail,
+  // show here. At most `limit` descriptions.
+  virtual std::vector<std::string> version_mismatches(int limit) = 0;
 
   // --- idempotency ---
   virtual std::optional<std::string> find_key(const std::string& key) = 0;

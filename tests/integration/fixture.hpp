@@ -64,10 +64,12 @@ struct Db {
     ChainVerifier v;
     store->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
     if (why && v.failure()) *why = *v.failure();
-    AuditHead h = store->recorded_head();
-    if (v.ok() && (h.seq != v.checked() || h.hash != v.head())) {
-      if (why) *why = "head mismatch";
-      return false;
+    if (v.ok()) {
+      auto m = store->version_mismatches(1);
+      if (!m.empty()) {
+        if (why) *why = m.front();
+        return false;
+      }
     }
     return v.ok();
   }
