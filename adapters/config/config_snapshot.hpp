@@ -1,6 +1,6 @@
-// A loaded configuration, serialised (compact JSON via nlohmann::json), so that a command does
+// A loaded configuration, serialised (compact JSON plus a tab-separated directory), so that a command does
 // not re-parse a YAML file that has not changed since it was loaded: yaml-cpp needs ~165 ms for
-// a national configuration (3,321 communes, 6,663 users); the snapshot loads in a few.
+// a national configuration (3,321 communes, 6,663 users); the snapshot loads in a few ms.
 //
 // The snapshot is stored in the database (table meta) by whichever command parsed the file,
 // with the file's fingerprint (absolute path, size, modification time). A command whose

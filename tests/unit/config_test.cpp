@@ -632,10 +632,27 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_TEST(b.calendar.holidays == a.calendar.holidays);
 }
 
+BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
+  auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml");
+  BOOST_REQUIRE(r.ok());
+  r.config.units[2].name = "Xã\tCó\\Tab\nvà dòng mới";
+  r.config.users[0].roles.clear();  // a user with no roles
+  r.config.units[1].valid_to = ocop::parse_date("2025-06-30");
+  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config));
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->units[2].name == r.config.units[2].name);
+  BOOST_TEST(back->users[0].roles.empty());
+  BOOST_TEST(back->units[1].valid_to.has_value());
+  BOOST_TEST(!back->units[0].valid_to.has_value());
+  // A truncated snapshot is refused rather than half-loaded.
+  std::string snap = ocop::config::to_snapshot(r.config);
+  BOOST_TEST(!ocop::config::from_snapshot(snap.substr(0, snap.size() - 10)).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
   BOOST_TEST(!ocop::config::from_snapshot("").has_value());
   BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 1, \"units\": 3}").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 2, \"units\": 3}\n").has_value());
   BOOST_TEST(ocop::config::fingerprint("/no/such/file.yaml").empty());
 }
 
