@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-cd "${BUILD_DIR:-build}" && ctest --output-on-failure
+ROOT=$(pwd)
+cd "${BUILD_DIR:-build}" && "$ROOT/scripts/with-postgres.sh" ctest --output-on-failure

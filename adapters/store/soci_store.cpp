@@ -53,8 +53,49 @@ DbUrl parse_url(const std::string& url, std::string& error) {
   DbUrl u;
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
   if (starts("postgresql://") || starts("postgres://")) {
+    // SOCI hands libpq a keyword string; translate user:password@host:port/dbname?k=v.
     u.backend = "postgresql";
-    u.connection = url;
+    std::string rest = url.substr(url.find("://") + 3);
+    std::string query;
+    if (auto q = rest.find('?'); q != std::string::npos) {
+      query = rest.substr(q + 1);
+      rest.resize(q);
+    }
+    std::string auth, hostport = rest, db;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+      auth = rest.substr(0, at);
+      hostport = rest.substr(at + 1);
+    }
+    if (auto slash = hostport.find('/'); slash != std::string::npos) {
+      db = hostport.substr(slash + 1);
+      hostport.resize(slash);
+    }
+    auto kw = [&](const char* k, const std::string& v) {
+      if (v.empty()) return;
+      std::string esc;
+      for (char ch : v) esc += (ch == '\\' || ch == '\'') ? std::string("\\") + ch : std::string(1, ch);
+      u.connection += std::string(u.connection.empty() ? "" : " ") + k + "='" + esc + "'";
+    };
+    if (auto colon = hostport.rfind(':'); colon != std::string::npos && hostport.find(']') == std::string::npos) {
+      kw("host", hostport.substr(0, colon));
+      kw("port", hostport.substr(colon + 1));
+    } else {
+      kw("host", hostport);
+    }
+    if (auto colon = auth.find(':'); colon != std::string::npos) {
+      kw("user", auth.substr(0, colon));
+      kw("password", auth.substr(colon + 1));
+    } else {
+      kw("user", auth);
+    }
+    kw("dbname", db);
+    for (size_t pos = 0; pos < query.size();) {
+      size_t amp = query.find('&', pos);
+      std::string pair = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+      if (auto eq = pair.find('='); eq != std::string::npos) kw(pair.substr(0, eq).c_str(), pair.substr(eq + 1));
+      if (amp == std::string::npos) break;
+      pos = amp + 1;
+    }
   } else if (starts("sqlite:") || url.find(':') == std::string::npos) {
     u.backend = "sqlite3";
     u.path = starts("sqlite:") ? url.substr(7) : url;

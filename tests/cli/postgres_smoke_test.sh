@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The same engine on PostgreSQL: initialise, import the sample year, verify the chain, and
+# check that the outcome and the chain's head hash are exactly those of SQLite (the canonical
+# audit encoding does not depend on the backend). The full backend-parametrised suite comes
+# with the PostgreSQL issue. Needs OCOP_TEST_POSTGRES (scripts/with-postgres.sh sets it).
+# Usage: postgres_smoke_test.sh PATH/TO/ocop REPO_DIR
+set -euo pipefail
+OCOP=$1
+REPO=$2
+if [ -z "${OCOP_TEST_POSTGRES:-}" ]; then
+  echo "SKIP: OCOP_TEST_POSTGRES is not set"
+  exit 77
+fi
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export OCOP_CONFIG="$REPO/config/sample.yaml"
+psql -q "$OCOP_TEST_POSTGRES" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+for DB in "sqlite:$WORK/ocop.db" "$OCOP_TEST_POSTGRES"; do
+  export OCOP_DB="$DB"
+  "$OCOP" init --simulation >/dev/null
+  "$OCOP" --json import "$REPO/config/sample-events.jsonl" >"$WORK/import.json"
+  python3 -c "import json,sys; r=json.load(open('$WORK/import.json')); sys.exit(0 if r['refused']==0 and r['applied']==1693 else 1)"
+  "$OCOP" --json audit verify >"$WORK/verify-${DB%%:*}.json"
+  "$OCOP" --json report >"$WORK/report-${DB%%:*}.json"
+  "$OCOP" --json fire accept_idea TQ-2026-0001 --actor officer.bacquang >/dev/null 2>&1 || true
+done
+cmp "$WORK/report-sqlite.json" "$WORK/report-postgresql.json"
+python3 - "$WORK/verify-sqlite.json" "$WORK/verify-postgresql.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a["valid"] and b["valid"] and a["records"] == b["records"] == 1693, (a, b)
+assert a["head"] == b["head"], ("the chain differs between backends", a["head"], b["head"])
+PY
+# Refusals and exit codes are the backend's business too.
+export OCOP_DB="$OCOP_TEST_POSTGRES"
+set +e
+"$OCOP" show NO-SUCH-DOSSIER >/dev/null 2>&1; [ $? -eq 3 ] || { echo "FAIL: not found on PostgreSQL"; exit 1; }
+"$OCOP" fire accept_idea NO-SUCH --actor nobody >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: bad actor"; exit 1; }
+echo "1 passed, 0 failed"
