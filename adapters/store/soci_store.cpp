@@ -154,7 +154,8 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_update, st_sheets, st_put_sheet, st_doc_kinds,
       st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_find_key,
-      st_put_key, st_begin, st_commit, st_update_light;
+      st_put_key, st_begin, st_commit;
+  std::unique_ptr<soci::statement> st_update_by_mask[8];
 
   void bind_dossier_out(soci::statement& st) {
     st.exchange(soci::into(row.id));
@@ -539,12 +540,13 @@ void SociStore::insert_dossier(const Dossier& d) {
 bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
   auto& I = *impl_;
   try {
-    // Two prepared forms: the full one, and a light one for events that leave the indexed
-    // columns (state, state_since, level, stars) as they were (score, assess, attach,
-    // annotate). SQLite rewrites every index on a column named in SET, changed or not.
-    const bool light = d.state == before.state && d.state_since == before.state_since &&
-                       d.level_index == before.level_index && d.level == before.level && d.stars == before.stars;
-    auto& slot = light ? I.st_update_light : I.st_update;
+    // SQLite rewrites every index on a column named in SET, changed or not, and each index
+    // page rewritten is a page in the WAL and in the commit's fsync. So the indexed columns
+    // are named only when they change: one prepared form per combination of the three groups.
+    const int mask = (d.state != before.state || d.state_since != before.state_since ? 1 : 0) |
+                     (d.level_index != before.level_index || d.level != before.level ? 2 : 0) |
+                     (d.stars != before.stars ? 4 : 0);
+    auto& slot = I.st_update_by_mask[mask];
     if (!slot) {
       slot = std::make_unique<soci::statement>(I.sql);
       slot->alloc();
@@ -562,13 +564,18 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
       st.exchange(soci::use(I.row.round, I.row.i_round));
       st.exchange(soci::use(I.row.assessment, I.row.i_assessment));
       st.exchange(soci::use(I.row.updated_at));
-      if (!light) {
-        q += ", state = :state, state_since = :state_since, level_index = :level_index, level = :level,"
-             " stars = :stars";
+      if (mask & 1) {
+        q += ", state = :state, state_since = :state_since";
         st.exchange(soci::use(I.row.state));
         st.exchange(soci::use(I.row.state_since));
+      }
+      if (mask & 2) {
+        q += ", level_index = :level_index, level = :level";
         st.exchange(soci::use(I.row.level_index));
         st.exchange(soci::use(I.row.level, I.row.i_level));
+      }
+      if (mask & 4) {
+        q += ", stars = :stars";
         st.exchange(soci::use(I.row.stars, I.row.i_stars));
       }
       q += " WHERE id = :id AND version = :expected";
