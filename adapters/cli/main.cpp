@@ -61,36 +61,39 @@ struct Session {
   std::optional<Instant> now;  // --now (simulation only)
 };
 
-// Loads the configuration: from the snapshot stored in the database when the file has not
-// changed since it was last parsed (same path, size and modification time), otherwise from
-// the YAML, refreshing the snapshot. `store` may be null (no snapshot then).
-Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr) {
-  const std::string fp = config::fingerprint(path);
-  if (store && !fp.empty()) {
+// Loads the configuration: from the snapshot stored in the database when the file's content
+// is the one the snapshot was taken from, otherwise from the YAML, refreshing the snapshot
+// (one meta value, written atomically). `store` may be null (no snapshot then). `fp`, when
+// given, receives the content's fingerprint.
+Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr,
+                   std::string* fp_out = nullptr) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::BadInput("cannot read the configuration " + path);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string fp = config::fingerprint(content);
+  if (fp_out) *fp_out = fp;
+  if (store) {
     try {
-      if (store->meta("config_fingerprint") == fp) {
-        if (auto c = config::from_snapshot(store->meta("config_snapshot"))) {
-          out = std::move(*c);
-          return Status::Ok();
-        }
+      if (auto c = config::from_snapshot(store->meta("config_snapshot"), fp)) {
+        out = std::move(*c);
+        return Status::Ok();
       }
     } catch (const StoreError&) {
       // fall through to the YAML
     }
   }
-  auto r = config::load_file(path);
+  auto r = config::load_string(content, path);
   if (!r.ok()) {
     std::string msg = "configuration " + path + " is invalid:";
     for (const auto& p : r.problems) msg += "\n  " + p.to_string();
     return Status::BadInput(msg);
   }
   out = std::move(r.config);
-  if (store && !fp.empty()) {
+  if (store) {
     try {
-      store->set_meta("config_snapshot", config::to_snapshot(out));
-      store->set_meta("config_fingerprint", fp);
+      store->set_meta("config_snapshot", config::to_snapshot(out, fp));
     } catch (const StoreError&) {
-      // A read-only database still works; it just parses the YAML each time.
+      // A read-only or busy database still works; it just parses the YAML again next time.
     }
   }
   return Status::Ok();
@@ -103,9 +106,9 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
   try {
     s.store = store::open(o.db);
     if (s.store->schema_version() == 0)
-      return Status::BadInput("database " + o.db + " is not initialised: run `ocop init` first");
+      return Status::BadInput("database " + store::redact_url(o.db) + " is not initialised: run `ocop init` first");
     if (s.store->schema_version() < store::SociStore::latest_schema_version())
-      return Status::BadInput("database " + o.db + " has an older schema: run `ocop init` to migrate it");
+      return Status::BadInput("database " + store::redact_url(o.db) + " has an older schema: run `ocop init` to migrate it");
     s.simulation = s.store->meta("simulation") == "true";
   } catch (const StoreError& e) {
     return Status::Internal(e.what());
@@ -141,7 +144,8 @@ int cmd_init(const Options& o, bool simulation) {
   std::string url_error;
   if (store::parse_url(o.db, url_error).backend.empty()) return fail(o, Status::BadInput(url_error));
   Config cfg;
-  if (Status st = load_config(o.config, cfg); !st.ok()) return fail(o, st);
+  std::string fp;
+  if (Status st = load_config(o.config, cfg, nullptr, &fp); !st.ok()) return fail(o, st);
   try {
     auto store = store::open(o.db);
     bool fresh = store->schema_version() == 0;
@@ -150,15 +154,14 @@ int cmd_init(const Options& o, bool simulation) {
       store->set_meta("simulation", simulation ? "true" : "false");
       store->set_meta("created_at", format_instant(SystemClock().now(), 0));
     } else if ((store->meta("simulation") == "true") != simulation && simulation) {
-      return fail(o, Status::BadInput("database " + o.db + " exists and is not a simulation database; "
+      return fail(o, Status::BadInput("database " + store::redact_url(o.db) + " exists and is not a simulation database; "
                                       "a simulation database must be created fresh"));
     }
     store->set_meta("config_source", o.config);
-    store->set_meta("config_snapshot", config::to_snapshot(cfg));
-    store->set_meta("config_fingerprint", config::fingerprint(o.config));
+    store->set_meta("config_snapshot", config::to_snapshot(cfg, fp));
     bool sim = store->meta("simulation") == "true";
     if (o.json_out) {
-      std::cout << json{{"database", o.db}, {"created", fresh}, {"migrations_applied", applied},
+      std::cout << json{{"database", store::redact_url(o.db)}, {"created", fresh}, {"migrations_applied", applied},
                         {"schema_version", store->schema_version()}, {"simulation", sim},
                         {"config", o.config}, {"units", cfg.units.size()}, {"users", cfg.users.size()},
                         {"rule_sets", cfg.rule_sets.size()}}
@@ -167,7 +170,7 @@ int cmd_init(const Options& o, bool simulation) {
                 << "\n";
     } else {
       std::printf("%s %s (schema version %d, %d migration(s) applied%s)\n", fresh ? "created" : "opened",
-                  o.db.c_str(), store->schema_version(), applied, sim ? ", simulation" : "");
+                  store::redact_url(o.db).c_str(), store->schema_version(), applied, sim ? ", simulation" : "");
       std::printf("configuration %s: %zu units, %zu users, %zu rule sets\n", o.config.c_str(), cfg.units.size(),
                   cfg.users.size(), cfg.rule_sets.size());
     }
@@ -347,17 +350,27 @@ int cmd_history(const Options& o, const std::string& id) {
   return 0;
 }
 
-int cmd_audit_verify(const Options& o) {
+int cmd_audit_verify(const Options& o, const std::string& anchor) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
   try {
     ChainVerifier v;
-    s.store->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
+    bool anchor_seen = anchor.empty();
+    s.store->scan_audit([&](const AuditRecord& r) {
+      if (!anchor_seen && r.hash == anchor) anchor_seen = true;
+      return v.feed(r);
+    });
     std::optional<std::string> problem = v.failure();
+    if (!problem && !anchor_seen)
+      problem = "no record has the anchored hash " + anchor +
+                " (records after it, or it, were removed; or the anchor is from another database)";
     if (!problem) {
       auto mismatches = s.store->version_mismatches(5);
-      if (!mismatches.empty())
-        problem = mismatches.front() + " (records were removed or a dossier was altered)";
+      if (!mismatches.empty()) {
+        std::string all;
+        for (const auto& m : mismatches) all += (all.empty() ? "" : "; ") + m;
+        problem = all + " (records were removed or a dossier was altered)";
+      }
     }
     if (problem) {
       if (o.json_out)
@@ -695,6 +708,9 @@ int main(int argc, char** argv) {
   auto* audit = app.add_subcommand("audit", "audit trail commands");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "recompute the hash chain");
+  std::string anchor;
+  verify->add_option("--anchor", anchor,
+                     "a head hash published earlier (printed by a previous verify): it must still be in the chain");
   std::string format = "jsonl";
   auto* exportc = audit->add_subcommand("export", "export the trail");
   exportc->add_option("--format", format, "jsonl or csv");
@@ -728,7 +744,7 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(o, filter);
     if (*history) return cmd_history(o, hist_id);
     if (*import) return cmd_import(o, import_file, batch);
-    if (*verify) return cmd_audit_verify(o);
+    if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_state, within, cert_unit, cert_stars);
     if (*report) return cmd_report(o);

@@ -1,9 +1,7 @@
 #include "config/config_snapshot.hpp"
 
-#include <sys/stat.h>
+#include "ocop/audit.hpp"
 
-#include <climits>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
@@ -49,15 +47,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, w
 
 namespace config {
 
-constexpr int kSnapshotFormat = 2;
+constexpr int kSnapshotFormat = 3;
 
-std::string fingerprint(const std::string& path) {
-  char abs[PATH_MAX];
-  struct stat st;
-  if (!realpath(path.c_str(), abs) || stat(abs, &st) != 0) return "";
-  return std::string(abs) + "|" + std::to_string(st.st_size) + "|" +
-         std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec) + "|" +
-         std::to_string(kSnapshotFormat);
+std::string fingerprint(const std::string& content) {
+  return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
 }
 
 // The snapshot is one JSON line with the small sections, then one line per unit ("U") and per
@@ -101,8 +94,8 @@ std::optional<Date> date_from(const std::string& f) {
 
 }  // namespace
 
-std::string to_snapshot(const Config& c) {
-  json j = {{"format", kSnapshotFormat},     {"source", c.source},
+std::string to_snapshot(const Config& c, const std::string& fp) {
+  json j = {{"format", kSnapshotFormat},     {"fingerprint", fp},     {"source", c.source},
             {"province", c.province},        {"product_sets", c.product_sets},
             {"roles", c.roles},              {"rule_sets", c.rule_sets},
             {"calendar", c.calendar},        {"cycles", c.cycles},
@@ -135,12 +128,13 @@ std::string to_snapshot(const Config& c) {
   return out;
 }
 
-std::optional<Config> from_snapshot(const std::string& bytes) {
+std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fp) {
   try {
     size_t nl = bytes.find('\n');
     if (nl == std::string::npos) return std::nullopt;
     json j = json::parse(std::string_view(bytes).substr(0, nl));
-    if (!j.is_object() || j.value("format", 0) != kSnapshotFormat) return std::nullopt;
+    if (!j.is_object() || j.value("format", 0) != kSnapshotFormat || j.value("fingerprint", "") != fp)
+      return std::nullopt;
     Config c;
     j.at("source").get_to(c.source);
     j.at("province").get_to(c.province);

@@ -1,11 +1,13 @@
-// A loaded configuration, serialised (compact JSON plus a tab-separated directory), so that a command does
-// not re-parse a YAML file that has not changed since it was loaded: yaml-cpp needs ~165 ms for
-// a national configuration (3,321 communes, 6,663 users); the snapshot loads in a few ms.
+// A loaded configuration, serialised (compact JSON plus a tab-separated directory), so that a
+// command does not re-parse a YAML file that has not changed since it was loaded: yaml-cpp needs
+// ~165 ms for a national configuration (3,321 communes, 6,663 users); the snapshot loads in 7 ms.
 //
-// The snapshot is stored in the database (table meta) by whichever command parsed the file,
-// with the file's fingerprint (absolute path, size, modification time). A command whose
-// --config has the same fingerprint uses the snapshot; any change to the file re-parses and
-// re-validates it. The format is internal: a snapshot from another engine version is ignored.
+// The snapshot is stored in the database (meta "config_snapshot", one value, so it is written
+// atomically) and carries the fingerprint of the bytes it was parsed from: SHA-256 of the file's
+// content and the snapshot format. A command reads its --config file, hashes it, and uses the
+// snapshot only when the fingerprints are equal; any change to the content (whatever its size
+// or modification time) is parsed and validated again. Bump kSnapshotFormat whenever the loader
+// derives something differently, so that older snapshots are ignored.
 #pragma once
 
 #include <optional>
@@ -15,10 +17,10 @@
 
 namespace ocop::config {
 
-// "path|size|mtime_ns|format version", or "" when the file cannot be stat'ed.
-std::string fingerprint(const std::string& path);
-std::string to_snapshot(const Config& c);
-// nullopt when the snapshot cannot be read (then the caller parses the YAML).
-std::optional<Config> from_snapshot(const std::string& bytes);
+// The fingerprint of a configuration file's content.
+std::string fingerprint(const std::string& content);
+std::string to_snapshot(const Config& c, const std::string& fingerprint);
+// nullopt when the snapshot cannot be read or was taken from other content.
+std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fingerprint);
 
 }  // namespace ocop::config

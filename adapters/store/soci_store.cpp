@@ -49,6 +49,15 @@ Instant parse_ts(const std::string& s) { return parse_instant(s, 0).value_or(Ins
 
 }  // namespace
 
+std::string redact_url(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto at = url.find('@', scheme + 3);
+  auto colon = url.find(':', scheme + 3);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 DbUrl parse_url(const std::string& url, std::string& error) {
   DbUrl u;
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
@@ -70,13 +79,37 @@ DbUrl parse_url(const std::string& url, std::string& error) {
       db = hostport.substr(slash + 1);
       hostport.resize(slash);
     }
-    auto kw = [&](const char* k, const std::string& v) {
-      if (v.empty()) return;
+    auto decode = [](const std::string& v) {  // percent-encoding, as in libpq's URIs
+      std::string out;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '%' && i + 2 < v.size() && std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
+          out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          out += v[i];
+        }
+      }
+      return out;
+    };
+    bool bad_key = false;
+    auto kw = [&](const std::string& k, const std::string& raw) {
+      if (raw.empty()) return;
+      if (k.empty() || k.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+        bad_key = true;
+        return;
+      }
+      const std::string v = decode(raw);
       std::string esc;
       for (char ch : v) esc += (ch == '\\' || ch == '\'') ? std::string("\\") + ch : std::string(1, ch);
       u.connection += std::string(u.connection.empty() ? "" : " ") + k + "='" + esc + "'";
     };
-    if (auto colon = hostport.rfind(':'); colon != std::string::npos && hostport.find(']') == std::string::npos) {
+    if (!hostport.empty() && hostport[0] == '[') {  // [IPv6]:port
+      auto close = hostport.find(']');
+      kw("host", hostport.substr(1, close == std::string::npos ? std::string::npos : close - 1));
+      if (close != std::string::npos && close + 1 < hostport.size() && hostport[close + 1] == ':')
+        kw("port", hostport.substr(close + 2));
+    } else if (auto colon = hostport.rfind(':'); colon != std::string::npos) {
       kw("host", hostport.substr(0, colon));
       kw("port", hostport.substr(colon + 1));
     } else {
@@ -92,21 +125,25 @@ DbUrl parse_url(const std::string& url, std::string& error) {
     for (size_t pos = 0; pos < query.size();) {
       size_t amp = query.find('&', pos);
       std::string pair = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-      if (auto eq = pair.find('='); eq != std::string::npos) kw(pair.substr(0, eq).c_str(), pair.substr(eq + 1));
+      if (auto eq = pair.find('='); eq != std::string::npos) kw(pair.substr(0, eq), pair.substr(eq + 1));
       if (amp == std::string::npos) break;
       pos = amp + 1;
+    }
+    if (bad_key) {
+      error = "database URL has a parameter that is not a libpq keyword (letters and _ only)";
+      return {};
     }
   } else if (starts("sqlite:") || url.find(':') == std::string::npos) {
     u.backend = "sqlite3";
     u.path = starts("sqlite:") ? url.substr(7) : url;
     if (u.path.rfind("//", 0) == 0) u.path = u.path.substr(2);
     if (u.path.empty()) {
-      error = "database URL \"" + url + "\" names no file (use sqlite:PATH)";
+      error = "database URL \"" + redact_url(url) + "\" names no file (use sqlite:PATH)";
       return {};
     }
     u.connection = "db=\"" + u.path + "\" timeout=30";
   } else {
-    error = "database URL \"" + url + "\" is not understood: use sqlite:PATH or postgresql://...";
+    error = "database URL \"" + redact_url(url) + "\" is not understood: use sqlite:PATH or postgresql://...";
     return {};
   }
   return u;
@@ -357,6 +394,7 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   if (u.backend.empty()) throw StoreError(error, false);
   std::unique_ptr<SociStore> s(new SociStore());
   s->impl_->url = u;
+  const std::string shown = redact_url(url);
   s->impl_->sqlite = u.backend == "sqlite3";
   try {
     s->impl_->sql.open(u.backend, u.connection);
@@ -369,7 +407,7 @@ std::unique_ptr<SociStore> open(const std::string& url) {
       s->impl_->sql << "PRAGMA wal_autocheckpoint=4000";
     }
   } catch (const std::exception& e) {
-    rethrow(e, ("cannot open database " + url).c_str());
+    rethrow(e, ("cannot open database " + shown).c_str());
   }
   return s;
 }
@@ -873,6 +911,11 @@ std::vector<std::string> SociStore::version_mismatches(int limit) {
     for (const auto& r : rs)
       out.push_back("dossier " + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " + cell(r, 2) +
                     " record(s) of it");
+    soci::rowset<soci::row> orphans = impl_->sql.prepare
+        << "SELECT DISTINCT a.dossier FROM audit a WHERE NOT EXISTS"
+           " (SELECT 1 FROM dossiers d WHERE d.id = a.dossier) ORDER BY a.dossier LIMIT " + std::to_string(limit);
+    for (const auto& r : orphans)
+      out.push_back("the trail has records of dossier " + cell(r, 0) + ", which is not in the database");
   } catch (const std::exception& e) {
     rethrow(e, "comparing dossier versions with the audit trail");
   }

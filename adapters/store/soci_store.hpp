@@ -23,6 +23,9 @@ struct DbUrl {
 // Parses a --db URL; nullopt-like empty backend with `error` set when it is not understood.
 DbUrl parse_url(const std::string& url, std::string& error);
 
+// The URL with any password replaced by ***, for messages.
+std::string redact_url(const std::string& url);
+
 class SociStore;
 
 // Opens a connection. Throws StoreError when the database cannot be opened.

@@ -118,6 +118,21 @@ expect 2 "audit export in an unknown format" -- "$OCOP" audit export --format xm
 expect 0 "report" -- "$OCOP" --json report
 check "report counts" "out['dossiers_by_state']['idea_accepted'] == 2 and out['dossiers_by_state']['submitted'] == 1"
 
+# An anchored head (published earlier) catches the removal of the newest records together
+# with the dossier they created, which the chain alone cannot see.
+"$OCOP" --json audit verify >"$WORK/out"
+HEAD=$(python3 -c "import json; print(json.load(open('$WORK/out'))['head'])")
+"$OCOP" --json fire submit_idea --actor producer.bx-c0001 --data '{"id":"BX-2026-000009","product":"Gà đen","product_set":"processed_meat","producer":"HTX Gà","unit":"BX-C0001"}' >/dev/null
+expect 0 "verify with the anchor" -- "$OCOP" audit verify --anchor "$HEAD"
+sqlite3 "$WORK/ocop.db" "DELETE FROM audit WHERE dossier='BX-2026-000009'; DELETE FROM dossiers WHERE id='BX-2026-000009'"
+expect 0 "without the anchor the removal of a whole newest dossier is invisible" -- "$OCOP" audit verify
+sqlite3 "$WORK/ocop.db" "DELETE FROM audit WHERE seq=(SELECT MAX(seq) FROM audit)"
+expect 4 "with the anchor it is not" -- "$OCOP" audit verify --anchor "$HEAD"
+expect 4 "a removed tail record of a remaining dossier shows without an anchor" -- "$OCOP" audit verify
+sqlite3 "$WORK/ocop.db" "DELETE FROM dossiers WHERE id='BX-2026-000001'"
+expect 4 "records of a deleted dossier show" -- "$OCOP" --json audit verify
+check "names the dossier" "'BX-2026-000001' in out['problem']"
+
 # Tampering by hand is detected.
 sqlite3 "$WORK/ocop.db" "UPDATE audit SET actor='someone' WHERE seq=3"
 expect 4 "verify after tampering" -- "$OCOP" --json audit verify

@@ -613,7 +613,7 @@ BOOST_AUTO_TEST_SUITE(config_snapshot)
 BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
   BOOST_REQUIRE(r.ok());
-  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config));
+  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
   const ocop::Config& a = r.config;
   const ocop::Config& b = *back;
@@ -621,7 +621,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_TEST(b.users.size() == a.users.size());
   BOOST_TEST(b.rule_sets.size() == a.rule_sets.size());
   // The snapshot is the same text when taken again: nothing was lost or reordered.
-  BOOST_TEST(ocop::config::to_snapshot(b) == ocop::config::to_snapshot(a));
+  BOOST_TEST(ocop::config::to_snapshot(b, "fp") == ocop::config::to_snapshot(a, "fp"));
   // Indexes are rebuilt: lookups and event masks work.
   BOOST_REQUIRE(!a.users.empty());
   const ocop::User* u = b.user(a.users.back().id);
@@ -638,22 +638,25 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   r.config.units[2].name = "Xã\tCó\\Tab\nvà dòng mới";
   r.config.users[0].roles.clear();  // a user with no roles
   r.config.units[1].valid_to = ocop::parse_date("2025-06-30");
-  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config));
+  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->units[2].name == r.config.units[2].name);
   BOOST_TEST(back->users[0].roles.empty());
   BOOST_TEST(back->units[1].valid_to.has_value());
   BOOST_TEST(!back->units[0].valid_to.has_value());
   // A truncated snapshot is refused rather than half-loaded.
-  std::string snap = ocop::config::to_snapshot(r.config);
-  BOOST_TEST(!ocop::config::from_snapshot(snap.substr(0, snap.size() - 10)).has_value());
+  std::string snap = ocop::config::to_snapshot(r.config, "fp");
+  BOOST_TEST(!ocop::config::from_snapshot(snap.substr(0, snap.size() - 10), "fp").has_value());
+  // A snapshot taken from other content is not used.
+  BOOST_TEST(!ocop::config::from_snapshot(snap, "other").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
-  BOOST_TEST(!ocop::config::from_snapshot("").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 2, \"units\": 3}\n").has_value());
-  BOOST_TEST(ocop::config::fingerprint("/no/such/file.yaml").empty());
+  BOOST_TEST(!ocop::config::from_snapshot("", "").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}", "").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 3, \"fingerprint\": \"f\", \"units\": 3}\n", "f").has_value());
+  // Same size, different content: different fingerprints.
+  BOOST_TEST(ocop::config::fingerprint("users: [a]") != ocop::config::fingerprint("users: [b]"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
