@@ -189,7 +189,7 @@ struct SociStore::Impl {
   std::string doc_at;
   long long doc_bytes = 0;
 
-  std::unique_ptr<soci::statement> st_load, st_insert, st_update, st_sheets, st_put_sheet, st_doc_kinds,
+  std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds,
       st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_find_key,
       st_put_key, st_begin, st_commit;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
