@@ -302,17 +302,10 @@ struct SociStore::Impl {
     st.exchange(soci::use(row.state_since));
   }
 
-  std::unique_ptr<soci::statement> make(const std::string& q) {
-    auto st = std::make_unique<soci::statement>(sql);
-    st->alloc();
-    query_ = q;
-    return st;
-  }
   void prepare(soci::statement& st, const std::string& q) {
     st.prepare(q);
     st.define_and_bind();
   }
-  std::string query_;
 
   void bind_cert_out(soci::statement& st) {
     st.exchange(soci::into(cert.id));
@@ -498,13 +491,15 @@ void SociStore::begin() {
   try {
     auto& I = *impl_;
     if (!I.st_begin) {
-      // Prepared once: a transaction per event is the common case.
-      I.st_begin = std::make_unique<soci::statement>(I.sql);
-      I.st_begin->alloc();
-      I.prepare(*I.st_begin, I.sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-      I.st_commit = std::make_unique<soci::statement>(I.sql);
-      I.st_commit->alloc();
-      I.prepare(*I.st_commit, "COMMIT");
+      // Prepared once: a transaction per event is the common case. Cached only once prepared.
+      auto begin = std::make_unique<soci::statement>(I.sql);
+      begin->alloc();
+      I.prepare(*begin, I.sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      auto commit = std::make_unique<soci::statement>(I.sql);
+      commit->alloc();
+      I.prepare(*commit, "COMMIT");
+      I.st_commit = std::move(commit);
+      I.st_begin = std::move(begin);
     }
     I.st_begin->execute(true);
   } catch (const std::exception& e) {
@@ -539,11 +534,12 @@ std::optional<Dossier> SociStore::load_dossier(const std::string& id) {
   auto& I = *impl_;
   try {
     if (!I.st_load) {
-      I.st_load = std::make_unique<soci::statement>(I.sql);
-      I.st_load->alloc();
-      I.bind_dossier_out(*I.st_load);
-      I.st_load->exchange(soci::use(I.dossier_buf));
-      I.prepare(*I.st_load, std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE id = :id");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      I.bind_dossier_out(*fresh);
+      fresh->exchange(soci::use(I.dossier_buf));
+      I.prepare(*fresh, std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE id = :id");
+      I.st_load = std::move(fresh);  // cached only once prepared
     }
     I.dossier_buf = id;
     if (!I.st_load->execute(true)) return std::nullopt;
@@ -559,14 +555,15 @@ void SociStore::insert_dossier(const Dossier& d) {
   auto& I = *impl_;
   try {
     if (!I.st_insert) {
-      I.st_insert = std::make_unique<soci::statement>(I.sql);
-      I.st_insert->alloc();
-      I.bind_dossier_in(*I.st_insert);
-      I.prepare(*I.st_insert, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns +
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      I.bind_dossier_in(*fresh);
+      I.prepare(*fresh, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns +
                                    ") VALUES (:id, :state, :version, :unit, :product, :product_set, :producer,"
                                    " :year, :rule_set, :level_index, :level, :registration_type, :base_certificate,"
                                    " :score, :stars, :certificate, :round, :assessment, :created_at, :updated_at,"
                                    " :state_since)");
+      I.st_insert = std::move(fresh);  // cached only once prepared
     }
     I.dossier_to_row(d);
     I.st_insert->execute(true);
@@ -586,9 +583,9 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
                      (d.stars != before.stars ? 4 : 0);
     auto& slot = I.st_update_by_mask[mask];
     if (!slot) {
-      slot = std::make_unique<soci::statement>(I.sql);
-      slot->alloc();
-      auto& st = *slot;
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      auto& st = *fresh;
       std::string q = "UPDATE dossiers SET version = :version, rule_set = :rule_set,"
                       " registration_type = :registration_type, base_certificate = :base_certificate,"
                       " score = :score, certificate = :certificate, round = :round, assessment = :assessment,"
@@ -620,6 +617,7 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
       st.exchange(soci::use(I.row.id));
       st.exchange(soci::use(I.row.expected));
       I.prepare(st, q);
+      slot = std::move(fresh);  // cached only once prepared
     }
     I.dossier_to_row(d);
     I.row.expected = before.version;
@@ -645,16 +643,17 @@ std::vector<Scoresheet> SociStore::scoresheets(const std::string& dossier, const
   std::vector<Scoresheet> out;
   try {
     if (!I.st_sheets) {
-      I.st_sheets = std::make_unique<soci::statement>(I.sql);
-      I.st_sheets->alloc();
-      I.st_sheets->exchange(soci::into(I.member_buf));
-      I.st_sheets->exchange(soci::into(I.a));
-      I.st_sheets->exchange(soci::into(I.b));
-      I.st_sheets->exchange(soci::into(I.c));
-      I.st_sheets->exchange(soci::use(I.dossier_buf));
-      I.st_sheets->exchange(soci::use(I.level_buf));
-      I.prepare(*I.st_sheets,
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.member_buf));
+      fresh->exchange(soci::into(I.a));
+      fresh->exchange(soci::into(I.b));
+      fresh->exchange(soci::into(I.c));
+      fresh->exchange(soci::use(I.dossier_buf));
+      fresh->exchange(soci::use(I.level_buf));
+      I.prepare(*fresh,
                 "SELECT member, a, b, c FROM scoresheets WHERE dossier = :d AND level = :l ORDER BY member");
+      I.st_sheets = std::move(fresh);  // cached only once prepared
     }
     I.dossier_buf = dossier;
     I.level_buf = level;
@@ -673,18 +672,19 @@ void SociStore::put_scoresheet(const Scoresheet& s) {
   auto& I = *impl_;
   try {
     if (!I.st_put_sheet) {
-      I.st_put_sheet = std::make_unique<soci::statement>(I.sql);
-      I.st_put_sheet->alloc();
-      I.st_put_sheet->exchange(soci::use(I.dossier_buf));
-      I.st_put_sheet->exchange(soci::use(I.level_buf));
-      I.st_put_sheet->exchange(soci::use(I.member_buf));
-      I.st_put_sheet->exchange(soci::use(I.a));
-      I.st_put_sheet->exchange(soci::use(I.b));
-      I.st_put_sheet->exchange(soci::use(I.c));
-      I.prepare(*I.st_put_sheet,
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::use(I.dossier_buf));
+      fresh->exchange(soci::use(I.level_buf));
+      fresh->exchange(soci::use(I.member_buf));
+      fresh->exchange(soci::use(I.a));
+      fresh->exchange(soci::use(I.b));
+      fresh->exchange(soci::use(I.c));
+      I.prepare(*fresh,
                 "INSERT INTO scoresheets (dossier, level, member, a, b, c) VALUES (:d, :l, :m, :a, :b, :c)"
                 " ON CONFLICT (dossier, level, member) DO UPDATE SET a = excluded.a, b = excluded.b,"
                 " c = excluded.c");
+      I.st_put_sheet = std::move(fresh);  // cached only once prepared
     }
     I.dossier_buf = s.dossier;
     I.level_buf = s.level;
@@ -703,11 +703,12 @@ std::vector<std::string> SociStore::document_kinds(const std::string& dossier) {
   std::vector<std::string> out;
   try {
     if (!I.st_doc_kinds) {
-      I.st_doc_kinds = std::make_unique<soci::statement>(I.sql);
-      I.st_doc_kinds->alloc();
-      I.st_doc_kinds->exchange(soci::into(I.kind_buf));
-      I.st_doc_kinds->exchange(soci::use(I.dossier_buf));
-      I.prepare(*I.st_doc_kinds, "SELECT DISTINCT kind FROM documents WHERE dossier = :d");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.kind_buf));
+      fresh->exchange(soci::use(I.dossier_buf));
+      I.prepare(*fresh, "SELECT DISTINCT kind FROM documents WHERE dossier = :d");
+      I.st_doc_kinds = std::move(fresh);  // cached only once prepared
     }
     I.dossier_buf = dossier;
     if (I.st_doc_kinds->execute(true)) {
@@ -725,16 +726,17 @@ void SociStore::add_document(const Document& d) {
   auto& I = *impl_;
   try {
     if (!I.st_add_doc) {
-      I.st_add_doc = std::make_unique<soci::statement>(I.sql);
-      I.st_add_doc->alloc();
-      I.st_add_doc->exchange(soci::use(I.doc.dossier));
-      I.st_add_doc->exchange(soci::use(I.doc.kind));
-      I.st_add_doc->exchange(soci::use(I.doc.name));
-      I.st_add_doc->exchange(soci::use(I.doc.sha256));
-      I.st_add_doc->exchange(soci::use(I.doc_bytes));
-      I.st_add_doc->exchange(soci::use(I.doc_at));
-      I.prepare(*I.st_add_doc,
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::use(I.doc.dossier));
+      fresh->exchange(soci::use(I.doc.kind));
+      fresh->exchange(soci::use(I.doc.name));
+      fresh->exchange(soci::use(I.doc.sha256));
+      fresh->exchange(soci::use(I.doc_bytes));
+      fresh->exchange(soci::use(I.doc_at));
+      I.prepare(*fresh,
                 "INSERT INTO documents (dossier, kind, name, sha256, bytes, at) VALUES (:d, :k, :n, :s, :b, :t)");
+      I.st_add_doc = std::move(fresh);  // cached only once prepared
     }
     I.doc = d;
     I.doc_bytes = d.bytes;
@@ -772,11 +774,12 @@ std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
   auto& I = *impl_;
   try {
     if (!I.st_load_cert) {
-      I.st_load_cert = std::make_unique<soci::statement>(I.sql);
-      I.st_load_cert->alloc();
-      I.bind_cert_out(*I.st_load_cert);
-      I.st_load_cert->exchange(soci::use(I.str_buf));
-      I.prepare(*I.st_load_cert, std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE id = :id");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      I.bind_cert_out(*fresh);
+      fresh->exchange(soci::use(I.str_buf));
+      I.prepare(*fresh, std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE id = :id");
+      I.st_load_cert = std::move(fresh);  // cached only once prepared
     }
     I.str_buf = id;
     if (!I.st_load_cert->execute(true)) return std::nullopt;
@@ -792,8 +795,8 @@ void SociStore::insert_certificate(const Certificate& c) {
   auto& I = *impl_;
   try {
     if (!I.st_insert_cert) {
-      I.st_insert_cert = std::make_unique<soci::statement>(I.sql);
-      auto& st = *I.st_insert_cert;
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      auto& st = *fresh;
       st.alloc();
       st.exchange(soci::use(I.cert.id));
       st.exchange(soci::use(I.cert.dossier));
@@ -811,6 +814,7 @@ void SociStore::insert_certificate(const Certificate& c) {
       I.prepare(st, std::string("INSERT INTO certificates (") + Impl::kCertColumns +
                         ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
                         " :decision_date, :issued_on, :valid_until, :state, :superseded_by)");
+      I.st_insert_cert = std::move(fresh);  // cached only once prepared
     }
     I.cert.id = c.id;
     I.cert.dossier = c.dossier;
@@ -836,12 +840,13 @@ void SociStore::supersede_certificate(const std::string& id, const std::string& 
   auto& I = *impl_;
   try {
     if (!I.st_supersede) {
-      I.st_supersede = std::make_unique<soci::statement>(I.sql);
-      I.st_supersede->alloc();
-      I.st_supersede->exchange(soci::use(I.str_buf2));
-      I.st_supersede->exchange(soci::use(I.str_buf));
-      I.prepare(*I.st_supersede,
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::use(I.str_buf2));
+      fresh->exchange(soci::use(I.str_buf));
+      I.prepare(*fresh,
                 "UPDATE certificates SET state = 'superseded', superseded_by = :by WHERE id = :id");
+      I.st_supersede = std::move(fresh);  // cached only once prepared
     }
     I.str_buf = id;
     I.str_buf2 = by;
@@ -886,11 +891,12 @@ AuditHead SociStore::audit_head() {
   auto& I = *impl_;
   try {
     if (!I.st_head) {
-      I.st_head = std::make_unique<soci::statement>(I.sql);
-      I.st_head->alloc();
-      I.st_head->exchange(soci::into(I.n));
-      I.st_head->exchange(soci::into(I.str_buf));
-      I.prepare(*I.st_head, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.n));
+      fresh->exchange(soci::into(I.str_buf));
+      I.prepare(*fresh, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+      I.st_head = std::move(fresh);  // cached only once prepared
     }
     if (!I.st_head->execute(true)) return AuditHead{0, kGenesisHash};
     AuditHead h{I.n, I.str_buf};
@@ -926,8 +932,8 @@ void SociStore::append_audit(const AuditRecord& r) {
   auto& I = *impl_;
   try {
     if (!I.st_append) {
-      I.st_append = std::make_unique<soci::statement>(I.sql);
-      auto& st = *I.st_append;
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      auto& st = *fresh;
       st.alloc();
       st.exchange(soci::use(I.audit.seq));
       st.exchange(soci::use(I.audit.at));
@@ -944,6 +950,7 @@ void SociStore::append_audit(const AuditRecord& r) {
       I.prepare(st, std::string("INSERT INTO audit (") + Impl::kAuditColumns +
                         ") VALUES (:seq, :at, :actor, :role, :dossier, :event, :from_state, :to_state, :level,"
                         " :data, :prev_hash, :hash)");
+      I.st_append = std::move(fresh);  // cached only once prepared
     }
     I.audit.seq = r.seq;
     I.audit.at = ts(r.at);
@@ -1016,11 +1023,12 @@ std::optional<std::string> SociStore::find_key(const std::string& key) {
   auto& I = *impl_;
   try {
     if (!I.st_find_key) {
-      I.st_find_key = std::make_unique<soci::statement>(I.sql);
-      I.st_find_key->alloc();
-      I.st_find_key->exchange(soci::into(I.str_buf2));
-      I.st_find_key->exchange(soci::use(I.key_buf));
-      I.prepare(*I.st_find_key, "SELECT result FROM idempotency WHERE key = :k");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.str_buf2));
+      fresh->exchange(soci::use(I.key_buf));
+      I.prepare(*fresh, "SELECT result FROM idempotency WHERE key = :k");
+      I.st_find_key = std::move(fresh);  // cached only once prepared
     }
     I.key_buf = key;
     if (!I.st_find_key->execute(true)) return std::nullopt;
@@ -1036,12 +1044,13 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
   auto& I = *impl_;
   try {
     if (!I.st_put_key) {
-      I.st_put_key = std::make_unique<soci::statement>(I.sql);
-      I.st_put_key->alloc();
-      I.st_put_key->exchange(soci::use(I.key_buf));
-      I.st_put_key->exchange(soci::use(I.dossier_buf));
-      I.st_put_key->exchange(soci::use(I.str_buf2));
-      I.prepare(*I.st_put_key, "INSERT INTO idempotency (key, dossier, result) VALUES (:k, :d, :r)");
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::use(I.key_buf));
+      fresh->exchange(soci::use(I.dossier_buf));
+      fresh->exchange(soci::use(I.str_buf2));
+      I.prepare(*fresh, "INSERT INTO idempotency (key, dossier, result) VALUES (:k, :d, :r)");
+      I.st_put_key = std::move(fresh);  // cached only once prepared
     }
     I.key_buf = key;
     I.dossier_buf = dossier;
