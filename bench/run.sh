@@ -44,4 +44,10 @@ print('  active certificates by stars:', r['certificates_by_stars'])"
                  SELECT '  audit records: ' || COUNT(*) FROM audit;"
   read -r VSECS VRSS VRC < <(measure "$OCOP_BIN" audit verify)
   echo "  audit verify: ${VSECS}s, peak RSS $((VRSS / 1024)) MiB, exit $VRC"
+  BASE="$(dirname "$OCOP_BIN")/sqlite_baseline"
+  if [ -x "$BASE" ]; then
+    rm -f "$OUT/baseline.db" "$OUT/baseline.db-wal" "$OUT/baseline.db-shm"
+    echo "  the floor on this machine: $("$BASE" "$OUT/events.jsonl" "$OUT/baseline.db" "$BATCH")"
+    rm -f "$OUT/baseline.db" "$OUT/baseline.db-wal" "$OUT/baseline.db-shm"
+  fi
 done
