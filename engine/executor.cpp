@@ -596,7 +596,8 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     }
   }
   if (creating) {
-    d.id = req.data.contains("id") ? req.data["id"].get<std::string>() : generate_id(config_, store_, d.year);
+    const json* given = field(req.data, "id");  // validated: absent, null or a good string
+    d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
     if (store_.load_dossier(d.id)) {
       out.status = Status::Refused("dossier " + d.id + " already exists");
       return out;

@@ -280,6 +280,12 @@ BOOST_AUTO_TEST_CASE(malformed_values_are_bad_input) {
   BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_id).status.code()) == 2);
   bad_id["id"] = "BX 2026/1";
   BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_id).status.code()) == 2);
+  bad_id["id"] = 42;
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_id).status.code()) == 2);
+  bad_id["id"] = nullptr;  // null: as if absent, an id is generated
+  auto generated = db.fire("submit_idea", "", "producer.bx-c0001", bad_id);
+  BOOST_TEST(generated.status.ok(), generated.status.message());
+  BOOST_TEST(generated.dossier_id == "BX-2026-00001");
   auto bad_utf8 = new_product("BX-2026-000022");
   bad_utf8["product"] = std::string("Ch\xe8");
   BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", bad_utf8).status.code()) == 2);
@@ -292,7 +298,7 @@ BOOST_AUTO_TEST_CASE(malformed_values_are_bad_input) {
   BOOST_REQUIRE(db.fire("forward", id, "officer.bx-c0001").status.ok());
   auto r = db.fire("accept_dossier", id, "coordinator", {{"round", "2026-C"}});  // a central round
   BOOST_TEST(int(r.status.code()) == 2, r.status.message());
-  BOOST_TEST(db.audit_count() == 3);
+  BOOST_TEST(db.audit_count() == 4);
 }
 
 BOOST_AUTO_TEST_CASE(an_upgrade_may_only_build_on_a_certificate_in_scope) {
