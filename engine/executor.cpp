@@ -215,7 +215,7 @@ class ExecContext : public DossierContext {
   }
   bool quorum_met() override {
     const LevelRule* l = level();
-    auto n = static_cast<int>(store_.scoresheets(d_.id, d_.level).size());
+    auto n = static_cast<int>(sheets().size());
     if (l && n >= l->quorum) return true;
     refuse("quorum not met: " + std::to_string(n) + " scoresheet(s) at the " + d_.level +
            " level, " + std::to_string(l ? l->quorum : 0) + " needed");
@@ -312,10 +312,9 @@ class ExecContext : public DossierContext {
                        data_["C"].get<double>()};
   }
   void compute_result() override {
-    auto sheets = store_.scoresheets(d_.id, d_.level);
     std::vector<double> totals;
-    totals.reserve(sheets.size());
-    for (const auto& s : sheets) totals.push_back(s.total());
+    totals.reserve(sheets().size());
+    for (const auto& s : sheets()) totals.push_back(s.total());
     std::vector<std::string> failed;
     if (const json* f = field(data_, "failed_criteria"))
       for (const auto& x : *f) failed.push_back(x.get<std::string>());
@@ -382,6 +381,12 @@ class ExecContext : public DossierContext {
   Instant at_;
   const RuleSet* rs_;
   bool documents_attached_ = false;
+  std::optional<std::vector<Scoresheet>> sheets_;  // read once: quorum_met and compute_result share it
+
+  const std::vector<Scoresheet>& sheets() {
+    if (!sheets_) sheets_ = store_.scoresheets(d_.id, d_.level);
+    return *sheets_;
+  }
 
  public:
   std::string actor_unit_;

@@ -583,24 +583,27 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
       std::cerr << "\r" << file << ":" << line << ": " << (key.empty() ? "" : key + ": ") << "refused ("
                 << code_name(st.code()) << "): " << st.message() << "\n";
   };
-  auto tally = [&](long line, const EventRequest& req, const FireResult& r, long& a, long& sk,
-                   std::vector<std::pair<long, FireResult>>& refusals) {
-    if (!r.status.ok()) refusals.emplace_back(line, r);
+  // A refused line, kept until its batch is settled (a batch that rolls back is replayed).
+  struct Refusal {
+    const ImportLine* line;
+    Status status;
+  };
+  auto tally = [](const ImportLine& p, const FireResult& r, long& a, long& sk, std::vector<Refusal>& refusals) {
+    if (!r.status.ok()) refusals.push_back({&p, r.status});
     else if (r.duplicate) ++sk;
     else ++a;
-    (void)req;
   };
 
   std::vector<ImportLine> pending;
   auto flush = [&]() {
     if (pending.empty()) return;
     long a = 0, sk = 0;
-    std::vector<std::pair<long, FireResult>> refusals;
+    std::vector<Refusal> refusals;
     bool done = false;
     if (batch > 1) {
       try {
         s.store->begin();
-        for (const auto& p : pending) tally(p.line, p.req, ex.fire_in_transaction(p.req), a, sk, refusals);
+        for (const auto& p : pending) tally(p, ex.fire_in_transaction(p.req), a, sk, refusals);
         s.store->commit();
         done = true;
       } catch (const std::exception& e) {
@@ -611,13 +614,10 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
       }
     }
     if (!done)
-      for (const auto& p : pending) tally(p.line, p.req, ex.fire(p.req), a, sk, refusals);
+      for (const auto& p : pending) tally(p, ex.fire(p.req), a, sk, refusals);
     applied += a;
     skipped += sk;
-    for (const auto& [line, r] : refusals) {
-      const auto& req = std::find_if(pending.begin(), pending.end(), [&](const ImportLine& p) { return p.line == line; })->req;
-      refuse(line, req.key, r.status);
-    }
+    for (const auto& r : refusals) refuse(r.line->line, r.line->req.key, r.status);
     pending.clear();
   };
 
