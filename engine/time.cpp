@@ -79,7 +79,7 @@ std::optional<Date> parse_date(std::string_view s) {
 std::string format_date(Date dt) {
   int y; unsigned m, d;
   civil(dt, y, m, d);
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

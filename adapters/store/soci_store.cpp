@@ -1,5 +1,7 @@
 #include "store/soci_store.hpp"
 
+#include <sqlite3.h>
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -174,6 +176,9 @@ struct AuditRow {
 };
 
 struct SociStore::Impl {
+  // The head of the audit chain as this transaction left it after its last append; valid only
+  // inside the transaction that wrote it (it holds the write lock), cleared at every boundary.
+  std::optional<AuditHead> head_in_tx;
   DbUrl url;
   soci::session sql;
   bool sqlite = true;
@@ -378,6 +383,22 @@ struct SociStore::Impl {
   }
 };
 
+namespace {
+// Process-wide SQLite settings, made once before the library initialises (SOCI's backend and
+// this adapter share the one libsqlite3). A connection here is used by one thread at a time
+// (spec of Store), so SQLite's own mutexes are not needed, and its memory statistics, which
+// take a global mutex on every allocation, are off. If the library was initialised already
+// (by another component), sqlite3_config refuses and the defaults stay: correct, only slower.
+void configure_sqlite_library() {
+  static const bool once = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)once;
+}
+}  // namespace
+
 SociStore::SociStore() : impl_(std::make_unique<Impl>()) {}
 SociStore::~SociStore() = default;
 
@@ -389,6 +410,7 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   s->impl_->url = u;
   const std::string shown = redact_url(url);
   s->impl_->sqlite = u.backend == "sqlite3";
+  if (s->impl_->sqlite) configure_sqlite_library();
   try {
     s->impl_->sql.open(u.backend, u.connection);
     if (s->impl_->sqlite) {
@@ -501,12 +523,14 @@ void SociStore::begin() {
       I.st_commit = std::move(commit);
       I.st_begin = std::move(begin);
     }
+    I.head_in_tx.reset();
     I.st_begin->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "beginning a transaction");
   }
 }
 void SociStore::commit() {
+  impl_->head_in_tx.reset();
   try {
     if (impl_->st_commit) impl_->st_commit->execute(true);
     else impl_->sql << "COMMIT";
@@ -515,6 +539,7 @@ void SociStore::commit() {
   }
 }
 void SociStore::rollback() {
+  impl_->head_in_tx.reset();
   try {
     impl_->sql << "ROLLBACK";
   } catch (const std::exception& e) {
@@ -523,6 +548,7 @@ void SociStore::rollback() {
 }
 
 void SociStore::exec(const std::string& q) {
+  impl_->head_in_tx.reset();
   try {
     impl_->sql << q;
   } catch (const std::exception& e) {
@@ -889,6 +915,7 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
 
 AuditHead SociStore::audit_head() {
   auto& I = *impl_;
+  if (I.head_in_tx) return *I.head_in_tx;
   try {
     if (!I.st_head) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
@@ -964,7 +991,9 @@ void SociStore::append_audit(const AuditRecord& r) {
     I.audit.data = r.data;
     I.audit.prev_hash = r.prev_hash;
     I.audit.hash = r.hash;
+    I.head_in_tx.reset();
     I.st_append->execute(true);
+    I.head_in_tx = AuditHead{r.seq, r.hash};
   } catch (const std::exception& e) {
     rethrow(e, "appending to the audit trail");
   }
