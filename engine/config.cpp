@@ -26,6 +26,58 @@ const Unit* Config::unit(const std::string& code) const {
   return it == unit_index_.end() ? nullptr : &units[it->second];
 }
 
+const Unit* Config::unit_on(const std::string& code, Date day) const {
+  const Unit* u = unit(code);
+  for (int hops = 0; u && hops < 16; ++hops) {
+    if (u->valid_on(day)) return u;
+    if (u->valid_from && day < *u->valid_from) return nullptr;  // not created yet
+    if (u->successor.empty()) return nullptr;
+    u = unit(u->successor);
+  }
+  return nullptr;
+}
+
+std::vector<const Unit*> Config::ancestors_on(const std::string& code, Date day) const {
+  std::vector<const Unit*> out;
+  const Unit* u = unit_on(code, day);
+  if (!u) u = unit(code);
+  for (int depth = 0; u && !u->parent.empty() && depth < 16; ++depth) {
+    const Unit* p = unit(u->parent);
+    if (!p) break;
+    if (const Unit* now = unit_on(p->code, day)) {
+      if (std::find(out.begin(), out.end(), now) == out.end()) out.push_back(now);
+      u = now;
+    } else {
+      u = p;  // ended without a successor: skipped, its parent is next
+    }
+  }
+  return out;
+}
+
+bool Config::in_scope(const std::string& actor_unit, const std::string& code, Date day) const {
+  const Unit* own = unit_on(code, day);
+  if (!own) own = unit(code);
+  if (own && own->code == actor_unit) return true;
+  for (const Unit* a : ancestors_on(code, day))
+    if (a->code == actor_unit) return true;
+  return false;
+}
+
+std::vector<std::string> Config::units_under(const std::string& code, Date day) const {
+  std::vector<std::string> out;
+  for (const Unit& u : units) {
+    bool under = u.code == code || in_scope(code, u.code, day);
+    const Unit* p = &u;
+    for (int depth = 0; !under && p && !p->parent.empty() && depth < 16; ++depth) {  // as written
+      under = p->parent == code;
+      p = unit(p->parent);
+    }
+    if (under) out.push_back(u.code);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 const User* Config::user(const std::string& id) const {
   auto it = user_index_.find(id);
   return it == user_index_.end() ? nullptr : &users[it->second];

@@ -164,16 +164,6 @@ Status validate_data(Event ev, const json& data, bool creating) {
 
 // --- authorisation (exit 6) ---------------------------------------------------------------
 
-bool unit_in_scope(const Config& cfg, const std::string& actor_unit, const std::string& unit) {
-  const Unit* u = cfg.unit(unit);
-  for (int depth = 0; u && depth < 16; ++depth) {
-    if (u->code == actor_unit) return true;
-    if (u->parent.empty()) break;
-    u = cfg.unit(u->parent);
-  }
-  return false;
-}
-
 std::string role_for(const Config& cfg, const User& user, Event ev) {
   for (const auto& r : user.roles) {
     auto it = cfg.roles.find(r);
@@ -287,7 +277,7 @@ class ExecContext : public DossierContext {
         refuse(type + " names certificate " + cert + ", which does not exist");
         return false;
       }
-      if (!unit_in_scope(cfg_, actor_unit_, c->unit)) {
+      if (!cfg_.in_scope(actor_unit_, c->unit, day_)) {
         refuse(type + " names certificate " + cert + " of unit " + c->unit + ", outside " + actor_ + "'s scope");
         return false;
       }
@@ -445,6 +435,14 @@ json certificate_json(const Certificate& c) {
           {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)}};
 }
 
+void chain_and_append(Store& store, AuditRecord& rec) {
+  AuditHead head = store.audit_head();
+  rec.seq = head.seq + 1;
+  rec.prev_hash = head.hash;
+  rec.hash = compute_hash(rec);
+  store.append_audit(rec);
+}
+
 Executor::Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock)
     : config_(config), lifecycle_(lifecycle), store_(store), clock_(clock) {}
 
@@ -485,6 +483,10 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   auto ev = parse_event(req.event);
   if (!ev) {
     out.status = Status::BadInput("unknown event \"" + req.event + "\"");
+    return out;
+  }
+  if (*ev == Event::migrate) {
+    out.status = Status::BadInput("migrate is not fired: dossiers move by plan with `ocop migrate --plan FILE`");
     return out;
   }
   const User* user = config_.user(req.actor);
@@ -565,8 +567,10 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     out.status = Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
     return out;
   }
-  if (!unit_in_scope(config_, user->unit, d.unit)) {
-    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit);
+  if (!config_.in_scope(user->unit, d.unit, day)) {
+    const Unit* now = config_.unit_on(d.unit, day);
+    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit +
+                                   (now && now->code != d.unit ? " (since merged into " + now->code + ")" : std::string()));
     return out;
   }
   const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
@@ -688,9 +692,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     if (ctx.certificate) store_.supersede_certificate(id, ctx.certificate->id);
   if (ctx.certificate) store_.insert_certificate(*ctx.certificate);
 
-  AuditHead head = store_.audit_head();
   AuditRecord rec;
-  rec.seq = head.seq + 1;
   rec.at = at;
   rec.actor = req.actor;
   rec.role = role_for(config_, *user, *ev);
@@ -700,9 +702,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   rec.to_state = std::string(to_string(t.to));
   rec.level = d.level;
   rec.data = std::move(data_text);
-  rec.prev_hash = head.hash;
-  rec.hash = compute_hash(rec);
-  store_.append_audit(rec);
+  chain_and_append(store_, rec);
 
   if (!lean_) out.result = dossier_json(d, offset);
   if (!req.key.empty()) {

@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kEventCount> kEvents = {
     "approve_plan", "return_plan",   "resubmit_plan",  "reject",        "register",
     "return_dossier", "resubmit",    "accept_dossier", "assess",        "score",
     "close_scoring", "forward",      "recognize",      "not_recognize", "withdraw",
-    "attach",       "annotate"};
+    "attach",       "annotate",      "migrate"};
 constexpr std::array<std::string_view, 4> kLevels = {"central", "province", "district", "commune"};
 }  // namespace
 

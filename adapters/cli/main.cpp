@@ -16,6 +16,7 @@
 #include "dossier_machine.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
+#include "ocop/migration.hpp"
 #include "ocop/rules.hpp"
 #include "store/soci_store.hpp"
 
@@ -59,6 +60,10 @@ struct Session {
   Config config;
   bool simulation = false;
   std::optional<Instant> now;  // --now (simulation only)
+  // The province's date now (by --now on a simulation database).
+  Date today() const {
+    return local_date(now.value_or(SystemClock().now()), config.province.utc_offset_minutes);
+  }
 };
 
 // Loads the configuration: from the snapshot stored in the database when the file's content
@@ -246,6 +251,56 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
   return 0;
 }
 
+int cmd_migrate(const Options& o, const std::string& plan_path, const std::string& actor, bool dry_run) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto loaded = config::load_plan_file(plan_path);
+  if (!loaded.ok()) {
+    for (const auto& p : loaded.problems) std::cerr << p.to_string() << "\n";
+    return fail(o, Status::BadInput("migration plan " + plan_path + " is invalid (" +
+                                    std::to_string(loaded.problems.size()) + " problem(s))"));
+  }
+  SystemClock system;
+  FixedClock fixed(s.now.value_or(Instant{}));
+  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  Migrator m(s.config, *s.store, clock);
+  MigrationReport r;
+  try {
+    r = m.run(loaded.plan, actor, dry_run);
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  std::map<std::string, int> counts;
+  for (const auto& mv : r.moves)
+    counts[std::string(to_string(mv.from_state)) + "@" + mv.from_level + " -> " + std::string(to_string(mv.to_state)) +
+           "@" + mv.to_level]++;
+  if (o.json_out) {
+    json moves = json::array();
+    for (const auto& mv : r.moves)
+      moves.push_back({{"dossier", mv.dossier}, {"unit", mv.unit}, {"from", {{"state", to_string(mv.from_state)}, {"level", mv.from_level}}},
+                       {"to", {{"state", to_string(mv.to_state)}, {"level", mv.to_level}}},
+                       {"version", mv.version ? json(mv.version) : json(nullptr)}});
+    json j = {{"plan", loaded.plan.id}, {"dry_run", dry_run}, {"moved", dry_run ? 0 : r.moves.size()},
+              {"moves", moves}, {"counts", counts}, {"problems", r.problems}};
+    if (!r.status.ok())
+      j["error"] = {{"code", code_name(r.status.code())}, {"exit", r.status.exit_code()}, {"message", r.status.message()}};
+    std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  } else {
+    for (const auto& [what, n] : counts) std::printf("  %-48s %d\n", what.c_str(), n);
+    if (r.status.ok())
+      std::printf("plan %s: %zu dossier(s) %s\n", loaded.plan.id.c_str(), r.moves.size(),
+                  dry_run ? "would move (dry run: nothing written)" : "moved");
+    else if (!r.moves.empty() && !dry_run)
+      std::printf("plan %s: %zu dossier(s) moved before the failure\n", loaded.plan.id.c_str(), r.moves.size());
+  }
+  if (!r.status.ok()) {
+    for (const auto& p : r.problems) std::cerr << p << "\n";
+    std::cerr << "error: " << r.status.message() << "\n";
+    return r.status.exit_code();
+  }
+  return 0;
+}
+
 int cmd_show(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
@@ -253,6 +308,8 @@ int cmd_show(const Options& o, const std::string& id) {
     auto d = s.store->load_dossier(id);
     if (!d) return fail(o, Status::NotFound("dossier " + id + " not found"));
     json j = dossier_json(*d, s.config.province.utc_offset_minutes);
+    // A dossier of a unit merged away is listed and scoped under its successor (docs/design.md).
+    if (const Unit* now = s.config.unit_on(d->unit, s.today()); now && now->code != d->unit) j["unit_now"] = now->code;
     json docs = json::array();
     for (const auto& doc : s.store->documents(id))
       docs.push_back({{"kind", doc.kind}, {"name", doc.name}, {"sha256", doc.sha256}, {"bytes", doc.bytes}});
@@ -284,11 +341,16 @@ int cmd_show(const Options& o, const std::string& id) {
   return 0;
 }
 
-int cmd_list(const Options& o, const DossierFilter& f) {
+int cmd_list(const Options& o, DossierFilter f, const std::string& unit) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   if (!f.state.empty() && !parse_state(f.state))
     return fail(o, Status::BadInput("--state \"" + f.state + "\" is not a dossier state"));
+  if (!unit.empty()) {
+    // A unit's dossiers, including those of units merged into it (or below it) by today.
+    if (!s.config.unit(unit)) return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
+    f.units = s.config.units_under(unit, s.today());
+  }
   try {
     auto rows = s.store->list_dossiers(f);
     if (o.json_out) {
@@ -687,15 +749,22 @@ int main(int argc, char** argv) {
   show->add_option("dossier", show_id)->required();
 
   DossierFilter filter;
+  std::string list_unit;
   auto* list = app.add_subcommand("list", "list dossiers");
   list->add_option("--state", filter.state);
-  list->add_option("--unit", filter.unit);
+  list->add_option("--unit", list_unit, "a unit: its dossiers and those of units below it or merged into it");
   list->add_option("--level", filter.level);
   list->add_option("--year", filter.year);
   list->add_option("--product-set", filter.product_set);
   list->add_option("--limit", filter.limit);
 
   std::string hist_id;
+  auto* migrate = app.add_subcommand("migrate", "moves dossiers in flight to another rule set by a plan");
+  std::string plan_path, migrate_actor;
+  bool migrate_dry = false;
+  migrate->add_option("--plan", plan_path, "the plan (YAML; config/plans/ has the 2025 reform's)")->required();
+  migrate->add_option("--actor", migrate_actor, "who runs it (a role that lists `migrate`)")->required();
+  migrate->add_flag("--dry-run", migrate_dry, "check the plan and show what would move; write nothing");
   auto* history = app.add_subcommand("history", "a dossier's audit records, oldest first");
   history->add_option("dossier", hist_id)->required();
 
@@ -741,8 +810,9 @@ int main(int argc, char** argv) {
     if (*check) return cmd_config_check(o, check_file);
     if (*fire) return cmd_fire(o, event, dossier, actor, data, key, version);
     if (*show) return cmd_show(o, show_id);
-    if (*list) return cmd_list(o, filter);
+    if (*list) return cmd_list(o, filter, list_unit);
     if (*history) return cmd_history(o, hist_id);
+    if (*migrate) return cmd_migrate(o, plan_path, migrate_actor, migrate_dry);
     if (*import) return cmd_import(o, import_file, batch);
     if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);

@@ -412,8 +412,13 @@ class Loader {
   explicit Loader(std::string file) : file_(std::move(file)) {}
 
   LoadResult run(const std::string& text);
+  // A migration plan (docs/design.md): its shape, names and enumerations. References to the
+  // configuration (rule sets, levels, units) are checked by the engine's Migrator.
+  PlanLoadResult plan(const std::string& text);
 
  private:
+  // Parses one YAML document into `tree`; false (reported) when there is none to check.
+  bool parse_document(const std::string& text, TreeBuilder& tree, std::string_view expected);
   void check_utf8(const std::string& text);
   // Indexes a valid configuration, or orders the problems by position.
   LoadResult finish();
@@ -1678,29 +1683,31 @@ void Loader::check_utf8(const std::string& text) {
     report(0, Path(), std::to_string(bad_lines - kMaxReported) + " more lines are not valid UTF-8");
 }
 
-LoadResult Loader::run(const std::string& text) {
-  cfg_.source = file_;
+bool Loader::parse_document(const std::string& text, TreeBuilder& tree, std::string_view expected) {
   check_utf8(text);  // reported, and the checks go on
-  TreeBuilder tree;
-  bool parsed = false;
   try {
     std::istringstream in(text);
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(tree) || !tree.has_root()) {
-      report(0, Path(), "the file is empty; expected a configuration");
-    } else {
-      parsed = true;
-      DocumentCounter more;
-      if (parser.HandleNextDocument(more))
-        report(more.line, Path(), "a second YAML document; the configuration is one document");
+      report(0, Path(), "the file is empty; expected " + std::string(expected));
+      return false;
     }
+    DocumentCounter more;
+    if (parser.HandleNextDocument(more))
+      report(more.line, Path(), "a second YAML document; expected one document");
+    return true;
   } catch (const YAML::Exception& e) {
     std::string msg = "YAML syntax error: " + e.msg;
     if (e.mark.column >= 0) msg += " (column " + std::to_string(e.mark.column + 1) + ")";
     report(line_of(e.mark), Path(), std::move(msg));
-    parsed = false;
+    return false;
   }
-  if (!parsed) return finish();
+}
+
+LoadResult Loader::run(const std::string& text) {
+  cfg_.source = file_;
+  TreeBuilder tree;
+  if (!parse_document(text, tree, "a configuration")) return finish();
 
   const Node& root = tree.root();
   Path top;
@@ -1762,6 +1769,95 @@ LoadResult Loader::run(const std::string& text) {
   return finish();
 }
 
+PlanLoadResult Loader::plan(const std::string& text) {
+  PlanLoadResult out;
+  MigrationPlan& plan = out.plan;
+  plan.source = file_;
+  TreeBuilder tree;
+  if (parse_document(text, tree, "a migration plan")) {
+    const Node& root = tree.root();
+    Path top;
+    if (expect_map(root, top, "a migration plan (id, reason, from_rule_set, to_rule_set, filter, map)")) {
+      Fields f = fields(root, top, {"id", "reason", "from_rule_set", "to_rule_set", "filter", "map"});
+      auto required_text = [&](std::string_view name, std::string& into, bool code) {
+        const Path kp = top.key(name);
+        if (const Node* v = need(f, name, top)) {
+          if (code) into = code_text(*v, kp, name);
+          else if (const std::string* t = this->text(*v, kp)) into = *t;
+        }
+      };
+      required_text("id", plan.id, true);
+      required_text("reason", plan.reason, false);
+      required_text("from_rule_set", plan.from_rule_set, true);
+      required_text("to_rule_set", plan.to_rule_set, true);
+      static const std::vector<std::string_view> states = state_names();
+      static const std::vector<std::string_view> levels = {"central", "province", "district", "commune"};
+      if (const Node* filter = f.opt("filter")) {
+        const Path fp = top.key("filter");
+        if (expect_map(*filter, fp, "a mapping (units, states, years)")) {
+          Fields ff = fields(*filter, fp, {"units", "states", "years"});
+          auto each = [&](std::string_view name, auto fn) {
+            const Node* v = ff.opt(name);
+            if (!v) return;
+            const Path kp = fp.key(name);
+            if (!expect_seq(*v, kp, "a list")) return;
+            for (size_t i = 0; i < v->items.size(); ++i) {
+              const Path ip = kp[i];
+              fn(v->items[i], ip);
+            }
+          };
+          each("units", [&](const Node& n, const Path& ip) {
+            std::string u = code_text(n, ip, "unit");
+            if (!u.empty()) plan.units.push_back(u);
+          });
+          each("states", [&](const Node& n, const Path& ip) {
+            if (auto i = choice(n, ip, states, "state")) plan.states.push_back(*parse_state(states[*i]));
+          });
+          each("years", [&](const Node& n, const Path& ip) {
+            if (auto y = integer(n, ip, 1990, 2200)) plan.years.push_back(static_cast<int>(*y));
+          });
+        }
+      }
+      if (const Node* map = need(f, "map", top)) {
+        const Path mp = top.key("map");
+        if (expect_seq(*map, mp, "a list of steps {state, level, to_state, to_level}")) {
+          for (size_t i = 0; i < map->items.size(); ++i) {
+            const Node& n = map->items[i];
+            const Path ip = mp[i];
+            if (!expect_map(n, ip, "a step {state, level, to_state, to_level}")) continue;
+            Fields sf = fields(n, ip, {"state", "level", "to_state", "to_level"});
+            MigrationStep step;
+            step.line = n.line;
+            bool good = true;
+            auto state_of = [&](std::string_view name, State& into) {
+              const Path kp = ip.key(name);
+              const Node* v = need(sf, name, ip);
+              auto c = v ? choice(*v, kp, states, "state") : std::nullopt;
+              if (c) into = *parse_state(states[*c]);
+              else good = false;
+            };
+            auto level_of = [&](std::string_view name, std::string& into) {
+              const Path kp = ip.key(name);
+              const Node* v = need(sf, name, ip);
+              auto c = v ? choice(*v, kp, levels, "level") : std::nullopt;
+              if (c) into = std::string(levels[*c]);
+              else good = false;
+            };
+            state_of("state", step.state);
+            level_of("level", step.level);
+            state_of("to_state", step.to_state);
+            level_of("to_level", step.to_level);
+            if (good) plan.steps.push_back(step);
+          }
+        }
+      }
+    }
+  }
+  LoadResult r = finish();
+  out.problems = std::move(r.problems);
+  return out;
+}
+
 LoadResult Loader::finish() {
   if (problems_.empty()) {
     cfg_.index();  // also sorts rule_sets by effective_from
@@ -1784,6 +1880,22 @@ LoadResult Loader::finish() {
 
 LoadResult load_string(const std::string& text, const std::string& name) {
   return Loader(name).run(text);
+}
+
+PlanLoadResult load_plan_string(const std::string& text, const std::string& name) {
+  return Loader(name).plan(text);
+}
+
+PlanLoadResult load_plan_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    PlanLoadResult r;
+    r.plan.source = path;
+    r.problems.push_back(Problem{path, 0, "", std::string("cannot open: ") + std::strerror(errno)});
+    return r;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return load_plan_string(text, path);
 }
 
 LoadResult load_file(const std::string& path) {

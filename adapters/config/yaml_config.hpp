@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ocop/config.hpp"
+#include "ocop/migration.hpp"
 
 namespace ocop::config {
 
@@ -30,5 +31,15 @@ struct LoadResult {
 LoadResult load_file(const std::string& path);
 // Same for text already in memory; `name` is used in messages.
 LoadResult load_string(const std::string& text, const std::string& name);
+
+struct PlanLoadResult {
+  MigrationPlan plan;
+  std::vector<Problem> problems;  // empty = well-formed (the Migrator checks it against a Config)
+  bool ok() const { return problems.empty(); }
+};
+
+// Reads a migration plan (YAML; docs/design.md "Migrating dossiers in flight").
+PlanLoadResult load_plan_file(const std::string& path);
+PlanLoadResult load_plan_string(const std::string& text, const std::string& name);
 
 }  // namespace ocop::config

@@ -1095,15 +1095,24 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   std::vector<Dossier> out;
   try {
     std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE 1=1";
-    std::string state = f.state, unit = f.unit, level = f.level, ps = f.product_set;
+    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set;
+    const std::vector<std::string> units = f.units;  // bound by reference: must not move
     int year = f.year;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_dossier_out(st);
     if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
-    if (!unit.empty()) { q += " AND unit = :unit"; st.exchange(soci::use(unit)); }
+    if (!units.empty()) {
+      q += " AND unit IN (";
+      for (size_t i = 0; i < units.size(); ++i) {
+        q += (i ? ", :u" : ":u") + std::to_string(i);
+        st.exchange(soci::use(units[i]));
+      }
+      q += ")";
+    }
     if (!level.empty()) { q += " AND level = :level"; st.exchange(soci::use(level)); }
     if (!ps.empty()) { q += " AND product_set = :ps"; st.exchange(soci::use(ps)); }
+    if (!rule_set.empty()) { q += " AND rule_set = :rs"; st.exchange(soci::use(rule_set)); }
     if (year) { q += " AND year = :year"; st.exchange(soci::use(year)); }
     q += " ORDER BY id";
     if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);

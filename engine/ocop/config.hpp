@@ -145,6 +145,23 @@ struct Config {
   void index();
 
   const Unit* unit(const std::string& code) const;
+
+  // Units over time (spec §5). A unit that ended (valid_to) lives on in its successor: on `day`
+  // the unit a dossier filed under `code` belongs to is `code` itself while it is valid, else
+  // its successor's, followed (bounded) until one is valid. Null when none is valid on `day`
+  // (a unit that does not exist yet, or ended without a successor).
+  const Unit* unit_on(const std::string& code, Date day) const;
+  // The units above `code` on `day`, nearest first, `code`'s own resolved unit not included:
+  // each parent that ended is replaced by its successor, or skipped when it has none (a
+  // commune whose district was abolished belongs directly to the province).
+  std::vector<const Unit*> ancestors_on(const std::string& code, Date day) const;
+  // True when `actor_unit` is the unit a dossier filed under `unit` belongs to on `day`, or one
+  // of its ancestors on `day`.
+  bool in_scope(const std::string& actor_unit, const std::string& unit, Date day) const;
+  // Every configured unit code, current or ended, whose dossiers are listed under `code` on
+  // `day`: those that belong to `code` or below on that day, and those that were filed under
+  // `code` or below it in the configuration as written (history stays findable). Sorted.
+  std::vector<std::string> units_under(const std::string& code, Date day) const;
   const User* user(const std::string& id) const;
   // The rule set in force on `day`, or null when none is.
   const RuleSet* rule_set_on(Date day) const;

@@ -69,6 +69,10 @@ struct FireResult {
 nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
 nlohmann::json certificate_json(const Certificate& c);
 
+// Links `rec` (all fields but seq, prev_hash and hash set) to the head of the audit chain and
+// appends it, inside the caller's transaction.
+void chain_and_append(Store& store, AuditRecord& rec);
+
 class Executor {
  public:
   Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock);

@@ -53,8 +53,9 @@ enum class Event : std::uint8_t {
   withdraw,
   attach,
   annotate,
+  migrate,  // administrative: moves a dossier to another rule set by plan (`ocop migrate`), never fired
 };
-inline constexpr int kEventCount = 22;
+inline constexpr int kEventCount = 23;
 
 // A set of events as a bit mask (role permissions).
 using EventMask = std::uint32_t;

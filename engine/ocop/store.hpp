@@ -35,7 +35,8 @@ struct AuditHead {
 };
 
 struct DossierFilter {
-  std::string state, unit, level, product_set;
+  std::string state, level, product_set, rule_set;
+  std::vector<std::string> units;  // filed under any of these (empty: any unit)
   int year = 0;
   int limit = 0;  // 0 = no limit
 };
