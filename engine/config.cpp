@@ -45,4 +45,22 @@ const RuleSet* Config::rule_set(const std::string& id) const {
   return nullptr;
 }
 
+bool Config::unit_within(const std::string& ancestor, const std::string& code) const {
+  const Unit* u = unit(code);
+  for (int depth = 0; u && depth < 16; ++depth) {  // depth: a cycle in bad data cannot hang
+    if (u->code == ancestor) return true;
+    if (u->parent.empty()) break;
+    u = unit(u->parent);
+  }
+  return false;
+}
+
+std::vector<std::string> Config::unit_and_descendants(const std::string& code) const {
+  std::vector<std::string> out;
+  if (!unit(code)) return out;
+  for (const auto& u : units)
+    if (unit_within(code, u.code)) out.push_back(u.code);
+  return out;
+}
+
 }  // namespace ocop

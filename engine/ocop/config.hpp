@@ -140,6 +140,9 @@ struct Config {
   std::vector<Reminder> reminders;
   Channels channels;
   std::map<std::string, std::string> document_kinds;  // kind -> Vietnamese label (optional)
+  // Grounds on which a certificate may be revoked: code -> Vietnamese text (optional; without
+  // it no certificate can be revoked).
+  std::map<std::string, std::string> revocation_grounds;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();
@@ -149,6 +152,10 @@ struct Config {
   // The rule set in force on `day`, or null when none is.
   const RuleSet* rule_set_on(Date day) const;
   const RuleSet* rule_set(const std::string& id) const;
+  // True when `unit` is `ancestor` or lies below it (following parents, whatever the day).
+  bool unit_within(const std::string& ancestor, const std::string& unit) const;
+  // `code` and every unit below it, in configuration order (empty when `code` is unknown).
+  std::vector<std::string> unit_and_descendants(const std::string& code) const;
 
  private:
   std::unordered_map<std::string, size_t> unit_index_;
