@@ -77,10 +77,7 @@ Status check_document(const json& d, const std::string& where) {
   return Status::Ok();
 }
 
-Status validate_data(Event ev, const json& data, bool creating) {
-  const std::string_view name = to_string(ev);
-  if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
-
+Status check_documents(const json& data, std::string_view name) {
   if (const json* docs = field(data, "documents")) {
     if (!docs->is_array()) return Status::BadInput(std::string(name) + ": data.documents must be a list");
     for (size_t i = 0; i < docs->size(); ++i) {
@@ -88,6 +85,13 @@ Status validate_data(Event ev, const json& data, bool creating) {
       if (!s.ok()) return s;
     }
   }
+  return Status::Ok();
+}
+
+Status validate_data(Event ev, const json& data, bool creating) {
+  const std::string_view name = to_string(ev);
+  if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
+  if (Status s = check_documents(data, name); !s.ok()) return s;
   Status s;
   auto need = [&](const char* f) { if (s.ok()) s = require_string(data, f, name); };
   if (creating) {
@@ -162,12 +166,42 @@ Status validate_data(Event ev, const json& data, bool creating) {
   return s;
 }
 
+// A certificate event's data (spec §3): `revoke` needs a configured `ground` and the
+// revocation's `decision_no`; `decision_date` is optional. Any of them may carry documents
+// (attached to the certificate's dossier) and may name the certificate it is fired at.
+Status validate_certificate_data(CertificateEvent ev, const json& data, const std::string& certificate,
+                                 const Config& cfg) {
+  const std::string_view name = to_string(ev);
+  if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
+  if (Status s = check_documents(data, name); !s.ok()) return s;
+  if (const json* c = field(data, "certificate"); c && (!c->is_string() || c->get<std::string>() != certificate))
+    return Status::BadInput(std::string(name) + ": data.certificate, when given, must be the certificate fired at (" +
+                            certificate + ")");
+  if (ev != CertificateEvent::revoke) return Status::Ok();
+  for (const char* f : {"ground", "decision_no"})
+    if (Status s = require_string(data, f, name); !s.ok()) return s;
+  if (Status s = check_optional_string(data, "decision_date", name); !s.ok()) return s;
+  if (const json* dd = field(data, "decision_date"); dd && !parse_date(dd->get<std::string>()))
+    return Status::BadInput("revoke: data.decision_date must be a date YYYY-MM-DD");
+  const std::string& ground = data["ground"].get_ref<const std::string&>();
+  if (!cfg.revocation_grounds.count(ground)) {
+    if (cfg.revocation_grounds.empty())
+      return Status::BadInput("revoke: no revocation_grounds are configured, so no ground \"" + ground +
+                              "\" can be given");
+    std::string known;
+    for (const auto& [code, text] : cfg.revocation_grounds) known += (known.empty() ? "" : ", ") + code;
+    return Status::BadInput("revoke: data.ground \"" + ground + "\" is not a configured revocation ground (" + known +
+                            ")");
+  }
+  return Status::Ok();
+}
+
 // --- authorisation (exit 6) ---------------------------------------------------------------
 
-std::string role_for(const Config& cfg, const User& user, Event ev) {
+std::string role_for(const Config& cfg, const User& user, EventMask bit) {
   for (const auto& r : user.roles) {
     auto it = cfg.roles.find(r);
-    if (it != cfg.roles.end() && (it->second & event_bit(ev))) return r;
+    if (it != cfg.roles.end() && (it->second & bit)) return r;
   }
   return {};
 }
@@ -217,6 +251,10 @@ class ExecContext : public DossierContext {
       refuse("the " + d_.level + " level is the last level of rule set " + d_.rule_set + "; there is nowhere to forward");
       return false;
     }
+    if (d_.state == State::recognized && !holds_certificate()) {
+      refuse("its certificate " + d_.certificate + " is no longer in force; it cannot be forwarded on it");
+      return false;
+    }
     if (l->kind == LevelKind::council) {
       if (!l->forward_min) {
         refuse("rule set " + d_.rule_set + " does not let the " + d_.level + " level forward");
@@ -246,7 +284,17 @@ class ExecContext : public DossierContext {
     }
     return true;
   }
-  bool holds_certificate() override { return !d_.certificate.empty(); }
+  // "Holds" means in force: a dossier whose certificate was revoked (or has expired) while it
+  // was evaluated higher up ends as not_recognized or withdrawn, not back in `recognized`.
+  bool holds_certificate() override {
+    if (d_.certificate.empty()) return false;
+    if (!held_in_force_) {
+      auto c = store_.load_certificate(d_.certificate);
+      auto st = c ? parse_certificate_state(c->state) : std::nullopt;
+      held_in_force_ = st && in_force(*st);
+    }
+    return *held_in_force_;
+  }
   bool documents_present() override {
     const RuleSet* rs = rs_;
     if (!rs) return true;
@@ -281,7 +329,7 @@ class ExecContext : public DossierContext {
         refuse(type + " names certificate " + cert + " of unit " + c->unit + ", outside " + actor_ + "'s scope");
         return false;
       }
-      if (c->state != "active" && c->state != "expiring") {
+      if (auto st = parse_certificate_state(c->state); !st || !in_force(*st)) {
         refuse(type + " names certificate " + cert + ", which is " + c->state);
         return false;
       }
@@ -371,6 +419,7 @@ class ExecContext : public DossierContext {
   Instant at_;
   const RuleSet* rs_;
   bool documents_attached_ = false;
+  std::optional<bool> held_in_force_;  // holds_certificate(), asked once
   std::optional<std::vector<Scoresheet>> sheets_;  // read once: quorum_met and compute_result share it
 
   const std::vector<Scoresheet>& sheets() {
@@ -420,7 +469,17 @@ json dossier_json(const Dossier& d, int offset) {
   return j;
 }
 
-json certificate_json(const Certificate& c) {
+json certificate_json(const Certificate& c, const Config* config) {
+  json revocation = nullptr;
+  if (!c.revocation_ground.empty()) {
+    revocation = {{"ground", c.revocation_ground},
+                  {"decision_no", c.revocation_decision_no},
+                  {"revoked_on", c.revoked_on ? json(format_date(*c.revoked_on)) : json(nullptr)}};
+    if (config) {
+      auto it = config->revocation_grounds.find(c.revocation_ground);
+      if (it != config->revocation_grounds.end()) revocation["ground_text"] = it->second;
+    }
+  }
   return {{"id", c.id},
           {"dossier", c.dossier},
           {"product", c.product},
@@ -432,7 +491,8 @@ json certificate_json(const Certificate& c) {
           {"issued_on", format_date(c.issued_on)},
           {"valid_until", format_date(c.valid_until)},
           {"state", c.state},
-          {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)}};
+          {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)},
+          {"revocation", revocation}};
 }
 
 void chain_and_append(Store& store, AuditRecord& rec) {
@@ -443,8 +503,9 @@ void chain_and_append(Store& store, AuditRecord& rec) {
   store.append_audit(rec);
 }
 
-Executor::Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock)
-    : config_(config), lifecycle_(lifecycle), store_(store), clock_(clock) {}
+Executor::Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
+                   Store& store, const Clock& clock)
+    : config_(config), lifecycle_(lifecycle), certificates_(certificates), store_(store), clock_(clock) {}
 
 FireResult Executor::fire(const EventRequest& req) {
   constexpr int kAttempts = 5;
@@ -482,6 +543,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   // 1. The request itself (exit 2).
   auto ev = parse_event(req.event);
   if (!ev) {
+    if (auto ce = parse_certificate_event(req.event)) return fire_certificate_event(req, *ce);
     out.status = Status::BadInput("unknown event \"" + req.event + "\"");
     return out;
   }
@@ -688,14 +750,25 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   }
   if (ctx.sheet) store_.put_scoresheet(*ctx.sheet);
   for (const auto& doc : ctx.new_documents) store_.add_document(doc);
-  for (const auto& id : ctx.superseded)
-    if (ctx.certificate) store_.supersede_certificate(id, ctx.certificate->id);
+  // Supersession goes through the certificate machine: one that is no longer in force
+  // (expired, revoked, already superseded) keeps its state and its history.
+  for (const auto& id : ctx.superseded) {
+    if (!ctx.certificate) break;
+    auto old = store_.load_certificate(id);
+    auto old_state = old ? parse_certificate_state(old->state) : std::nullopt;
+    if (!old_state) continue;
+    CertificateTransition ct = certificates_.fire(*old_state, CertificateEvent::supersede);
+    if (!ct.accepted) continue;
+    old->state = std::string(to_string(ct.to));
+    old->superseded_by = ctx.certificate->id;
+    store_.update_certificate(*old);
+  }
   if (ctx.certificate) store_.insert_certificate(*ctx.certificate);
 
   AuditRecord rec;
   rec.at = at;
   rec.actor = req.actor;
-  rec.role = role_for(config_, *user, *ev);
+  rec.role = role_for(config_, *user, event_bit(*ev));
   rec.dossier = d.id;
   rec.event = req.event;
   rec.from_state = std::string(to_string(from));
@@ -707,6 +780,171 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   if (!lean_) out.result = dossier_json(d, offset);
   if (!req.key.empty()) {
     json first = {{"id", d.id}, {"state", to_string(d.state)}, {"version", d.version}, {"request", fingerprint}};
+    store_.put_key(req.key, d.id, first.dump());
+  }
+  out.status = Status::Ok();
+  return out;
+}
+
+FireResult Executor::fire_certificate_event(const EventRequest& req, CertificateEvent ev) {
+  FireResult out;
+  out.dossier_id = req.dossier;
+  const int offset = config_.province.utc_offset_minutes;
+
+  // 1. The request itself (exit 2).
+  const User* user = config_.user(req.actor);
+  if (!user) {
+    out.status = Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
+    return out;
+  }
+  if (ev == CertificateEvent::supersede) {
+    out.status = Status::BadInput("supersede is not fired directly: recognising the same product again (a higher "
+                                  "level, an upgrade or a re-evaluation) supersedes its certificate");
+    return out;
+  }
+  if (req.dossier.empty()) {
+    out.status = Status::BadInput(req.event + " needs a certificate (DOSSIER/LEVEL)");
+    return out;
+  }
+  if (Status s = validate_certificate_data(ev, req.data, req.dossier, config_); !s.ok()) {
+    out.status = s;
+    return out;
+  }
+  std::string data_text;
+  try {
+    json data = req.data;
+    data["certificate"] = req.dossier;  // the record names the certificate; its dossier is the record's
+    data_text = data.dump();
+  } catch (const json::type_error&) {
+    out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
+    return out;
+  }
+  const Instant at = req.at.value_or(clock_.now());
+  const Date day = local_date(at, offset);
+  std::string fingerprint;
+  if (!req.key.empty()) fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + data_text);
+
+  // 2. The certificate exists (exit 3).
+  auto cert = store_.load_certificate(req.dossier);
+  if (!cert) {
+    out.status = Status::NotFound("certificate " + req.dossier + " not found");
+    return out;
+  }
+  auto dossier = store_.load_dossier(cert->dossier);
+  if (!dossier) {
+    out.status = Status::Internal("certificate " + cert->id + " names dossier " + cert->dossier + ", which is missing");
+    return out;
+  }
+  out.dossier_id = dossier->id;
+
+  // 3. The actor's role and unit scope (exit 6); `revoke` is for the issuing level or above.
+  if (!(user->events & certificate_event_bit(ev))) {
+    out.status = Status::Forbidden(req.actor + " may not fire " + req.event + ": none of their roles (" +
+                                   join(user->roles) + ") allows it");
+    return out;
+  }
+  const Unit* au = config_.unit(user->unit);
+  if (!au || !au->valid_on(day)) {
+    out.status = Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
+    return out;
+  }
+  if (!config_.in_scope(user->unit, cert->unit, day)) {
+    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + cert->unit);
+    return out;
+  }
+  if (ev == CertificateEvent::revoke) {
+    auto issued_at = parse_unit_level(cert->level);
+    if (!issued_at || au->level > *issued_at) {  // UnitLevel: a lower value is a higher level
+      out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
+                                     " level) may not revoke certificate " + cert->id + ": it was issued at the " +
+                                     cert->level + " level, and only a signer of that level or above revokes it");
+      return out;
+    }
+  }
+  if (!req.key.empty()) {
+    if (auto prior = store_.find_key(req.key)) {
+      json first = json::parse(*prior, nullptr, false);
+      if (first.is_discarded() || first.value("request", "") != fingerprint) {
+        out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
+        return out;
+      }
+      out.duplicate = true;
+      auto current = store_.load_certificate(first.value("certificate", ""));
+      out.result = current ? certificate_json(*current, &config_) : json::object();
+      out.result["duplicate"] = true;
+      out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+      return out;
+    }
+  }
+  // The version an audit record counts is the dossier's: a stale one is a conflict.
+  if (req.expected_version && *req.expected_version != dossier->version) {
+    out.status = Status::Conflict("dossier " + dossier->id + " (of certificate " + cert->id + ") is at version " +
+                                  std::to_string(dossier->version) + ", not " +
+                                  std::to_string(*req.expected_version) + ": someone changed it first; reload and retry");
+    return out;
+  }
+
+  // 4. The state (exit 4), through the certificate machine.
+  auto from = parse_certificate_state(cert->state);
+  if (!from) {
+    out.status = Status::Internal("certificate " + cert->id + " has an unknown state \"" + cert->state + "\"");
+    return out;
+  }
+  CertificateTransition t = certificates_.fire(*from, ev);
+  if (!t.accepted) {
+    std::string allowed;
+    for (CertificateEvent e : certificates_.allowed(*from))
+      if (e != CertificateEvent::supersede) allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+    std::string why = cert->state;
+    if (!cert->superseded_by.empty()) why += " by " + cert->superseded_by;
+    if (!cert->revocation_ground.empty()) why += " (" + cert->revocation_ground + ", " + cert->revocation_decision_no + ")";
+    out.status = Status::Refused(req.event + " is not allowed for certificate " + cert->id + " in state " + why +
+                                 "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
+    return out;
+  }
+
+  // 5. Write: the certificate, its dossier's version, documents, the audit record, the key.
+  Certificate after = *cert;
+  after.state = std::string(to_string(t.to));
+  if (ev == CertificateEvent::revoke) {
+    after.revocation_ground = req.data["ground"].get<std::string>();
+    after.revocation_decision_no = req.data["decision_no"].get<std::string>();
+    const json* dd = field(req.data, "decision_date");
+    after.revoked_on = dd ? *parse_date(dd->get<std::string>()) : day;
+  }
+  store_.update_certificate(after);
+  Dossier d = *dossier;
+  d.version = dossier->version + 1;
+  d.updated_at = at;
+  if (!store_.update_dossier(d, *dossier)) {
+    out.status = Status::Conflict("dossier " + d.id + " changed while " + req.event + " was applied; retry");
+    return out;
+  }
+  if (const json* docs = field(req.data, "documents"))
+    for (const auto& x : *docs)
+      store_.add_document(Document{d.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
+                                   x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at});
+
+  AuditHead head = store_.audit_head();
+  AuditRecord rec;
+  rec.seq = head.seq + 1;
+  rec.at = at;
+  rec.actor = req.actor;
+  rec.role = role_for(config_, *user, certificate_event_bit(ev));
+  rec.dossier = d.id;
+  rec.event = req.event;
+  rec.from_state = std::string(to_string(*from));
+  rec.to_state = after.state;
+  rec.level = cert->level;
+  rec.data = std::move(data_text);
+  rec.prev_hash = head.hash;
+  rec.hash = compute_hash(rec);
+  store_.append_audit(rec);
+
+  if (!lean_) out.result = certificate_json(after, &config_);
+  if (!req.key.empty()) {
+    json first = {{"id", d.id}, {"certificate", after.id}, {"state", after.state}, {"version", d.version},
+                  {"request", fingerprint}};
     store_.put_key(req.key, d.id, first.dump());
   }
   out.status = Status::Ok();

@@ -16,6 +16,10 @@ constexpr std::array<std::string_view, kEventCount> kEvents = {
     "close_scoring", "forward",      "recognize",      "not_recognize", "withdraw",
     "attach",       "annotate",      "migrate"};
 constexpr std::array<std::string_view, 4> kLevels = {"central", "province", "district", "commune"};
+constexpr std::array<std::string_view, kCertificateStateCount> kCertStates = {
+    "active", "expiring", "expired", "revoked", "superseded"};
+constexpr std::array<std::string_view, kCertificateEventCount> kCertEvents = {
+    "notice", "expire", "revoke", "supersede"};
 }  // namespace
 
 
@@ -39,11 +43,29 @@ std::optional<UnitLevel> parse_unit_level(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(CertificateState s) { return kCertStates[static_cast<int>(s)]; }
+std::string_view to_string(CertificateEvent e) { return kCertEvents[static_cast<int>(e)]; }
+std::optional<CertificateState> parse_certificate_state(std::string_view s) {
+  for (int i = 0; i < kCertificateStateCount; ++i)
+    if (kCertStates[i] == s) return static_cast<CertificateState>(i);
+  return std::nullopt;
+}
+std::optional<CertificateEvent> parse_certificate_event(std::string_view s) {
+  for (int i = 0; i < kCertificateEventCount; ++i)
+    if (kCertEvents[i] == s) return static_cast<CertificateEvent>(i);
+  return std::nullopt;
+}
+
 std::ostream& operator<<(std::ostream& os, State s) { return os << to_string(s); }
 std::ostream& operator<<(std::ostream& os, Event e) { return os << to_string(e); }
+std::ostream& operator<<(std::ostream& os, CertificateState s) { return os << to_string(s); }
+std::ostream& operator<<(std::ostream& os, CertificateEvent e) { return os << to_string(e); }
 
 bool is_final(State s) {
   return s == State::not_recognized || s == State::rejected || s == State::withdrawn;
+}
+bool is_final(CertificateState s) {
+  return s == CertificateState::expired || s == CertificateState::revoked || s == CertificateState::superseded;
 }
 bool is_creating(Event e) { return e == Event::submit_idea || e == Event::register_; }
 bool is_level_bound(Event e) {

@@ -9,14 +9,17 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
+#include "certificate_machine.hpp"
 #include "dossier_machine.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
+#include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "store/soci_store.hpp"
 
@@ -131,6 +134,22 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
   return Status::Ok();
 }
 
+void print_certificate_text(const json& c) {
+  static const char* keys[] = {"id", "state", "dossier", "product", "unit", "stars", "level", "decision_no",
+                               "issued_on", "valid_until", "superseded_by"};
+  for (const char* k : keys) {
+    const auto& v = c[k];
+    std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
+                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : dump(v, -1).c_str());
+  }
+  if (const auto& r = c["revocation"]; r.is_object())
+    std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", r["ground"].get<std::string>().c_str(),
+                r.contains("ground_text") ? " — " : "",
+                r.contains("ground_text") ? r["ground_text"].get<std::string>().c_str() : "",
+                r["decision_no"].get<std::string>().c_str(),
+                r["revoked_on"].is_string() ? r["revoked_on"].get<std::string>().c_str() : "-");
+}
+
 void print_dossier_text(const json& d) {
   static const char* keys[] = {"id", "state", "level", "version", "unit", "product", "product_set", "producer",
                                "year", "rule_set", "registration_type", "score", "stars", "certificate", "round",
@@ -234,10 +253,11 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
   if (version) req.expected_version = *version;
   if (Status st = parse_data(data, req.data); !st.ok()) return fail(o, st);
   auto lifecycle = workflows::make_dossier_lifecycle();
+  auto certificates = workflows::make_certificate_lifecycle();
   SystemClock system;
   FixedClock fixed(s.now.value_or(Instant{}));
   const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
-  Executor ex(s.config, *lifecycle, *s.store, clock);
+  Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   FireResult r = ex.fire(req);
   if (!r.status.ok()) return fail(o, r.status);
   if (o.json_out) {
@@ -246,7 +266,8 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     if (r.duplicate) std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
-    print_dossier_text(r.result);
+    if (parse_certificate_event(event)) print_certificate_text(r.result);
+    else print_dossier_text(r.result);
   }
   return 0;
 }
@@ -490,9 +511,14 @@ int cmd_certificates(const Options& o, const std::string& state, int within, con
   if (!state.empty() && !states.count(state))
     return fail(o, Status::BadInput("--state \"" + state + "\" is not a certificate state (active, expiring, "
                                     "expired, revoked, superseded)"));
+  if (stars != 0 && (stars < 1 || stars > 5))
+    return fail(o, Status::BadInput("--stars must be 1 to 5, not " + std::to_string(stars)));
   CertificateFilter f;
   f.state = state;
-  f.unit = unit;
+  if (!unit.empty()) {  // the unit, every unit below it, and those merged into it by today
+    if (!s.config.unit(unit)) return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
+    f.units = s.config.units_under(unit, s.today());
+  }
   f.stars = stars;
   if (within >= 0) {
     Instant now = s.now.value_or(SystemClock().now());
@@ -508,16 +534,72 @@ int cmd_certificates(const Options& o, const std::string& state, int within, con
     }
     if (o.json_out) {
       json arr = json::array();
-      for (const auto& c : rows) arr.push_back(certificate_json(c));
+      for (const auto& c : rows) arr.push_back(certificate_json(c, &s.config));
       std::cout << arr.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
-      std::printf("%-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL", "STATE",
-                  "PRODUCT");
+      std::printf("%-26s %-5s %-9s %-20s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "UNIT", "ISSUED",
+                  "VALID UNTIL", "STATE", "PRODUCT");
       for (const auto& c : rows)
-        std::printf("%-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
-                    format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
-                    c.product.c_str());
+        std::printf("%-26s %-5d %-9s %-20s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
+                    c.unit.c_str(), format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(),
+                    c.state.c_str(), c.product.c_str());
       std::printf("(%zu certificate(s))\n", rows.size());
+    }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+// Every dossier and certificate a product has had across cycles (engine/ocop/product.hpp).
+int cmd_product_show(const Options& o, const std::string& product, const std::string& producer) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    ProductHistory h;
+    if (Status st = product_history(*s.store, product, producer, h); !st.ok()) return fail(o, st);
+    const int off = s.config.province.utc_offset_minutes;
+    const Dossier& latest = h.dossiers.back();
+    if (o.json_out) {
+      json dossiers = json::array(), certificates = json::array(), names = json::array();
+      std::set<std::string> seen_names;
+      for (const auto& d : h.dossiers) {
+        dossiers.push_back(dossier_json(d, off));
+        if (seen_names.insert(d.product).second) names.push_back(d.product);
+      }
+      for (const auto& c : h.certificates) certificates.push_back(certificate_json(c, &s.config));
+      std::cout << dump(json{{"product", latest.product}, {"producer", latest.producer}, {"unit", latest.unit},
+                             {"names", names}, {"dossiers", dossiers}, {"certificates", certificates}})
+                << "\n";
+      return 0;
+    }
+    std::printf("%s — %s (%s)\n", latest.product.c_str(), latest.producer.c_str(), latest.unit.c_str());
+    std::printf("Dossiers (%zu):\n", h.dossiers.size());
+    std::printf("  %-18s %-5s %-14s %-15s %-9s %-6s %-6s %s\n", "ID", "YEAR", "TYPE", "STATE", "LEVEL", "SCORE",
+                "STARS", "CERTIFICATE");
+    for (const auto& d : h.dossiers) {
+      std::string cert = d.certificate.empty() ? "-" : d.certificate;
+      if (!d.base_certificate.empty()) cert += " (builds on " + d.base_certificate + ")";
+      std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", d.id.c_str(), d.year,
+                  d.registration_type.empty() ? "-" : d.registration_type.c_str(),
+                  std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : d.level.c_str(),
+                  d.score ? format_score(*d.score).c_str() : "-", d.stars ? std::to_string(*d.stars).c_str() : "-",
+                  cert.c_str());
+    }
+    std::printf("Certificates (%zu):\n", h.certificates.size());
+    std::printf("  %-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL", "STATE",
+                "NOTE");
+    for (const auto& c : h.certificates) {
+      std::string note;
+      if (!c.superseded_by.empty()) note = "superseded by " + c.superseded_by;
+      if (!c.revocation_ground.empty()) {
+        auto it = s.config.revocation_grounds.find(c.revocation_ground);
+        note = "revoked (" + c.revocation_ground + (it == s.config.revocation_grounds.end() ? "" : ": " + it->second) +
+               "), decision " + c.revocation_decision_no;
+      }
+      std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
+                  format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
+                  note.c_str());
     }
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -628,10 +710,11 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     while (std::getline(count, l)) ++total_lines;
   }
   auto lifecycle = workflows::make_dossier_lifecycle();
+  auto certificates = workflows::make_certificate_lifecycle();
   SystemClock system;
   FixedClock fixed(s.now.value_or(Instant{}));
   const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
-  Executor ex(s.config, *lifecycle, *s.store, clock);
+  Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   ex.set_lean(true);
   const int offset = s.config.province.utc_offset_minutes;
 
@@ -738,7 +821,8 @@ int main(int argc, char** argv) {
   std::optional<long long> version;
   auto* fire = app.add_subcommand("fire", "fire one event");
   fire->add_option("event", event, "the event")->required();
-  fire->add_option("dossier", dossier, "the dossier (omit for submit_idea or a new register)");
+  fire->add_option("dossier", dossier,
+                   "the dossier (omit for submit_idea or a new register); for revoke, the certificate (DOSSIER/LEVEL)");
   fire->add_option("--actor", actor, "the user firing it")->required();
   fire->add_option("--data", data, "the event's data, a JSON object");
   fire->add_option("--key", key, "idempotency key");
@@ -792,6 +876,14 @@ int main(int argc, char** argv) {
   certs->add_option("--unit", cert_unit);
   certs->add_option("--stars", cert_stars);
 
+  std::string product_arg, product_producer;
+  auto* product = app.add_subcommand("product", "a product's history across cycles");
+  product->require_subcommand(1);
+  auto* product_show = product->add_subcommand("show", "every dossier and certificate a product has had, oldest first");
+  product_show->add_option("product", product_arg, "a dossier id, a certificate id or the exact product name")
+      ->required();
+  product_show->add_option("--producer", product_producer, "the producer, when several make a product of that name");
+
   auto* report = app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
 
   try {
@@ -817,6 +909,7 @@ int main(int argc, char** argv) {
     if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_state, within, cert_unit, cert_stars);
+    if (*product_show) return cmd_product_show(o, product_arg, product_producer);
     if (*report) return cmd_report(o);
   } catch (const std::exception& e) {
     return fail(o, Status::Internal(e.what()));

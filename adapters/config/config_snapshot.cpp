@@ -47,7 +47,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, w
 
 namespace config {
 
-constexpr int kSnapshotFormat = 3;
+constexpr int kSnapshotFormat = 4;  // 4: revocation_grounds
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -100,7 +100,8 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"roles", c.roles},              {"rule_sets", c.rule_sets},
             {"calendar", c.calendar},        {"cycles", c.cycles},
             {"reminders", c.reminders},      {"channels", c.channels},
-            {"document_kinds", c.document_kinds}, {"units", c.units.size()},
+            {"document_kinds", c.document_kinds}, {"revocation_grounds", c.revocation_grounds},
+            {"units", c.units.size()},
             {"users", c.users.size()}};
   std::string out = j.dump();
   out += '\n';
@@ -146,6 +147,7 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("reminders").get_to(c.reminders);
     j.at("channels").get_to(c.channels);
     j.at("document_kinds").get_to(c.document_kinds);
+    j.at("revocation_grounds").get_to(c.revocation_grounds);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
     c.units.reserve(units);
     c.users.reserve(users);

@@ -336,6 +336,14 @@ std::vector<std::string_view> event_names() {
   for (int i = 0; i < kEventCount; ++i) v.push_back(to_string(static_cast<Event>(i)));
   return v;
 }
+// What a role may list: every dossier event and the certificate events a person (or the
+// scheduler's user) fires; `supersede` is never fired directly.
+std::vector<std::string_view> role_event_names() {
+  std::vector<std::string_view> v = event_names();
+  for (auto e : {CertificateEvent::notice, CertificateEvent::expire, CertificateEvent::revoke})
+    v.push_back(to_string(e));
+  return v;
+}
 std::vector<std::string_view> state_names() {
   std::vector<std::string_view> v;
   for (int i = 1; i < kStateCount; ++i) v.push_back(to_string(static_cast<State>(i)));
@@ -455,6 +463,7 @@ class Loader {
   void roles(const Node& n, const Path& p);
   void product_sets(const Node& n, const Path& p);
   void document_kinds(const Node& n, const Path& p);
+  void revocation_grounds(const Node& n, const Path& p);
   void users(const Node& n, const Path& p);
   void rule_sets(const Node& n, const Path& p);
   void rule_set(const Node& n, const Path& p, RuleSet& rs);
@@ -884,7 +893,7 @@ void Loader::units(const Node& n, const Path& p) {
 
 void Loader::roles(const Node& n, const Path& p) {
   if (!expect_map(n, p, "a mapping role -> [events]")) return;
-  static const std::vector<std::string_view> events = event_names();
+  static const std::vector<std::string_view> events = role_event_names();
   std::unordered_map<std::string_view, int> seen;
   for (size_t i = 0; i < n.map_size(); ++i) {
     const Node& k = n.key_at(i);
@@ -901,6 +910,10 @@ void Loader::roles(const Node& n, const Path& p) {
         const std::string* s = text(ev, ep);
         if (!s) continue;
         if (auto e = parse_event(*s)) mask |= event_bit(*e);
+        else if (auto ce = parse_certificate_event(*s); ce && *ce != CertificateEvent::supersede)
+          mask |= certificate_event_bit(*ce);
+        else if (ce)
+          report(ev, ep, "supersede is not fired by a role: a later recognition supersedes a certificate");
         else report(ev, ep, "unknown event " + quote(*s) + did_you_mean(*s, events));
       }
     }
@@ -946,6 +959,29 @@ void Loader::document_kinds(const Node& n, const Path& p) {
     if (has_space(k.value))
       report(k, kp, "document kind " + quote(k.value) + " must not contain spaces");
     if (auto s = text(v, kp)) cfg_.document_kinds[k.value] = *s;
+  }
+}
+
+void Loader::revocation_grounds(const Node& n, const Path& p) {
+  if (!expect_map(n, p, "a mapping ground -> Vietnamese text")) return;
+  std::unordered_map<std::string_view, int> seen;
+  for (size_t i = 0; i < n.map_size(); ++i) {
+    const Node& k = n.key_at(i);
+    const Node& v = n.value_at(i);
+    if (!unique_key(seen, k, p)) continue;
+    const Path kp = p.key(k.value);
+    const bool code_ok = !k.value.empty() && std::all_of(k.value.begin(), k.value.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!code_ok)
+      report(k, kp, "revocation ground " + quote(k.value) + " must be a code of a-z, 0-9 and _ (e.g. food_safety)");
+    const std::string* s = text(v, kp);
+    if (!s) continue;
+    if (s->find_first_not_of(" \t") == std::string::npos) {
+      report(v, kp, "the ground's text must not be empty: it is what the revocation decision shows");
+      continue;
+    }
+    cfg_.revocation_grounds[k.value] = *s;
   }
 }
 
@@ -1718,7 +1754,8 @@ LoadResult Loader::run(const std::string& text) {
   }
   Fields f = fields(root, top,
                     {"province", "units", "users", "product_sets", "roles", "rule_sets",
-                     "calendar", "cycles", "reminders", "channels", "document_kinds"});
+                     "calendar", "cycles", "reminders", "channels", "document_kinds",
+                     "revocation_grounds"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -1748,6 +1785,7 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_reminders = section("reminders", false);
   const Node* s_channels = section("channels", false);
   const Node* s_document_kinds = section("document_kinds", false);
+  const Node* s_revocation_grounds = section("revocation_grounds", false);
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
     if (!n) return;
@@ -1760,6 +1798,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_roles, "roles", &Loader::roles);
   run_section(s_product_sets, "product_sets", &Loader::product_sets);
   run_section(s_document_kinds, "document_kinds", &Loader::document_kinds);
+  run_section(s_revocation_grounds, "revocation_grounds", &Loader::revocation_grounds);
   run_section(s_users, "users", &Loader::users);
   run_section(s_rule_sets, "rule_sets", &Loader::rule_sets);
   run_section(s_calendar, "calendar", &Loader::calendar);

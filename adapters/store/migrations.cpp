@@ -53,6 +53,20 @@ const std::vector<Migration>& migrations() {
            " WITHOUT ROWID",
        },
        {}},
+      {2,
+       "certificate revocation; dossiers by product and by the certificate they build on",
+       {
+           "ALTER TABLE certificates ADD COLUMN revocation_ground TEXT",
+           "ALTER TABLE certificates ADD COLUMN revocation_decision_no TEXT",
+           "ALTER TABLE certificates ADD COLUMN revoked_on TEXT",
+           // `ocop product show`: a product's dossiers across cycles. Neither column is named in
+           // an ordinary UPDATE of a dossier (base_certificate only when it changes), so these
+           // cost the event path nothing but the insert.
+           "CREATE INDEX dossiers_product ON dossiers (product, producer)",
+           "CREATE INDEX dossiers_base_certificate ON dossiers (base_certificate)"
+           " WHERE base_certificate IS NOT NULL",
+       },
+       {}},
   };
   return all;
 }

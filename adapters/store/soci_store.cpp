@@ -165,9 +165,10 @@ struct DossierRow {
 
 struct CertRow {
   std::string id, dossier, product, product_set, unit, level, decision_no, decision_date, issued_on,
-      valid_until, state, superseded_by;
+      valid_until, state, superseded_by, revocation_ground, revocation_decision_no, revoked_on;
   int stars = 0;
-  soci::indicator i_superseded_by = soci::i_null;
+  soci::indicator i_superseded_by = soci::i_null, i_revocation_ground = soci::i_null,
+                  i_revocation_decision_no = soci::i_null, i_revoked_on = soci::i_null;
 };
 
 struct AuditRow {
@@ -195,7 +196,7 @@ struct SociStore::Impl {
   long long doc_bytes = 0;
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds,
-      st_add_doc, st_load_cert, st_insert_cert, st_supersede, st_head, st_append, st_find_key,
+      st_add_doc, st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key,
       st_put_key, st_begin, st_commit;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
 
@@ -326,10 +327,13 @@ struct SociStore::Impl {
     st.exchange(soci::into(cert.valid_until));
     st.exchange(soci::into(cert.state));
     st.exchange(soci::into(cert.superseded_by, cert.i_superseded_by));
+    st.exchange(soci::into(cert.revocation_ground, cert.i_revocation_ground));
+    st.exchange(soci::into(cert.revocation_decision_no, cert.i_revocation_decision_no));
+    st.exchange(soci::into(cert.revoked_on, cert.i_revoked_on));
   }
   static constexpr const char* kCertColumns =
       "id, dossier, product, product_set, unit, stars, level, decision_no, decision_date, issued_on,"
-      " valid_until, state, superseded_by";
+      " valid_until, state, superseded_by, revocation_ground, revocation_decision_no, revoked_on";
   Certificate cert_from_row() const {
     Certificate c;
     c.id = cert.id;
@@ -345,7 +349,22 @@ struct SociStore::Impl {
     c.valid_until = parse_date(cert.valid_until).value_or(Date{});
     c.state = cert.state;
     c.superseded_by = cert.i_superseded_by == soci::i_ok ? cert.superseded_by : "";
+    c.revocation_ground = cert.i_revocation_ground == soci::i_ok ? cert.revocation_ground : "";
+    c.revocation_decision_no = cert.i_revocation_decision_no == soci::i_ok ? cert.revocation_decision_no : "";
+    if (cert.i_revoked_on == soci::i_ok) c.revoked_on = parse_date(cert.revoked_on);
     return c;
+  }
+  // The fields update_certificate writes (and insert_certificate too).
+  void cert_mutable_to_row(const Certificate& c) {
+    auto opt = [](const std::string& v, std::string& dst, soci::indicator& ind) {
+      dst = v;
+      ind = v.empty() ? soci::i_null : soci::i_ok;
+    };
+    cert.state = c.state;
+    opt(c.superseded_by, cert.superseded_by, cert.i_superseded_by);
+    opt(c.revocation_ground, cert.revocation_ground, cert.i_revocation_ground);
+    opt(c.revocation_decision_no, cert.revocation_decision_no, cert.i_revocation_decision_no);
+    opt(c.revoked_on ? format_date(*c.revoked_on) : std::string(), cert.revoked_on, cert.i_revoked_on);
   }
 
   void bind_audit_out(soci::statement& st) {
@@ -604,8 +623,12 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
     // SQLite rewrites every index on a column named in SET, changed or not, and each index
     // page rewritten is a page in the WAL and in the commit's fsync. So the indexed columns
     // are named only when they change: one prepared form per combination of the three groups.
+    // base_certificate (indexed for `product show`) changes only at `register`, with the level.
     const int mask = (d.state != before.state || d.state_since != before.state_since ? 1 : 0) |
-                     (d.level_index != before.level_index || d.level != before.level ? 2 : 0) |
+                     (d.level_index != before.level_index || d.level != before.level ||
+                              d.base_certificate != before.base_certificate
+                          ? 2
+                          : 0) |
                      (d.stars != before.stars ? 4 : 0);
     auto& slot = I.st_update_by_mask[mask];
     if (!slot) {
@@ -613,13 +636,12 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
       fresh->alloc();
       auto& st = *fresh;
       std::string q = "UPDATE dossiers SET version = :version, rule_set = :rule_set,"
-                      " registration_type = :registration_type, base_certificate = :base_certificate,"
+                      " registration_type = :registration_type,"
                       " score = :score, certificate = :certificate, round = :round, assessment = :assessment,"
                       " updated_at = :updated_at";
       st.exchange(soci::use(I.row.version));
       st.exchange(soci::use(I.row.rule_set, I.row.i_rule_set));
       st.exchange(soci::use(I.row.registration_type, I.row.i_registration_type));
-      st.exchange(soci::use(I.row.base_certificate, I.row.i_base_certificate));
       st.exchange(soci::use(I.row.score, I.row.i_score));
       st.exchange(soci::use(I.row.certificate, I.row.i_certificate));
       st.exchange(soci::use(I.row.round, I.row.i_round));
@@ -631,9 +653,10 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
         st.exchange(soci::use(I.row.state_since));
       }
       if (mask & 2) {
-        q += ", level_index = :level_index, level = :level";
+        q += ", level_index = :level_index, level = :level, base_certificate = :base_certificate";
         st.exchange(soci::use(I.row.level_index));
         st.exchange(soci::use(I.row.level, I.row.i_level));
+        st.exchange(soci::use(I.row.base_certificate, I.row.i_base_certificate));
       }
       if (mask & 4) {
         q += ", stars = :stars";
@@ -837,9 +860,13 @@ void SociStore::insert_certificate(const Certificate& c) {
       st.exchange(soci::use(I.cert.valid_until));
       st.exchange(soci::use(I.cert.state));
       st.exchange(soci::use(I.cert.superseded_by, I.cert.i_superseded_by));
+      st.exchange(soci::use(I.cert.revocation_ground, I.cert.i_revocation_ground));
+      st.exchange(soci::use(I.cert.revocation_decision_no, I.cert.i_revocation_decision_no));
+      st.exchange(soci::use(I.cert.revoked_on, I.cert.i_revoked_on));
       I.prepare(st, std::string("INSERT INTO certificates (") + Impl::kCertColumns +
                         ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
-                        " :decision_date, :issued_on, :valid_until, :state, :superseded_by)");
+                        " :decision_date, :issued_on, :valid_until, :state, :superseded_by, :revocation_ground,"
+                        " :revocation_decision_no, :revoked_on)");
       I.st_insert_cert = std::move(fresh);  // cached only once prepared
     }
     I.cert.id = c.id;
@@ -853,32 +880,37 @@ void SociStore::insert_certificate(const Certificate& c) {
     I.cert.decision_date = format_date(c.decision_date);
     I.cert.issued_on = format_date(c.issued_on);
     I.cert.valid_until = format_date(c.valid_until);
-    I.cert.state = c.state;
-    I.cert.superseded_by = c.superseded_by;
-    I.cert.i_superseded_by = c.superseded_by.empty() ? soci::i_null : soci::i_ok;
+    I.cert_mutable_to_row(c);
     I.st_insert_cert->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "writing a certificate");
   }
 }
 
-void SociStore::supersede_certificate(const std::string& id, const std::string& by) {
+void SociStore::update_certificate(const Certificate& c) {
   auto& I = *impl_;
   try {
-    if (!I.st_supersede) {
+    if (!I.st_update_cert) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
-      fresh->alloc();
-      fresh->exchange(soci::use(I.str_buf2));
-      fresh->exchange(soci::use(I.str_buf));
-      I.prepare(*fresh,
-                "UPDATE certificates SET state = 'superseded', superseded_by = :by WHERE id = :id");
-      I.st_supersede = std::move(fresh);  // cached only once prepared
+      auto& st = *fresh;
+      st.alloc();
+      st.exchange(soci::use(I.cert.state));
+      st.exchange(soci::use(I.cert.superseded_by, I.cert.i_superseded_by));
+      st.exchange(soci::use(I.cert.revocation_ground, I.cert.i_revocation_ground));
+      st.exchange(soci::use(I.cert.revocation_decision_no, I.cert.i_revocation_decision_no));
+      st.exchange(soci::use(I.cert.revoked_on, I.cert.i_revoked_on));
+      st.exchange(soci::use(I.cert.id));
+      I.prepare(st,
+                "UPDATE certificates SET state = :state, superseded_by = :superseded_by,"
+                " revocation_ground = :revocation_ground, revocation_decision_no = :revocation_decision_no,"
+                " revoked_on = :revoked_on WHERE id = :id");
+      I.st_update_cert = std::move(fresh);  // cached only once prepared
     }
-    I.str_buf = id;
-    I.str_buf2 = by;
-    I.st_supersede->execute(true);
+    I.cert.id = c.id;
+    I.cert_mutable_to_row(c);
+    I.st_update_cert->execute(true);
   } catch (const std::exception& e) {
-    rethrow(e, "superseding a certificate");
+    rethrow(e, "updating a certificate");
   }
 }
 
@@ -887,14 +919,23 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
   std::vector<Certificate> out;
   try {
     std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE 1=1";
-    std::string state = f.state, unit = f.unit, until;
+    std::string state = f.state, until, dossier = f.dossier;
+    std::vector<std::string> units = f.units;  // bound by reference: kept alive here
     int stars = f.stars;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_cert_out(st);
     if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
-    if (!unit.empty()) { q += " AND unit = :unit"; st.exchange(soci::use(unit)); }
+    if (!units.empty()) {
+      q += " AND unit IN (";
+      for (size_t i = 0; i < units.size(); ++i) {
+        q += (i ? ", :u" : ":u") + std::to_string(i);
+        st.exchange(soci::use(units[i]));
+      }
+      q += ")";
+    }
     if (stars) { q += " AND stars = :stars"; st.exchange(soci::use(stars)); }
+    if (!dossier.empty()) { q += " AND dossier = :dossier"; st.exchange(soci::use(dossier)); }
     if (f.valid_until_on_or_before) {
       until = format_date(*f.valid_until_on_or_before);
       q += " AND valid_until <= :until";
@@ -1095,7 +1136,8 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   std::vector<Dossier> out;
   try {
     std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE 1=1";
-    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set;
+    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set, product = f.product,
+                producer = f.producer, base = f.base_certificate;
     const std::vector<std::string> units = f.units;  // bound by reference: must not move
     int year = f.year;
     soci::statement st(I.sql);
@@ -1114,6 +1156,9 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
     if (!ps.empty()) { q += " AND product_set = :ps"; st.exchange(soci::use(ps)); }
     if (!rule_set.empty()) { q += " AND rule_set = :rs"; st.exchange(soci::use(rule_set)); }
     if (year) { q += " AND year = :year"; st.exchange(soci::use(year)); }
+    if (!product.empty()) { q += " AND product = :product"; st.exchange(soci::use(product)); }
+    if (!producer.empty()) { q += " AND producer = :producer"; st.exchange(soci::use(producer)); }
+    if (!base.empty()) { q += " AND base_certificate = :base"; st.exchange(soci::use(base)); }
     q += " ORDER BY id";
     if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
     I.prepare(st, q);

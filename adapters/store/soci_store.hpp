@@ -62,7 +62,7 @@ class SociStore : public Store {
   std::vector<Document> documents(const std::string& dossier) override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
-  void supersede_certificate(const std::string& id, const std::string& by) override;
+  void update_certificate(const Certificate& c) override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
   AuditHead audit_head() override;
   void append_audit(const AuditRecord& r) override;

@@ -140,6 +140,9 @@ struct Config {
   std::vector<Reminder> reminders;
   Channels channels;
   std::map<std::string, std::string> document_kinds;  // kind -> Vietnamese label (optional)
+  // Grounds on which a certificate may be revoked: code -> Vietnamese text (optional; without
+  // it no certificate can be revoked).
+  std::map<std::string, std::string> revocation_grounds;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();

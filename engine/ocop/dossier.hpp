@@ -64,8 +64,11 @@ struct Certificate {
   Date decision_date;
   Date issued_on;
   Date valid_until;
-  std::string state = "active";  // active | expiring | expired | revoked | superseded
-  std::string superseded_by;
+  std::string state = "active";  // a CertificateState's name (names.hpp)
+  std::string superseded_by;     // superseded: the certificate that replaced it
+  std::string revocation_ground;       // revoked: the ground's code (config revocation_grounds)
+  std::string revocation_decision_no;  // revoked: the revocation decision's number
+  std::optional<Date> revoked_on;      // revoked: the decision's date (else the day it was fired)
 };
 
 // One audit record. The fields in the hash and their canonical encoding are public and

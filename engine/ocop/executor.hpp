@@ -6,6 +6,16 @@
 // documents, certificates, the hash-chained audit record and the idempotency key in one
 // transaction. A refused event writes nothing. Expected failures come back as a Status.
 //
+// Certificate events (spec §3: `revoke`, and `notice`/`expire` for the scheduler) go through
+// fire() too, with the certificate's id in `EventRequest::dossier`. The same order of checks
+// applies (the request → the certificate exists → role and scope, for `revoke` also the
+// issuing level or above → the certificate machine's state). The event is recorded in the
+// certificate's dossier's trail (record `dossier` = that dossier, `from`/`to` = the
+// certificate's states, `level` = the issuing level, `data.certificate` = its id) and raises
+// that dossier's version by one; the dossier's own state does not change. `supersede` is
+// never fired directly: a recognition supersedes (through the certificate machine, so a
+// certificate that is no longer in force keeps its state).
+//
 // An Executor uses one Store and is used from one thread.
 #pragma once
 
@@ -15,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ocop/certificate_lifecycle.hpp"
 #include "ocop/config.hpp"
 #include "ocop/dossier.hpp"
 #include "ocop/lifecycle.hpp"
@@ -67,7 +78,8 @@ struct FireResult {
 // A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
 // product_set, rule_set, score, stars, certificate). Times in the given zone offset.
 nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
-nlohmann::json certificate_json(const Certificate& c);
+// A certificate as JSON; with a configuration, a revoked one's ground also carries its text.
+nlohmann::json certificate_json(const Certificate& c, const Config* config = nullptr);
 
 // Links `rec` (all fields but seq, prev_hash and hash set) to the head of the audit chain and
 // appends it, inside the caller's transaction.
@@ -75,7 +87,8 @@ void chain_and_append(Store& store, AuditRecord& rec);
 
 class Executor {
  public:
-  Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock);
+  Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
+           Store& store, const Clock& clock);
 
   // Fires one event in its own transaction. Retryable store errors are retried a bounded
   // number of times; other store errors come back as Code::internal with nothing written.
@@ -93,8 +106,11 @@ class Executor {
   void set_before_commit_hook(std::function<void()> hook) { before_commit_ = std::move(hook); }
 
  private:
+  FireResult fire_certificate_event(const EventRequest& req, CertificateEvent event);
+
   const Config& config_;
   const Lifecycle& lifecycle_;
+  const CertificateLifecycle& certificates_;
   Store& store_;
   const Clock& clock_;
   std::function<void()> before_commit_;

@@ -34,17 +34,22 @@ struct AuditHead {
   std::string hash;      // kGenesisHash when empty
 };
 
+// Empty strings and zeros do not filter.
 struct DossierFilter {
   std::string state, level, product_set, rule_set;
   std::vector<std::string> units;  // filed under any of these (empty: any unit)
   int year = 0;
+  std::string product, producer;  // exact names (indexed together, product first)
+  std::string base_certificate;   // dossiers that upgrade or re-evaluate this certificate
   int limit = 0;  // 0 = no limit
 };
 
 struct CertificateFilter {
-  std::string state, unit;
+  std::string state;
+  std::vector<std::string> units;  // any of these units; empty = all
   int stars = 0;
   std::optional<Date> valid_until_on_or_before;
+  std::string dossier;  // the certificates one dossier was issued
 };
 
 // Counts for the cycle report.
@@ -79,7 +84,8 @@ class Store {
   // --- certificates ---
   virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;
   virtual void insert_certificate(const Certificate& c) = 0;
-  virtual void supersede_certificate(const std::string& id, const std::string& by) = 0;
+  // Writes a certificate's state, superseded_by and revocation fields (the rest never changes).
+  virtual void update_certificate(const Certificate& c) = 0;
   virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
 
   // --- audit ---

@@ -159,5 +159,95 @@ echo "bogus_section: 1" >>"$WORK/cfg.yaml"
 expect 2 "a configuration broken after init is refused, not served from the snapshot" -- "$OCOP" show BX-2026-000005
 stderr_has "the broken key is named" "bogus_section"
 
+# Certificates (spec §3): revoke, the certificates filters, a product's history.
+export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml" OCOP_DB="sqlite:$WORK/certs.db"
+expect 0 "init a database for certificates" -- "$OCOP" init --simulation
+python3 - "$WORK/certs.jsonl" <<'PY'
+import datetime, json, sys
+docs = [{"kind": k, "name": k + ".pdf", "sha256": str(i) * 64, "bytes": 10}
+        for i, k in enumerate(["registration_form", "self_assessment"], 1)]
+lines = []
+def ev(event, actor, dossier=None, data=None):
+    at = datetime.datetime(2026, 6, 1, 8) + datetime.timedelta(minutes=10 * len(lines))
+    e = {"event": event, "actor": actor, "at": at.isoformat() + "+07:00"}
+    if dossier: e["dossier"] = dossier
+    if data is not None: e["data"] = data
+    lines.append(e)
+def recognised(id, unit, product, points, extra=None):
+    c = unit.lower()
+    data = {"id": id, "product": product, "product_set": "tea", "producer": "HTX Chè " + unit, "unit": unit,
+            "registration_type": "new", "documents": docs}
+    data.update(extra or {})
+    ev("register", "producer." + c, data=data)
+    ev("accept_dossier", "officer." + c, id)
+    ev("forward", "officer." + c, id)
+    ev("accept_dossier", "coordinator", id, {"round": "2026-1"})
+    for m in range(1, 6):
+        ev("score", "member.%d" % m, id, points)
+    ev("close_scoring", "chair", id)
+    ev("recognize", "signer", id, {"decision_no": "1187/QĐ-UBND", "decision_date": "2026-10-30"})
+recognised("BX-2026-000101", "BX-C0001", "Chè Shan tuyết", {"A": 25, "B": 15, "C": 20})          # 3★
+recognised("BX-2026-000102", "BX-C0002", "Chè xanh", {"A": 32, "B": 20, "C": 28})                 # 4★
+recognised("BX-2026-000103", "BX-C0001", "Chè Shan tuyết", {"A": 32, "B": 20, "C": 28},
+           {"registration_type": "upgrade", "certificate": "BX-2026-000101/province"})            # upgrade: 4★
+open(sys.argv[1], "w").write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines))
+PY
+expect 0 "import three recognised dossiers" -- "$OCOP" --json import "$WORK/certs.jsonl"
+check "all applied" "out['refused'] == 0 and out['applied'] == 33"
+expect 0 "expiring within 60 days: the two certificates in force" -- "$OCOP" --json --now 2029-10-01T09:00:00+07:00 certificates --expiring-within 60
+check "not the superseded one" "sorted(c['id'] for c in out) == ['BX-2026-000102/province', 'BX-2026-000103/province']"
+expect 0 "expiring within 20 days: none yet" -- "$OCOP" --json --now 2029-10-01T09:00:00+07:00 certificates --expiring-within 20
+check "empty" "out == []"
+REVOKE='{"ground":"fraud","decision_no":"12/QĐ-UBND","decision_date":"2027-01-15"}'
+AT="--now 2027-01-15T09:00:00+07:00"
+expect 6 "revoke by a commune officer" -- "$OCOP" --json $AT fire revoke BX-2026-000102/province --actor officer.bx-c0002 --data "$REVOKE"
+check "forbidden" "out['error']['code'] == 'forbidden'"
+expect 2 "revoke on a ground not configured" -- "$OCOP" --json $AT fire revoke BX-2026-000102/province --actor signer --data '{"ground":"weather","decision_no":"1"}'
+check "names the configured grounds" "'food_safety' in out['error']['message'] and 'fraud' in out['error']['message']"
+expect 2 "revoke without a decision number" -- "$OCOP" $AT fire revoke BX-2026-000102/province --actor signer --data '{"ground":"fraud"}'
+expect 3 "revoke an unknown certificate" -- "$OCOP" --json $AT fire revoke BX-2026-999999/province --actor signer --data "$REVOKE"
+check "not_found" "out['error']['code'] == 'not_found'"
+expect 2 "supersede is not fired by hand" -- "$OCOP" $AT fire supersede BX-2026-000102/province --actor signer
+expect 0 "revoke by the province's signer" -- "$OCOP" --json $AT fire revoke BX-2026-000102/province --actor signer --data "$REVOKE" --key rv-1
+check "revoked, with the ground's text" "out['state'] == 'revoked' and out['revocation']['ground'] == 'fraud' and out['revocation']['ground_text'].startswith('Gian lận') and out['revocation']['revoked_on'] == '2027-01-15'"
+expect 0 "the same key again" -- "$OCOP" --json $AT fire revoke BX-2026-000102/province --actor signer --data "$REVOKE" --key rv-1
+check "a duplicate" "out['duplicate'] is True and out['state'] == 'revoked'"
+expect 4 "revoke twice" -- "$OCOP" --json $AT fire revoke BX-2026-000102/province --actor central.signer --data "$REVOKE"
+check "refused, naming the state" "out['error']['code'] == 'refused' and 'in state revoked' in out['error']['message']"
+expect 4 "revoke a superseded certificate" -- "$OCOP" $AT fire revoke BX-2026-000101/province --actor signer --data "$REVOKE"
+stderr_has "says by which certificate" "superseded by BX-2026-000103/province"
+expect 0 "revoke, text output" -- "$OCOP" $AT fire revoke BX-2026-000103/province --actor signer --data '{"ground":"food_safety","decision_no":"13/QĐ-UBND"}'
+if grep -q "^revoked: *food_safety — Vi phạm" "$WORK/out"; then pass=$((pass + 1)); else failed=$((failed + 1)); echo "FAIL: text output of revoke"; cat "$WORK/out"; fi
+expect 0 "the dossier stays recognized, one version up" -- "$OCOP" --json show BX-2026-000102
+check "state and version" "out['state'] == 'recognized' and out['version'] == 12 and out['certificate'] == 'BX-2026-000102/province'"
+expect 0 "history shows the revocation" -- "$OCOP" --json history BX-2026-000102
+check "last record" "out[-1]['event'] == 'revoke' and out[-1]['from'] == 'active' and out[-1]['to'] == 'revoked' and out[-1]['data']['certificate'] == 'BX-2026-000102/province'"
+expect 0 "audit verify after revocations (chain and versions)" -- "$OCOP" --json audit verify
+check "valid" "out['valid'] is True and out['records'] == 35"
+
+expect 0 "certificates by state" -- "$OCOP" --json certificates --state revoked
+check "two revoked" "sorted(c['id'] for c in out) == ['BX-2026-000102/province', 'BX-2026-000103/province']"
+expect 0 "certificates of the province include its communes'" -- "$OCOP" --json certificates --unit BX
+check "all three" "len(out) == 3"
+expect 0 "certificates of one commune" -- "$OCOP" --json certificates --unit BX-C0002
+check "one" "[c['id'] for c in out] == ['BX-2026-000102/province']"
+expect 2 "certificates of an unknown unit" -- "$OCOP" certificates --unit BX-C9999
+expect 0 "certificates by stars" -- "$OCOP" --json certificates --stars 3
+check "the 3★ one" "[c['id'] for c in out] == ['BX-2026-000101/province']"
+expect 2 "stars out of range" -- "$OCOP" certificates --stars 7
+expect 0 "expiring within 60 days, after the revocations" -- "$OCOP" --json --now 2029-10-01T09:00:00+07:00 certificates --expiring-within 60
+check "revoked certificates do not expire" "out == []"
+expect 2 "certificates by an unknown state" -- "$OCOP" certificates --state valid
+
+expect 0 "product show by dossier" -- "$OCOP" --json product show BX-2026-000103
+check "both dossiers and certificates, oldest first" "[d['id'] for d in out['dossiers']] == ['BX-2026-000101', 'BX-2026-000103'] and [c['id'] for c in out['certificates']] == ['BX-2026-000101/province', 'BX-2026-000103/province'] and out['certificates'][0]['superseded_by'] == 'BX-2026-000103/province' and out['certificates'][1]['revocation']['ground'] == 'food_safety'"
+expect 0 "product show by name" -- "$OCOP" --json product show "Chè Shan tuyết"
+check "the same product" "len(out['dossiers']) == 2 and out['producer'] == 'HTX Chè BX-C0001'"
+expect 0 "product show, table" -- "$OCOP" product show BX-2026-000101/province
+if grep -q "^Certificates (2):" "$WORK/out" && grep -q "superseded by BX-2026-000103/province" "$WORK/out"; then
+  pass=$((pass + 1)); else failed=$((failed + 1)); echo "FAIL: product show table"; cat "$WORK/out"; fi
+expect 3 "product show of nothing" -- "$OCOP" --json product show "Cà phê"
+check "not_found" "out['error']['code'] == 'not_found'"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

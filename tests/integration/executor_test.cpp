@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(two_sessions_conflict_on_a_stale_version) {
   BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
   // A second coordinator's session on the same file reads version 1...
   auto other = store::open(db.url);
-  Executor ex2(db.config, *db.lifecycle, *other, db.clock);
+  Executor ex2(db.config, *db.lifecycle, *db.certificates, *other, db.clock);
   std::int64_t seen = other->load_dossier(id)->version;
   // ...the first session moves the dossier on...
   BOOST_REQUIRE(db.fire("return_idea", id, "officer.bx-c0001", {{"reason", "bổ sung mô tả"}}).status.ok());

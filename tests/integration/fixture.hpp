@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "certificate_machine.hpp"
 #include "config/yaml_config.hpp"
 #include "dossier_machine.hpp"
 #include "ocop/audit.hpp"
@@ -27,6 +28,7 @@ struct Db {
   std::string url = "sqlite:" + (dir / "ocop.db").string();
   Config config;
   std::unique_ptr<Lifecycle> lifecycle = workflows::make_dossier_lifecycle();
+  std::unique_ptr<CertificateLifecycle> certificates = workflows::make_certificate_lifecycle();
   std::unique_ptr<store::SociStore> store;
   FixedClock clock{*parse_instant("2026-03-02T08:00:00+07:00", 420)};
   std::unique_ptr<Executor> ex;
@@ -37,7 +39,7 @@ struct Db {
     config = std::move(r.config);
     store = store::open(url);
     store->migrate();
-    ex = std::make_unique<Executor>(config, *lifecycle, *store, clock);
+    ex = std::make_unique<Executor>(config, *lifecycle, *certificates, *store, clock);
   }
   ~Db() {
     ex.reset();

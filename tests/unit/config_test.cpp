@@ -356,6 +356,42 @@ BOOST_AUTO_TEST_CASE(an_unknown_role_event_is_a_problem) {
   BOOST_TEST(ok.config.roles.at("screener") == event_bit(Event::register_));
 }
 
+BOOST_AUTO_TEST_CASE(roles_may_list_certificate_events_but_not_supersede) {
+  auto ok = load(with_line(11, "  coordinator: [recognize, revoke, notice, expire]"));
+  BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
+  BOOST_TEST(ok.config.roles.at("coordinator") ==
+             (event_bit(Event::recognize) | certificate_event_bit(CertificateEvent::revoke) |
+              certificate_event_bit(CertificateEvent::notice) | certificate_event_bit(CertificateEvent::expire)));
+  BOOST_TEST((ok.config.user("lan")->events & certificate_event_bit(CertificateEvent::revoke)) != 0u);
+  auto r = load(with_line(11, "  coordinator: [revoke, supersede]"));
+  expect_one(r, 11, "roles.coordinator[1]", "supersede is not fired by a role");
+  auto typo = load(with_line(11, "  coordinator: [revok]"));
+  expect_one(typo, 11, "roles.coordinator[0]", "did you mean \"revoke\"?");
+}
+
+BOOST_AUTO_TEST_CASE(revocation_grounds_are_codes_with_vietnamese_text) {
+  const std::string grounds =
+      "revocation_grounds:\n"
+      "  food_safety: \"Vi phạm quy định về an toàn thực phẩm\"\n"
+      "  fraud: \"Gian lận hồ sơ\"";
+  auto ok = load(with_inserted(12, grounds));
+  BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
+  BOOST_TEST(ok.config.revocation_grounds.size() == 2u);
+  BOOST_TEST(ok.config.revocation_grounds.at("fraud") == "Gian lận hồ sơ");
+  BOOST_TEST(load(kBase).config.revocation_grounds.empty());  // optional
+
+  auto bad_code = load(with_inserted(12, "revocation_grounds:\n  Food Safety: \"An toàn thực phẩm\""));
+  expect_one(bad_code, 14, "revocation_grounds.Food Safety", "must be a code of a-z, 0-9 and _");
+  auto empty_text = load(with_inserted(12, "revocation_grounds:\n  fraud: \"  \""));
+  expect_one(empty_text, 14, "revocation_grounds.fraud", "must not be empty");
+  auto not_text = load(with_inserted(12, "revocation_grounds:\n  fraud: [a, b]"));
+  BOOST_TEST(has_problem(not_text, 14, "revocation_grounds.fraud", ""), dump(not_text));
+  auto dup = load(with_inserted(12, "revocation_grounds:\n  fraud: \"a\"\n  fraud: \"b\""));
+  expect_one(dup, 15, "revocation_grounds.fraud", "duplicate key \"fraud\"");
+  auto list = load(with_inserted(12, "revocation_grounds: [fraud, food_safety]"));
+  expect_one(list, 13, "revocation_grounds", "a mapping ground -> Vietnamese text");
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_user_role_or_unit_is_a_problem) {
   auto r = load(with_line(9, "  - {id: minh, name: \"Minh\", roles: [screener, screner], unit: HG-XX}"));
   BOOST_TEST_INFO("problems:" << dump(r));
@@ -630,6 +666,10 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_TEST(b.rule_set_on(*ocop::parse_date("2026-03-02"))->id == "R148_1489");
   BOOST_TEST(b.rule_set_on(*ocop::parse_date("2024-03-02"))->id == "R148");
   BOOST_TEST(b.calendar.holidays == a.calendar.holidays);
+  BOOST_TEST(!a.revocation_grounds.empty());
+  BOOST_TEST(b.revocation_grounds == a.revocation_grounds);
+  BOOST_TEST(b.roles.at("signer") == a.roles.at("signer"));
+  BOOST_TEST((b.roles.at("signer") & certificate_event_bit(ocop::CertificateEvent::revoke)) != 0u);
 }
 
 BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
@@ -654,7 +694,7 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
   BOOST_TEST(!ocop::config::from_snapshot("", "").has_value());
   BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}", "").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 3, \"fingerprint\": \"f\", \"units\": 3}\n", "f").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 4, \"fingerprint\": \"f\", \"units\": 3}\n", "f").has_value());
   // Same size, different content: different fingerprints.
   BOOST_TEST(ocop::config::fingerprint("users: [a]") != ocop::config::fingerprint("users: [b]"));
 }
