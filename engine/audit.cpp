@@ -1,23 +1,8 @@
 #include "ocop/audit.hpp"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 namespace ocop {
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 // A JSON string exactly as nlohmann::json::dump() writes it (UTF-8 kept, control characters
