@@ -69,6 +69,13 @@ struct FireResult {
 nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
 nlohmann::json certificate_json(const Certificate& c);
 
+// Whether the configuration allows a document of `kind` and `bytes` (bytes < 0: not known
+// yet): the kind must be configured (when the configuration lists kinds) and the size within
+// documents.max_bytes. Code::bad_input otherwise, with `where` ("attach: data") in the message.
+// fire() checks every document of an event this way; the CLI also checks before it copies a file.
+Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
+                             const std::string& where);
+
 class Executor {
  public:
   Executor(const Config& config, const Lifecycle& lifecycle, Store& store, const Clock& clock);
