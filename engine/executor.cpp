@@ -703,6 +703,18 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   // guards look at them, the rest are attached here.
   if (!ctx.documents_attached()) ctx.attach_documents();
 
+  // The bytes before the records that name them (blobs.hpp): a failure here writes nothing.
+  for (const auto& blob : req.blobs) {
+    if (!blobs_) {
+      out.status = Status::Internal(req.event + " carries document bytes but the executor has no blob store");
+      return out;
+    }
+    if (Status s = blobs_->publish(blob); !s.ok()) {
+      out.status = s;
+      return out;
+    }
+  }
+
   // Apply: the dossier, what the actions decided, the audit record, the key.
   d.state = t.to;
   if (t.to != from) d.state_since = at;

@@ -10,11 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "ocop/blobs.hpp"
 #include "ocop/config.hpp"
 #include "ocop/dossier.hpp"
 #include "ocop/lifecycle.hpp"
@@ -53,6 +56,11 @@ struct EventRequest {
   std::optional<Instant> at;  // the event's time (simulation databases only; else the clock)
   nlohmann::json data = nlohmann::json::object();
   std::optional<std::int64_t> expected_version;  // a stale one is a conflict
+  // Staged bytes of documents that `data` names (the CLI's `attach --file`). The executor
+  // publishes them once the event is accepted and before it writes anything, so a committed
+  // event never names bytes that are not stored. The caller discards them afterwards (a no-op
+  // for published ones). Needs an executor with a BlobStore.
+  std::vector<StagedBlob> blobs;
 };
 
 struct FireResult {
@@ -89,6 +97,10 @@ class Executor {
   // must roll the whole transaction back.
   FireResult fire_in_transaction(const EventRequest& req);
 
+  // Where staged document bytes are published (EventRequest::blobs). Optional: without one, a
+  // request that carries blobs fails with Code::internal. Not owned.
+  void set_blob_store(BlobStore* blobs) { blobs_ = blobs; }
+
   // A lean executor does not build `FireResult::result` for accepted events (bulk import).
   void set_lean(bool lean) { lean_ = lean; }
 
@@ -101,6 +113,7 @@ class Executor {
   Store& store_;
   const Clock& clock_;
   std::function<void()> before_commit_;
+  BlobStore* blobs_ = nullptr;
   bool lean_ = false;
 };
 
