@@ -131,17 +131,18 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
   return Status::Ok();
 }
 
-// The blob store of the session's database (store/file_blob_store.hpp for where it is).
-Status open_blobs(const Options& o, const Session& s, std::unique_ptr<store::FileBlobStore>& out) {
+// The blob store of the session's database (store/file_blob_store.hpp for where it is), or
+// null when there is no directory for it (a PostgreSQL database without one configured).
+std::unique_ptr<store::FileBlobStore> open_blobs(const Options& o, const Session& s) {
   std::string url_error;
   const std::string dir = store::documents_dir(store::parse_url(o.db, url_error), s.config.documents.directory,
                                                env_or("OCOP_DOCUMENTS_DIR", ""));
-  if (dir.empty())
-    return Status::BadInput("documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or "
-                            "documents.directory in the configuration");
-  out = std::make_unique<store::FileBlobStore>(dir);
-  return Status::Ok();
+  return dir.empty() ? nullptr : std::make_unique<store::FileBlobStore>(dir);
 }
+
+const char* const kNoDocumentsDir =
+    "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory in the "
+    "configuration";
 
 // `fire attach --file PATH`: checks the kind and the file's size against the configuration,
 // stages the file's bytes in the blob store (published by the executor if the event is
@@ -170,7 +171,8 @@ Status attach_file(const Options& o, const Session& s, const std::string& path, 
                             " bytes (documents.max_bytes)");
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::BadInput("cannot read " + path + ": " + std::strerror(errno));
-  if (Status st2 = open_blobs(o, s, blobs); !st2.ok()) return st2;
+  blobs = open_blobs(o, s);
+  if (!blobs) return Status::BadInput(kNoDocumentsDir);
   if (Status st2 = blobs->stage(in, max, staged); !st2.ok()) return Status::Error(st2.code(), path + ": " + st2.message());
   if (!req.data.contains("name") || req.data["name"].is_null()) req.data["name"] = file.filename().string();
   req.data["sha256"] = staged.sha256;
@@ -350,8 +352,7 @@ int cmd_documents(const Options& o, const std::string& id) {
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   try {
     if (!s.store->load_dossier(id)) return fail(o, Status::NotFound("dossier " + id + " not found"));
-    std::unique_ptr<store::FileBlobStore> blobs;
-    if (!open_blobs(o, s, blobs).ok()) blobs.reset();  // no directory (PostgreSQL): "stored" unknown
+    auto blobs = open_blobs(o, s);  // null: "stored" is unknown
     const int off = s.config.province.utc_offset_minutes;
     json arr = json::array();
     for (const auto& doc : s.store->documents(id)) {
@@ -390,8 +391,8 @@ int cmd_document_get(const Options& o, const std::string& sha256) {
   try {
     auto doc = s.store->find_document(sha256);
     if (!doc) return fail(o, Status::NotFound("no document has SHA-256 " + sha256));
-    std::unique_ptr<store::FileBlobStore> blobs;
-    if (Status st = open_blobs(o, s, blobs); !st.ok()) return fail(o, st);
+    auto blobs = open_blobs(o, s);
+    if (!blobs) return fail(o, Status::BadInput(kNoDocumentsDir));
     if (!blobs->contains(sha256))
       return fail(o, Status::NotFound("document " + sha256 + " (" + doc->name + ", dossier " + doc->dossier +
                                       ") is recorded, but its bytes are not in " + blobs->root() +

@@ -18,40 +18,8 @@ NOW=(--now 2026-03-02T08:00:00+07:00)
 pass=0
 failed=0
 
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: exit $got, expected $want"
-    echo "  command: $*"
-    head -c 400 "$WORK/out" | sed 's/^/  stdout: /'
-    sed 's/^/  stderr: /' "$WORK/err" | head -5
-  fi
-}
-check() {
-  local what=$1 expr=$2
-  if python3 -c "import json,sys; out=json.load(open('$WORK/out')); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: $expr"
-    head -c 600 "$WORK/out" | sed 's/^/  stdout: /'
-  fi
-}
-stderr_has() {
-  if grep -q -- "$2" "$WORK/err"; then pass=$((pass + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $1: stderr lacks '$2'"; sed 's/^/  stderr: /' "$WORK/err" | head -5; fi
-}
-ok() {  # ok DESCRIPTION COMMAND...: the command (a test) succeeds
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
-}
+source "$(dirname "$0")/lib/asserts.sh"
+
 blob_count() { find "$BLOBS" -type f 2>/dev/null | wc -l; }
 state_of() {  # version and number of audit records of a dossier
   "$OCOP" --json show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['version'])"
