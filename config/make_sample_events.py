@@ -140,8 +140,8 @@ SPECIALS = {"exact50": None, "exact70": None, "exact90": 91.0, "rescore": None, 
 PERSON_NAMES = ["Lù Thị Mai", "Vàng Seo Chứ", "Hoàng Văn Páo", "Triệu Thị Sâm", "Nông Văn Tuấn",
                 "Sùng Mí Dìn", "Lý Thị Hoa", "Giàng Thị Dở", "Phàn Văn Lìn", "Ma Thị Huyền",
                 "Chảo Văn Quáng", "Mạc Thị Nga", "Thào Mí Chính", "Lục Văn Hải", "Nguyễn Thị Thơm"]
-DOC_LABELS = {  # kinds used here (sample.yaml `document_kinds` gives their Vietnamese labels)
-    "registration_form", "self_assessment", "business_plan", "commune_report", "test_report",
+DOC_LABELS = {  # kinds used here (sample.yaml `documents.kinds` gives their Vietnamese names)
+    "registration_form", "self_assessment", "business_plan", "samples", "commune_report", "test_report",
     "food_safety_cert", "label"}
 
 
@@ -239,7 +239,9 @@ def read_sample_config(path):
 # The lifecycle, as spec.md §2 describes it, to check every event and predict the outcome
 # ================================================================================================
 LEVELS = [("commune", "screen", None, None), ("province", "council", (3, 4), 90), ("central", "council", (5,), None)]
-REQUIRED_DOCS = {"register": {"registration_form", "self_assessment"}, "forward": {"commune_report"}}
+# R148_1489's `documents`; community tourism (a service) hands in no samples (`documents_by_group`)
+REQUIRED_DOCS = {"register": {"registration_form", "self_assessment", "samples"}, "forward": {"commune_report"}}
+REQUIRED_DOCS_TOURISM = {"register": {"registration_form", "self_assessment"}}
 LEVEL_BOUND = {"accept_dossier", "return_dossier", "assess", "score", "close_scoring", "forward",
                "recognize", "not_recognize"}
 BEFORE_RECOGNIZED = {"idea_submitted", "idea_returned", "idea_accepted", "plan_submitted", "plan_returned",
@@ -281,7 +283,8 @@ class Sim:
             self.fail(e, f"unit {user['unit']} not valid on {day}")
         if ev in ("submit_idea", "register") and "dossier" not in e:
             d = {"id": data["id"], "state": "none", "unit": data["unit"], "level": None, "docs": set(),
-                 "sheets": {}, "score": None, "stars": None, "cert": None, "product": data["product"]}
+                 "sheets": {}, "score": None, "stars": None, "cert": None, "product": data["product"],
+                 "tourism": data["product_set"] == "community_tourism"}
         else:
             d = self.d[e["dossier"]]
         if not self.unit_valid(d["unit"], day) or user["unit"] not in self.ancestors(d["unit"]):
@@ -320,7 +323,8 @@ class Sim:
             need("idea_submitted", "plan_submitted"); data["reason"]; go("rejected")
         elif ev == "register":
             need("none", "in_development")
-            if not REQUIRED_DOCS["register"] <= (d["docs"] | docs):
+            required = REQUIRED_DOCS_TOURISM if d["tourism"] else REQUIRED_DOCS
+            if not required["register"] <= (d["docs"] | docs):
                 self.fail(e, "register documents missing")
             d["level"] = 0
             go("submitted")
@@ -561,6 +565,8 @@ class Generator:
 
     def register(self, d, direct, day=None):
         docs = [doc("registration_form", d.id), doc("self_assessment", d.id)]
+        if d.created["product_set"] != "community_tourism":  # a service hands in no samples
+            docs.append(doc("samples", d.id))
         if direct:
             data = dict(d.created)
             data.update({"registration_type": "new", "documents": docs})

@@ -1,37 +1,9 @@
 #include "ocop/audit.hpp"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace ocop {
-
-std::string sha256_hex(const std::string& bytes) {
-  // The digest is fetched once and the context reused: EVP_Digest() looks the algorithm up
-  // and allocates a context on every call, which showed as a tenth of an import's CPU.
-  struct Digest {
-    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Digest() {
-      EVP_MD_CTX_free(ctx);
-      EVP_MD_free(md);
-    }
-  };
-  thread_local Digest d;
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!d.md || !d.ctx || !EVP_DigestInit_ex(d.ctx, d.md, nullptr) ||
-      !EVP_DigestUpdate(d.ctx, bytes.data(), bytes.size()) || !EVP_DigestFinal_ex(d.ctx, md, &len))
-    throw std::runtime_error("OpenSSL SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  return out;
-}
 
 namespace {
 // A JSON string exactly as nlohmann::json::dump() writes it (UTF-8 kept, control characters

@@ -21,6 +21,18 @@ void Config::index() {
                    [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
 }
 
+const std::vector<std::string>* RuleSet::required_documents(Event ev, const std::string& group) const {
+  if (!group.empty()) {
+    auto g = documents_by_group.find(group);
+    if (g != documents_by_group.end()) {
+      auto it = g->second.find(ev);
+      if (it != g->second.end()) return &it->second;
+    }
+  }
+  auto it = documents.find(ev);
+  return it == documents.end() ? nullptr : &it->second;
+}
+
 const Unit* Config::unit(const std::string& code) const {
   auto it = unit_index_.find(code);
   return it == unit_index_.end() ? nullptr : &units[it->second];

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ocop/audit.hpp"
+#include "ocop/sha256.hpp"
 #include "ocop/rules.hpp"
 
 namespace ocop {
@@ -56,12 +57,6 @@ Status check_string_list(const json& data, const char* name, std::string_view ev
   return Status::Ok();
 }
 
-bool is_hex64(const std::string& s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 Status check_document(const json& d, const std::string& where) {
   if (!d.is_object()) return Status::BadInput(where + " must be an object {kind, name, sha256, bytes}");
   for (const char* k : {"kind", "name", "sha256"}) {
@@ -69,7 +64,7 @@ Status check_document(const json& d, const std::string& where) {
     if (it == d.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
       return Status::BadInput(where + "." + k + " must be a non-empty string");
   }
-  if (!is_hex64(d["sha256"].get<std::string>()))
+  if (!is_sha256_hex(d["sha256"].get<std::string>()))
     return Status::BadInput(where + ".sha256 must be 64 lower-case hex digits");
   auto b = d.find("bytes");
   if (b == d.end() || !b->is_number_integer() || b->get<std::int64_t>() < 0)
@@ -196,6 +191,26 @@ Status validate_certificate_data(CertificateEvent ev, const json& data, const st
   return Status::Ok();
 }
 
+// Every document the event carries (attach's own data, and any data.documents) against the
+// configured kinds and size limit. Runs after validate_data: the shapes are known good.
+Status check_documents(const Config& cfg, Event ev, const json& data) {
+  const std::string name(to_string(ev));
+  if (ev == Event::attach) {
+    Status s = check_document_policy(cfg, data["kind"].get<std::string>(), data["bytes"].get<std::int64_t>(),
+                                     name + ": data");
+    if (!s.ok()) return s;
+  }
+  if (const json* docs = field(data, "documents")) {
+    for (size_t i = 0; i < docs->size(); ++i) {
+      const json& d = (*docs)[i];
+      Status s = check_document_policy(cfg, d["kind"].get<std::string>(), d["bytes"].get<std::int64_t>(),
+                                       name + ": data.documents[" + std::to_string(i) + "]");
+      if (!s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
 // --- authorisation (exit 6) ---------------------------------------------------------------
 
 std::string role_for(const Config& cfg, const User& user, EventMask bit) {
@@ -298,15 +313,17 @@ class ExecContext : public DossierContext {
   bool documents_present() override {
     const RuleSet* rs = rs_;
     if (!rs) return true;
-    auto it = rs->documents.find(ev_);
-    if (it == rs->documents.end() || it->second.empty()) return true;
+    auto ps = cfg_.product_sets.find(d_.product_set);
+    const std::vector<std::string>* required =
+        rs->required_documents(ev_, ps == cfg_.product_sets.end() ? std::string() : ps->second.group);
+    if (!required || required->empty()) return true;
     std::set<std::string> have;
     if (!d_.id.empty() && d_.version > 0)
       for (auto& k : store_.document_kinds(d_.id)) have.insert(std::move(k));
     if (const json* docs = field(data_, "documents"))
       for (const auto& x : *docs) have.insert(x["kind"].get<std::string>());
     std::vector<std::string> missing;
-    for (const auto& k : it->second)
+    for (const auto& k : *required)
       if (!have.count(k)) missing.push_back(k);
     if (missing.empty()) return true;
     refuse("required documents missing for " + std::string(to_string(ev_)) + ": " + join(missing));
@@ -469,6 +486,20 @@ json dossier_json(const Dossier& d, int offset) {
   return j;
 }
 
+Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
+                             const std::string& where) {
+  if (!config.document_kinds.empty() && !config.document_kinds.count(kind)) {
+    std::string known;
+    for (const auto& [k, label] : config.document_kinds) known += (known.empty() ? "" : ", ") + k;
+    return Status::BadInput(where + ".kind \"" + kind + "\" is not a configured document kind (configured: " +
+                            known + ")");
+  }
+  if (bytes > config.documents.max_bytes)
+    return Status::BadInput(where + ".bytes " + std::to_string(bytes) + " is over the limit of " +
+                            std::to_string(config.documents.max_bytes) + " bytes (documents.max_bytes)");
+  return Status::Ok();
+}
+
 json certificate_json(const Certificate& c, const Config* config) {
   json revocation = nullptr;
   if (!c.revocation_ground.empty()) {
@@ -562,6 +593,10 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     return out;
   }
   if (Status s = validate_data(*ev, req.data, creating); !s.ok()) {
+    out.status = s;
+    return out;
+  }
+  if (Status s = check_documents(config_, *ev, req.data); !s.ok()) {
     out.status = s;
     return out;
   }
@@ -733,6 +768,18 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   // Documents may ride on any event (spec §2); the machine attaches them for the events whose
   // guards look at them, the rest are attached here.
   if (!ctx.documents_attached()) ctx.attach_documents();
+
+  // The bytes before the records that name them (blobs.hpp): a failure here writes nothing.
+  for (const auto& blob : req.blobs) {
+    if (!blobs_) {
+      out.status = Status::Internal(req.event + " carries document bytes but the executor has no blob store");
+      return out;
+    }
+    if (Status s = blobs_->publish(blob); !s.ok()) {
+      out.status = s;
+      return out;
+    }
+  }
 
   // Apply: the dossier, what the actions decided, the audit record, the key.
   d.state = t.to;

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
 DB=${OCOP_DEMO_DB:-ocop.db}
-rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.documents"
 export OCOP_DB="sqlite:$DB" OCOP_CONFIG=config/sample.yaml
 ./build/ocop init --simulation
 ./build/ocop import config/sample-events.jsonl

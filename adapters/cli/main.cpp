@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,6 +24,8 @@
 #include "ocop/migration.hpp"
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
+#include "ocop/sha256.hpp"
+#include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
 
 using nlohmann::json;
@@ -150,6 +155,56 @@ void print_certificate_text(const json& c) {
                 r["revoked_on"].is_string() ? r["revoked_on"].get<std::string>().c_str() : "-");
 }
 
+// The blob store of the session's database (store/file_blob_store.hpp for where it is), or
+// null when there is no directory for it (a PostgreSQL database without one configured).
+std::unique_ptr<store::FileBlobStore> open_blobs(const Options& o, const Session& s) {
+  std::string url_error;
+  const std::string dir = store::documents_dir(store::parse_url(o.db, url_error), s.config.documents.directory,
+                                               env_or("OCOP_DOCUMENTS_DIR", ""));
+  return dir.empty() ? nullptr : std::make_unique<store::FileBlobStore>(dir);
+}
+
+const char* const kNoDocumentsDir =
+    "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory in the "
+    "configuration";
+
+// `fire attach --file PATH`: checks the kind and the file's size against the configuration,
+// stages the file's bytes in the blob store (published by the executor if the event is
+// accepted) and fills data.name (default: the file's name), data.sha256 and data.bytes.
+Status attach_file(const Options& o, const Session& s, const std::string& path, EventRequest& req,
+                   std::unique_ptr<store::FileBlobStore>& blobs, StagedBlob& staged) {
+  namespace fs = std::filesystem;
+  if (req.event != "attach")
+    return Status::BadInput("--file goes with the attach event only (other events name documents in data.documents)");
+  const json* kind = req.data.contains("kind") ? &req.data["kind"] : nullptr;
+  if (!kind || !kind->is_string() || kind->get_ref<const std::string&>().empty())
+    return Status::BadInput("attach: data.kind is required: the kind of document the file is");
+  if (Status st = check_document_policy(s.config, kind->get<std::string>(), -1, "attach: data"); !st.ok()) return st;
+  for (const char* k : {"sha256", "bytes"})
+    if (req.data.contains(k))
+      return Status::BadInput(std::string("attach --file: data.") + k + " comes from the file; leave it out");
+  const fs::path file(path);
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (!fs::exists(st)) return Status::BadInput("cannot read " + path + ": no such file");
+  if (!fs::is_regular_file(st)) return Status::BadInput("cannot read " + path + ": not a regular file");
+  const std::int64_t max = s.config.documents.max_bytes;
+  const auto size = fs::file_size(file, ec);
+  if (!ec && size > static_cast<std::uintmax_t>(max))
+    return Status::BadInput(path + " is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max) +
+                            " bytes (documents.max_bytes)");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::BadInput("cannot read " + path + ": " + std::strerror(errno));
+  blobs = open_blobs(o, s);
+  if (!blobs) return Status::BadInput(kNoDocumentsDir);
+  if (Status st2 = blobs->stage(in, max, staged); !st2.ok()) return Status::Error(st2.code(), path + ": " + st2.message());
+  if (!req.data.contains("name") || req.data["name"].is_null()) req.data["name"] = file.filename().string();
+  req.data["sha256"] = staged.sha256;
+  req.data["bytes"] = staged.bytes;
+  req.blobs.push_back(staged);
+  return Status::Ok();
+}
+
 void print_dossier_text(const json& d) {
   static const char* keys[] = {"id", "state", "level", "version", "unit", "product", "product_set", "producer",
                                "year", "rule_set", "registration_type", "score", "stars", "certificate", "round",
@@ -242,7 +297,8 @@ Status parse_data(const std::string& text, json& out) {
 }
 
 int cmd_fire(const Options& o, const std::string& event, const std::string& dossier, const std::string& actor,
-             const std::string& data, const std::string& key, std::optional<long long> version) {
+             const std::string& data, const std::string& key, std::optional<long long> version,
+             const std::string& file) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   EventRequest req;
@@ -252,13 +308,20 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
   req.key = key;
   if (version) req.expected_version = *version;
   if (Status st = parse_data(data, req.data); !st.ok()) return fail(o, st);
+  std::unique_ptr<store::FileBlobStore> blobs;
+  StagedBlob staged;
+  if (!file.empty()) {
+    if (Status st = attach_file(o, s, file, req, blobs, staged); !st.ok()) return fail(o, st);
+  }
   auto lifecycle = workflows::make_dossier_lifecycle();
   auto certificates = workflows::make_certificate_lifecycle();
   SystemClock system;
   FixedClock fixed(s.now.value_or(Instant{}));
   const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
   Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
+  ex.set_blob_store(blobs.get());
   FireResult r = ex.fire(req);
+  if (blobs) blobs->discard(staged);  // refused: the copy goes; accepted: it was published
   if (!r.status.ok()) return fail(o, r.status);
   if (o.json_out) {
     json j = r.result;
@@ -356,6 +419,64 @@ int cmd_show(const Options& o, const std::string& id) {
                       format_score(sh["total"]).c_str());
       }
     }
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_documents(const Options& o, const std::string& id) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    if (!s.store->load_dossier(id)) return fail(o, Status::NotFound("dossier " + id + " not found"));
+    auto blobs = open_blobs(o, s);  // null: "stored" is unknown
+    const int off = s.config.province.utc_offset_minutes;
+    json arr = json::array();
+    for (const auto& doc : s.store->documents(id)) {
+      auto label = s.config.document_kinds.find(doc.kind);
+      arr.push_back({{"kind", doc.kind},
+                     {"kind_name", label == s.config.document_kinds.end() ? json(nullptr) : json(label->second)},
+                     {"name", doc.name},
+                     {"sha256", doc.sha256},
+                     {"bytes", doc.bytes},
+                     {"at", format_instant(doc.at, off)},
+                     {"stored", blobs ? json(blobs->contains(doc.sha256)) : json(nullptr)}});
+    }
+    if (o.json_out) {
+      std::cout << dump(arr) << "\n";
+      return 0;
+    }
+    std::printf("%-20s %-10s %-6s %-25s %-64s  %s\n", "KIND", "BYTES", "STORED", "ATTACHED", "SHA256", "NAME");
+    for (const auto& d : arr)
+      std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", d["kind"].get<std::string>().c_str(),
+                  static_cast<long long>(d["bytes"].get<std::int64_t>()),
+                  d["stored"].is_null() ? "?" : d["stored"].get<bool>() ? "yes" : "no",
+                  d["at"].get<std::string>().c_str(), d["sha256"].get<std::string>().c_str(),
+                  d["name"].get<std::string>().c_str());
+    std::printf("(%zu document(s))\n", arr.size());
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+int cmd_document_get(const Options& o, const std::string& sha256) {
+  if (!is_sha256_hex(sha256))
+    return fail(o, Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)"));
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  try {
+    auto doc = s.store->find_document(sha256);
+    if (!doc) return fail(o, Status::NotFound("no document has SHA-256 " + sha256));
+    auto blobs = open_blobs(o, s);
+    if (!blobs) return fail(o, Status::BadInput(kNoDocumentsDir));
+    if (!blobs->contains(sha256))
+      return fail(o, Status::NotFound("document " + sha256 + " (" + doc->name + ", dossier " + doc->dossier +
+                                      ") is recorded, but its bytes are not in " + blobs->root() +
+                                      ": it was attached as data only (import, or --data with a sha256), or "
+                                      "its file was removed"));
+    if (Status st = blobs->read(sha256, std::cout); !st.ok()) return fail(o, st);
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
   }
@@ -827,6 +948,9 @@ int main(int argc, char** argv) {
   fire->add_option("--data", data, "the event's data, a JSON object");
   fire->add_option("--key", key, "idempotency key");
   fire->add_option("--expect-version", version, "fail with a conflict unless the dossier is at this version");
+  std::string attach_path;
+  fire->add_option("--file", attach_path,
+                   "attach: store this file (kind in --data; name, sha256 and bytes are filled in)");
 
   std::string show_id;
   auto* show = app.add_subcommand("show", "show one dossier");
@@ -841,6 +965,16 @@ int main(int argc, char** argv) {
   list->add_option("--year", filter.year);
   list->add_option("--product-set", filter.product_set);
   list->add_option("--limit", filter.limit);
+
+  std::string docs_id;
+  auto* documents = app.add_subcommand("documents", "a dossier's documents: kind, size, SHA-256, whether the bytes are stored");
+  documents->add_option("dossier", docs_id)->required();
+
+  auto* document = app.add_subcommand("document", "document commands");
+  document->require_subcommand(1);
+  std::string get_sha;
+  auto* get = document->add_subcommand("get", "write a stored document's exact bytes to stdout (checked against its SHA-256)");
+  get->add_option("sha256", get_sha, "the document's SHA-256")->required();
 
   std::string hist_id;
   auto* migrate = app.add_subcommand("migrate", "moves dossiers in flight to another rule set by a plan");
@@ -900,8 +1034,10 @@ int main(int argc, char** argv) {
   try {
     if (*init) return cmd_init(o, simulation);
     if (*check) return cmd_config_check(o, check_file);
-    if (*fire) return cmd_fire(o, event, dossier, actor, data, key, version);
+    if (*fire) return cmd_fire(o, event, dossier, actor, data, key, version, attach_path);
     if (*show) return cmd_show(o, show_id);
+    if (*documents) return cmd_documents(o, docs_id);
+    if (*get) return cmd_document_get(o, get_sha);
     if (*list) return cmd_list(o, filter, list_unit);
     if (*history) return cmd_history(o, hist_id);
     if (*migrate) return cmd_migrate(o, plan_path, migrate_actor, migrate_dry);

@@ -37,17 +37,18 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StarBand, stars, min)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LevelRule, level, kind, quorum, recognizes, forward_min)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RuleSet, id, effective_from, effective_to, parts, stars, rounding,
                                    certificate_months, expiry_notice_days, mandatory, levels, documents,
-                                   locality_criteria)
+                                   documents_by_group, locality_criteria)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Calendar, weekend, holidays, working_days)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Round, id, level, cutoff, meeting)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Cycle, year, milestones, rounds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Reminder, id, kind, state, after_days, to, escalate_after_days, milestone,
                                    days_before)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, webhook_secret_env, max_attempts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DocumentPolicy, max_bytes, directory)
 
 namespace config {
 
-constexpr int kSnapshotFormat = 4;  // 4: revocation_grounds
+constexpr int kSnapshotFormat = 5;  // 4: documents policy; 5: revocation_grounds
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -100,7 +101,8 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"roles", c.roles},              {"rule_sets", c.rule_sets},
             {"calendar", c.calendar},        {"cycles", c.cycles},
             {"reminders", c.reminders},      {"channels", c.channels},
-            {"document_kinds", c.document_kinds}, {"revocation_grounds", c.revocation_grounds},
+            {"document_kinds", c.document_kinds}, {"documents", c.documents},
+            {"revocation_grounds", c.revocation_grounds},
             {"units", c.units.size()},
             {"users", c.users.size()}};
   std::string out = j.dump();
@@ -147,6 +149,7 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("reminders").get_to(c.reminders);
     j.at("channels").get_to(c.channels);
     j.at("document_kinds").get_to(c.document_kinds);
+    j.at("documents").get_to(c.documents);
     j.at("revocation_grounds").get_to(c.revocation_grounds);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
     c.units.reserve(units);

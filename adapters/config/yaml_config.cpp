@@ -464,6 +464,9 @@ class Loader {
   void product_sets(const Node& n, const Path& p);
   void document_kinds(const Node& n, const Path& p);
   void revocation_grounds(const Node& n, const Path& p);
+  void documents(const Node& n, const Path& p);
+  // A rule set's `event -> [document kinds]` mapping (documents, documents_by_group.<group>).
+  std::map<Event, std::vector<std::string>> document_lists(const Node& n, const Path& p);
   void users(const Node& n, const Path& p);
   void rule_sets(const Node& n, const Path& p);
   void rule_set(const Node& n, const Path& p, RuleSet& rs);
@@ -488,6 +491,7 @@ class Loader {
   std::array<bool, 4> council_levels_{};  // a rule set has a council at this level
   bool any_rule_set_ = false;
   const Node* province_code_ = nullptr;
+  const Node* legacy_kinds_ = nullptr;  // the top-level document_kinds section, when given
 };
 
 bool Loader::expect_map(const Node& n, const Path& p, std::string_view what) {
@@ -985,6 +989,54 @@ void Loader::revocation_grounds(const Node& n, const Path& p) {
   }
 }
 
+// The `documents` section: {max_bytes, directory, kinds: {kind: {name}}}. `document_kinds`
+// (kind -> name) is the older form of `kinds`; a file may use one of them, not both.
+void Loader::documents(const Node& n, const Path& p) {
+  if (!expect_map(n, p, "a mapping {max_bytes, directory, kinds}")) return;
+  Fields f = fields(n, p, {"max_bytes", "directory", "kinds"});
+  DocumentPolicy& d = cfg_.documents;
+  if (const Node* v = f.opt("max_bytes")) {
+    const Path kp = p.key("max_bytes");
+    constexpr long kLargest = 1L << 40;  // 1 TiB
+    if (auto x = integer(*v, kp, 1, kLargest)) d.max_bytes = *x;
+  }
+  if (const Node* v = f.opt("directory")) {
+    const Path kp = p.key("directory");
+    if (auto s = text(*v, kp)) {
+      if (s->front() == '/') d.directory = *s;
+      else report(*v, kp, "expected an absolute path (starting with /), got " + quote(*s));
+    }
+  }
+  if (const Node* v = f.get("kinds")) {
+    const Path kp = p.key("kinds");
+    if (legacy_kinds_) {
+      report(*f.key("kinds"), kp, "document kinds are listed twice, here and in document_kinds (line " +
+                                      std::to_string(legacy_kinds_->line) + "); keep one list");
+      return;
+    }
+    if (!expect_map(*v, kp, "a mapping kind -> {name}")) return;
+    if (v->map_size() == 0) {
+      report(*v, kp, "expected at least one document kind");
+      return;
+    }
+    std::unordered_map<std::string_view, int> seen;
+    for (size_t i = 0; i < v->map_size(); ++i) {
+      const Node& k = v->key_at(i);
+      const Node& val = v->value_at(i);
+      if (!unique_key(seen, k, kp)) continue;
+      const Path ip = kp.key(k.value);
+      if (has_space(k.value))
+        report(k, ip, "document kind " + quote(k.value) + " must not contain spaces");
+      if (!expect_map(val, ip, "a document kind {name}")) continue;
+      Fields kf = fields(val, ip, {"name"});
+      if (const Node* nm = need(kf, "name", ip)) {
+        const Path np = ip.key("name");
+        if (auto s = text(*nm, np)) cfg_.document_kinds[k.value] = *s;
+      }
+    }
+  }
+}
+
 // --- users ------------------------------------------------------------------------------------
 
 void Loader::users(const Node& n, const Path& p) {
@@ -1132,7 +1184,7 @@ void Loader::rule_sets(const Node& n, const Path& p) {
 void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
   Fields f = fields(n, e, {"id", "effective_from", "effective_to", "parts", "stars", "rounding",
                            "certificate_months", "expiry_notice_days", "mandatory", "levels",
-                           "documents", "locality_criteria"});
+                           "documents", "documents_by_group", "locality_criteria"});
   if (const Node* v = need(f, "id", e)) {
     const Path kp = e.key("id");
     rs.id = code_text(*v, kp, "rule set id");
@@ -1270,33 +1322,34 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
 
   if (const Node* v = f.opt("documents")) {
     const Path dp = e.key("documents");
-    static const std::vector<std::string_view> events = event_names();
-    if (expect_map(*v, dp, "a mapping event -> [document kinds]")) {
+    rs.documents = document_lists(*v, dp);
+  }
+  if (const Node* v = f.opt("documents_by_group")) {
+    const Path gp = e.key("documents_by_group");
+    if (expect_map(*v, gp, "a mapping product group -> {event: [document kinds]}")) {
+      std::vector<std::string_view> groups;  // the groups the product sets use
+      for (const auto& [code, ps] : cfg_.product_sets)
+        if (!ps.group.empty() && std::find(groups.begin(), groups.end(), ps.group) == groups.end())
+          groups.push_back(ps.group);
       std::unordered_map<std::string_view, int> seen;
       for (size_t k = 0; k < v->map_size(); ++k) {
         const Node& key = v->key_at(k);
         const Node& val = v->value_at(k);
-        if (!unique_key(seen, key, dp)) continue;
-        const Path kp = dp.key(key.value);
-        auto ev = parse_event(key.value);
-        if (!ev) report(key, kp, "unknown event " + quote(key.value) + did_you_mean(key.value, events));
-        std::vector<std::string> kinds;
-        if (!val.is_null() && expect_seq(val, kp, "a list of document kinds")) {
-          for (size_t j = 0; j < val.items.size(); ++j) {
-            const Path cp = kp[j];
-            std::string kind = code_text(val.items[j], cp, "document kind");
-            if (kind.empty()) continue;
-            if (!cfg_.document_kinds.empty() && !cfg_.document_kinds.count(kind)) {
-              std::vector<std::string_view> known;
-              for (const auto& [name, label] : cfg_.document_kinds) known.push_back(name);
-              report(val.items[j], cp, "unknown document kind " + quote(kind) +
-                                           did_you_mean(kind, known) + " (not in document_kinds)");
-              continue;
-            }
-            kinds.push_back(std::move(kind));
+        if (!unique_key(seen, key, gp)) continue;
+        const Path kp = gp.key(key.value);
+        bool known = std::find(groups.begin(), groups.end(), key.value) != groups.end();
+        if (!known) {
+          if (groups.empty()) {
+            report(key, kp, "product group " + quote(key.value) + ": no product set has a group (see product_sets)");
+          } else {
+            std::string list;
+            for (auto g : groups) list += (list.empty() ? "" : ", ") + std::string(g);
+            report(key, kp, "unknown product group " + quote(key.value) + did_you_mean(key.value, groups) +
+                                "; the product sets' groups are: " + list);
           }
         }
-        if (ev) rs.documents[*ev] = std::move(kinds);
+        auto lists = val.is_null() ? std::map<Event, std::vector<std::string>>{} : document_lists(val, kp);
+        if (known) rs.documents_by_group[key.value] = std::move(lists);
       }
     }
   }
@@ -1311,6 +1364,39 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
       }
     }
   }
+}
+
+std::map<Event, std::vector<std::string>> Loader::document_lists(const Node& v, const Path& dp) {
+  static const std::vector<std::string_view> events = event_names();
+  std::map<Event, std::vector<std::string>> out;
+  if (!expect_map(v, dp, "a mapping event -> [document kinds]")) return out;
+  std::unordered_map<std::string_view, int> seen;
+  for (size_t k = 0; k < v.map_size(); ++k) {
+    const Node& key = v.key_at(k);
+    const Node& val = v.value_at(k);
+    if (!unique_key(seen, key, dp)) continue;
+    const Path kp = dp.key(key.value);
+    auto ev = parse_event(key.value);
+    if (!ev) report(key, kp, "unknown event " + quote(key.value) + did_you_mean(key.value, events));
+    std::vector<std::string> kinds;
+    if (!val.is_null() && expect_seq(val, kp, "a list of document kinds")) {
+      for (size_t j = 0; j < val.items.size(); ++j) {
+        const Path cp = kp[j];
+        std::string kind = code_text(val.items[j], cp, "document kind");
+        if (kind.empty()) continue;
+        if (!cfg_.document_kinds.empty() && !cfg_.document_kinds.count(kind)) {
+          std::vector<std::string_view> known;
+          for (const auto& [name, label] : cfg_.document_kinds) known.push_back(name);
+          report(val.items[j], cp, "unknown document kind " + quote(kind) + did_you_mean(kind, known) +
+                                       " (not among the configured document kinds)");
+          continue;
+        }
+        kinds.push_back(std::move(kind));
+      }
+    }
+    if (ev) out[*ev] = std::move(kinds);
+  }
+  return out;
 }
 
 void Loader::levels(const Node& n, const Path& lp, RuleSet& rs) {
@@ -1754,7 +1840,7 @@ LoadResult Loader::run(const std::string& text) {
   }
   Fields f = fields(root, top,
                     {"province", "units", "users", "product_sets", "roles", "rule_sets",
-                     "calendar", "cycles", "reminders", "channels", "document_kinds",
+                     "calendar", "cycles", "reminders", "channels", "document_kinds", "documents",
                      "revocation_grounds"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
@@ -1786,6 +1872,8 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_channels = section("channels", false);
   const Node* s_document_kinds = section("document_kinds", false);
   const Node* s_revocation_grounds = section("revocation_grounds", false);
+  const Node* s_documents = section("documents", false);
+  legacy_kinds_ = s_document_kinds;
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
     if (!n) return;
@@ -1799,6 +1887,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_product_sets, "product_sets", &Loader::product_sets);
   run_section(s_document_kinds, "document_kinds", &Loader::document_kinds);
   run_section(s_revocation_grounds, "revocation_grounds", &Loader::revocation_grounds);
+  run_section(s_documents, "documents", &Loader::documents);
   run_section(s_users, "users", &Loader::users);
   run_section(s_rule_sets, "rule_sets", &Loader::rule_sets);
   run_section(s_calendar, "calendar", &Loader::calendar);

@@ -819,6 +819,28 @@ std::vector<Document> SociStore::documents(const std::string& dossier) {
   return out;
 }
 
+std::optional<Document> SociStore::find_document(const std::string& sha256) {
+  try {
+    std::string h = sha256;
+    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT dossier, kind, name, bytes, at FROM documents"
+                                                         " WHERE sha256 = :s ORDER BY at, dossier LIMIT 1",
+                                  soci::use(h));
+    for (const auto& r : rs) {
+      Document doc;
+      doc.dossier = r.get<std::string>(0);
+      doc.kind = r.get<std::string>(1);
+      doc.name = r.get<std::string>(2);
+      doc.sha256 = sha256;
+      doc.bytes = std::stoll(cell(r, 3));
+      doc.at = parse_ts(r.get<std::string>(4));
+      return doc;
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "finding a document");
+  }
+  return std::nullopt;
+}
+
 std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
   auto& I = *impl_;
   try {

@@ -60,6 +60,7 @@ class SociStore : public Store {
   std::vector<std::string> document_kinds(const std::string& dossier) override;
   void add_document(const Document& d) override;
   std::vector<Document> documents(const std::string& dossier) override;
+  std::optional<Document> find_document(const std::string& sha256) override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;

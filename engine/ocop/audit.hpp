@@ -15,6 +15,7 @@
 #include <string>
 
 #include "ocop/dossier.hpp"
+#include "ocop/sha256.hpp"
 
 namespace ocop {
 
@@ -22,7 +23,6 @@ inline const std::string kGenesisHash(64, '0');
 
 std::string canonical_encoding(const AuditRecord& r);
 std::string compute_hash(const AuditRecord& r);  // uses r.prev_hash
-std::string sha256_hex(const std::string& bytes);
 
 // Checks records fed in sequence order. The first problem is kept: which record, and why.
 class ChainVerifier {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -84,7 +85,15 @@ struct RuleSet {
   std::map<int, std::vector<std::string>> mandatory;  // star -> criteria it needs
   std::vector<LevelRule> levels;                      // lowest first
   std::map<Event, std::vector<std::string>> documents;  // event -> required document kinds
+  // product group -> event -> required kinds: replaces `documents` for the events it names,
+  // for dossiers whose product set is in that group (community tourism sends no samples)
+  std::map<std::string, std::map<Event, std::vector<std::string>>> documents_by_group;
   std::vector<std::string> locality_criteria;  // screen: criteria assessed (optional)
+
+  // The document kinds `ev` requires of a dossier whose product set is in `group` ("" when it
+  // has none): the group's list when documents_by_group names the event for that group, else
+  // `documents`. Null when nothing is required.
+  const std::vector<std::string>* required_documents(Event ev, const std::string& group) const;
 };
 
 struct Calendar {
@@ -127,6 +136,14 @@ struct Channels {
   int max_attempts = 5;
 };
 
+// Attached documents: how large a stored file may be and where the bytes live. The kinds a
+// dossier may hold are Config::document_kinds.
+struct DocumentPolicy {
+  static constexpr std::int64_t kDefaultMaxBytes = 20 * 1024 * 1024;  // 20 MiB
+  std::int64_t max_bytes = kDefaultMaxBytes;  // the largest document, stored or declared
+  std::string directory;  // absolute; empty = beside the SQLite database ("<file>.documents")
+};
+
 struct Config {
   std::string source;  // the file it came from, for messages
   Province province;
@@ -139,7 +156,10 @@ struct Config {
   std::map<int, Cycle> cycles;
   std::vector<Reminder> reminders;
   Channels channels;
-  std::map<std::string, std::string> document_kinds;  // kind -> Vietnamese label (optional)
+  // kind -> Vietnamese name. When not empty, a document of any other kind is refused; empty
+  // (a configuration that lists none) accepts any kind.
+  std::map<std::string, std::string> document_kinds;
+  DocumentPolicy documents;
   // Grounds on which a certificate may be revoked: code -> Vietnamese text (optional; without
   // it no certificate can be revoked).
   std::map<std::string, std::string> revocation_grounds;

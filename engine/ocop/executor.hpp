@@ -20,12 +20,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "ocop/certificate_lifecycle.hpp"
+#include "ocop/blobs.hpp"
 #include "ocop/config.hpp"
 #include "ocop/dossier.hpp"
 #include "ocop/lifecycle.hpp"
@@ -64,6 +67,11 @@ struct EventRequest {
   std::optional<Instant> at;  // the event's time (simulation databases only; else the clock)
   nlohmann::json data = nlohmann::json::object();
   std::optional<std::int64_t> expected_version;  // a stale one is a conflict
+  // Staged bytes of documents that `data` names (the CLI's `attach --file`). The executor
+  // publishes them once the event is accepted and before it writes anything, so a committed
+  // event never names bytes that are not stored. The caller discards them afterwards (a no-op
+  // for published ones). Needs an executor with a BlobStore.
+  std::vector<StagedBlob> blobs;
 };
 
 struct FireResult {
@@ -85,6 +93,13 @@ nlohmann::json certificate_json(const Certificate& c, const Config* config = nul
 // appends it, inside the caller's transaction.
 void chain_and_append(Store& store, AuditRecord& rec);
 
+// Whether the configuration allows a document of `kind` and `bytes` (bytes < 0: not known
+// yet): the kind must be configured (when the configuration lists kinds) and the size within
+// documents.max_bytes. Code::bad_input otherwise, with `where` ("attach: data") in the message.
+// fire() checks every document of an event this way; the CLI also checks before it copies a file.
+Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
+                             const std::string& where);
+
 class Executor {
  public:
   Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
@@ -98,6 +113,10 @@ class Executor {
   // nothing of this event is written; on a StoreError the exception propagates and the caller
   // must roll the whole transaction back.
   FireResult fire_in_transaction(const EventRequest& req);
+
+  // Where staged document bytes are published (EventRequest::blobs). Optional: without one, a
+  // request that carries blobs fails with Code::internal. Not owned.
+  void set_blob_store(BlobStore* blobs) { blobs_ = blobs; }
 
   // A lean executor does not build `FireResult::result` for accepted events (bulk import).
   void set_lean(bool lean) { lean_ = lean; }
@@ -114,6 +133,7 @@ class Executor {
   Store& store_;
   const Clock& clock_;
   std::function<void()> before_commit_;
+  BlobStore* blobs_ = nullptr;
   bool lean_ = false;
 };
 

@@ -80,6 +80,8 @@ class Store {
   virtual std::vector<std::string> document_kinds(const std::string& dossier) = 0;
   virtual void add_document(const Document& d) = 0;
   virtual std::vector<Document> documents(const std::string& dossier) = 0;
+  // The earliest document recorded with these bytes (any dossier), if any.
+  virtual std::optional<Document> find_document(const std::string& sha256) = 0;
 
   // --- certificates ---
   virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;

@@ -11,37 +11,7 @@ export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml"
 pass=0
 failed=0
 
-# expect CODE DESCRIPTION -- COMMAND...: runs the command, checks its exit code.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: exit $got, expected $want"
-    echo "  command: $*"
-    sed 's/^/  stdout: /' "$WORK/out" | head -5
-    sed 's/^/  stderr: /' "$WORK/err" | head -5
-  fi
-}
-# check DESCRIPTION EXPR: EXPR is a python expression over `out` (stdout parsed as JSON).
-check() {
-  local what=$1 expr=$2
-  if python3 -c "import json,sys; out=json.load(open('$WORK/out')); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
-    pass=$((pass + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: $expr"
-    head -c 600 "$WORK/out" | sed 's/^/  stdout: /'
-  fi
-}
-stderr_has() {
-  if grep -q -- "$2" "$WORK/err"; then pass=$((pass + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $1: stderr lacks '$2'"; sed 's/^/  stderr: /' "$WORK/err" | head -5; fi
-}
+source "$(dirname "$0")/lib/asserts.sh"
 
 DOCS='[{"kind":"registration_form","name":"f.pdf","sha256":"'$(printf %064d 1)'","bytes":10},{"kind":"self_assessment","name":"s.pdf","sha256":"'$(printf %064d 2)'","bytes":20}]'
 NEW='{"id":"BX-2026-000001","product":"Mật ong bạc hà","product_set":"honey","producer":"HTX Mật ong","unit":"BX-C0001"}'

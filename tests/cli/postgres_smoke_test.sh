@@ -35,4 +35,13 @@ export OCOP_DB="$OCOP_TEST_POSTGRES"
 set +e
 "$OCOP" show NO-SUCH-DOSSIER >/dev/null 2>&1; [ $? -eq 3 ] || { echo "FAIL: not found on PostgreSQL"; exit 1; }
 "$OCOP" fire accept_idea NO-SUCH --actor nobody >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: bad actor"; exit 1; }
+# Documents: a PostgreSQL database keeps their bytes where OCOP_DOCUMENTS_DIR (or the
+# configuration's documents.directory) says; without either, storing a file is refused.
+printf 'a\000b\377' >"$WORK/Phiếu.bin"
+ATTACH=(--now 2026-12-01T09:00:00+07:00 fire attach TQ-2026-0026 --actor producer.mylam --file "$WORK/Phiếu.bin" --data '{"kind":"photo"}')
+(unset OCOP_DOCUMENTS_DIR; "$OCOP" "${ATTACH[@]}" >/dev/null 2>&1); [ $? -eq 2 ] || { echo "FAIL: no documents directory"; exit 1; }
+export OCOP_DOCUMENTS_DIR="$WORK/documents"
+"$OCOP" "${ATTACH[@]}" >/dev/null || { echo "FAIL: attach --file on PostgreSQL"; exit 1; }
+H=$(sha256sum "$WORK/Phiếu.bin" | cut -c1-64)
+"$OCOP" document get "$H" | cmp -s - "$WORK/Phiếu.bin" || { echo "FAIL: document get on PostgreSQL"; exit 1; }
 echo "1 passed, 0 failed"

@@ -640,6 +640,104 @@ BOOST_AUTO_TEST_CASE(io_failure_is_a_problem) {
   BOOST_TEST(r.problems[0].to_string().find("no_such_file.yaml: cannot open") != std::string::npos);
 }
 
+// --- documents: kinds, size limit, directory, required kinds by product group -------------------
+
+namespace {
+// The 1-based line of the first line of `text` that contains `needle`.
+int line_with(const std::string& text, const std::string& needle) {
+  auto lines = lines_of(text);
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].find(needle) != std::string::npos) return static_cast<int>(i) + 1;
+  BOOST_FAIL("no line contains " + needle);
+  return 0;
+}
+const std::string kProductSets = R"(product_sets:
+  tea: {group: food, name: "Chè"}
+  homestay: {group: tourism, name: "Du lịch cộng đồng"}
+)";
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(without_a_documents_section_any_kind_and_20_mib) {
+  auto r = load(kBase);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r.config.document_kinds.empty());
+  BOOST_TEST(r.config.documents.max_bytes == 20 * 1024 * 1024);
+  BOOST_TEST(r.config.documents.directory.empty());
+}
+
+BOOST_AUTO_TEST_CASE(documents_section_and_required_kinds_by_group) {
+  auto text = with_inserted(21, "    documents: {register: [registration_form, samples]}\n"
+                                "    documents_by_group: {tourism: {register: [registration_form]}}") +
+              kProductSets + R"(documents:
+  max_bytes: 1048576
+  directory: /var/lib/ocop/documents
+  kinds:
+    registration_form: {name: "Phiếu đăng ký sản phẩm OCOP"}
+    samples: {name: "Biên bản giao nhận mẫu sản phẩm"}
+)";
+  auto r = load(text);
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const Config& c = r.config;
+  BOOST_TEST(c.documents.max_bytes == 1048576);
+  BOOST_TEST(c.documents.directory == "/var/lib/ocop/documents");
+  BOOST_TEST(c.document_kinds.size() == 2u);
+  BOOST_TEST(c.document_kinds.at("samples") == "Biên bản giao nhận mẫu sản phẩm");
+  const RuleSet& rs = c.rule_sets.at(0);
+  const auto* food = rs.required_documents(Event::register_, "food");
+  const auto* tourism = rs.required_documents(Event::register_, "tourism");
+  const auto* none = rs.required_documents(Event::register_, "");
+  BOOST_REQUIRE(food && tourism && none);
+  BOOST_TEST((*food == std::vector<std::string>{"registration_form", "samples"}));
+  BOOST_TEST((*none == *food));
+  BOOST_TEST((*tourism == std::vector<std::string>{"registration_form"}));
+  BOOST_TEST(rs.required_documents(Event::forward, "tourism") == nullptr);  // the group names only register
+}
+
+BOOST_AUTO_TEST_CASE(documents_problems_are_all_reported) {
+  auto text = with_inserted(21, "    documents: {register: [registration_form]}\n"
+                                "    documents_by_group: {turism: {register: []}, food: {regster: [], forward: [registation_form]}}") +
+              kProductSets + R"(documents:
+  max_bytes: 20MB
+  directory: var/ocop/documents
+  kinds:
+    registration_form: {name: "Phiếu đăng ký"}
+    samples: {label: "Mẫu"}
+)";
+  auto r = load(text);
+  BOOST_TEST_INFO("problems:" << dump(r));
+  const int groups = line_with(text, "documents_by_group");
+  const int samples = line_with(text, "samples: {label");
+  BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.turism",
+                         "unknown product group \"turism\" (did you mean \"tourism\"?)"));
+  BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.food.regster", "unknown event \"regster\""));
+  BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.food.forward[0]",
+                         "unknown document kind \"registation_form\" (did you mean \"registration_form\"?)"));
+  BOOST_TEST(has_problem(r, line_with(text, "max_bytes"), "documents.max_bytes", "expected a whole number"));
+  BOOST_TEST(has_problem(r, line_with(text, "directory:"), "documents.directory", "expected an absolute path"));
+  BOOST_TEST(has_problem(r, samples, "documents.kinds.samples.label", "unknown key \"label\""));
+  BOOST_TEST(has_problem(r, samples, "documents.kinds.samples.name", "required key \"name\" is missing"));
+  BOOST_TEST(r.problems.size() == 7u);
+  // Each is file:line: key: problem.
+  BOOST_TEST(r.problems.back().to_string().rfind("test.yaml:" + std::to_string(samples) + ": documents.kinds.samples", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(documents_limits_and_duplicate_kind_lists) {
+  expect_one(load(kBase + "documents: {max_bytes: 0}\n"), 28, "documents.max_bytes", "0 is out of range");
+  expect_one(load(kBase + "documents: {kinds: {}}\n"), 28, "documents.kinds", "at least one document kind");
+  expect_one(load(kBase + "documents: {kinds: {photo: \"Ảnh\"}}\n"), 28, "documents.kinds.photo",
+             "expected a document kind {name}");
+  // The older form (kind -> name) still works, alone.
+  auto legacy = load(kBase + "document_kinds: {photo: \"Ảnh\"}\ndocuments: {max_bytes: 100}\n");
+  BOOST_REQUIRE_MESSAGE(legacy.ok(), dump(legacy));
+  BOOST_TEST(legacy.config.document_kinds.at("photo") == "Ảnh");
+  BOOST_TEST(legacy.config.documents.max_bytes == 100);
+  expect_one(load(kBase + "document_kinds: {photo: \"Ảnh\"}\ndocuments:\n  kinds: {photo: {name: \"Ảnh\"}}\n"), 30,
+             "documents.kinds", "listed twice, here and in document_kinds (line 28)");
+  // A group needs product sets to come from.
+  expect_one(load(with_inserted(21, "    documents_by_group: {tourism: {register: []}}")), 22,
+             "rule_sets[0].documents_by_group.tourism", "no product set has a group");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 #include "config/config_snapshot.hpp"
@@ -670,6 +768,13 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_TEST(b.revocation_grounds == a.revocation_grounds);
   BOOST_TEST(b.roles.at("signer") == a.roles.at("signer"));
   BOOST_TEST((b.roles.at("signer") & certificate_event_bit(ocop::CertificateEvent::revoke)) != 0u);
+  // Documents: kinds, the size limit, required kinds by product group.
+  BOOST_TEST(b.document_kinds == a.document_kinds);
+  BOOST_TEST(b.document_kinds.count("samples") == 1u);
+  BOOST_TEST(b.documents.max_bytes == a.documents.max_bytes);
+  BOOST_REQUIRE(!a.rule_sets.back().documents_by_group.empty());
+  BOOST_TEST((b.rule_sets.back().documents_by_group == a.rule_sets.back().documents_by_group));
+  BOOST_TEST((b.rule_sets.back().documents == a.rule_sets.back().documents));
 }
 
 BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
@@ -678,8 +783,12 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   r.config.units[2].name = "Xã\tCó\\Tab\nvà dòng mới";
   r.config.users[0].roles.clear();  // a user with no roles
   r.config.units[1].valid_to = ocop::parse_date("2025-06-30");
+  r.config.documents.directory = "/srv/ocop/tài liệu\tx";
+  r.config.documents.max_bytes = 123;
   auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->documents.directory == r.config.documents.directory);
+  BOOST_TEST(back->documents.max_bytes == 123);
   BOOST_TEST(back->units[2].name == r.config.units[2].name);
   BOOST_TEST(back->users[0].roles.empty());
   BOOST_TEST(back->units[1].valid_to.has_value());
