@@ -193,9 +193,9 @@ Status validate_certificate_data(CertificateEvent ev, const json& data, const st
 
 // Every document the event carries (attach's own data, and any data.documents) against the
 // configured kinds and size limit. Runs after validate_data: the shapes are known good.
-Status check_documents(const Config& cfg, Event ev, const json& data) {
-  const std::string name(to_string(ev));
-  if (ev == Event::attach) {
+Status check_documents(const Config& cfg, std::string_view event, bool attach, const json& data) {
+  const std::string name(event);
+  if (attach) {
     Status s = check_document_policy(cfg, data["kind"].get<std::string>(), data["bytes"].get<std::int64_t>(),
                                      name + ": data");
     if (!s.ok()) return s;
@@ -596,7 +596,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     out.status = s;
     return out;
   }
-  if (Status s = check_documents(config_, *ev, req.data); !s.ok()) {
+  if (Status s = check_documents(config_, to_string(*ev), *ev == Event::attach, req.data); !s.ok()) {
     out.status = s;
     return out;
   }
@@ -853,7 +853,8 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
     out.status = Status::BadInput(req.event + " needs a certificate (DOSSIER/LEVEL)");
     return out;
   }
-  if (Status s = validate_certificate_data(ev, req.data, req.dossier, config_); !s.ok()) {
+  if (Status s = validate_certificate_data(ev, req.data, req.dossier, config_); !s.ok() ||
+      !(s = check_documents(config_, to_string(ev), false, req.data)).ok()) {
     out.status = s;
     return out;
   }

@@ -67,6 +67,24 @@ const std::vector<Migration>& migrations() {
            " WHERE base_certificate IS NOT NULL",
        },
        {}},
+      {3,
+       "the notification outbox",
+       {
+           // One row per message, written in the transaction of its cause; `dedupe_key` makes
+           // a second enqueue of the same message a no-op. AUTOINCREMENT: an id is never reused.
+           "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, dedupe_key TEXT NOT NULL UNIQUE,"
+           " channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+           " cause TEXT NOT NULL, dossier TEXT, created_at TEXT NOT NULL, state TEXT NOT NULL,"
+           " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT, sent_at TEXT)",
+           "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+       },
+       {
+           "CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE,"
+           " channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+           " cause TEXT NOT NULL, dossier TEXT, created_at TEXT NOT NULL, state TEXT NOT NULL,"
+           " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT, sent_at TEXT)",
+           "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+       }},
   };
   return all;
 }

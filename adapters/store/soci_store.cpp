@@ -841,6 +841,73 @@ std::optional<Document> SociStore::find_document(const std::string& sha256) {
   return std::nullopt;
 }
 
+bool SociStore::enqueue(OutboxMessage& m) {
+  auto& I = *impl_;
+  try {
+    std::string created = ts(m.created_at), next = ts(m.next_attempt_at);
+    soci::indicator dossier_ind = m.dossier.empty() ? soci::i_null : soci::i_ok;
+    soci::statement st = (I.sql.prepare << "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, cause,"
+                                           " dossier, created_at, state, attempts, next_attempt_at)"
+                                           " VALUES (:k, :ch, :r, :s, :b, :c, :d, :t, 'pending', 0, :n)"
+                                           " ON CONFLICT (dedupe_key) DO NOTHING",
+                          soci::use(m.dedupe_key), soci::use(m.channel), soci::use(m.recipient), soci::use(m.subject),
+                          soci::use(m.body), soci::use(m.cause), soci::use(m.dossier, dossier_ind),
+                          soci::use(created), soci::use(next));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) return false;
+    long long id = 0;
+    I.sql << "SELECT id FROM outbox WHERE dedupe_key = :k", soci::into(id), soci::use(m.dedupe_key);
+    m.id = id;
+    m.state = "pending";
+    m.attempts = 0;
+    return true;
+  } catch (const std::exception& e) {
+    rethrow(e, "queueing a notification");
+  }
+}
+
+std::vector<OutboxMessage> SociStore::outbox(const std::string& state, int limit) {
+  std::vector<OutboxMessage> out;
+  try {
+    std::string q = "SELECT id, dedupe_key, channel, recipient, subject, body, cause, dossier, created_at, state,"
+                    " attempts, next_attempt_at, last_error, sent_at FROM outbox";
+    std::string s = state;
+    if (!s.empty()) q += " WHERE state = :s";
+    q += " ORDER BY id";
+    if (limit > 0) q += " LIMIT " + std::to_string(limit);
+    auto read = [&](soci::rowset<soci::row>& rs) {
+      for (const auto& r : rs) {
+        OutboxMessage m;
+        m.id = std::stoll(cell(r, 0));
+        m.dedupe_key = r.get<std::string>(1);
+        m.channel = r.get<std::string>(2);
+        m.recipient = r.get<std::string>(3);
+        m.subject = r.get<std::string>(4);
+        m.body = r.get<std::string>(5);
+        m.cause = r.get<std::string>(6);
+        m.dossier = r.get_indicator(7) == soci::i_null ? "" : r.get<std::string>(7);
+        m.created_at = parse_ts(r.get<std::string>(8));
+        m.state = r.get<std::string>(9);
+        m.attempts = static_cast<int>(std::stoll(cell(r, 10)));
+        m.next_attempt_at = parse_ts(r.get<std::string>(11));
+        m.last_error = r.get_indicator(12) == soci::i_null ? "" : r.get<std::string>(12);
+        if (r.get_indicator(13) != soci::i_null) m.sent_at = parse_ts(r.get<std::string>(13));
+        out.push_back(std::move(m));
+      }
+    };
+    if (s.empty()) {
+      soci::rowset<soci::row> rs = impl_->sql.prepare << q;
+      read(rs);
+    } else {
+      soci::rowset<soci::row> rs = (impl_->sql.prepare << q, soci::use(s));
+      read(rs);
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the outbox");
+  }
+  return out;
+}
+
 std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
   auto& I = *impl_;
   try {

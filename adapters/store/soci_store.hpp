@@ -61,6 +61,8 @@ class SociStore : public Store {
   void add_document(const Document& d) override;
   std::vector<Document> documents(const std::string& dossier) override;
   std::optional<Document> find_document(const std::string& sha256) override;
+  bool enqueue(OutboxMessage& m) override;
+  std::vector<OutboxMessage> outbox(const std::string& state, int limit) override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;

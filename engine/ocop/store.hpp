@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ocop/dossier.hpp"
+#include "ocop/outbox.hpp"
 
 namespace ocop {
 
@@ -104,6 +105,13 @@ class Store {
   // --- idempotency ---
   virtual std::optional<std::string> find_key(const std::string& key) = 0;
   virtual void put_key(const std::string& key, const std::string& dossier, const std::string& result) = 0;
+
+  // --- the outbox (ocop/outbox.hpp) ---
+  // Queues `m` (its id is set) in the caller's transaction, unless a message with the same
+  // dedupe_key exists: then nothing is written and the answer is false.
+  virtual bool enqueue(OutboxMessage& m) = 0;
+  // Messages in `state` (empty: all), oldest first; at most `limit` (0: no limit).
+  virtual std::vector<OutboxMessage> outbox(const std::string& state, int limit) = 0;
 
   // --- reads for people ---
   virtual std::vector<Dossier> list_dossiers(const DossierFilter& f) = 0;
