@@ -4,7 +4,9 @@
 #include <regex>
 #include <sstream>
 
+#include "config/yaml_config.hpp"
 #include "fixture.hpp"
+#include "ocop/migration.hpp"
 #include "ocop/rules.hpp"
 
 using namespace ocop;
@@ -33,6 +35,13 @@ int run_scenario(const std::filesystem::path& file) {
   static const std::regex fire_re(
       R"(^(\S+)\s+(\S+)\s+by\s+(\S+)(?:\s+version\s+(\d+))?(?:\s+key\s+(\S+))?(?:\s+(\{.*\}))?\s+->\s+(\S+)(?:\s+\"(.*)\")?$)");
   static const std::regex check_re(R"(^check\s+(\S+)\s+(.*)$)");
+  // migrate PLAN by ACTOR [dry-run] -> ok N | OUTCOME ["message part"]
+  static const std::regex migrate_re(
+      R"(^migrate\s+(\S+)\s+by\s+(\S+)(\s+dry-run)?\s+->\s+(\S+)(?:\s+(\d+))?(?:\s+\"(.*)\")?$)");
+  // list UNIT -> ID ID ...   (what `ocop list --unit UNIT` shows today; "-" for none)
+  static const std::regex list_re(R"(^list\s+(\S+)\s+->\s+(.*)$)");
+  // history DOSSIER -> EVENT EVENT ...   (the audit records' events, oldest first)
+  static const std::regex history_re(R"(^history\s+(\S+)\s+->\s+(.*)$)");
   while (std::getline(in, line)) {
     ++n;
     line = trim(line);
@@ -81,6 +90,10 @@ int run_scenario(const std::filesystem::path& file) {
                           : v->is_string()     ? v->get<std::string>()
                           : v->is_number_float() ? format_score(v->get<double>())
                                                  : v->dump();
+        if (key == "unit_now") {  // the unit it belongs to on the clock's day (units over time)
+          const Unit* now = db->config.unit_on(j.value("unit", ""), local_date(db->clock.now(), 420));
+          got = now ? now->code : "-";
+        }
         if (key == "certificate_state") {
           auto c = db->store->load_certificate(held);
           got = c ? c->state : "-";
@@ -88,6 +101,51 @@ int run_scenario(const std::filesystem::path& file) {
         BOOST_CHECK_MESSAGE(got == want, where << ": " << m[1] << "." << key << " is " << got << ", expected " << want);
         ++checks;
       }
+      continue;
+    }
+    if (std::regex_match(line, m, migrate_re)) {
+      auto plan = config::load_plan_file(std::string(OCOP_SOURCE_DIR) + "/" + m[1].str());
+      BOOST_REQUIRE_MESSAGE(plan.ok(), where << ": the plan loads: " << (plan.ok() ? "" : plan.problems[0].to_string()));
+      db->clock.set(Instant{db->clock.now().seconds + 3600});
+      Migrator mig(db->config, *db->store, db->clock);
+      MigrationReport r = mig.run(plan.plan, m[2], m[3].matched);
+      const std::string want = m[4];
+      std::string problems;
+      for (const auto& p : r.problems) problems += "\n  " + p;
+      if (want == "ok") {
+        BOOST_CHECK_MESSAGE(r.status.ok(), where << ": migration refused: " << r.status.message() << problems);
+        if (m[5].matched)
+          BOOST_CHECK_MESSAGE(r.moves.size() == std::stoul(m[5]),
+                              where << ": " << r.moves.size() << " dossier(s) moved, expected " << m[5]);
+      } else {
+        auto it = kOutcomes.find(want);
+        BOOST_REQUIRE_MESSAGE(it != kOutcomes.end(), where << ": unknown outcome " << want);
+        BOOST_CHECK_MESSAGE(r.status.exit_code() == it->second,
+                            where << ": expected " << want << ", got exit " << r.status.exit_code() << ": "
+                                  << r.status.message() << problems);
+        const std::string msg = m[6];
+        if (!msg.empty())
+          BOOST_CHECK_MESSAGE((r.status.message() + problems).find(msg) != std::string::npos,
+                              where << ": message \"" << r.status.message() << problems << "\" lacks \"" << msg << "\"");
+      }
+      ++checks;
+      continue;
+    }
+    if (std::regex_match(line, m, list_re)) {
+      DossierFilter f;
+      f.units = db->config.units_under(m[1], local_date(db->clock.now(), 420));
+      std::string got;
+      for (const auto& d : db->store->list_dossiers(f)) got += (got.empty() ? "" : " ") + d.id;
+      if (got.empty()) got = "-";
+      BOOST_CHECK_MESSAGE(got == trim(m[2]), where << ": list " << m[1] << " is " << got << ", expected " << m[2]);
+      ++checks;
+      continue;
+    }
+    if (std::regex_match(line, m, history_re)) {
+      std::string got;
+      for (const auto& r : db->store->history(m[1])) got += (got.empty() ? "" : " ") + r.event;
+      BOOST_CHECK_MESSAGE(got == trim(m[2]), where << ": history of " << m[1] << " is " << got << ", expected " << m[2]);
+      ++checks;
       continue;
     }
     if (line == "verify") {
