@@ -211,6 +211,28 @@ Status check_documents(const Config& cfg, std::string_view event, bool attach, c
   return Status::Ok();
 }
 
+// --- idempotency keys ------------------------------------------------------------------------
+
+// The first result recorded with `key`, when the key was seen before for this same request
+// (`fingerprint`); a key seen with another request sets `out.status` (bad input) instead.
+std::optional<json> first_result(Store& store, const std::string& key, const std::string& fingerprint,
+                                 FireResult& out) {
+  auto prior = store.find_key(key);
+  if (!prior) return std::nullopt;
+  json first = json::parse(*prior, nullptr, false);
+  if (first.is_discarded() || first.value("request", "") != fingerprint) {
+    out.status = Status::BadInput("key \"" + key + "\" was already used for a different request");
+    return std::nullopt;
+  }
+  return first;
+}
+
+void mark_duplicate(FireResult& out, const json& first) {
+  out.duplicate = true;
+  out.result["duplicate"] = true;
+  out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+}
+
 // --- authorisation (exit 6) ---------------------------------------------------------------
 
 std::string role_for(const Config& cfg, const User& user, EventMask bit) {
@@ -686,20 +708,14 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   }
   // Only an actor with the right to act learns what a key, or an existing id, says.
   if (!req.key.empty()) {
-    if (auto prior = store_.find_key(req.key)) {
-      json first = json::parse(*prior, nullptr, false);
-      if (first.is_discarded() || first.value("request", "") != fingerprint) {
-        out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
-        return out;
-      }
-      out.duplicate = true;
-      out.dossier_id = first.value("id", "");
+    if (auto first = first_result(store_, req.key, fingerprint, out)) {
+      out.dossier_id = first->value("id", "");
       auto current = store_.load_dossier(out.dossier_id);
       out.result = current ? dossier_json(*current, offset) : json::object();
-      out.result["duplicate"] = true;
-      out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+      mark_duplicate(out, *first);
       return out;
     }
+    if (!out.status.ok()) return out;
   }
   if (creating) {
     const json* given = field(req.data, "id");  // validated: absent, null or a good string
@@ -910,19 +926,13 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
     }
   }
   if (!req.key.empty()) {
-    if (auto prior = store_.find_key(req.key)) {
-      json first = json::parse(*prior, nullptr, false);
-      if (first.is_discarded() || first.value("request", "") != fingerprint) {
-        out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
-        return out;
-      }
-      out.duplicate = true;
-      auto current = store_.load_certificate(first.value("certificate", ""));
+    if (auto first = first_result(store_, req.key, fingerprint, out)) {
+      auto current = store_.load_certificate(first->value("certificate", ""));
       out.result = current ? certificate_json(*current, &config_) : json::object();
-      out.result["duplicate"] = true;
-      out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+      mark_duplicate(out, *first);
       return out;
     }
+    if (!out.status.ok()) return out;
   }
   // The version an audit record counts is the dossier's: a stale one is a conflict.
   if (req.expected_version && *req.expected_version != dossier->version) {
