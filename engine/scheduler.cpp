@@ -346,7 +346,7 @@ struct Scheduler::Run {
     enqueue(message("cycle/" + std::to_string(cycle.year) + "/closed/" + p->code, p->email,
                     text::cycle_closed(cfg, cycle, p->name, lines),
                     "cycle " + std::to_string(cycle.year) + " closed"),
-            "cycle_close");
+            "cycle_report");
   }
 
   // --- 2. certificates -------------------------------------------------------------------------

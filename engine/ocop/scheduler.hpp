@@ -55,7 +55,7 @@ struct TickReport {
   int already_queued = 0;             // messages an earlier tick of the day queued already
   std::vector<TickTransition> transitions;
   std::map<std::string, int> counts;  // messages by kind (stalled, escalation, before_milestone,
-                                      // cycle_start, cycle_close, certificate_notice), transitions
+                                      // cycle_start, cycle_report, certificate_notice), transitions
                                       // (notice, expire, cycle_open, cycle_close)
   std::vector<std::string> notes;     // recipients without an e-mail, reminders missed, ...
 };
