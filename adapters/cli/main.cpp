@@ -18,12 +18,14 @@
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
 #include "certificate_machine.hpp"
+#include "cycle_machine.hpp"
 #include "dossier_machine.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
+#include "ocop/scheduler.hpp"
 #include "ocop/sha256.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
@@ -120,7 +122,7 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
     s.store = store::open(o.db);
     if (s.store->schema_version() == 0)
       return Status::BadInput("database " + store::redact_url(o.db) + " is not initialised: run `ocop init` first");
-    if (s.store->schema_version() < store::SociStore::latest_schema_version())
+    if (s.store->missing_migrations() > 0)
       return Status::BadInput("database " + store::redact_url(o.db) + " has an older schema: run `ocop init` to migrate it");
     s.simulation = s.store->meta("simulation") == "true";
   } catch (const StoreError& e) {
@@ -776,6 +778,154 @@ int cmd_report(const Options& o) {
   return 0;
 }
 
+json message_json(const OutboxMessage& m) {
+  return {{"dedupe_key", m.dedupe_key}, {"channel", m.channel}, {"recipient", m.recipient},
+          {"subject", m.subject},        {"body", m.body},       {"cause", m.cause},
+          {"dossier", m.dossier.empty() ? json(nullptr) : json(m.dossier)}};
+}
+
+// `ocop tick [--dry-run]`: everything due on the clock's day (ocop/scheduler.hpp).
+int cmd_tick(const Options& o, bool dry_run) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto lifecycle = workflows::make_dossier_lifecycle();
+  auto certificates = workflows::make_certificate_lifecycle();
+  auto cycles = workflows::make_cycle_lifecycle();
+  SystemClock system;
+  FixedClock fixed(s.now.value_or(Instant{}));
+  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
+  ex.set_lean(true);
+  Scheduler scheduler(s.config, ex, *certificates, *cycles, *s.store, clock);
+  TickReport r = scheduler.tick(dry_run);
+  if (o.json_out) {
+    json messages = json::array(), transitions = json::array();
+    for (const auto& m : r.queued) messages.push_back(message_json(m));
+    for (const auto& t : r.transitions)
+      transitions.push_back({{"kind", t.kind}, {"id", t.id}, {"event", t.event}, {"from", t.from}, {"to", t.to}});
+    json j = {{"day", format_date(r.day)},
+              {"previous", r.previous ? json(format_date(*r.previous)) : json(nullptr)},
+              {"dry_run", dry_run},
+              {"queued", r.queued.size()},
+              {"already_queued", r.already_queued},
+              {"counts", r.counts},
+              {"messages", messages},
+              {"transitions", transitions},
+              {"notes", r.notes}};
+    if (!r.status.ok())
+      j["error"] = {{"code", code_name(r.status.code())}, {"exit", r.status.exit_code()}, {"message", r.status.message()}};
+    std::cout << dump(j) << "\n";
+  } else {
+    std::printf("tick %s%s%s: %zu message(s) %s, %d already queued; %zu transition(s)%s\n", format_date(r.day).c_str(),
+                r.previous ? " (last tick " : "", r.previous ? (format_date(*r.previous) + ")").c_str() : "",
+                r.queued.size(), dry_run ? "would be queued" : "queued", r.already_queued, r.transitions.size(),
+                dry_run ? " would be fired (dry run: nothing written)" : "");
+    for (const auto& t : r.transitions)
+      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), t.id.c_str(), t.event.c_str(), t.from.c_str(),
+                  t.to.c_str());
+    for (const auto& m : r.queued)
+      std::printf("  %-58s -> %s\n      %s\n", m.dedupe_key.c_str(), m.recipient.c_str(), m.subject.c_str());
+    for (const auto& n : r.notes) std::printf("  note: %s\n", n.c_str());
+  }
+  if (!r.status.ok()) {
+    std::cerr << "error: " << r.status.message() << "\n";
+    return r.status.exit_code();
+  }
+  return 0;
+}
+
+// `ocop cycle show [YEAR]`: milestones, rounds, counts by state and unit, what is overdue.
+int cmd_cycle_show(const Options& o, int year) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  if (year == 0) year = year_of(s.today());
+  auto lifecycle = workflows::make_dossier_lifecycle();
+  auto certificates = workflows::make_certificate_lifecycle();
+  auto cycles = workflows::make_cycle_lifecycle();
+  FixedClock clock(s.now.value_or(SystemClock().now()));
+  Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
+  Scheduler scheduler(s.config, ex, *certificates, *cycles, *s.store, clock);
+  CycleReport r = scheduler.cycle_report(year);
+  if (!r.status.ok()) return fail(o, r.status);
+  auto milestone_label = [](const CycleMilestone& m) {
+    return m.round ? "round " + m.round->id + " cut-off (" + std::string(to_string(m.round->level)) + ", meeting " +
+                         format_date(m.round->meeting) + ")"
+                   : m.name;
+  };
+  if (o.json_out) {
+    json milestones = json::array(), overdue = json::array();
+    for (const auto& m : r.milestones)
+      milestones.push_back({{"name", m.name},
+                            {"round", m.round ? json(m.round->id) : json(nullptr)},
+                            {"level", m.round ? json(to_string(m.round->level)) : json(nullptr)},
+                            {"meeting", m.round ? json(format_date(m.round->meeting)) : json(nullptr)},
+                            {"date", format_date(m.date)},
+                            {"passed", m.passed},
+                            {"working_days_left", m.working_days_left},
+                            {"waiting", m.waiting},
+                            {"overdue", m.passed && m.waiting > 0}});
+    for (const auto& od : r.overdue)
+      overdue.push_back({{"rule", od.rule},
+                         {"dossier", od.line.dossier},
+                         {"product", od.line.product},
+                         {"state", to_string(od.line.state)},
+                         {"level", od.line.level.empty() ? json(nullptr) : json(od.line.level)},
+                         {"unit", od.line.unit},
+                         {"since", format_date(od.line.since)},
+                         {"waited_working_days", od.line.waited},
+                         {"escalated", od.escalated}});
+    json units = json::object();
+    for (const auto& [u, m] : r.by_unit) units[u] = m;
+    json j = {{"year", year},
+              {"state", to_string(r.state)},
+              {"configured", r.cycle != nullptr},
+              {"opens", r.cycle ? json(format_date(r.cycle->first_day())) : json(nullptr)},
+              {"closes", r.cycle ? json(format_date(r.cycle->last_day())) : json(nullptr)},
+              {"carry_over", r.cycle ? json(r.cycle->carry_over == CarryOver::next ? "next" : "report") : json(nullptr)},
+              {"today", format_date(r.day)},
+              {"milestones", milestones},
+              {"dossiers_by_state", r.by_state},
+              {"units", units},
+              {"carried_in", r.carried_in},
+              {"overdue", overdue}};
+    std::cout << dump(j) << "\n";
+    return 0;
+  }
+  std::printf("Cycle %d: %s", year, std::string(to_string(r.state)).c_str());
+  if (r.cycle)
+    std::printf(" (%s to %s; unfinished dossiers at the close: %s)", format_date(r.cycle->first_day()).c_str(),
+                format_date(r.cycle->last_day()).c_str(),
+                r.cycle->carry_over == CarryOver::next ? "carried into the next cycle" : "reported");
+  else
+    std::printf(" (not configured)");
+  std::printf("; today %s\n", format_date(r.day).c_str());
+  if (!r.milestones.empty()) {
+    std::printf("Milestones:\n");
+    for (const auto& m : r.milestones)
+      std::printf("  %s  %-52s %s, %d dossier(s) waiting%s\n", format_date(m.date).c_str(), milestone_label(m).c_str(),
+                  m.passed ? "passed" : (std::to_string(m.working_days_left) + " working day(s) left").c_str(),
+                  m.waiting, m.passed && m.waiting ? "  OVERDUE" : "");
+  }
+  std::int64_t total = 0;
+  for (const auto& [k, n] : r.by_state) total += n;
+  std::printf("Dossiers by state (%lld):\n", static_cast<long long>(total));
+  for (const auto& [k, n] : r.by_state) std::printf("  %-16s %6lld\n", k.c_str(), static_cast<long long>(n));
+  if (r.carried_in) std::printf("Carried in from earlier cycles (unfinished): %lld\n", static_cast<long long>(r.carried_in));
+  std::printf("Per unit:\n");
+  for (const auto& [u, m] : r.by_unit) {
+    const Unit* unit = s.config.unit(u);
+    std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+    for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
+    std::printf("\n");
+  }
+  std::printf("Overdue (%zu):\n", r.overdue.size());
+  for (const auto& od : r.overdue)
+    std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", od.line.dossier.c_str(),
+                std::string(to_string(od.line.state)).c_str(), od.line.unit.c_str(), format_date(od.line.since).c_str(),
+                od.line.waited, od.escalated ? ", escalated" : "", od.line.product.c_str(), od.rule.c_str());
+  return 0;
+}
+
 struct ImportLine {
   long line = 0;
   EventRequest req;
@@ -1020,6 +1170,17 @@ int main(int argc, char** argv) {
 
   auto* report = app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
 
+  bool tick_dry = false;
+  auto* tick = app.add_subcommand("tick", "run what is due now: reminders, escalations, certificate notices and "
+                                          "expiries, cycles opening and closing");
+  tick->add_flag("--dry-run", tick_dry, "show what would be queued and fired; write nothing");
+
+  auto* cycle = app.add_subcommand("cycle", "cycle commands");
+  cycle->require_subcommand(1);
+  int cycle_year = 0;
+  auto* cycle_show = cycle->add_subcommand("show", "a cycle: milestones, rounds, counts by state and unit, what is overdue");
+  cycle_show->add_option("year", cycle_year, "the year (default: the current one)")->check(CLI::Range(1900, 2999));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -1047,6 +1208,8 @@ int main(int argc, char** argv) {
     if (*certs) return cmd_certificates(o, cert_state, within, cert_unit, cert_stars);
     if (*product_show) return cmd_product_show(o, product_arg, product_producer);
     if (*report) return cmd_report(o);
+    if (*tick) return cmd_tick(o, tick_dry);
+    if (*cycle_show) return cmd_cycle_show(o, cycle_year);
   } catch (const std::exception& e) {
     return fail(o, Status::Internal(e.what()));
   }

@@ -474,6 +474,7 @@ class Loader {
   void calendar(const Node& n, const Path& p);
   void cycles(const Node& n, const Path& p);
   void reminders(const Node& n, const Path& p);
+  void scheduler(const Node& n, const Path& p);
   void channels(const Node& n, const Path& p);
 
   std::string file_;
@@ -1533,7 +1534,29 @@ void Loader::cycles(const Node& n, const Path& p) {
     if (!expect_map(v, cp, "a cycle {milestones, rounds}")) continue;
     Cycle c;
     c.year = year ? static_cast<int>(*year) : 0;
-    Fields f = fields(v, cp, {"milestones", "rounds"});
+    Fields f = fields(v, cp, {"milestones", "rounds", "opens", "closes", "carry_over"});
+    std::optional<Date> opens, closes;
+    if (const Node* x = f.opt("opens")) {
+      const Path kp = cp.key("opens");
+      opens = date(*x, kp);
+      if (opens && year && year_of(*opens) != *year)
+        report(*x, kp, "opens " + x->value + " is not in the cycle's year " + k.value);
+    }
+    if (const Node* x = f.opt("closes")) {
+      const Path kp = cp.key("closes");
+      closes = date(*x, kp);
+      if (closes && year && year_of(*closes) != *year && year_of(*closes) != *year + 1)
+        report(*x, kp, "closes " + x->value + " is not in the cycle's year " + k.value + " or the next");
+      if (closes && opens && *closes < *opens)
+        report(*x, kp, "closes " + x->value + " is before opens " + format_date(*opens));
+    }
+    c.opens = opens;
+    c.closes = closes;
+    if (const Node* x = f.opt("carry_over")) {
+      const Path kp = cp.key("carry_over");
+      static constexpr std::array<std::string_view, 2> kCarry = {"report", "next"};
+      if (auto i = choice(*x, kp, kCarry, "carry_over")) c.carry_over = static_cast<CarryOver>(*i);
+    }
     if (const Node* m = f.opt("milestones")) {
       const Path mp = cp.key("milestones");
       if (expect_map(*m, mp, "a mapping name -> date")) {
@@ -1713,6 +1736,33 @@ void Loader::reminders(const Node& n, const Path& p) {
   }
 }
 
+// The scheduler's identity: the configured user `ocop tick` fires certificate notices and
+// expiries as (its audit records name it). Runs after users and roles.
+void Loader::scheduler(const Node& n, const Path& p) {
+  if (!expect_map(n, p, "a mapping {actor}")) return;
+  Fields f = fields(n, p, {"actor"});
+  const Node* v = need(f, "actor", p);
+  if (!v) return;
+  const Path kp = p.key("actor");
+  std::string id = code_text(*v, kp, "user id");
+  if (id.empty()) return;
+  const User* user = nullptr;
+  for (const auto& u : cfg_.users)
+    if (u.id == id) user = &u;
+  if (!user) {
+    report(*v, kp, "unknown user " + quote(id) + "; the scheduler acts as a configured user");
+    return;
+  }
+  EventMask events = 0;
+  for (const auto& r : user->roles)
+    if (auto it = cfg_.roles.find(r); it != cfg_.roles.end()) events |= it->second;
+  for (CertificateEvent e : {CertificateEvent::notice, CertificateEvent::expire})
+    if (!(events & certificate_event_bit(e)))
+      report(*v, kp, "user " + quote(id) + " may not fire " + std::string(to_string(e)) +
+                         ": one of its roles must list notice and expire");
+  cfg_.scheduler_actor = id;
+}
+
 void Loader::channels(const Node& n, const Path& p) {
   if (!expect_map(n, p, "a mapping {smtp, webhook, max_attempts}")) return;
   Fields f = fields(n, p, {"smtp", "webhook", "max_attempts"});
@@ -1841,7 +1891,7 @@ LoadResult Loader::run(const std::string& text) {
   Fields f = fields(root, top,
                     {"province", "units", "users", "product_sets", "roles", "rule_sets",
                      "calendar", "cycles", "reminders", "channels", "document_kinds", "documents",
-                     "revocation_grounds"});
+                     "revocation_grounds", "scheduler"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -1873,6 +1923,7 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_document_kinds = section("document_kinds", false);
   const Node* s_revocation_grounds = section("revocation_grounds", false);
   const Node* s_documents = section("documents", false);
+  const Node* s_scheduler = section("scheduler", false);
   legacy_kinds_ = s_document_kinds;
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
@@ -1894,6 +1945,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_cycles, "cycles", &Loader::cycles);
   run_section(s_reminders, "reminders", &Loader::reminders);
   run_section(s_channels, "channels", &Loader::channels);
+  run_section(s_scheduler, "scheduler", &Loader::scheduler);
   return finish();
 }
 

@@ -85,6 +85,16 @@ const std::vector<Migration>& migrations() {
            " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT, sent_at TEXT)",
            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
        }},
+      // 4 is the delivery issue's (the outbox's delivery columns).
+      {5,
+       "the scheduler: cycles' states and the days ticked",
+       {
+           // One row per cycle that has left `planned` (cycle_lifecycle.hpp).
+           "CREATE TABLE cycles (year INTEGER PRIMARY KEY, state TEXT NOT NULL, opened_at TEXT, closed_at TEXT)",
+           // One row per day `ocop tick` ran for (not dry runs): where a missed stretch starts.
+           "CREATE TABLE ticks (day TEXT PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL)",
+       },
+       {}},
   };
   return all;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
@@ -478,9 +479,13 @@ int SociStore::migrate() {
   try {
     impl_->sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
                   " description TEXT NOT NULL, applied_at TEXT NOT NULL)";
-    int current = schema_version();
+    std::set<int> done;
+    {
+      soci::rowset<int> rs = impl_->sql.prepare << "SELECT version FROM schema_migrations";
+      for (int v : rs) done.insert(v);
+    }
     for (const auto& m : migrations()) {
-      if (m.version <= current) continue;
+      if (done.count(m.version)) continue;
       begin();
       const auto& stmts = !impl_->sqlite && !m.postgresql.empty() ? m.postgresql : m.sqlite;
       for (std::string q : stmts) {
@@ -504,6 +509,20 @@ int SociStore::migrate() {
     rethrow(e, "applying migrations");
   }
   return applied;
+}
+
+int SociStore::missing_migrations() {
+  if (schema_version() == 0) return static_cast<int>(migrations().size());
+  try {
+    std::set<int> done;
+    soci::rowset<int> rs = impl_->sql.prepare << "SELECT version FROM schema_migrations";
+    for (int v : rs) done.insert(v);
+    int missing = 0;
+    for (const auto& m : migrations()) missing += done.count(m.version) ? 0 : 1;
+    return missing;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the schema version");
+  }
 }
 
 std::string SociStore::meta(const std::string& key) {
@@ -1287,6 +1306,116 @@ std::vector<CountRow> SociStore::count_certificates_by_stars_and_unit() {
   } catch (const std::exception& e) {
     rethrow(e, "counting certificates");
   }
+}
+
+}  // namespace ocop::store
+
+namespace ocop::store {
+
+std::vector<Dossier> SociStore::dossiers_waiting(const std::vector<State>& states,
+                                                 std::optional<Instant> entered_before) {
+  auto& I = *impl_;
+  std::vector<Dossier> out;
+  if (states.empty()) return out;
+  try {
+    std::vector<std::string> names;  // bound by reference: kept alive here
+    names.reserve(states.size());
+    for (State st : states) names.emplace_back(to_string(st));
+    std::string before = entered_before ? ts(*entered_before) : std::string();
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_dossier_out(st);
+    // `state IN (...)` and a range on state_since: both columns of dossiers_state, so the
+    // index is searched once per state and the rows come in (state, state_since) order.
+    std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE state IN (";
+    for (size_t i = 0; i < names.size(); ++i) {
+      q += (i ? ", :s" : ":s") + std::to_string(i);
+      st.exchange(soci::use(names[i]));
+    }
+    q += ")";
+    if (entered_before) {
+      q += " AND state_since < :before";
+      st.exchange(soci::use(before));
+    }
+    I.prepare(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(I.dossier_from_row());
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing waiting dossiers");
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Dossier& a, const Dossier& b) {
+    return a.state_since < b.state_since || (a.state_since == b.state_since && a.id < b.id);
+  });
+  return out;
+}
+
+std::optional<std::string> SociStore::cycle_state(int year) {
+  try {
+    std::string v;
+    soci::indicator ind = soci::i_null;
+    long long y = year;
+    impl_->sql << "SELECT state FROM cycles WHERE year = :y", soci::into(v, ind), soci::use(y);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return v;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading a cycle");
+  }
+}
+
+void SociStore::put_cycle_state(int year, const std::string& state, Instant at) {
+  try {
+    long long y = year;
+    std::string s = state, t = ts(at);
+    // opened_at is set when the cycle opens, closed_at when it closes.
+    impl_->sql << "INSERT INTO cycles (year, state, opened_at, closed_at) VALUES (:y, :s,"
+                  " CASE WHEN :s1 = 'open' THEN :t1 ELSE NULL END, CASE WHEN :s2 = 'closed' THEN :t2 ELSE NULL END)"
+                  " ON CONFLICT (year) DO UPDATE SET state = excluded.state,"
+                  " opened_at = COALESCE(cycles.opened_at, excluded.opened_at),"
+                  " closed_at = COALESCE(cycles.closed_at, excluded.closed_at)",
+        soci::use(y), soci::use(s), soci::use(s), soci::use(t), soci::use(s), soci::use(t);
+  } catch (const std::exception& e) {
+    rethrow(e, "writing a cycle");
+  }
+}
+
+std::optional<Date> SociStore::last_tick() {
+  try {
+    std::string v;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT MAX(day) FROM ticks", soci::into(v, ind);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return parse_date(v);
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the tick log");
+  }
+}
+
+void SociStore::record_tick(Date day, Instant at, const std::string& summary) {
+  try {
+    std::string d = format_date(day), t = ts(at), s = summary;
+    impl_->sql << "INSERT INTO ticks (day, at, summary) VALUES (:d, :t, :s)"
+                  " ON CONFLICT (day) DO UPDATE SET at = excluded.at, summary = excluded.summary",
+        soci::use(d), soci::use(t), soci::use(s);
+  } catch (const std::exception& e) {
+    rethrow(e, "recording a tick");
+  }
+}
+
+std::vector<CountRow> SociStore::count_year_by_state_and_unit(int year) {
+  std::vector<CountRow> out;
+  try {
+    long long y = year;
+    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT state, unit, COUNT(*) FROM dossiers WHERE year = :y"
+                                                         " GROUP BY state, unit ORDER BY state, unit",
+                                  soci::use(y));
+    for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
+  } catch (const std::exception& e) {
+    rethrow(e, "counting a cycle's dossiers");
+  }
+  return out;
 }
 
 }  // namespace ocop::store

@@ -37,8 +37,11 @@ class SociStore : public Store {
 
   // Schema version applied, 0 for an empty database.
   int schema_version();
-  // Applies missing migrations; returns how many were applied.
+  // Applies missing migrations (every numbered one not yet recorded, not only those above the
+  // highest: branches may add numbers out of order); returns how many were applied.
   int migrate();
+  // How many known migrations this database has not applied.
+  int missing_migrations();
   static int latest_schema_version();
 
   // meta: key/value facts about the database (simulation flag, configuration fingerprint).
@@ -77,6 +80,13 @@ class SociStore : public Store {
   std::vector<Dossier> list_dossiers(const DossierFilter& f) override;
   std::vector<CountRow> count_by_state_and_unit() override;
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
+  std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,
+                                        std::optional<Instant> entered_before) override;
+  std::optional<std::string> cycle_state(int year) override;
+  void put_cycle_state(int year, const std::string& state, Instant at) override;
+  std::optional<Date> last_tick() override;
+  void record_tick(Date day, Instant at, const std::string& summary) override;
+  std::vector<CountRow> count_year_by_state_and_unit(int year) override;
 
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);

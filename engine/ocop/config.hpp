@@ -109,10 +109,20 @@ struct Round {
   Date meeting;
 };
 
+// What closing a cycle does with its unfinished dossiers (docs/design.md "Cycles"): `next`
+// keeps them in the next cycle's reminders and counts; `report` lists them in the closing
+// report to the province and leaves them out of the next cycle's milestone reminders.
+enum class CarryOver { report, next };
+
 struct Cycle {
   int year = 0;
   std::map<std::string, Date> milestones;  // ideas_close, plans_close, ...
   std::vector<Round> rounds;
+  std::optional<Date> opens;   // first day; unset = 1 January of `year`
+  std::optional<Date> closes;  // last day; unset = 31 December of `year`
+  CarryOver carry_over = CarryOver::report;
+  Date first_day() const { return opens.value_or(make_date(year, 1, 1)); }
+  Date last_day() const { return closes.value_or(make_date(year, 12, 31)); }
 };
 
 enum class ReminderKind { stalled, before_milestone, certificate_expiry, cycle_start };
@@ -163,6 +173,10 @@ struct Config {
   // Grounds on which a certificate may be revoked: code -> Vietnamese text (optional; without
   // it no certificate can be revoked).
   std::map<std::string, std::string> revocation_grounds;
+  // The configured user the scheduler (`ocop tick`) acts as when it fires a certificate's
+  // `notice` and `expire` (scheduler.actor; its roles list both). Empty: not configured, and
+  // the tick refuses to fire them.
+  std::string scheduler_actor;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();

@@ -113,6 +113,22 @@ class Store {
   // Messages in `state` (empty: all), oldest first; at most `limit` (0: no limit).
   virtual std::vector<OutboxMessage> outbox(const std::string& state, int limit) = 0;
 
+  // --- the scheduler (ocop tick; ocop/scheduler.hpp) ---
+  // Dossiers in any of `states`, and, when `entered_before` is set, that entered their state
+  // before it; in state_since order. Reads the (state, state_since) index, never the table.
+  virtual std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,
+                                                std::optional<Instant> entered_before) = 0;
+  // A cycle's stored state name (cycle_lifecycle.hpp); nullopt when none is stored (planned).
+  virtual std::optional<std::string> cycle_state(int year) = 0;
+  // Writes a cycle's state in the caller's transaction; `at` is when it changed.
+  virtual void put_cycle_state(int year, const std::string& state, Instant at) = 0;
+  // The latest day a tick was recorded for, if any.
+  virtual std::optional<Date> last_tick() = 0;
+  // Records (or, for the same day, replaces) a tick's day, time and summary (JSON text).
+  virtual void record_tick(Date day, Instant at, const std::string& summary) = 0;
+  // Dossiers of one cycle (`year`), counted by (state, unit).
+  virtual std::vector<CountRow> count_year_by_state_and_unit(int year) = 0;
+
   // --- reads for people ---
   virtual std::vector<Dossier> list_dossiers(const DossierFilter& f) = 0;
   // counts grouped by (state, unit) or (stars, unit) of active certificates

@@ -22,7 +22,15 @@ for DB in "sqlite:$WORK/ocop.db" "$OCOP_TEST_POSTGRES"; do
   python3 -c "import json,sys; r=json.load(open('$WORK/import.json')); sys.exit(0 if r['refused']==0 and r['applied']==1693 else 1)"
   "$OCOP" --json audit verify >"$WORK/verify-${DB%%:*}.json"
   "$OCOP" --json report >"$WORK/report-${DB%%:*}.json"
+  # the scheduler on both backends: the year's close, a stalled day, the same day again
+  for NOW in 2026-11-16T07:00:00+07:00 2027-01-04T07:00:00+07:00 2027-01-04T09:00:00+07:00; do
+    "$OCOP" --json --now "$NOW" tick | python3 -c "import json,sys; j=json.load(sys.stdin); j.pop('messages'); print(json.dumps(j, sort_keys=True))" >>"$WORK/tick-${DB%%:*}.json"
+  done
+  "$OCOP" --json --now 2027-01-04T09:00:00+07:00 cycle show 2026 >"$WORK/cycle-${DB%%:*}.json"
 done
+cmp "$WORK/tick-sqlite.json" "$WORK/tick-postgresql.json"
+cmp "$WORK/cycle-sqlite.json" "$WORK/cycle-postgresql.json"
+grep -q '"cycle_close": 1' "$WORK/tick-postgresql.json" || { echo "FAIL: the cycle did not close on PostgreSQL"; exit 1; }
 cmp "$WORK/report-sqlite.json" "$WORK/report-postgresql.json"
 python3 - "$WORK/verify-sqlite.json" "$WORK/verify-postgresql.json" <<'PY'
 import json, sys

@@ -809,3 +809,39 @@ BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// --- the scheduler's keys (issue 4) ---------------------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(scheduler_keys)
+
+BOOST_AUTO_TEST_CASE(cycle_dates_carry_over_and_the_scheduler_actor_are_checked) {
+  // line 28 cycles, 29 the 2026 cycle, 30 scheduler
+  auto r = load(kBase +
+                "cycles:\n"
+                "  2026: {opens: 2025-12-01, closes: 2026-12-31, carry_over: later}\n"
+                "scheduler: {actor: lan}\n");
+  BOOST_TEST_INFO("problems:" << dump(r));
+  BOOST_TEST(has_problem(r, 29, "cycles.2026.opens", "is not in the cycle's year 2026"));
+  BOOST_TEST(has_problem(r, 29, "cycles.2026.carry_over", "later"));
+  BOOST_TEST(has_problem(r, 30, "scheduler.actor", "may not fire notice"));
+  BOOST_TEST(r.problems.size() == 4u);  // notice and expire both missing
+
+  auto unknown = load(kBase + "scheduler: {actor: nobody}\n");
+  expect_one(unknown, 28, "scheduler.actor", "unknown user \"nobody\"");
+
+  auto good = load(with_line(11, "  coordinator: [submit_idea, register, forward, notice, expire]") +
+                   "cycles:\n  2026: {opens: 2026-01-05, closes: 2026-12-31, carry_over: next}\n"
+                   "scheduler: {actor: lan}\n");
+  BOOST_REQUIRE_MESSAGE(good.ok(), dump(good));
+  BOOST_TEST(good.config.scheduler_actor == "lan");
+  BOOST_TEST(format_date(good.config.cycles.at(2026).first_day()) == "2026-01-05");
+  BOOST_TEST((good.config.cycles.at(2026).carry_over == CarryOver::next));
+  // and the snapshot keeps them
+  auto back = config::from_snapshot(config::to_snapshot(good.config, "fp"), "fp");
+  BOOST_REQUIRE(back);
+  BOOST_TEST(back->scheduler_actor == "lan");
+  BOOST_TEST(format_date(back->cycles.at(2026).last_day()) == "2026-12-31");
+  BOOST_TEST((back->cycles.at(2026).carry_over == CarryOver::next));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
