@@ -45,10 +45,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Reminder, id, kind, state, after_days, to, es
                                    days_before)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, webhook_secret_env, max_attempts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DocumentPolicy, max_bytes, directory)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MessageTemplate, subject, body)
 
 namespace config {
 
-constexpr int kSnapshotFormat = 5;  // 4: documents policy; 5: revocation_grounds
+constexpr int kSnapshotFormat = 6;  // 4: documents policy; 5: revocation_grounds; 6: templates
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -103,6 +104,7 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"reminders", c.reminders},      {"channels", c.channels},
             {"document_kinds", c.document_kinds}, {"documents", c.documents},
             {"revocation_grounds", c.revocation_grounds},
+            {"templates", c.templates},
             {"units", c.units.size()},
             {"users", c.users.size()}};
   std::string out = j.dump();
@@ -151,6 +153,7 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("document_kinds").get_to(c.document_kinds);
     j.at("documents").get_to(c.documents);
     j.at("revocation_grounds").get_to(c.revocation_grounds);
+    j.at("templates").get_to(c.templates);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
     c.units.reserve(units);
     c.users.reserve(users);
