@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -66,11 +67,37 @@ std::string curl_error(CURLcode rc, const char* detail) {
   return out;
 }
 
-void common_options(CURL* c, char* errbuf) {
+// What the server said last (an SMTP reply such as "452 4.3.1 mailbox full"), for the error
+// message; with OCOP_CURL_VERBOSE=1 the whole exchange also goes to stderr.
+struct Trace {
+  std::string last_reply;
+  bool echo = false;
+};
+
+int trace(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  auto* t = static_cast<Trace*>(user);
+  if (t->echo && (type == CURLINFO_TEXT || type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT)) {
+    const char* prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_IN ? "< " : "> ";
+    std::fprintf(stderr, "%s%.*s", prefix, static_cast<int>(size), data);
+  }
+  if (type == CURLINFO_HEADER_IN) {
+    std::string line(data, size);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    if (!line.empty()) t->last_reply = line.substr(0, 200);
+  }
+  return 0;
+}
+
+void common_options(CURL* c, char* errbuf, Trace& t) {
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, kConnectTimeoutSeconds);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, kTimeoutSeconds);
+  const char* v = std::getenv("OCOP_CURL_VERBOSE");
+  t.echo = v && *v && *v != '0';
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &t);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // feeds trace(); nothing is printed unless asked
 }
 
 }  // namespace
@@ -99,7 +126,8 @@ Delivery SmtpTransport::send(const OutboxMessage& m) {
     return d;
   }
   const std::string from = "<" + from_ + ">";
-  common_options(c.get(), errbuf);
+  Trace t;
+  common_options(c.get(), errbuf, t);
   curl_easy_setopt(c.get(), CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(c.get(), CURLOPT_MAIL_FROM, from.c_str());
@@ -113,9 +141,10 @@ Delivery SmtpTransport::send(const OutboxMessage& m) {
     d.sent = true;
     return d;
   }
-  long code = 0;
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &code);
-  d.error = "SMTP " + (code ? std::to_string(code) + " " : std::string()) + curl_error(rc, errbuf);
+  // The server's own words when it answered (they say why), else curl's.
+  d.error = "SMTP: " + (t.last_reply.empty() || rc == CURLE_COULDNT_CONNECT || rc == CURLE_OPERATION_TIMEDOUT
+                            ? curl_error(rc, errbuf)
+                            : t.last_reply);
   return d;
 }
 
@@ -156,7 +185,8 @@ Delivery WebhookTransport::send(const OutboxMessage& m) {
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::string response;
-  common_options(c.get(), errbuf);
+  Trace t;
+  common_options(c.get(), errbuf, t);
   curl_easy_setopt(c.get(), CURLOPT_URL, m.recipient.c_str());
   curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c.get(), CURLOPT_USERAGENT, "ocop-engine");
