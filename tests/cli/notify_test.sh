@@ -248,6 +248,37 @@ hooks
 check "twice, with the same idempotency key: the receiver sees the repeat" "[(h['key'], h['n']) for h in out if h['path'] == '/slow'] == [('ocop-$SLOW', 1), ('ocop-$SLOW', 2)]"
 check "the same body and signature both times" "len({json.dumps(h['body'], sort_keys=True) for h in out if h['path'] == '/slow'}) == 1 and all(h['signature_ok'] for h in out)"
 
+# --- PostgreSQL (when scripts/with-postgres.sh provides one): the same, with two deliverers at once -
+if [ -n "${OCOP_TEST_POSTGRES:-}" ]; then
+  PGDB="${OCOP_TEST_POSTGRES%/*}/ocop_notify_test"
+  PGOPTIONS=--client-min-messages=warning psql -q "$OCOP_TEST_POSTGRES" -c "DROP DATABASE IF EXISTS ocop_notify_test" \
+    -c "CREATE DATABASE ocop_notify_test" >/dev/null
+  config ok 5
+  MAILS_BEFORE=$(ls "$WORK/mail/new" | wc -l)
+  HOOKS_BEFORE=$(wc -l <"$WORK/hook.log")
+  expect 0 "PostgreSQL: init" -- env OCOP_DB="$PGDB" "$OCOP" init --simulation
+  expect 0 "PostgreSQL: import" -- env OCOP_DB="$PGDB" "$OCOP" --json import "$WORK/events.jsonl"
+  check "applied" "out['applied'] == 14"
+  PIDS=()
+  for i in 1 2; do
+    OCOP_DB="$PGDB" "$OCOP" --json --now 2026-07-28T15:00:00+07:00 deliver >"$WORK/pg-deliver-$i.json" 2>&1 &
+    PIDS+=($!)
+  done
+  wait "${PIDS[@]}"  # not the receivers
+  ok "PostgreSQL: two deliverers at once sent the five messages between them" "$PY" -c "
+import json, sys
+a, b = (json.load(open('$WORK/pg-deliver-%d.json' % i)) for i in (1, 2))
+sys.exit(0 if a['sent'] + b['sent'] == 5 and a['failed'] + b['failed'] == 0 else 1)"
+  ok "PostgreSQL: three e-mails, each once" test "$(ls "$WORK/mail/new" | wc -l)" -eq $((MAILS_BEFORE + 3))
+  ok "PostgreSQL: two webhook calls, distinct keys, signed" "$PY" -c "
+import json, sys
+new = [json.loads(l) for l in open('$WORK/hook.log', encoding='utf-8')][$HOOKS_BEFORE:]
+sys.exit(0 if len(new) == 2 and len({h['key'] for h in new}) == 2 and all(h['signature_ok'] for h in new) else 1)"
+  expect 0 "PostgreSQL: outbox --state sent" -- env OCOP_DB="$PGDB" "$OCOP" --json outbox --state sent
+  check "all sent once" "len(out) == 5 and all(m['attempts'] == 1 for m in out)"
+  psql -q "$OCOP_TEST_POSTGRES" -c "DROP DATABASE IF EXISTS ocop_notify_test" >/dev/null
+fi
+
 # --- 6. e-mail that cannot be delivered: the SMTP server is gone ------------------------------------
 kill "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null; SMTP_PID=
 config ok 5
