@@ -963,8 +963,9 @@ int cmd_deliver(const Options& o, int limit) {
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
   }
-  for (const auto& [channel, why] : r.unavailable)
-    std::cerr << "warning: " << channel << " messages are held: " << why << "\n";
+  if (r.held > 0)  // a channel that cannot send, with messages waiting for it
+    for (const auto& [channel, why] : r.unavailable)
+      std::cerr << "warning: " << channel << " messages are held: " << why << "\n";
   if (o.json_out) {
     json msgs = json::array();
     for (const auto& dm : r.messages) {

@@ -62,7 +62,7 @@ struct DeliveryReport {
   int failed = 0;  // will be retried
   int dead = 0;    // failed for the last time in this run
   int held = 0;    // due but not sendable (a channel unavailable)
-  std::map<std::string, std::string> unavailable;  // channel -> why
+  std::map<std::string, std::string> unavailable;  // channel -> why it cannot send (held or not)
   std::vector<DeliveredMessage> messages;          // in the order they were tried
 };
 
