@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ocop/audit.hpp"
+#include "ocop/notify.hpp"
 #include "ocop/sha256.hpp"
 #include "ocop/rules.hpp"
 
@@ -839,6 +840,17 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   rec.level = d.level;
   rec.data = std::move(data_text);
   chain_and_append(store_, rec);
+
+  // Notifications in the same transaction (notify.hpp); most events send nothing and ask
+  // nothing of the store.
+  if (event_notifies(*ev)) {
+    EventNotice notice;
+    notice.record = &rec;
+    notice.dossier = &d;
+    notice.data = &req.data;
+    notice.certificate = ctx.certificate ? &*ctx.certificate : nullptr;
+    queue_event_notifications(config_, store_, *ev, notice);
+  }
 
   if (!lean_) out.result = dossier_json(d, offset);
   if (!req.key.empty()) {

@@ -20,7 +20,9 @@
 #include "certificate_machine.hpp"
 #include "cycle_machine.hpp"
 #include "dossier_machine.hpp"
+#include "notify/curl_transports.hpp"
 #include "ocop/audit.hpp"
+#include "ocop/dispatch.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
 #include "ocop/product.hpp"
@@ -1066,6 +1068,157 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   return refused ? first_code : 0;
 }
 
+// --- the outbox -------------------------------------------------------------------------------
+
+json outbox_json(const OutboxMessage& m, int off) {
+  auto opt = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  return {{"id", m.id},
+          {"state", m.state},
+          {"channel", m.channel},
+          {"recipient", m.recipient},
+          {"subject", m.subject},
+          {"cause", m.cause},
+          {"dossier", opt(m.dossier)},
+          {"attempts", m.attempts},
+          {"created_at", format_instant(m.created_at, off)},
+          {"next_attempt_at", m.state == "pending" ? json(format_instant(m.next_attempt_at, off)) : json(nullptr)},
+          {"sent_at", m.state == "sent" ? json(format_instant(m.sent_at, off)) : json(nullptr)},
+          {"last_error", opt(m.last_error)},
+          {"claimed_by", opt(m.claimed_by)},
+          {"lease_until", m.state == "sending" ? json(format_instant(m.lease_until, off)) : json(nullptr)},
+          {"dedupe_key", m.dedupe_key},
+          {"idempotency_key", idempotency_key(m)},
+          {"body", m.body}};
+}
+
+// `ocop deliver [--limit N]`: sends due messages (engine/ocop/dispatch.hpp). Exits 0 when it
+// ran, whatever the receivers answered; the counts say what happened.
+int cmd_deliver(const Options& o, int limit) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  if (limit < 0) return fail(o, Status::BadInput("--limit must not be negative"));
+  notify::global_init();
+  SystemClock system;
+  FixedClock fixed(s.now.value_or(Instant{}));
+  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const int off = s.config.province.utc_offset_minutes;
+  notify::SmtpTransport smtp(s.config.channels, clock, off);
+  notify::WebhookTransport webhook(s.config.channels);
+  Dispatcher d(s.config, *s.store, clock);
+  d.set_transport("email", &smtp);
+  d.set_transport("webhook", &webhook);
+  DeliveryReport r;
+  try {
+    r = d.run(limit);
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  if (r.held > 0)  // a channel that cannot send, with messages waiting for it
+    for (const auto& [channel, why] : r.unavailable)
+      std::cerr << "warning: " << channel << " messages are held: " << why << "\n";
+  if (o.json_out) {
+    json msgs = json::array();
+    for (const auto& dm : r.messages) {
+      json j = outbox_json(dm.message, off);
+      j.erase("body");
+      j["lost_claim"] = dm.lost_claim;
+      msgs.push_back(std::move(j));
+    }
+    json unavailable = json::object();
+    for (const auto& [channel, why] : r.unavailable) unavailable[channel] = why;
+    std::cout << dump(json{{"sent", r.sent}, {"failed", r.failed}, {"dead", r.dead}, {"held", r.held},
+                           {"unavailable", unavailable}, {"messages", msgs}})
+              << "\n";
+    return 0;
+  }
+  for (const auto& dm : r.messages) {
+    const OutboxMessage& m = dm.message;
+    std::string what = dm.lost_claim ? "not recorded: its claim ran out and another deliverer took it"
+                       : m.state == "sent"    ? "sent"
+                       : m.state == "dead"    ? "dead after " + std::to_string(m.attempts) + " attempt(s): " + m.last_error
+                                              : "failed (attempt " + std::to_string(m.attempts) + " of " +
+                                                 std::to_string(s.config.channels.max_attempts) + ", next at " +
+                                                 format_instant(m.next_attempt_at, off) + "): " + m.last_error;
+    std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(), m.recipient.c_str(),
+                what.c_str());
+  }
+  std::printf("sent %d, failed %d (will retry), dead %d, held %d\n", r.sent, r.failed, r.dead, r.held);
+  return 0;
+}
+
+int cmd_outbox(const Options& o, const std::string& state, int limit) {
+  if (!state.empty() && !is_outbox_state(state))
+    return fail(o, Status::BadInput("--state \"" + state + "\" is not an outbox state (pending, sending, sent, dead)"));
+  if (limit < 0) return fail(o, Status::BadInput("--limit must not be negative"));
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  const int off = s.config.province.utc_offset_minutes;
+  try {
+    auto rows = s.store->outbox(state, limit);
+    if (o.json_out) {
+      json arr = json::array();
+      for (const auto& m : rows) arr.push_back(outbox_json(m, off));
+      std::cout << dump(arr) << "\n";
+      return 0;
+    }
+    std::printf("%-6s %-8s %-8s %-3s %-25s %-40s %s\n", "ID", "STATE", "CHANNEL", "TRY", "WHEN", "RECIPIENT", "SUBJECT");
+    for (const auto& m : rows) {
+      const Instant when = m.state == "sent" ? m.sent_at : m.state == "sending" ? m.lease_until : m.next_attempt_at;
+      std::printf("%-6lld %-8s %-8s %-3d %-25s %-40s %s\n", static_cast<long long>(m.id), m.state.c_str(),
+                  m.channel.c_str(), m.attempts, m.state == "dead" ? "-" : format_instant(when, off).c_str(),
+                  m.recipient.c_str(), m.subject.c_str());
+      if (!m.last_error.empty() && m.state != "sent") std::printf("       error: %s\n", m.last_error.c_str());
+    }
+    std::printf("(%zu message(s); WHEN: pending = next attempt, sending = claim ends, sent = sent)\n", rows.size());
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
+// `ocop outbox retry ID`: a dead (or waiting) message back to pending, due now, attempts 0.
+int cmd_outbox_retry(const Options& o, const std::string& id_text) {
+  long long id = 0;
+  try {
+    size_t used = 0;
+    id = std::stoll(id_text, &used);
+    if (used != id_text.size() || id <= 0) throw std::invalid_argument(id_text);
+  } catch (const std::exception&) {
+    return fail(o, Status::BadInput("\"" + id_text + "\" is not an outbox message id (a positive number)"));
+  }
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  const Instant now = s.now.value_or(SystemClock().now());
+  const int off = s.config.province.utc_offset_minutes;
+  try {
+    auto m = s.store->outbox_message(id);
+    if (!m) return fail(o, Status::NotFound("outbox message " + id_text + " not found"));
+    s.store->begin();
+    bool done = s.store->retry_outbox(id, now);
+    s.store->commit();
+    if (!done) {
+      auto now_m = s.store->outbox_message(id);
+      const std::string st = now_m ? now_m->state : m->state;
+      return fail(o, Status::Refused("outbox message " + id_text + " is " + st +
+                                     (st == "sent" ? ": it was delivered; nothing to retry"
+                                                   : ": a deliverer holds it; wait until its claim ends")));
+    }
+    auto after = s.store->outbox_message(id);
+    if (o.json_out) {
+      json j = outbox_json(*after, off);
+      j.erase("body");
+      std::cout << dump(j) << "\n";
+    } else {
+      std::printf("outbox message %lld is pending again (was %s after %d attempt(s)); next `ocop deliver` sends it\n",
+                  id, m->state.c_str(), m->attempts);
+    }
+  } catch (const StoreError& e) {
+    try { s.store->rollback(); } catch (...) {}
+    return fail(o, Status::Internal(e.what()));
+  }
+  return 0;
+}
+
 }  // namespace
 
 
@@ -1181,6 +1334,19 @@ int main(int argc, char** argv) {
   auto* cycle_show = cycle->add_subcommand("show", "a cycle: milestones, rounds, counts by state and unit, what is overdue");
   cycle_show->add_option("year", cycle_year, "the year (default: the current one)")->check(CLI::Range(1900, 2999));
 
+  int deliver_limit = 0;
+  auto* deliver = app.add_subcommand("deliver", "send pending notifications (e-mail by SMTP, webhook by HTTP POST)");
+  deliver->add_option("--limit", deliver_limit, "send at most N messages (default: all that are due)");
+
+  std::string outbox_state, retry_id;
+  int outbox_limit = 0;
+  auto* outbox = app.add_subcommand("outbox", "list notifications: pending, sending, sent, dead");
+  outbox->require_subcommand(0, 1);
+  outbox->add_option("--state", outbox_state, "pending, sending, sent or dead");
+  outbox->add_option("--limit", outbox_limit, "at most N messages, oldest first");
+  auto* outbox_retry = outbox->add_subcommand("retry", "a dead or waiting message back to pending, attempts reset");
+  outbox_retry->add_option("id", retry_id, "the message's id (ocop outbox)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -1210,6 +1376,9 @@ int main(int argc, char** argv) {
     if (*report) return cmd_report(o);
     if (*tick) return cmd_tick(o, tick_dry);
     if (*cycle_show) return cmd_cycle_show(o, cycle_year);
+    if (*deliver) return cmd_deliver(o, deliver_limit);
+    if (*outbox_retry) return cmd_outbox_retry(o, retry_id);
+    if (*outbox) return cmd_outbox(o, outbox_state, outbox_limit);
   } catch (const std::exception& e) {
     return fail(o, Status::Internal(e.what()));
   }

@@ -45,10 +45,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Reminder, id, kind, state, after_days, to, es
                                    days_before)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, webhook_secret_env, max_attempts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DocumentPolicy, max_bytes, directory)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MessageTemplate, subject, body)
 
 namespace config {
 
-constexpr int kSnapshotFormat = 6;  // 4: documents policy; 5: revocation_grounds; 6: cycles' opens, closes, carry_over; scheduler
+constexpr int kSnapshotFormat = 7;  // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -104,6 +105,7 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"document_kinds", c.document_kinds}, {"documents", c.documents},
             {"revocation_grounds", c.revocation_grounds},
             {"scheduler_actor", c.scheduler_actor},
+            {"templates", c.templates},
             {"units", c.units.size()},
             {"users", c.users.size()}};
   std::string out = j.dump();
@@ -153,6 +155,7 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("documents").get_to(c.documents);
     j.at("revocation_grounds").get_to(c.revocation_grounds);
     j.at("scheduler_actor").get_to(c.scheduler_actor);
+    j.at("templates").get_to(c.templates);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
     c.units.reserve(units);
     c.users.reserve(users);

@@ -7,6 +7,7 @@
 // Cross-references are resolved through hash maps keyed by views into the tree (which lives
 // until the end of the load), so a national file (3,321 communes, 10,000 users) is linear.
 #include "config/yaml_config.hpp"
+#include "ocop/notify.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -476,6 +477,7 @@ class Loader {
   void reminders(const Node& n, const Path& p);
   void scheduler(const Node& n, const Path& p);
   void channels(const Node& n, const Path& p);
+  void templates(const Node& n, const Path& p);
 
   std::string file_;
   Config cfg_;
@@ -1818,6 +1820,58 @@ void Loader::channels(const Node& n, const Path& p) {
   }
 }
 
+// The `templates` section: template name -> {subject, body}, each optional, overriding the
+// Vietnamese defaults (ocop/notify.hpp). Only known templates and their own placeholders.
+void Loader::templates(const Node& n, const Path& p) {
+  if (!expect_map(n, p, "a mapping template name -> {subject, body}")) return;
+  std::vector<std::string_view> known;
+  for (const auto& spec : template_specs()) known.push_back(spec.name);
+  std::unordered_map<std::string_view, int> seen;
+  for (size_t i = 0; i < n.map_size(); ++i) {
+    const Node& k = n.key_at(i);
+    const Node& v = n.value_at(i);
+    if (!unique_key(seen, k, p)) continue;
+    const Path tp = p.key(k.value);
+    const TemplateSpec* spec = find_template(k.value);
+    if (!spec) {
+      std::string list;
+      for (auto name : known) list += (list.empty() ? "" : ", ") + std::string(name);
+      report(k, tp, "unknown template " + quote(k.value) + did_you_mean(k.value, known) + "; known: " + list);
+      continue;
+    }
+    if (!expect_map(v, tp, "a mapping {subject, body}")) continue;
+    Fields f = fields(v, tp, {"subject", "body"});
+    MessageTemplate t;
+    auto part = [&](const char* key, std::string& into) {
+      const Node* x = f.opt(key);
+      if (!x) return;
+      const Path kp = tp.key(key);
+      const std::string* s = text(*x, kp);
+      if (!s) return;
+      if (s->find_first_not_of(" \t\r\n") == std::string::npos) {
+        report(*x, kp, "must not be empty (leave the key out to keep the default)");
+        return;
+      }
+      if (std::string problem = check_template_text(*s, spec->placeholders); !problem.empty()) {
+        report(*x, kp, problem);
+        return;
+      }
+      if (std::string(key) == "subject" && s->find_first_of("\r\n") != std::string::npos) {
+        report(*x, kp, "a subject is one line");
+        return;
+      }
+      into = *s;
+    };
+    part("subject", t.subject);
+    part("body", t.body);
+    if (!f.get("subject") && !f.get("body")) {
+      report(v, tp, "give a subject, a body or both");
+      continue;
+    }
+    if (!t.subject.empty() || !t.body.empty()) cfg_.templates[spec->name] = std::move(t);
+  }
+}
+
 // --- the whole file ---------------------------------------------------------------------------
 
 // A file saved in a legacy Vietnamese encoding (TCVN3, VNI, Windows-1258) would put mojibake into
@@ -1891,7 +1945,7 @@ LoadResult Loader::run(const std::string& text) {
   Fields f = fields(root, top,
                     {"province", "units", "users", "product_sets", "roles", "rule_sets",
                      "calendar", "cycles", "reminders", "channels", "document_kinds", "documents",
-                     "revocation_grounds", "scheduler"});
+                     "revocation_grounds", "scheduler", "templates"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -1924,6 +1978,7 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_revocation_grounds = section("revocation_grounds", false);
   const Node* s_documents = section("documents", false);
   const Node* s_scheduler = section("scheduler", false);
+  const Node* s_templates = section("templates", false);
   legacy_kinds_ = s_document_kinds;
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
@@ -1946,6 +2001,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_reminders, "reminders", &Loader::reminders);
   run_section(s_channels, "channels", &Loader::channels);
   run_section(s_scheduler, "scheduler", &Loader::scheduler);
+  run_section(s_templates, "templates", &Loader::templates);
   return finish();
 }
 

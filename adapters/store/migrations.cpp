@@ -85,7 +85,15 @@ const std::vector<Migration>& migrations() {
            " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT, sent_at TEXT)",
            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
        }},
-      // 4 is the delivery issue's (the outbox's delivery columns).
+      {4,
+       "outbox delivery claims: who is sending a message and until when",
+       {
+           // `ocop deliver` claims a message (state 'sending') for a lease; a deliverer that dies
+           // leaves a lease that runs out, and the next one takes the message again.
+           "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+           "ALTER TABLE outbox ADD COLUMN lease_until TEXT",
+       },
+       {}},
       {5,
        "the scheduler: cycles' states and the days ticked",
        {

@@ -885,46 +885,183 @@ bool SociStore::enqueue(OutboxMessage& m) {
   }
 }
 
+namespace {
+constexpr const char* kOutboxColumns =
+    "id, dedupe_key, channel, recipient, subject, body, cause, dossier, created_at, state, attempts,"
+    " next_attempt_at, last_error, sent_at, claimed_by, lease_until";
+
+OutboxMessage outbox_from_row(const soci::row& r) {
+  auto opt = [&](std::size_t i) { return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i); };
+  OutboxMessage m;
+  m.id = std::stoll(cell(r, 0));
+  m.dedupe_key = r.get<std::string>(1);
+  m.channel = r.get<std::string>(2);
+  m.recipient = r.get<std::string>(3);
+  m.subject = r.get<std::string>(4);
+  m.body = r.get<std::string>(5);
+  m.cause = r.get<std::string>(6);
+  m.dossier = opt(7);
+  m.created_at = parse_ts(r.get<std::string>(8));
+  m.state = r.get<std::string>(9);
+  m.attempts = static_cast<int>(std::stoll(cell(r, 10)));
+  m.next_attempt_at = parse_ts(r.get<std::string>(11));
+  m.last_error = opt(12);
+  if (r.get_indicator(13) != soci::i_null) m.sent_at = parse_ts(r.get<std::string>(13));
+  m.claimed_by = opt(14);
+  if (r.get_indicator(15) != soci::i_null) m.lease_until = parse_ts(r.get<std::string>(15));
+  return m;
+}
+
+// "channel IN ('email', 'webhook')": channel names are the engine's own, checked to be plain.
+std::string channel_list(const std::vector<std::string>& channels) {
+  std::string out;
+  for (const auto& c : channels) {
+    if (c.empty() || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      throw StoreError("outbox: channel name \"" + c + "\" is not plain lower-case", false);
+    out += (out.empty() ? "'" : ", '") + c + "'";
+  }
+  return "channel IN (" + out + ")";
+}
+}  // namespace
+
 std::vector<OutboxMessage> SociStore::outbox(const std::string& state, int limit) {
   std::vector<OutboxMessage> out;
   try {
-    std::string q = "SELECT id, dedupe_key, channel, recipient, subject, body, cause, dossier, created_at, state,"
-                    " attempts, next_attempt_at, last_error, sent_at FROM outbox";
+    std::string q = std::string("SELECT ") + kOutboxColumns + " FROM outbox";
     std::string s = state;
     if (!s.empty()) q += " WHERE state = :s";
     q += " ORDER BY id";
     if (limit > 0) q += " LIMIT " + std::to_string(limit);
-    auto read = [&](soci::rowset<soci::row>& rs) {
-      for (const auto& r : rs) {
-        OutboxMessage m;
-        m.id = std::stoll(cell(r, 0));
-        m.dedupe_key = r.get<std::string>(1);
-        m.channel = r.get<std::string>(2);
-        m.recipient = r.get<std::string>(3);
-        m.subject = r.get<std::string>(4);
-        m.body = r.get<std::string>(5);
-        m.cause = r.get<std::string>(6);
-        m.dossier = r.get_indicator(7) == soci::i_null ? "" : r.get<std::string>(7);
-        m.created_at = parse_ts(r.get<std::string>(8));
-        m.state = r.get<std::string>(9);
-        m.attempts = static_cast<int>(std::stoll(cell(r, 10)));
-        m.next_attempt_at = parse_ts(r.get<std::string>(11));
-        m.last_error = r.get_indicator(12) == soci::i_null ? "" : r.get<std::string>(12);
-        if (r.get_indicator(13) != soci::i_null) m.sent_at = parse_ts(r.get<std::string>(13));
-        out.push_back(std::move(m));
-      }
-    };
     if (s.empty()) {
       soci::rowset<soci::row> rs = impl_->sql.prepare << q;
-      read(rs);
+      for (const auto& r : rs) out.push_back(outbox_from_row(r));
     } else {
       soci::rowset<soci::row> rs = (impl_->sql.prepare << q, soci::use(s));
-      read(rs);
+      for (const auto& r : rs) out.push_back(outbox_from_row(r));
     }
   } catch (const std::exception& e) {
     rethrow(e, "reading the outbox");
   }
   return out;
+}
+
+std::optional<OutboxMessage> SociStore::outbox_message(std::int64_t id) {
+  try {
+    long long key = id;
+    soci::rowset<soci::row> rs =
+        (impl_->sql.prepare << std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = :id", soci::use(key));
+    std::optional<OutboxMessage> out;
+    for (const auto& r : rs) out = outbox_from_row(r);
+    return out;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading an outbox message");
+  }
+}
+
+std::vector<OutboxMessage> SociStore::claim_outbox(const std::vector<std::string>& channels, Instant now,
+                                                   Instant lease_until, const std::string& worker, int limit,
+                                                   int max_attempts) {
+  auto& I = *impl_;
+  std::vector<OutboxMessage> out;
+  if (channels.empty() || limit <= 0) return out;
+  try {
+    const std::string in_channels = channel_list(channels);
+    std::string t_now = ts(now), t_lease = ts(lease_until), w = worker;
+    int max = max_attempts;
+    // A claim whose deliverer died on the message's last attempt: dead, visibly.
+    {
+      std::string why = "the deliverer stopped during the last attempt (its claim ran out); the message may or may "
+                        "not have arrived";
+      I.sql << "UPDATE outbox SET state = 'dead', last_error = :e, claimed_by = NULL, lease_until = NULL"
+               " WHERE state = 'sending' AND lease_until < :now AND attempts >= :max AND " + in_channels,
+          soci::use(why), soci::use(t_now), soci::use(max);
+    }
+    std::string q = "SELECT id FROM outbox WHERE " + in_channels +
+                    " AND ((state = 'pending' AND next_attempt_at <= :now)"
+                    " OR (state = 'sending' AND lease_until < :now2 AND attempts < :max))"
+                    " ORDER BY next_attempt_at, id LIMIT " + std::to_string(limit);
+    if (!I.sqlite) q += " FOR UPDATE SKIP LOCKED";  // a concurrent claimer skips these rows
+    std::vector<long long> ids;
+    {
+      std::string t_now2 = t_now;
+      soci::rowset<soci::row> rs = (I.sql.prepare << q, soci::use(t_now), soci::use(t_now2), soci::use(max));
+      for (const auto& r : rs) ids.push_back(std::stoll(cell(r, 0)));
+    }
+    for (long long id : ids) {
+      soci::statement st = (I.sql.prepare << "UPDATE outbox SET state = 'sending', claimed_by = :w, lease_until = :l,"
+                                             " attempts = attempts + 1 WHERE id = :id AND state IN ('pending', 'sending')",
+                            soci::use(w), soci::use(t_lease), soci::use(id));
+      st.execute(true);
+      if (st.get_affected_rows() != 1) continue;
+      if (auto m = outbox_message(id)) out.push_back(std::move(*m));
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, "claiming outbox messages");
+  }
+  return out;
+}
+
+bool SociStore::settle_outbox(const OutboxMessage& m, const std::string& worker) {
+  try {
+    long long id = m.id;
+    int attempts = m.attempts;
+    std::string state = m.state, next = ts(m.next_attempt_at), error = m.last_error, sent = ts(m.sent_at),
+                w = worker;
+    soci::indicator error_ind = error.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator sent_ind = m.state == "sent" ? soci::i_ok : soci::i_null;
+    soci::statement st =
+        (impl_->sql.prepare << "UPDATE outbox SET state = :s, attempts = :a, next_attempt_at = :n, last_error = :e,"
+                               " sent_at = :t, claimed_by = NULL, lease_until = NULL"
+                               " WHERE id = :id AND state = 'sending' AND claimed_by = :w",
+         soci::use(state), soci::use(attempts), soci::use(next), soci::use(error, error_ind), soci::use(sent, sent_ind),
+         soci::use(id), soci::use(w));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "recording a delivery");
+  }
+}
+
+int SociStore::hold_outbox(const std::string& channel, Instant now, const std::string& error) {
+  try {
+    std::string c = channel, t = ts(now), e = error;
+    soci::statement st = (impl_->sql.prepare << "UPDATE outbox SET last_error = :e"
+                                                " WHERE state = 'pending' AND channel = :c AND next_attempt_at <= :t",
+                          soci::use(e), soci::use(c), soci::use(t));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "holding outbox messages");
+  }
+}
+
+bool SociStore::retry_outbox(std::int64_t id, Instant now) {
+  try {
+    long long key = id;
+    std::string t = ts(now);
+    soci::statement st = (impl_->sql.prepare << "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :t,"
+                                                " claimed_by = NULL, lease_until = NULL"
+                                                " WHERE id = :id AND state IN ('pending', 'dead')",
+                          soci::use(t), soci::use(key));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "retrying an outbox message");
+  }
+}
+
+std::string SociStore::dossier_creator(const std::string& dossier) {
+  try {
+    std::string d = dossier, actor;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT actor FROM audit WHERE dossier = :d ORDER BY seq LIMIT 1", soci::into(actor, ind),
+        soci::use(d);
+    return impl_->sql.got_data() && ind == soci::i_ok ? actor : std::string();
+  } catch (const std::exception& e) {
+    rethrow(e, "reading a dossier's creator");
+  }
 }
 
 std::optional<Certificate> SociStore::load_certificate(const std::string& id) {

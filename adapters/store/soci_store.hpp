@@ -66,6 +66,12 @@ class SociStore : public Store {
   std::optional<Document> find_document(const std::string& sha256) override;
   bool enqueue(OutboxMessage& m) override;
   std::vector<OutboxMessage> outbox(const std::string& state, int limit) override;
+  std::optional<OutboxMessage> outbox_message(std::int64_t id) override;
+  std::vector<OutboxMessage> claim_outbox(const std::vector<std::string>& channels, Instant now, Instant lease_until,
+                                          const std::string& worker, int limit, int max_attempts) override;
+  bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
+  int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
+  bool retry_outbox(std::int64_t id, Instant now) override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;
@@ -73,6 +79,7 @@ class SociStore : public Store {
   AuditHead audit_head() override;
   void append_audit(const AuditRecord& r) override;
   std::vector<AuditRecord> history(const std::string& dossier) override;
+  std::string dossier_creator(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
   std::optional<std::string> find_key(const std::string& key) override;

@@ -139,11 +139,17 @@ struct Reminder {
 };
 
 struct Channels {
-  std::string smtp_url;
+  std::string smtp_url;    // empty: e-mail is not configured (messages wait, with an error)
   std::string smtp_from;
-  std::string webhook_url;
-  std::string webhook_secret_env = "OCOP_WEBHOOK_SECRET";
-  int max_attempts = 5;
+  std::string webhook_url;  // empty: no webhook copies are queued
+  std::string webhook_secret_env = "OCOP_WEBHOOK_SECRET";  // the variable holding the HMAC secret
+  int max_attempts = 5;     // attempts before a message is dead
+};
+
+// An override of a message template (ocop/notify.hpp): an empty field keeps the default's.
+struct MessageTemplate {
+  std::string subject;
+  std::string body;
 };
 
 // Attached documents: how large a stored file may be and where the bytes live. The kinds a
@@ -177,6 +183,8 @@ struct Config {
   // `notice` and `expire` (scheduler.actor; its roles list both). Empty: not configured, and
   // the tick refuses to fire them.
   std::string scheduler_actor;
+  // Message templates overridden by the configuration: template name -> subject and body.
+  std::map<std::string, MessageTemplate> templates;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();

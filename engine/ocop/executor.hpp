@@ -3,8 +3,9 @@
 // fire() runs spec §2's checks in the public order (the request → the dossier exists → the
 // actor's role and unit scope → the state and guards), asks the Lifecycle (the MSM machine)
 // for the transition, and writes the dossier's new state and version, its scoresheets,
-// documents, certificates, the hash-chained audit record and the idempotency key in one
-// transaction. A refused event writes nothing. Expected failures come back as a Status.
+// documents, certificates, the hash-chained audit record, the notifications the event causes
+// (ocop/notify.hpp: returns and recognitions) and the idempotency key in one transaction. A
+// refused event writes nothing. Expected failures come back as a Status.
 //
 // Certificate events (spec §3: `revoke`, and `notice`/`expire` for the scheduler) go through
 // fire() too, with the certificate's id in `EventRequest::dossier`. The same order of checks

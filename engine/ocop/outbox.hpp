@@ -21,11 +21,25 @@ struct OutboxMessage {
   std::string cause;         // what made it, for people: "dossier HG-2026-00001 returned", "reminder stalled-submitted"
   std::string dossier;       // the dossier it is about, if one (empty for digests)
   Instant created_at;
-  std::string state = "pending";  // pending | sent | dead
-  int attempts = 0;
+  std::string state = "pending";  // pending | sending | sent | dead
+  int attempts = 0;          // deliveries started (a claim counts one, whatever its outcome)
   Instant next_attempt_at;   // pending: not before this
   std::string last_error;
   Instant sent_at;           // sent: when
+  // sending: the deliverer that claimed it and until when the claim holds (migration 4). A
+  // claim whose lease ran out (the deliverer died) may be taken by another deliverer.
+  std::string claimed_by;
+  Instant lease_until;
 };
+
+// The public names of the states (`ocop outbox --state`).
+inline bool is_outbox_state(const std::string& s) {
+  return s == "pending" || s == "sending" || s == "sent" || s == "dead";
+}
+
+// The idempotency key a message carries to its receiver, the same on every attempt:
+// "ocop-<id>" (the webhook's Idempotency-Key header; the e-mail's Message-ID is
+// <ocop-<id>@domain>).
+inline std::string idempotency_key(const OutboxMessage& m) { return "ocop-" + std::to_string(m.id); }
 
 }  // namespace ocop

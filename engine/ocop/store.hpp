@@ -95,6 +95,8 @@ class Store {
   virtual AuditHead audit_head() = 0;
   virtual void append_audit(const AuditRecord& r) = 0;
   virtual std::vector<AuditRecord> history(const std::string& dossier) = 0;
+  // The actor of the dossier's first audit record (who created it); empty when it has none.
+  virtual std::string dossier_creator(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
   // Dossiers whose version differs from the number of audit records they have (every
@@ -112,6 +114,28 @@ class Store {
   virtual bool enqueue(OutboxMessage& m) = 0;
   // Messages in `state` (empty: all), oldest first; at most `limit` (0: no limit).
   virtual std::vector<OutboxMessage> outbox(const std::string& state, int limit) = 0;
+  virtual std::optional<OutboxMessage> outbox_message(std::int64_t id) = 0;
+  // Delivery (ocop/dispatch.hpp), each inside the caller's transaction:
+  // claim_outbox takes up to `limit` messages of `channels` that are due (pending with
+  // next_attempt_at <= now, or sending with a lease that ran out before now and attempts left),
+  // oldest due first, skipping rows another transaction holds (PostgreSQL: FOR UPDATE SKIP
+  // LOCKED; SQLite has one writer), and marks them sending, claimed_by `worker` until
+  // `lease_until`, attempts + 1. It first marks dead the messages of `channels` whose lease ran
+  // out on their last attempt (attempts >= max_attempts).
+  virtual std::vector<OutboxMessage> claim_outbox(const std::vector<std::string>& channels, Instant now,
+                                                  Instant lease_until, const std::string& worker, int limit,
+                                                  int max_attempts) = 0;
+  // Writes a claimed message's outcome (state, attempts, next_attempt_at, last_error, sent_at)
+  // and ends the claim, if `worker` still holds it; false when it does not (the lease ran out
+  // and another deliverer took the message): nothing is written then.
+  virtual bool settle_outbox(const OutboxMessage& m, const std::string& worker) = 0;
+  // Pending messages of `channel` due at `now` that cannot be sent (the channel is not
+  // configured, the webhook secret is missing): records `error` on them, changes nothing else,
+  // and returns how many there are.
+  virtual int hold_outbox(const std::string& channel, Instant now, const std::string& error) = 0;
+  // A dead or pending message back to pending, due at `now`, attempts 0. False when the
+  // message is sending or sent (nothing written).
+  virtual bool retry_outbox(std::int64_t id, Instant now) = 0;
 
   // --- the scheduler (ocop tick; ocop/scheduler.hpp) ---
   // Dossiers in any of `states`, and, when `entered_before` is set, that entered their state

@@ -1,0 +1,302 @@
+#include "ocop/notify.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace ocop {
+
+using nlohmann::json;
+
+namespace {
+
+// Placeholders every event notification offers.
+const std::vector<std::string>& common_placeholders() {
+  static const std::vector<std::string> v = {"recipient_name", "dossier",    "product", "producer",
+                                             "unit_name",      "province",   "office",  "level_name",
+                                             "date",           "actor_name"};
+  return v;
+}
+
+std::vector<std::string> with_common(std::vector<std::string> own) {
+  std::vector<std::string> all = common_placeholders();
+  all.insert(all.end(), own.begin(), own.end());
+  return all;
+}
+
+}  // namespace
+
+const std::vector<TemplateSpec>& template_specs() {
+  static const std::vector<TemplateSpec> specs = {
+      {"dossier_returned",
+       "return_idea, return_plan, return_dossier: to the producer, with the reason and the missing documents",
+       with_common({"stage", "reason", "missing"}),
+       "[OCOP] {stage} \"{product}\" được trả lại để hoàn thiện",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "{stage} \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại "
+       "ở {level_name} ngày {date} để hoàn thiện.\n"
+       "\n"
+       "Lý do: {reason}\n"
+       "\n"
+       "Tài liệu cần bổ sung:\n"
+       "{missing}\n"
+       "\n"
+       "Đề nghị chủ thể bổ sung, hoàn thiện và nộp lại hồ sơ.\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"dossier_recognized",
+       "recognize: to the producer and to the dossier's unit",
+       with_common({"stars", "decision_no", "decision_date", "certificate", "valid_until"}),
+       "[OCOP] Sản phẩm \"{product}\" được công nhận {stars} sao",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Sản phẩm \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được công nhận "
+       "đạt {stars} sao OCOP ở {level_name} theo Quyết định số {decision_no} ngày {decision_date}.\n"
+       "\n"
+       "Giấy chứng nhận số {certificate} có giá trị đến hết ngày {valid_until}.\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+  };
+  return specs;
+}
+
+const TemplateSpec* find_template(std::string_view name) {
+  for (const auto& s : template_specs())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '}') {
+      if (i + 1 < text.size() && text[i + 1] == '}') {
+        ++i;
+        continue;
+      }
+      return "a lone } (write }} for a brace)";
+    }
+    if (text[i] != '{') continue;
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    size_t close = text.find('}', i + 1);
+    if (close == std::string_view::npos) return "a { that is not closed (write {{ for a brace)";
+    std::string name(text.substr(i + 1, close - i - 1));
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      std::string known;
+      for (const auto& a : allowed) known += (known.empty() ? "{" : ", {") + a + "}";
+      return "unknown placeholder {" + name + "}; known: " + known;
+    }
+    i = close;
+  }
+  return {};
+}
+
+std::string render_text(std::string_view text, const TemplateVars& vars) {
+  std::string out;
+  out.reserve(text.size() + 256);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      size_t close = text.find('}', i + 1);
+      if (close != std::string_view::npos) {
+        auto it = vars.find(std::string(text.substr(i + 1, close - i - 1)));
+        if (it != vars.end()) {
+          out += it->second;
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+RenderedMessage render(const Config& config, std::string_view name, const TemplateVars& vars) {
+  const TemplateSpec* spec = find_template(name);
+  if (!spec) return {};
+  std::string_view subject = spec->subject, body = spec->body;
+  if (auto it = config.templates.find(std::string(name)); it != config.templates.end()) {
+    if (!it->second.subject.empty()) subject = it->second.subject;
+    if (!it->second.body.empty()) body = it->second.body;
+  }
+  return {render_text(subject, vars), render_text(body, vars)};
+}
+
+std::string level_name_vi(std::string_view level) {
+  if (level == "commune") return "cấp xã";
+  if (level == "district") return "cấp huyện";
+  if (level == "province") return "cấp tỉnh";
+  if (level == "central") return "cấp trung ương";
+  return std::string(level);
+}
+
+std::string date_vi(Date d) {
+  int y;
+  unsigned m, day;
+  civil(d, y, m, day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", day, m, y);
+  return buf;
+}
+
+std::vector<Recipient> producer_recipients(const Config& config, Store& store, const Dossier& d, Date day) {
+  std::vector<Recipient> out;
+  if (const User* creator = config.user(store.dossier_creator(d.id)); creator && !creator->email.empty()) {
+    out.push_back({creator->email, creator->name});
+    return out;
+  }
+  const Unit* unit = config.unit_on(d.unit, day);
+  if (!unit) return out;
+  for (const auto& u : config.users) {
+    if (u.unit != unit->code || u.email.empty()) continue;
+    if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end()) out.push_back({u.email, u.name});
+  }
+  return out;
+}
+
+std::optional<Recipient> unit_recipient(const Config& config, const std::string& unit, Date day) {
+  const Unit* u = config.unit_on(unit, day);
+  if (!u || u->email.empty()) return std::nullopt;
+  return Recipient{u->email, u->name};
+}
+
+bool event_notifies(Event ev) {
+  return ev == Event::return_idea || ev == Event::return_plan || ev == Event::return_dossier ||
+         ev == Event::recognize;
+}
+
+int queue_event_notifications(const Config& config, Store& store, Event ev, const EventNotice& n) {
+  if (!event_notifies(ev) || !n.record || !n.dossier || !n.data) return 0;
+  const AuditRecord& rec = *n.record;
+  const Dossier& d = *n.dossier;
+  const json& data = *n.data;
+  const int offset = config.province.utc_offset_minutes;
+  const Date day = local_date(rec.at, offset);
+  const bool recognized = ev == Event::recognize;
+
+  TemplateVars vars;
+  vars["dossier"] = d.id;
+  vars["product"] = d.product;
+  vars["producer"] = d.producer;
+  const Unit* unit = config.unit_on(d.unit, day);
+  vars["unit_name"] = unit ? unit->name : d.unit;
+  vars["province"] = config.province.name;
+  vars["office"] = "Văn phòng Điều phối Chương trình OCOP tỉnh " + config.province.name;
+  vars["level_name"] = level_name_vi(rec.level);
+  vars["date"] = date_vi(day);
+  const User* actor = config.user(rec.actor);
+  vars["actor_name"] = actor ? actor->name : rec.actor;
+  auto text = [&](const char* key) {
+    auto it = data.find(key);
+    return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+
+  std::string template_name;
+  if (recognized) {
+    template_name = "dossier_recognized";
+    if (n.certificate) {
+      vars["stars"] = std::to_string(n.certificate->stars);
+      vars["certificate"] = n.certificate->id;
+      vars["valid_until"] = date_vi(n.certificate->valid_until);
+      vars["decision_date"] = date_vi(n.certificate->decision_date);
+    }
+    vars["decision_no"] = text("decision_no");
+  } else {
+    template_name = "dossier_returned";
+    vars["stage"] = ev == Event::return_idea   ? "Ý tưởng sản phẩm"
+                    : ev == Event::return_plan ? "Phương án sản xuất kinh doanh"
+                                               : "Hồ sơ đánh giá, phân hạng sản phẩm";
+    vars["reason"] = text("reason");
+    std::string lines;
+    if (auto it = data.find("missing"); it != data.end() && it->is_array()) {
+      for (const auto& k : *it) {
+        if (!k.is_string()) continue;
+        const std::string kind = k.get<std::string>();
+        auto label = config.document_kinds.find(kind);
+        lines += (lines.empty() ? "" : "\n") + std::string("- ") +
+                 (label == config.document_kinds.end() ? kind : label->second + " (" + kind + ")");
+      }
+    }
+    vars["missing"] = lines.empty() ? "(không có)" : lines;
+  }
+
+  std::vector<Recipient> to = producer_recipients(config, store, d, day);
+  if (recognized)
+    if (auto u = unit_recipient(config, d.unit, day)) to.push_back(*u);
+
+  const std::string seq = std::to_string(rec.seq);
+  const std::string cause = "dossier " + d.id + " " + std::string(to_string(ev)) + " (audit #" + seq + ")";
+  int queued = 0;
+  std::set<std::string> seen;
+  json addresses = json::array();
+  for (const auto& r : to) {
+    if (!seen.insert(r.email).second) continue;
+    vars["recipient_name"] = r.name;
+    RenderedMessage msg = render(config, template_name, vars);
+    OutboxMessage m;
+    m.dedupe_key = "event/" + seq + "/email/" + r.email;
+    m.channel = "email";
+    m.recipient = r.email;
+    m.subject = std::move(msg.subject);
+    m.body = std::move(msg.body);
+    m.cause = cause;
+    m.dossier = d.id;
+    m.created_at = rec.at;
+    m.next_attempt_at = rec.at;
+    if (store.enqueue(m)) ++queued;
+    addresses.push_back(r.email);
+  }
+
+  if (!config.channels.webhook_url.empty()) {
+    json body = {{"type", recognized ? "dossier.recognized" : "dossier.returned"},
+                 {"event", to_string(ev)},
+                 {"audit_seq", rec.seq},
+                 {"at", format_instant(rec.at, offset)},
+                 {"dossier", d.id},
+                 {"product", d.product},
+                 {"producer", d.producer},
+                 {"unit", d.unit},
+                 {"from", rec.from_state},
+                 {"to", rec.to_state},
+                 {"level", rec.level},
+                 {"actor", rec.actor},
+                 {"data", data},
+                 {"notified", addresses}};
+    vars["recipient_name"] = d.producer;
+    RenderedMessage text_for_people = render(config, template_name, vars);
+    body["subject"] = text_for_people.subject;
+    body["text"] = text_for_people.body;
+    if (recognized && n.certificate) {
+      body["certificate"] = {{"id", n.certificate->id},
+                             {"stars", n.certificate->stars},
+                             {"decision_no", n.certificate->decision_no},
+                             {"issued_on", format_date(n.certificate->issued_on)},
+                             {"valid_until", format_date(n.certificate->valid_until)}};
+    }
+    OutboxMessage m;
+    m.dedupe_key = "event/" + seq + "/webhook";
+    m.channel = "webhook";
+    m.recipient = config.channels.webhook_url;
+    m.subject = text_for_people.subject;
+    m.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    m.cause = cause;
+    m.dossier = d.id;
+    m.created_at = rec.at;
+    m.next_attempt_at = rec.at;
+    if (store.enqueue(m)) ++queued;
+  }
+  return queued;
+}
+
+}  // namespace ocop

@@ -1,0 +1,244 @@
+// Notifications without a network: templates (defaults, overrides, their checks), the e-mail's
+// encoding (RFC 2047 subject, base64 body, headers), the webhook's HMAC, and the backoff.
+#include <boost/test/unit_test.hpp>
+
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "config/config_snapshot.hpp"
+#include "config/yaml_config.hpp"
+#include "notify/mail_format.hpp"
+#include "ocop/dispatch.hpp"
+#include "ocop/notify.hpp"
+
+using namespace ocop;
+
+namespace {
+
+std::string gen_workload_yaml() {
+  std::ifstream in(std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int lines_in(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+std::string unbase64(const std::string& b64) {
+  std::string clean;
+  for (char c : b64)
+    if (c != '\r' && c != '\n' && c != ' ') clean += c;
+  std::string out(clean.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+  BOOST_REQUIRE(n >= 0);
+  out.resize(static_cast<size_t>(n));
+  size_t pad = 0;
+  for (auto it = clean.rbegin(); it != clean.rend() && *it == '='; ++it) ++pad;
+  out.resize(out.size() - pad);
+  return out;
+}
+
+// Decodes a header value made of RFC 2047 B-encoded UTF-8 words (and folding).
+std::string decode_words(const std::string& v) {
+  std::string out;
+  size_t pos = 0;
+  while ((pos = v.find("=?UTF-8?B?", pos)) != std::string::npos) {
+    size_t end = v.find("?=", pos + 10);
+    BOOST_REQUIRE(end != std::string::npos);
+    out += unbase64(v.substr(pos + 10, end - pos - 10));
+    pos = end + 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(templates)
+
+BOOST_AUTO_TEST_CASE(defaults_are_vietnamese_and_use_only_their_placeholders) {
+  BOOST_REQUIRE(find_template("dossier_returned") != nullptr);
+  BOOST_REQUIRE(find_template("dossier_recognized") != nullptr);
+  BOOST_TEST(find_template("nope") == nullptr);
+  for (const auto& spec : template_specs()) {
+    BOOST_TEST(check_template_text(spec.subject, spec.placeholders).empty(), spec.name);
+    BOOST_TEST(check_template_text(spec.body, spec.placeholders).empty(), spec.name);
+  }
+  Config cfg;
+  TemplateVars vars = {{"recipient_name", "Đặng Ngọc Yến"}, {"stage", "Hồ sơ đánh giá, phân hạng sản phẩm"},
+                       {"product", "Cam sành Bắc Quang"}, {"producer", "HTX Cam Bắc Quang"},
+                       {"dossier", "TQ-2026-0001"}, {"reason", "Thiếu phiếu kiểm nghiệm"},
+                       {"missing", "- Phiếu kết quả kiểm nghiệm (test_report)"}};
+  RenderedMessage m = render(cfg, "dossier_returned", vars);
+  BOOST_TEST(m.subject == "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Cam sành Bắc Quang\" được trả lại để hoàn thiện");
+  BOOST_TEST(m.body.find("Kính gửi Đặng Ngọc Yến,") == 0u);
+  BOOST_TEST(m.body.find("Lý do: Thiếu phiếu kiểm nghiệm") != std::string::npos);
+  BOOST_TEST(m.body.find("- Phiếu kết quả kiểm nghiệm (test_report)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(placeholders_braces_and_missing_values) {
+  TemplateVars v = {{"a", "Ă"}, {"b", "{b}"}};
+  BOOST_TEST(render_text("x {a} {{a}} }} {b} {c}", v) == "x Ă {a} } {b} {c}");
+  BOOST_TEST(render_text("", v) == "");
+  const std::vector<std::string> allowed = {"a", "b"};
+  BOOST_TEST(check_template_text("{a} and {{literal}} and }}", allowed).empty());
+  BOOST_TEST(check_template_text("{c}", allowed).find("unknown placeholder {c}; known: {a}, {b}") == 0u);
+  BOOST_TEST(check_template_text("{a", allowed).find("not closed") != std::string::npos);
+  BOOST_TEST(check_template_text("a}", allowed).find("lone }") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
+  std::string yaml = gen_workload_yaml();
+  const int first = lines_in(yaml) + 1;
+  yaml += "templates:\n"
+          "  dossier_recognized:\n"
+          "    subject: \"Chúc mừng {producer}: {stars} sao\"\n";
+  auto r = config::load_string(yaml, "t.yaml");
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
+  (void)first;
+  RenderedMessage m = render(r.config, "dossier_recognized", {{"producer", "HTX Chè"}, {"stars", "4"}});
+  BOOST_TEST(m.subject == "Chúc mừng HTX Chè: 4 sao");
+  BOOST_TEST(m.body.find("Kính gửi") == 0u);  // the body keeps its default
+  // ... and the snapshot carries it.
+  auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->templates.at("dossier_recognized").subject == "Chúc mừng {producer}: {stars} sao");
+  BOOST_TEST(back->templates.at("dossier_recognized").body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_override_is_reported_with_its_line_and_key) {
+  std::string yaml = gen_workload_yaml();
+  const int first = lines_in(yaml) + 1;  // the line of "templates:"
+  yaml += "templates:\n"
+          "  dossier_returnd:\n"
+          "    subject: x\n"
+          "  dossier_returned:\n"
+          "    subject: \"{reason} {stars}\"\n"
+          "    body: \"\"\n"
+          "    footer: x\n"
+          "  dossier_recognized: {}\n";
+  auto r = config::load_string(yaml, "t.yaml");
+  BOOST_REQUIRE(!r.ok());
+  std::string all;
+  for (const auto& p : r.problems) all += p.to_string() + "\n";
+  BOOST_TEST_INFO(all);
+  auto has = [&](int line, const std::string& key, const std::string& text) {
+    for (const auto& p : r.problems)
+      if (p.line == line && p.key == key && p.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  BOOST_TEST(has(first + 1, "templates.dossier_returnd", "unknown template \"dossier_returnd\""));
+  BOOST_TEST(has(first + 1, "templates.dossier_returnd", "dossier_returned"));  // did you mean
+  BOOST_TEST(has(first + 4, "templates.dossier_returned.subject", "unknown placeholder {stars}"));
+  BOOST_TEST(has(first + 5, "templates.dossier_returned.body", "must not be empty"));
+  BOOST_TEST(has(first + 6, "templates.dossier_returned.footer", "footer"));
+  BOOST_TEST(has(first + 7, "templates.dossier_recognized", "give a subject, a body or both"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(mail_format)
+
+BOOST_AUTO_TEST_CASE(base64_matches_rfc_4648) {
+  BOOST_TEST(notify::base64("") == "");
+  BOOST_TEST(notify::base64("f") == "Zg==");
+  BOOST_TEST(notify::base64("fo") == "Zm8=");
+  BOOST_TEST(notify::base64("foobar") == "Zm9vYmFy");
+}
+
+BOOST_AUTO_TEST_CASE(an_ascii_subject_stays_plain_and_a_vietnamese_one_is_encoded) {
+  BOOST_TEST(notify::encode_header_value("OCOP reminder", 9) == "OCOP reminder");
+  const std::string vi = "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện";
+  const std::string enc = notify::encode_header_value(vi, 9);
+  BOOST_TEST(decode_words(enc) == vi);
+  // Every encoded word is at most 75 characters, each line at most 78, and no word splits a
+  // UTF-8 character (each decodes to valid text on its own).
+  std::istringstream lines(enc);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    BOOST_TEST(line.size() <= 78u);
+    std::string word = line.substr(line.find("=?"));
+    BOOST_TEST(word.size() <= 75u);
+    std::string piece = decode_words(word);
+    BOOST_TEST((piece.empty() || (static_cast<unsigned char>(piece[0]) & 0xc0) != 0x80));
+  }
+  BOOST_TEST(enc.find("\r\n ") != std::string::npos);  // long: folded
+}
+
+BOOST_AUTO_TEST_CASE(a_mail_has_its_headers_and_a_base64_utf8_body) {
+  OutboxMessage m;
+  m.id = 42;
+  m.recipient = "producer.bacquang@tuyenquang.example.vn";
+  m.subject = "[OCOP] Sản phẩm được công nhận 4 sao";
+  m.body = "Kính gửi Đặng Ngọc Yến,\n\nLý do: thiếu nhãn.\n";
+  const Instant t = *parse_instant("2026-03-02T08:05:09+07:00", 420);
+  const std::string mail = notify::build_mail(m, "ocop@tuyenquang.example.vn", t, 420);
+  const auto split = mail.find("\r\n\r\n");
+  BOOST_REQUIRE(split != std::string::npos);
+  const std::string head = mail.substr(0, split + 2), body = mail.substr(split + 4);
+  BOOST_TEST(head.find("Date: Mon, 02 Mar 2026 08:05:09 +0700\r\n") == 0u);
+  BOOST_TEST(head.find("From: ocop@tuyenquang.example.vn\r\n") != std::string::npos);
+  BOOST_TEST(head.find("To: producer.bacquang@tuyenquang.example.vn\r\n") != std::string::npos);
+  BOOST_TEST(head.find("Message-ID: <ocop-42@tuyenquang.example.vn>\r\n") != std::string::npos);
+  BOOST_TEST(head.find("Content-Type: text/plain; charset=UTF-8\r\n") != std::string::npos);
+  BOOST_TEST(head.find("Content-Transfer-Encoding: base64\r\n") != std::string::npos);
+  BOOST_TEST(head.find("MIME-Version: 1.0\r\n") != std::string::npos);
+  const auto subj = head.find("Subject: ");
+  BOOST_TEST(decode_words(head.substr(subj, head.find("\r\nMessage-ID") - subj)) == m.subject);
+  BOOST_TEST(unbase64(body) == "Kính gửi Đặng Ngọc Yến,\r\n\r\nLý do: thiếu nhãn.\r\n");
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) BOOST_TEST(line.size() <= 77u);  // 76 + CR
+  // A line break in an address cannot add a header.
+  m.recipient = "a@b.vn\r\nBcc: x@y.vn";
+  BOOST_TEST(notify::build_mail(m, "ocop@tq.vn", t, 420).find("\r\nBcc:") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(dates_and_domains) {
+  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-12-31T23:59:59Z", 0), 420) == "Fri, 01 Jan 2027 06:59:59 +0700");
+  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-03-01T00:00:00Z", 0), 0) == "Sun, 01 Mar 2026 00:00:00 +0000");
+  BOOST_TEST(notify::mail_domain("ocop@tuyenquang.example.vn") == "tuyenquang.example.vn");
+  BOOST_TEST(notify::mail_domain("nobody") == "localhost");
+}
+
+BOOST_AUTO_TEST_CASE(hmac_sha256_matches_rfc_4231) {
+  // RFC 4231, test case 2.
+  BOOST_TEST(notify::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // Test case 1: key 20 × 0x0b, data "Hi There".
+  BOOST_TEST(notify::hmac_sha256_hex(std::string(20, '\x0b'), "Hi There") ==
+             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  BOOST_TEST(notify::webhook_signature("Jefe", "what do ya want for nothing?") ==
+             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(delivery_policy)
+
+BOOST_AUTO_TEST_CASE(backoff_doubles_from_a_minute_up_to_six_hours) {
+  BOOST_TEST(backoff_seconds(1) == 60);
+  BOOST_TEST(backoff_seconds(2) == 120);
+  BOOST_TEST(backoff_seconds(3) == 240);
+  BOOST_TEST(backoff_seconds(8) == 128 * 60);
+  BOOST_TEST(backoff_seconds(9) == 256 * 60);
+  BOOST_TEST(backoff_seconds(10) == 6 * 3600);  // 512 minutes, capped
+  BOOST_TEST(backoff_seconds(100) == 6 * 3600);
+  BOOST_TEST(backoff_seconds(0) == 60);
+}
+
+BOOST_AUTO_TEST_CASE(idempotency_keys_are_stable) {
+  OutboxMessage m;
+  m.id = 7;
+  BOOST_TEST(idempotency_key(m) == "ocop-7");
+  BOOST_TEST(is_outbox_state("dead"));
+  BOOST_TEST(!is_outbox_state("failed"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
