@@ -85,6 +85,17 @@ const std::vector<Migration>& migrations() {
            " attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_error TEXT, sent_at TEXT)",
            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
        }},
+      // 4 and 5 are the scheduler's and the notifier's (being written beside this one).
+      {6,
+       "the audit chain's append lock (PostgreSQL)",
+       {},  // SQLite: nothing (BEGIN IMMEDIATE already makes every write transaction exclusive)
+       {
+           // One row, locked FOR UPDATE by every transaction just before it links its audit
+           // records to the chain's head, and held to its COMMIT: the chain is one total order
+           // while writers of different dossiers run in parallel up to that point.
+           "CREATE TABLE audit_chain_lock (id INTEGER PRIMARY KEY CHECK (id = 1))",
+           "INSERT INTO audit_chain_lock (id) VALUES (1)",
+       }},
   };
   return all;
 }
