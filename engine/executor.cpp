@@ -695,22 +695,25 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   // existing id, says. The key comes before the level binding, which depends on where the
   // dossier is now: an event replayed after it moved the dossier on (an import run again after
   // a crash) is a duplicate, not "forbidden at the next level".
-  if (!req.key.empty()) {
-    if (auto prior = store_.find_key(req.key)) {
-      json first = json::parse(*prior, nullptr, false);
-      if (first.is_discarded() || first.value("request", "") != fingerprint) {
-        out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
-        return out;
-      }
-      out.duplicate = true;
-      out.dossier_id = first.value("id", "");
-      auto current = store_.load_dossier(out.dossier_id);
-      out.result = current ? dossier_json(*current, offset) : json::object();
-      out.result["duplicate"] = true;
-      out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
-      return out;
+  // The key's first result, if this key was used: true when `out` is the answer.
+  auto seen_key = [&]() -> bool {
+    if (req.key.empty()) return false;
+    auto prior = store_.find_key(req.key);
+    if (!prior) return false;
+    json first = json::parse(*prior, nullptr, false);
+    if (first.is_discarded() || first.value("request", "") != fingerprint) {
+      out.status = Status::BadInput("key \"" + req.key + "\" was already used for a different request");
+      return true;
     }
-  }
+    out.duplicate = true;
+    out.dossier_id = first.value("id", "");
+    auto current = store_.load_dossier(out.dossier_id);
+    out.result = current ? dossier_json(*current, offset) : json::object();
+    out.result["duplicate"] = true;
+    out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
+    return true;
+  };
+  if (seen_key()) return out;
   const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
   if (!d.rule_set.empty() && !rs) {
     out.status = Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
@@ -729,6 +732,10 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     const json* given = field(req.data, "id");  // validated: absent, null or a good string
     d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
     if (store_.load_dossier(d.id)) {
+      // On PostgreSQL each statement reads what committed before it: a concurrent writer may
+      // have committed this very request between the key's look-up and this one. Its key,
+      // committed with the dossier, says so.
+      if (seen_key()) return out;
       out.status = Status::Refused("dossier " + d.id + " already exists");
       return out;
     }

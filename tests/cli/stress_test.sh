@@ -130,5 +130,35 @@ check "skips what it applied" "out['applied'] == 0 and out['skipped'] == 23 and 
 expect 0 "still verifies" -- "$OCOP" --json audit verify
 check "and holds no new record" "out['records'] == $RECORDS"
 
+# The same file imported by three processes at once (an import started twice): every event is
+# applied by exactly one of them and skipped by the others, creations included (a concurrent
+# creation with the same key is a duplicate, never "already exists").
+python3 - "$WORK/same.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(40):
+        d = f"BX-2026-{300 + i:06d}"
+        f.write(json.dumps({"key": f"s{i}-0", "event": "submit_idea", "actor": "producer.bx-c0002",
+                            "data": {"id": d, "product": "Chè", "product_set": "tea", "producer": "HTX",
+                                     "unit": "BX-C0002"}}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"key": f"s{i}-1", "event": "accept_idea", "actor": "officer.bx-c0002",
+                            "dossier": d}) + "\n")
+PY
+for k in 0 1 2; do
+  ( "$OCOP" --json import "$WORK/same.jsonl" >"$WORK/same-$k.json" 2>"$WORK/same-$k.err"; echo $? >"$WORK/same-$k.rc" ) &
+done
+wait
+python3 - "$WORK" >"$WORK/same.txt" <<'PY'
+import json, sys
+work = sys.argv[1]
+rs = [json.load(open(f"{work}/same-{k}.json")) for k in range(3)]
+rcs = [int(open(f"{work}/same-{k}.rc").read()) for k in range(3)]
+a, s, r = (sum(x[f] for x in rs) for f in ("applied", "skipped", "refused"))
+print("ok" if (a, s, r) == (80, 160, 0) and rcs == [0, 0, 0] else f"bad {rs} {rcs} {open(work + '/same-0.err').read()[:300]}")
+PY
+ok "one file imported by three processes at once: each event applied once ($(cat "$WORK/same.txt"))" grep -q '^ok' "$WORK/same.txt"
+expect 0 "verifies after the same file three times at once" -- "$OCOP" --json audit verify
+check "one record per event" "out['valid'] and out['records'] == $RECORDS + 80"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]
