@@ -874,9 +874,12 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     if (batch > 1) {
       // The whole batch is one transaction: a retryable failure (busy, deadlock, a
       // serialization failure, a key a concurrent importer committed first) rolls all of it
-      // back and runs it again; any other failure rolls it back and applies its events one by
-      // one, each in its own transaction, so that none is lost or applied twice.
-      const RetryPolicy& policy = ex.retry_policy();
+      // back and runs it once more; after that, or after any other failure, its events are
+      // applied one by one, each in its own transaction (and retried as fire() does), so
+      // that none is lost or applied twice. One by one also ends the deadlocks that batches
+      // over the same dossiers in different orders would keep running into.
+      RetryPolicy policy = ex.retry_policy();
+      policy.attempts = std::min(policy.attempts, 2);
       for (int attempt = 1; !done; ++attempt) {
         a = sk = 0;
         refusals.clear();
