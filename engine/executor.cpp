@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "ocop/audit.hpp"
 #include "ocop/notify.hpp"
@@ -549,20 +551,30 @@ json certificate_json(const Certificate& c, const Config* config) {
           {"revocation", revocation}};
 }
 
-void chain_and_append(Store& store, AuditRecord& rec) {
-  AuditHead head = store.audit_head();
-  rec.seq = head.seq + 1;
-  rec.prev_hash = head.hash;
-  rec.hash = compute_hash(rec);
-  store.append_audit(rec);
+void Store::append_to_chain(AuditRecord r) {
+  AuditHead head = audit_head();
+  r.seq = head.seq + 1;
+  r.prev_hash = head.hash;
+  r.hash = compute_hash(r);
+  append_audit(r);
 }
+
+void chain_and_append(Store& store, AuditRecord& rec) { store.append_to_chain(rec); }
 
 Executor::Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
                    Store& store, const Clock& clock)
     : config_(config), lifecycle_(lifecycle), certificates_(certificates), store_(store), clock_(clock) {}
 
+void retry_backoff(const RetryPolicy& p, int failed_attempts) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const int cap = p.base_delay_ms << std::min(failed_attempts - 1, 10);
+  if (cap <= 0) return;
+  std::uniform_int_distribution<int> us(0, cap * 1000 - 1);
+  std::this_thread::sleep_for(std::chrono::microseconds(us(rng)));
+}
+
 FireResult Executor::fire(const EventRequest& req) {
-  constexpr int kAttempts = 5;
+  const int attempts = std::max(1, retry_.attempts);
   for (int attempt = 1;; ++attempt) {
     try {
       store_.begin();
@@ -573,12 +585,21 @@ FireResult Executor::fire(const EventRequest& req) {
       } else {
         store_.rollback();
       }
+      r.attempts = attempt;
       return r;
     } catch (const StoreError& e) {
       try { store_.rollback(); } catch (...) {}
-      if (e.retryable() && attempt < kAttempts) continue;
+      if (e.retryable() && attempt < attempts) {
+        retry_backoff(retry_, attempt);
+        continue;
+      }
       FireResult r;
-      r.status = Status::Internal(std::string("database: ") + e.what());
+      r.dossier_id = req.dossier;
+      r.database_failed = true;
+      r.attempts = attempt;
+      r.status = Status::Internal(std::string("database: ") + e.what() +
+                                  (e.retryable() ? " (still failing after " + std::to_string(attempt) + " attempts)"
+                                                 : std::string()));
       return r;
     } catch (const std::exception& e) {
       try { store_.rollback(); } catch (...) {}
@@ -693,6 +714,22 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
                                    (now && now->code != d.unit ? " (since merged into " + now->code + ")" : std::string()));
     return out;
   }
+  // Only an actor with the right to act (role and unit scope) learns what a key, or an
+  // existing id, says. The key comes before the level binding, which depends on where the
+  // dossier is now: an event replayed after it moved the dossier on (an import run again after
+  // a crash) is a duplicate, not "forbidden at the next level".
+  // The key's first result, if this key was used: true when `out` is the answer.
+  auto seen_key = [&]() -> bool {
+    if (req.key.empty()) return false;
+    auto first = first_result(store_, req.key, fingerprint, out);
+    if (!first) return !out.status.ok();
+    out.dossier_id = first->value("id", "");
+    auto current = store_.load_dossier(out.dossier_id);
+    out.result = current ? dossier_json(*current, offset) : json::object();
+    mark_duplicate(out, *first);
+    return true;
+  };
+  if (seen_key()) return out;
   const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
   if (!d.rule_set.empty() && !rs) {
     out.status = Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
@@ -707,21 +744,14 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
       return out;
     }
   }
-  // Only an actor with the right to act learns what a key, or an existing id, says.
-  if (!req.key.empty()) {
-    if (auto first = first_result(store_, req.key, fingerprint, out)) {
-      out.dossier_id = first->value("id", "");
-      auto current = store_.load_dossier(out.dossier_id);
-      out.result = current ? dossier_json(*current, offset) : json::object();
-      mark_duplicate(out, *first);
-      return out;
-    }
-    if (!out.status.ok()) return out;
-  }
   if (creating) {
     const json* given = field(req.data, "id");  // validated: absent, null or a good string
     d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
     if (store_.load_dossier(d.id)) {
+      // On PostgreSQL each statement reads what committed before it: a concurrent writer may
+      // have committed this very request between the key's look-up and this one. Its key,
+      // committed with the dossier, says so.
+      if (seen_key()) return out;
       out.status = Status::Refused("dossier " + d.id + " already exists");
       return out;
     }
@@ -995,9 +1025,7 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
       store_.add_document(Document{d.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
                                    x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at});
 
-  AuditHead head = store_.audit_head();
   AuditRecord rec;
-  rec.seq = head.seq + 1;
   rec.at = at;
   rec.actor = req.actor;
   rec.role = role_for(config_, *user, certificate_event_bit(ev));
@@ -1007,9 +1035,7 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   rec.to_state = after.state;
   rec.level = cert->level;
   rec.data = std::move(data_text);
-  rec.prev_hash = head.hash;
-  rec.hash = compute_hash(rec);
-  store_.append_audit(rec);
+  chain_and_append(store_, rec);
 
   if (!lean_) out.result = certificate_json(after, &config_);
   if (!req.key.empty()) {

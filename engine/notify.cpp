@@ -235,8 +235,11 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
   if (recognized)
     if (auto u = unit_recipient(config, d.unit, day)) to.push_back(*u);
 
-  const std::string seq = std::to_string(rec.seq);
-  const std::string cause = "dossier " + d.id + " " + std::string(to_string(ev)) + " (audit #" + seq + ")";
+  // The event's identity: the dossier's new version (one accepted event each). Not the audit
+  // sequence number: on PostgreSQL a record is linked into the chain, and numbered, at commit.
+  const std::string event_id = d.id + "/v" + std::to_string(d.version);
+  const std::string cause = "dossier " + d.id + " " + std::string(to_string(ev)) + " (version " +
+                            std::to_string(d.version) + ")";
   int queued = 0;
   std::set<std::string> seen;
   json addresses = json::array();
@@ -245,7 +248,7 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
     vars["recipient_name"] = r.name;
     RenderedMessage msg = render(config, template_name, vars);
     OutboxMessage m;
-    m.dedupe_key = "event/" + seq + "/email/" + r.email;
+    m.dedupe_key = "event/" + event_id + "/email/" + r.email;
     m.channel = "email";
     m.recipient = r.email;
     m.subject = std::move(msg.subject);
@@ -261,7 +264,7 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
   if (!config.channels.webhook_url.empty()) {
     json body = {{"type", recognized ? "dossier.recognized" : "dossier.returned"},
                  {"event", to_string(ev)},
-                 {"audit_seq", rec.seq},
+                 {"version", d.version},
                  {"at", format_instant(rec.at, offset)},
                  {"dossier", d.id},
                  {"product", d.product},
@@ -285,7 +288,7 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
                              {"valid_until", format_date(n.certificate->valid_until)}};
     }
     OutboxMessage m;
-    m.dedupe_key = "event/" + seq + "/webhook";
+    m.dedupe_key = "event/" + event_id + "/webhook";
     m.channel = "webhook";
     m.recipient = config.channels.webhook_url;
     m.subject = text_for_people.subject;

@@ -124,7 +124,7 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
     s.store = store::open(o.db);
     if (s.store->schema_version() == 0)
       return Status::BadInput("database " + store::redact_url(o.db) + " is not initialised: run `ocop init` first");
-    if (s.store->missing_migrations() > 0)
+    if (s.store->pending_migrations() > 0)
       return Status::BadInput("database " + store::redact_url(o.db) + " has an older schema: run `ocop init` to migrate it");
     s.simulation = s.store->meta("simulation") == "true";
   } catch (const StoreError& e) {
@@ -1012,31 +1012,69 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     else ++a;
   };
 
+  // A database failure that retrying did not cure stops the import: every event before it
+  // that was counted as applied is committed, none after it was tried.
+  std::optional<FireResult> db_failure;
+  long failed_line = 0;
   std::vector<ImportLine> pending;
-  auto flush = [&]() {
-    if (pending.empty()) return;
+  // Applies the pending events; false when the database failed (db_failure says how).
+  auto flush = [&]() -> bool {
+    if (pending.empty()) return true;
     long a = 0, sk = 0;
     std::vector<Refusal> refusals;
     bool done = false;
     if (batch > 1) {
-      try {
-        s.store->begin();
-        for (const auto& p : pending) tally(p, ex.fire_in_transaction(p.req), a, sk, refusals);
-        s.store->commit();
-        done = true;
-      } catch (const std::exception& e) {
-        try { s.store->rollback(); } catch (...) {}
-        std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
+      // The whole batch is one transaction: a retryable failure (busy, deadlock, a
+      // serialization failure, a key a concurrent importer committed first) rolls all of it
+      // back and runs it once more; after that, or after any other failure, its events are
+      // applied one by one, each in its own transaction (and retried as fire() does), so
+      // that none is lost or applied twice. One by one also ends the deadlocks that batches
+      // over the same dossiers in different orders would keep running into.
+      RetryPolicy policy = ex.retry_policy();
+      policy.attempts = std::min(policy.attempts, 2);
+      for (int attempt = 1; !done; ++attempt) {
+        a = sk = 0;
+        refusals.clear();
+        try {
+          s.store->begin();
+          for (const auto& p : pending) tally(p, ex.fire_in_transaction(p.req), a, sk, refusals);
+          s.store->commit();
+          done = true;
+        } catch (const StoreError& e) {
+          try { s.store->rollback(); } catch (...) {}
+          if (e.retryable() && attempt < policy.attempts) {
+            retry_backoff(policy, attempt);
+            continue;
+          }
+          std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
+          break;
+        } catch (const std::exception& e) {
+          try { s.store->rollback(); } catch (...) {}
+          std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
+          break;
+        }
+      }
+      if (!done) {
         a = sk = 0;
         refusals.clear();
       }
     }
-    if (!done)
-      for (const auto& p : pending) tally(p, ex.fire(p.req), a, sk, refusals);
+    if (!done) {
+      for (const auto& p : pending) {
+        FireResult r = ex.fire(p.req);
+        if (r.database_failed) {
+          db_failure = std::move(r);
+          failed_line = p.line;
+          break;
+        }
+        tally(p, r, a, sk, refusals);
+      }
+    }
     applied += a;
     skipped += sk;
     for (const auto& r : refusals) refuse(r.line->line, r.line->req.key, r.status);
     pending.clear();
+    return !db_failure;
   };
 
   std::string text;
@@ -1047,20 +1085,39 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     ImportLine il;
     il.line = line;
     if (Status st = parse_event_line(text, s.simulation, offset, il.req); !st.ok()) {
-      flush();  // keep the file's order: everything before this line is applied first
+      if (!flush()) break;  // keep the file's order: everything before this line is applied first
       refuse(line, "", st);
       continue;
     }
     pending.push_back(std::move(il));
-    if (static_cast<int>(pending.size()) >= batch) flush();
+    if (static_cast<int>(pending.size()) >= batch && !flush()) break;
     if (tty && line % 500 == 0) {
       int pct = total_lines ? static_cast<int>(100 * line / total_lines) : 0;
       std::fprintf(stderr, "\rimporting %s: %ld/%ld events (%d%%)", file.c_str(), line, total_lines, pct);
     }
   }
-  flush();
+  if (!db_failure) flush();
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
   if (shown > kShowRefusals) std::cerr << "(" << (shown - kShowRefusals) << " more refusals not shown)\n";
+  if (db_failure) {
+    // Everything counted is committed; the line that failed and every line after it were not
+    // applied by this run. Keys make the same command, run again, skip what is done.
+    const std::string msg = db_failure->status.message() + "\nimport stopped at " + file + ":" +
+                            std::to_string(failed_line) + ": the " + std::to_string(applied) +
+                            " event(s) counted as applied before it are committed; run the same import again to "
+                            "continue (events with keys that are already applied are skipped)";
+    std::cerr << "error: " << msg << "\n";
+    if (o.json_out)
+      std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused},
+                        {"stopped_at_line", failed_line},
+                        {"error", {{"code", code_name(Code::internal)}, {"exit", 1}, {"message", msg}}}}
+                       .dump(2, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    else
+      std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld; stopped at line %ld (database failure)\n",
+                  file.c_str(), applied, skipped, refused, failed_line);
+    return static_cast<int>(Code::internal);
+  }
   if (o.json_out)
     std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else

@@ -103,6 +103,16 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE ticks (day TEXT PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL)",
        },
        {}},
+      {6,
+       "the audit chain's append lock (PostgreSQL)",
+       {},  // SQLite: nothing (BEGIN IMMEDIATE already makes every write transaction exclusive)
+       {
+           // One row, locked FOR UPDATE by every transaction just before it links its audit
+           // records to the chain's head, and held to its COMMIT: the chain is one total order
+           // while writers of different dossiers run in parallel up to that point.
+           "CREATE TABLE audit_chain_lock (id INTEGER PRIMARY KEY CHECK (id = 1))",
+           "INSERT INTO audit_chain_lock (id) VALUES (1)",
+       }},
   };
   return all;
 }

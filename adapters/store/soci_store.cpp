@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -15,15 +16,70 @@
 namespace ocop::store {
 namespace {
 
-bool retryable_message(const std::string& m) {
-  std::string s = m;
+std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Whether `s` is well-formed UTF-8. PostgreSQL refuses any other text as a parameter (an
+// error, where SQLite simply finds nothing), and no stored key can hold it: the look-ups
+// below answer "not found" for such a key without asking PostgreSQL.
+bool valid_utf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || end - p <= n) return n == 0;
+    if (c == 0xC0 || c == 0xC1 || c > 0xF4) return false;
+    for (int i = 1; i <= n; ++i)
+      if ((p[i] & 0xC0) != 0x80) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+// SQLite: busy or locked (another connection holds the write lock past busy_timeout).
+bool retryable_message(const std::string& m) {
+  const std::string s = lower(m);
   return s.find("database is locked") != std::string::npos || s.find("database is busy") != std::string::npos ||
-         s.find("could not serialize") != std::string::npos || s.find("deadlock detected") != std::string::npos;
+         s.find("database table is locked") != std::string::npos;
+}
+
+// PostgreSQL's SQLSTATE, when the error is the server's (empty otherwise).
+std::string sqlstate(const std::exception& e) {
+  if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate();
+  return "";
+}
+
+// Which failures a caller may retry as a whole transaction (store.hpp): serialization
+// failure, deadlock, lock not available, and a unique violation (a key that a concurrent
+// transaction committed between our look-up and our insert) on PostgreSQL; busy or locked
+// on SQLite.
+bool retryable(const std::exception& e) {
+  const std::string state = sqlstate(e);
+  if (!state.empty())
+    return state == "40001" || state == "40P01" || state == "55P03" || state == "23505";
+  return retryable_message(e.what());
+}
+
+// The connection to the server is gone (the server stopped, the network failed): class 08,
+// or libpq's own report of a closed connection.
+bool connection_lost(const std::exception& e) {
+  const std::string state = sqlstate(e);
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") return true;
+  const std::string m = lower(e.what());
+  return m.find("server closed the connection") != std::string::npos ||
+         m.find("no connection to the server") != std::string::npos ||
+         m.find("connection failed") != std::string::npos;
 }
 
 [[noreturn]] void rethrow(const std::exception& e, const char* what) {
-  throw StoreError(std::string(what) + ": " + e.what(), retryable_message(e.what()));
+  if (connection_lost(e))
+    throw StoreError(std::string(what) + ": the connection to the database server was lost (is it running?): " +
+                         e.what(),
+                     false);
+  throw StoreError(std::string(what) + ": " + e.what(), retryable(e));
 }
 
 // A single-row query is stepped to its end, so that SQLite ends the statement's implicit read
@@ -184,6 +240,11 @@ struct SociStore::Impl {
   DbUrl url;
   soci::session sql;
   bool sqlite = true;
+  // Between begin() and commit()/rollback(). PostgreSQL: loads lock their rows (FOR UPDATE).
+  bool in_tx = false;
+  // PostgreSQL: this transaction's records for the chain, linked and inserted at commit()
+  // under the chain's lock (append_to_chain).
+  std::vector<AuditRecord> unlinked;
 
   // hot-path statements, prepared on first use
   std::string key_buf, dossier_buf, level_buf, member_buf, kind_buf, str_buf, str_buf2;
@@ -198,7 +259,7 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds,
       st_add_doc, st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key,
-      st_put_key, st_begin, st_commit;
+      st_put_key, st_begin, st_commit, st_load_locked, st_load_cert_locked, st_chain_lock;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
 
   void bind_dossier_out(soci::statement& st) {
@@ -451,6 +512,20 @@ const std::string& SociStore::backend() const { return impl_->url.backend; }
 
 int SociStore::latest_schema_version() { return migrations().back().version; }
 
+int SociStore::pending_migrations() {
+  if (schema_version() == 0) return static_cast<int>(migrations().size());
+  try {
+    std::set<int> done;
+    soci::rowset<int> rs = impl_->sql.prepare << "SELECT version FROM schema_migrations";
+    for (int v : rs) done.insert(v);
+    int n = 0;
+    for (const auto& m : migrations()) n += done.count(m.version) ? 0 : 1;
+    return n;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the applied migrations");
+  }
+}
+
 int SociStore::schema_version() {
   try {
     int v = 0;
@@ -511,20 +586,6 @@ int SociStore::migrate() {
   return applied;
 }
 
-int SociStore::missing_migrations() {
-  if (schema_version() == 0) return static_cast<int>(migrations().size());
-  try {
-    std::set<int> done;
-    soci::rowset<int> rs = impl_->sql.prepare << "SELECT version FROM schema_migrations";
-    for (int v : rs) done.insert(v);
-    int missing = 0;
-    for (const auto& m : migrations()) missing += done.count(m.version) ? 0 : 1;
-    return missing;
-  } catch (const std::exception& e) {
-    rethrow(e, "reading the schema version");
-  }
-}
-
 std::string SociStore::meta(const std::string& key) {
   try {
     std::string v;
@@ -552,6 +613,8 @@ void SociStore::begin() {
     auto& I = *impl_;
     if (!I.st_begin) {
       // Prepared once: a transaction per event is the common case. Cached only once prepared.
+      // PostgreSQL stays at READ COMMITTED: each statement sees what committed before it, and
+      // the rows a transaction depends on are locked as it loads them (store.hpp).
       auto begin = std::make_unique<soci::statement>(I.sql);
       begin->alloc();
       I.prepare(*begin, I.sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -562,13 +625,56 @@ void SociStore::begin() {
       I.st_begin = std::move(begin);
     }
     I.head_in_tx.reset();
+    I.unlinked.clear();
     I.st_begin->execute(true);
+    I.in_tx = true;
   } catch (const std::exception& e) {
     rethrow(e, "beginning a transaction");
   }
 }
+
+// PostgreSQL: links the transaction's records to the chain and inserts them. The lock on
+// audit_chain_lock's one row (migration 6) is waited for here, as the transaction's last lock,
+// and held to its COMMIT; the head is read after the lock is granted, so under READ COMMITTED
+// it is the head the previous holder committed.
+void SociStore::link_unlinked() {
+  auto& I = *impl_;
+  if (I.unlinked.empty()) return;
+  std::vector<AuditRecord> records = std::move(I.unlinked);
+  I.unlinked.clear();
+  try {
+    if (!I.st_chain_lock) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.n));
+      I.prepare(*fresh, "SELECT id FROM audit_chain_lock WHERE id = 1 FOR UPDATE");
+      I.st_chain_lock = std::move(fresh);  // cached only once prepared
+    }
+    if (!I.st_chain_lock->execute(true))
+      throw StoreError("the audit chain's lock row is missing (audit_chain_lock): run `ocop init`", false);
+    finish(*I.st_chain_lock);
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, "locking the audit chain");
+  }
+  I.head_in_tx.reset();
+  for (auto& r : records) Store::append_to_chain(std::move(r));
+}
+
+void SociStore::append_to_chain(AuditRecord r) {
+  auto& I = *impl_;
+  if (I.sqlite || !I.in_tx) {
+    Store::append_to_chain(std::move(r));
+    return;
+  }
+  I.unlinked.push_back(std::move(r));
+}
+
 void SociStore::commit() {
+  link_unlinked();  // throws with the transaction still open: the caller rolls it back
   impl_->head_in_tx.reset();
+  impl_->in_tx = false;
   try {
     if (impl_->st_commit) impl_->st_commit->execute(true);
     else impl_->sql << "COMMIT";
@@ -578,6 +684,8 @@ void SociStore::commit() {
 }
 void SociStore::rollback() {
   impl_->head_in_tx.reset();
+  impl_->unlinked.clear();
+  impl_->in_tx = false;
   try {
     impl_->sql << "ROLLBACK";
   } catch (const std::exception& e) {
@@ -595,20 +703,24 @@ void SociStore::exec(const std::string& q) {
 }
 
 std::optional<Dossier> SociStore::load_dossier(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
   auto& I = *impl_;
   try {
-    if (!I.st_load) {
+    const bool lock = I.in_tx && !I.sqlite;
+    auto& slot = lock ? I.st_load_locked : I.st_load;
+    if (!slot) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
       fresh->alloc();
       I.bind_dossier_out(*fresh);
       fresh->exchange(soci::use(I.dossier_buf));
-      I.prepare(*fresh, std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE id = :id");
-      I.st_load = std::move(fresh);  // cached only once prepared
+      I.prepare(*fresh, std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE id = :id" +
+                            (lock ? " FOR UPDATE" : ""));
+      slot = std::move(fresh);  // cached only once prepared
     }
     I.dossier_buf = id;
-    if (!I.st_load->execute(true)) return std::nullopt;
+    if (!slot->execute(true)) return std::nullopt;
     Dossier d = I.dossier_from_row();
-    finish(*I.st_load);
+    finish(*slot);
     return d;
   } catch (const std::exception& e) {
     rethrow(e, "loading a dossier");
@@ -816,6 +928,7 @@ void SociStore::add_document(const Document& d) {
 }
 
 std::vector<Document> SociStore::documents(const std::string& dossier) {
+  if (!impl_->sqlite && !valid_utf8(dossier)) return {};
   std::vector<Document> out;
   try {
     std::string d = dossier;
@@ -839,6 +952,7 @@ std::vector<Document> SociStore::documents(const std::string& dossier) {
 }
 
 std::optional<Document> SociStore::find_document(const std::string& sha256) {
+  if (!impl_->sqlite && !valid_utf8(sha256)) return std::nullopt;
   try {
     std::string h = sha256;
     soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT dossier, kind, name, bytes, at FROM documents"
@@ -1065,20 +1179,24 @@ std::string SociStore::dossier_creator(const std::string& dossier) {
 }
 
 std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
   auto& I = *impl_;
   try {
-    if (!I.st_load_cert) {
+    const bool lock = I.in_tx && !I.sqlite;
+    auto& slot = lock ? I.st_load_cert_locked : I.st_load_cert;
+    if (!slot) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
       fresh->alloc();
       I.bind_cert_out(*fresh);
       fresh->exchange(soci::use(I.str_buf));
-      I.prepare(*fresh, std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE id = :id");
-      I.st_load_cert = std::move(fresh);  // cached only once prepared
+      I.prepare(*fresh, std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE id = :id" +
+                            (lock ? " FOR UPDATE" : ""));
+      slot = std::move(fresh);  // cached only once prepared
     }
     I.str_buf = id;
-    if (!I.st_load_cert->execute(true)) return std::nullopt;
+    if (!slot->execute(true)) return std::nullopt;
     Certificate c = I.cert_from_row();
-    finish(*I.st_load_cert);
+    finish(*slot);
     return c;
   } catch (const std::exception& e) {
     rethrow(e, "loading a certificate");
@@ -1286,6 +1404,7 @@ void SociStore::append_audit(const AuditRecord& r) {
 }
 
 std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
+  if (!impl_->sqlite && !valid_utf8(dossier)) return {};
   auto& I = *impl_;
   std::vector<AuditRecord> out;
   try {
@@ -1335,6 +1454,7 @@ void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
 }
 
 std::optional<std::string> SociStore::find_key(const std::string& key) {
+  if (!impl_->sqlite && !valid_utf8(key)) return std::nullopt;
   auto& I = *impl_;
   try {
     if (!I.st_find_key) {
@@ -1377,6 +1497,13 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
 }
 
 std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
+  if (!impl_->sqlite) {
+    for (const std::string* v : {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer,
+                                 &f.base_certificate})
+      if (!valid_utf8(*v)) return {};
+    for (const auto& u : f.units)
+      if (!valid_utf8(u)) return {};
+  }
   auto& I = *impl_;
   std::vector<Dossier> out;
   try {

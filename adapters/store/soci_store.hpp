@@ -1,7 +1,8 @@
 // The SOCI store: the engine's Store port over SQLite (embedded default) or PostgreSQL.
 //
 // A URL chooses the backend: "sqlite:PATH" (or a bare path) or "postgresql://..." (libpq
-// syntax). open() applies nothing; migrate() applies the numbered migrations that are missing,
+// syntax). How writers of several processes are kept apart on each backend: store.hpp and
+// docs/design.md (Concurrency). open() applies nothing; migrate() applies the numbered migrations that are missing,
 // each in its own transaction, and records them in schema_migrations. SQLite runs in WAL mode
 // with synchronous=FULL, so a committed event survives a crash or power loss.
 // Prepared statements for the hot path are built once per connection and reused.
@@ -35,13 +36,13 @@ class SociStore : public Store {
  public:
   ~SociStore() override;
 
-  // Schema version applied, 0 for an empty database.
+  // The highest schema version applied, 0 for an empty database.
   int schema_version();
-  // Applies missing migrations (every numbered one not yet recorded, not only those above the
-  // highest: branches may add numbers out of order); returns how many were applied.
+  // How many of the known migrations are not applied (numbers may be applied out of order:
+  // a database at 6 still gets a later-merged 4).
+  int pending_migrations();
+  // Applies every missing migration, in number order; returns how many were applied.
   int migrate();
-  // How many known migrations this database has not applied.
-  int missing_migrations();
   static int latest_schema_version();
 
   // meta: key/value facts about the database (simulation flag, configuration fingerprint).
@@ -78,6 +79,8 @@ class SociStore : public Store {
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
   AuditHead audit_head() override;
   void append_audit(const AuditRecord& r) override;
+  // SQLite: links at once. PostgreSQL: at commit(), under the chain's row lock (store.hpp).
+  void append_to_chain(AuditRecord r) override;
   std::vector<AuditRecord> history(const std::string& dossier) override;
   std::string dossier_creator(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
@@ -101,6 +104,7 @@ class SociStore : public Store {
  private:
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
+  void link_unlinked();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

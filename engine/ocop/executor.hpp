@@ -82,7 +82,24 @@ struct FireResult {
   // Accepted: the dossier after the event (unless the executor is lean). Duplicate: the first
   // result as recorded with the key: {"id", "state", "version"} the event reached.
   nlohmann::json result;
+  // The database failed (a StoreError that was not retryable, or still failed after the last
+  // attempt): status is Code::internal and nothing of the event was written. A caller that
+  // applies many events (import) stops here rather than fail every following event the same
+  // way.
+  bool database_failed = false;
+  int attempts = 1;  // transactions tried (more than 1 after retryable database errors)
 };
+
+// How fire() retries a transaction that failed with a retryable StoreError: at most
+// `attempts` transactions in all, sleeping a random time in [0, base_delay_ms * 2^(n-1)) after
+// the n-th failure (jitter keeps writers that collided from colliding again in step).
+struct RetryPolicy {
+  int attempts = 8;
+  int base_delay_ms = 2;
+};
+
+// Sleeps the jittered delay that follows the `failed_attempts`-th failure under `p`.
+void retry_backoff(const RetryPolicy& p, int failed_attempts);
 
 // A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
 // product_set, rule_set, score, stars, certificate). Times in the given zone offset.
@@ -91,7 +108,8 @@ nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
 nlohmann::json certificate_json(const Certificate& c, const Config* config = nullptr);
 
 // Links `rec` (all fields but seq, prev_hash and hash set) to the head of the audit chain and
-// appends it, inside the caller's transaction.
+// appends it, inside the caller's transaction (Store::append_to_chain: the store may link it
+// only at commit, so rec's seq and hash are not filled in).
 void chain_and_append(Store& store, AuditRecord& rec);
 
 // Whether the configuration allows a document of `kind` and `bytes` (bytes < 0: not known
@@ -106,8 +124,10 @@ class Executor {
   Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
            Store& store, const Clock& clock);
 
-  // Fires one event in its own transaction. Retryable store errors are retried a bounded
-  // number of times; other store errors come back as Code::internal with nothing written.
+  // Fires one event in its own transaction. Retryable store errors roll the transaction back
+  // and run the whole event again (every check re-reads the database), at most
+  // RetryPolicy::attempts times; other store errors, and the last retryable one, come back as
+  // Code::internal with `database_failed` set and nothing written. Never a silent skip.
   FireResult fire(const EventRequest& req);
 
   // Fires one event inside a transaction the caller has begun (batched import). On a refusal
@@ -125,6 +145,9 @@ class Executor {
   // Test hook: called after the dossier's new state is written and before the commit.
   void set_before_commit_hook(std::function<void()> hook) { before_commit_ = std::move(hook); }
 
+  void set_retry_policy(RetryPolicy p) { retry_ = p; }
+  const RetryPolicy& retry_policy() const { return retry_; }
+
  private:
   FireResult fire_certificate_event(const EventRequest& req, CertificateEvent event);
 
@@ -136,6 +159,7 @@ class Executor {
   std::function<void()> before_commit_;
   BlobStore* blobs_ = nullptr;
   bool lean_ = false;
+  RetryPolicy retry_;
 };
 
 }  // namespace ocop

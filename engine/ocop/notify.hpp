@@ -22,8 +22,8 @@
 //   recognize                                 -> the producer and the dossier's unit:
 //                                                template dossier_recognized.
 // Each recipient gets one e-mail; when channels.webhook is configured, one webhook message
-// per event carries the event as JSON. Dedupe keys are "event/<audit seq>/email/<address>" and
-// "event/<audit seq>/webhook", so nothing is queued twice. Every other event queues nothing and
+// per event carries the event as JSON. Dedupe keys are "event/<dossier>/v<version>/email/<address>"
+// and "event/<dossier>/v<version>/webhook" (the dossier's version after the event), so nothing is queued twice. Every other event queues nothing and
 // costs nothing (no query).
 #pragma once
 

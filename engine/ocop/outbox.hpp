@@ -1,7 +1,7 @@
 // The outbox (spec §6, §7): notifications written in the same transaction as what caused them,
 // delivered later by `ocop deliver`. A message is never lost (it is a row before anything is
 // sent) and never queued twice (its `dedupe_key` is unique: a reminder digest's key names its
-// rule, unit and day; an event's notification names the event's audit sequence and recipient).
+// rule, unit and day; an event's notification names the dossier, its version after the event, and the recipient).
 #pragma once
 
 #include <cstdint>

@@ -2,10 +2,17 @@
 // SOCI over SQLite and PostgreSQL.
 //
 // One Store is one connection and is used from one thread. Writes happen only inside
-// begin()/commit(); begin() takes the write lock at once (SQLite BEGIN IMMEDIATE) so that a
-// transaction that reads a dossier and then writes it cannot be overtaken.
+// begin()/commit(). Inside a write transaction, a dossier or certificate once loaded cannot
+// change under the transaction until it ends: SQLite's begin() takes the database's write
+// lock at once (BEGIN IMMEDIATE); PostgreSQL (READ COMMITTED) locks each dossier and
+// certificate row it loads (SELECT ... FOR UPDATE), so writers of different dossiers run in
+// parallel and writers of the same dossier queue. Several processes may share a database.
 // Database failures are thrown as StoreError; `retryable` marks the ones a caller may retry
-// as a whole transaction (SQLite busy/locked, PostgreSQL serialization failure or deadlock).
+// as a whole transaction, after rolling back: SQLite busy/locked; PostgreSQL serialization
+// failure (40001), deadlock (40P01), lock not available (55P03) and unique violation (23505:
+// every unique key the engine writes is one it looked up first in the same transaction, so a
+// violation means a concurrent transaction committed the same key; the retry sees it).
+// A lost connection is not retryable: the Store is unusable afterwards.
 #pragma once
 
 #include <cstdint>
@@ -92,8 +99,21 @@ class Store {
   virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
 
   // --- audit ---
+  // The newest record's sequence number and hash (committed, or appended by this transaction
+  // with append_audit).
   virtual AuditHead audit_head() = 0;
+  // Appends `r` exactly as given (seq, prev_hash and hash already set) in the caller's
+  // transaction.
   virtual void append_audit(const AuditRecord& r) = 0;
+  // Appends `r` (every field but seq, prev_hash and hash) to the chain in the caller's
+  // transaction, linked to the record before it: seq = head + 1, prev_hash = head's hash,
+  // hash = compute_hash. When it is linked is the store's choice, but always under a lock
+  // that makes the chain one total order: this default links at once (right for SQLite,
+  // whose write transaction already excludes every other writer); the PostgreSQL store links
+  // a transaction's records at commit(), under the chain's row lock, so that lock is the last
+  // one a transaction takes and is held only for the inserts and the COMMIT (docs/design.md).
+  // `r`'s seq and hash are therefore not reported back.
+  virtual void append_to_chain(AuditRecord r);
   virtual std::vector<AuditRecord> history(const std::string& dossier) = 0;
   // The actor of the dossier's first audit record (who created it); empty when it has none.
   virtual std::string dossier_creator(const std::string& dossier) = 0;

@@ -5,8 +5,9 @@ set -uo pipefail
 OCOP=$1
 REPO=$2
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export OCOP_DB="sqlite:$WORK/ocop.db"
+source "$(dirname "$0")/lib/backend.sh"
+trap 'drop_dbs; rm -rf "$WORK"' EXIT
+export OCOP_DB=$(new_db ocop)
 export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml"
 pass=0
 failed=0
@@ -94,22 +95,22 @@ check "report counts" "out['dossiers_by_state']['idea_accepted'] == 2 and out['d
 HEAD=$(python3 -c "import json; print(json.load(open('$WORK/out'))['head'])")
 "$OCOP" --json fire submit_idea --actor producer.bx-c0001 --data '{"id":"BX-2026-000009","product":"Gà đen","product_set":"processed_meat","producer":"HTX Gà","unit":"BX-C0001"}' >/dev/null
 expect 0 "verify with the anchor" -- "$OCOP" audit verify --anchor "$HEAD"
-sqlite3 "$WORK/ocop.db" "DELETE FROM audit WHERE dossier='BX-2026-000009'; DELETE FROM dossiers WHERE id='BX-2026-000009'"
+db_sql "$OCOP_DB" "DELETE FROM audit WHERE dossier='BX-2026-000009'; DELETE FROM dossiers WHERE id='BX-2026-000009'"
 expect 0 "without the anchor the removal of a whole newest dossier is invisible" -- "$OCOP" audit verify
-sqlite3 "$WORK/ocop.db" "DELETE FROM audit WHERE seq=(SELECT MAX(seq) FROM audit)"
+db_sql "$OCOP_DB" "DELETE FROM audit WHERE seq=(SELECT MAX(seq) FROM audit)"
 expect 4 "with the anchor it is not" -- "$OCOP" audit verify --anchor "$HEAD"
 expect 4 "a removed tail record of a remaining dossier shows without an anchor" -- "$OCOP" audit verify
-sqlite3 "$WORK/ocop.db" "DELETE FROM dossiers WHERE id='BX-2026-000001'"
+db_sql "$OCOP_DB" "DELETE FROM dossiers WHERE id='BX-2026-000001'"
 expect 4 "records of a deleted dossier show" -- "$OCOP" --json audit verify
 check "names the dossier" "'BX-2026-000001' in out['problem']"
 
 # Tampering by hand is detected.
-sqlite3 "$WORK/ocop.db" "UPDATE audit SET actor='someone' WHERE seq=3"
+db_sql "$OCOP_DB" "UPDATE audit SET actor='someone' WHERE seq=3"
 expect 4 "verify after tampering" -- "$OCOP" --json audit verify
 check "names the record" "out['valid'] is False and 'audit record 3' in out['problem']"
 
 # A normal (non-simulation) database refuses --now and event times.
-export OCOP_DB="sqlite:$WORK/normal.db"
+export OCOP_DB=$(new_db normal)
 expect 0 "init a normal database" -- "$OCOP" init
 expect 2 "--now on a normal database" -- "$OCOP" --now 2026-03-02T08:00:00+07:00 show X
 expect 2 "event times on a normal database" -- "$OCOP" --json import "$WORK/events.jsonl"
@@ -118,7 +119,7 @@ expect 2 "a bad database URL" -- "$OCOP" --db mysql://x show X
 
 # A configuration is parsed again when its file changes, and only then.
 cp "$REPO/tests/data/config/gen_workload.yaml" "$WORK/cfg.yaml"
-export OCOP_CONFIG="$WORK/cfg.yaml" OCOP_DB="sqlite:$WORK/cfg.db"
+export OCOP_CONFIG="$WORK/cfg.yaml" OCOP_DB=$(new_db cfg)
 expect 0 "init with a copied configuration" -- "$OCOP" init --simulation
 NEW5='{"id":"BX-2026-000005","product":"Gạo","product_set":"rice_cereals","producer":"HTX Gạo","unit":"BX-C0001"}'
 expect 2 "an actor the configuration does not have yet" -- "$OCOP" fire submit_idea --actor new.coordinator --data "$NEW5"
@@ -130,7 +131,7 @@ expect 2 "a configuration broken after init is refused, not served from the snap
 stderr_has "the broken key is named" "bogus_section"
 
 # Certificates (spec §3): revoke, the certificates filters, a product's history.
-export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml" OCOP_DB="sqlite:$WORK/certs.db"
+export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml" OCOP_DB=$(new_db certs)
 expect 0 "init a database for certificates" -- "$OCOP" init --simulation
 python3 - "$WORK/certs.jsonl" <<'PY'
 import datetime, json, sys

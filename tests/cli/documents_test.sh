@@ -7,13 +7,16 @@ set -uo pipefail
 OCOP=$1
 REPO=$2
 WORK=$(mktemp -d)
-trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
-export OCOP_DB="sqlite:$WORK/ocop.db"
+source "$(dirname "$0")/lib/backend.sh"
+trap 'drop_dbs; chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+export OCOP_DB=$(new_db ocop)
 # The sample, with a small limit so that "too big" is cheap to make.
 sed 's/^  max_bytes: 20971520 .*/  max_bytes: 4096/' "$REPO/config/sample.yaml" >"$WORK/province.yaml"
 export OCOP_CONFIG="$WORK/province.yaml"
 unset OCOP_DOCUMENTS_DIR
 BLOBS="$WORK/ocop.db.documents"
+# A PostgreSQL database keeps its files where OCOP_DOCUMENTS_DIR says (a SQLite one beside itself).
+[ "$BACKEND" = postgresql ] && export OCOP_DOCUMENTS_DIR="$BLOBS"
 NOW=(--now 2026-03-02T08:00:00+07:00)
 pass=0
 failed=0

@@ -12,12 +12,13 @@ if [ ! -f "$GEN" ]; then
   exit 77
 fi
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/lib/backend.sh"
+trap 'drop_dbs; rm -rf "$WORK"' EXIT
 python3 "$GEN" --dossiers 1000 --events "$WORK/events.jsonl" --config "$WORK/bench.yaml" >/dev/null
 export OCOP_CONFIG="$WORK/bench.yaml"
 EVENTS=$(wc -l <"$WORK/events.jsonl")
 for BATCH in 1 500; do
-  export OCOP_DB="sqlite:$WORK/b$BATCH.db"
+  export OCOP_DB=$(new_db "b$BATCH")
   "$OCOP" init --simulation >/dev/null
   "$OCOP" --json import --batch "$BATCH" "$WORK/events.jsonl" >"$WORK/import-$BATCH.json"
   python3 - "$WORK/import-$BATCH.json" "$EVENTS" <<'PY'
@@ -27,7 +28,7 @@ assert r["refused"] == 0 and r["skipped"] == 0 and r["applied"] == int(sys.argv[
 PY
   "$OCOP" audit verify >/dev/null
   "$OCOP" --json report >"$WORK/report-$BATCH.json"
-  sqlite3 "$WORK/b$BATCH.db" "SELECT id, state, version, stars, certificate FROM dossiers ORDER BY id" >"$WORK/state-$BATCH.txt"
+  db_sql "$OCOP_DB" "SELECT id, state, version, stars, certificate FROM dossiers ORDER BY id" >"$WORK/state-$BATCH.txt"
 done
 cmp "$WORK/report-1.json" "$WORK/report-500.json"
 cmp "$WORK/state-1.txt" "$WORK/state-500.txt"

@@ -348,4 +348,29 @@ BOOST_AUTO_TEST_CASE(tampering_with_time_or_versions_is_detected) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_keyed_event_replayed_after_it_moved_the_dossier_up_a_level_is_a_duplicate) {
+  // An import run again after a crash replays events that already moved their dossiers on:
+  // the commune's `forward` is level-bound, and the dossier is now at the province.
+  Db db;
+  const std::string id = "BX-2026-000050";
+  auto data = new_product(id);
+  data["registration_type"] = "new";
+  data["documents"] = {doc("registration_form"), doc("self_assessment")};
+  BOOST_REQUIRE(db.fire("register", "", "producer.bx-c0001", data, "r-1").status.ok());
+  BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.bx-c0001", json::object(), "r-2").status.ok());
+  BOOST_REQUIRE(db.fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}, "r-3").status.ok());
+  BOOST_REQUIRE(db.fire("forward", id, "officer.bx-c0001", json::object(), "r-4").status.ok());
+  BOOST_REQUIRE(db.store->load_dossier(id)->level == "province");
+  for (const char* key : {"r-2", "r-3", "r-4"}) {
+    const std::string event = key == std::string("r-2") ? "accept_dossier" : key == std::string("r-3") ? "assess" : "forward";
+    auto again = db.fire(event, id, "officer.bx-c0001",
+                         event == "assess" ? json{{"locality", {{"origin", 2}}}} : json::object(), key);
+    BOOST_TEST(again.status.ok(), key << ": " << again.status.message());
+    BOOST_TEST(again.duplicate, key);
+  }
+  // Without its key the same event is what it is now: forbidden at the province level.
+  BOOST_TEST(int(db.fire("forward", id, "officer.bx-c0001").status.code()) == 6);
+  BOOST_TEST(db.audit_count() == 4);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,10 +1,16 @@
-// A real SQLite database in a temporary directory, the synthetic province of
-// tests/data/config/gen_workload.yaml, the MSM lifecycle and a fixed clock.
+// A real database, the synthetic province of tests/data/config/gen_workload.yaml, the MSM
+// lifecycle and a fixed clock. The database is a SQLite file in a temporary directory, or,
+// with OCOP_TEST_BACKEND=postgresql, a fresh PostgreSQL database created for the test (and
+// dropped after it) on the server OCOP_TEST_POSTGRES names (scripts/with-postgres.sh starts a
+// throwaway one). CTest runs the suite both ways (integration, integration_postgresql); the
+// PostgreSQL run exits 77 (skipped) when no server is given.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <random>
 
 #include "certificate_machine.hpp"
@@ -23,9 +29,59 @@ inline std::filesystem::path temp_dir() {
   return p;
 }
 
+inline std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+inline bool postgresql_backend() { return env("OCOP_TEST_BACKEND") == "postgresql"; }
+
+// The server URL with another database name.
+inline std::string with_database(const std::string& server_url, const std::string& name) {
+  std::string base = server_url, query;
+  if (auto q = base.find('?'); q != std::string::npos) {
+    query = base.substr(q);
+    base.resize(q);
+  }
+  auto slash = base.find('/', base.find("://") + 3);
+  if (slash != std::string::npos) base.resize(slash);
+  return base + "/" + name + query;
+}
+
+// The URL of a new, empty database: a SQLite file in `dir`, or a PostgreSQL database
+// (`pg_name` receives its name, to drop it afterwards).
+inline std::string fresh_database(const std::filesystem::path& dir, std::string& pg_name) {
+  if (!postgresql_backend()) return "sqlite:" + (dir / "ocop.db").string();
+  std::random_device rd;
+  pg_name = "ocop_t_" + std::to_string(rd()) + std::to_string(rd() % 1000);
+  const std::string server = env("OCOP_TEST_POSTGRES");
+  store::open(server)->exec("CREATE DATABASE " + pg_name);
+  return with_database(server, pg_name);
+}
+
+inline void drop_database(const std::string& pg_name) {
+  if (pg_name.empty()) return;
+  try {
+    store::open(env("OCOP_TEST_POSTGRES"))->exec("DROP DATABASE IF EXISTS " + pg_name + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    std::cerr << "warning: could not drop test database " << pg_name << ": " << e.what() << "\n";
+  }
+}
+
+// The PostgreSQL run skips (CTest's SKIP_RETURN_CODE 77) when no server is given.
+struct BackendCheck {
+  BackendCheck() {
+    if (postgresql_backend() && env("OCOP_TEST_POSTGRES").empty()) {
+      std::cout << "SKIP: OCOP_TEST_BACKEND=postgresql but OCOP_TEST_POSTGRES is not set\n";
+      std::exit(77);
+    }
+  }
+};
+
 struct Db {
   std::filesystem::path dir = temp_dir();
-  std::string url = "sqlite:" + (dir / "ocop.db").string();
+  std::string pg_name;
+  std::string url = fresh_database(dir, pg_name);
   Config config;
   std::unique_ptr<Lifecycle> lifecycle = workflows::make_dossier_lifecycle();
   std::unique_ptr<CertificateLifecycle> certificates = workflows::make_certificate_lifecycle();
@@ -44,9 +100,12 @@ struct Db {
   ~Db() {
     ex.reset();
     store.reset();
+    drop_database(pg_name);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
+
+  bool postgresql() const { return !pg_name.empty(); }
 
   FireResult fire(const std::string& event, const std::string& dossier, const std::string& actor,
                   nlohmann::json data = nlohmann::json::object(), const std::string& key = "") {

@@ -96,14 +96,15 @@ BOOST_AUTO_TEST_CASE(a_returned_dossier_tells_its_producer_why) {
   BOOST_TEST(db.store->outbox("", 0).empty());  // registering tells nobody
   auto r = db.fire("return_dossier", "BX-2026-N0001", "officer.bx-c0001", return_data());
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-  const std::int64_t seq = db.store->audit_head().seq;
+  const std::int64_t version = db.store->load_dossier("BX-2026-N0001")->version;
+  const std::string event_id = "BX-2026-N0001/v" + std::to_string(version);
   auto all = db.store->outbox("", 0);
   BOOST_REQUIRE_EQUAL(all.size(), 2u);
   auto mail = of_channel(all, "email");
   BOOST_REQUIRE_EQUAL(mail.size(), 1u);
   const OutboxMessage& m = mail[0];
   BOOST_TEST(m.recipient == kProducerMail);
-  BOOST_TEST(m.dedupe_key == "event/" + std::to_string(seq) + "/email/" + kProducerMail);
+  BOOST_TEST(m.dedupe_key == "event/" + event_id + "/email/" + kProducerMail);
   BOOST_TEST(m.dossier == "BX-2026-N0001");
   BOOST_TEST(m.state == "pending");
   BOOST_TEST(m.attempts == 0);
@@ -120,11 +121,11 @@ BOOST_AUTO_TEST_CASE(a_returned_dossier_tells_its_producer_why) {
   auto hook = of_channel(all, "webhook");
   BOOST_REQUIRE_EQUAL(hook.size(), 1u);
   BOOST_TEST(hook[0].recipient == kHook);
-  BOOST_TEST(hook[0].dedupe_key == "event/" + std::to_string(seq) + "/webhook");
+  BOOST_TEST(hook[0].dedupe_key == "event/" + event_id + "/webhook");
   auto body = nlohmann::json::parse(hook[0].body);
   BOOST_TEST(body["type"] == "dossier.returned");
   BOOST_TEST(body["event"] == "return_dossier");
-  BOOST_TEST(body["audit_seq"] == seq);
+  BOOST_TEST(body["version"] == version);
   BOOST_TEST(body["to"] == "returned");
   BOOST_TEST(body["data"]["missing"] == nlohmann::json({"test_report", "label"}));
   BOOST_TEST(body["notified"] == nlohmann::json({kProducerMail}));
