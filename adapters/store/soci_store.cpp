@@ -259,8 +259,15 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds,
       st_add_doc, st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key,
-      st_put_key, st_begin, st_commit, st_load_locked, st_load_cert_locked, st_chain_lock;
+      st_put_key, st_begin, st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue,
+      st_creator;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
+  // enqueue's and dossier_creator's bound values (their statements are prepared once)
+  struct {
+    std::string key, channel, recipient, subject, body, cause, dossier, created, next, creator;
+    soci::indicator dossier_ind = soci::i_ok, id_ind = soci::i_ok, creator_ind = soci::i_ok;
+    long long id = 0;
+  } ob;
 
   void bind_dossier_out(soci::statement& st) {
     st.exchange(soci::into(row.id));
@@ -977,19 +984,38 @@ std::optional<Document> SociStore::find_document(const std::string& sha256) {
 bool SociStore::enqueue(OutboxMessage& m) {
   auto& I = *impl_;
   try {
-    std::string created = ts(m.created_at), next = ts(m.next_attempt_at);
-    soci::indicator dossier_ind = m.dossier.empty() ? soci::i_null : soci::i_ok;
-    soci::statement st = (I.sql.prepare << "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, cause,"
-                                           " dossier, created_at, state, attempts, next_attempt_at)"
-                                           " VALUES (:k, :ch, :r, :s, :b, :c, :d, :t, 'pending', 0, :n)"
-                                           " ON CONFLICT (dedupe_key) DO NOTHING",
-                          soci::use(m.dedupe_key), soci::use(m.channel), soci::use(m.recipient), soci::use(m.subject),
-                          soci::use(m.body), soci::use(m.cause), soci::use(m.dossier, dossier_ind),
-                          soci::use(created), soci::use(next));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) return false;
-    long long id = 0;
-    I.sql << "SELECT id FROM outbox WHERE dedupe_key = :k", soci::into(id), soci::use(m.dedupe_key);
+    if (!I.st_enqueue) {
+      // Prepared once (an import queues thousands). RETURNING gives the new id, and no row when
+      // the dedupe key exists: SQLite 3.35+ and PostgreSQL both have it.
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      auto& st = *fresh;
+      st.alloc();
+      st.exchange(soci::into(I.ob.id, I.ob.id_ind));
+      for (std::string* v : {&I.ob.key, &I.ob.channel, &I.ob.recipient, &I.ob.subject, &I.ob.body, &I.ob.cause})
+        st.exchange(soci::use(*v));
+      st.exchange(soci::use(I.ob.dossier, I.ob.dossier_ind));
+      st.exchange(soci::use(I.ob.created));
+      st.exchange(soci::use(I.ob.next));
+      I.prepare(st, "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, cause,"
+                    " dossier, created_at, state, attempts, next_attempt_at)"
+                    " VALUES (:k, :ch, :r, :s, :b, :c, :d, :t, 'pending', 0, :n)"
+                    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+      I.st_enqueue = std::move(fresh);  // cached only once prepared
+    }
+    I.ob.key = m.dedupe_key;
+    I.ob.channel = m.channel;
+    I.ob.recipient = m.recipient;
+    I.ob.subject = m.subject;
+    I.ob.body = m.body;
+    I.ob.cause = m.cause;
+    I.ob.dossier = m.dossier;
+    I.ob.dossier_ind = m.dossier.empty() ? soci::i_null : soci::i_ok;
+    I.ob.created = ts(m.created_at);
+    I.ob.next = ts(m.next_attempt_at);
+    const bool inserted = I.st_enqueue->execute(true);
+    const long long id = I.ob.id;
+    if (inserted) finish(*I.st_enqueue);
+    if (!inserted) return false;
     m.id = id;
     m.state = "pending";
     m.attempts = 0;
@@ -1167,12 +1193,21 @@ bool SociStore::retry_outbox(std::int64_t id, Instant now) {
 }
 
 std::string SociStore::dossier_creator(const std::string& dossier) {
+  auto& I = *impl_;
   try {
-    std::string d = dossier, actor;
-    soci::indicator ind = soci::i_null;
-    impl_->sql << "SELECT actor FROM audit WHERE dossier = :d ORDER BY seq LIMIT 1", soci::into(actor, ind),
-        soci::use(d);
-    return impl_->sql.got_data() && ind == soci::i_ok ? actor : std::string();
+    if (!I.st_creator) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.ob.creator, I.ob.creator_ind));
+      fresh->exchange(soci::use(I.ob.dossier));
+      I.prepare(*fresh, "SELECT actor FROM audit WHERE dossier = :d ORDER BY seq LIMIT 1");
+      I.st_creator = std::move(fresh);  // cached only once prepared
+    }
+    I.ob.dossier = dossier;
+    if (!I.st_creator->execute(true)) return {};
+    std::string actor = I.ob.creator_ind == soci::i_ok ? I.ob.creator : std::string();
+    finish(*I.st_creator);
+    return actor;
   } catch (const std::exception& e) {
     rethrow(e, "reading a dossier's creator");
   }
