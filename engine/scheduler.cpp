@@ -119,6 +119,7 @@ struct Scheduler::Run {
   std::vector<std::string> staged_kinds;
   std::vector<TickTransition> staged_transitions;
   int staged_duplicates = 0;
+  int staged_already_fired = 0;  // certificate transitions another process made first
 
   std::unordered_map<std::int32_t, int> waited_memo;  // entry day -> working days waited by `day`
   std::unordered_map<std::string, const User*> producers;
@@ -143,6 +144,7 @@ struct Scheduler::Run {
       staged_kinds.clear();
       staged_transitions.clear();
       staged_duplicates = 0;
+      staged_already_fired = 0;
       try {
         s.store_.begin();
         fn();
@@ -163,6 +165,7 @@ struct Scheduler::Run {
       rep.transitions.push_back(std::move(t));
     }
     rep.already_queued += staged_duplicates;
+    rep.already_fired += staged_already_fired;
   }
 
   void enqueue(OutboxMessage m, const std::string& kind) {
@@ -268,28 +271,31 @@ struct Scheduler::Run {
       CycleState st = stored ? parse_cycle_state(*stored).value_or(CycleState::planned) : CycleState::planned;
       if (st == CycleState::planned && day >= cycle.first_day()) {
         transaction([&] {
-          fire_cycle(year, st, CycleEvent::open);
-          if (day <= cycle.last_day()) cycle_start(cycle);
+          if (fire_cycle(year, st, CycleEvent::open) && day <= cycle.last_day()) cycle_start(cycle);
         });
         st = CycleState::open;
       }
       if (st == CycleState::open && day > cycle.last_day()) {
         transaction([&] {
-          fire_cycle(year, st, CycleEvent::close);
-          cycle_close(cycle);
+          if (fire_cycle(year, st, CycleEvent::close)) cycle_close(cycle);
         });
       }
     }
   }
 
-  void fire_cycle(int year, CycleState from, CycleEvent ev) {
+  // False when another process (a parallel tick) moved the cycle first: nothing was written.
+  bool fire_cycle(int year, CycleState from, CycleEvent ev) {
     CycleTransition t = s.cycles_.fire(from, ev);
     if (!t.accepted)
       throw std::logic_error("cycle " + std::to_string(year) + ": " + std::string(to_string(ev)) +
                              " refused in state " + std::string(to_string(from)));
-    s.store_.put_cycle_state(year, std::string(to_string(t.to)), now);
+    if (!s.store_.put_cycle_state(year, std::string(to_string(from)), std::string(to_string(t.to)), now)) {
+      ++staged_already_fired;
+      return false;
+    }
     staged_transitions.push_back({"cycle", std::to_string(year), std::string(to_string(ev)),
                                   std::string(to_string(from)), std::string(to_string(t.to))});
+    return true;
   }
 
   void cycle_start(const Cycle& cycle) {
@@ -406,6 +412,19 @@ struct Scheduler::Run {
     req.dossier = c.id;
     req.actor = cfg.scheduler_actor;
     FireResult r = s.executor_.fire_in_transaction(req);
+    if (r.status.code() == Code::refused) {
+      // Another process (a second `ocop tick` on the same day, or a person's `revoke`) moved the
+      // certificate between this tick's read of the due list and its transaction: the executor
+      // re-read it, locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite), and the
+      // certificate machine refused the event. The transition is already done (or no longer
+      // due): nothing to fire, nothing to queue, and no failure. Only a refusal of the state we
+      // read counts as one.
+      auto now_cert = s.store_.load_certificate(c.id);
+      if (now_cert && now_cert->state != c.state) {
+        ++staged_already_fired;
+        return;
+      }
+    }
     if (!r.status.ok()) {  // refused before anything of it was written
       failures.push_back("certificate " + c.id + ": " + req.event + " not fired: " + r.status.message());
       if (rep.status.ok()) rep.status = r.status;
@@ -563,7 +582,8 @@ TickReport Scheduler::tick(bool dry_run) {
     run.stalled();
     run.milestones();
     if (!dry_run) {
-      json summary = {{"queued", rep.queued.size()}, {"already_queued", rep.already_queued}, {"counts", rep.counts},
+      json summary = {{"queued", rep.queued.size()}, {"already_queued", rep.already_queued},
+                      {"already_fired", rep.already_fired}, {"counts", rep.counts},
                       {"notes", rep.notes.size()}};
       run.transaction([&] { store_.record_tick(rep.day, now, summary.dump()); });
     }

@@ -810,6 +810,7 @@ int cmd_tick(const Options& o, bool dry_run) {
               {"dry_run", dry_run},
               {"queued", r.queued.size()},
               {"already_queued", r.already_queued},
+              {"already_fired", r.already_fired},
               {"counts", r.counts},
               {"messages", messages},
               {"transitions", transitions},

@@ -1664,17 +1664,24 @@ std::optional<std::string> SociStore::cycle_state(int year) {
   }
 }
 
-void SociStore::put_cycle_state(int year, const std::string& state, Instant at) {
+bool SociStore::put_cycle_state(int year, const std::string& from, const std::string& to, Instant at) {
   try {
     long long y = year;
-    std::string s = state, t = ts(at);
-    // opened_at is set when the cycle opens, closed_at when it closes.
-    impl_->sql << "INSERT INTO cycles (year, state, opened_at, closed_at) VALUES (:y, :s,"
-                  " CASE WHEN :s1 = 'open' THEN :t1 ELSE NULL END, CASE WHEN :s2 = 'closed' THEN :t2 ELSE NULL END)"
-                  " ON CONFLICT (year) DO UPDATE SET state = excluded.state,"
-                  " opened_at = COALESCE(cycles.opened_at, excluded.opened_at),"
-                  " closed_at = COALESCE(cycles.closed_at, excluded.closed_at)",
-        soci::use(y), soci::use(s), soci::use(s), soci::use(t), soci::use(s), soci::use(t);
+    std::string f = from, s = to, t = ts(at);
+    // opened_at is set when the cycle opens, closed_at when it closes. The update applies only
+    // from the expected state: two ticks racing on one cycle (issue 5) both insert or update the
+    // row; the second waits for the first's row (PostgreSQL re-checks the WHERE on the committed
+    // row; SQLite's writers are serialised) and then changes nothing.
+    soci::statement st =
+        (impl_->sql.prepare << "INSERT INTO cycles (year, state, opened_at, closed_at) VALUES (:y, :s,"
+                               " CASE WHEN :s1 = 'open' THEN :t1 ELSE NULL END, CASE WHEN :s2 = 'closed' THEN :t2 ELSE NULL END)"
+                               " ON CONFLICT (year) DO UPDATE SET state = excluded.state,"
+                               " opened_at = COALESCE(cycles.opened_at, excluded.opened_at),"
+                               " closed_at = COALESCE(cycles.closed_at, excluded.closed_at)"
+                               " WHERE cycles.state = :f",
+         soci::use(y), soci::use(s), soci::use(s), soci::use(t), soci::use(s), soci::use(t), soci::use(f));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
   } catch (const std::exception& e) {
     rethrow(e, "writing a cycle");
   }

@@ -93,7 +93,7 @@ class SociStore : public Store {
   std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,
                                         std::optional<Instant> entered_before) override;
   std::optional<std::string> cycle_state(int year) override;
-  void put_cycle_state(int year, const std::string& state, Instant at) override;
+  bool put_cycle_state(int year, const std::string& from, const std::string& to, Instant at) override;
   std::optional<Date> last_tick() override;
   void record_tick(Date day, Instant at, const std::string& summary) override;
   std::vector<CountRow> count_year_by_state_and_unit(int year) override;

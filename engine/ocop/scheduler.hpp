@@ -53,6 +53,7 @@ struct TickReport {
   bool dry_run = false;
   std::vector<OutboxMessage> queued;  // new messages (dry run: those that would be queued)
   int already_queued = 0;             // messages an earlier tick of the day queued already
+  int already_fired = 0;  // due certificate transitions another process (a parallel tick) made first
   std::vector<TickTransition> transitions;
   std::map<std::string, int> counts;  // messages by kind (stalled, escalation, before_milestone,
                                       // cycle_start, cycle_report, certificate_notice), transitions

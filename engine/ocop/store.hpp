@@ -164,8 +164,10 @@ class Store {
                                                 std::optional<Instant> entered_before) = 0;
   // A cycle's stored state name (cycle_lifecycle.hpp); nullopt when none is stored (planned).
   virtual std::optional<std::string> cycle_state(int year) = 0;
-  // Writes a cycle's state in the caller's transaction; `at` is when it changed.
-  virtual void put_cycle_state(int year, const std::string& state, Instant at) = 0;
+  // Moves a cycle from state `from` to `to` in the caller's transaction; `at` is when it changed.
+  // False, writing nothing, when the stored state is no longer `from` (a parallel tick moved the
+  // cycle first; an absent row is `planned`). Waits for a concurrent writer of the row.
+  virtual bool put_cycle_state(int year, const std::string& from, const std::string& to, Instant at) = 0;
   // The latest day a tick was recorded for, if any.
   virtual std::optional<Date> last_tick() = 0;
   // Records (or, for the same day, replaces) a tick's day, time and summary (JSON text).
