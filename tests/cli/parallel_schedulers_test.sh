@@ -53,27 +53,9 @@ pass=0
 failed=0
 source "$LIB/asserts.sh"
 
-# --- the receivers (as in notify_test.sh) ------------------------------------------------------
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-mkdir -p "$WORK/hook"
-for try in 1 2 3; do
-  SMTP_PORT=$(free_port)
-  "$PY" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$WORK/mail" 2>"$WORK/smtp.err" &
-  SMTP_PID=$!
-  for _ in $(seq 50); do
-    "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 0.2)" 2>/dev/null && break
-    sleep 0.1
-  done
-  kill -0 "$SMTP_PID" 2>/dev/null && break
-  SMTP_PID=
-done
-if [ -z "$SMTP_PID" ]; then echo "FAIL: aiosmtpd did not start"; cat "$WORK/smtp.err"; exit 1; fi
-"$PY" "$LIB/webhook_receiver.py" --port-file "$WORK/hook.port" --log "$WORK/hook.log" --state "$WORK/hook" \
-  --secret-env OCOP_TEST_SECRET &
-HOOK_PID=$!
-for _ in $(seq 50); do [ -s "$WORK/hook.port" ] && break; sleep 0.1; done
-HOOK_PORT=$(cat "$WORK/hook.port")
-touch "$WORK/hook.log"
+# --- the receivers ------------------------------------------------------
+source "$LIB/receivers.sh"
+start_receivers
 
 # --- the workload, with the channels pointed at the receivers ---------------------------------
 python3 "$GEN" --dossiers "$DOSSIERS" --communes 5 --events "$WORK/all.jsonl" --config "$WORK/gen.yaml" >/dev/null
