@@ -72,10 +72,20 @@ struct Session {
   Config config;
   bool simulation = false;
   std::optional<Instant> now;  // --now (simulation only)
+  // The clock the commands use: --now on a simulation database, else the system's.
+  const Clock& clock() {
+    if (!now) return system_clock;
+    fixed_clock.set(*now);
+    return fixed_clock;
+  }
   // The province's date now (by --now on a simulation database).
   Date today() const {
     return local_date(now.value_or(SystemClock().now()), config.province.utc_offset_minutes);
   }
+
+ private:
+  SystemClock system_clock;
+  FixedClock fixed_clock{Instant{}};
 };
 
 // Loads the configuration: from the snapshot stored in the database when the file's content
@@ -319,9 +329,7 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
   }
   auto lifecycle = workflows::make_dossier_lifecycle();
   auto certificates = workflows::make_certificate_lifecycle();
-  SystemClock system;
-  FixedClock fixed(s.now.value_or(Instant{}));
-  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const Clock& clock = s.clock();
   Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   ex.set_blob_store(blobs.get());
   FireResult r = ex.fire(req);
@@ -348,9 +356,7 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
     return fail(o, Status::BadInput("migration plan " + plan_path + " is invalid (" +
                                     std::to_string(loaded.problems.size()) + " problem(s))"));
   }
-  SystemClock system;
-  FixedClock fixed(s.now.value_or(Instant{}));
-  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const Clock& clock = s.clock();
   Migrator m(s.config, *s.store, clock);
   MigrationReport r;
   try {
@@ -793,9 +799,7 @@ int cmd_tick(const Options& o, bool dry_run) {
   auto lifecycle = workflows::make_dossier_lifecycle();
   auto certificates = workflows::make_certificate_lifecycle();
   auto cycles = workflows::make_cycle_lifecycle();
-  SystemClock system;
-  FixedClock fixed(s.now.value_or(Instant{}));
-  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const Clock& clock = s.clock();
   Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   ex.set_lean(true);
   Scheduler scheduler(s.config, ex, *certificates, *cycles, *s.store, clock);
@@ -985,9 +989,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   }
   auto lifecycle = workflows::make_dossier_lifecycle();
   auto certificates = workflows::make_certificate_lifecycle();
-  SystemClock system;
-  FixedClock fixed(s.now.value_or(Instant{}));
-  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const Clock& clock = s.clock();
   Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   ex.set_lean(true);
   const int offset = s.config.province.utc_offset_minutes;
@@ -1156,9 +1158,7 @@ int cmd_deliver(const Options& o, int limit) {
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   if (limit < 0) return fail(o, Status::BadInput("--limit must not be negative"));
   notify::global_init();
-  SystemClock system;
-  FixedClock fixed(s.now.value_or(Instant{}));
-  const Clock& clock = s.now ? static_cast<const Clock&>(fixed) : system;
+  const Clock& clock = s.clock();
   const int off = s.config.province.utc_offset_minutes;
   notify::SmtpTransport smtp(s.config.channels, clock, off);
   notify::WebhookTransport webhook(s.config.channels);
