@@ -74,7 +74,14 @@ bool connection_lost(const std::exception& e) {
          m.find("connection failed") != std::string::npos;
 }
 
+// Set when a statement failed; the next rollback then drops the prepared statements. SOCI
+// 4.0's PostgreSQL backend allocates a bound text parameter's buffer before executing and frees
+// it only when the execution completes: a statement that failed and is executed again leaks the
+// previous buffer (LeakSanitizer found it under lock timeouts). A fresh statement does not.
+thread_local bool t_statement_failed = false;
+
 [[noreturn]] void rethrow(const std::exception& e, const char* what) {
+  t_statement_failed = true;
   if (connection_lost(e))
     throw StoreError(std::string(what) + ": the connection to the database server was lost (is it running?): " +
                          e.what(),
@@ -262,6 +269,14 @@ struct SociStore::Impl {
       st_put_key, st_begin, st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue,
       st_creator;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
+  // Forgets every prepared statement (they are prepared again on their next use).
+  void drop_statements() {
+    for (auto* st : {&st_load, &st_insert, &st_sheets, &st_put_sheet, &st_doc_kinds, &st_add_doc, &st_load_cert,
+                     &st_insert_cert, &st_update_cert, &st_head, &st_append, &st_find_key, &st_put_key, &st_begin,
+                     &st_commit, &st_load_locked, &st_load_cert_locked, &st_chain_lock, &st_enqueue, &st_creator})
+      st->reset();
+    for (auto& st : st_update_by_mask) st.reset();
+  }
   // enqueue's and dossier_creator's bound values (their statements are prepared once)
   struct {
     std::string key, channel, recipient, subject, body, cause, dossier, created, next, creator;
@@ -697,6 +712,10 @@ void SociStore::rollback() {
     impl_->sql << "ROLLBACK";
   } catch (const std::exception& e) {
     rethrow(e, "rolling back");
+  }
+  if (t_statement_failed) {  // after the ROLLBACK: PostgreSQL deallocates them in a live transaction
+    t_statement_failed = false;
+    impl_->drop_statements();
   }
 }
 
