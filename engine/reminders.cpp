@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ocop/notify.hpp"
+
 namespace ocop::text {
 namespace {
 
@@ -17,7 +19,7 @@ std::string line_of(const DigestLine& l, bool with_unit) {
   if (with_unit) s += ", đơn vị " + (l.unit_name.empty() ? l.unit : l.unit_name + " (" + l.unit + ")");
   s += "\n  trạng thái: " + state_vi(l.state) + " (" + std::string(to_string(l.state)) + ")";
   if (!l.level.empty()) s += ", cấp " + l.level;
-  s += "; từ ngày " + date_vi(l.since) + ", đã chờ " + std::to_string(l.waited) + " ngày làm việc\n";
+  s += "; từ ngày " + text::date_vi(l.since) + ", đã chờ " + std::to_string(l.waited) + " ngày làm việc\n";
   return s;
 }
 
@@ -58,104 +60,118 @@ std::string milestone_vi(const std::string& milestone, const Round* round) {
   if (milestone == "plans_close") return "hạn nộp phương án sản xuất kinh doanh";
   if (milestone == "round_cutoff" && round)
     return "hạn chót tiếp nhận hồ sơ vào đợt đánh giá " + round->id + " (cấp " + std::string(to_string(round->level)) +
-           ", họp hội đồng ngày " + date_vi(round->meeting) + ")";
+           ", họp hội đồng ngày " + text::date_vi(round->meeting) + ")";
   return "mốc " + milestone;
 }
 
+namespace {
+
+std::string lines_of(const std::vector<DigestLine>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += line_of(l, true);
+  return s;
+}
+
+Rendered from_template(const Config& cfg, std::string_view name, TemplateVars vars, const std::string& rule) {
+  vars["province"] = cfg.province.name;
+  vars["rule"] = rule;
+  vars["signature"] = signature(cfg, rule);
+  RenderedMessage m = render(cfg, name, vars);
+  return {std::move(m.subject), std::move(m.body)};
+}
+
+}  // namespace
+
 Rendered stalled_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
                         const std::vector<DigestLine>& lines) {
-  Rendered r;
-  const std::string st = rule.state ? state_vi(*rule.state) : std::string();
-  r.subject = "[OCOP] Nhắc việc: " + std::to_string(lines.size()) + " hồ sơ chờ xử lý quá " +
-              std::to_string(rule.after_days) + " ngày làm việc";
-  r.body = "Kính gửi: " + recipient_name + "\n\nĐến ngày " + date_vi(day) + ", " + std::to_string(lines.size()) +
-           " hồ sơ OCOP dưới đây đã ở trạng thái \"" + st + "\" từ " + std::to_string(rule.after_days) +
-           " ngày làm việc trở lên:\n\n";
-  for (const auto& l : lines) r.body += line_of(l, true);
-  r.body += "\nĐề nghị đơn vị khẩn trương xử lý các hồ sơ trên.\n" + signature(cfg, rule.id);
-  return r;
+  return from_template(cfg, "reminder_stalled",
+                       {{"recipient_name", recipient_name},
+                        {"count", std::to_string(lines.size())},
+                        {"state", rule.state ? state_vi(*rule.state) : std::string()},
+                        {"after_days", std::to_string(rule.after_days)},
+                        {"date", text::date_vi(day)},
+                        {"dossiers", lines_of(lines)}},
+                       rule.id);
 }
 
 Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
                            const std::vector<DigestLine>& lines) {
-  Rendered r;
-  const int days = rule.after_days + rule.escalate_after_days.value_or(0);
-  r.subject = "[OCOP] Báo cáo chậm xử lý: " + std::to_string(lines.size()) + " hồ sơ của đơn vị cấp dưới quá " +
-              std::to_string(days) + " ngày làm việc";
-  r.body = "Kính gửi: " + recipient_name + "\n\nĐến ngày " + date_vi(day) + ", " + std::to_string(lines.size()) +
-           " hồ sơ OCOP dưới đây đã chờ từ " + std::to_string(days) +
-           " ngày làm việc trở lên mà đơn vị phụ trách chưa xử lý, dù đã được nhắc:\n\n";
-  for (const auto& l : lines) r.body += line_of(l, true);
-  r.body += "\nĐề nghị đơn vị chỉ đạo, đôn đốc xử lý.\n" + signature(cfg, rule.id);
-  return r;
+  return from_template(cfg, "reminder_escalation",
+                       {{"recipient_name", recipient_name},
+                        {"count", std::to_string(lines.size())},
+                        {"days", std::to_string(rule.after_days + rule.escalate_after_days.value_or(0))},
+                        {"date", text::date_vi(day)},
+                        {"dossiers", lines_of(lines)}},
+                       rule.id);
 }
 
 Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
                           const std::string& milestone, const Round* round, Date deadline, int working_days_left,
                           const std::vector<DigestLine>& lines) {
-  Rendered r;
-  const std::string what = milestone_vi(milestone, round);
-  r.subject = "[OCOP] Nhắc hạn: " + what + " ngày " + date_vi(deadline) + " (còn " +
-              std::to_string(working_days_left) + " ngày làm việc)";
-  r.body = "Kính gửi: " + recipient_name + "\n\nNgày " + date_vi(deadline) + " là " + what + ". Tính đến ngày " +
-           date_vi(day) + " (còn " + std::to_string(working_days_left) + " ngày làm việc), đơn vị còn " +
-           std::to_string(lines.size()) + " hồ sơ chưa hoàn thành bước này:\n\n";
-  for (const auto& l : lines) r.body += line_of(l, true);
-  r.body += "\nĐề nghị đơn vị hoàn thành trước thời hạn.\n" + signature(cfg, rule.id);
-  return r;
+  return from_template(cfg, "reminder_milestone",
+                       {{"recipient_name", recipient_name},
+                        {"milestone", milestone_vi(milestone, round)},
+                        {"deadline", text::date_vi(deadline)},
+                        {"days_left", std::to_string(working_days_left)},
+                        {"date", text::date_vi(day)},
+                        {"count", std::to_string(lines.size())},
+                        {"dossiers", lines_of(lines)}},
+                       rule.id);
 }
 
 Rendered cycle_start(const Config& cfg, const Cycle& cycle, const std::string& recipient_name) {
-  Rendered r;
-  const std::string year = std::to_string(cycle.year);
-  r.subject = "[OCOP] Khởi động chu trình OCOP năm " + year;
-  r.body = "Kính gửi: " + recipient_name + "\n\nChu trình OCOP năm " + year + " của " + cfg.province.name +
-           " bắt đầu từ ngày " + date_vi(cycle.first_day()) + " đến ngày " + date_vi(cycle.last_day()) +
-           ". Các mốc thời gian:\n\n";
-  for (const auto& [name, d] : cycle.milestones) r.body += "- " + date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
+  std::string milestones;
+  for (const auto& [name, d] : cycle.milestones) milestones += "- " + text::date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
   for (const auto& round : cycle.rounds)
-    r.body += "- " + date_vi(round.cutoff) + ": " + milestone_vi("round_cutoff", &round) + "\n";
-  r.body += "\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ thể đăng ký tham gia.\n" + signature(cfg, "");
-  return r;
+    milestones += "- " + text::date_vi(round.cutoff) + ": " + milestone_vi("round_cutoff", &round) + "\n";
+  return from_template(cfg, "cycle_start",
+                       {{"recipient_name", recipient_name},
+                        {"year", std::to_string(cycle.year)},
+                        {"first_day", text::date_vi(cycle.first_day())},
+                        {"last_day", text::date_vi(cycle.last_day())},
+                        {"milestones", milestones}},
+                       "");
 }
 
 Rendered cycle_closed(const Config& cfg, const Cycle& cycle, const std::string& recipient_name,
                       const std::vector<DigestLine>& unfinished) {
-  Rendered r;
-  const std::string year = std::to_string(cycle.year);
   const bool next = cycle.carry_over == CarryOver::next;
-  r.subject = "[OCOP] Kết thúc chu trình OCOP năm " + year + ": " + std::to_string(unfinished.size()) +
-              " hồ sơ chưa hoàn thành";
-  r.body = "Kính gửi: " + recipient_name + "\n\nChu trình OCOP năm " + year + " đã kết thúc ngày " +
-           date_vi(cycle.last_day()) + ". ";
+  std::string outcome;
   if (unfinished.empty()) {
-    r.body += "Không còn hồ sơ nào chưa hoàn thành.\n";
+    outcome = "Không còn hồ sơ nào chưa hoàn thành.\n";
   } else {
-    r.body += std::to_string(unfinished.size()) + " hồ sơ chưa hoàn thành " +
+    outcome = std::to_string(unfinished.size()) + " hồ sơ chưa hoàn thành " +
               (next ? "được chuyển sang chu trình năm " + std::to_string(cycle.year + 1) + ":\n\n"
-                    : "(báo cáo để đơn vị xem xét, không chuyển sang chu trình sau):\n\n");
-    for (const auto& l : unfinished) r.body += line_of(l, true);
+                    : "(báo cáo để đơn vị xem xét, không chuyển sang chu trình sau):\n\n") +
+              lines_of(unfinished);
   }
-  r.body += signature(cfg, "");
-  return r;
+  return from_template(cfg, "cycle_closed",
+                       {{"recipient_name", recipient_name},
+                        {"year", std::to_string(cycle.year)},
+                        {"last_day", text::date_vi(cycle.last_day())},
+                        {"count", std::to_string(unfinished.size())},
+                        {"outcome", outcome}},
+                       "");
 }
 
 Rendered certificate_notice(const Config& cfg, const Certificate& c, const std::string& recipient_name,
                             bool to_producer, int days_left) {
-  Rendered r;
-  r.subject = "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP " + std::to_string(c.stars) + " sao \"" + c.product +
-              "\" hết hiệu lực ngày " + date_vi(c.valid_until);
-  r.body = "Kính gửi: " + recipient_name + "\n\nGiấy chứng nhận sản phẩm OCOP " + c.id + " (quyết định " +
-           c.decision_no + " ngày " + date_vi(c.decision_date) + ") cho sản phẩm \"" + c.product + "\", hạng " +
-           std::to_string(c.stars) + " sao, cấp " + c.level + ", có hiệu lực đến hết ngày " + date_vi(c.valid_until) +
-           " (còn " + std::to_string(days_left) + " ngày).\n\n";
-  r.body += to_producer
-                ? "Để sản phẩm tiếp tục được công nhận, đề nghị chủ thể đăng ký đánh giá lại trước khi giấy chứng "
-                  "nhận hết hiệu lực.\n"
-                : "Đề nghị đơn vị thông báo, hướng dẫn chủ thể đăng ký đánh giá lại; sản phẩm không được đánh giá "
-                  "lại sẽ không còn trong danh sách sản phẩm OCOP.\n";
-  r.body += signature(cfg, "");
-  return r;
+  return from_template(
+      cfg, "certificate_notice",
+      {{"recipient_name", recipient_name},
+       {"certificate", c.id},
+       {"product", c.product},
+       {"stars", std::to_string(c.stars)},
+       {"level", c.level},
+       {"decision_no", c.decision_no},
+       {"decision_date", text::date_vi(c.decision_date)},
+       {"valid_until", text::date_vi(c.valid_until)},
+       {"days_left", std::to_string(days_left)},
+       {"advice", to_producer ? "Để sản phẩm tiếp tục được công nhận, đề nghị chủ thể đăng ký đánh giá lại trước khi "
+                                "giấy chứng nhận hết hiệu lực.\n"
+                              : "Đề nghị đơn vị thông báo, hướng dẫn chủ thể đăng ký đánh giá lại; sản phẩm không "
+                                "được đánh giá lại sẽ không còn trong danh sách sản phẩm OCOP.\n"}},
+      "");
 }
 
 }  // namespace ocop::text

@@ -1,7 +1,8 @@
 // The Vietnamese texts of what `ocop tick` queues (spec §7: templates are Vietnamese by
 // default): reminder digests, escalations, milestone and cycle-start reminders, the closing
-// report of a cycle and the certificate expiry notice. Kept together here so that they can move
-// to the configurable templates of notify.hpp without touching the scheduler (not yet done).
+// report of a cycle and the certificate expiry notice. Each fills the placeholders of a
+// template of notify.hpp (reminder_stalled, ..., certificate_notice), which the configuration's
+// `templates:` may override.
 //
 // Pure functions of their arguments. Dates are civil days in the province's zone, shown as
 // dd/mm/yyyy.

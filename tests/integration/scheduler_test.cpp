@@ -146,6 +146,21 @@ BOOST_AUTO_TEST_CASE(a_stalled_dossier_is_reminded_on_its_tenth_working_day_then
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C0002/").size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_configured_template_overrides_the_digest_text) {
+  Db db;
+  // As `templates: {reminder_stalled: {subject: ...}}` in the configuration would (the loader
+  // checks the placeholders); the body keeps its Vietnamese default.
+  db.config.templates["reminder_stalled"] = MessageTemplate{"Nhắc việc OCOP ({rule}): {count} hồ sơ, {date}", ""};
+  Tick tick(db);
+  register_at(db, "BX-2026-000001", "2026-03-02T09:00:00+07:00");
+  TickReport r = tick.at("2026-03-16T07:00:00+07:00");  // of_kind points into it
+  auto stalled = of_kind(r, "reminder/stalled-submitted/");
+  BOOST_REQUIRE_EQUAL(stalled.size(), 1u);
+  BOOST_TEST(stalled[0]->subject == "Nhắc việc OCOP (stalled-submitted): 1 hồ sơ, 16/03/2026");
+  BOOST_TEST(contains(stalled[0]->body, "đã chờ 10 ngày làm việc"));
+  BOOST_TEST(contains(stalled[0]->body, "Vui lòng không trả lời thư này."));
+}
+
 BOOST_AUTO_TEST_CASE(a_round_cut_off_reminder_goes_out_seven_working_days_before_and_not_the_day_before) {
   Db db;
   Tick tick(db);

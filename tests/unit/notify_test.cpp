@@ -142,6 +142,24 @@ BOOST_AUTO_TEST_CASE(a_bad_override_is_reported_with_its_line_and_key) {
   BOOST_TEST(has(first + 7, "templates.dossier_recognized", "give a subject, a body or both"));
 }
 
+BOOST_AUTO_TEST_CASE(the_schedulers_messages_are_templates_too) {
+  for (const char* name : {"reminder_stalled", "reminder_escalation", "reminder_milestone", "cycle_start",
+                           "cycle_closed", "certificate_notice"})
+    BOOST_TEST(find_template(name) != nullptr, name);
+  std::string yaml = gen_workload_yaml();
+  const int first = lines_in(yaml) + 1;
+  yaml += "templates:\n"
+          "  reminder_stalled:\n"
+          "    subject: \"Nhắc {count} hồ sơ {stars}\"\n"
+          "  certificate_notice:\n"
+          "    body: \"Kính gửi {recipient_name}: {certificate} hết hạn ngày {valid_until}.{signature}\"\n";
+  auto r = config::load_string(yaml, "t.yaml");
+  BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);  // the notice's override is good
+  BOOST_TEST(r.problems[0].line == first + 2);
+  BOOST_TEST(r.problems[0].key == "templates.reminder_stalled.subject");
+  BOOST_TEST(r.problems[0].message.find("unknown placeholder {stars}") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(mail_format)
