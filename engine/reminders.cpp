@@ -19,20 +19,12 @@ std::string line_of(const DigestLine& l, bool with_unit) {
   if (with_unit) s += ", đơn vị " + (l.unit_name.empty() ? l.unit : l.unit_name + " (" + l.unit + ")");
   s += "\n  trạng thái: " + state_vi(l.state) + " (" + std::string(to_string(l.state)) + ")";
   if (!l.level.empty()) s += ", cấp " + l.level;
-  s += "; từ ngày " + text::date_vi(l.since) + ", đã chờ " + std::to_string(l.waited) + " ngày làm việc\n";
+  s += "; từ ngày " + ocop::date_vi(l.since) + ", đã chờ " + std::to_string(l.waited) + " ngày làm việc\n";
   return s;
 }
 
 }  // namespace
 
-std::string date_vi(Date d) {
-  int y;
-  unsigned m, dd;
-  civil(d, y, m, dd);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", dd, m, y);
-  return buf;
-}
 
 std::string state_vi(State s) {
   switch (s) {
@@ -60,7 +52,7 @@ std::string milestone_vi(const std::string& milestone, const Round* round) {
   if (milestone == "plans_close") return "hạn nộp phương án sản xuất kinh doanh";
   if (milestone == "round_cutoff" && round)
     return "hạn chót tiếp nhận hồ sơ vào đợt đánh giá " + round->id + " (cấp " + std::string(to_string(round->level)) +
-           ", họp hội đồng ngày " + text::date_vi(round->meeting) + ")";
+           ", họp hội đồng ngày " + ocop::date_vi(round->meeting) + ")";
   return "mốc " + milestone;
 }
 
@@ -89,7 +81,7 @@ Rendered stalled_digest(const Config& cfg, const Reminder& rule, const std::stri
                         {"count", std::to_string(lines.size())},
                         {"state", rule.state ? state_vi(*rule.state) : std::string()},
                         {"after_days", std::to_string(rule.after_days)},
-                        {"date", text::date_vi(day)},
+                        {"date", ocop::date_vi(day)},
                         {"dossiers", lines_of(lines)}},
                        rule.id);
 }
@@ -100,7 +92,7 @@ Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::s
                        {{"recipient_name", recipient_name},
                         {"count", std::to_string(lines.size())},
                         {"days", std::to_string(rule.after_days + rule.escalate_after_days.value_or(0))},
-                        {"date", text::date_vi(day)},
+                        {"date", ocop::date_vi(day)},
                         {"dossiers", lines_of(lines)}},
                        rule.id);
 }
@@ -111,9 +103,9 @@ Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::st
   return from_template(cfg, "reminder_milestone",
                        {{"recipient_name", recipient_name},
                         {"milestone", milestone_vi(milestone, round)},
-                        {"deadline", text::date_vi(deadline)},
+                        {"deadline", ocop::date_vi(deadline)},
                         {"days_left", std::to_string(working_days_left)},
-                        {"date", text::date_vi(day)},
+                        {"date", ocop::date_vi(day)},
                         {"count", std::to_string(lines.size())},
                         {"dossiers", lines_of(lines)}},
                        rule.id);
@@ -121,14 +113,14 @@ Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::st
 
 Rendered cycle_start(const Config& cfg, const Cycle& cycle, const std::string& recipient_name) {
   std::string milestones;
-  for (const auto& [name, d] : cycle.milestones) milestones += "- " + text::date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
+  for (const auto& [name, d] : cycle.milestones) milestones += "- " + ocop::date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
   for (const auto& round : cycle.rounds)
-    milestones += "- " + text::date_vi(round.cutoff) + ": " + milestone_vi("round_cutoff", &round) + "\n";
+    milestones += "- " + ocop::date_vi(round.cutoff) + ": " + milestone_vi("round_cutoff", &round) + "\n";
   return from_template(cfg, "cycle_start",
                        {{"recipient_name", recipient_name},
                         {"year", std::to_string(cycle.year)},
-                        {"first_day", text::date_vi(cycle.first_day())},
-                        {"last_day", text::date_vi(cycle.last_day())},
+                        {"first_day", ocop::date_vi(cycle.first_day())},
+                        {"last_day", ocop::date_vi(cycle.last_day())},
                         {"milestones", milestones}},
                        "");
 }
@@ -148,7 +140,7 @@ Rendered cycle_closed(const Config& cfg, const Cycle& cycle, const std::string& 
   return from_template(cfg, "cycle_closed",
                        {{"recipient_name", recipient_name},
                         {"year", std::to_string(cycle.year)},
-                        {"last_day", text::date_vi(cycle.last_day())},
+                        {"last_day", ocop::date_vi(cycle.last_day())},
                         {"count", std::to_string(unfinished.size())},
                         {"outcome", outcome}},
                        "");
@@ -164,8 +156,8 @@ Rendered certificate_notice(const Config& cfg, const Certificate& c, const std::
        {"stars", std::to_string(c.stars)},
        {"level", c.level},
        {"decision_no", c.decision_no},
-       {"decision_date", text::date_vi(c.decision_date)},
-       {"valid_until", text::date_vi(c.valid_until)},
+       {"decision_date", ocop::date_vi(c.decision_date)},
+       {"valid_until", ocop::date_vi(c.valid_until)},
        {"days_left", std::to_string(days_left)},
        {"advice", to_producer ? "Để sản phẩm tiếp tục được công nhận, đề nghị chủ thể đăng ký đánh giá lại trước khi "
                                 "giấy chứng nhận hết hiệu lực.\n"

@@ -32,8 +32,6 @@ struct DigestLine {
   int waited = 0;        // working days waited by the digest's day
 };
 
-// "15/03/2026"
-std::string date_vi(Date d);
 // "hồ sơ đã nộp, chờ tiếp nhận" for `submitted`, ...
 std::string state_vi(State s);
 // "hạn nhận đăng ký ý tưởng sản phẩm" for ideas_close, ...; a round's cut-off names the round.
