@@ -230,6 +230,11 @@ std::optional<json> first_result(Store& store, const std::string& key, const std
   return first;
 }
 
+// The request's identity under its key: event, target, actor and the data's canonical text.
+std::string request_fingerprint(const EventRequest& req, const std::string& data_text) {
+  return sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + data_text);
+}
+
 void mark_duplicate(FireResult& out, const json& first) {
   out.duplicate = true;
   out.result["duplicate"] = true;
@@ -573,6 +578,19 @@ void retry_backoff(const RetryPolicy& p, int failed_attempts) {
   std::this_thread::sleep_for(std::chrono::microseconds(us(rng)));
 }
 
+void prepare_request(EventRequest& req) {
+  req.prepared.reset();
+  if (!parse_event(req.event)) return;  // certificate events encode their data differently
+  EventRequest::Prepared p;
+  try {
+    p.data_text = req.data.dump();
+  } catch (const json::type_error&) {
+    return;  // invalid UTF-8: fire() says so, after the checks that come first
+  }
+  if (!req.key.empty()) p.fingerprint = request_fingerprint(req, p.data_text);
+  req.prepared = std::move(p);
+}
+
 FireResult Executor::fire(const EventRequest& req) {
   const int attempts = std::max(1, retry_.attempts);
   for (int attempt = 1;; ++attempt) {
@@ -646,22 +664,23 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   }
   // The data's canonical text (sorted keys, compact): hashed into the audit record and the
   // key's fingerprint. Dumped once; invalid UTF-8 cannot be encoded and is bad input.
-  std::string data_text;
-  try {
-    data_text = req.data.dump();
-  } catch (const json::type_error&) {
-    out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
-    return out;
+  // The request's identity for its idempotency key (`fingerprint`): a key reused for another
+  // request is an error, not a silent "duplicate".
+  std::string data_text, fingerprint;
+  if (req.prepared) {
+    data_text = req.prepared->data_text;
+    fingerprint = req.prepared->fingerprint;
+  } else {
+    try {
+      data_text = req.data.dump();
+    } catch (const json::type_error&) {
+      out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
+      return out;
+    }
+    if (!req.key.empty()) fingerprint = request_fingerprint(req, data_text);
   }
   const Instant at = req.at.value_or(clock_.now());
   const Date day = local_date(at, offset);
-
-  // The request's identity for its idempotency key: a key reused for another request is an
-  // error, not a silent "duplicate".
-  std::string fingerprint;
-  if (!req.key.empty()) {
-    fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + data_text);
-  }
 
   // 2. The dossier exists (exit 3), or is created.
   Dossier d;
@@ -928,7 +947,7 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   const Instant at = req.at.value_or(clock_.now());
   const Date day = local_date(at, offset);
   std::string fingerprint;
-  if (!req.key.empty()) fingerprint = sha256_hex(req.event + '\n' + req.dossier + '\n' + req.actor + '\n' + data_text);
+  if (!req.key.empty()) fingerprint = request_fingerprint(req, data_text);
 
   // 2. The certificate exists (exit 3).
   auto cert = store_.load_certificate(req.dossier);

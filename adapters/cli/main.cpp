@@ -31,6 +31,7 @@
 #include "ocop/sha256.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
+#include "event_lines.hpp"
 
 using nlohmann::json;
 using namespace ocop;
@@ -933,53 +934,13 @@ int cmd_cycle_show(const Options& o, int year) {
   return 0;
 }
 
-struct ImportLine {
-  long line = 0;
-  EventRequest req;
-};
-
-// Parses one JSONL line (spec §9) into a request; a Status says what is wrong with it.
-Status parse_event_line(const std::string& text, bool simulation, int offset, EventRequest& req) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return Status::BadInput("not valid JSON");
-  if (!j.is_object()) return Status::BadInput("an event must be a JSON object");
-  auto str = [&](const char* k, std::string& out, bool required) -> Status {
-    auto it = j.find(k);
-    if (it == j.end() || it->is_null()) {
-      return required ? Status::BadInput(std::string("\"") + k + "\" is required") : Status::Ok();
-    }
-    if (!it->is_string()) return Status::BadInput(std::string("\"") + k + "\" must be a string");
-    out = it->get<std::string>();
-    return Status::Ok();
-  };
-  for (Status st : {str("event", req.event, true), str("actor", req.actor, true), str("dossier", req.dossier, false),
-                    str("key", req.key, false)})
-    if (!st.ok()) return st;
-  if (auto it = j.find("data"); it != j.end() && !it->is_null()) {
-    if (!it->is_object()) return Status::BadInput("\"data\" must be an object");
-    req.data = std::move(*it);
-  }
-  if (auto it = j.find("version"); it != j.end() && !it->is_null()) {
-    if (!it->is_number_integer()) return Status::BadInput("\"version\" must be an integer");
-    req.expected_version = it->get<long long>();
-  }
-  std::string at;
-  if (Status st = str("at", at, false); !st.ok()) return st;
-  if (!at.empty()) {
-    if (!simulation)
-      return Status::BadInput("\"at\" is accepted only by a simulation database (ocop init --simulation)");
-    auto t = parse_instant(at, offset);
-    if (!t) return Status::BadInput("\"at\": \"" + at + "\" is not an ISO 8601 time");
-    req.at = t;
-  }
-  return Status::Ok();
-}
-
 int cmd_import(const Options& o, const std::string& file, int batch) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  std::ifstream in(file);
-  if (!in) return fail(o, Status::BadInput("cannot read " + file));
+  const int offset = s.config.province.utc_offset_minutes;
+  // The file is read and parsed on a second thread while the events before are applied.
+  cli::EventLineReader reader(file, s.simulation, offset);
+  if (!reader.opened()) return fail(o, Status::BadInput("cannot read " + file));
   const bool tty = isatty(2) && !o.json_out;
   long total_lines = 0;
   if (tty) {
@@ -992,7 +953,6 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   const Clock& clock = s.clock();
   Executor ex(s.config, *lifecycle, *certificates, *s.store, clock);
   ex.set_lean(true);
-  const int offset = s.config.province.utc_offset_minutes;
 
   long applied = 0, skipped = 0, refused = 0, shown = 0;
   int first_code = 0;
@@ -1006,10 +966,10 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   };
   // A refused line, kept until its batch is settled (a batch that rolls back is replayed).
   struct Refusal {
-    const ImportLine* line;
+    const cli::EventLine* line;
     Status status;
   };
-  auto tally = [](const ImportLine& p, const FireResult& r, long& a, long& sk, std::vector<Refusal>& refusals) {
+  auto tally = [](const cli::EventLine& p, const FireResult& r, long& a, long& sk, std::vector<Refusal>& refusals) {
     if (!r.status.ok()) refusals.push_back({&p, r.status});
     else if (r.duplicate) ++sk;
     else ++a;
@@ -1019,7 +979,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   // that was counted as applied is committed, none after it was tried.
   std::optional<FireResult> db_failure;
   long failed_line = 0;
-  std::vector<ImportLine> pending;
+  std::vector<cli::EventLine> pending;
   // Applies the pending events; false when the database failed (db_failure says how).
   auto flush = [&]() -> bool {
     if (pending.empty()) return true;
@@ -1076,31 +1036,39 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     applied += a;
     skipped += sk;
     for (const auto& r : refusals) refuse(r.line->line, r.line->req.key, r.status);
+    reader.recycle(std::move(pending));
     pending.clear();
     return !db_failure;
   };
 
-  std::string text;
-  long line = 0;
-  while (std::getline(in, text)) {
-    ++line;
-    if (text.empty() || text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    ImportLine il;
-    il.line = line;
-    if (Status st = parse_event_line(text, s.simulation, offset, il.req); !st.ok()) {
-      if (!flush()) break;  // keep the file's order: everything before this line is applied first
-      refuse(line, "", st);
-      continue;
-    }
-    pending.push_back(std::move(il));
-    if (static_cast<int>(pending.size()) >= batch && !flush()) break;
-    if (tty && line % 500 == 0) {
-      int pct = total_lines ? static_cast<int>(100 * line / total_lines) : 0;
-      std::fprintf(stderr, "\rimporting %s: %ld/%ld events (%d%%)", file.c_str(), line, total_lines, pct);
+  std::vector<cli::EventLine> chunk;
+  long last_shown = 0;
+  while (!db_failure && reader.next(chunk)) {
+    for (auto& l : chunk) {
+      if (!l.status.ok()) {
+        if (!flush()) break;  // keep the file's order: everything before this line is applied first
+        refuse(l.line, "", l.status);
+        continue;
+      }
+      const long line = l.line;
+      pending.push_back(std::move(l));
+      if (static_cast<int>(pending.size()) >= batch && !flush()) break;
+      if (tty && line - last_shown >= 500) {
+        last_shown = line;
+        int pct = total_lines ? static_cast<int>(100 * line / total_lines) : 0;
+        std::fprintf(stderr, "\rimporting %s: %ld/%ld events (%d%%)", file.c_str(), line, total_lines, pct);
+      }
     }
   }
   if (!db_failure) flush();
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
+  if (!db_failure && reader.read_failed()) {
+    // An I/O error part-way: what was read is applied (and counted); the rest was not read.
+    std::cerr << "error: reading " << file << " failed part-way; the events counted below are applied, the rest of the "
+              << "file was not read\n";
+    if (!first_code) first_code = static_cast<int>(Code::internal);
+    ++refused;
+  }
   if (shown > kShowRefusals) std::cerr << "(" << (shown - kShowRefusals) << " more refusals not shown)\n";
   if (db_failure) {
     // Everything counted is committed; the line that failed and every line after it were not

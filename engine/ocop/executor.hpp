@@ -73,7 +73,20 @@ struct EventRequest {
   // event never names bytes that are not stored. The caller discards them afterwards (a no-op
   // for published ones). Needs an executor with a BlobStore.
   std::vector<StagedBlob> blobs;
+  // What fire() derives from the request alone, computed ahead by prepare_request() (an
+  // importer does it on its reading thread); empty: fire() computes it. Stale if the request
+  // changes after prepare_request().
+  struct Prepared {
+    std::string data_text;    // data's canonical text (nlohmann dump: sorted keys, compact)
+    std::string fingerprint;  // the key's request fingerprint; empty without a key
+  };
+  std::optional<Prepared> prepared;
 };
+
+// Fills req.prepared for a dossier event whose data can be encoded (UTF-8); leaves it empty
+// otherwise (fire() then reports the problem in its usual order). Pure: reads and writes only
+// `req`, so it may run on another thread than the executor's.
+void prepare_request(EventRequest& req);
 
 struct FireResult {
   Status status;

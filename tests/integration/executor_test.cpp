@@ -373,4 +373,51 @@ BOOST_AUTO_TEST_CASE(a_keyed_event_replayed_after_it_moved_the_dossier_up_a_leve
   BOOST_TEST(db.audit_count() == 4);
 }
 
+// Events of one batch share a transaction, and the store hands a dossier read or written in it
+// back from memory (soci_store.cpp, tx_dossiers): what it hands back must be what the database
+// holds, after an update, after a refused event, and never across a rollback.
+BOOST_AUTO_TEST_CASE(a_batch_reads_its_own_writes_and_nothing_of_a_rolled_back_one) {
+  Db db;
+  const std::string id = "BX-2026-000031";
+  auto req = [&](const std::string& event, const std::string& dossier, const std::string& actor,
+                 json data = json::object()) {
+    EventRequest r;
+    r.event = event;
+    r.dossier = dossier;
+    r.actor = actor;
+    r.data = std::move(data);
+    return r;
+  };
+  db.store->begin();
+  BOOST_REQUIRE(db.ex->fire_in_transaction(req("submit_idea", "", "producer.bx-c0001", new_product(id))).status.ok());
+  BOOST_REQUIRE(db.ex->fire_in_transaction(req("accept_idea", id, "officer.bx-c0001")).status.ok());
+  // Refused in the state the batch has reached (idea_accepted), not the one the database had.
+  auto refused = db.ex->fire_in_transaction(req("accept_idea", id, "officer.bx-c0001"));
+  BOOST_TEST(int(refused.status.code()) == 4);
+  BOOST_TEST(refused.status.message().find("idea_accepted") != std::string::npos, refused.status.message());
+  BOOST_REQUIRE(db.ex->fire_in_transaction(req("submit_plan", id, "producer.bx-c0001")).status.ok());
+  auto in_tx = db.store->load_dossier(id);
+  db.store->commit();
+  auto stored = db.store->load_dossier(id);
+  BOOST_REQUIRE(in_tx && stored);
+  BOOST_TEST(in_tx->version == 3);
+  BOOST_TEST(to_string(in_tx->state) == to_string(stored->state));
+  BOOST_TEST(nlohmann::json(dossier_json(*in_tx, 420)).dump() == nlohmann::json(dossier_json(*stored, 420)).dump());
+
+  // A batch rolled back: the next transaction reads the database, not what the batch had.
+  db.store->begin();
+  BOOST_REQUIRE(db.ex->fire_in_transaction(req("return_plan", id, "officer.bx-c0001", {{"reason", "bổ sung"}})).status.ok());
+  BOOST_TEST(db.store->load_dossier(id)->version == 4);
+  db.store->rollback();
+  db.store->begin();
+  BOOST_TEST(db.store->load_dossier(id)->version == 3);
+  BOOST_TEST(to_string(db.store->load_dossier(id)->state) == "plan_submitted");
+  // exec() may change anything: what was read before it is read again.
+  db.store->exec("UPDATE dossiers SET version = 7 WHERE id = '" + id + "'");
+  BOOST_TEST(db.store->load_dossier(id)->version == 7);
+  db.store->rollback();
+  BOOST_TEST(db.store->load_dossier(id)->version == 3);
+  BOOST_TEST(db.verify());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,74 @@
+// Event files (spec §9), read ahead.
+//
+// EventLineReader reads a JSONL file of events on its own thread, parses each line into an
+// EventRequest and prepares it (ocop::prepare_request: the data's canonical text and the key's
+// fingerprint), while the caller applies the lines already handed over. On a machine with two
+// cores the parsing then costs the importer no time of its own. Lines come out in file order,
+// in chunks; memory is bounded (at most `max_chunks` chunks wait at any time).
+//
+// A line that is not a valid event comes out with its Status (bad input, saying what is wrong)
+// and no request; blank lines do not come out. A read error ends the lines early: read_failed()
+// says so once next() has returned false.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ocop/executor.hpp"
+#include "ocop/status.hpp"
+
+namespace ocop::cli {
+
+struct EventLine {
+  long line = 0;  // 1-based line number in the file
+  Status status;  // not ok: the line is not a valid event (the request is empty)
+  EventRequest req;
+};
+
+// Parses one JSONL line (spec §9) into `req`; a failed Status says what is wrong with it.
+// `at` is accepted only on a simulation database; `offset_minutes` is the province's zone.
+Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req);
+
+class EventLineReader {
+ public:
+  // Starts reading `path` at once. `chunk`: lines per hand-over.
+  EventLineReader(const std::string& path, bool simulation, int offset_minutes, std::size_t chunk = 256,
+                  std::size_t max_chunks = 4);
+  // Stops the reading thread (it may not have reached the end) and waits for it.
+  ~EventLineReader();
+  EventLineReader(const EventLineReader&) = delete;
+  EventLineReader& operator=(const EventLineReader&) = delete;
+
+  // Whether the file could be opened. When false, next() returns false at once.
+  bool opened() const { return opened_; }
+  // Moves the next lines, in file order, into `out` (replacing its contents); false at the end.
+  // `out`'s previous lines are handed back to the reading thread, which frees them: memory is
+  // released by the thread (and the allocator arena) that allocated it.
+  bool next(std::vector<EventLine>& out);
+  // Hands lines the caller has finished with back to the reading thread, to be freed there.
+  void recycle(std::vector<EventLine>&& done);
+  // After next() returned false: whether reading stopped on an error rather than at the end.
+  bool read_failed() const { return read_failed_; }
+
+ private:
+  void run();
+
+  std::ifstream in_;
+  bool opened_ = false;
+  const bool simulation_;
+  const int offset_;
+  const std::size_t chunk_, max_chunks_;
+  std::mutex mu_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<EventLine>> chunks_;
+  std::vector<std::vector<EventLine>> spent_;  // applied lines, for the reading thread to free
+  bool done_ = false, stop_ = false, read_failed_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ocop::cli
