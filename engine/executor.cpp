@@ -216,6 +216,29 @@ Status check_documents(const Config& cfg, std::string_view event, bool attach, c
 
 // --- idempotency keys ------------------------------------------------------------------------
 
+// A key's row keeps the first 32 hex digits (128 bits) of its request's fingerprint: enough to
+// tell two requests apart, and a third of the row. Rows written before keep all 64.
+constexpr std::size_t kStoredFingerprint = 32;
+
+bool same_request(const std::string& stored, const std::string& fingerprint) {
+  return (stored.size() == kStoredFingerprint || stored.size() == fingerprint.size()) &&
+         fingerprint.compare(0, stored.size(), stored) == 0;
+}
+
+// What a key's row records of the first result: the dossier, the state and version it reached
+// (and, for a certificate event, the certificate), and the request's fingerprint. Compact JSON
+// with sorted keys (as nlohmann's dump writes it), built without a json object per event.
+std::string key_result(const std::string& dossier, const std::string* certificate, std::string_view state,
+                       std::int64_t version, const std::string& fingerprint) {
+  std::string r = "{";
+  if (certificate) r += "\"certificate\":" + json(*certificate).dump() + ",";
+  r += "\"id\":" + json(dossier).dump();
+  r += ",\"request\":\"" + fingerprint.substr(0, kStoredFingerprint) + "\",\"state\":";
+  r += json(std::string(state)).dump();
+  r += ",\"version\":" + std::to_string(version) + "}";
+  return r;
+}
+
 // The first result recorded with `key`, when the key was seen before for this same request
 // (`fingerprint`); a key seen with another request sets `out.status` (bad input) instead.
 std::optional<json> first_result(Store& store, const std::string& key, const std::string& fingerprint,
@@ -223,7 +246,7 @@ std::optional<json> first_result(Store& store, const std::string& key, const std
   auto prior = store.find_key(key);
   if (!prior) return std::nullopt;
   json first = json::parse(*prior, nullptr, false);
-  if (first.is_discarded() || first.value("request", "") != fingerprint) {
+  if (first.is_discarded() || !same_request(first.value("request", ""), fingerprint)) {
     out.status = Status::BadInput("key \"" + key + "\" was already used for a different request");
     return std::nullopt;
   }
@@ -903,8 +926,7 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
 
   if (!lean_) out.result = dossier_json(d, offset);
   if (!req.key.empty()) {
-    json first = {{"id", d.id}, {"state", to_string(d.state)}, {"version", d.version}, {"request", fingerprint}};
-    store_.put_key(req.key, d.id, first.dump());
+    store_.put_key(req.key, d.id, key_result(d.id, nullptr, to_string(d.state), d.version, fingerprint));
   }
   out.status = Status::Ok();
   return out;
@@ -1058,9 +1080,7 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
 
   if (!lean_) out.result = certificate_json(after, &config_);
   if (!req.key.empty()) {
-    json first = {{"id", d.id}, {"certificate", after.id}, {"state", after.state}, {"version", d.version},
-                  {"request", fingerprint}};
-    store_.put_key(req.key, d.id, first.dump());
+    store_.put_key(req.key, d.id, key_result(d.id, &after.id, after.state, d.version, fingerprint));
   }
   out.status = Status::Ok();
   return out;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "fixture.hpp"
+#include "ocop/sha256.hpp"
 
 using namespace ocop;
 using namespace ocop::testing;
@@ -418,6 +419,34 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_its_own_writes_and_nothing_of_a_rolled_back_o
   db.store->rollback();
   BOOST_TEST(db.store->load_dossier(id)->version == 3);
   BOOST_TEST(db.verify());
+}
+
+// A key's row keeps 32 hex digits of its request's fingerprint; rows written before that kept
+// all 64, and both are still recognised, for the same request and against a different one.
+BOOST_AUTO_TEST_CASE(keys_recorded_with_a_full_fingerprint_still_answer) {
+  Db db;
+  const std::string id = "BX-2026-000032";
+  auto first = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-32");
+  BOOST_REQUIRE(first.status.ok());
+  auto stored = json::parse(db.store->find_key("key-32").value());
+  BOOST_TEST(stored["request"].get<std::string>().size() == 32u);
+  BOOST_TEST(stored["id"] == id);
+  BOOST_TEST(stored["version"] == 1);
+  // The row as an earlier version wrote it: the whole fingerprint.
+  const std::string full = sha256_hex("submit_idea\n\nproducer.bx-c0001\n" + new_product(id).dump());
+  BOOST_REQUIRE(full.compare(0, 32, stored["request"].get<std::string>()) == 0);
+  stored["request"] = full;
+  db.store->exec("UPDATE idempotency SET result = '" + stored.dump() + "' WHERE key = 'key-32'");
+  auto again = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-32");
+  BOOST_TEST(again.status.ok(), again.status.message());
+  BOOST_TEST(again.duplicate);
+  auto other = db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "key-32");
+  BOOST_TEST(int(other.status.code()) == 2, other.status.message());
+  // A stored fingerprint of another length is nobody's.
+  stored["request"] = full.substr(0, 20);
+  db.store->exec("UPDATE idempotency SET result = '" + stored.dump() + "' WHERE key = 'key-32'");
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-32").status.code()) == 2);
+  BOOST_TEST(db.audit_count() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
