@@ -228,14 +228,37 @@ bool same_request(const std::string& stored, const std::string& fingerprint) {
 // What a key's row records of the first result: the dossier, the state and version it reached
 // (and, for a certificate event, the certificate), and the request's fingerprint. Compact JSON
 // with sorted keys (as nlohmann's dump writes it), built without a json object per event.
+void append_json_text(std::string& out, std::string_view v) {
+  // Printable ASCII without quotes or backslashes (every id and state) is its own JSON text.
+  const bool plain = std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += json(std::string(v)).dump();
+    return;
+  }
+  out += '"';
+  out += v;
+  out += '"';
+}
+
 std::string key_result(const std::string& dossier, const std::string* certificate, std::string_view state,
                        std::int64_t version, const std::string& fingerprint) {
-  std::string r = "{";
-  if (certificate) r += "\"certificate\":" + json(*certificate).dump() + ",";
-  r += "\"id\":" + json(dossier).dump();
-  r += ",\"request\":\"" + fingerprint.substr(0, kStoredFingerprint) + "\",\"state\":";
-  r += json(std::string(state)).dump();
-  r += ",\"version\":" + std::to_string(version) + "}";
+  std::string r;
+  r.reserve(128);
+  r += '{';
+  if (certificate) {
+    r += "\"certificate\":";
+    append_json_text(r, *certificate);
+    r += ',';
+  }
+  r += "\"id\":";
+  append_json_text(r, dossier);
+  r += ",\"request\":\"";
+  r.append(fingerprint, 0, kStoredFingerprint);
+  r += "\",\"state\":";
+  append_json_text(r, state);
+  r += ",\"version\":";
+  r += std::to_string(version);
+  r += '}';
   return r;
 }
 
