@@ -7,6 +7,8 @@ namespace ocop {
 void Config::index() {
   unit_index_.clear();
   user_index_.clear();
+  producers_with_email_.clear();
+  any_user_email_ = false;
   for (size_t i = 0; i < units.size(); ++i) unit_index_.emplace(units[i].code, i);
   for (size_t i = 0; i < users.size(); ++i) {
     User& u = users[i];
@@ -16,6 +18,9 @@ void Config::index() {
       if (it != roles.end()) u.events |= it->second;
     }
     user_index_.emplace(u.id, i);
+    if (u.email.empty()) continue;
+    any_user_email_ = true;
+    if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end()) producers_with_email_[u.unit].push_back(i);
   }
   std::stable_sort(rule_sets.begin(), rule_sets.end(),
                    [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
@@ -31,6 +36,14 @@ const std::vector<std::string>* RuleSet::required_documents(Event ev, const std:
   }
   auto it = documents.find(ev);
   return it == documents.end() ? nullptr : &it->second;
+}
+
+std::vector<const User*> Config::producers_with_email(const std::string& unit) const {
+  std::vector<const User*> out;
+  auto it = producers_with_email_.find(unit);
+  if (it != producers_with_email_.end())
+    for (size_t i : it->second) out.push_back(&users[i]);
+  return out;
 }
 
 const Unit* Config::unit(const std::string& code) const {

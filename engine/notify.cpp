@@ -195,16 +195,14 @@ std::string date_vi(Date d) {
 
 std::vector<Recipient> producer_recipients(const Config& config, Store& store, const Dossier& d, Date day) {
   std::vector<Recipient> out;
+  if (!config.any_user_email()) return out;  // nobody to write to: no need to ask who created it
   if (const User* creator = config.user(store.dossier_creator(d.id)); creator && !creator->email.empty()) {
     out.push_back({creator->email, creator->name});
     return out;
   }
   const Unit* unit = config.unit_on(d.unit, day);
   if (!unit) return out;
-  for (const auto& u : config.users) {
-    if (u.unit != unit->code || u.email.empty()) continue;
-    if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end()) out.push_back({u.email, u.name});
-  }
+  for (const User* u : config.producers_with_email(unit->code)) out.push_back({u->email, u->name});
   return out;
 }
 

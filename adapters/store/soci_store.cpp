@@ -851,12 +851,17 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
     }
     I.dossier_to_row(d);
     I.row.expected = before.version;
-    I.tx_dossiers.erase(d.id);
     slot->execute(true);
-    if (slot->get_affected_rows() != 1) return false;
-    if (I.in_tx) I.tx_dossiers.insert_or_assign(d.id, d);
+    auto cached = I.tx_dossiers.find(d.id);
+    if (slot->get_affected_rows() != 1) {
+      if (cached != I.tx_dossiers.end()) I.tx_dossiers.erase(cached);
+      return false;
+    }
+    if (cached != I.tx_dossiers.end()) cached->second = d;  // reuses the strings' storage
+    else if (I.in_tx) I.tx_dossiers.emplace(d.id, d);
     return true;
   } catch (const std::exception& e) {
+    I.tx_dossiers.erase(d.id);  // whatever the row is now, it is read again
     rethrow(e, "updating a dossier");
   }
 }

@@ -208,6 +208,11 @@ struct Config {
   // `code` or below it in the configuration as written (history stays findable). Sorted.
   std::vector<std::string> units_under(const std::string& code, Date day) const;
   const User* user(const std::string& id) const;
+  // Whether any configured user has an e-mail address (when none has, a notification to
+  // producers has nobody to go to, and nobody need be looked up).
+  bool any_user_email() const { return any_user_email_; }
+  // The users of `unit` with the producer role and an e-mail address, in configuration order.
+  std::vector<const User*> producers_with_email(const std::string& unit) const;
   // The rule set in force on `day`, or null when none is.
   const RuleSet* rule_set_on(Date day) const;
   const RuleSet* rule_set(const std::string& id) const;
@@ -215,6 +220,8 @@ struct Config {
  private:
   std::unordered_map<std::string, size_t> unit_index_;
   std::unordered_map<std::string, size_t> user_index_;
+  std::unordered_map<std::string, std::vector<size_t>> producers_with_email_;  // unit -> users
+  bool any_user_email_ = false;
 };
 
 }  // namespace ocop

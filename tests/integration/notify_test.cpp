@@ -30,6 +30,7 @@ const char* kHook = "http://127.0.0.1:9/ocop";
 void with_addresses(Db& db, bool webhook = true) {
   for (auto& u : db.config.users)
     if (u.id == "producer.bx-c0001") u.email = kProducerMail;
+  db.config.index();  // a changed Config is indexed again (config.hpp)
   if (webhook) db.config.channels.webhook_url = kHook;
 }
 

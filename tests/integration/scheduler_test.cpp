@@ -255,6 +255,7 @@ BOOST_AUTO_TEST_CASE(certificates_are_noticed_thirty_days_before_and_expired_on_
   Db db;
   for (auto& u : db.config.users)
     if (u.id == "producer.bx-c0001") u.email = "htx.caobo@example.vn";
+  db.config.index();
   Tick tick(db);
   const std::string cert = certificate(db, "BX-2026-000001");
   auto c = db.store->load_certificate(cert);

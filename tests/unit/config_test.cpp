@@ -844,4 +844,24 @@ BOOST_AUTO_TEST_CASE(cycle_dates_carry_over_and_the_scheduler_actor_are_checked)
   BOOST_TEST((back->cycles.at(2026).carry_over == CarryOver::next));
 }
 
+// Config::index() precomputes who can be written to: a notification to producers asks the
+// store nothing when no user has an address, and finds a unit's producers without a scan.
+BOOST_AUTO_TEST_CASE(the_index_knows_which_producers_have_an_address) {
+  Config c;
+  c.users = {User{"p.a", "A", {"producer"}, "U1", "a@x.vn"}, User{"o.a", "O", {"screener"}, "U1", "o@x.vn"},
+             User{"p.b", "B", {"producer"}, "U1", ""}, User{"p.c", "C", {"producer", "screener"}, "U1", "c@x.vn"},
+             User{"p.d", "D", {"producer"}, "U2", "d@x.vn"}};
+  c.index();
+  BOOST_TEST(c.any_user_email());
+  std::vector<std::string> u1;
+  for (const User* u : c.producers_with_email("U1")) u1.push_back(u->id);
+  BOOST_TEST(u1 == (std::vector<std::string>{"p.a", "p.c"}), boost::test_tools::per_element());
+  BOOST_TEST(c.producers_with_email("U2").size() == 1u);
+  BOOST_TEST(c.producers_with_email("U3").empty());
+  for (auto& u : c.users) u.email.clear();
+  c.index();  // again after a change: nothing left over
+  BOOST_TEST(!c.any_user_email());
+  BOOST_TEST(c.producers_with_email("U1").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
