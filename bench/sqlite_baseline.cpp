@@ -2,7 +2,7 @@
 // SQLite C API, with none of the engine's work (no machine, no guards, no rules, no hashing of
 // real content). Per event: read the dossier, check the idempotency key, insert or update the
 // dossier row and its state index, append an audit row, record the key; commit every BATCH
-// events; WAL, synchronous=FULL, an 8 MiB cache, a checkpoint every 16,000 pages and the
+// events; WAL, synchronous=FULL, a 9 MiB cache, a checkpoint every 16,000 pages and the
 // WAL-coalescing VFS (adapters/store/sqlite_wal_vfs.hpp), as the engine runs. Compare its
 // events/s with the engine's on the same machine (bench/run.sh prints both).
 // Usage: sqlite_baseline EVENTS.jsonl DB BATCH
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   ocop::store::register_coalescing_wal_vfs();
   sqlite3* db = nullptr;
   check(sqlite3_open(argv[2], &db), db, "open");
-  for (const char* q : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-8192",
+  for (const char* q : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-9216",
                         "PRAGMA wal_autocheckpoint=16000",
                         "CREATE TABLE dossiers (id TEXT PRIMARY KEY, state TEXT, version INTEGER, unit TEXT,"
                         " product TEXT, state_since TEXT, updated_at TEXT)",
