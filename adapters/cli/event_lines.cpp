@@ -1,5 +1,7 @@
 #include "event_lines.hpp"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "ocop/time.hpp"
@@ -63,6 +65,17 @@ EventLineReader::~EventLineReader() {
 }
 
 void EventLineReader::run() {
+  try {
+    read_lines();
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure_ = std::current_exception();
+    done_ = true;
+    ready_.notify_one();
+  }
+}
+
+void EventLineReader::read_lines() {
   std::string text;
   long line = 0;
   bool more = true;
@@ -105,7 +118,10 @@ bool EventLineReader::next(std::vector<EventLine>& out) {
   if (!out.empty() && !done_) spent_.push_back(std::move(out));
   out.clear();
   ready_.wait(lock, [&] { return done_ || !chunks_.empty(); });
-  if (chunks_.empty()) return false;
+  if (chunks_.empty()) {
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+    return false;
+  }
   out = std::move(chunks_.front());
   chunks_.pop_front();
   lock.unlock();

@@ -8,11 +8,13 @@
 //
 // A line that is not a valid event comes out with its Status (bad input, saying what is wrong)
 // and no request; blank lines do not come out. A read error ends the lines early: read_failed()
-// says so once next() has returned false.
+// says so once next() has returned false. An exception on the reading thread (out of memory on
+// a huge line) ends the lines too, and next() rethrows it on the caller's thread.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -57,6 +59,7 @@ class EventLineReader {
 
  private:
   void run();
+  void read_lines();
 
   std::ifstream in_;
   bool opened_ = false;
@@ -68,6 +71,7 @@ class EventLineReader {
   std::deque<std::vector<EventLine>> chunks_;
   std::vector<std::vector<EventLine>> spent_;  // applied lines, for the reading thread to free
   bool done_ = false, stop_ = false, read_failed_ = false;
+  std::exception_ptr failure_;  // thrown on the reading thread; rethrown by next()
   std::thread thread_;
 };
 

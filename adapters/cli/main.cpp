@@ -1043,7 +1043,16 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
 
   std::vector<cli::EventLine> chunk;
   long last_shown = 0;
-  while (!db_failure && reader.next(chunk)) {
+  std::string read_error;  // the reading thread failed (read_failed(), or an exception it threw)
+  auto next_lines = [&]() {
+    try {
+      return reader.next(chunk);
+    } catch (const std::exception& e) {
+      read_error = e.what();
+      return false;
+    }
+  };
+  while (!db_failure && next_lines()) {
     for (auto& l : chunk) {
       if (!l.status.ok()) {
         if (!flush()) break;  // keep the file's order: everything before this line is applied first
@@ -1062,10 +1071,10 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   }
   if (!db_failure) flush();
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
-  if (!db_failure && reader.read_failed()) {
-    // An I/O error part-way: what was read is applied (and counted); the rest was not read.
-    std::cerr << "error: reading " << file << " failed part-way; the events counted below are applied, the rest of the "
-              << "file was not read\n";
+  if (!db_failure && (reader.read_failed() || !read_error.empty())) {
+    // Reading failed part-way: what was read is applied (and counted); the rest was not read.
+    std::cerr << "error: reading " << file << " failed part-way" << (read_error.empty() ? "" : " (" + read_error + ")")
+              << "; the events counted below are applied, the rest of the file was not read\n";
     if (!first_code) first_code = static_cast<int>(Code::internal);
     ++refused;
   }

@@ -544,6 +544,10 @@ std::unique_ptr<SociStore> open(const std::string& url) {
       // --batch 1000). The WAL file reaches ~64 MiB between checkpoints.
       s->impl_->sql << "PRAGMA cache_size=-9216";
       s->impl_->sql << "PRAGMA wal_autocheckpoint=16000";
+    } else {
+      // Doubles (scores) come back exactly as written, also from servers before PostgreSQL 12,
+      // whose default printed 15 digits: a dossier read in a transaction is the one it wrote.
+      s->impl_->sql << "SET extra_float_digits = 3";
     }
   } catch (const std::exception& e) {
     rethrow(e, ("cannot open database " + shown).c_str());

@@ -9,13 +9,16 @@
 // full (64 KiB). The database file and its shared-memory index are the default VFS's own,
 // untouched.
 //
-// Why this is safe: the WAL's frames count only once the WAL index names them, and SQLite
-// updates the index after the commit's fsync, which writes the buffer first; a crash before
-// that fsync loses the same frames with or without the buffer. This holds when every commit
-// is synced, i.e. with `PRAGMA synchronous=FULL` (or EXTRA), which the store sets on every
-// connection it opens; with NORMAL or OFF, frames could sit in the buffer after the index
-// names them, so SociStore never uses those settings. A write error surfaces at the sync (or
-// the read) that flushes it, and SQLite then fails the commit, as it does when fsync fails.
+// Why this is safe: the buffer is written to the file before its connection gives up the WAL
+// write lock (the database file's xShmLock is wrapped to see that), so another connection
+// never finds the WAL other than SQLite alone would leave it at that point: a commit's frames
+// are in the file (with synchronous=FULL, which the store sets, already at the commit's sync,
+// before the WAL index names them), and a rolled-back transaction's frames lie past the WAL's
+// valid end, as SQLite leaves them. A crash while the lock is held loses only what was never
+// synced. Buffering is off for a WAL whose database file is not this VFS's, and on a device
+// without SQLITE_IOCAP_POWERSAFE_OVERWRITE (SQLite then pads a commit after its sync). A write
+// error surfaces at the sync (or read) that flushes it, and SQLite fails the commit, as it
+// does when fsync fails.
 #pragma once
 
 namespace ocop::store {
@@ -23,5 +26,9 @@ namespace ocop::store {
 // Registers the VFS as the process's default (once; later calls do nothing). Returns false
 // when the default VFS could not be found or registration failed: SQLite's own is used.
 bool register_coalescing_wal_vfs();
+
+// WAL writes gathered into a buffer rather than written at once, since the process started
+// (tests and benchmarks: zero means the buffering is not in effect).
+long long coalesced_wal_writes();
 
 }  // namespace ocop::store

@@ -79,6 +79,11 @@ stderr_has "line of the malformed event" "events.jsonl:4"
 expect 0 "import the same file again: all skipped or refused again" -- true
 "$OCOP" --json import --batch 100 "$WORK/events.jsonl" >"$WORK/out" 2>"$WORK/err"
 check "re-import skips what was applied" "out['applied'] == 0 and out['skipped'] == 4 and out['refused'] == 2"
+expect 2 "import of a file that does not exist" -- "$OCOP" import "$WORK/missing.jsonl"
+stderr_has "the file is named" "cannot read"
+mkdir -p "$WORK/a-directory"
+expect 1 "import of something that cannot be read to the end" -- "$OCOP" --json import "$WORK/a-directory"
+stderr_has "the read failure is said" "failed part-way"
 
 expect 0 "certificates (none yet)" -- "$OCOP" --json certificates --expiring-within 30
 check "an empty list" "out == []"
