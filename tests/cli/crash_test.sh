@@ -11,7 +11,7 @@
 set -uo pipefail
 OCOP=$1
 REPO=$2
-DOSSIERS=${3:-200}
+DOSSIERS=${3:-600}  # enough events that several kills land mid-run however fast the import is
 KILLS=${4:-5}
 GEN="$REPO/../shared/bench/gen_workload.py"
 if [ ! -f "$GEN" ]; then
