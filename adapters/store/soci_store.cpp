@@ -508,8 +508,7 @@ void configure_sqlite_library() {
   static const bool once = [] {
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    // Commits' WAL frames in one write each (sqlite_wal_vfs.hpp): needs synchronous=FULL,
-    // which open() sets on every connection.
+    // A commit's WAL frames in one write (sqlite_wal_vfs.hpp), as the default VFS.
     register_coalescing_wal_vfs();
     return true;
   }();
