@@ -79,9 +79,7 @@ void EventLineReader::read_lines() {
   std::string text;
   long line = 0;
   bool more = true;
-  std::vector<std::vector<EventLine>> spent;
   while (more) {
-    spent.clear();  // frees what the caller has applied, here rather than on its thread
     std::vector<EventLine> lines;
     lines.reserve(chunk_);
     while (lines.size() < chunk_ && (more = static_cast<bool>(std::getline(in_, text)))) {
@@ -97,7 +95,6 @@ void EventLineReader::read_lines() {
     space_.wait(lock, [&] { return stop_ || chunks_.size() < max_chunks_; });
     if (stop_) return;
     if (!lines.empty()) chunks_.push_back(std::move(lines));
-    spent.swap(spent_);
     if (!more) {
       read_failed_ = in_.bad();
       done_ = true;
@@ -107,16 +104,8 @@ void EventLineReader::read_lines() {
   }
 }
 
-void EventLineReader::recycle(std::vector<EventLine>&& done) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!done_) spent_.push_back(std::move(done));
-  done.clear();
-}
-
 bool EventLineReader::next(std::vector<EventLine>& out) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!out.empty() && !done_) spent_.push_back(std::move(out));
-  out.clear();
   ready_.wait(lock, [&] { return done_ || !chunks_.empty(); });
   if (chunks_.empty()) {
     if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));

@@ -49,11 +49,7 @@ class EventLineReader {
   // Whether the file could be opened. When false, next() returns false at once.
   bool opened() const { return opened_; }
   // Moves the next lines, in file order, into `out` (replacing its contents); false at the end.
-  // `out`'s previous lines are handed back to the reading thread, which frees them: memory is
-  // released by the thread (and the allocator arena) that allocated it.
   bool next(std::vector<EventLine>& out);
-  // Hands lines the caller has finished with back to the reading thread, to be freed there.
-  void recycle(std::vector<EventLine>&& done);
   // After next() returned false: whether reading stopped on an error rather than at the end.
   bool read_failed() const { return read_failed_; }
 
@@ -69,7 +65,6 @@ class EventLineReader {
   std::mutex mu_;
   std::condition_variable ready_, space_;
   std::deque<std::vector<EventLine>> chunks_;
-  std::vector<std::vector<EventLine>> spent_;  // applied lines, for the reading thread to free
   bool done_ = false, stop_ = false, read_failed_ = false;
   std::exception_ptr failure_;  // thrown on the reading thread; rethrown by next()
   std::thread thread_;

@@ -1036,7 +1036,6 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     applied += a;
     skipped += sk;
     for (const auto& r : refusals) refuse(r.line->line, r.line->req.key, r.status);
-    reader.recycle(std::move(pending));
     pending.clear();
     return !db_failure;
   };
