@@ -28,7 +28,9 @@ sqlite3_stmt* prep(sqlite3* db, const char* sql) {
   check(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), db, sql);
   return st;
 }
-void text(sqlite3_stmt* st, int i, const std::string& s) { sqlite3_bind_text(st, i, s.data(), int(s.size()), SQLITE_TRANSIENT); }
+void text(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.data(), int(s.size()), SQLITE_TRANSIENT);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,26 +44,32 @@ int main(int argc, char** argv) {
   ocop::store::register_coalescing_wal_vfs();
   sqlite3* db = nullptr;
   check(sqlite3_open(argv[2], &db), db, "open");
-  for (const char* q : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-9216",
-                        "PRAGMA wal_autocheckpoint=16000",
-                        "CREATE TABLE dossiers (id TEXT PRIMARY KEY, state TEXT, version INTEGER, unit TEXT,"
-                        " product TEXT, state_since TEXT, updated_at TEXT)",
-                        "CREATE INDEX dossiers_state ON dossiers (state, state_since)",
-                        "CREATE INDEX dossiers_unit ON dossiers (unit)",
-                        "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, dossier TEXT, event TEXT,"
-                        " data TEXT, prev_hash TEXT, hash TEXT)",
-                        "CREATE INDEX audit_dossier ON audit (dossier, seq)",
-                        "CREATE TABLE idempotency (key TEXT PRIMARY KEY, dossier TEXT, result TEXT) WITHOUT ROWID"})
+  for (const char* q :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-9216",
+        "PRAGMA wal_autocheckpoint=16000",
+        "CREATE TABLE dossiers (id TEXT PRIMARY KEY, state TEXT, version INTEGER, unit TEXT,"
+        " product TEXT, state_since TEXT, updated_at TEXT)",
+        "CREATE INDEX dossiers_state ON dossiers (state, state_since)",
+        "CREATE INDEX dossiers_unit ON dossiers (unit)",
+        "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, dossier TEXT, event TEXT,"
+        " data TEXT, prev_hash TEXT, hash TEXT)",
+        "CREATE INDEX audit_dossier ON audit (dossier, seq)",
+        "CREATE TABLE idempotency (key TEXT PRIMARY KEY, dossier TEXT, result TEXT) WITHOUT ROWID"})
     check(sqlite3_exec(db, q, nullptr, nullptr, nullptr), db, q);
   sqlite3_stmt* load = prep(db, "SELECT state, version FROM dossiers WHERE id = ?");
   sqlite3_stmt* key = prep(db, "SELECT result FROM idempotency WHERE key = ?");
   sqlite3_stmt* ins = prep(db, "INSERT INTO dossiers VALUES (?, ?, 1, ?, ?, ?, ?)");
-  sqlite3_stmt* upd = prep(db, "UPDATE dossiers SET state = ?, version = version + 1, state_since = ?, updated_at = ? WHERE id = ?");
+  sqlite3_stmt* upd = prep(
+      db,
+      "UPDATE dossiers SET state = ?, version = version + 1, state_since = ?, updated_at = ? WHERE id = ?");
   sqlite3_stmt* aud = prep(db, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   sqlite3_stmt* put = prep(db, "INSERT INTO idempotency VALUES (?, ?, ?)");
   sqlite3_stmt* begin = prep(db, "BEGIN IMMEDIATE");
   sqlite3_stmt* commit = prep(db, "COMMIT");
-  auto run = [&](sqlite3_stmt* st) { check(sqlite3_step(st), db, sqlite3_sql(st)); sqlite3_reset(st); };
+  auto run = [&](sqlite3_stmt* st) {
+    check(sqlite3_step(st), db, sqlite3_sql(st));
+    sqlite3_reset(st);
+  };
 
   std::ifstream in(argv[1]);
   std::string line;
@@ -71,7 +79,8 @@ int main(int argc, char** argv) {
   while (std::getline(in, line)) {
     auto e = nlohmann::json::parse(line);
     const std::string ev = e["event"], actor = e["actor"], at = e["at"], k = e.value("key", "");
-    std::string id = e.contains("dossier") ? e["dossier"].get<std::string>() : e["data"]["id"].get<std::string>();
+    std::string id =
+        e.contains("dossier") ? e["dossier"].get<std::string>() : e["data"]["id"].get<std::string>();
     if (n % batch == 0) run(begin);
     text(key, 1, k);
     sqlite3_step(key);
@@ -81,18 +90,33 @@ int main(int argc, char** argv) {
     sqlite3_reset(load);
     const std::string state = ev + "_state";
     if (!exists) {
-      text(ins, 1, id); text(ins, 2, state); text(ins, 3, e["data"].value("unit", ""));
-      text(ins, 4, e["data"].value("product", "")); text(ins, 5, at); text(ins, 6, at);
+      text(ins, 1, id);
+      text(ins, 2, state);
+      text(ins, 3, e["data"].value("unit", ""));
+      text(ins, 4, e["data"].value("product", ""));
+      text(ins, 5, at);
+      text(ins, 6, at);
       run(ins);
     } else {
-      text(upd, 1, state); text(upd, 2, at); text(upd, 3, at); text(upd, 4, id);
+      text(upd, 1, state);
+      text(upd, 2, at);
+      text(upd, 3, at);
+      text(upd, 4, id);
       run(upd);
     }
     const std::string data = e.contains("data") ? e["data"].dump() : "{}";
-    sqlite3_bind_int64(aud, 1, ++seq); text(aud, 2, at); text(aud, 3, actor); text(aud, 4, id);
-    text(aud, 5, ev); text(aud, 6, data); text(aud, 7, hash); text(aud, 8, hash);
+    sqlite3_bind_int64(aud, 1, ++seq);
+    text(aud, 2, at);
+    text(aud, 3, actor);
+    text(aud, 4, id);
+    text(aud, 5, ev);
+    text(aud, 6, data);
+    text(aud, 7, hash);
+    text(aud, 8, hash);
     run(aud);
-    text(put, 1, k); text(put, 2, id); text(put, 3, "{\"state\":\"" + state + "\"}");
+    text(put, 1, k);
+    text(put, 2, id);
+    text(put, 3, "{\"state\":\"" + state + "\"}");
     run(put);
     if (++n % batch == 0) run(commit);
   }

@@ -13,13 +13,27 @@ void append_json_string(std::string& out, const std::string& s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -43,7 +57,8 @@ std::string canonical_encoding(const AuditRecord& r) {
   out += std::to_string(r.seq);
   out += ',';
   append_json_string(out, format_instant(r.at, 0));
-  for (const std::string* f : {&r.actor, &r.role, &r.dossier, &r.event, &r.from_state, &r.to_state, &r.level}) {
+  for (const std::string* f :
+       {&r.actor, &r.role, &r.dossier, &r.event, &r.from_state, &r.to_state, &r.level}) {
     out += ',';
     append_json_string(out, *f);
   }
@@ -69,7 +84,8 @@ bool ChainVerifier::feed(const AuditRecord& r) {
   } else if (r.prev_hash != prev_hash_) {
     failure_ = where + ": prev_hash does not match the previous record's hash";
   } else if (!r.at_text.empty() && r.at_text != format_instant(r.at, 0)) {
-    failure_ = where + ": its time \"" + r.at_text + "\" is not in the canonical UTC form (the record was altered)";
+    failure_ =
+        where + ": its time \"" + r.at_text + "\" is not in the canonical UTC form (the record was altered)";
   } else if (compute_hash(r) != r.hash) {
     failure_ = where + " (dossier " + r.dossier + ", " + r.event +
                "): content does not match its hash (the record was altered)";

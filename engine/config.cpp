@@ -20,7 +20,8 @@ void Config::index() {
     user_index_.emplace(u.id, i);
     if (u.email.empty()) continue;
     any_user_email_ = true;
-    if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end()) producers_with_email_[u.unit].push_back(i);
+    if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end())
+      producers_with_email_[u.unit].push_back(i);
   }
   std::stable_sort(rule_sets.begin(), rule_sets.end(),
                    [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });

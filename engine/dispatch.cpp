@@ -35,7 +35,10 @@ auto Dispatcher::in_transaction(F&& f) -> decltype(f()) {
       store_.commit();
       return r;
     } catch (const StoreError& e) {
-      try { store_.rollback(); } catch (...) {}
+      try {
+        store_.rollback();
+      } catch (...) {
+      }
       if (!e.retryable() || attempt >= kAttempts) throw;
     }
   }
@@ -62,7 +65,8 @@ DeliveryReport Dispatcher::run(int limit) {
     if (limit > 0) want = std::min(want, limit - taken);
     if (want <= 0) break;
     auto batch = in_transaction([&] {
-      return store_.claim_outbox(ready, now, Instant{now.seconds + kLeaseSeconds}, worker_, want, max_attempts);
+      return store_.claim_outbox(ready, now, Instant{now.seconds + kLeaseSeconds}, worker_, want,
+                                 max_attempts);
     });
     if (batch.empty()) break;
     taken += static_cast<int>(batch.size());
@@ -84,9 +88,12 @@ DeliveryReport Dispatcher::run(int limit) {
       DeliveredMessage out;
       out.lost_claim = !in_transaction([&] { return store_.settle_outbox(m, worker_); });
       if (!out.lost_claim) {
-        if (m.state == "sent") ++report.sent;
-        else if (m.state == "dead") ++report.dead;
-        else ++report.failed;
+        if (m.state == "sent")
+          ++report.sent;
+        else if (m.state == "dead")
+          ++report.dead;
+        else
+          ++report.failed;
       }
       out.message = m;
       report.messages.push_back(std::move(out));

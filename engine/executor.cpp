@@ -54,9 +54,11 @@ Status check_optional_string(const json& data, const char* name, std::string_vie
 Status check_string_list(const json& data, const char* name, std::string_view event) {
   const json* v = field(data, name);
   if (!v) return Status::Ok();
-  if (!v->is_array()) return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
+  if (!v->is_array())
+    return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
   for (const auto& x : *v)
-    if (!x.is_string()) return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
+    if (!x.is_string())
+      return Status::BadInput(std::string(event) + ": data." + name + " must be a list of strings");
   return Status::Ok();
 }
 
@@ -79,7 +81,8 @@ Status check_documents(const json& data, std::string_view name) {
   if (const json* docs = field(data, "documents")) {
     if (!docs->is_array()) return Status::BadInput(std::string(name) + ": data.documents must be a list");
     for (size_t i = 0; i < docs->size(); ++i) {
-      Status s = check_document((*docs)[i], std::string(name) + ": data.documents[" + std::to_string(i) + "]");
+      Status s =
+          check_document((*docs)[i], std::string(name) + ": data.documents[" + std::to_string(i) + "]");
       if (!s.ok()) return s;
     }
   }
@@ -91,7 +94,9 @@ Status validate_data(Event ev, const json& data, bool creating) {
   if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
   if (Status s = check_documents(data, name); !s.ok()) return s;
   Status s;
-  auto need = [&](const char* f) { if (s.ok()) s = require_string(data, f, name); };
+  auto need = [&](const char* f) {
+    if (s.ok()) s = require_string(data, f, name);
+  };
   if (creating) {
     for (const char* f : {"product", "product_set", "producer", "unit"}) need(f);
     if (s.ok()) s = check_optional_string(data, "id", name);
@@ -106,8 +111,11 @@ Status validate_data(Event ev, const json& data, bool creating) {
     }
   }
   switch (ev) {
-    case Event::return_idea: case Event::return_plan: case Event::reject:
-    case Event::not_recognize: case Event::withdraw:
+    case Event::return_idea:
+    case Event::return_plan:
+    case Event::reject:
+    case Event::not_recognize:
+    case Event::withdraw:
       need("reason");
       break;
     case Event::return_dossier:
@@ -119,7 +127,8 @@ Status validate_data(Event ev, const json& data, bool creating) {
       if (!s.ok()) break;
       const auto& t = data["registration_type"].get_ref<const std::string&>();
       if (t != "new" && t != "upgrade" && t != "re_evaluation")
-        return Status::BadInput("register: data.registration_type must be new, upgrade or re_evaluation, not \"" + t + "\"");
+        return Status::BadInput(
+            "register: data.registration_type must be new, upgrade or re_evaluation, not \"" + t + "\"");
       if (t != "new") need("certificate");
       break;
     }
@@ -139,8 +148,10 @@ Status validate_data(Event ev, const json& data, bool creating) {
       for (const char* p : {"A", "B", "C"}) {
         const json* v = field(data, p);
         if (!v || !v->is_number())
-          return Status::BadInput(std::string("score: data.") + p + " must be a number (points of part " + p + ")");
-        if (v->get<double>() < 0) return Status::BadInput(std::string("score: data.") + p + " must not be negative");
+          return Status::BadInput(std::string("score: data.") + p + " must be a number (points of part " + p +
+                                  ")");
+        if (v->get<double>() < 0)
+          return Status::BadInput(std::string("score: data.") + p + " must not be negative");
       }
       break;
     case Event::close_scoring:
@@ -172,8 +183,10 @@ Status validate_certificate_data(CertificateEvent ev, const json& data, const st
   const std::string_view name = to_string(ev);
   if (!data.is_object()) return Status::BadInput(std::string(name) + ": data must be a JSON object");
   if (Status s = check_documents(data, name); !s.ok()) return s;
-  if (const json* c = field(data, "certificate"); c && (!c->is_string() || c->get<std::string>() != certificate))
-    return Status::BadInput(std::string(name) + ": data.certificate, when given, must be the certificate fired at (" +
+  if (const json* c = field(data, "certificate");
+      c && (!c->is_string() || c->get<std::string>() != certificate))
+    return Status::BadInput(std::string(name) +
+                            ": data.certificate, when given, must be the certificate fired at (" +
                             certificate + ")");
   if (ev != CertificateEvent::revoke) return Status::Ok();
   for (const char* f : {"ground", "decision_no"})
@@ -188,8 +201,8 @@ Status validate_certificate_data(CertificateEvent ev, const json& data, const st
                               "\" can be given");
     std::string known;
     for (const auto& [code, text] : cfg.revocation_grounds) known += (known.empty() ? "" : ", ") + code;
-    return Status::BadInput("revoke: data.ground \"" + ground + "\" is not a configured revocation ground (" + known +
-                            ")");
+    return Status::BadInput("revoke: data.ground \"" + ground + "\" is not a configured revocation ground (" +
+                            known + ")");
   }
   return Status::Ok();
 }
@@ -230,7 +243,8 @@ bool same_request(const std::string& stored, const std::string& fingerprint) {
 // with sorted keys (as nlohmann's dump writes it), built without a json object per event.
 void append_json_text(std::string& out, std::string_view v) {
   // Printable ASCII without quotes or backslashes (every id and state) is its own JSON text.
-  const bool plain = std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  const bool plain =
+      std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
   if (!plain) {
     out += json(std::string(v)).dump();
     return;
@@ -301,8 +315,8 @@ std::string role_for(const Config& cfg, const User& user, EventMask bit) {
 
 class ExecContext : public DossierContext {
  public:
-  ExecContext(const Config& cfg, Store& store, Dossier& d, Event ev, const json& data, Date day,
-              Instant at, const RuleSet* rs)
+  ExecContext(const Config& cfg, Store& store, Dossier& d, Event ev, const json& data, Date day, Instant at,
+              const RuleSet* rs)
       : cfg_(cfg), store_(store), d_(d), ev_(ev), data_(data), day_(day), at_(at), rs_(rs) {}
 
   // Writes the actions decided, to be applied by the executor.
@@ -319,7 +333,8 @@ class ExecContext : public DossierContext {
   bool at_screen_level() override {
     const LevelRule* l = level();
     if (l && l->kind == LevelKind::screen) return true;
-    refuse(std::string(to_string(ev_)) + " is for a screening level; the " + d_.level + " level is a council level");
+    refuse(std::string(to_string(ev_)) + " is for a screening level; the " + d_.level +
+           " level is a council level");
     return false;
   }
   bool at_council_level() override {
@@ -332,14 +347,15 @@ class ExecContext : public DossierContext {
     const LevelRule* l = level();
     auto n = static_cast<int>(sheets().size());
     if (l && n >= l->quorum) return true;
-    refuse("quorum not met: " + std::to_string(n) + " scoresheet(s) at the " + d_.level +
-           " level, " + std::to_string(l ? l->quorum : 0) + " needed");
+    refuse("quorum not met: " + std::to_string(n) + " scoresheet(s) at the " + d_.level + " level, " +
+           std::to_string(l ? l->quorum : 0) + " needed");
     return false;
   }
   bool may_forward() override {
     const LevelRule* l = level();
     if (!l || d_.level_index + 1 >= static_cast<int>(rs_->levels.size())) {
-      refuse("the " + d_.level + " level is the last level of rule set " + d_.rule_set + "; there is nowhere to forward");
+      refuse("the " + d_.level + " level is the last level of rule set " + d_.rule_set +
+             "; there is nowhere to forward");
       return false;
     }
     if (d_.state == State::recognized && !holds_certificate()) {
@@ -352,8 +368,8 @@ class ExecContext : public DossierContext {
         return false;
       }
       if (!d_.score || *d_.score < *l->forward_min) {
-        refuse("score " + (d_.score ? format_score(*d_.score) : std::string("none")) +
-               " is below the " + d_.level + " level's forward_min " + format_score(*l->forward_min));
+        refuse("score " + (d_.score ? format_score(*d_.score) : std::string("none")) + " is below the " +
+               d_.level + " level's forward_min " + format_score(*l->forward_min));
         return false;
       }
     }
@@ -369,8 +385,8 @@ class ExecContext : public DossierContext {
     if (std::find(l->recognizes.begin(), l->recognizes.end(), awarded) == l->recognizes.end()) {
       std::string stars;
       for (int s : l->recognizes) stars += (stars.empty() ? "" : ", ") + std::to_string(s);
-      refuse("computed " + std::to_string(d_.stars.value_or(0)) + "★ is not among the stars the " +
-             d_.level + " level recognises (" + stars + ")");
+      refuse("computed " + std::to_string(d_.stars.value_or(0)) + "★ is not among the stars the " + d_.level +
+             " level recognises (" + stars + ")");
       return false;
     }
     return true;
@@ -419,7 +435,8 @@ class ExecContext : public DossierContext {
         return false;
       }
       if (!cfg_.in_scope(actor_unit_, c->unit, day_)) {
-        refuse(type + " names certificate " + cert + " of unit " + c->unit + ", outside " + actor_ + "'s scope");
+        refuse(type + " names certificate " + cert + " of unit " + c->unit + ", outside " + actor_ +
+               "'s scope");
         return false;
       }
       if (auto st = parse_certificate_state(c->state); !st || !in_force(*st)) {
@@ -439,7 +456,11 @@ class ExecContext : public DossierContext {
   }
   void record_assessment() override { d_.assessment = data_["locality"].dump(); }
   void record_scoresheet() override {
-    sheet = Scoresheet{d_.id, d_.level, actor_, data_["A"].get<double>(), data_["B"].get<double>(),
+    sheet = Scoresheet{d_.id,
+                       d_.level,
+                       actor_,
+                       data_["A"].get<double>(),
+                       data_["B"].get<double>(),
                        data_["C"].get<double>()};
   }
   void compute_result() override {
@@ -512,7 +533,7 @@ class ExecContext : public DossierContext {
   Instant at_;
   const RuleSet* rs_;
   bool documents_attached_ = false;
-  std::optional<bool> held_in_force_;  // holds_certificate(), asked once
+  std::optional<bool> held_in_force_;              // holds_certificate(), asked once
   std::optional<std::vector<Scoresheet>> sheets_;  // read once: quorum_met and compute_result share it
 
   const std::vector<Scoresheet>& sheets() {
@@ -528,7 +549,8 @@ std::string generate_id(const Config& cfg, Store& store, int year) {
   std::int64_t n = store.count_dossiers_created(year) + 1;
   for (;; ++n) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s-%d-%05lld", cfg.province.code.c_str(), year, static_cast<long long>(n));
+    std::snprintf(buf, sizeof buf, "%s-%d-%05lld", cfg.province.code.c_str(), year,
+                  static_cast<long long>(n));
     if (!store.load_dossier(buf)) return buf;
   }
 }
@@ -567,8 +589,8 @@ Status check_document_policy(const Config& config, const std::string& kind, std:
   if (!config.document_kinds.empty() && !config.document_kinds.count(kind)) {
     std::string known;
     for (const auto& [k, label] : config.document_kinds) known += (known.empty() ? "" : ", ") + k;
-    return Status::BadInput(where + ".kind \"" + kind + "\" is not a configured document kind (configured: " +
-                            known + ")");
+    return Status::BadInput(where + ".kind \"" + kind +
+                            "\" is not a configured document kind (configured: " + known + ")");
   }
   if (bytes > config.documents.max_bytes)
     return Status::BadInput(where + ".bytes " + std::to_string(bytes) + " is over the limit of " +
@@ -652,7 +674,10 @@ FireResult Executor::fire(const EventRequest& req) {
       r.attempts = attempt;
       return r;
     } catch (const StoreError& e) {
-      try { store_.rollback(); } catch (...) {}
+      try {
+        store_.rollback();
+      } catch (...) {
+      }
       if (e.retryable() && attempt < attempts) {
         retry_backoff(retry_, attempt);
         continue;
@@ -661,12 +686,16 @@ FireResult Executor::fire(const EventRequest& req) {
       r.dossier_id = req.dossier;
       r.database_failed = true;
       r.attempts = attempt;
-      r.status = Status::Internal(std::string("database: ") + e.what() +
-                                  (e.retryable() ? " (still failing after " + std::to_string(attempt) + " attempts)"
-                                                 : std::string()));
+      r.status =
+          Status::Internal(std::string("database: ") + e.what() +
+                           (e.retryable() ? " (still failing after " + std::to_string(attempt) + " attempts)"
+                                          : std::string()));
       return r;
     } catch (const std::exception& e) {
-      try { store_.rollback(); } catch (...) {}
+      try {
+        store_.rollback();
+      } catch (...) {
+      }
       FireResult r;
       r.status = Status::Internal(e.what());
       return r;
@@ -687,7 +716,8 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     return out;
   }
   if (*ev == Event::migrate) {
-    out.status = Status::BadInput("migrate is not fired: dossiers move by plan with `ocop migrate --plan FILE`");
+    out.status =
+        Status::BadInput("migrate is not fired: dossiers move by plan with `ocop migrate --plan FILE`");
     return out;
   }
   const User* user = config_.user(req.actor);
@@ -743,7 +773,8 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     }
     const std::string& ps = req.data["product_set"].get_ref<const std::string&>();
     if (!config_.product_sets.empty() && !config_.product_sets.count(ps)) {
-      out.status = Status::BadInput(req.event + ": data.product_set \"" + ps + "\" is not a configured product set");
+      out.status =
+          Status::BadInput(req.event + ": data.product_set \"" + ps + "\" is not a configured product set");
       return out;
     }
     d.year = year_of(day);
@@ -770,13 +801,15 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
     return out;
   }
   if (const Unit* au = config_.unit(user->unit); !au || !au->valid_on(day)) {
-    out.status = Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
+    out.status =
+        Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
     return out;
   }
   if (!config_.in_scope(user->unit, d.unit, day)) {
     const Unit* now = config_.unit_on(d.unit, day);
-    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit +
-                                   (now && now->code != d.unit ? " (since merged into " + now->code + ")" : std::string()));
+    out.status = Status::Forbidden(
+        req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit +
+        (now && now->code != d.unit ? " (since merged into " + now->code + ")" : std::string()));
     return out;
   }
   // Only an actor with the right to act (role and unit scope) learns what a key, or an
@@ -797,15 +830,17 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   if (seen_key()) return out;
   const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
   if (!d.rule_set.empty() && !rs) {
-    out.status = Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
+    out.status =
+        Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
     return out;
   }
   if (is_level_bound(*ev)) {
     const Unit* au = config_.unit(user->unit);
     if (d.level.empty() || to_string(au->level) != d.level) {
-      out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
-                                     " level) may not fire " + req.event + " at the " +
-                                     (d.level.empty() ? std::string("(no)") : d.level) + " level");
+      out.status =
+          Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
+                            " level) may not fire " + req.event + " at the " +
+                            (d.level.empty() ? std::string("(no)") : d.level) + " level");
       return out;
     }
   }
@@ -837,7 +872,8 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
       double v = req.data[parts[i]].get<double>();
       if (v > rs->parts[i]) {
         out.status = Status::BadInput("score: part " + std::string(parts[i]) + " " + format_score(v) +
-                                      " exceeds its maximum " + format_score(rs->parts[i]) + " under rule set " + rs->id);
+                                      " exceeds its maximum " + format_score(rs->parts[i]) +
+                                      " under rule set " + rs->id);
         return out;
       }
     }
@@ -850,8 +886,9 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
       return out;
     }
     if (!d.level.empty() && to_string(r->level) != d.level) {
-      out.status = Status::BadInput("accept_dossier: round " + round + " is a " + std::string(to_string(r->level)) +
-                                    " round; the dossier is at the " + d.level + " level");
+      out.status =
+          Status::BadInput("accept_dossier: round " + round + " is a " + std::string(to_string(r->level)) +
+                           " round; the dossier is at the " + d.level + " level");
       return out;
     }
   }
@@ -869,10 +906,11 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
                                    std::string(to_string(from)) + ": " + t.guard_refusal);
     } else {
       std::string allowed;
-      for (Event e : lifecycle_.allowed(from)) allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
-      out.status = Status::Refused(req.event + " is not allowed for dossier " + d.id + " in state " +
-                                   std::string(to_string(from)) + "; allowed there: " +
-                                   (allowed.empty() ? std::string("none (final state)") : allowed));
+      for (Event e : lifecycle_.allowed(from))
+        allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+      out.status = Status::Refused(
+          req.event + " is not allowed for dossier " + d.id + " in state " + std::string(to_string(from)) +
+          "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
     }
     return out;
   }
@@ -967,16 +1005,17 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
     return out;
   }
   if (ev == CertificateEvent::supersede) {
-    out.status = Status::BadInput("supersede is not fired directly: recognising the same product again (a higher "
-                                  "level, an upgrade or a re-evaluation) supersedes its certificate");
+    out.status = Status::BadInput(
+        "supersede is not fired directly: recognising the same product again (a higher "
+        "level, an upgrade or a re-evaluation) supersedes its certificate");
     return out;
   }
   if (req.dossier.empty()) {
     out.status = Status::BadInput(req.event + " needs a certificate (DOSSIER/LEVEL)");
     return out;
   }
-  if (Status s = validate_certificate_data(ev, req.data, req.dossier, config_); !s.ok() ||
-      !(s = check_documents(config_, to_string(ev), false, req.data)).ok()) {
+  if (Status s = validate_certificate_data(ev, req.data, req.dossier, config_);
+      !s.ok() || !(s = check_documents(config_, to_string(ev), false, req.data)).ok()) {
     out.status = s;
     return out;
   }
@@ -1002,7 +1041,8 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   }
   auto dossier = store_.load_dossier(cert->dossier);
   if (!dossier) {
-    out.status = Status::Internal("certificate " + cert->id + " names dossier " + cert->dossier + ", which is missing");
+    out.status = Status::Internal("certificate " + cert->id + " names dossier " + cert->dossier +
+                                  ", which is missing");
     return out;
   }
   out.dossier_id = dossier->id;
@@ -1015,19 +1055,22 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   }
   const Unit* au = config_.unit(user->unit);
   if (!au || !au->valid_on(day)) {
-    out.status = Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
+    out.status =
+        Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
     return out;
   }
   if (!config_.in_scope(user->unit, cert->unit, day)) {
-    out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + cert->unit);
+    out.status =
+        Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + cert->unit);
     return out;
   }
   if (ev == CertificateEvent::revoke) {
     auto issued_at = parse_unit_level(cert->level);
     if (!issued_at || au->level > *issued_at) {  // UnitLevel: a lower value is a higher level
-      out.status = Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
-                                     " level) may not revoke certificate " + cert->id + ": it was issued at the " +
-                                     cert->level + " level, and only a signer of that level or above revokes it");
+      out.status =
+          Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
+                            " level) may not revoke certificate " + cert->id + ": it was issued at the " +
+                            cert->level + " level, and only a signer of that level or above revokes it");
       return out;
     }
   }
@@ -1042,28 +1085,33 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   }
   // The version an audit record counts is the dossier's: a stale one is a conflict.
   if (req.expected_version && *req.expected_version != dossier->version) {
-    out.status = Status::Conflict("dossier " + dossier->id + " (of certificate " + cert->id + ") is at version " +
-                                  std::to_string(dossier->version) + ", not " +
-                                  std::to_string(*req.expected_version) + ": someone changed it first; reload and retry");
+    out.status =
+        Status::Conflict("dossier " + dossier->id + " (of certificate " + cert->id + ") is at version " +
+                         std::to_string(dossier->version) + ", not " + std::to_string(*req.expected_version) +
+                         ": someone changed it first; reload and retry");
     return out;
   }
 
   // 4. The state (exit 4), through the certificate machine.
   auto from = parse_certificate_state(cert->state);
   if (!from) {
-    out.status = Status::Internal("certificate " + cert->id + " has an unknown state \"" + cert->state + "\"");
+    out.status =
+        Status::Internal("certificate " + cert->id + " has an unknown state \"" + cert->state + "\"");
     return out;
   }
   CertificateTransition t = certificates_.fire(*from, ev);
   if (!t.accepted) {
     std::string allowed;
     for (CertificateEvent e : certificates_.allowed(*from))
-      if (e != CertificateEvent::supersede) allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+      if (e != CertificateEvent::supersede)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
     std::string why = cert->state;
     if (!cert->superseded_by.empty()) why += " by " + cert->superseded_by;
-    if (!cert->revocation_ground.empty()) why += " (" + cert->revocation_ground + ", " + cert->revocation_decision_no + ")";
-    out.status = Status::Refused(req.event + " is not allowed for certificate " + cert->id + " in state " + why +
-                                 "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
+    if (!cert->revocation_ground.empty())
+      why += " (" + cert->revocation_ground + ", " + cert->revocation_decision_no + ")";
+    out.status = Status::Refused(
+        req.event + " is not allowed for certificate " + cert->id + " in state " + why +
+        "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
     return out;
   }
 

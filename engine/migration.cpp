@@ -50,26 +50,32 @@ Status Migrator::check_plan(const MigrationPlan& p, std::vector<std::string>& pr
   const RuleSet* to = config_.rule_set(p.to_rule_set);
   const std::string at = p.source + ": ";
   if (p.id.empty()) problems.push_back(at + "id: a plan needs an id (it names the plan in the audit trail)");
-  if (p.reason.empty()) problems.push_back(at + "reason: a plan needs a reason (the decision or law behind it)");
-  if (!from) problems.push_back(at + "from_rule_set: \"" + p.from_rule_set + "\" is not a configured rule set");
+  if (p.reason.empty())
+    problems.push_back(at + "reason: a plan needs a reason (the decision or law behind it)");
+  if (!from)
+    problems.push_back(at + "from_rule_set: \"" + p.from_rule_set + "\" is not a configured rule set");
   if (!to) problems.push_back(at + "to_rule_set: \"" + p.to_rule_set + "\" is not a configured rule set");
   if (from && to && from == to)
-    problems.push_back(at + "to_rule_set: the same as from_rule_set; a plan moves dossiers to another rule set");
+    problems.push_back(at +
+                       "to_rule_set: the same as from_rule_set; a plan moves dossiers to another rule set");
   for (const auto& u : p.units)
     if (!config_.unit(u)) problems.push_back(at + "filter.units: \"" + u + "\" is not a configured unit");
   for (State s : p.states)
     if (!registered_in_flight(s))
-      problems.push_back(at + "filter.states: " + std::string(to_string(s)) +
-                         " is not a state a registered dossier waits in (submitted, returned, under_review, scored, "
-                         "recognized)");
+      problems.push_back(
+          at + "filter.states: " + std::string(to_string(s)) +
+          " is not a state a registered dossier waits in (submitted, returned, under_review, scored, "
+          "recognized)");
   if (p.steps.empty()) problems.push_back(at + "map: a plan needs at least one step");
   std::map<std::string, int> seen;
   for (const auto& s : p.steps) {
     const std::string w = where(p, s);
     if (!registered_in_flight(s.state))
-      problems.push_back(w + "state: " + std::string(to_string(s.state)) + " is not a state a plan can move from");
+      problems.push_back(w + "state: " + std::string(to_string(s.state)) +
+                         " is not a state a plan can move from");
     if (!registered_in_flight(s.to_state))
-      problems.push_back(w + "to_state: " + std::string(to_string(s.to_state)) + " is not a state a plan can move to");
+      problems.push_back(w + "to_state: " + std::string(to_string(s.to_state)) +
+                         " is not a state a plan can move to");
     if (from && level_index(*from, s.level) < 0)
       problems.push_back(w + "level: " + s.level + " is not a level of rule set " + from->id);
     if (to) {
@@ -77,15 +83,18 @@ Status Migrator::check_plan(const MigrationPlan& p, std::vector<std::string>& pr
       if (li < 0) {
         problems.push_back(w + "to_level: " + s.to_level + " is not a level of rule set " + to->id);
       } else if (to->levels[li].kind == LevelKind::screen && s.to_state == State::scored) {
-        problems.push_back(w + "to_state: scored needs a council level; " + s.to_level + " screens in " + to->id);
+        problems.push_back(w + "to_state: scored needs a council level; " + s.to_level + " screens in " +
+                           to->id);
       }
     }
     if ((s.state == State::recognized) != (s.to_state == State::recognized))
-      problems.push_back(w + "to_state: recognized maps only to recognized (a certificate is neither made nor "
-                             "taken away by a migration)");
+      problems.push_back(w +
+                         "to_state: recognized maps only to recognized (a certificate is neither made nor "
+                         "taken away by a migration)");
     auto [it, fresh] = seen.emplace(pair_name(s.state, s.level), s.line);
     if (!fresh)
-      problems.push_back(w + "state: " + it->first + " is mapped twice (also at line " + std::to_string(it->second) + ")");
+      problems.push_back(w + "state: " + it->first + " is mapped twice (also at line " +
+                         std::to_string(it->second) + ")");
   }
   return problems.empty() ? Status::Ok()
                           : Status::BadInput("migration plan " + p.source + " is invalid (" +
@@ -110,13 +119,11 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
   }
   const std::string role = role_with_migrate(config_, *user);
   if (role.empty()) {
-    out.status = Status::Forbidden(actor + " may not migrate dossiers: none of their roles (" +
-                                   [&] {
-                                     std::string r;
-                                     for (const auto& x : user->roles) r += (r.empty() ? "" : ", ") + x;
-                                     return r;
-                                   }() +
-                                   ") allows migrate");
+    out.status = Status::Forbidden(actor + " may not migrate dossiers: none of their roles (" + [&] {
+      std::string r;
+      for (const auto& x : user->roles) r += (r.empty() ? "" : ", ") + x;
+      return r;
+    }() + ") allows migrate");
     return out;
   }
   if (const Unit* au = config_.unit(user->unit); !au || !au->valid_on(day)) {
@@ -139,7 +146,8 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
     f.units = std::move(units);
     for (Dossier& d : store_.list_dossiers(f)) {
       if (!registered_in_flight(d.state)) continue;
-      if (!plan.states.empty() && std::find(plan.states.begin(), plan.states.end(), d.state) == plan.states.end())
+      if (!plan.states.empty() &&
+          std::find(plan.states.begin(), plan.states.end(), d.state) == plan.states.end())
         continue;
       if (!plan.years.empty() && std::find(plan.years.begin(), plan.years.end(), d.year) == plan.years.end())
         continue;
@@ -161,9 +169,11 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
   };
   if (!outside.empty()) {
     for (const auto& [unit, ids] : outside)
-      out.problems.push_back(describe("unit " + unit + " is outside " + actor + "'s scope (" + user->unit + ")", ids));
-    out.status = Status::Forbidden(actor + " (unit " + user->unit + ") has no authority over " +
-                                   std::to_string(outside.size()) + " unit(s) the plan concerns; nothing moved");
+      out.problems.push_back(
+          describe("unit " + unit + " is outside " + actor + "'s scope (" + user->unit + ")", ids));
+    out.status =
+        Status::Forbidden(actor + " (unit " + user->unit + ") has no authority over " +
+                          std::to_string(outside.size()) + " unit(s) the plan concerns; nothing moved");
     return out;
   }
   if (!unmapped.empty()) {
@@ -218,19 +228,18 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
       rec.from_state = std::string(to_string(d.state));
       rec.to_state = std::string(to_string(s.to_state));
       rec.level = s.to_level;
-      rec.data = json{{"plan", plan.id},
-                      {"reason", plan.reason},
-                      {"from_rule_set", plan.from_rule_set},
-                      {"to_rule_set", to.id},
-                      {"from_level", d.level},
-                      {"to_level", s.to_level}}
+      rec.data = json{{"plan", plan.id},      {"reason", plan.reason}, {"from_rule_set", plan.from_rule_set},
+                      {"to_rule_set", to.id}, {"from_level", d.level}, {"to_level", s.to_level}}
                      .dump();
       chain_and_append(store_, rec);
       store_.commit();
       m.version = n.version;
       out.moves.push_back(m);
     } catch (const StoreError& e) {
-      try { store_.rollback(); } catch (...) {}
+      try {
+        store_.rollback();
+      } catch (...) {
+      }
       out.status = Status::Internal(std::string("database: ") + e.what() + " (moving dossier " + d.id +
                                     "; the dossiers before it moved; run the plan again to finish)");
       return out;

@@ -6,22 +6,20 @@
 namespace ocop {
 namespace {
 constexpr std::array<std::string_view, kStateCount> kStates = {
-    "none",           "idea_submitted", "idea_returned", "idea_accepted", "plan_submitted",
-    "plan_returned",  "in_development", "submitted",     "returned",      "under_review",
-    "scored",         "recognized",     "not_recognized", "rejected",     "withdrawn"};
+    "none",          "idea_submitted", "idea_returned",  "idea_accepted", "plan_submitted",
+    "plan_returned", "in_development", "submitted",      "returned",      "under_review",
+    "scored",        "recognized",     "not_recognized", "rejected",      "withdrawn"};
 constexpr std::array<std::string_view, kEventCount> kEvents = {
-    "submit_idea", "accept_idea",    "return_idea",    "resubmit_idea", "submit_plan",
-    "approve_plan", "return_plan",   "resubmit_plan",  "reject",        "register",
-    "return_dossier", "resubmit",    "accept_dossier", "assess",        "score",
-    "close_scoring", "forward",      "recognize",      "not_recognize", "withdraw",
-    "attach",       "annotate",      "migrate"};
+    "submit_idea",    "accept_idea",   "return_idea", "resubmit_idea", "submit_plan",    "approve_plan",
+    "return_plan",    "resubmit_plan", "reject",      "register",      "return_dossier", "resubmit",
+    "accept_dossier", "assess",        "score",       "close_scoring", "forward",        "recognize",
+    "not_recognize",  "withdraw",      "attach",      "annotate",      "migrate"};
 constexpr std::array<std::string_view, 4> kLevels = {"central", "province", "district", "commune"};
-constexpr std::array<std::string_view, kCertificateStateCount> kCertStates = {
-    "active", "expiring", "expired", "revoked", "superseded"};
-constexpr std::array<std::string_view, kCertificateEventCount> kCertEvents = {
-    "notice", "expire", "revoke", "supersede"};
+constexpr std::array<std::string_view, kCertificateStateCount> kCertStates = {"active", "expiring", "expired",
+                                                                              "revoked", "superseded"};
+constexpr std::array<std::string_view, kCertificateEventCount> kCertEvents = {"notice", "expire", "revoke",
+                                                                              "supersede"};
 }  // namespace
-
 
 std::string_view to_string(State s) { return kStates[static_cast<int>(s)]; }
 std::string_view to_string(Event e) { return kEvents[static_cast<int>(e)]; }
@@ -61,18 +59,22 @@ std::ostream& operator<<(std::ostream& os, Event e) { return os << to_string(e);
 std::ostream& operator<<(std::ostream& os, CertificateState s) { return os << to_string(s); }
 std::ostream& operator<<(std::ostream& os, CertificateEvent e) { return os << to_string(e); }
 
-bool is_final(State s) {
-  return s == State::not_recognized || s == State::rejected || s == State::withdrawn;
-}
+bool is_final(State s) { return s == State::not_recognized || s == State::rejected || s == State::withdrawn; }
 bool is_final(CertificateState s) {
-  return s == CertificateState::expired || s == CertificateState::revoked || s == CertificateState::superseded;
+  return s == CertificateState::expired || s == CertificateState::revoked ||
+         s == CertificateState::superseded;
 }
 bool is_creating(Event e) { return e == Event::submit_idea || e == Event::register_; }
 bool is_level_bound(Event e) {
   switch (e) {
-    case Event::accept_dossier: case Event::return_dossier: case Event::assess:
-    case Event::score: case Event::close_scoring: case Event::forward:
-    case Event::recognize: case Event::not_recognize:
+    case Event::accept_dossier:
+    case Event::return_dossier:
+    case Event::assess:
+    case Event::score:
+    case Event::close_scoring:
+    case Event::forward:
+    case Event::recognize:
+    case Event::not_recognize:
       return true;
     default:
       return false;

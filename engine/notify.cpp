@@ -12,8 +12,8 @@ namespace {
 
 // Placeholders every event notification offers.
 const std::vector<std::string>& common_placeholders() {
-  static const std::vector<std::string> v = {"recipient_name", "dossier",    "product", "producer",
-                                             "unit_name",      "province",   "office",  "level_name",
+  static const std::vector<std::string> v = {"recipient_name", "dossier",   "product", "producer",
+                                             "unit_name",      "province",  "office",  "level_name",
                                              "date",           "actor_name"};
   return v;
 }
@@ -30,8 +30,7 @@ const std::vector<TemplateSpec>& template_specs() {
   static const std::vector<TemplateSpec> specs = {
       {"dossier_returned",
        "return_idea, return_plan, return_dossier: to the producer, with the reason and the missing documents",
-       with_common({"stage", "reason", "missing"}),
-       "[OCOP] {stage} \"{product}\" được trả lại để hoàn thiện",
+       with_common({"stage", "reason", "missing"}), "[OCOP] {stage} \"{product}\" được trả lại để hoàn thiện",
        "Kính gửi {recipient_name},\n"
        "\n"
        "{stage} \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại "
@@ -46,8 +45,7 @@ const std::vector<TemplateSpec>& template_specs() {
        "\n"
        "Trân trọng,\n"
        "{office}\n"},
-      {"dossier_recognized",
-       "recognize: to the producer and to the dossier's unit",
+      {"dossier_recognized", "recognize: to the producer and to the dossier's unit",
        with_common({"stars", "decision_no", "decision_date", "certificate", "valid_until"}),
        "[OCOP] Sản phẩm \"{product}\" được công nhận {stars} sao",
        "Kính gửi {recipient_name},\n"
@@ -63,43 +61,55 @@ const std::vector<TemplateSpec>& template_specs() {
       // the list of dossiers, one entry of two lines each; {signature} the closing lines.
       {"reminder_stalled",
        "tick, a `stalled` rule: to the responsible unit, the dossiers waiting too long",
-       {"recipient_name", "count", "state", "after_days", "date", "dossiers", "rule", "province", "signature"},
+       {"recipient_name", "count", "state", "after_days", "date", "dossiers", "rule", "province",
+        "signature"},
        "[OCOP] Nhắc việc: {count} hồ sơ chờ xử lý quá {after_days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái \"{state}\" từ "
-       "{after_days} ngày làm việc trở lên:\n\n{dossiers}\nĐề nghị đơn vị khẩn trương xử lý các hồ sơ trên.\n{signature}"},
+       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái "
+       "\"{state}\" từ "
+       "{after_days} ngày làm việc trở lên:\n\n{dossiers}\nĐề nghị đơn vị khẩn trương xử lý các hồ sơ "
+       "trên.\n{signature}"},
       {"reminder_escalation",
        "tick, a `stalled` rule's escalation: to the parent of the responsible unit",
        {"recipient_name", "count", "days", "date", "dossiers", "rule", "province", "signature"},
        "[OCOP] Báo cáo chậm xử lý: {count} hồ sơ của đơn vị cấp dưới quá {days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày làm việc "
-       "trở lên mà đơn vị phụ trách chưa xử lý, dù đã được nhắc:\n\n{dossiers}\nĐề nghị đơn vị chỉ đạo, đôn đốc xử "
+       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày làm "
+       "việc "
+       "trở lên mà đơn vị phụ trách chưa xử lý, dù đã được nhắc:\n\n{dossiers}\nĐề nghị đơn vị chỉ đạo, đôn "
+       "đốc xử "
        "lý.\n{signature}"},
       {"reminder_milestone",
        "tick, a `before_milestone` rule: to each unit with dossiers still short of the milestone",
-       {"recipient_name", "milestone", "deadline", "days_left", "date", "count", "dossiers", "rule", "province",
-        "signature"},
+       {"recipient_name", "milestone", "deadline", "days_left", "date", "count", "dossiers", "rule",
+        "province", "signature"},
        "[OCOP] Nhắc hạn: {milestone} ngày {deadline} (còn {days_left} ngày làm việc)",
-       "Kính gửi: {recipient_name}\n\nNgày {deadline} là {milestone}. Tính đến ngày {date} (còn {days_left} ngày làm "
-       "việc), đơn vị còn {count} hồ sơ chưa hoàn thành bước này:\n\n{dossiers}\nĐề nghị đơn vị hoàn thành trước "
+       "Kính gửi: {recipient_name}\n\nNgày {deadline} là {milestone}. Tính đến ngày {date} (còn {days_left} "
+       "ngày làm "
+       "việc), đơn vị còn {count} hồ sơ chưa hoàn thành bước này:\n\n{dossiers}\nĐề nghị đơn vị hoàn thành "
+       "trước "
        "thời hạn.\n{signature}"},
       {"cycle_start",
        "tick, a cycle opens (`cycle_start` rule): the year's milestones",
        {"recipient_name", "year", "province", "first_day", "last_day", "milestones", "signature"},
        "[OCOP] Khởi động chu trình OCOP năm {year}",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} của {province} bắt đầu từ ngày {first_day} đến ngày "
-       "{last_day}. Các mốc thời gian:\n\n{milestones}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ thể đăng ký "
+       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} của {province} bắt đầu từ ngày {first_day} "
+       "đến ngày "
+       "{last_day}. Các mốc thời gian:\n\n{milestones}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ thể "
+       "đăng ký "
        "tham gia.\n{signature}"},
       {"cycle_closed",
        "tick, a cycle closes: to the province, its unfinished dossiers ({outcome})",
        {"recipient_name", "year", "province", "last_day", "count", "outcome", "signature"},
        "[OCOP] Kết thúc chu trình OCOP năm {year}: {count} hồ sơ chưa hoàn thành",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} đã kết thúc ngày {last_day}. {outcome}{signature}"},
+       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} đã kết thúc ngày {last_day}. "
+       "{outcome}{signature}"},
       {"certificate_notice",
        "tick, a certificate's expiry notice: to its unit and its producer ({advice} differs)",
-       {"recipient_name", "certificate", "product", "stars", "level", "decision_no", "decision_date", "valid_until",
-        "days_left", "advice", "province", "signature"},
-       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao \"{product}\" hết hiệu lực ngày {valid_until}",
-       "Kính gửi: {recipient_name}\n\nGiấy chứng nhận sản phẩm OCOP {certificate} (quyết định {decision_no} ngày "
+       {"recipient_name", "certificate", "product", "stars", "level", "decision_no", "decision_date",
+        "valid_until", "days_left", "advice", "province", "signature"},
+       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao \"{product}\" hết hiệu lực ngày "
+       "{valid_until}",
+       "Kính gửi: {recipient_name}\n\nGiấy chứng nhận sản phẩm OCOP {certificate} (quyết định {decision_no} "
+       "ngày "
        "{decision_date}) cho sản phẩm \"{product}\", hạng {stars} sao, cấp {level}, có hiệu lực đến hết ngày "
        "{valid_until} (còn {days_left} ngày).\n\n{advice}{signature}"},
   };
@@ -279,8 +289,8 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
   // The event's identity: the dossier's new version (one accepted event each). Not the audit
   // sequence number: on PostgreSQL a record is linked into the chain, and numbered, at commit.
   const std::string event_id = d.id + "/v" + std::to_string(d.version);
-  const std::string cause = "dossier " + d.id + " " + std::string(to_string(ev)) + " (version " +
-                            std::to_string(d.version) + ")";
+  const std::string cause =
+      "dossier " + d.id + " " + std::string(to_string(ev)) + " (version " + std::to_string(d.version) + ")";
   int queued = 0;
   std::set<std::string> seen;
   json addresses = json::array();

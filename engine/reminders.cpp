@@ -25,24 +25,38 @@ std::string line_of(const DigestLine& l, bool with_unit) {
 
 }  // namespace
 
-
 std::string state_vi(State s) {
   switch (s) {
-    case State::idea_submitted: return "ý tưởng sản phẩm chờ tiếp nhận";
-    case State::idea_returned: return "ý tưởng bị trả lại, chờ chủ thể bổ sung";
-    case State::idea_accepted: return "ý tưởng đã được chấp nhận, chờ phương án sản xuất kinh doanh";
-    case State::plan_submitted: return "phương án chờ phê duyệt";
-    case State::plan_returned: return "phương án bị trả lại, chờ chủ thể bổ sung";
-    case State::in_development: return "đang triển khai phương án, phát triển sản phẩm";
-    case State::submitted: return "hồ sơ đánh giá đã nộp, chờ tiếp nhận";
-    case State::returned: return "hồ sơ bị trả lại, chờ chủ thể hoàn thiện";
-    case State::under_review: return "đang thẩm định, đánh giá";
-    case State::scored: return "đã chấm điểm, chờ quyết định công nhận";
-    case State::recognized: return "đã được công nhận";
-    case State::not_recognized: return "không được công nhận";
-    case State::rejected: return "bị từ chối";
-    case State::withdrawn: return "đã rút hồ sơ";
-    case State::none: break;
+    case State::idea_submitted:
+      return "ý tưởng sản phẩm chờ tiếp nhận";
+    case State::idea_returned:
+      return "ý tưởng bị trả lại, chờ chủ thể bổ sung";
+    case State::idea_accepted:
+      return "ý tưởng đã được chấp nhận, chờ phương án sản xuất kinh doanh";
+    case State::plan_submitted:
+      return "phương án chờ phê duyệt";
+    case State::plan_returned:
+      return "phương án bị trả lại, chờ chủ thể bổ sung";
+    case State::in_development:
+      return "đang triển khai phương án, phát triển sản phẩm";
+    case State::submitted:
+      return "hồ sơ đánh giá đã nộp, chờ tiếp nhận";
+    case State::returned:
+      return "hồ sơ bị trả lại, chờ chủ thể hoàn thiện";
+    case State::under_review:
+      return "đang thẩm định, đánh giá";
+    case State::scored:
+      return "đã chấm điểm, chờ quyết định công nhận";
+    case State::recognized:
+      return "đã được công nhận";
+    case State::not_recognized:
+      return "không được công nhận";
+    case State::rejected:
+      return "bị từ chối";
+    case State::withdrawn:
+      return "đã rút hồ sơ";
+    case State::none:
+      break;
   }
   return "";
 }
@@ -51,8 +65,9 @@ std::string milestone_vi(const std::string& milestone, const Round* round) {
   if (milestone == "ideas_close") return "hạn nhận đăng ký ý tưởng sản phẩm";
   if (milestone == "plans_close") return "hạn nộp phương án sản xuất kinh doanh";
   if (milestone == "round_cutoff" && round)
-    return "hạn chót tiếp nhận hồ sơ vào đợt đánh giá " + round->id + " (cấp " + std::string(to_string(round->level)) +
-           ", họp hội đồng ngày " + ocop::date_vi(round->meeting) + ")";
+    return "hạn chót tiếp nhận hồ sơ vào đợt đánh giá " + round->id + " (cấp " +
+           std::string(to_string(round->level)) + ", họp hội đồng ngày " + ocop::date_vi(round->meeting) +
+           ")";
   return "mốc " + milestone;
 }
 
@@ -86,8 +101,8 @@ Rendered stalled_digest(const Config& cfg, const Reminder& rule, const std::stri
                        rule.id);
 }
 
-Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
-                           const std::vector<DigestLine>& lines) {
+Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name,
+                           Date day, const std::vector<DigestLine>& lines) {
   return from_template(cfg, "reminder_escalation",
                        {{"recipient_name", recipient_name},
                         {"count", std::to_string(lines.size())},
@@ -97,9 +112,9 @@ Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::s
                        rule.id);
 }
 
-Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
-                          const std::string& milestone, const Round* round, Date deadline, int working_days_left,
-                          const std::vector<DigestLine>& lines) {
+Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name,
+                          Date day, const std::string& milestone, const Round* round, Date deadline,
+                          int working_days_left, const std::vector<DigestLine>& lines) {
   return from_template(cfg, "reminder_milestone",
                        {{"recipient_name", recipient_name},
                         {"milestone", milestone_vi(milestone, round)},
@@ -113,7 +128,8 @@ Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::st
 
 Rendered cycle_start(const Config& cfg, const Cycle& cycle, const std::string& recipient_name) {
   std::string milestones;
-  for (const auto& [name, d] : cycle.milestones) milestones += "- " + ocop::date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
+  for (const auto& [name, d] : cycle.milestones)
+    milestones += "- " + ocop::date_vi(d) + ": " + milestone_vi(name, nullptr) + "\n";
   for (const auto& round : cycle.rounds)
     milestones += "- " + ocop::date_vi(round.cutoff) + ": " + milestone_vi("round_cutoff", &round) + "\n";
   return from_template(cfg, "cycle_start",
@@ -159,10 +175,11 @@ Rendered certificate_notice(const Config& cfg, const Certificate& c, const std::
        {"decision_date", ocop::date_vi(c.decision_date)},
        {"valid_until", ocop::date_vi(c.valid_until)},
        {"days_left", std::to_string(days_left)},
-       {"advice", to_producer ? "Để sản phẩm tiếp tục được công nhận, đề nghị chủ thể đăng ký đánh giá lại trước khi "
-                                "giấy chứng nhận hết hiệu lực.\n"
-                              : "Đề nghị đơn vị thông báo, hướng dẫn chủ thể đăng ký đánh giá lại; sản phẩm không "
-                                "được đánh giá lại sẽ không còn trong danh sách sản phẩm OCOP.\n"}},
+       {"advice", to_producer
+                      ? "Để sản phẩm tiếp tục được công nhận, đề nghị chủ thể đăng ký đánh giá lại trước khi "
+                        "giấy chứng nhận hết hiệu lực.\n"
+                      : "Đề nghị đơn vị thông báo, hướng dẫn chủ thể đăng ký đánh giá lại; sản phẩm không "
+                        "được đánh giá lại sẽ không còn trong danh sách sản phẩm OCOP.\n"}},
       "");
 }
 

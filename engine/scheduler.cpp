@@ -16,7 +16,9 @@ namespace {
 
 constexpr int kAttempts = 5;  // a retryable store error retries the transaction this often
 
-Instant local_midnight(Date d, int offset_minutes) { return Instant{d.days * 86400LL - offset_minutes * 60LL}; }
+Instant local_midnight(Date d, int offset_minutes) {
+  return Instant{d.days * 86400LL - offset_minutes * 60LL};
+}
 
 bool has_role(const User& u, const char* role) {
   return std::find(u.roles.begin(), u.roles.end(), role) != u.roles.end();
@@ -36,7 +38,8 @@ std::vector<State> unfinished_states() {
 std::vector<State> states_waiting_for(const std::string& milestone) {
   if (milestone == "ideas_close") return {State::idea_submitted, State::idea_returned};
   if (milestone == "plans_close") return {State::idea_accepted, State::plan_submitted, State::plan_returned};
-  if (milestone == "round_cutoff") return {State::submitted, State::returned, State::under_review, State::scored};
+  if (milestone == "round_cutoff")
+    return {State::submitted, State::returned, State::under_review, State::scored};
   return unfinished_states();
 }
 
@@ -125,7 +128,12 @@ struct Scheduler::Run {
   std::unordered_map<std::string, const User*> producers;
 
   Run(Scheduler& sched, TickReport& report, Date d, Instant t, std::optional<Date> previous)
-      : s(sched), rep(report), cfg(sched.config_), offset(sched.config_.province.utc_offset_minutes), day(d), now(t) {
+      : s(sched),
+        rep(report),
+        cfg(sched.config_),
+        offset(sched.config_.province.utc_offset_minutes),
+        day(d),
+        now(t) {
     if (previous && *previous < d) window_after = previous;
   }
 
@@ -148,11 +156,16 @@ struct Scheduler::Run {
       try {
         s.store_.begin();
         fn();
-        if (rep.dry_run) s.store_.rollback();
-        else s.store_.commit();
+        if (rep.dry_run)
+          s.store_.rollback();
+        else
+          s.store_.commit();
         break;
       } catch (const StoreError& e) {
-        try { s.store_.rollback(); } catch (...) {}
+        try {
+          s.store_.rollback();
+        } catch (...) {
+        }
         if (!e.retryable() || attempt >= kAttempts) throw;
       }
     }
@@ -246,7 +259,10 @@ struct Scheduler::Run {
     } else if (to == "province" && r && r->level > UnitLevel::province) {
       const Unit* p = nullptr;
       for (const Unit* a : cfg.ancestors_on(r->code, day))
-        if (a->level == UnitLevel::province) { p = a; break; }
+        if (a->level == UnitLevel::province) {
+          p = a;
+          break;
+        }
       r = p;
     }
     if (!r) return std::nullopt;
@@ -304,9 +320,11 @@ struct Scheduler::Run {
       std::map<std::string, Recipient> to;
       if (rule.to == "producer") {
         for (const auto& u : cfg.users)
-          if (!u.email.empty() && has_role(u, "producer")) to[u.id] = Recipient{u.id, u.name, u.email, nullptr};
+          if (!u.email.empty() && has_role(u, "producer"))
+            to[u.id] = Recipient{u.id, u.name, u.email, nullptr};
       } else if (rule.to == "province") {
-        if (const Unit* p = cfg.unit_on(cfg.province.code, day)) to[p->code] = Recipient{p->code, p->name, p->email, p};
+        if (const Unit* p = cfg.unit_on(cfg.province.code, day))
+          to[p->code] = Recipient{p->code, p->name, p->email, p};
       } else {
         for (const auto& u : cfg.units) {
           if (u.level != UnitLevel::commune || !u.valid_on(day)) continue;
@@ -325,8 +343,8 @@ struct Scheduler::Run {
           continue;
         }
         enqueue(message("reminder/" + rule.id + "/" + key + "/" + format_date(cycle.first_day()), rc.email,
-                        text::cycle_start(cfg, cycle, rc.name), "reminder " + rule.id + ": cycle " +
-                        std::to_string(cycle.year) + " opens"),
+                        text::cycle_start(cfg, cycle, rc.name),
+                        "reminder " + rule.id + ": cycle " + std::to_string(cycle.year) + " opens"),
                 "cycle_start");
       }
       if (missing)
@@ -345,7 +363,8 @@ struct Scheduler::Run {
     }
     const Unit* p = cfg.unit_on(cfg.province.code, day);
     if (!p || p->email.empty()) {
-      rep.notes.push_back("cycle " + std::to_string(cycle.year) + " closed; the province has no e-mail for its report (" +
+      rep.notes.push_back("cycle " + std::to_string(cycle.year) +
+                          " closed; the province has no e-mail for its report (" +
                           std::to_string(lines.size()) + " unfinished dossier(s))");
       return;
     }
@@ -359,7 +378,10 @@ struct Scheduler::Run {
   void certificates() {
     const Reminder* notice_rule = nullptr;
     for (const auto& r : cfg.reminders)
-      if (r.kind == ReminderKind::certificate_expiry) { notice_rule = &r; break; }
+      if (r.kind == ReminderKind::certificate_expiry) {
+        notice_rule = &r;
+        break;
+      }
     int max_notice = 0;
     for (const auto& rs : cfg.rule_sets) max_notice = std::max(max_notice, rs.expiry_notice_days);
 
@@ -430,12 +452,12 @@ struct Scheduler::Run {
       if (rep.status.ok()) rep.status = r.status;
       return;
     }
-    staged_transitions.push_back({"certificate", c.id, req.event, c.state,
-                                  ev == CertificateEvent::notice ? "expiring" : "expired"});
+    staged_transitions.push_back(
+        {"certificate", c.id, req.event, c.state, ev == CertificateEvent::notice ? "expiring" : "expired"});
     if (ev != CertificateEvent::notice || !notice_rule) return;
     const int days_left = c.valid_until.days - day.days;
-    const std::string cause = "reminder " + notice_rule->id + ": certificate " + c.id + " expires " +
-                              format_date(c.valid_until);
+    const std::string cause =
+        "reminder " + notice_rule->id + ": certificate " + c.id + " expires " + format_date(c.valid_until);
     const Unit* u = cfg.unit_on(c.unit, day);
     if (!u) {
       auto up = cfg.ancestors_on(c.unit, day);
@@ -446,7 +468,8 @@ struct Scheduler::Run {
                       text::certificate_notice(cfg, c, u->name, false, days_left), cause, c.dossier),
               "certificate_notice");
     else
-      failures.push_back("certificate " + c.id + ": its unit " + c.unit + " has no e-mail for the expiry notice");
+      failures.push_back("certificate " + c.id + ": its unit " + c.unit +
+                         " has no e-mail for the expiry notice");
     if (const User* p = producer_of(c.dossier))
       enqueue(message("certificate/" + c.id + "/notice/producer", p->email,
                       text::certificate_notice(cfg, c, p->name, true, days_left), cause, c.dossier),
@@ -462,7 +485,8 @@ struct Scheduler::Run {
       std::map<std::string, Group> direct, escalated;
       std::map<std::string, int> missing;
       const int escalate_at = rule.escalate_after_days ? rule.after_days + *rule.escalate_after_days : 0;
-      for (const auto& d : s.store_.dossiers_waiting({*rule.state}, local_midnight(add_days(latest, 1), offset))) {
+      for (const auto& d :
+           s.store_.dossiers_waiting({*rule.state}, local_midnight(add_days(latest, 1), offset))) {
         const Date since = local_date(d.state_since, offset);
         const int w = waited(since);
         if (w < rule.after_days) continue;
@@ -472,7 +496,8 @@ struct Scheduler::Run {
           continue;
         }
         text::DigestLine l = line(d, since, w);
-        if (rc->email.empty()) missing[rc->key]++;
+        if (rc->email.empty())
+          missing[rc->key]++;
         else {
           auto& g = direct[rc->key];
           g.to = *rc;
@@ -499,8 +524,8 @@ struct Scheduler::Run {
       for (auto& [key, g] : direct)
         out.emplace_back(message("reminder/" + rule.id + "/" + key + "/" + date, g.to.email,
                                  text::stalled_digest(cfg, rule, g.to.name, day, g.lines),
-                                 "reminder " + rule.id + ": " + std::to_string(g.lines.size()) + " dossier(s) in " +
-                                     std::string(to_string(*rule.state))),
+                                 "reminder " + rule.id + ": " + std::to_string(g.lines.size()) +
+                                     " dossier(s) in " + std::string(to_string(*rule.state))),
                          "stalled");
       for (auto& [key, g] : escalated)
         out.emplace_back(message("reminder/" + rule.id + "/escalation/" + key + "/" + date, g.to.email,
@@ -524,11 +549,13 @@ struct Scheduler::Run {
         if (stored && *stored == to_string(CycleState::closed)) continue;
         const auto years = cycle_years(cfg, year);
         for (const Target& t : targets(cycle, rule.milestone)) {
-          const Date fire = rule.days_before == 0 ? t.date : add_working_days(cfg.calendar, t.date, -rule.days_before);
+          const Date fire =
+              rule.days_before == 0 ? t.date : add_working_days(cfg.calendar, t.date, -rule.days_before);
           if (!in_window(fire)) continue;
           if (day > t.date) {
-            rep.notes.push_back("reminder " + rule.id + " for " + t.name + (t.round ? " " + t.round->id : "") + " on " +
-                                format_date(t.date) + " was due on " + format_date(fire) +
+            rep.notes.push_back("reminder " + rule.id + " for " + t.name +
+                                (t.round ? " " + t.round->id : "") + " on " + format_date(t.date) +
+                                " was due on " + format_date(fire) +
                                 ", when no tick ran; the milestone has passed, so it was not sent");
             continue;
           }
@@ -549,13 +576,14 @@ struct Scheduler::Run {
           }
           const int left = working_days_between(cfg.calendar, day, t.date);
           for (auto& [key, g] : groups)
-            out.emplace_back(
-                message("reminder/" + rule.id + "/" + key + "/" + format_date(fire) + (t.round ? "/" + t.round->id : ""),
-                        g.to.email,
-                        text::milestone_digest(cfg, rule, g.to.name, day, t.name, t.round, t.date, left, g.lines),
-                        "reminder " + rule.id + ": " + t.name + (t.round ? " " + t.round->id : "") + " on " +
-                            format_date(t.date)),
-                "before_milestone");
+            out.emplace_back(message("reminder/" + rule.id + "/" + key + "/" + format_date(fire) +
+                                         (t.round ? "/" + t.round->id : ""),
+                                     g.to.email,
+                                     text::milestone_digest(cfg, rule, g.to.name, day, t.name, t.round,
+                                                            t.date, left, g.lines),
+                                     "reminder " + rule.id + ": " + t.name +
+                                         (t.round ? " " + t.round->id : "") + " on " + format_date(t.date)),
+                             "before_milestone");
         }
       }
       note_no_email(rule.id, missing);
@@ -566,7 +594,11 @@ struct Scheduler::Run {
 
 Scheduler::Scheduler(const Config& config, Executor& executor, const CertificateLifecycle& certificates,
                      const CycleLifecycle& cycles, Store& store, const Clock& clock)
-    : config_(config), executor_(executor), certificates_(certificates), cycles_(cycles), store_(store),
+    : config_(config),
+      executor_(executor),
+      certificates_(certificates),
+      cycles_(cycles),
+      store_(store),
       clock_(clock) {}
 
 TickReport Scheduler::tick(bool dry_run) {
@@ -582,8 +614,10 @@ TickReport Scheduler::tick(bool dry_run) {
     run.stalled();
     run.milestones();
     if (!dry_run) {
-      json summary = {{"queued", rep.queued.size()}, {"already_queued", rep.already_queued},
-                      {"already_fired", rep.already_fired}, {"counts", rep.counts},
+      json summary = {{"queued", rep.queued.size()},
+                      {"already_queued", rep.already_queued},
+                      {"already_fired", rep.already_fired},
+                      {"counts", rep.counts},
                       {"notes", rep.notes.size()}};
       run.transaction([&] { store_.record_tick(rep.day, now, summary.dump()); });
     }
@@ -603,17 +637,21 @@ CycleReport Scheduler::cycle_report(int year) {
   rep.day = local_date(clock_.now(), offset);
   try {
     if (auto it = config_.cycles.find(year); it != config_.cycles.end()) rep.cycle = &it->second;
-    if (auto stored = store_.cycle_state(year)) rep.state = parse_cycle_state(*stored).value_or(CycleState::planned);
+    if (auto stored = store_.cycle_state(year))
+      rep.state = parse_cycle_state(*stored).value_or(CycleState::planned);
     for (const auto& r : store_.count_year_by_state_and_unit(year)) {
       rep.by_state[r.a] += r.n;
       rep.by_unit[r.b][r.a] += r.n;
     }
     if (!rep.cycle && rep.by_state.empty()) {
-      rep.status = Status::NotFound("no cycle " + std::to_string(year) + " is configured and no dossier belongs to it");
+      rep.status = Status::NotFound("no cycle " + std::to_string(year) +
+                                    " is configured and no dossier belongs to it");
       return rep;
     }
     const auto years = cycle_years(config_, year);
-    auto in_cycle = [&](const Dossier& d) { return std::find(years.begin(), years.end(), d.year) != years.end(); };
+    auto in_cycle = [&](const Dossier& d) {
+      return std::find(years.begin(), years.end(), d.year) != years.end();
+    };
     for (const auto& d : store_.dossiers_waiting(unfinished_states(), std::nullopt))
       if (d.year != year && in_cycle(d)) ++rep.carried_in;
     if (rep.cycle) {
@@ -632,7 +670,8 @@ CycleReport Scheduler::cycle_report(int year) {
     for (const auto& rule : config_.reminders) {
       if (rule.kind != ReminderKind::stalled || !rule.state || rule.after_days < 1) continue;
       const Date latest = latest_entry_for(config_.calendar, rep.day, rule.after_days);
-      for (const auto& d : store_.dossiers_waiting({*rule.state}, local_midnight(add_days(latest, 1), offset))) {
+      for (const auto& d :
+           store_.dossiers_waiting({*rule.state}, local_midnight(add_days(latest, 1), offset))) {
         if (!in_cycle(d)) continue;
         CycleOverdue o;
         o.rule = rule.id;
@@ -647,7 +686,8 @@ CycleReport Scheduler::cycle_report(int year) {
         o.line.level = d.level;
         o.line.since = since;
         o.line.waited = working_days_between(config_.calendar, since, rep.day);
-        o.escalated = rule.escalate_after_days && o.line.waited >= rule.after_days + *rule.escalate_after_days;
+        o.escalated =
+            rule.escalate_after_days && o.line.waited >= rule.after_days + *rule.escalate_after_days;
         rep.overdue.push_back(std::move(o));
       }
     }

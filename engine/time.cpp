@@ -45,7 +45,8 @@ void civil(Date dt, int& y, unsigned& m, unsigned& d) {
 }
 
 int year_of(Date d) {
-  int y; unsigned m, dd;
+  int y;
+  unsigned m, dd;
   civil(d, y, m, dd);
   return y;
 }
@@ -59,7 +60,8 @@ int weekday(Date d) {
 Date add_days(Date d, int n) { return Date{d.days + n}; }
 
 Date add_months(Date d, int months) {
-  int y; unsigned m, day;
+  int y;
+  unsigned m, day;
   civil(d, y, m, day);
   int total = y * 12 + static_cast<int>(m - 1) + months;
   int ny = total / 12;
@@ -77,7 +79,8 @@ std::optional<Date> parse_date(std::string_view s) {
 }
 
 std::string format_date(Date dt) {
-  int y; unsigned m, d;
+  int y;
+  unsigned m, d;
   civil(dt, y, m, d);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
@@ -88,8 +91,7 @@ std::optional<Instant> parse_instant(std::string_view s, int default_offset_minu
   auto date = parse_date(s.substr(0, 10));
   if (!date) return std::nullopt;
   if (s.size() == 10) return Instant{date->days * 86400LL - default_offset_minutes * 60LL};
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
-    return std::nullopt;
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':') return std::nullopt;
   int hh, mm, ss;
   if (!digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss)) return std::nullopt;
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
@@ -104,8 +106,7 @@ std::optional<Instant> parse_instant(std::string_view s, int default_offset_minu
       offset = 0;
     } else if ((s[pos] == '+' || s[pos] == '-') && s.size() == pos + 6 && s[pos + 3] == ':') {
       int oh, om;
-      if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 14 || om > 59)
-        return std::nullopt;
+      if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 14 || om > 59) return std::nullopt;
       offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
     } else {
       return std::nullopt;
@@ -120,23 +121,38 @@ std::string format_instant(Instant t, int offset_minutes) {
   std::int64_t local = t.seconds + offset_minutes * 60LL;
   std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
   int sec = static_cast<int>(local - day * 86400);
-  int y; unsigned m, d;
+  int y;
+  unsigned m, d;
   civil(Date{static_cast<std::int32_t>(day)}, y, m, d);
   char buf[32];
-  auto two = [&](int pos, int v) { buf[pos] = char('0' + v / 10); buf[pos + 1] = char('0' + v % 10); };
+  auto two = [&](int pos, int v) {
+    buf[pos] = char('0' + v / 10);
+    buf[pos + 1] = char('0' + v % 10);
+  };
   if (y < 0 || y > 9999) return format_date(Date{static_cast<std::int32_t>(day)}) + "T00:00:00Z";
-  two(0, y / 100); two(2, y % 100);
-  buf[4] = '-'; two(5, static_cast<int>(m)); buf[7] = '-'; two(8, static_cast<int>(d));
-  buf[10] = 'T'; two(11, sec / 3600); buf[13] = ':'; two(14, sec / 60 % 60); buf[16] = ':'; two(17, sec % 60);
+  two(0, y / 100);
+  two(2, y % 100);
+  buf[4] = '-';
+  two(5, static_cast<int>(m));
+  buf[7] = '-';
+  two(8, static_cast<int>(d));
+  buf[10] = 'T';
+  two(11, sec / 3600);
+  buf[13] = ':';
+  two(14, sec / 60 % 60);
+  buf[16] = ':';
+  two(17, sec % 60);
   int len = 19;
   if (offset_minutes == 0) {
     buf[len++] = 'Z';
   } else {
     int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
     buf[len++] = offset_minutes < 0 ? '-' : '+';
-    two(len, off / 60); len += 2;
+    two(len, off / 60);
+    len += 2;
     buf[len++] = ':';
-    two(len, off % 60); len += 2;
+    two(len, off % 60);
+    len += 2;
   }
   return std::string(buf, len);
 }

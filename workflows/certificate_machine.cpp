@@ -70,7 +70,9 @@ struct certificate_def : msmf::state_machine_def<certificate_def> {
   template <class Fsm, class E>
   void no_transition(E const&, Fsm&, int) {}
   template <class Fsm, class E>
-  void exception_caught(E const&, Fsm&, std::exception&) { throw; }
+  void exception_caught(E const&, Fsm&, std::exception&) {
+    throw;
+  }
 };
 
 using machine = msm::back::state_machine<certificate_def>;

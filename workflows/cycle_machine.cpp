@@ -53,7 +53,9 @@ struct cycle_def : msmf::state_machine_def<cycle_def> {
   template <class Fsm, class E>
   void no_transition(E const&, Fsm&, int) {}
   template <class Fsm, class E>
-  void exception_caught(E const&, Fsm&, std::exception&) { throw; }
+  void exception_caught(E const&, Fsm&, std::exception&) {
+    throw;
+  }
 };
 
 using machine = msm::back::state_machine<cycle_def>;

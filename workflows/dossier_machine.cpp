@@ -90,14 +90,18 @@ using annotate = ev_t<Event::annotate>;
 template <bool (DossierContext::*G)()>
 struct guard_ {
   template <class E, class M, class S, class T>
-  bool operator()(E const&, M& m, S&, T&) const { return (m.ctx->*G)(); }
+  bool operator()(E const&, M& m, S&, T&) const {
+    return (m.ctx->*G)();
+  }
 };
 
 // All of them, in order, stopping at the first that refuses (its reason is the refusal).
 template <class... G>
 struct all_ {
   template <class E, class M, class S, class T>
-  bool operator()(E const& e, M& m, S& s, T& t) const { return (G{}(e, m, s, t) && ...); }
+  bool operator()(E const& e, M& m, S& s, T& t) const {
+    return (G{}(e, m, s, t) && ...);
+  }
 };
 
 // Negation for mutually exclusive rows. It records no refusal of its own, and it discards the
@@ -110,8 +114,10 @@ struct not_ {
     std::string before = m.ctx->refusal();
     const bool answer = G{}(e, m, s, t);
     if (!answer) {
-      if (before.empty()) m.ctx->clear_refusal();
-      else m.ctx->refuse(std::move(before));
+      if (before.empty())
+        m.ctx->clear_refusal();
+      else
+        m.ctx->refuse(std::move(before));
     }
     return !answer;
   }
@@ -121,7 +127,9 @@ struct not_ {
 template <void (DossierContext::*... A)()>
 struct do_ {
   template <class E, class M, class S, class T>
-  void operator()(E const&, M& m, S&, T&) const { ((m.ctx->*A)(), ...); }
+  void operator()(E const&, M& m, S&, T&) const {
+    ((m.ctx->*A)(), ...);
+  }
 };
 
 using screen_level = guard_<&DossierContext::at_screen_level>;
@@ -193,8 +201,8 @@ using withdrawn = state_t<State::withdrawn>;
 // ---------------------------------------------------------------------------------------------
 // The machine.
 
-using msmf::Row;
 using msmf::none;
+using msmf::Row;
 
 struct dossier_def : msmf::state_machine_def<dossier_def> {
   DossierContext* ctx = nullptr;
@@ -206,10 +214,9 @@ struct dossier_def : msmf::state_machine_def<dossier_def> {
 
   // Tried when the active state has no row for the event; state unchanged, no exit or entry.
   struct internal_transition_table : mpl::vector<
-    //             event         action       guard
-    msmf::Internal<ev::annotate, none,        in_states_<annotatable>>,
-    msmf::Internal<ev::attach,   attach_docs, in_states_<attachable>>
-  > {};
+                                         //             event         action       guard
+                                         msmf::Internal<ev::annotate, none, in_states_<annotatable>>,
+                                         msmf::Internal<ev::attach, attach_docs, in_states_<attachable>>> {};
 
   // clang-format off
   struct transition_table : mpl::vector38<
@@ -264,7 +271,9 @@ struct dossier_def : msmf::state_machine_def<dossier_def> {
   void no_transition(E const&, Fsm&, int) {}
   // Unused while `no_exception_thrown` is declared; should that go, keep propagating.
   template <class Fsm, class E>
-  void exception_caught(E const&, Fsm&, std::exception&) { throw; }
+  void exception_caught(E const&, Fsm&, std::exception&) {
+    throw;
+  }
 };
 
 using machine = msm::back::state_machine<dossier_def>;
@@ -276,8 +285,7 @@ template <std::size_t... I>
 constexpr std::array<int, kStateCount> to_msm_ids(std::index_sequence<I...>) {
   return {msm::back::get_state_id<machine::stt, state_t<static_cast<State>(I)>>::value...};
 }
-constexpr std::array<int, kStateCount> kToMsm =
-    to_msm_ids(std::make_index_sequence<kStateCount>{});
+constexpr std::array<int, kStateCount> kToMsm = to_msm_ids(std::make_index_sequence<kStateCount>{});
 
 constexpr std::array<State, kStateCount> invert(const std::array<int, kStateCount>& ids) {
   std::array<State, kStateCount> states{};
@@ -305,9 +313,8 @@ static_assert(kFromMsm[kToMsm[static_cast<int>(State::scored)]] == State::scored
 template <std::size_t... I>
 msm::back::HandledEnum dispatch(machine& m, Event e, std::index_sequence<I...>) {
   msm::back::HandledEnum handled = msm::back::HANDLED_FALSE;
-  (void)((static_cast<std::size_t>(e) == I
-              ? (handled = m.process_event(ev_t<static_cast<Event>(I)>{}), true)
-              : false) ||
+  (void)((static_cast<std::size_t>(e) == I ? (handled = m.process_event(ev_t<static_cast<Event>(I)>{}), true)
+                                           : false) ||
          ...);
   return handled;
 }
@@ -361,8 +368,7 @@ class dossier_lifecycle final : public Lifecycle {
     probe_context probe;
     for (int s = 0; s < kStateCount; ++s)
       for (int e = 0; e < kEventCount; ++e)
-        if (run(static_cast<State>(s), static_cast<Event>(e), probe).handled !=
-            msm::back::HANDLED_FALSE)
+        if (run(static_cast<State>(s), static_cast<Event>(e), probe).handled != msm::back::HANDLED_FALSE)
           allowed_[s] |= event_bit(static_cast<Event>(e));
   }
 
@@ -378,8 +384,8 @@ class dossier_lifecycle final : public Lifecycle {
     } else if (o.handled == msm::back::HANDLED_GUARD_REJECT) {
       t.guard_refusal = ctx.refusal();
       if (t.guard_refusal.empty())  // a guard refused without saying why: still not "no row"
-        t.guard_refusal = std::string("a guard refused ") + std::string(to_string(event)) +
-                          " in state " + std::string(to_string(from));
+        t.guard_refusal = std::string("a guard refused ") + std::string(to_string(event)) + " in state " +
+                          std::string(to_string(from));
     }
     return t;
   }
@@ -399,8 +405,6 @@ class dossier_lifecycle final : public Lifecycle {
 
 }  // namespace
 
-std::unique_ptr<Lifecycle> make_dossier_lifecycle() {
-  return std::make_unique<dossier_lifecycle>();
-}
+std::unique_ptr<Lifecycle> make_dossier_lifecycle() { return std::make_unique<dossier_lifecycle>(); }
 
 }  // namespace ocop::workflows

@@ -23,8 +23,8 @@ Status parse_event_line(const std::string& text, bool simulation, int offset_min
     out = std::move(it->get_ref<std::string&>());
     return Status::Ok();
   };
-  for (Status st : {str("event", req.event, true), str("actor", req.actor, true), str("dossier", req.dossier, false),
-                    str("key", req.key, false)})
+  for (Status st : {str("event", req.event, true), str("actor", req.actor, true),
+                    str("dossier", req.dossier, false), str("key", req.key, false)})
     if (!st.ok()) return st;
   if (auto it = j.find("data"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) return Status::BadInput("\"data\" must be an object");
@@ -46,13 +46,18 @@ Status parse_event_line(const std::string& text, bool simulation, int offset_min
   return Status::Ok();
 }
 
-EventLineReader::EventLineReader(const std::string& path, bool simulation, int offset_minutes, std::size_t chunk,
-                                 std::size_t max_chunks)
-    : in_(path), simulation_(simulation), offset_(offset_minutes), chunk_(std::max<std::size_t>(1, chunk)),
+EventLineReader::EventLineReader(const std::string& path, bool simulation, int offset_minutes,
+                                 std::size_t chunk, std::size_t max_chunks)
+    : in_(path),
+      simulation_(simulation),
+      offset_(offset_minutes),
+      chunk_(std::max<std::size_t>(1, chunk)),
       max_chunks_(std::max<std::size_t>(1, max_chunks)) {
   opened_ = static_cast<bool>(in_);
-  if (opened_) thread_ = std::thread([this] { run(); });
-  else done_ = true;
+  if (opened_)
+    thread_ = std::thread([this] { run(); });
+  else
+    done_ = true;
 }
 
 EventLineReader::~EventLineReader() {
@@ -88,8 +93,10 @@ void EventLineReader::read_lines() {
       EventLine& l = lines.emplace_back();
       l.line = line;
       l.status = parse_event_line(text, simulation_, offset_, l.req);
-      if (l.status.ok()) prepare_request(l.req);
-      else l.req = EventRequest{};
+      if (l.status.ok())
+        prepare_request(l.req);
+      else
+        l.req = EventRequest{};
     }
     std::unique_lock<std::mutex> lock(mu_);
     space_.wait(lock, [&] { return stop_ || chunks_.size() < max_chunks_; });

@@ -53,7 +53,9 @@ struct Options {
 int fail(const Options& o, const Status& s) {
   std::cerr << "error: " << s.message() << "\n";
   if (o.json_out)
-    std::cout << dump(json{{"error", {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}})
+    std::cout << dump(json{
+                     {"error",
+                      {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}})
               << "\n";
   return s.exit_code();
 }
@@ -63,9 +65,7 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-std::string default_config() {
-  return std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml";
-}
+std::string default_config() { return std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml"; }
 
 // Everything a command that touches the database needs.
 struct Session {
@@ -134,9 +134,11 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
   try {
     s.store = store::open(o.db);
     if (s.store->schema_version() == 0)
-      return Status::BadInput("database " + store::redact_url(o.db) + " is not initialised: run `ocop init` first");
+      return Status::BadInput("database " + store::redact_url(o.db) +
+                              " is not initialised: run `ocop init` first");
     if (s.store->pending_migrations() > 0)
-      return Status::BadInput("database " + store::redact_url(o.db) + " has an older schema: run `ocop init` to migrate it");
+      return Status::BadInput("database " + store::redact_url(o.db) +
+                              " has an older schema: run `ocop init` to migrate it");
     s.simulation = s.store->meta("simulation") == "true";
   } catch (const StoreError& e) {
     return Status::Internal(e.what());
@@ -148,19 +150,22 @@ Status open_session(const Options& o, Session& s, bool need_config = true) {
     if (!s.simulation)
       return Status::BadInput("--now is accepted only by a simulation database (ocop init --simulation)");
     auto t = parse_instant(o.now, s.config.province.utc_offset_minutes);
-    if (!t) return Status::BadInput("--now \"" + o.now + "\" is not an ISO 8601 time (2026-03-02T08:15:00+07:00)");
+    if (!t)
+      return Status::BadInput("--now \"" + o.now + "\" is not an ISO 8601 time (2026-03-02T08:15:00+07:00)");
     s.now = t;
   }
   return Status::Ok();
 }
 
 void print_certificate_text(const json& c) {
-  static const char* keys[] = {"id", "state", "dossier", "product", "unit", "stars", "level", "decision_no",
-                               "issued_on", "valid_until", "superseded_by"};
+  static const char* keys[] = {"id",    "state",       "dossier",   "product",     "unit",         "stars",
+                               "level", "decision_no", "issued_on", "valid_until", "superseded_by"};
   for (const char* k : keys) {
     const auto& v = c[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
-                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : dump(v, -1).c_str());
+                v.is_null()     ? "-"
+                : v.is_string() ? v.get<std::string>().c_str()
+                                : dump(v, -1).c_str());
   }
   if (const auto& r = c["revocation"]; r.is_object())
     std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", r["ground"].get<std::string>().c_str(),
@@ -174,13 +179,14 @@ void print_certificate_text(const json& c) {
 // null when there is no directory for it (a PostgreSQL database without one configured).
 std::unique_ptr<store::FileBlobStore> open_blobs(const Options& o, const Session& s) {
   std::string url_error;
-  const std::string dir = store::documents_dir(store::parse_url(o.db, url_error), s.config.documents.directory,
-                                               env_or("OCOP_DOCUMENTS_DIR", ""));
+  const std::string dir = store::documents_dir(
+      store::parse_url(o.db, url_error), s.config.documents.directory, env_or("OCOP_DOCUMENTS_DIR", ""));
   return dir.empty() ? nullptr : std::make_unique<store::FileBlobStore>(dir);
 }
 
 const char* const kNoDocumentsDir =
-    "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory in the "
+    "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory in "
+    "the "
     "configuration";
 
 // `fire attach --file PATH`: checks the kind and the file's size against the configuration,
@@ -190,11 +196,13 @@ Status attach_file(const Options& o, const Session& s, const std::string& path, 
                    std::unique_ptr<store::FileBlobStore>& blobs, StagedBlob& staged) {
   namespace fs = std::filesystem;
   if (req.event != "attach")
-    return Status::BadInput("--file goes with the attach event only (other events name documents in data.documents)");
+    return Status::BadInput(
+        "--file goes with the attach event only (other events name documents in data.documents)");
   const json* kind = req.data.contains("kind") ? &req.data["kind"] : nullptr;
   if (!kind || !kind->is_string() || kind->get_ref<const std::string&>().empty())
     return Status::BadInput("attach: data.kind is required: the kind of document the file is");
-  if (Status st = check_document_policy(s.config, kind->get<std::string>(), -1, "attach: data"); !st.ok()) return st;
+  if (Status st = check_document_policy(s.config, kind->get<std::string>(), -1, "attach: data"); !st.ok())
+    return st;
   for (const char* k : {"sha256", "bytes"})
     if (req.data.contains(k))
       return Status::BadInput(std::string("attach --file: data.") + k + " comes from the file; leave it out");
@@ -206,13 +214,14 @@ Status attach_file(const Options& o, const Session& s, const std::string& path, 
   const std::int64_t max = s.config.documents.max_bytes;
   const auto size = fs::file_size(file, ec);
   if (!ec && size > static_cast<std::uintmax_t>(max))
-    return Status::BadInput(path + " is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(max) +
-                            " bytes (documents.max_bytes)");
+    return Status::BadInput(path + " is " + std::to_string(size) + " bytes, over the limit of " +
+                            std::to_string(max) + " bytes (documents.max_bytes)");
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::BadInput("cannot read " + path + ": " + std::strerror(errno));
   blobs = open_blobs(o, s);
   if (!blobs) return Status::BadInput(kNoDocumentsDir);
-  if (Status st2 = blobs->stage(in, max, staged); !st2.ok()) return Status::Error(st2.code(), path + ": " + st2.message());
+  if (Status st2 = blobs->stage(in, max, staged); !st2.ok())
+    return Status::Error(st2.code(), path + ": " + st2.message());
   if (!req.data.contains("name") || req.data["name"].is_null()) req.data["name"] = file.filename().string();
   req.data["sha256"] = staged.sha256;
   req.data["bytes"] = staged.bytes;
@@ -221,14 +230,17 @@ Status attach_file(const Options& o, const Session& s, const std::string& path, 
 }
 
 void print_dossier_text(const json& d) {
-  static const char* keys[] = {"id", "state", "level", "version", "unit", "product", "product_set", "producer",
-                               "year", "rule_set", "registration_type", "score", "stars", "certificate", "round",
-                               "created_at", "updated_at", "state_since"};
+  static const char* keys[] = {
+      "id",       "state",      "level",      "version",           "unit",  "product", "product_set",
+      "producer", "year",       "rule_set",   "registration_type", "score", "stars",   "certificate",
+      "round",    "created_at", "updated_at", "state_since"};
   for (const char* k : keys) {
     if (!d.contains(k)) continue;
     const auto& v = d[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
-                v.is_null() ? "-" : v.is_string() ? v.get<std::string>().c_str() : dump(v, -1).c_str());
+                v.is_null()     ? "-"
+                : v.is_string() ? v.get<std::string>().c_str()
+                                : dump(v, -1).c_str());
   }
 }
 
@@ -248,25 +260,32 @@ int cmd_init(const Options& o, bool simulation) {
       store->set_meta("simulation", simulation ? "true" : "false");
       store->set_meta("created_at", format_instant(SystemClock().now(), 0));
     } else if ((store->meta("simulation") == "true") != simulation && simulation) {
-      return fail(o, Status::BadInput("database " + store::redact_url(o.db) + " exists and is not a simulation database; "
+      return fail(o, Status::BadInput("database " + store::redact_url(o.db) +
+                                      " exists and is not a simulation database; "
                                       "a simulation database must be created fresh"));
     }
     store->set_meta("config_source", o.config);
     store->set_meta("config_snapshot", config::to_snapshot(cfg, fp));
     bool sim = store->meta("simulation") == "true";
     if (o.json_out) {
-      std::cout << json{{"database", store::redact_url(o.db)}, {"created", fresh}, {"migrations_applied", applied},
-                        {"schema_version", store->schema_version()}, {"simulation", sim},
-                        {"config", o.config}, {"units", cfg.units.size()}, {"users", cfg.users.size()},
+      std::cout << json{{"database", store::redact_url(o.db)},
+                        {"created", fresh},
+                        {"migrations_applied", applied},
+                        {"schema_version", store->schema_version()},
+                        {"simulation", sim},
+                        {"config", o.config},
+                        {"units", cfg.units.size()},
+                        {"users", cfg.users.size()},
                         {"rule_sets", cfg.rule_sets.size()}}
                        .dump(2, ' ', false, json::error_handler_t::replace)
 
                 << "\n";
     } else {
       std::printf("%s %s (schema version %d, %d migration(s) applied%s)\n", fresh ? "created" : "opened",
-                  store::redact_url(o.db).c_str(), store->schema_version(), applied, sim ? ", simulation" : "");
-      std::printf("configuration %s: %zu units, %zu users, %zu rule sets\n", o.config.c_str(), cfg.units.size(),
-                  cfg.users.size(), cfg.rule_sets.size());
+                  store::redact_url(o.db).c_str(), store->schema_version(), applied,
+                  sim ? ", simulation" : "");
+      std::printf("configuration %s: %zu units, %zu users, %zu rule sets\n", o.config.c_str(),
+                  cfg.units.size(), cfg.users.size(), cfg.rule_sets.size());
     }
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -283,14 +302,19 @@ int cmd_config_check(const Options& o, const std::string& file) {
       json probs = json::array();
       for (const auto& p : r.problems)
         probs.push_back({{"file", p.file}, {"line", p.line}, {"key", p.key}, {"message", p.message}});
-      std::cout << json{{"valid", false}, {"problems", probs}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+      std::cout << json{{"valid", false}, {"problems", probs}}.dump(2, ' ', false,
+                                                                    json::error_handler_t::replace)
+                << "\n";
     }
     std::cerr << "error: " << path << ": " << r.problems.size() << " problem(s)\n";
     return 2;
   }
   if (o.json_out)
-    std::cout << json{{"valid", true}, {"file", path}, {"units", r.config.units.size()},
-                      {"users", r.config.users.size()}, {"rule_sets", r.config.rule_sets.size()}}
+    std::cout << json{{"valid", true},
+                      {"file", path},
+                      {"units", r.config.units.size()},
+                      {"users", r.config.users.size()},
+                      {"rule_sets", r.config.rule_sets.size()}}
                      .dump(2, ' ', false, json::error_handler_t::replace)
 
               << "\n";
@@ -341,9 +365,12 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
     if (r.duplicate) j["duplicate"] = true;
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
-    if (r.duplicate) std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
-    if (parse_certificate_event(event)) print_certificate_text(r.result);
-    else print_dossier_text(r.result);
+    if (r.duplicate)
+      std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
+    if (parse_certificate_event(event))
+      print_certificate_text(r.result);
+    else
+      print_dossier_text(r.result);
   }
   return 0;
 }
@@ -367,18 +394,22 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
   }
   std::map<std::string, int> counts;
   for (const auto& mv : r.moves)
-    counts[std::string(to_string(mv.from_state)) + "@" + mv.from_level + " -> " + std::string(to_string(mv.to_state)) +
-           "@" + mv.to_level]++;
+    counts[std::string(to_string(mv.from_state)) + "@" + mv.from_level + " -> " +
+           std::string(to_string(mv.to_state)) + "@" + mv.to_level]++;
   if (o.json_out) {
     json moves = json::array();
     for (const auto& mv : r.moves)
-      moves.push_back({{"dossier", mv.dossier}, {"unit", mv.unit}, {"from", {{"state", to_string(mv.from_state)}, {"level", mv.from_level}}},
+      moves.push_back({{"dossier", mv.dossier},
+                       {"unit", mv.unit},
+                       {"from", {{"state", to_string(mv.from_state)}, {"level", mv.from_level}}},
                        {"to", {{"state", to_string(mv.to_state)}, {"level", mv.to_level}}},
                        {"version", mv.version ? json(mv.version) : json(nullptr)}});
     json j = {{"plan", loaded.plan.id}, {"dry_run", dry_run}, {"moved", dry_run ? 0 : r.moves.size()},
-              {"moves", moves}, {"counts", counts}, {"problems", r.problems}};
+              {"moves", moves},         {"counts", counts},   {"problems", r.problems}};
     if (!r.status.ok())
-      j["error"] = {{"code", code_name(r.status.code())}, {"exit", r.status.exit_code()}, {"message", r.status.message()}};
+      j["error"] = {{"code", code_name(r.status.code())},
+                    {"exit", r.status.exit_code()},
+                    {"message", r.status.message()}};
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& [what, n] : counts) std::printf("  %-48s %d\n", what.c_str(), n);
@@ -386,7 +417,8 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
       std::printf("plan %s: %zu dossier(s) %s\n", loaded.plan.id.c_str(), r.moves.size(),
                   dry_run ? "would move (dry run: nothing written)" : "moved");
     else if (!r.moves.empty() && !dry_run)
-      std::printf("plan %s: %zu dossier(s) moved before the failure\n", loaded.plan.id.c_str(), r.moves.size());
+      std::printf("plan %s: %zu dossier(s) moved before the failure\n", loaded.plan.id.c_str(),
+                  r.moves.size());
   }
   if (!r.status.ok()) {
     for (const auto& p : r.problems) std::cerr << p << "\n";
@@ -404,7 +436,8 @@ int cmd_show(const Options& o, const std::string& id) {
     if (!d) return fail(o, Status::NotFound("dossier " + id + " not found"));
     json j = dossier_json(*d, s.config.province.utc_offset_minutes);
     // A dossier of a unit merged away is listed and scoped under its successor (docs/design.md).
-    if (const Unit* now = s.config.unit_on(d->unit, s.today()); now && now->code != d->unit) j["unit_now"] = now->code;
+    if (const Unit* now = s.config.unit_on(d->unit, s.today()); now && now->code != d->unit)
+      j["unit_now"] = now->code;
     json docs = json::array();
     for (const auto& doc : s.store->documents(id))
       docs.push_back({{"kind", doc.kind}, {"name", doc.name}, {"sha256", doc.sha256}, {"bytes", doc.bytes}});
@@ -412,7 +445,8 @@ int cmd_show(const Options& o, const std::string& id) {
     if (!d->level.empty()) {
       json sheets = json::array();
       for (const auto& sh : s.store->scoresheets(id, d->level))
-        sheets.push_back({{"member", sh.member}, {"A", sh.a}, {"B", sh.b}, {"C", sh.c}, {"total", sh.total()}});
+        sheets.push_back(
+            {{"member", sh.member}, {"A", sh.a}, {"B", sh.b}, {"C", sh.c}, {"total", sh.total()}});
       j["scoresheets"] = sheets;
     }
     if (o.json_out) {
@@ -421,13 +455,14 @@ int cmd_show(const Options& o, const std::string& id) {
       print_dossier_text(j);
       std::printf("%-18s %zu\n", "documents:", j["documents"].size());
       for (const auto& doc : j["documents"])
-        std::printf("  - %s: %s\n", doc["kind"].get<std::string>().c_str(), doc["name"].get<std::string>().c_str());
+        std::printf("  - %s: %s\n", doc["kind"].get<std::string>().c_str(),
+                    doc["name"].get<std::string>().c_str());
       if (j.contains("scoresheets") && !j["scoresheets"].empty()) {
         std::printf("scoresheets at the %s level:\n", d->level.c_str());
         for (const auto& sh : j["scoresheets"])
           std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n", sh["member"].get<std::string>().c_str(),
-                      format_score(sh["A"]).c_str(), format_score(sh["B"]).c_str(), format_score(sh["C"]).c_str(),
-                      format_score(sh["total"]).c_str());
+                      format_score(sh["A"]).c_str(), format_score(sh["B"]).c_str(),
+                      format_score(sh["C"]).c_str(), format_score(sh["total"]).c_str());
       }
     }
   } catch (const StoreError& e) {
@@ -446,23 +481,27 @@ int cmd_documents(const Options& o, const std::string& id) {
     json arr = json::array();
     for (const auto& doc : s.store->documents(id)) {
       auto label = s.config.document_kinds.find(doc.kind);
-      arr.push_back({{"kind", doc.kind},
-                     {"kind_name", label == s.config.document_kinds.end() ? json(nullptr) : json(label->second)},
-                     {"name", doc.name},
-                     {"sha256", doc.sha256},
-                     {"bytes", doc.bytes},
-                     {"at", format_instant(doc.at, off)},
-                     {"stored", blobs ? json(blobs->contains(doc.sha256)) : json(nullptr)}});
+      arr.push_back(
+          {{"kind", doc.kind},
+           {"kind_name", label == s.config.document_kinds.end() ? json(nullptr) : json(label->second)},
+           {"name", doc.name},
+           {"sha256", doc.sha256},
+           {"bytes", doc.bytes},
+           {"at", format_instant(doc.at, off)},
+           {"stored", blobs ? json(blobs->contains(doc.sha256)) : json(nullptr)}});
     }
     if (o.json_out) {
       std::cout << dump(arr) << "\n";
       return 0;
     }
-    std::printf("%-20s %-10s %-6s %-25s %-64s  %s\n", "KIND", "BYTES", "STORED", "ATTACHED", "SHA256", "NAME");
+    std::printf("%-20s %-10s %-6s %-25s %-64s  %s\n", "KIND", "BYTES", "STORED", "ATTACHED", "SHA256",
+                "NAME");
     for (const auto& d : arr)
       std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", d["kind"].get<std::string>().c_str(),
                   static_cast<long long>(d["bytes"].get<std::int64_t>()),
-                  d["stored"].is_null() ? "?" : d["stored"].get<bool>() ? "yes" : "no",
+                  d["stored"].is_null()     ? "?"
+                  : d["stored"].get<bool>() ? "yes"
+                                            : "no",
                   d["at"].get<std::string>().c_str(), d["sha256"].get<std::string>().c_str(),
                   d["name"].get<std::string>().c_str());
     std::printf("(%zu document(s))\n", arr.size());
@@ -501,7 +540,8 @@ int cmd_list(const Options& o, DossierFilter f, const std::string& unit) {
     return fail(o, Status::BadInput("--state \"" + f.state + "\" is not a dossier state"));
   if (!unit.empty()) {
     // A unit's dossiers, including those of units merged into it (or below it) by today.
-    if (!s.config.unit(unit)) return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
+    if (!s.config.unit(unit))
+      return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
     f.units = s.config.units_under(unit, s.today());
   }
   try {
@@ -534,7 +574,8 @@ json audit_json(const AuditRecord& r, int offset) {
           {"from", r.from_state},
           {"to", r.to_state},
           {"level", r.level},
-          {"data", [&] {
+          {"data",
+           [&] {
              json d = json::parse(r.data, nullptr, false);
              return d.is_discarded() ? json(r.data) : d;  // a damaged record shows as stored
            }()},
@@ -589,14 +630,21 @@ int cmd_audit_verify(const Options& o, const std::string& anchor) {
     }
     if (problem) {
       if (o.json_out)
-        std::cout << dump(json{{"valid", false}, {"checked", v.checked()}, {"problem", *problem},
-                               {"error", {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + *problem}}}})
-                  << "\n";
+        std::cout
+            << dump(
+                   json{{"valid", false},
+                        {"checked", v.checked()},
+                        {"problem", *problem},
+                        {"error",
+                         {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + *problem}}}})
+            << "\n";
       std::cerr << "error: audit chain broken: " << *problem << "\n";
       return 4;
     }
     if (o.json_out)
-      std::cout << json{{"valid", true}, {"records", v.checked()}, {"head", v.head()}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+      std::cout << json{{"valid", true}, {"records", v.checked()}, {"head", v.head()}}.dump(
+                       2, ' ', false, json::error_handler_t::replace)
+                << "\n";
     else
       std::printf("audit chain verified: %lld record(s), head %s\n", static_cast<long long>(v.checked()),
                   v.head().c_str());
@@ -624,9 +672,10 @@ int cmd_audit_export(const Options& o, const std::string& format) {
       if (format == "jsonl") {
         std::cout << dump(audit_json(r, 0), -1) << "\n";
       } else {
-        std::cout << r.seq << "," << format_instant(r.at, 0) << "," << csv_field(r.actor) << "," << csv_field(r.role)
-                  << "," << csv_field(r.dossier) << "," << r.event << "," << r.from_state << "," << r.to_state << ","
-                  << r.level << "," << csv_field(r.data) << "," << r.prev_hash << "," << r.hash << "\n";
+        std::cout << r.seq << "," << format_instant(r.at, 0) << "," << csv_field(r.actor) << ","
+                  << csv_field(r.role) << "," << csv_field(r.dossier) << "," << r.event << "," << r.from_state
+                  << "," << r.to_state << "," << r.level << "," << csv_field(r.data) << "," << r.prev_hash
+                  << "," << r.hash << "\n";
       }
       return true;
     });
@@ -636,19 +685,22 @@ int cmd_audit_export(const Options& o, const std::string& format) {
   return 0;
 }
 
-int cmd_certificates(const Options& o, const std::string& state, int within, const std::string& unit, int stars) {
+int cmd_certificates(const Options& o, const std::string& state, int within, const std::string& unit,
+                     int stars) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   static const std::set<std::string> states = {"active", "expiring", "expired", "revoked", "superseded"};
   if (!state.empty() && !states.count(state))
-    return fail(o, Status::BadInput("--state \"" + state + "\" is not a certificate state (active, expiring, "
+    return fail(o, Status::BadInput("--state \"" + state +
+                                    "\" is not a certificate state (active, expiring, "
                                     "expired, revoked, superseded)"));
   if (stars != 0 && (stars < 1 || stars > 5))
     return fail(o, Status::BadInput("--stars must be 1 to 5, not " + std::to_string(stars)));
   CertificateFilter f;
   f.state = state;
   if (!unit.empty()) {  // the unit, every unit below it, and those merged into it by today
-    if (!s.config.unit(unit)) return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
+    if (!s.config.unit(unit))
+      return fail(o, Status::BadInput("--unit \"" + unit + "\" is not a configured unit"));
     f.units = s.config.units_under(unit, s.today());
   }
   f.stars = stars;
@@ -700,34 +752,39 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
         if (seen_names.insert(d.product).second) names.push_back(d.product);
       }
       for (const auto& c : h.certificates) certificates.push_back(certificate_json(c, &s.config));
-      std::cout << dump(json{{"product", latest.product}, {"producer", latest.producer}, {"unit", latest.unit},
-                             {"names", names}, {"dossiers", dossiers}, {"certificates", certificates}})
+      std::cout << dump(json{{"product", latest.product},
+                             {"producer", latest.producer},
+                             {"unit", latest.unit},
+                             {"names", names},
+                             {"dossiers", dossiers},
+                             {"certificates", certificates}})
                 << "\n";
       return 0;
     }
     std::printf("%s — %s (%s)\n", latest.product.c_str(), latest.producer.c_str(), latest.unit.c_str());
     std::printf("Dossiers (%zu):\n", h.dossiers.size());
-    std::printf("  %-18s %-5s %-14s %-15s %-9s %-6s %-6s %s\n", "ID", "YEAR", "TYPE", "STATE", "LEVEL", "SCORE",
-                "STARS", "CERTIFICATE");
+    std::printf("  %-18s %-5s %-14s %-15s %-9s %-6s %-6s %s\n", "ID", "YEAR", "TYPE", "STATE", "LEVEL",
+                "SCORE", "STARS", "CERTIFICATE");
     for (const auto& d : h.dossiers) {
       std::string cert = d.certificate.empty() ? "-" : d.certificate;
       if (!d.base_certificate.empty()) cert += " (builds on " + d.base_certificate + ")";
       std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", d.id.c_str(), d.year,
                   d.registration_type.empty() ? "-" : d.registration_type.c_str(),
                   std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : d.level.c_str(),
-                  d.score ? format_score(*d.score).c_str() : "-", d.stars ? std::to_string(*d.stars).c_str() : "-",
-                  cert.c_str());
+                  d.score ? format_score(*d.score).c_str() : "-",
+                  d.stars ? std::to_string(*d.stars).c_str() : "-", cert.c_str());
     }
     std::printf("Certificates (%zu):\n", h.certificates.size());
-    std::printf("  %-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL", "STATE",
-                "NOTE");
+    std::printf("  %-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL",
+                "STATE", "NOTE");
     for (const auto& c : h.certificates) {
       std::string note;
       if (!c.superseded_by.empty()) note = "superseded by " + c.superseded_by;
       if (!c.revocation_ground.empty()) {
         auto it = s.config.revocation_grounds.find(c.revocation_ground);
-        note = "revoked (" + c.revocation_ground + (it == s.config.revocation_grounds.end() ? "" : ": " + it->second) +
-               "), decision " + c.revocation_decision_no;
+        note = "revoked (" + c.revocation_ground +
+               (it == s.config.revocation_grounds.end() ? "" : ": " + it->second) + "), decision " +
+               c.revocation_decision_no;
       }
       std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
                   format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
@@ -759,7 +816,8 @@ int cmd_report(const Options& o) {
       json units = json::object();
       for (const auto& [u, m] : unit_states) units[u]["dossiers_by_state"] = m;
       for (const auto& [u, m] : unit_stars) units[u]["certificates_by_stars"] = m;
-      std::cout << dump(json{{"dossiers_by_state", states}, {"certificates_by_stars", stars}, {"units", units}})
+      std::cout << dump(json{
+                       {"dossiers_by_state", states}, {"certificates_by_stars", stars}, {"units", units}})
                 << "\n";
       return 0;
     }
@@ -788,8 +846,12 @@ int cmd_report(const Options& o) {
 }
 
 json message_json(const OutboxMessage& m) {
-  return {{"dedupe_key", m.dedupe_key}, {"channel", m.channel}, {"recipient", m.recipient},
-          {"subject", m.subject},        {"body", m.body},       {"cause", m.cause},
+  return {{"dedupe_key", m.dedupe_key},
+          {"channel", m.channel},
+          {"recipient", m.recipient},
+          {"subject", m.subject},
+          {"body", m.body},
+          {"cause", m.cause},
           {"dossier", m.dossier.empty() ? json(nullptr) : json(m.dossier)}};
 }
 
@@ -809,7 +871,8 @@ int cmd_tick(const Options& o, bool dry_run) {
     json messages = json::array(), transitions = json::array();
     for (const auto& m : r.queued) messages.push_back(message_json(m));
     for (const auto& t : r.transitions)
-      transitions.push_back({{"kind", t.kind}, {"id", t.id}, {"event", t.event}, {"from", t.from}, {"to", t.to}});
+      transitions.push_back(
+          {{"kind", t.kind}, {"id", t.id}, {"event", t.event}, {"from", t.from}, {"to", t.to}});
     json j = {{"day", format_date(r.day)},
               {"previous", r.previous ? json(format_date(*r.previous)) : json(nullptr)},
               {"dry_run", dry_run},
@@ -821,16 +884,19 @@ int cmd_tick(const Options& o, bool dry_run) {
               {"transitions", transitions},
               {"notes", r.notes}};
     if (!r.status.ok())
-      j["error"] = {{"code", code_name(r.status.code())}, {"exit", r.status.exit_code()}, {"message", r.status.message()}};
+      j["error"] = {{"code", code_name(r.status.code())},
+                    {"exit", r.status.exit_code()},
+                    {"message", r.status.message()}};
     std::cout << dump(j) << "\n";
   } else {
-    std::printf("tick %s%s%s: %zu message(s) %s, %d already queued; %zu transition(s)%s\n", format_date(r.day).c_str(),
-                r.previous ? " (last tick " : "", r.previous ? (format_date(*r.previous) + ")").c_str() : "",
-                r.queued.size(), dry_run ? "would be queued" : "queued", r.already_queued, r.transitions.size(),
+    std::printf("tick %s%s%s: %zu message(s) %s, %d already queued; %zu transition(s)%s\n",
+                format_date(r.day).c_str(), r.previous ? " (last tick " : "",
+                r.previous ? (format_date(*r.previous) + ")").c_str() : "", r.queued.size(),
+                dry_run ? "would be queued" : "queued", r.already_queued, r.transitions.size(),
                 dry_run ? " would be fired (dry run: nothing written)" : "");
     for (const auto& t : r.transitions)
-      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), t.id.c_str(), t.event.c_str(), t.from.c_str(),
-                  t.to.c_str());
+      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), t.id.c_str(), t.event.c_str(),
+                  t.from.c_str(), t.to.c_str());
     for (const auto& m : r.queued)
       std::printf("  %-58s -> %s\n      %s\n", m.dedupe_key.c_str(), m.recipient.c_str(), m.subject.c_str());
     for (const auto& n : r.notes) std::printf("  note: %s\n", n.c_str());
@@ -856,8 +922,8 @@ int cmd_cycle_show(const Options& o, int year) {
   CycleReport r = scheduler.cycle_report(year);
   if (!r.status.ok()) return fail(o, r.status);
   auto milestone_label = [](const CycleMilestone& m) {
-    return m.round ? "round " + m.round->id + " cut-off (" + std::string(to_string(m.round->level)) + ", meeting " +
-                         format_date(m.round->meeting) + ")"
+    return m.round ? "round " + m.round->id + " cut-off (" + std::string(to_string(m.round->level)) +
+                         ", meeting " + format_date(m.round->meeting) + ")"
                    : m.name;
   };
   if (o.json_out) {
@@ -889,7 +955,8 @@ int cmd_cycle_show(const Options& o, int year) {
               {"configured", r.cycle != nullptr},
               {"opens", r.cycle ? json(format_date(r.cycle->first_day())) : json(nullptr)},
               {"closes", r.cycle ? json(format_date(r.cycle->last_day())) : json(nullptr)},
-              {"carry_over", r.cycle ? json(r.cycle->carry_over == CarryOver::next ? "next" : "report") : json(nullptr)},
+              {"carry_over",
+               r.cycle ? json(r.cycle->carry_over == CarryOver::next ? "next" : "report") : json(nullptr)},
               {"today", format_date(r.day)},
               {"milestones", milestones},
               {"dossiers_by_state", r.by_state},
@@ -901,8 +968,8 @@ int cmd_cycle_show(const Options& o, int year) {
   }
   std::printf("Cycle %d: %s", year, std::string(to_string(r.state)).c_str());
   if (r.cycle)
-    std::printf(" (%s to %s; unfinished dossiers at the close: %s)", format_date(r.cycle->first_day()).c_str(),
-                format_date(r.cycle->last_day()).c_str(),
+    std::printf(" (%s to %s; unfinished dossiers at the close: %s)",
+                format_date(r.cycle->first_day()).c_str(), format_date(r.cycle->last_day()).c_str(),
                 r.cycle->carry_over == CarryOver::next ? "carried into the next cycle" : "reported");
   else
     std::printf(" (not configured)");
@@ -910,15 +977,18 @@ int cmd_cycle_show(const Options& o, int year) {
   if (!r.milestones.empty()) {
     std::printf("Milestones:\n");
     for (const auto& m : r.milestones)
-      std::printf("  %s  %-52s %s, %d dossier(s) waiting%s\n", format_date(m.date).c_str(), milestone_label(m).c_str(),
-                  m.passed ? "passed" : (std::to_string(m.working_days_left) + " working day(s) left").c_str(),
-                  m.waiting, m.passed && m.waiting ? "  OVERDUE" : "");
+      std::printf(
+          "  %s  %-52s %s, %d dossier(s) waiting%s\n", format_date(m.date).c_str(),
+          milestone_label(m).c_str(),
+          m.passed ? "passed" : (std::to_string(m.working_days_left) + " working day(s) left").c_str(),
+          m.waiting, m.passed && m.waiting ? "  OVERDUE" : "");
   }
   std::int64_t total = 0;
   for (const auto& [k, n] : r.by_state) total += n;
   std::printf("Dossiers by state (%lld):\n", static_cast<long long>(total));
   for (const auto& [k, n] : r.by_state) std::printf("  %-16s %6lld\n", k.c_str(), static_cast<long long>(n));
-  if (r.carried_in) std::printf("Carried in from earlier cycles (unfinished): %lld\n", static_cast<long long>(r.carried_in));
+  if (r.carried_in)
+    std::printf("Carried in from earlier cycles (unfinished): %lld\n", static_cast<long long>(r.carried_in));
   std::printf("Per unit:\n");
   for (const auto& [u, m] : r.by_unit) {
     const Unit* unit = s.config.unit(u);
@@ -929,8 +999,9 @@ int cmd_cycle_show(const Options& o, int year) {
   std::printf("Overdue (%zu):\n", r.overdue.size());
   for (const auto& od : r.overdue)
     std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", od.line.dossier.c_str(),
-                std::string(to_string(od.line.state)).c_str(), od.line.unit.c_str(), format_date(od.line.since).c_str(),
-                od.line.waited, od.escalated ? ", escalated" : "", od.line.product.c_str(), od.rule.c_str());
+                std::string(to_string(od.line.state)).c_str(), od.line.unit.c_str(),
+                format_date(od.line.since).c_str(), od.line.waited, od.escalated ? ", escalated" : "",
+                od.line.product.c_str(), od.rule.c_str());
   return 0;
 }
 
@@ -969,10 +1040,14 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     const cli::EventLine* line;
     Status status;
   };
-  auto tally = [](const cli::EventLine& p, const FireResult& r, long& a, long& sk, std::vector<Refusal>& refusals) {
-    if (!r.status.ok()) refusals.push_back({&p, r.status});
-    else if (r.duplicate) ++sk;
-    else ++a;
+  auto tally = [](const cli::EventLine& p, const FireResult& r, long& a, long& sk,
+                  std::vector<Refusal>& refusals) {
+    if (!r.status.ok())
+      refusals.push_back({&p, r.status});
+    else if (r.duplicate)
+      ++sk;
+    else
+      ++a;
   };
 
   // A database failure that retrying did not cure stops the import: every event before it
@@ -1004,7 +1079,10 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
           s.store->commit();
           done = true;
         } catch (const StoreError& e) {
-          try { s.store->rollback(); } catch (...) {}
+          try {
+            s.store->rollback();
+          } catch (...) {
+          }
           if (e.retryable() && attempt < policy.attempts) {
             retry_backoff(policy, attempt);
             continue;
@@ -1012,7 +1090,10 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
           std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
           break;
         } catch (const std::exception& e) {
-          try { s.store->rollback(); } catch (...) {}
+          try {
+            s.store->rollback();
+          } catch (...) {
+          }
           std::cerr << "\rwarning: batch rolled back (" << e.what() << "); applying its events one by one\n";
           break;
         }
@@ -1072,7 +1153,8 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
   if (!db_failure && (reader.read_failed() || !read_error.empty())) {
     // Reading failed part-way: what was read is applied (and counted); the rest was not read.
-    std::cerr << "error: reading " << file << " failed part-way" << (read_error.empty() ? "" : " (" + read_error + ")")
+    std::cerr << "error: reading " << file << " failed part-way"
+              << (read_error.empty() ? "" : " (" + read_error + ")")
               << "; the events counted below are applied, the rest of the file was not read\n";
     if (!first_code) first_code = static_cast<int>(Code::internal);
     ++refused;
@@ -1081,26 +1163,35 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   if (db_failure) {
     // Everything counted is committed; the line that failed and every line after it were not
     // applied by this run. Keys make the same command, run again, skip what is done.
-    const std::string msg = db_failure->status.message() + "\nimport stopped at " + file + ":" +
-                            std::to_string(failed_line) + ": the " + std::to_string(applied) +
-                            " event(s) counted as applied before it are committed; run the same import again to "
-                            "continue (events with keys that are already applied are skipped)";
+    const std::string msg =
+        db_failure->status.message() + "\nimport stopped at " + file + ":" + std::to_string(failed_line) +
+        ": the " + std::to_string(applied) +
+        " event(s) counted as applied before it are committed; run the same import again to "
+        "continue (events with keys that are already applied are skipped)";
     std::cerr << "error: " << msg << "\n";
     if (o.json_out)
-      std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused},
+      std::cout << json{{"file", file},
+                        {"applied", applied},
+                        {"skipped", skipped},
+                        {"refused", refused},
                         {"stopped_at_line", failed_line},
                         {"error", {{"code", code_name(Code::internal)}, {"exit", 1}, {"message", msg}}}}
                        .dump(2, ' ', false, json::error_handler_t::replace)
                 << "\n";
     else
-      std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld; stopped at line %ld (database failure)\n",
-                  file.c_str(), applied, skipped, refused, failed_line);
+      std::printf(
+          "%s: applied %ld, skipped %ld (duplicate key), refused %ld; stopped at line %ld (database "
+          "failure)\n",
+          file.c_str(), applied, skipped, refused, failed_line);
     return static_cast<int>(Code::internal);
   }
   if (o.json_out)
-    std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << json{{"file", file}, {"applied", applied}, {"skipped", skipped}, {"refused", refused}}.dump(
+                     2, ' ', false, json::error_handler_t::replace)
+              << "\n";
   else
-    std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld\n", file.c_str(), applied, skipped, refused);
+    std::printf("%s: applied %ld, skipped %ld (duplicate key), refused %ld\n", file.c_str(), applied, skipped,
+                refused);
   return refused ? first_code : 0;
 }
 
@@ -1117,7 +1208,8 @@ json outbox_json(const OutboxMessage& m, int off) {
           {"dossier", opt(m.dossier)},
           {"attempts", m.attempts},
           {"created_at", format_instant(m.created_at, off)},
-          {"next_attempt_at", m.state == "pending" ? json(format_instant(m.next_attempt_at, off)) : json(nullptr)},
+          {"next_attempt_at",
+           m.state == "pending" ? json(format_instant(m.next_attempt_at, off)) : json(nullptr)},
           {"sent_at", m.state == "sent" ? json(format_instant(m.sent_at, off)) : json(nullptr)},
           {"last_error", opt(m.last_error)},
           {"claimed_by", opt(m.claimed_by)},
@@ -1160,19 +1252,24 @@ int cmd_deliver(const Options& o, int limit) {
     }
     json unavailable = json::object();
     for (const auto& [channel, why] : r.unavailable) unavailable[channel] = why;
-    std::cout << dump(json{{"sent", r.sent}, {"failed", r.failed}, {"dead", r.dead}, {"held", r.held},
-                           {"unavailable", unavailable}, {"messages", msgs}})
+    std::cout << dump(json{{"sent", r.sent},
+                           {"failed", r.failed},
+                           {"dead", r.dead},
+                           {"held", r.held},
+                           {"unavailable", unavailable},
+                           {"messages", msgs}})
               << "\n";
     return 0;
   }
   for (const auto& dm : r.messages) {
     const OutboxMessage& m = dm.message;
-    std::string what = dm.lost_claim ? "not recorded: its claim ran out and another deliverer took it"
-                       : m.state == "sent"    ? "sent"
-                       : m.state == "dead"    ? "dead after " + std::to_string(m.attempts) + " attempt(s): " + m.last_error
-                                              : "failed (attempt " + std::to_string(m.attempts) + " of " +
-                                                 std::to_string(s.config.channels.max_attempts) + ", next at " +
-                                                 format_instant(m.next_attempt_at, off) + "): " + m.last_error;
+    std::string what = dm.lost_claim       ? "not recorded: its claim ran out and another deliverer took it"
+                       : m.state == "sent" ? "sent"
+                       : m.state == "dead"
+                           ? "dead after " + std::to_string(m.attempts) + " attempt(s): " + m.last_error
+                           : "failed (attempt " + std::to_string(m.attempts) + " of " +
+                                 std::to_string(s.config.channels.max_attempts) + ", next at " +
+                                 format_instant(m.next_attempt_at, off) + "): " + m.last_error;
     std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(), m.recipient.c_str(),
                 what.c_str());
   }
@@ -1182,7 +1279,8 @@ int cmd_deliver(const Options& o, int limit) {
 
 int cmd_outbox(const Options& o, const std::string& state, int limit) {
   if (!state.empty() && !is_outbox_state(state))
-    return fail(o, Status::BadInput("--state \"" + state + "\" is not an outbox state (pending, sending, sent, dead)"));
+    return fail(o, Status::BadInput("--state \"" + state +
+                                    "\" is not an outbox state (pending, sending, sent, dead)"));
   if (limit < 0) return fail(o, Status::BadInput("--limit must not be negative"));
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
@@ -1195,15 +1293,19 @@ int cmd_outbox(const Options& o, const std::string& state, int limit) {
       std::cout << dump(arr) << "\n";
       return 0;
     }
-    std::printf("%-6s %-8s %-8s %-3s %-25s %-40s %s\n", "ID", "STATE", "CHANNEL", "TRY", "WHEN", "RECIPIENT", "SUBJECT");
+    std::printf("%-6s %-8s %-8s %-3s %-25s %-40s %s\n", "ID", "STATE", "CHANNEL", "TRY", "WHEN", "RECIPIENT",
+                "SUBJECT");
     for (const auto& m : rows) {
-      const Instant when = m.state == "sent" ? m.sent_at : m.state == "sending" ? m.lease_until : m.next_attempt_at;
+      const Instant when = m.state == "sent"      ? m.sent_at
+                           : m.state == "sending" ? m.lease_until
+                                                  : m.next_attempt_at;
       std::printf("%-6lld %-8s %-8s %-3d %-25s %-40s %s\n", static_cast<long long>(m.id), m.state.c_str(),
                   m.channel.c_str(), m.attempts, m.state == "dead" ? "-" : format_instant(when, off).c_str(),
                   m.recipient.c_str(), m.subject.c_str());
       if (!m.last_error.empty() && m.state != "sent") std::printf("       error: %s\n", m.last_error.c_str());
     }
-    std::printf("(%zu message(s); WHEN: pending = next attempt, sending = claim ends, sent = sent)\n", rows.size());
+    std::printf("(%zu message(s); WHEN: pending = next attempt, sending = claim ends, sent = sent)\n",
+                rows.size());
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
   }
@@ -1243,11 +1345,15 @@ int cmd_outbox_retry(const Options& o, const std::string& id_text) {
       j.erase("body");
       std::cout << dump(j) << "\n";
     } else {
-      std::printf("outbox message %lld is pending again (was %s after %d attempt(s)); next `ocop deliver` sends it\n",
-                  id, m->state.c_str(), m->attempts);
+      std::printf(
+          "outbox message %lld is pending again (was %s after %d attempt(s)); next `ocop deliver` sends it\n",
+          id, m->state.c_str(), m->attempts);
     }
   } catch (const StoreError& e) {
-    try { s.store->rollback(); } catch (...) {}
+    try {
+      s.store->rollback();
+    } catch (...) {
+    }
     return fail(o, Status::Internal(e.what()));
   }
   return 0;
@@ -1255,12 +1361,12 @@ int cmd_outbox_retry(const Options& o, const std::string& id_text) {
 
 }  // namespace
 
-
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"ocop: the OCOP cycle engine (Chương trình Mỗi xã một sản phẩm)"};
   app.require_subcommand(1);
-  app.add_option("--db", o.db, "database URL: sqlite:PATH or postgresql://... (default $OCOP_DB, else sqlite:ocop.db)");
+  app.add_option("--db", o.db,
+                 "database URL: sqlite:PATH or postgresql://... (default $OCOP_DB, else sqlite:ocop.db)");
   app.add_option("--config", o.config, "configuration file (default $OCOP_CONFIG, else the shipped sample)");
   app.add_flag("--json", o.json_out, "print JSON on stdout");
   app.add_option("--now", o.now, "the clock, ISO 8601 (simulation databases only)");
@@ -1279,8 +1385,9 @@ int main(int argc, char** argv) {
   std::optional<long long> version;
   auto* fire = app.add_subcommand("fire", "fire one event");
   fire->add_option("event", event, "the event")->required();
-  fire->add_option("dossier", dossier,
-                   "the dossier (omit for submit_idea or a new register); for revoke, the certificate (DOSSIER/LEVEL)");
+  fire->add_option(
+      "dossier", dossier,
+      "the dossier (omit for submit_idea or a new register); for revoke, the certificate (DOSSIER/LEVEL)");
   fire->add_option("--actor", actor, "the user firing it")->required();
   fire->add_option("--data", data, "the event's data, a JSON object");
   fire->add_option("--key", key, "idempotency key");
@@ -1304,20 +1411,23 @@ int main(int argc, char** argv) {
   list->add_option("--limit", filter.limit);
 
   std::string docs_id;
-  auto* documents = app.add_subcommand("documents", "a dossier's documents: kind, size, SHA-256, whether the bytes are stored");
+  auto* documents = app.add_subcommand(
+      "documents", "a dossier's documents: kind, size, SHA-256, whether the bytes are stored");
   documents->add_option("dossier", docs_id)->required();
 
   auto* document = app.add_subcommand("document", "document commands");
   document->require_subcommand(1);
   std::string get_sha;
-  auto* get = document->add_subcommand("get", "write a stored document's exact bytes to stdout (checked against its SHA-256)");
+  auto* get = document->add_subcommand(
+      "get", "write a stored document's exact bytes to stdout (checked against its SHA-256)");
   get->add_option("sha256", get_sha, "the document's SHA-256")->required();
 
   std::string hist_id;
   auto* migrate = app.add_subcommand("migrate", "moves dossiers in flight to another rule set by a plan");
   std::string plan_path, migrate_actor;
   bool migrate_dry = false;
-  migrate->add_option("--plan", plan_path, "the plan (YAML; config/plans/ has the 2025 reform's)")->required();
+  migrate->add_option("--plan", plan_path, "the plan (YAML; config/plans/ has the 2025 reform's)")
+      ->required();
   migrate->add_option("--actor", migrate_actor, "who runs it (a role that lists `migrate`)")->required();
   migrate->add_flag("--dry-run", migrate_dry, "check the plan and show what would move; write nothing");
   auto* history = app.add_subcommand("history", "a dossier's audit records, oldest first");
@@ -1333,8 +1443,9 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "recompute the hash chain");
   std::string anchor;
-  verify->add_option("--anchor", anchor,
-                     "a head hash published earlier (printed by a previous verify): it must still be in the chain");
+  verify->add_option(
+      "--anchor", anchor,
+      "a head hash published earlier (printed by a previous verify): it must still be in the chain");
   std::string format = "jsonl";
   auto* exportc = audit->add_subcommand("export", "export the trail");
   exportc->add_option("--format", format, "jsonl or csv");
@@ -1350,26 +1461,33 @@ int main(int argc, char** argv) {
   std::string product_arg, product_producer;
   auto* product = app.add_subcommand("product", "a product's history across cycles");
   product->require_subcommand(1);
-  auto* product_show = product->add_subcommand("show", "every dossier and certificate a product has had, oldest first");
+  auto* product_show =
+      product->add_subcommand("show", "every dossier and certificate a product has had, oldest first");
   product_show->add_option("product", product_arg, "a dossier id, a certificate id or the exact product name")
       ->required();
-  product_show->add_option("--producer", product_producer, "the producer, when several make a product of that name");
+  product_show->add_option("--producer", product_producer,
+                           "the producer, when several make a product of that name");
 
-  auto* report = app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
+  auto* report =
+      app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
 
   bool tick_dry = false;
-  auto* tick = app.add_subcommand("tick", "run what is due now: reminders, escalations, certificate notices and "
-                                          "expiries, cycles opening and closing");
+  auto* tick = app.add_subcommand("tick",
+                                  "run what is due now: reminders, escalations, certificate notices and "
+                                  "expiries, cycles opening and closing");
   tick->add_flag("--dry-run", tick_dry, "show what would be queued and fired; write nothing");
 
   auto* cycle = app.add_subcommand("cycle", "cycle commands");
   cycle->require_subcommand(1);
   int cycle_year = 0;
-  auto* cycle_show = cycle->add_subcommand("show", "a cycle: milestones, rounds, counts by state and unit, what is overdue");
-  cycle_show->add_option("year", cycle_year, "the year (default: the current one)")->check(CLI::Range(1900, 2999));
+  auto* cycle_show =
+      cycle->add_subcommand("show", "a cycle: milestones, rounds, counts by state and unit, what is overdue");
+  cycle_show->add_option("year", cycle_year, "the year (default: the current one)")
+      ->check(CLI::Range(1900, 2999));
 
   int deliver_limit = 0;
-  auto* deliver = app.add_subcommand("deliver", "send pending notifications (e-mail by SMTP, webhook by HTTP POST)");
+  auto* deliver =
+      app.add_subcommand("deliver", "send pending notifications (e-mail by SMTP, webhook by HTTP POST)");
   deliver->add_option("--limit", deliver_limit, "send at most N messages (default: all that are due)");
 
   std::string outbox_state, retry_id;
@@ -1378,7 +1496,8 @@ int main(int argc, char** argv) {
   outbox->require_subcommand(0, 1);
   outbox->add_option("--state", outbox_state, "pending, sending, sent or dead");
   outbox->add_option("--limit", outbox_limit, "at most N messages, oldest first");
-  auto* outbox_retry = outbox->add_subcommand("retry", "a dead or waiting message back to pending, attempts reset");
+  auto* outbox_retry =
+      outbox->add_subcommand("retry", "a dead or waiting message back to pending, attempts reset");
   outbox_retry->add_option("id", retry_id, "the message's id (ocop outbox)")->required();
 
   try {

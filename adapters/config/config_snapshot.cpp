@@ -19,12 +19,16 @@ namespace nlohmann {
 template <typename T>
 struct adl_serializer<std::optional<T>> {
   static void to_json(json& j, const std::optional<T>& v) {
-    if (v) j = *v;
-    else j = nullptr;
+    if (v)
+      j = *v;
+    else
+      j = nullptr;
   }
   static void from_json(const json& j, std::optional<T>& v) {
-    if (j.is_null()) v.reset();
-    else v = j.get<T>();
+    if (j.is_null())
+      v.reset();
+    else
+      v = j.get<T>();
   }
 };
 }  // namespace nlohmann
@@ -43,13 +47,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Round, id, level, cutoff, meeting)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Cycle, year, milestones, rounds, opens, closes, carry_over)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Reminder, id, kind, state, after_days, to, escalate_after_days, milestone,
                                    days_before)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, webhook_secret_env, max_attempts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Channels, smtp_url, smtp_from, webhook_url, webhook_secret_env,
+                                   max_attempts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DocumentPolicy, max_bytes, directory)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MessageTemplate, subject, body)
 
 namespace config {
 
-constexpr int kSnapshotFormat = 7;  // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates
+constexpr int kSnapshotFormat =
+    7;  // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -63,10 +69,14 @@ namespace {
 void put_field(std::string& out, const std::string& v) {
   out += '\t';
   for (char ch : v) {
-    if (ch == '\t') out += "\\t";
-    else if (ch == '\n') out += "\\n";
-    else if (ch == '\\') out += "\\\\";
-    else out += ch;
+    if (ch == '\t')
+      out += "\\t";
+    else if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\\')
+      out += "\\\\";
+    else
+      out += ch;
   }
 }
 
@@ -97,12 +107,19 @@ std::optional<Date> date_from(const std::string& f) {
 }  // namespace
 
 std::string to_snapshot(const Config& c, const std::string& fp) {
-  json j = {{"format", kSnapshotFormat},     {"fingerprint", fp},     {"source", c.source},
-            {"province", c.province},        {"product_sets", c.product_sets},
-            {"roles", c.roles},              {"rule_sets", c.rule_sets},
-            {"calendar", c.calendar},        {"cycles", c.cycles},
-            {"reminders", c.reminders},      {"channels", c.channels},
-            {"document_kinds", c.document_kinds}, {"documents", c.documents},
+  json j = {{"format", kSnapshotFormat},
+            {"fingerprint", fp},
+            {"source", c.source},
+            {"province", c.province},
+            {"product_sets", c.product_sets},
+            {"roles", c.roles},
+            {"rule_sets", c.rule_sets},
+            {"calendar", c.calendar},
+            {"cycles", c.cycles},
+            {"reminders", c.reminders},
+            {"channels", c.channels},
+            {"document_kinds", c.document_kinds},
+            {"documents", c.documents},
             {"revocation_grounds", c.revocation_grounds},
             {"scheduler_actor", c.scheduler_actor},
             {"templates", c.templates},

@@ -88,8 +88,10 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
     Node n;
-    if (it != anchors_.end()) n = it->second;
-    else n.line = line_of(m);
+    if (it != anchors_.end())
+      n = it->second;
+    else
+      n.line = line_of(m);
     add(std::move(n), 0);
   }
   void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
@@ -163,13 +165,12 @@ class DocumentCounter final : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
   void OnMapEnd() override {}
 };
 
@@ -189,8 +190,7 @@ class Path {
   }
 
  private:
-  Path(const Path* parent, std::string_view name, long index)
-      : parent_(parent), name_(name), index_(index) {}
+  Path(const Path* parent, std::string_view name, long index) : parent_(parent), name_(name), index_(index) {}
   void append(std::string& s) const {
     if (parent_) parent_->append(s);
     if (index_ >= 0) {
@@ -219,9 +219,7 @@ std::string quote(std::string_view s) {
   return q;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -273,10 +271,14 @@ std::string join(std::initializer_list<std::string_view> names) {
 
 std::string describe(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::null: return "nothing";
-    case Node::Kind::scalar: return "the text " + quote(n.value);
-    case Node::Kind::seq: return "a list";
-    case Node::Kind::map: return "a mapping";
+    case Node::Kind::null:
+      return "nothing";
+    case Node::Kind::scalar:
+      return "the text " + quote(n.value);
+    case Node::Kind::seq:
+      return "a list";
+    case Node::Kind::map:
+      return "a mapping";
   }
   return "?";
 }
@@ -289,8 +291,7 @@ bool valid_email(std::string_view s) {
       domain.back() == '.' || domain.find("..") != std::string_view::npos)
     return false;
   for (unsigned char c : s)
-    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == 0x7f)
-      return false;
+    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == 0x7f) return false;
   return true;
 }
 
@@ -323,14 +324,11 @@ std::optional<int> known_zone_offset(std::string_view zone) {
   return std::nullopt;
 }
 
-constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu",
-                                                       "fri", "sat", "sun"};
-constexpr std::array<std::string_view, 7> kWeekdayNames = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-constexpr std::array<std::string_view, 4> kLevelNames = {"central", "province", "district",
-                                                         "commune"};
-constexpr std::array<std::string_view, 4> kReminderTargets = {"unit", "parent", "province",
-                                                              "producer"};
+constexpr std::array<std::string_view, 7> kWeekdays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr std::array<std::string_view, 7> kWeekdayNames = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                           "Friday", "Saturday", "Sunday"};
+constexpr std::array<std::string_view, 4> kLevelNames = {"central", "province", "district", "commune"};
+constexpr std::array<std::string_view, 4> kReminderTargets = {"unit", "parent", "province", "producer"};
 
 std::vector<std::string_view> event_names() {
   std::vector<std::string_view> v;
@@ -451,11 +449,9 @@ class Loader {
   std::optional<Date> date(const Node& n, const Path& p);
   std::string code_text(const Node& n, const Path& p, std::string_view what);
   template <typename Range>
-  std::optional<size_t> choice(const Node& n, const Path& p, const Range& names,
-                               std::string_view what);
+  std::optional<size_t> choice(const Node& n, const Path& p, const Range& names, std::string_view what);
   // Reports a key repeated in a mapping whose keys are data (roles, cycles, ...).
-  bool unique_key(std::unordered_map<std::string_view, int>& seen, const Node& key,
-                  const Path& p);
+  bool unique_key(std::unordered_map<std::string_view, int>& seen, const Node& key, const Path& p);
 
   // Sections, in dependency order.
   void province(const Node& n, const Path& p);
@@ -488,7 +484,7 @@ class Loader {
   bool units_loaded_ = false;
   bool roles_loaded_ = false;
   std::unordered_map<std::string_view, size_t> unit_index_;  // code -> cfg_.units
-  std::vector<bool> unit_level_ok_;                           // parallel to cfg_.units
+  std::vector<bool> unit_level_ok_;                          // parallel to cfg_.units
   std::vector<std::string_view> role_names_;
   std::unordered_set<std::string_view> milestone_names_;
   std::array<bool, 4> council_levels_{};  // a rule set has a council at this level
@@ -509,8 +505,7 @@ bool Loader::expect_seq(const Node& n, const Path& p, std::string_view what) {
   return false;
 }
 
-Fields Loader::fields(const Node& map, const Path& p,
-                      std::initializer_list<std::string_view> allowed) {
+Fields Loader::fields(const Node& map, const Path& p, std::initializer_list<std::string_view> allowed) {
   Fields f;
   f.map = &map;
   for (auto a : allowed) f.names[f.count++] = a;
@@ -529,8 +524,8 @@ Fields Loader::fields(const Node& map, const Path& p,
       continue;
     }
     if (f.values[s]) {
-      report(k, kp, "duplicate key " + quote(k.value) + " (first at line " +
-                        std::to_string(f.keys[s]->line) + ")");
+      report(k, kp,
+             "duplicate key " + quote(k.value) + " (first at line " + std::to_string(f.keys[s]->line) + ")");
       continue;
     }
     f.keys[s] = &k;
@@ -579,8 +574,8 @@ std::optional<long> Loader::integer(const Node& n, const Path& p, long lo, long 
     return std::nullopt;
   }
   if (v < lo || v > hi) {
-    report(n, p, std::to_string(v) + " is out of range (" + std::to_string(lo) + " to " +
-                     std::to_string(hi) + ")");
+    report(n, p,
+           std::to_string(v) + " is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
     return std::nullopt;
   }
   return v;
@@ -600,8 +595,7 @@ std::optional<double> Loader::number(const Node& n, const Path& p, double lo, do
     return std::nullopt;
   }
   if (v < lo || v > hi) {
-    report(n, p, n.value + " is out of range (" + number_text(lo) + " to " + number_text(hi) +
-                     ")");
+    report(n, p, n.value + " is out of range (" + number_text(lo) + " to " + number_text(hi) + ")");
     return std::nullopt;
   }
   return v;
@@ -643,21 +637,21 @@ std::optional<size_t> Loader::choice(const Node& n, const Path& p, const Range& 
     if (!list.empty()) list += ", ";
     list += name;
   }
-  report(n, p, "unknown " + std::string(what) + " " + quote(*s) + did_you_mean(*s, names) +
-                   "; expected one of: " + list);
+  report(n, p,
+         "unknown " + std::string(what) + " " + quote(*s) + did_you_mean(*s, names) +
+             "; expected one of: " + list);
   return std::nullopt;
 }
 
-bool Loader::unique_key(std::unordered_map<std::string_view, int>& seen, const Node& key,
-                        const Path& p) {
+bool Loader::unique_key(std::unordered_map<std::string_view, int>& seen, const Node& key, const Path& p) {
   if (!key.is_scalar() || key.value.empty()) {
     report(key, p, "a key must be non-empty text, got " + describe(key));
     return false;
   }
   auto [it, inserted] = seen.emplace(key.value, key.line);
   if (!inserted) {
-    report(key, p.key(key.value), "duplicate key " + quote(key.value) + " (first at line " +
-                                      std::to_string(it->second) + ")");
+    report(key, p.key(key.value),
+           "duplicate key " + quote(key.value) + " (first at line " + std::to_string(it->second) + ")");
     return false;
   }
   return true;
@@ -692,8 +686,9 @@ void Loader::province(const Node& n, const Path& p) {
         zone_known = true;
         zone_minutes = *z;
       } else if (!offset) {
-        report(*zone, kp, "unknown time zone " + quote(*s) +
-                              "; use Asia/Ho_Chi_Minh or UTC, or give utc_offset: \"+07:00\"");
+        report(*zone, kp,
+               "unknown time zone " + quote(*s) +
+                   "; use Asia/Ho_Chi_Minh or UTC, or give utc_offset: \"+07:00\"");
       }
     }
   }
@@ -703,8 +698,9 @@ void Loader::province(const Node& n, const Path& p) {
       report(*offset, kp, "expected an offset like \"+07:00\", got " + describe(*offset));
     } else if (auto off = parse_offset(offset->value)) {
       if (zone && zone_known && zone_minutes != *off)
-        report(*offset, kp, "utc_offset " + offset->value + " contradicts timezone " +
-                                pr.timezone + " (" + format_offset(zone_minutes) + ")");
+        report(*offset, kp,
+               "utc_offset " + offset->value + " contradicts timezone " + pr.timezone + " (" +
+                   format_offset(zone_minutes) + ")");
       pr.utc_offset_minutes = *off;
     } else {
       report(*offset, kp, "invalid offset " + quote(offset->value) + " (expected +HH:MM or -HH:MM)");
@@ -751,8 +747,8 @@ void Loader::units(const Node& n, const Path& p) {
     const Node& item = n.items[i];
     const Path e = p[i];
     if (!expect_map(item, e, "a unit {code, name, level, ...}")) continue;
-    Fields f = fields(item, e, {"code", "name", "level", "parent", "valid_from", "valid_to",
-                                "successor", "email"});
+    Fields f =
+        fields(item, e, {"code", "name", "level", "parent", "valid_from", "valid_to", "successor", "email"});
     Unit u;
     Aux a;
     a.entry = i;
@@ -794,8 +790,7 @@ void Loader::units(const Node& n, const Path& p) {
       const Path kp = e.key("valid_to");
       u.valid_to = date(*v, kp);
       if (u.valid_from && u.valid_to && *u.valid_to < *u.valid_from)
-        report(*v, kp, "valid_to " + v->value + " is before valid_from " +
-                           format_date(*u.valid_from));
+        report(*v, kp, "valid_to " + v->value + " is before valid_from " + format_date(*u.valid_from));
     }
     a.successor = f.opt("successor");
     if (a.successor) {
@@ -810,8 +805,10 @@ void Loader::units(const Node& n, const Path& p) {
     if (const Node* v = f.opt("email")) {
       const Path kp = e.key("email");
       if (auto s = text(*v, kp)) {
-        if (valid_email(*s)) u.email = *s;
-        else report(*v, kp, "invalid email address " + quote(*s));
+        if (valid_email(*s))
+          u.email = *s;
+        else
+          report(*v, kp, "invalid email address " + quote(*s));
       }
     }
     if (!u.code.empty()) {
@@ -824,8 +821,9 @@ void Loader::units(const Node& n, const Path& p) {
         const Path kp = e.key("code");
         // The first definition's line: its entry in the tree.
         int first_line = n.items[aux[it->second].entry].line;
-        report(*code, kp, "duplicate unit code " + quote(code->value) + " (first at line " +
-                              std::to_string(first_line) + ")");
+        report(*code, kp,
+               "duplicate unit code " + quote(code->value) + " (first at line " + std::to_string(first_line) +
+                   ")");
       }
     }
   }
@@ -851,7 +849,9 @@ void Loader::units(const Node& n, const Path& p) {
           bool ok = false;
           std::string_view expected;
           switch (u.level) {
-            case UnitLevel::central: ok = true; break;
+            case UnitLevel::central:
+              ok = true;
+              break;
             case UnitLevel::province:
               ok = parent.level == UnitLevel::central;
               expected = "a central unit";
@@ -867,9 +867,8 @@ void Loader::units(const Node& n, const Path& p) {
           }
           if (!ok)
             report(*a.parent, kp,
-                   "parent " + quote(parent.code) + " is at the " +
-                       std::string(to_string(parent.level)) + " level; a " +
-                       std::string(to_string(u.level)) + "'s parent must be " +
+                   "parent " + quote(parent.code) + " is at the " + std::string(to_string(parent.level)) +
+                       " level; a " + std::string(to_string(u.level)) + "'s parent must be " +
                        std::string(expected));
         }
       }
@@ -916,12 +915,14 @@ void Loader::roles(const Node& n, const Path& p) {
         const Path ep = rp[j];
         const std::string* s = text(ev, ep);
         if (!s) continue;
-        if (auto e = parse_event(*s)) mask |= event_bit(*e);
+        if (auto e = parse_event(*s))
+          mask |= event_bit(*e);
         else if (auto ce = parse_certificate_event(*s); ce && *ce != CertificateEvent::supersede)
           mask |= certificate_event_bit(*ce);
         else if (ce)
           report(ev, ep, "supersede is not fired by a role: a later recognition supersedes a certificate");
-        else report(ev, ep, "unknown event " + quote(*s) + did_you_mean(*s, events));
+        else
+          report(ev, ep, "unknown event " + quote(*s) + did_you_mean(*s, events));
       }
     }
     cfg_.roles[k.value] = mask;
@@ -937,8 +938,7 @@ void Loader::product_sets(const Node& n, const Path& p) {
     const Node& v = n.value_at(i);
     if (!unique_key(seen, k, p)) continue;
     const Path sp = p.key(k.value);
-    if (has_space(k.value))
-      report(k, sp, "product set code " + quote(k.value) + " must not contain spaces");
+    if (has_space(k.value)) report(k, sp, "product set code " + quote(k.value) + " must not contain spaces");
     if (!expect_map(v, sp, "a product set {group, name}")) continue;
     Fields f = fields(v, sp, {"group", "name"});
     ProductSet ps;
@@ -963,8 +963,7 @@ void Loader::document_kinds(const Node& n, const Path& p) {
     const Node& v = n.value_at(i);
     if (!unique_key(seen, k, p)) continue;
     const Path kp = p.key(k.value);
-    if (has_space(k.value))
-      report(k, kp, "document kind " + quote(k.value) + " must not contain spaces");
+    if (has_space(k.value)) report(k, kp, "document kind " + quote(k.value) + " must not contain spaces");
     if (auto s = text(v, kp)) cfg_.document_kinds[k.value] = *s;
   }
 }
@@ -981,7 +980,8 @@ void Loader::revocation_grounds(const Node& n, const Path& p) {
       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
     if (!code_ok)
-      report(k, kp, "revocation ground " + quote(k.value) + " must be a code of a-z, 0-9 and _ (e.g. food_safety)");
+      report(k, kp,
+             "revocation ground " + quote(k.value) + " must be a code of a-z, 0-9 and _ (e.g. food_safety)");
     const std::string* s = text(v, kp);
     if (!s) continue;
     if (s->find_first_not_of(" \t") == std::string::npos) {
@@ -1006,15 +1006,18 @@ void Loader::documents(const Node& n, const Path& p) {
   if (const Node* v = f.opt("directory")) {
     const Path kp = p.key("directory");
     if (auto s = text(*v, kp)) {
-      if (s->front() == '/') d.directory = *s;
-      else report(*v, kp, "expected an absolute path (starting with /), got " + quote(*s));
+      if (s->front() == '/')
+        d.directory = *s;
+      else
+        report(*v, kp, "expected an absolute path (starting with /), got " + quote(*s));
     }
   }
   if (const Node* v = f.get("kinds")) {
     const Path kp = p.key("kinds");
     if (legacy_kinds_) {
-      report(*f.key("kinds"), kp, "document kinds are listed twice, here and in document_kinds (line " +
-                                      std::to_string(legacy_kinds_->line) + "); keep one list");
+      report(*f.key("kinds"), kp,
+             "document kinds are listed twice, here and in document_kinds (line " +
+                 std::to_string(legacy_kinds_->line) + "); keep one list");
       return;
     }
     if (!expect_map(*v, kp, "a mapping kind -> {name}")) return;
@@ -1028,8 +1031,7 @@ void Loader::documents(const Node& n, const Path& p) {
       const Node& val = v->value_at(i);
       if (!unique_key(seen, k, kp)) continue;
       const Path ip = kp.key(k.value);
-      if (has_space(k.value))
-        report(k, ip, "document kind " + quote(k.value) + " must not contain spaces");
+      if (has_space(k.value)) report(k, ip, "document kind " + quote(k.value) + " must not contain spaces");
       if (!expect_map(val, ip, "a document kind {name}")) continue;
       Fields kf = fields(val, ip, {"name"});
       if (const Node* nm = need(kf, "name", ip)) {
@@ -1060,8 +1062,8 @@ void Loader::users(const Node& n, const Path& p) {
       if (!u.id.empty()) {
         auto [it, inserted] = ids.emplace(v->value, v->line);
         if (!inserted) {
-          report(*v, kp, "duplicate user id " + quote(u.id) + " (first at line " +
-                             std::to_string(it->second) + ")");
+          report(*v, kp,
+                 "duplicate user id " + quote(u.id) + " (first at line " + std::to_string(it->second) + ")");
           u.id.clear();
         }
       }
@@ -1089,15 +1091,19 @@ void Loader::users(const Node& n, const Path& p) {
     if (const Node* v = need(f, "unit", e)) {
       const Path kp = e.key("unit");
       if (auto s = text(*v, kp)) {
-        if (units_loaded_ && !unit_index_.count(*s)) report(*v, kp, "unknown unit " + quote(*s));
-        else u.unit = *s;
+        if (units_loaded_ && !unit_index_.count(*s))
+          report(*v, kp, "unknown unit " + quote(*s));
+        else
+          u.unit = *s;
       }
     }
     if (const Node* v = f.opt("email")) {
       const Path kp = e.key("email");
       if (auto s = text(*v, kp)) {
-        if (valid_email(*s)) u.email = *s;
-        else report(*v, kp, "invalid email address " + quote(*s));
+        if (valid_email(*s))
+          u.email = *s;
+        else
+          report(*v, kp, "invalid email address " + quote(*s));
       }
     }
     if (!u.id.empty()) cfg_.users.push_back(std::move(u));
@@ -1123,8 +1129,7 @@ void Loader::rule_sets(const Node& n, const Path& p) {
   for (size_t i = 0; i < n.items.size(); ++i) {
     const Node& item = n.items[i];
     const Path e = p[i];
-    if (!expect_map(item, e, "a rule set {id, effective_from, parts, stars, levels, ...}"))
-      continue;
+    if (!expect_map(item, e, "a rule set {id, effective_from, parts, stars, levels, ...}")) continue;
     RuleSet rs;
     rule_set(item, e, rs);
     // Keep the id/date nodes for the checks across rule sets.
@@ -1134,16 +1139,20 @@ void Loader::rule_sets(const Node& n, const Path& p) {
     for (size_t k = 0; k < item.map_size(); ++k) {
       const Node& key = item.key_at(k);
       if (!key.is_scalar()) continue;
-      if (key.value == "id" && !id) id = &item.value_at(k);
-      else if (key.value == "effective_from" && !from) from = &item.value_at(k);
-      else if (key.value == "effective_to" && !to) to = &item.value_at(k);
+      if (key.value == "id" && !id)
+        id = &item.value_at(k);
+      else if (key.value == "effective_from" && !from)
+        from = &item.value_at(k);
+      else if (key.value == "effective_to" && !to)
+        to = &item.value_at(k);
     }
     if (!rs.id.empty()) {
       auto [it, inserted] = ids.emplace(id->value, id->line);
       if (!inserted) {
         const Path kp = e.key("id");
-        report(*id, kp, "duplicate rule set id " + quote(rs.id) + " (first at line " +
-                            std::to_string(it->second) + ")");
+        report(
+            *id, kp,
+            "duplicate rule set id " + quote(rs.id) + " (first at line " + std::to_string(it->second) + ")");
       }
     }
     any_rule_set_ = true;
@@ -1156,8 +1165,7 @@ void Loader::rule_sets(const Node& n, const Path& p) {
   std::vector<size_t> order(aux.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto from_of = [&](size_t i) { return *parse_date(aux[i].from->value); };
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return from_of(a) < from_of(b); });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return from_of(a) < from_of(b); });
   auto name_of = [&](size_t i) {
     return aux[i].id && aux[i].id->is_scalar() ? quote(aux[i].id->value) : std::string("?");
   };
@@ -1166,8 +1174,8 @@ void Loader::rule_sets(const Node& n, const Path& p) {
     if (from_of(a) == from_of(b)) {
       const Path e = p[aux[b].entry];
       const Path kp = e.key("effective_from");
-      report(*aux[b].from, kp, "rule sets " + name_of(a) + " and " + name_of(b) +
-                                   " both take effect on " + aux[b].from->value);
+      report(*aux[b].from, kp,
+             "rule sets " + name_of(a) + " and " + name_of(b) + " both take effect on " + aux[b].from->value);
       continue;
     }
     const Node* to = aux[a].to;
@@ -1176,18 +1184,19 @@ void Loader::rule_sets(const Node& n, const Path& p) {
       if (end && *end >= from_of(b)) {
         const Path e = p[aux[a].entry];
         const Path kp = e.key("effective_to");
-        report(*to, kp, "rule set " + name_of(a) + " ends on " + to->value +
-                            ", overlapping rule set " + name_of(b) + " which takes effect on " +
-                            aux[b].from->value);
+        report(*to, kp,
+               "rule set " + name_of(a) + " ends on " + to->value + ", overlapping rule set " + name_of(b) +
+                   " which takes effect on " + aux[b].from->value);
       }
     }
   }
 }
 
 void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
-  Fields f = fields(n, e, {"id", "effective_from", "effective_to", "parts", "stars", "rounding",
-                           "certificate_months", "expiry_notice_days", "mandatory", "levels",
-                           "documents", "documents_by_group", "locality_criteria"});
+  Fields f = fields(
+      n, e,
+      {"id", "effective_from", "effective_to", "parts", "stars", "rounding", "certificate_months",
+       "expiry_notice_days", "mandatory", "levels", "documents", "documents_by_group", "locality_criteria"});
   if (const Node* v = need(f, "id", e)) {
     const Path kp = e.key("id");
     rs.id = code_text(*v, kp, "rule set id");
@@ -1216,8 +1225,10 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
         if (const Node* x = need(pf, names[k], pp)) {
           const Path kp = pp.key(names[k]);
           if (auto d = number(*x, kp, 0, 1000)) {
-            if (*d <= 0) report(*x, kp, "the maximum points of a part must be positive");
-            else rs.parts[k] = *d;
+            if (*d <= 0)
+              report(*x, kp, "the maximum points of a part must be positive");
+            else
+              rs.parts[k] = *d;
           }
         }
         total += rs.parts[k];
@@ -1249,18 +1260,19 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
           const Path kp = bp.key("min");
           min = number(*mn, kp, 0, 1000);
           if (min && *min > total)
-            report(*mn, kp, "min " + mn->value + " is above the maximum total " +
-                                number_text(total));
+            report(*mn, kp, "min " + mn->value + " is above the maximum total " + number_text(total));
         }
         if (stars && prev && *stars <= prev->stars) {
           const Path kp = bp.key("stars");
-          report(*sn, kp, "bands must ascend: " + std::string(star_word(static_cast<int>(*stars))) +
-                              " after " + std::string(star_word(prev->stars)));
+          report(*sn, kp,
+                 "bands must ascend: " + std::string(star_word(static_cast<int>(*stars))) + " after " +
+                     std::string(star_word(prev->stars)));
         }
         if (min && prev && *min <= prev->min) {
           const Path kp = bp.key("min");
-          report(*mn, kp, "bands must ascend: min " + mn->value +
-                              " is not above the previous band's min " + number_text(prev->min));
+          report(*mn, kp,
+                 "bands must ascend: min " + mn->value + " is not above the previous band's min " +
+                     number_text(prev->min));
         }
         if (stars && min) {
           StarBand band{static_cast<int>(*stars), *min};
@@ -1317,8 +1329,8 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
       for (size_t k = 0; k < rs.levels.size() && k < v->items.size(); ++k) {
         for (int s : rs.levels[k].recognizes)
           if (!band_stars[static_cast<size_t>(s)])
-            report(v->items[k], lp[k], "recognizes " + std::string(star_word(s)) +
-                                           " but no star band awards it");
+            report(v->items[k], lp[k],
+                   "recognizes " + std::string(star_word(s)) + " but no star band awards it");
       }
     }
   }
@@ -1343,12 +1355,14 @@ void Loader::rule_set(const Node& n, const Path& e, RuleSet& rs) {
         bool known = std::find(groups.begin(), groups.end(), key.value) != groups.end();
         if (!known) {
           if (groups.empty()) {
-            report(key, kp, "product group " + quote(key.value) + ": no product set has a group (see product_sets)");
+            report(key, kp,
+                   "product group " + quote(key.value) + ": no product set has a group (see product_sets)");
           } else {
             std::string list;
             for (auto g : groups) list += (list.empty() ? "" : ", ") + std::string(g);
-            report(key, kp, "unknown product group " + quote(key.value) + did_you_mean(key.value, groups) +
-                                "; the product sets' groups are: " + list);
+            report(key, kp,
+                   "unknown product group " + quote(key.value) + did_you_mean(key.value, groups) +
+                       "; the product sets' groups are: " + list);
           }
         }
         auto lists = val.is_null() ? std::map<Event, std::vector<std::string>>{} : document_lists(val, kp);
@@ -1390,8 +1404,9 @@ std::map<Event, std::vector<std::string>> Loader::document_lists(const Node& v, 
         if (!cfg_.document_kinds.empty() && !cfg_.document_kinds.count(kind)) {
           std::vector<std::string_view> known;
           for (const auto& [name, label] : cfg_.document_kinds) known.push_back(name);
-          report(val.items[j], cp, "unknown document kind " + quote(kind) + did_you_mean(kind, known) +
-                                       " (not among the configured document kinds)");
+          report(val.items[j], cp,
+                 "unknown document kind " + quote(kind) + did_you_mean(kind, known) +
+                     " (not among the configured document kinds)");
           continue;
         }
         kinds.push_back(std::move(kind));
@@ -1423,8 +1438,9 @@ void Loader::levels(const Node& n, const Path& lp, RuleSet& rs) {
         l.level = static_cast<UnitLevel>(*x);
         level_ok = true;
         if (prev && static_cast<int>(l.level) >= static_cast<int>(*prev))
-          report(*v, kp, "levels must go from the lowest up: " + quote(v->value) +
-                             " cannot follow " + quote(to_string(*prev)));
+          report(*v, kp,
+                 "levels must go from the lowest up: " + quote(v->value) + " cannot follow " +
+                     quote(to_string(*prev)));
         else
           prev = l.level;
       }
@@ -1442,8 +1458,10 @@ void Loader::levels(const Node& n, const Path& lp, RuleSet& rs) {
       if (const Node* v = f.opt("quorum")) {
         const Path kp = e.key("quorum");
         if (auto q = integer(*v, kp, 0, 1000)) {
-          if (*q < 1) report(*v, kp, "a council level needs quorum >= 1");
-          else l.quorum = static_cast<int>(*q);
+          if (*q < 1)
+            report(*v, kp, "a council level needs quorum >= 1");
+          else
+            l.quorum = static_cast<int>(*q);
         }
       } else {
         const Path kp = e.key("quorum");
@@ -1461,8 +1479,10 @@ void Loader::levels(const Node& n, const Path& lp, RuleSet& rs) {
       }
       if (const Node* v = f.opt("forward_min")) {
         const Path kp = e.key("forward_min");
-        if (last) report(*v, kp, "the highest level has nowhere to forward to");
-        else l.forward_min = number(*v, kp, 0, total);
+        if (last)
+          report(*v, kp, "the highest level has nowhere to forward to");
+        else
+          l.forward_min = number(*v, kp, 0, total);
       }
     } else if (kind_ok) {
       for (std::string_view key : {"quorum", "recognizes", "forward_min"}) {
@@ -1512,8 +1532,9 @@ void Loader::calendar(const Node& n, const Path& p) {
         auto d = date(item, dp);
         if (!d) continue;
         if (!cal.weekend[static_cast<size_t>(weekday(*d))])
-          report(item, dp, item.value + " is a " + std::string(kWeekdayNames[static_cast<size_t>(weekday(*d))]) +
-                               ", not a weekend day; working_days lists make-up days on weekends");
+          report(item, dp,
+                 item.value + " is a " + std::string(kWeekdayNames[static_cast<size_t>(weekday(*d))]) +
+                     ", not a weekend day; working_days lists make-up days on weekends");
         else if (cal.holidays.count(*d))
           report(item, dp, item.value + " is also listed in holidays");
         else
@@ -1589,12 +1610,14 @@ void Loader::cycles(const Node& n, const Path& p) {
           if (const Node* x = need(rf, "id", e)) {
             const Path kp = e.key("id");
             round.id = code_text(*x, kp, "round id");
-            if (round.id.empty()) ok = false;
+            if (round.id.empty())
+              ok = false;
             else {
               auto [it, inserted] = round_ids.emplace(x->value, x->line);
               if (!inserted)
-                report(*x, kp, "duplicate round id " + quote(round.id) + " (first at line " +
-                                   std::to_string(it->second) + ")");
+                report(*x, kp,
+                       "duplicate round id " + quote(round.id) + " (first at line " +
+                           std::to_string(it->second) + ")");
             }
           } else {
             ok = false;
@@ -1604,8 +1627,9 @@ void Loader::cycles(const Node& n, const Path& p) {
             if (auto l = choice(*x, kp, kLevelNames, "level")) {
               round.level = static_cast<UnitLevel>(*l);
               if (any_rule_set_ && !council_levels_[*l])
-                report(*x, kp, "no rule set has a council at level " + quote(x->value) +
-                                   "; rounds are for council levels");
+                report(*x, kp,
+                       "no rule set has a council at level " + quote(x->value) +
+                           "; rounds are for council levels");
             }
           }
           std::optional<Date> cutoff, meeting;
@@ -1620,8 +1644,7 @@ void Loader::cycles(const Node& n, const Path& p) {
           }
           if (cutoff && meeting && *meeting < *cutoff) {
             const Path kp = e.key("meeting");
-            report(*mn, kp, "meeting " + mn->value + " is before the cut-off " +
-                                format_date(*cutoff));
+            report(*mn, kp, "meeting " + mn->value + " is before the cut-off " + format_date(*cutoff));
           }
           if (cutoff) round.cutoff = *cutoff;
           if (meeting) round.meeting = *meeting;
@@ -1645,8 +1668,9 @@ void Loader::reminders(const Node& n, const Path& p) {
     const Node& item = n.items[i];
     const Path e = p[i];
     if (!expect_map(item, e, "a reminder {id, kind, ...}")) continue;
-    Fields f = fields(item, e, {"id", "kind", "state", "after_days", "to", "escalate_after_days",
-                                "milestone", "days_before"});
+    Fields f = fields(
+        item, e,
+        {"id", "kind", "state", "after_days", "to", "escalate_after_days", "milestone", "days_before"});
     Reminder r;
     bool ok = true;
     if (const Node* v = need(f, "id", e)) {
@@ -1655,8 +1679,9 @@ void Loader::reminders(const Node& n, const Path& p) {
       if (!r.id.empty()) {
         auto [it, inserted] = ids.emplace(v->value, v->line);
         if (!inserted)
-          report(*v, kp, "duplicate reminder id " + quote(r.id) + " (first at line " +
-                             std::to_string(it->second) + ")");
+          report(
+              *v, kp,
+              "duplicate reminder id " + quote(r.id) + " (first at line " + std::to_string(it->second) + ")");
       }
     }
     std::optional<size_t> kind;
@@ -1664,8 +1689,10 @@ void Loader::reminders(const Node& n, const Path& p) {
       const Path kp = e.key("kind");
       kind = choice(*v, kp, kinds, "reminder kind");
     }
-    if (!kind) ok = false;
-    else r.kind = static_cast<ReminderKind>(*kind);
+    if (!kind)
+      ok = false;
+    else
+      r.kind = static_cast<ReminderKind>(*kind);
 
     if (const Node* v = f.opt("to")) {
       const Path kp = e.key("to");
@@ -1676,8 +1703,7 @@ void Loader::reminders(const Node& n, const Path& p) {
       const Node* kn = f.key(key);
       if (kn && kind && r.kind != k) {
         const Path kp = e.key(key);
-        report(*kn, kp, std::string(key) + " applies to " + std::string(kind_name) +
-                            " reminders only");
+        report(*kn, kp, std::string(key) + " applies to " + std::string(kind_name) + " reminders only");
         return false;
       }
       return kn != nullptr;
@@ -1723,8 +1749,7 @@ void Loader::reminders(const Node& n, const Path& p) {
             std::sort(known.begin(), known.end());
             std::string list;
             for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-            report(*v, kp, "unknown milestone " + quote(*s) + did_you_mean(*s, known) +
-                               "; known: " + list);
+            report(*v, kp, "unknown milestone " + quote(*s) + did_you_mean(*s, known) + "; known: " + list);
           }
           r.milestone = *s;
         }
@@ -1760,8 +1785,9 @@ void Loader::scheduler(const Node& n, const Path& p) {
     if (auto it = cfg_.roles.find(r); it != cfg_.roles.end()) events |= it->second;
   for (CertificateEvent e : {CertificateEvent::notice, CertificateEvent::expire})
     if (!(events & certificate_event_bit(e)))
-      report(*v, kp, "user " + quote(id) + " may not fire " + std::string(to_string(e)) +
-                         ": one of its roles must list notice and expire");
+      report(*v, kp,
+             "user " + quote(id) + " may not fire " + std::string(to_string(e)) +
+                 ": one of its roles must list notice and expire");
   cfg_.scheduler_actor = id;
 }
 
@@ -1776,15 +1802,19 @@ void Loader::channels(const Node& n, const Path& p) {
       if (const Node* u = need(sf, "url", sp)) {
         const Path kp = sp.key("url");
         if (auto s = text(*u, kp)) {
-          if (starts_with(*s, "smtp://") || starts_with(*s, "smtps://")) ch.smtp_url = *s;
-          else report(*u, kp, "expected an smtp:// or smtps:// URL, got " + quote(*s));
+          if (starts_with(*s, "smtp://") || starts_with(*s, "smtps://"))
+            ch.smtp_url = *s;
+          else
+            report(*u, kp, "expected an smtp:// or smtps:// URL, got " + quote(*s));
         }
       }
       if (const Node* u = need(sf, "from", sp)) {
         const Path kp = sp.key("from");
         if (auto s = text(*u, kp)) {
-          if (valid_email(*s)) ch.smtp_from = *s;
-          else report(*u, kp, "invalid email address " + quote(*s));
+          if (valid_email(*s))
+            ch.smtp_from = *s;
+          else
+            report(*u, kp, "invalid email address " + quote(*s));
         }
       }
     }
@@ -1796,20 +1826,23 @@ void Loader::channels(const Node& n, const Path& p) {
       if (const Node* u = need(wf, "url", wp)) {
         const Path kp = wp.key("url");
         if (auto s = text(*u, kp)) {
-          if (starts_with(*s, "http://") || starts_with(*s, "https://")) ch.webhook_url = *s;
-          else report(*u, kp, "expected an http:// or https:// URL, got " + quote(*s));
+          if (starts_with(*s, "http://") || starts_with(*s, "https://"))
+            ch.webhook_url = *s;
+          else
+            report(*u, kp, "expected an http:// or https:// URL, got " + quote(*s));
         }
       }
       if (const Node* u = wf.opt("secret_env")) {
         const Path kp = wp.key("secret_env");
         if (auto s = text(*u, kp)) {
-          bool ok = !(s->front() >= '0' && s->front() <= '9') &&
-                    std::all_of(s->begin(), s->end(), [](char c) {
-                      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                             (c >= '0' && c <= '9') || c == '_';
-                    });
-          if (ok) ch.webhook_secret_env = *s;
-          else report(*u, kp, "expected an environment variable name, got " + quote(*s));
+          bool ok =
+              !(s->front() >= '0' && s->front() <= '9') && std::all_of(s->begin(), s->end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+              });
+          if (ok)
+            ch.webhook_secret_env = *s;
+          else
+            report(*u, kp, "expected an environment variable name, got " + quote(*s));
         }
       }
     }
@@ -1896,8 +1929,7 @@ void Loader::check_utf8(const std::string& text) {
         if (++bad_lines <= kMaxReported) {
           char hex[8];
           std::snprintf(hex, sizeof hex, "0x%02X", c);
-          report(line, Path(), std::string("not valid UTF-8 (byte ") + hex +
-                                   "); save the file as UTF-8");
+          report(line, Path(), std::string("not valid UTF-8 (byte ") + hex + "); save the file as UTF-8");
         }
       }
       ++i;
@@ -1938,14 +1970,13 @@ LoadResult Loader::run(const std::string& text) {
   const Node& root = tree.root();
   Path top;
   if (!root.is_map()) {
-    report(root, top, "expected a mapping of sections (province, units, users, ...), got " +
-                          describe(root));
+    report(root, top, "expected a mapping of sections (province, units, users, ...), got " + describe(root));
     return finish();
   }
-  Fields f = fields(root, top,
-                    {"province", "units", "users", "product_sets", "roles", "rule_sets",
-                     "calendar", "cycles", "reminders", "channels", "document_kinds", "documents",
-                     "revocation_grounds", "scheduler", "templates"});
+  Fields f = fields(
+      root, top,
+      {"province", "units", "users", "product_sets", "roles", "rule_sets", "calendar", "cycles", "reminders",
+       "channels", "document_kinds", "documents", "revocation_grounds", "scheduler", "templates"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -2018,8 +2049,10 @@ PlanLoadResult Loader::plan(const std::string& text) {
       auto required_text = [&](std::string_view name, std::string& into, bool code) {
         const Path kp = top.key(name);
         if (const Node* v = need(f, name, top)) {
-          if (code) into = code_text(*v, kp, name);
-          else if (const std::string* t = this->text(*v, kp)) into = *t;
+          if (code)
+            into = code_text(*v, kp, name);
+          else if (const std::string* t = this->text(*v, kp))
+            into = *t;
         }
       };
       required_text("id", plan.id, true);
@@ -2069,15 +2102,19 @@ PlanLoadResult Loader::plan(const std::string& text) {
               const Path kp = ip.key(name);
               const Node* v = need(sf, name, ip);
               auto c = v ? choice(*v, kp, states, "state") : std::nullopt;
-              if (c) into = *parse_state(states[*c]);
-              else good = false;
+              if (c)
+                into = *parse_state(states[*c]);
+              else
+                good = false;
             };
             auto level_of = [&](std::string_view name, std::string& into) {
               const Path kp = ip.key(name);
               const Node* v = need(sf, name, ip);
               auto c = v ? choice(*v, kp, levels, "level") : std::nullopt;
-              if (c) into = std::string(levels[*c]);
-              else good = false;
+              if (c)
+                into = std::string(levels[*c]);
+              else
+                good = false;
             };
             state_of("state", step.state);
             level_of("level", step.level);
@@ -2114,9 +2151,7 @@ LoadResult Loader::finish() {
 
 }  // namespace
 
-LoadResult load_string(const std::string& text, const std::string& name) {
-  return Loader(name).run(text);
-}
+LoadResult load_string(const std::string& text, const std::string& name) { return Loader(name).run(text); }
 
 PlanLoadResult load_plan_string(const std::string& text, const std::string& name) {
   return Loader(name).plan(text);

@@ -15,8 +15,8 @@ namespace ocop::config {
 
 struct Problem {
   std::string file;
-  int line = 0;        // 1-based; 0 when the problem is about the file as a whole
-  std::string key;     // dotted path, e.g. "rule_sets[1].levels[0].quorum"
+  int line = 0;     // 1-based; 0 when the problem is about the file as a whole
+  std::string key;  // dotted path, e.g. "rule_sets[1].levels[0].quorum"
   std::string message;
   std::string to_string() const;  // "file:line: key: message"
 };

@@ -157,7 +157,8 @@ WebhookTransport::WebhookTransport(const Channels& channels) : secret_env_(chann
 
 std::string WebhookTransport::unavailable() const {
   if (!have_secret_)
-    return "environment variable " + secret_env_ + " (channels.webhook.secret_env) is not set: webhook messages are "
+    return "environment variable " + secret_env_ +
+           " (channels.webhook.secret_env) is not set: webhook messages are "
            "not sent unsigned";
   return {};
 }

@@ -10,8 +10,9 @@ namespace ocop::notify {
 std::string base64(std::string_view bytes) {
   if (bytes.empty()) return {};
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -74,8 +75,9 @@ std::string rfc5322_date(Instant t, int offset_minutes) {
   civil(d, y, m, dd);
   const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d %c%02d%02d", days[weekday(d)], dd, months[m - 1], y,
-                sec / 3600, sec / 60 % 60, sec % 60, offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d %c%02d%02d", days[weekday(d)], dd,
+                months[m - 1], y, sec / 3600, sec / 60 % 60, sec % 60, offset_minutes < 0 ? '-' : '+',
+                off / 60, off % 60);
   return buf;
 }
 
@@ -103,8 +105,10 @@ std::string build_mail(const OutboxMessage& m, const std::string& from, Instant 
   for (std::size_t i = 0; i < m.body.size(); ++i) {
     char c = m.body[i];
     if (c == '\r' && i + 1 < m.body.size() && m.body[i + 1] == '\n') continue;  // CRLF: the LF adds it
-    if (c == '\n' || c == '\r') body += "\r\n";
-    else body += c;
+    if (c == '\n' || c == '\r')
+      body += "\r\n";
+    else
+      body += c;
   }
   const std::string encoded = base64(body);
   std::string out;
@@ -126,8 +130,8 @@ std::string build_mail(const OutboxMessage& m, const std::string& from, Instant 
 std::string hmac_sha256_hex(std::string_view key, std::string_view body) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
-       body.size(), mac, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(2 * len);

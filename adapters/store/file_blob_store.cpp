@@ -38,7 +38,7 @@ int sync_dir(const std::string& dir) {
 int ensure_dir(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0750) == 0) return sync_dir(parent_of(dir));
   if (errno == EEXIST) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return errno;
     return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
   }
@@ -164,7 +164,8 @@ Status FileBlobStore::stage(std::istream& in, std::int64_t max_bytes, StagedBlob
 }
 
 Status FileBlobStore::publish(const StagedBlob& blob) {
-  if (!is_sha256_hex(blob.sha256)) return Status::Internal("publish: \"" + blob.sha256 + "\" is not a SHA-256");
+  if (!is_sha256_hex(blob.sha256))
+    return Status::Internal("publish: \"" + blob.sha256 + "\" is not a SHA-256");
   const std::string final_path = path_of(blob.sha256);
   // Content the store already holds is kept as it is, unless those bytes were damaged: then the
   // new copy (which does hash to the name) replaces them.
@@ -178,7 +179,8 @@ Status FileBlobStore::publish(const StagedBlob& blob) {
   if (::rename(blob.handle.c_str(), final_path.c_str()) != 0) {
     int e = errno;
     if (e == ENOENT && hash_file(final_path) == blob.sha256) return Status::Ok();  // published before
-    return Status::Internal("cannot store document " + blob.sha256 + " as " + final_path + ": " + errno_text(e));
+    return Status::Internal("cannot store document " + blob.sha256 + " as " + final_path + ": " +
+                            errno_text(e));
   }
   if (int rc = sync_dir(dir))
     return Status::Internal("cannot sync the documents directory " + dir + ": " + errno_text(rc));
@@ -191,17 +193,19 @@ void FileBlobStore::discard(const StagedBlob& blob) noexcept {
 
 bool FileBlobStore::contains(const std::string& sha256) {
   if (!is_sha256_hex(sha256)) return false;
-  struct stat st{};
+  struct stat st {};
   return ::stat(path_of(sha256).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 Status FileBlobStore::read(const std::string& sha256, std::ostream& out) {
-  if (!is_sha256_hex(sha256)) return Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)");
+  if (!is_sha256_hex(sha256))
+    return Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)");
   const std::string path = path_of(sha256);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
-    if (e == ENOENT) return Status::NotFound("no bytes are stored for document " + sha256 + " (looked for " + path + ")");
+    if (e == ENOENT)
+      return Status::NotFound("no bytes are stored for document " + sha256 + " (looked for " + path + ")");
     return Status::Internal("cannot read " + path + ": " + errno_text(e));
   }
   auto damaged = [&](const std::string& got, const char* when) {

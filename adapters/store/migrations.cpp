@@ -98,7 +98,8 @@ const std::vector<Migration>& migrations() {
        "the scheduler: cycles' states and the days ticked",
        {
            // One row per cycle that has left `planned` (cycle_lifecycle.hpp).
-           "CREATE TABLE cycles (year INTEGER PRIMARY KEY, state TEXT NOT NULL, opened_at TEXT, closed_at TEXT)",
+           "CREATE TABLE cycles (year INTEGER PRIMARY KEY, state TEXT NOT NULL, opened_at TEXT, closed_at "
+           "TEXT)",
            // One row per day `ocop tick` ran for (not dry runs): where a missed stretch starts.
            "CREATE TABLE ticks (day TEXT PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL)",
        },

@@ -44,7 +44,8 @@ bool valid_utf8(const std::string& s) {
 // SQLite: busy or locked (another connection holds the write lock past busy_timeout).
 bool retryable_message(const std::string& m) {
   const std::string s = lower(m);
-  return s.find("database is locked") != std::string::npos || s.find("database is busy") != std::string::npos ||
+  return s.find("database is locked") != std::string::npos ||
+         s.find("database is busy") != std::string::npos ||
          s.find("database table is locked") != std::string::npos;
 }
 
@@ -60,8 +61,7 @@ std::string sqlstate(const std::exception& e) {
 // on SQLite.
 bool retryable(const std::exception& e) {
   const std::string state = sqlstate(e);
-  if (!state.empty())
-    return state == "40001" || state == "40P01" || state == "55P03" || state == "23505";
+  if (!state.empty()) return state == "40001" || state == "40P01" || state == "55P03" || state == "23505";
   return retryable_message(e.what());
 }
 
@@ -85,9 +85,9 @@ thread_local bool t_statement_failed = false;
 [[noreturn]] void rethrow(const std::exception& e, const char* what) {
   t_statement_failed = true;
   if (connection_lost(e))
-    throw StoreError(std::string(what) + ": the connection to the database server was lost (is it running?): " +
-                         e.what(),
-                     false);
+    throw StoreError(
+        std::string(what) + ": the connection to the database server was lost (is it running?): " + e.what(),
+        false);
   throw StoreError(std::string(what) + ": " + e.what(), retryable(e));
 }
 
@@ -105,12 +105,18 @@ std::string ts(Instant t) { return format_instant(t, 0); }
 std::string cell(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) == soci::i_null) return "";
   switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_string: return r.get<std::string>(i);
-    case soci::dt_integer: return std::to_string(r.get<int>(i));
-    case soci::dt_long_long: return std::to_string(r.get<long long>(i));
-    case soci::dt_unsigned_long_long: return std::to_string(r.get<unsigned long long>(i));
-    case soci::dt_double: return std::to_string(r.get<double>(i));
-    default: return "";
+    case soci::dt_string:
+      return r.get<std::string>(i);
+    case soci::dt_integer:
+      return std::to_string(r.get<int>(i));
+    case soci::dt_long_long:
+      return std::to_string(r.get<long long>(i));
+    case soci::dt_unsigned_long_long:
+      return std::to_string(r.get<unsigned long long>(i));
+    case soci::dt_double:
+      return std::to_string(r.get<double>(i));
+    default:
+      return "";
   }
 }
 Instant parse_ts(const std::string& s) { return parse_instant(s, 0).value_or(Instant{}); }
@@ -276,16 +282,16 @@ struct SociStore::Impl {
   std::string doc_at;
   long long doc_bytes = 0;
 
-  std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds,
-      st_add_doc, st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key,
-      st_put_key, st_begin, st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue,
-      st_creator;
+  std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds, st_add_doc,
+      st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key, st_put_key, st_begin,
+      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
   // Forgets every prepared statement (they are prepared again on their next use).
   void drop_statements() {
-    for (auto* st : {&st_load, &st_insert, &st_sheets, &st_put_sheet, &st_doc_kinds, &st_add_doc, &st_load_cert,
-                     &st_insert_cert, &st_update_cert, &st_head, &st_append, &st_find_key, &st_put_key, &st_begin,
-                     &st_commit, &st_load_locked, &st_load_cert_locked, &st_chain_lock, &st_enqueue, &st_creator})
+    for (auto* st : {&st_load,        &st_insert,           &st_sheets,      &st_put_sheet,   &st_doc_kinds,
+                     &st_add_doc,     &st_load_cert,        &st_insert_cert, &st_update_cert, &st_head,
+                     &st_append,      &st_find_key,         &st_put_key,     &st_begin,       &st_commit,
+                     &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator})
       st->reset();
     for (auto& st : st_update_by_mask) st.reset();
   }
@@ -625,7 +631,10 @@ int SociStore::migrate() {
       ++applied;
     }
   } catch (const std::exception& e) {
-    try { rollback(); } catch (...) {}
+    try {
+      rollback();
+    } catch (...) {
+    }
     if (auto* se = dynamic_cast<const StoreError*>(&e)) throw *se;
     rethrow(e, "applying migrations");
   }
@@ -647,7 +656,8 @@ std::string SociStore::meta(const std::string& key) {
 void SociStore::set_meta(const std::string& key, const std::string& value) {
   try {
     std::string k = key, v = value;
-    impl_->sql << "INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    impl_->sql << "INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = "
+                  "excluded.value",
         soci::use(k), soci::use(v);
   } catch (const std::exception& e) {
     rethrow(e, "writing meta");
@@ -722,8 +732,10 @@ void SociStore::commit() {
   impl_->forget_transaction();
   impl_->in_tx = false;
   try {
-    if (impl_->st_commit) impl_->st_commit->execute(true);
-    else impl_->sql << "COMMIT";
+    if (impl_->st_commit)
+      impl_->st_commit->execute(true);
+    else
+      impl_->sql << "COMMIT";
   } catch (const std::exception& e) {
     rethrow(e, "committing");
   }
@@ -789,10 +801,10 @@ void SociStore::insert_dossier(const Dossier& d) {
       fresh->alloc();
       I.bind_dossier_in(*fresh);
       I.prepare(*fresh, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns +
-                                   ") VALUES (:id, :state, :version, :unit, :product, :product_set, :producer,"
-                                   " :year, :rule_set, :level_index, :level, :registration_type, :base_certificate,"
-                                   " :score, :stars, :certificate, :round, :assessment, :created_at, :updated_at,"
-                                   " :state_since)");
+                            ") VALUES (:id, :state, :version, :unit, :product, :product_set, :producer,"
+                            " :year, :rule_set, :level_index, :level, :registration_type, :base_certificate,"
+                            " :score, :stars, :certificate, :round, :assessment, :created_at, :updated_at,"
+                            " :state_since)");
       I.st_insert = std::move(fresh);  // cached only once prepared
     }
     I.dossier_to_row(d);
@@ -821,10 +833,11 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
       fresh->alloc();
       auto& st = *fresh;
-      std::string q = "UPDATE dossiers SET version = :version, rule_set = :rule_set,"
-                      " registration_type = :registration_type,"
-                      " score = :score, certificate = :certificate, round = :round, assessment = :assessment,"
-                      " updated_at = :updated_at";
+      std::string q =
+          "UPDATE dossiers SET version = :version, rule_set = :rule_set,"
+          " registration_type = :registration_type,"
+          " score = :score, certificate = :certificate, round = :round, assessment = :assessment,"
+          " updated_at = :updated_at";
       st.exchange(soci::use(I.row.version));
       st.exchange(soci::use(I.row.rule_set, I.row.i_rule_set));
       st.exchange(soci::use(I.row.registration_type, I.row.i_registration_type));
@@ -862,8 +875,10 @@ bool SociStore::update_dossier(const Dossier& d, const Dossier& before) {
       if (cached != I.tx_dossiers.end()) I.tx_dossiers.erase(cached);
       return false;
     }
-    if (cached != I.tx_dossiers.end()) cached->second = d;  // reuses the strings' storage
-    else if (I.in_tx) I.tx_dossiers.emplace(d.id, d);
+    if (cached != I.tx_dossiers.end())
+      cached->second = d;  // reuses the strings' storage
+    else if (I.in_tx)
+      I.tx_dossiers.emplace(d.id, d);
     return true;
   } catch (const std::exception& e) {
     I.tx_dossiers.erase(d.id);  // whatever the row is now, it is read again
@@ -977,8 +992,9 @@ void SociStore::add_document(const Document& d) {
       fresh->exchange(soci::use(I.doc.sha256));
       fresh->exchange(soci::use(I.doc_bytes));
       fresh->exchange(soci::use(I.doc_at));
-      I.prepare(*fresh,
-                "INSERT INTO documents (dossier, kind, name, sha256, bytes, at) VALUES (:d, :k, :n, :s, :b, :t)");
+      I.prepare(
+          *fresh,
+          "INSERT INTO documents (dossier, kind, name, sha256, bytes, at) VALUES (:d, :k, :n, :s, :b, :t)");
       I.st_add_doc = std::move(fresh);  // cached only once prepared
     }
     I.doc = d;
@@ -996,7 +1012,7 @@ std::vector<Document> SociStore::documents(const std::string& dossier) {
   try {
     std::string d = dossier;
     soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT kind, name, sha256, bytes, at FROM documents"
-                                                         " WHERE dossier = :d ORDER BY at, kind, name",
+                                                        " WHERE dossier = :d ORDER BY at, kind, name",
                                   soci::use(d));
     for (const auto& r : rs) {
       Document doc;
@@ -1019,7 +1035,7 @@ std::optional<Document> SociStore::find_document(const std::string& sha256) {
   try {
     std::string h = sha256;
     soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT dossier, kind, name, bytes, at FROM documents"
-                                                         " WHERE sha256 = :s ORDER BY at, dossier LIMIT 1",
+                                                        " WHERE sha256 = :s ORDER BY at, dossier LIMIT 1",
                                   soci::use(h));
     for (const auto& r : rs) {
       Document doc;
@@ -1047,15 +1063,17 @@ bool SociStore::enqueue(OutboxMessage& m) {
       auto& st = *fresh;
       st.alloc();
       st.exchange(soci::into(I.ob.id, I.ob.id_ind));
-      for (std::string* v : {&I.ob.key, &I.ob.channel, &I.ob.recipient, &I.ob.subject, &I.ob.body, &I.ob.cause})
+      for (std::string* v :
+           {&I.ob.key, &I.ob.channel, &I.ob.recipient, &I.ob.subject, &I.ob.body, &I.ob.cause})
         st.exchange(soci::use(*v));
       st.exchange(soci::use(I.ob.dossier, I.ob.dossier_ind));
       st.exchange(soci::use(I.ob.created));
       st.exchange(soci::use(I.ob.next));
-      I.prepare(st, "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, cause,"
-                    " dossier, created_at, state, attempts, next_attempt_at)"
-                    " VALUES (:k, :ch, :r, :s, :b, :c, :d, :t, 'pending', 0, :n)"
-                    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+      I.prepare(st,
+                "INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, cause,"
+                " dossier, created_at, state, attempts, next_attempt_at)"
+                " VALUES (:k, :ch, :r, :s, :b, :c, :d, :t, 'pending', 0, :n)"
+                " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
       I.st_enqueue = std::move(fresh);  // cached only once prepared
     }
     I.ob.key = m.dedupe_key;
@@ -1087,7 +1105,9 @@ constexpr const char* kOutboxColumns =
     " next_attempt_at, last_error, sent_at, claimed_by, lease_until";
 
 OutboxMessage outbox_from_row(const soci::row& r) {
-  auto opt = [&](std::size_t i) { return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i); };
+  auto opt = [&](std::size_t i) {
+    return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
+  };
   OutboxMessage m;
   m.id = std::stoll(cell(r, 0));
   m.dedupe_key = r.get<std::string>(1);
@@ -1145,7 +1165,8 @@ std::optional<OutboxMessage> SociStore::outbox_message(std::int64_t id) {
   try {
     long long key = id;
     soci::rowset<soci::row> rs =
-        (impl_->sql.prepare << std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = :id", soci::use(key));
+        (impl_->sql.prepare << std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE id = :id",
+         soci::use(key));
     std::optional<OutboxMessage> out;
     for (const auto& r : rs) out = outbox_from_row(r);
     return out;
@@ -1166,16 +1187,19 @@ std::vector<OutboxMessage> SociStore::claim_outbox(const std::vector<std::string
     int max = max_attempts;
     // A claim whose deliverer died on the message's last attempt: dead, visibly.
     {
-      std::string why = "the deliverer stopped during the last attempt (its claim ran out); the message may or may "
-                        "not have arrived";
+      std::string why =
+          "the deliverer stopped during the last attempt (its claim ran out); the message may or may "
+          "not have arrived";
       I.sql << "UPDATE outbox SET state = 'dead', last_error = :e, claimed_by = NULL, lease_until = NULL"
-               " WHERE state = 'sending' AND lease_until < :now AND attempts >= :max AND " + in_channels,
+               " WHERE state = 'sending' AND lease_until < :now AND attempts >= :max AND " +
+                   in_channels,
           soci::use(why), soci::use(t_now), soci::use(max);
     }
     std::string q = "SELECT id FROM outbox WHERE " + in_channels +
                     " AND ((state = 'pending' AND next_attempt_at <= :now)"
                     " OR (state = 'sending' AND lease_until < :now2 AND attempts < :max))"
-                    " ORDER BY next_attempt_at, id LIMIT " + std::to_string(limit);
+                    " ORDER BY next_attempt_at, id LIMIT " +
+                    std::to_string(limit);
     if (!I.sqlite) q += " FOR UPDATE SKIP LOCKED";  // a concurrent claimer skips these rows
     std::vector<long long> ids;
     {
@@ -1184,9 +1208,10 @@ std::vector<OutboxMessage> SociStore::claim_outbox(const std::vector<std::string
       for (const auto& r : rs) ids.push_back(std::stoll(cell(r, 0)));
     }
     for (long long id : ids) {
-      soci::statement st = (I.sql.prepare << "UPDATE outbox SET state = 'sending', claimed_by = :w, lease_until = :l,"
-                                             " attempts = attempts + 1 WHERE id = :id AND state IN ('pending', 'sending')",
-                            soci::use(w), soci::use(t_lease), soci::use(id));
+      soci::statement st =
+          (I.sql.prepare << "UPDATE outbox SET state = 'sending', claimed_by = :w, lease_until = :l,"
+                            " attempts = attempts + 1 WHERE id = :id AND state IN ('pending', 'sending')",
+           soci::use(w), soci::use(t_lease), soci::use(id));
       st.execute(true);
       if (st.get_affected_rows() != 1) continue;
       if (auto m = outbox_message(id)) out.push_back(std::move(*m));
@@ -1208,11 +1233,12 @@ bool SociStore::settle_outbox(const OutboxMessage& m, const std::string& worker)
     soci::indicator error_ind = error.empty() ? soci::i_null : soci::i_ok;
     soci::indicator sent_ind = m.state == "sent" ? soci::i_ok : soci::i_null;
     soci::statement st =
-        (impl_->sql.prepare << "UPDATE outbox SET state = :s, attempts = :a, next_attempt_at = :n, last_error = :e,"
-                               " sent_at = :t, claimed_by = NULL, lease_until = NULL"
-                               " WHERE id = :id AND state = 'sending' AND claimed_by = :w",
-         soci::use(state), soci::use(attempts), soci::use(next), soci::use(error, error_ind), soci::use(sent, sent_ind),
-         soci::use(id), soci::use(w));
+        (impl_->sql.prepare
+             << "UPDATE outbox SET state = :s, attempts = :a, next_attempt_at = :n, last_error = :e,"
+                " sent_at = :t, claimed_by = NULL, lease_until = NULL"
+                " WHERE id = :id AND state = 'sending' AND claimed_by = :w",
+         soci::use(state), soci::use(attempts), soci::use(next), soci::use(error, error_ind),
+         soci::use(sent, sent_ind), soci::use(id), soci::use(w));
     st.execute(true);
     return st.get_affected_rows() == 1;
   } catch (const std::exception& e) {
@@ -1223,9 +1249,10 @@ bool SociStore::settle_outbox(const OutboxMessage& m, const std::string& worker)
 int SociStore::hold_outbox(const std::string& channel, Instant now, const std::string& error) {
   try {
     std::string c = channel, t = ts(now), e = error;
-    soci::statement st = (impl_->sql.prepare << "UPDATE outbox SET last_error = :e"
-                                                " WHERE state = 'pending' AND channel = :c AND next_attempt_at <= :t",
-                          soci::use(e), soci::use(c), soci::use(t));
+    soci::statement st =
+        (impl_->sql.prepare << "UPDATE outbox SET last_error = :e"
+                               " WHERE state = 'pending' AND channel = :c AND next_attempt_at <= :t",
+         soci::use(e), soci::use(c), soci::use(t));
     st.execute(true);
     return static_cast<int>(st.get_affected_rows());
   } catch (const std::exception& e) {
@@ -1237,10 +1264,11 @@ bool SociStore::retry_outbox(std::int64_t id, Instant now) {
   try {
     long long key = id;
     std::string t = ts(now);
-    soci::statement st = (impl_->sql.prepare << "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :t,"
-                                                " claimed_by = NULL, lease_until = NULL"
-                                                " WHERE id = :id AND state IN ('pending', 'dead')",
-                          soci::use(t), soci::use(key));
+    soci::statement st =
+        (impl_->sql.prepare << "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :t,"
+                               " claimed_by = NULL, lease_until = NULL"
+                               " WHERE id = :id AND state IN ('pending', 'dead')",
+         soci::use(t), soci::use(key));
     st.execute(true);
     return st.get_affected_rows() == 1;
   } catch (const std::exception& e) {
@@ -1317,10 +1345,11 @@ void SociStore::insert_certificate(const Certificate& c) {
       st.exchange(soci::use(I.cert.revocation_ground, I.cert.i_revocation_ground));
       st.exchange(soci::use(I.cert.revocation_decision_no, I.cert.i_revocation_decision_no));
       st.exchange(soci::use(I.cert.revoked_on, I.cert.i_revoked_on));
-      I.prepare(st, std::string("INSERT INTO certificates (") + Impl::kCertColumns +
-                        ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
-                        " :decision_date, :issued_on, :valid_until, :state, :superseded_by, :revocation_ground,"
-                        " :revocation_decision_no, :revoked_on)");
+      I.prepare(st,
+                std::string("INSERT INTO certificates (") + Impl::kCertColumns +
+                    ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
+                    " :decision_date, :issued_on, :valid_until, :state, :superseded_by, :revocation_ground,"
+                    " :revocation_decision_no, :revoked_on)");
       I.st_insert_cert = std::move(fresh);  // cached only once prepared
     }
     I.cert.id = c.id;
@@ -1379,7 +1408,10 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
     soci::statement st(I.sql);
     st.alloc();
     I.bind_cert_out(st);
-    if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
+    if (!state.empty()) {
+      q += " AND state = :state";
+      st.exchange(soci::use(state));
+    }
     if (!units.empty()) {
       q += " AND unit IN (";
       for (size_t i = 0; i < units.size(); ++i) {
@@ -1388,8 +1420,14 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
       }
       q += ")";
     }
-    if (stars) { q += " AND stars = :stars"; st.exchange(soci::use(stars)); }
-    if (!dossier.empty()) { q += " AND dossier = :dossier"; st.exchange(soci::use(dossier)); }
+    if (stars) {
+      q += " AND stars = :stars";
+      st.exchange(soci::use(stars));
+    }
+    if (!dossier.empty()) {
+      q += " AND dossier = :dossier";
+      st.exchange(soci::use(dossier));
+    }
     if (f.valid_until_on_or_before) {
       until = format_date(*f.valid_until_on_or_before);
       q += " AND valid_until <= :until";
@@ -1432,16 +1470,19 @@ AuditHead SociStore::audit_head() {
 std::vector<std::string> SociStore::version_mismatches(int limit) {
   std::vector<std::string> out;
   try {
-    soci::rowset<soci::row> rs = impl_->sql.prepare
+    soci::rowset<soci::row> rs =
+        impl_->sql.prepare
         << "SELECT d.id, d.version, (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id) AS n"
            " FROM dossiers d WHERE d.version <> (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id)"
-           " ORDER BY d.id LIMIT " + std::to_string(limit);
+           " ORDER BY d.id LIMIT " +
+               std::to_string(limit);
     for (const auto& r : rs)
-      out.push_back("dossier " + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " + cell(r, 2) +
-                    " record(s) of it");
-    soci::rowset<soci::row> orphans = impl_->sql.prepare
-        << "SELECT DISTINCT a.dossier FROM audit a WHERE NOT EXISTS"
-           " (SELECT 1 FROM dossiers d WHERE d.id = a.dossier) ORDER BY a.dossier LIMIT " + std::to_string(limit);
+      out.push_back("dossier " + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " +
+                    cell(r, 2) + " record(s) of it");
+    soci::rowset<soci::row> orphans =
+        impl_->sql.prepare << "SELECT DISTINCT a.dossier FROM audit a WHERE NOT EXISTS"
+                              " (SELECT 1 FROM dossiers d WHERE d.id = a.dossier) ORDER BY a.dossier LIMIT " +
+                                  std::to_string(limit);
     for (const auto& r : orphans)
       out.push_back("the trail has records of dossier " + cell(r, 0) + ", which is not in the database");
   } catch (const std::exception& e) {
@@ -1469,9 +1510,10 @@ void SociStore::append_audit(const AuditRecord& r) {
       st.exchange(soci::use(I.audit.data));
       st.exchange(soci::use(I.audit.prev_hash));
       st.exchange(soci::use(I.audit.hash));
-      I.prepare(st, std::string("INSERT INTO audit (") + Impl::kAuditColumns +
-                        ") VALUES (:seq, :at, :actor, :role, :dossier, :event, :from_state, :to_state, :level,"
-                        " :data, :prev_hash, :hash)");
+      I.prepare(st,
+                std::string("INSERT INTO audit (") + Impl::kAuditColumns +
+                    ") VALUES (:seq, :at, :actor, :role, :dossier, :event, :from_state, :to_state, :level,"
+                    " :data, :prev_hash, :hash)");
       I.st_append = std::move(fresh);  // cached only once prepared
     }
     I.audit.seq = r.seq;
@@ -1504,7 +1546,8 @@ std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
     st.alloc();
     I.bind_audit_out(st);
     st.exchange(soci::use(d));
-    I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE dossier = :d ORDER BY seq");
+    I.prepare(st,
+              std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE dossier = :d ORDER BY seq");
     if (st.execute(true)) {
       do {
         out.push_back(I.audit_from_row());
@@ -1527,8 +1570,8 @@ void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
       st.alloc();
       I.bind_audit_out(st);
       st.exchange(soci::use(after));
-      I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE seq > :after ORDER BY seq LIMIT " +
-                        std::to_string(page));
+      I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns +
+                        " FROM audit WHERE seq > :after ORDER BY seq LIMIT " + std::to_string(page));
       int n = 0;
       if (st.execute(true)) {
         do {
@@ -1589,8 +1632,8 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
 
 std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   if (!impl_->sqlite) {
-    for (const std::string* v : {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer,
-                                 &f.base_certificate})
+    for (const std::string* v :
+         {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate})
       if (!valid_utf8(*v)) return {};
     for (const auto& u : f.units)
       if (!valid_utf8(u)) return {};
@@ -1599,14 +1642,17 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   std::vector<Dossier> out;
   try {
     std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE 1=1";
-    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set, product = f.product,
-                producer = f.producer, base = f.base_certificate;
+    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set,
+                product = f.product, producer = f.producer, base = f.base_certificate;
     const std::vector<std::string> units = f.units;  // bound by reference: must not move
     int year = f.year;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_dossier_out(st);
-    if (!state.empty()) { q += " AND state = :state"; st.exchange(soci::use(state)); }
+    if (!state.empty()) {
+      q += " AND state = :state";
+      st.exchange(soci::use(state));
+    }
     if (!units.empty()) {
       q += " AND unit IN (";
       for (size_t i = 0; i < units.size(); ++i) {
@@ -1615,13 +1661,34 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
       }
       q += ")";
     }
-    if (!level.empty()) { q += " AND level = :level"; st.exchange(soci::use(level)); }
-    if (!ps.empty()) { q += " AND product_set = :ps"; st.exchange(soci::use(ps)); }
-    if (!rule_set.empty()) { q += " AND rule_set = :rs"; st.exchange(soci::use(rule_set)); }
-    if (year) { q += " AND year = :year"; st.exchange(soci::use(year)); }
-    if (!product.empty()) { q += " AND product = :product"; st.exchange(soci::use(product)); }
-    if (!producer.empty()) { q += " AND producer = :producer"; st.exchange(soci::use(producer)); }
-    if (!base.empty()) { q += " AND base_certificate = :base"; st.exchange(soci::use(base)); }
+    if (!level.empty()) {
+      q += " AND level = :level";
+      st.exchange(soci::use(level));
+    }
+    if (!ps.empty()) {
+      q += " AND product_set = :ps";
+      st.exchange(soci::use(ps));
+    }
+    if (!rule_set.empty()) {
+      q += " AND rule_set = :rs";
+      st.exchange(soci::use(rule_set));
+    }
+    if (year) {
+      q += " AND year = :year";
+      st.exchange(soci::use(year));
+    }
+    if (!product.empty()) {
+      q += " AND product = :product";
+      st.exchange(soci::use(product));
+    }
+    if (!producer.empty()) {
+      q += " AND producer = :producer";
+      st.exchange(soci::use(producer));
+    }
+    if (!base.empty()) {
+      q += " AND base_certificate = :base";
+      st.exchange(soci::use(base));
+    }
     q += " ORDER BY id";
     if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
     I.prepare(st, q);
@@ -1647,7 +1714,8 @@ std::vector<CountRow> counts(soci::session& sql, const std::string& q) {
 
 std::vector<CountRow> SociStore::count_by_state_and_unit() {
   try {
-    return counts(impl_->sql, "SELECT state, unit, COUNT(*) FROM dossiers GROUP BY state, unit ORDER BY state, unit");
+    return counts(impl_->sql,
+                  "SELECT state, unit, COUNT(*) FROM dossiers GROUP BY state, unit ORDER BY state, unit");
   } catch (const std::exception& e) {
     rethrow(e, "counting dossiers");
   }
@@ -1730,7 +1798,8 @@ bool SociStore::put_cycle_state(int year, const std::string& from, const std::st
     // row; SQLite's writers are serialised) and then changes nothing.
     soci::statement st =
         (impl_->sql.prepare << "INSERT INTO cycles (year, state, opened_at, closed_at) VALUES (:y, :s,"
-                               " CASE WHEN :s1 = 'open' THEN :t1 ELSE NULL END, CASE WHEN :s2 = 'closed' THEN :t2 ELSE NULL END)"
+                               " CASE WHEN :s1 = 'open' THEN :t1 ELSE NULL END, CASE WHEN :s2 = 'closed' "
+                               "THEN :t2 ELSE NULL END)"
                                " ON CONFLICT (year) DO UPDATE SET state = excluded.state,"
                                " opened_at = COALESCE(cycles.opened_at, excluded.opened_at),"
                                " closed_at = COALESCE(cycles.closed_at, excluded.closed_at)"
@@ -1770,9 +1839,10 @@ std::vector<CountRow> SociStore::count_year_by_state_and_unit(int year) {
   std::vector<CountRow> out;
   try {
     long long y = year;
-    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT state, unit, COUNT(*) FROM dossiers WHERE year = :y"
-                                                         " GROUP BY state, unit ORDER BY state, unit",
-                                  soci::use(y));
+    soci::rowset<soci::row> rs =
+        (impl_->sql.prepare << "SELECT state, unit, COUNT(*) FROM dossiers WHERE year = :y"
+                               " GROUP BY state, unit ORDER BY state, unit",
+         soci::use(y));
     for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
   } catch (const std::exception& e) {
     rethrow(e, "counting a cycle's dossiers");

@@ -2,10 +2,10 @@
 //
 // A URL chooses the backend: "sqlite:PATH" (or a bare path) or "postgresql://..." (libpq
 // syntax). How writers of several processes are kept apart on each backend: store.hpp and
-// docs/design.md (Concurrency). open() applies nothing; migrate() applies the numbered migrations that are missing,
-// each in its own transaction, and records them in schema_migrations. SQLite runs in WAL mode
-// with synchronous=FULL, so a committed event survives a crash or power loss.
-// Prepared statements for the hot path are built once per connection and reused.
+// docs/design.md (Concurrency). open() applies nothing; migrate() applies the numbered migrations that are
+// missing, each in its own transaction, and records them in schema_migrations. SQLite runs in WAL mode with
+// synchronous=FULL, so a committed event survives a crash or power loss. Prepared statements for the hot path
+// are built once per connection and reused.
 #pragma once
 
 #include <memory>
@@ -68,8 +68,9 @@ class SociStore : public Store {
   bool enqueue(OutboxMessage& m) override;
   std::vector<OutboxMessage> outbox(const std::string& state, int limit) override;
   std::optional<OutboxMessage> outbox_message(std::int64_t id) override;
-  std::vector<OutboxMessage> claim_outbox(const std::vector<std::string>& channels, Instant now, Instant lease_until,
-                                          const std::string& worker, int limit, int max_attempts) override;
+  std::vector<OutboxMessage> claim_outbox(const std::vector<std::string>& channels, Instant now,
+                                          Instant lease_until, const std::string& worker, int limit,
+                                          int max_attempts) override;
   bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
   int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
   bool retry_outbox(std::int64_t id, Instant now) override;

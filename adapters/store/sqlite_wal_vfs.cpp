@@ -28,11 +28,11 @@ std::atomic<long long> g_coalesced{0};
 struct WalFile {
   sqlite3_file base;
   sqlite3_file* real;
-  sqlite3_file* db;       // the database file this WAL belongs to (its slot names us)
-  bool buffered;          // false: every write goes straight through
-  char* buf;              // kBufferBytes, or null before the first buffered write
-  int len;                // bytes buffered
-  sqlite3_int64 offset;   // where buf[0] goes in the file
+  sqlite3_file* db;      // the database file this WAL belongs to (its slot names us)
+  bool buffered;         // false: every write goes straight through
+  char* buf;             // kBufferBytes, or null before the first buffered write
+  int len;               // bytes buffered
+  sqlite3_int64 offset;  // where buf[0] goes in the file
 };
 
 // A database file is the wrapped VFS's own object, in place, followed by one pointer: the WAL
@@ -168,12 +168,25 @@ int wal_device_characteristics(sqlite3_file* f) {
   return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f));
 }
 // A WAL file has no shared memory of its own and is not memory-mapped (version 1 methods).
-const sqlite3_io_methods kWalMethods = {
-    1,        wal_close,      wal_read,         wal_write,         wal_truncate,
-    wal_sync, wal_file_size,  wal_lock,         wal_unlock,        wal_check_reserved,
-    wal_file_control,         wal_sector_size,  wal_device_characteristics,
-    nullptr,  nullptr,        nullptr,          nullptr,           nullptr,
-    nullptr};
+const sqlite3_io_methods kWalMethods = {1,
+                                        wal_close,
+                                        wal_read,
+                                        wal_write,
+                                        wal_truncate,
+                                        wal_sync,
+                                        wal_file_size,
+                                        wal_lock,
+                                        wal_unlock,
+                                        wal_check_reserved,
+                                        wal_file_control,
+                                        wal_sector_size,
+                                        wal_device_characteristics,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr,
+                                        nullptr};
 
 int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   if (!(flags & SQLITE_OPEN_WAL)) {
@@ -225,8 +238,8 @@ bool register_coalescing_wal_vfs() {
     // naming its WAL after it.
     g_slot = (static_cast<std::size_t>(g_real->szOsFile) + alignof(WalFile*) - 1) / alignof(WalFile*) *
              alignof(WalFile*);
-    const std::size_t need = std::max(sizeof(WalFile) + static_cast<std::size_t>(g_real->szOsFile),
-                                      g_slot + sizeof(WalFile*));
+    const std::size_t need =
+        std::max(sizeof(WalFile) + static_cast<std::size_t>(g_real->szOsFile), g_slot + sizeof(WalFile*));
     g_vfs.szOsFile = static_cast<int>(need);
     g_vfs.xOpen = vfs_open;
     return sqlite3_vfs_register(&g_vfs, 1) == SQLITE_OK;

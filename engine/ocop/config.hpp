@@ -32,14 +32,12 @@ struct Unit {
   std::string code;
   std::string name;
   UnitLevel level = UnitLevel::commune;
-  std::string parent;                // empty for the root (central)
-  std::optional<Date> valid_from;    // inclusive; unset = since ever
-  std::optional<Date> valid_to;      // inclusive; unset = still valid
-  std::string successor;             // the unit that took over after valid_to
+  std::string parent;              // empty for the root (central)
+  std::optional<Date> valid_from;  // inclusive; unset = since ever
+  std::optional<Date> valid_to;    // inclusive; unset = still valid
+  std::string successor;           // the unit that took over after valid_to
   std::string email;
-  bool valid_on(Date d) const {
-    return (!valid_from || *valid_from <= d) && (!valid_to || d <= *valid_to);
-  }
+  bool valid_on(Date d) const { return (!valid_from || *valid_from <= d) && (!valid_to || d <= *valid_to); }
 };
 
 struct User {
@@ -76,14 +74,14 @@ struct LevelRule {
 struct RuleSet {
   std::string id;
   Date effective_from;
-  std::optional<Date> effective_to;  // inclusive; unset = until the next rule set
+  std::optional<Date> effective_to;            // inclusive; unset = until the next rule set
   std::array<double, 3> parts = {40, 25, 35};  // maximum points of A, B, C
   std::vector<StarBand> stars;                 // ascending by min
   Rounding rounding = Rounding::none;
   int certificate_months = 36;
   int expiry_notice_days = 30;
-  std::map<int, std::vector<std::string>> mandatory;  // star -> criteria it needs
-  std::vector<LevelRule> levels;                      // lowest first
+  std::map<int, std::vector<std::string>> mandatory;    // star -> criteria it needs
+  std::vector<LevelRule> levels;                        // lowest first
   std::map<Event, std::vector<std::string>> documents;  // event -> required document kinds
   // product group -> event -> required kinds: replaces `documents` for the events it names,
   // for dossiers whose product set is in that group (community tourism sends no samples)
@@ -130,20 +128,20 @@ enum class ReminderKind { stalled, before_milestone, certificate_expiry, cycle_s
 struct Reminder {
   std::string id;
   ReminderKind kind = ReminderKind::stalled;
-  std::optional<State> state;         // stalled
-  int after_days = 0;                 // stalled: working days in state
-  std::string to = "unit";            // unit | parent | province | producer
+  std::optional<State> state;  // stalled
+  int after_days = 0;          // stalled: working days in state
+  std::string to = "unit";     // unit | parent | province | producer
   std::optional<int> escalate_after_days;
-  std::string milestone;              // before_milestone: a milestone name or round_cutoff
-  int days_before = 0;                // before_milestone: working days
+  std::string milestone;  // before_milestone: a milestone name or round_cutoff
+  int days_before = 0;    // before_milestone: working days
 };
 
 struct Channels {
-  std::string smtp_url;    // empty: e-mail is not configured (messages wait, with an error)
+  std::string smtp_url;  // empty: e-mail is not configured (messages wait, with an error)
   std::string smtp_from;
-  std::string webhook_url;  // empty: no webhook copies are queued
+  std::string webhook_url;                                 // empty: no webhook copies are queued
   std::string webhook_secret_env = "OCOP_WEBHOOK_SECRET";  // the variable holding the HMAC secret
-  int max_attempts = 5;     // attempts before a message is dead
+  int max_attempts = 5;                                    // attempts before a message is dead
 };
 
 // An override of a message template (ocop/notify.hpp): an empty field keeps the default's.

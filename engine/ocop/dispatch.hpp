@@ -53,15 +53,15 @@ class Transport {
 std::int64_t backoff_seconds(int attempts);
 
 struct DeliveredMessage {
-  OutboxMessage message;  // as settled
+  OutboxMessage message;    // as settled
   bool lost_claim = false;  // the lease ran out and another deliverer took it: not recorded
 };
 
 struct DeliveryReport {
   int sent = 0;
-  int failed = 0;  // will be retried
-  int dead = 0;    // failed for the last time in this run
-  int held = 0;    // due but not sendable (a channel unavailable)
+  int failed = 0;                                  // will be retried
+  int dead = 0;                                    // failed for the last time in this run
+  int held = 0;                                    // due but not sendable (a channel unavailable)
   std::map<std::string, std::string> unavailable;  // channel -> why it cannot send (held or not)
   std::vector<DeliveredMessage> messages;          // in the order they were tried
 };

@@ -19,10 +19,10 @@ struct Dossier {
   std::string product;
   std::string product_set;
   std::string producer;
-  int year = 0;              // the cycle: the year it was created, in the province's zone
-  std::string rule_set;      // fixed at `register`; empty before
-  int level_index = -1;      // index into the rule set's levels; -1 before `register`
-  std::string level;         // the level's name ("commune", "province", ...); empty before
+  int year = 0;                   // the cycle: the year it was created, in the province's zone
+  std::string rule_set;           // fixed at `register`; empty before
+  int level_index = -1;           // index into the rule set's levels; -1 before `register`
+  std::string level;              // the level's name ("commune", "province", ...); empty before
   std::string registration_type;  // new | upgrade | re_evaluation
   std::string base_certificate;   // the certificate an upgrade or re-evaluation builds on
   std::optional<double> score;    // the last closed scoring's average
@@ -32,7 +32,7 @@ struct Dossier {
   std::string assessment;         // the screening level's locality assessment (JSON object)
   Instant created_at;
   Instant updated_at;
-  Instant state_since;            // when it entered its current state
+  Instant state_since;  // when it entered its current state
 };
 
 struct Scoresheet {
@@ -64,8 +64,8 @@ struct Certificate {
   Date decision_date;
   Date issued_on;
   Date valid_until;
-  std::string state = "active";  // a CertificateState's name (names.hpp)
-  std::string superseded_by;     // superseded: the certificate that replaced it
+  std::string state = "active";        // a CertificateState's name (names.hpp)
+  std::string superseded_by;           // superseded: the certificate that replaced it
   std::string revocation_ground;       // revoked: the ground's code (config revocation_grounds)
   std::string revocation_decision_no;  // revoked: the revocation decision's number
   std::optional<Date> revoked_on;      // revoked: the decision's date (else the day it was fired)

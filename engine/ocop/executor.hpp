@@ -61,10 +61,10 @@ class FixedClock : public Clock {
 };
 
 struct EventRequest {
-  std::string event;   // the name as given; unknown names are bad input
-  std::string dossier; // empty for a creating event
+  std::string event;    // the name as given; unknown names are bad input
+  std::string dossier;  // empty for a creating event
   std::string actor;
-  std::string key;     // idempotency key; empty = none
+  std::string key;            // idempotency key; empty = none
   std::optional<Instant> at;  // the event's time (simulation databases only; else the clock)
   nlohmann::json data = nlohmann::json::object();
   std::optional<std::int64_t> expected_version;  // a stale one is a conflict

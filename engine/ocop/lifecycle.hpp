@@ -24,14 +24,14 @@ class DossierContext {
   virtual ~DossierContext() = default;
 
   // --- guards ---
-  virtual bool at_screen_level() = 0;    // current level is a screening level
-  virtual bool at_council_level() = 0;   // current level is a council level
-  virtual bool quorum_met() = 0;         // close_scoring: enough scoresheets at this level
-  virtual bool may_forward() = 0;        // forward: a next level exists; score or documents allow
-  virtual bool may_recognize() = 0;      // recognize: capped stars are among the level's
-  virtual bool holds_certificate() = 0;  // the dossier already holds a certificate
-  virtual bool documents_present() = 0;  // required documents for this event are attached
-  virtual bool registration_valid() = 0; // register: rule set in force, base certificate ok
+  virtual bool at_screen_level() = 0;     // current level is a screening level
+  virtual bool at_council_level() = 0;    // current level is a council level
+  virtual bool quorum_met() = 0;          // close_scoring: enough scoresheets at this level
+  virtual bool may_forward() = 0;         // forward: a next level exists; score or documents allow
+  virtual bool may_recognize() = 0;       // recognize: capped stars are among the level's
+  virtual bool holds_certificate() = 0;   // the dossier already holds a certificate
+  virtual bool documents_present() = 0;   // required documents for this event are attached
+  virtual bool registration_valid() = 0;  // register: rule set in force, base certificate ok
 
   // --- actions ---
   virtual void enter_first_level() = 0;  // register: fix the rule set, level = first level

@@ -52,8 +52,8 @@ struct MigrationMove {
 };
 
 struct MigrationReport {
-  Status status;                    // not ok: nothing moved (or, for a store failure, see moved)
-  std::vector<MigrationMove> moves;  // planned (dry run) or done, in dossier order
+  Status status;                      // not ok: nothing moved (or, for a store failure, see moved)
+  std::vector<MigrationMove> moves;   // planned (dry run) or done, in dossier order
   std::vector<std::string> problems;  // why the plan was refused: one line each
 };
 

@@ -23,8 +23,8 @@
 //                                                template dossier_recognized.
 // Each recipient gets one e-mail; when channels.webhook is configured, one webhook message
 // per event carries the event as JSON. Dedupe keys are "event/<dossier>/v<version>/email/<address>"
-// and "event/<dossier>/v<version>/webhook" (the dossier's version after the event), so nothing is queued twice. Every other event queues nothing and
-// costs nothing (no query).
+// and "event/<dossier>/v<version>/webhook" (the dossier's version after the event), so nothing is queued
+// twice. Every other event queues nothing and costs nothing (no query).
 #pragma once
 
 #include <cstdint>
@@ -94,9 +94,9 @@ bool event_notifies(Event ev);
 
 // What the executor knows about an accepted event when it queues its notifications.
 struct EventNotice {
-  const AuditRecord* record = nullptr;     // appended: seq, at, actor, event, from, to, level
-  const Dossier* dossier = nullptr;        // after the event
-  const nlohmann::json* data = nullptr;    // the event's data
+  const AuditRecord* record = nullptr;       // appended: seq, at, actor, event, from, to, level
+  const Dossier* dossier = nullptr;          // after the event
+  const nlohmann::json* data = nullptr;      // the event's data
   const Certificate* certificate = nullptr;  // recognize: the certificate issued
 };
 

@@ -24,12 +24,12 @@ struct Rendered {
 // One line of a digest: a dossier, where it waits and for how long.
 struct DigestLine {
   std::string dossier, product, producer;
-  std::string unit;      // the unit it is filed under, resolved on the day (code)
+  std::string unit;  // the unit it is filed under, resolved on the day (code)
   std::string unit_name;
   State state = State::none;
-  std::string level;     // its current level ("" before register)
-  Date since;            // the day it entered its state
-  int waited = 0;        // working days waited by the digest's day
+  std::string level;  // its current level ("" before register)
+  Date since;         // the day it entered its state
+  int waited = 0;     // working days waited by the digest's day
 };
 
 // "hồ sơ đã nộp, chờ tiếp nhận" for `submitted`, ...
@@ -42,12 +42,12 @@ Rendered stalled_digest(const Config& cfg, const Reminder& rule, const std::stri
                         const std::vector<DigestLine>& lines);
 // `stalled` escalated: dossiers of the units below `recipient_name` that waited after_days +
 // escalate_after_days.
-Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
-                           const std::vector<DigestLine>& lines);
+Rendered escalation_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name,
+                           Date day, const std::vector<DigestLine>& lines);
 // `before_milestone`: the unit's dossiers still waiting for a milestone on `deadline`.
-Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
-                          const std::string& milestone, const Round* round, Date deadline, int working_days_left,
-                          const std::vector<DigestLine>& lines);
+Rendered milestone_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name,
+                          Date day, const std::string& milestone, const Round* round, Date deadline,
+                          int working_days_left, const std::vector<DigestLine>& lines);
 // `cycle_start`: the cycle opens; its milestones and rounds.
 Rendered cycle_start(const Config& cfg, const Cycle& cycle, const std::string& recipient_name);
 // The closing report of a cycle to the province: its unfinished dossiers, carried or reported.

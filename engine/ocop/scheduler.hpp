@@ -40,9 +40,9 @@
 namespace ocop {
 
 struct TickTransition {
-  std::string kind;  // "cycle" or "certificate"
-  std::string id;    // the year, or the certificate's id
-  std::string event; // open, close, notice, expire
+  std::string kind;   // "cycle" or "certificate"
+  std::string id;     // the year, or the certificate's id
+  std::string event;  // open, close, notice, expire
   std::string from, to;
 };
 
@@ -68,7 +68,7 @@ struct CycleMilestone {
   Date date;
   int working_days_left = 0;  // from the day asked, 0 once passed
   bool passed = false;
-  int waiting = 0;            // dossiers of the cycle still waiting for it
+  int waiting = 0;  // dossiers of the cycle still waiting for it
 };
 
 struct CycleOverdue {
@@ -86,7 +86,7 @@ struct CycleReport {
   std::vector<CycleMilestone> milestones;  // by date
   std::map<std::string, std::int64_t> by_state;
   std::map<std::string, std::map<std::string, std::int64_t>> by_unit;  // unit -> state -> n
-  std::int64_t carried_in = 0;  // unfinished dossiers of earlier cycles carried into this one
+  std::int64_t carried_in = 0;        // unfinished dossiers of earlier cycles carried into this one
   std::vector<CycleOverdue> overdue;  // stalled dossiers of the cycle on `day`
 };
 

@@ -29,8 +29,7 @@ namespace ocop {
 
 class StoreError : public std::runtime_error {
  public:
-  StoreError(const std::string& what, bool retryable)
-      : std::runtime_error(what), retryable_(retryable) {}
+  StoreError(const std::string& what, bool retryable) : std::runtime_error(what), retryable_(retryable) {}
   bool retryable() const { return retryable_; }
 
  private:
@@ -49,7 +48,7 @@ struct DossierFilter {
   int year = 0;
   std::string product, producer;  // exact names (indexed together, product first)
   std::string base_certificate;   // dossiers that upgrade or re-evaluate this certificate
-  int limit = 0;  // 0 = no limit
+  int limit = 0;                  // 0 = no limit
 };
 
 struct CertificateFilter {

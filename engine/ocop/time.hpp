@@ -29,7 +29,7 @@ struct Instant {
 Date make_date(int y, unsigned m, unsigned d);
 void civil(Date d, int& y, unsigned& m, unsigned& day);
 int year_of(Date d);
-int weekday(Date d);  // 0 = Monday ... 6 = Sunday
+int weekday(Date d);                  // 0 = Monday ... 6 = Sunday
 Date add_months(Date d, int months);  // clamps the day to the month's end
 Date add_days(Date d, int n);
 

@@ -35,7 +35,8 @@ void to_province_scored(Db& db, json data, double a, double b, double c) {
 std::string province_certificate(Db& db, json data, double a = 32, double b = 20, double c = 28) {
   const std::string id = data["id"];
   to_province_scored(db, std::move(data), a, b, c);
-  auto r = db.fire("recognize", id, "signer", {{"decision_no", "1187/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
+  auto r =
+      db.fire("recognize", id, "signer", {{"decision_no", "1187/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
   return id + "/province";
 }
@@ -47,7 +48,8 @@ void to_central_five_stars(Db& db, const std::string& id) {
   BOOST_REQUIRE(db.fire("accept_dossier", id, "central.coordinator", {{"round", "2026-C"}}).status.ok());
   score_all(db, id, 38, 24, 34, 5, "central.member.");
   BOOST_REQUIRE(db.fire("close_scoring", id, "central.chair").status.ok());
-  auto r = db.fire("recognize", id, "central.signer", {{"decision_no", "5120/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
+  auto r = db.fire("recognize", id, "central.signer",
+                   {{"decision_no", "5120/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
 }
 
@@ -119,7 +121,8 @@ BOOST_AUTO_TEST_CASE(revocation_refusals_follow_the_spec_order_and_write_nothing
   const std::string cert = province_certificate(db, new_product(id));
   // A commune user whose role would allow revoke: still below the issuing level.
   db.config.roles["commune_signer"] = certificate_event_bit(CertificateEvent::revoke);
-  db.config.users.push_back(User{"signer.bx-c0001", "Chủ tịch UBND xã", {"commune_signer"}, "BX-C0001", "", 0});
+  db.config.users.push_back(
+      User{"signer.bx-c0001", "Chủ tịch UBND xã", {"commune_signer"}, "BX-C0001", "", 0});
   db.config.index();
   const auto head = db.store->audit_head();
   const auto version = db.store->load_dossier(id)->version;
@@ -155,9 +158,10 @@ BOOST_AUTO_TEST_CASE(revocation_refusals_follow_the_spec_order_and_write_nothing
   };
   for (const auto& c : cases) {
     auto r = db.fire(c.event, c.cert, c.actor, c.data);
-    BOOST_TEST(r.status.exit_code() == c.code, c.event << " " << c.cert << " by " << c.actor << ": "
-                                                        << r.status.message());
-    BOOST_TEST(r.status.message().find(c.says) != std::string::npos, r.status.message() << " lacks " << c.says);
+    BOOST_TEST(r.status.exit_code() == c.code,
+               c.event << " " << c.cert << " by " << c.actor << ": " << r.status.message());
+    BOOST_TEST(r.status.message().find(c.says) != std::string::npos, r.status.message()
+                                                                         << " lacks " << c.says);
   }
   BOOST_TEST(db.store->audit_head().seq == head.seq);
   BOOST_TEST(db.store->load_dossier(id)->version == version);
@@ -167,7 +171,8 @@ BOOST_AUTO_TEST_CASE(revocation_refusals_follow_the_spec_order_and_write_nothing
   BOOST_REQUIRE(db.fire("revoke", cert, "signer", revocation()).status.ok());
   auto r = db.fire("revoke", cert, "signer", revocation("food_safety"));
   BOOST_TEST(r.status.exit_code() == 4, r.status.message());
-  BOOST_TEST(r.status.message().find("in state revoked (fraud, 12/QĐ-UBND)") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("in state revoked (fraud, 12/QĐ-UBND)") != std::string::npos,
+             r.status.message());
   BOOST_TEST(r.status.message().find("none (final state)") != std::string::npos, r.status.message());
   // Still forbidden, not refused, for someone without the right: the state stays private.
   BOOST_TEST(db.fire("revoke", cert, "signer.bx-c0001", revocation()).status.exit_code() == 6);
@@ -193,7 +198,8 @@ BOOST_AUTO_TEST_CASE(five_stars_from_central_supersede_the_province_four_and_onl
   // A superseded certificate cannot be revoked.
   r = db.fire("revoke", id + "/province", "signer", revocation());
   BOOST_TEST(r.status.exit_code() == 4, r.status.message());
-  BOOST_TEST(r.status.message().find("superseded by " + id + "/central") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("superseded by " + id + "/central") != std::string::npos,
+             r.status.message());
   BOOST_TEST(db.store->audit_head().seq == head.seq);
 
   r = db.fire("revoke", id + "/central", "central.signer", revocation("quality_change_unknown"));
@@ -229,7 +235,9 @@ BOOST_AUTO_TEST_CASE(an_upgrade_supersedes_the_named_certificate_unless_it_is_no
   again["certificate"] = second;
   to_province_scored(db, again, 26, 15, 20);
   BOOST_REQUIRE(db.fire("revoke", second, "signer", revocation("production_stopped")).status.ok());
-  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000108", "signer", {{"decision_no", "2456/QĐ-UBND"}, {"decision_date", "2026-12-01"}}).status.ok());
+  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000108", "signer",
+                        {{"decision_no", "2456/QĐ-UBND"}, {"decision_date", "2026-12-01"}})
+                    .status.ok());
   auto revoked = db.store->load_certificate(second);
   BOOST_TEST(revoked->state == "revoked");
   BOOST_TEST(revoked->superseded_by.empty());
@@ -296,7 +304,8 @@ BOOST_AUTO_TEST_CASE(notice_and_expire_are_ready_for_the_scheduler) {
   BOOST_TEST(r.result["state"] == "expiring");
   r = db.fire("notice", cert, "signer");
   BOOST_TEST(r.status.exit_code() == 4, r.status.message());
-  BOOST_TEST(r.status.message().find("allowed there: expire, revoke") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("allowed there: expire, revoke") != std::string::npos,
+             r.status.message());
   BOOST_REQUIRE(db.fire("expire", cert, "signer").status.ok());
   BOOST_TEST(cert_state(db, cert) == "expired");
   BOOST_TEST(db.fire("revoke", cert, "signer", revocation()).status.exit_code() == 4);
@@ -315,9 +324,9 @@ BOOST_AUTO_TEST_CASE(notice_and_expire_are_ready_for_the_scheduler) {
 
 BOOST_AUTO_TEST_CASE(certificates_filter_by_state_units_stars_and_validity) {
   Db db;
-  const std::string a = province_certificate(db, new_product("BX-2026-000115"), 25, 15, 20);              // 3★ C0001
-  const std::string b = province_certificate(db, new_product("BX-2026-000116"));                          // 4★ C0001
-  const std::string c = province_certificate(db, new_product("BX-2026-000117", "BX-C0002"));              // 4★ C0002
+  const std::string a = province_certificate(db, new_product("BX-2026-000115"), 25, 15, 20);  // 3★ C0001
+  const std::string b = province_certificate(db, new_product("BX-2026-000116"));              // 4★ C0001
+  const std::string c = province_certificate(db, new_product("BX-2026-000117", "BX-C0002"));  // 4★ C0002
   BOOST_REQUIRE(db.fire("revoke", b, "signer", revocation()).status.ok());
   auto ids = [&](const CertificateFilter& f) {
     std::set<std::string> out;

@@ -41,7 +41,8 @@ BOOST_AUTO_TEST_SUITE(concurrency)
 BOOST_AUTO_TEST_CASE(concurrent_writers_on_shared_dossiers_apply_every_event_exactly_once) {
   Db db;
   const std::vector<std::string> ids = {"BX-2026-000101", "BX-2026-000102", "BX-2026-000103"};
-  for (const auto& id : ids) BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  for (const auto& id : ids)
+    BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
 
   constexpr int kWriters = 4, kEvents = 20;
   std::atomic<int> accepted{0}, conflicts{0}, unexpected{0};
@@ -161,7 +162,8 @@ BOOST_AUTO_TEST_CASE(a_retryable_error_is_retried_a_bounded_number_of_times_then
   BOOST_TEST(int(r.status.code()) == 1, r.status.message());
   BOOST_TEST(r.database_failed);
   BOOST_TEST(r.attempts == 3);
-  BOOST_TEST(r.status.message().find("still failing after 3 attempts") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("still failing after 3 attempts") != std::string::npos,
+             r.status.message());
   holder.store->rollback();
   // Once the holder is gone the same request goes through, once.
   BOOST_TEST(me.ex->fire(annotate(id, "chờ")).status.ok());

@@ -39,7 +39,9 @@ void registered(Db& db, const std::string& id) {
 class FailingBlobs : public BlobStore {
  public:
   Status stage(std::istream&, std::int64_t, StagedBlob&) override { return Status::Internal("no"); }
-  Status publish(const StagedBlob&) override { return Status::Internal("documents directory: No space left on device"); }
+  Status publish(const StagedBlob&) override {
+    return Status::Internal("documents directory: No space left on device");
+  }
   void discard(const StagedBlob&) noexcept override {}
   bool contains(const std::string&) override { return false; }
   Status read(const std::string&, std::ostream&) override { return Status::NotFound("no"); }
@@ -72,7 +74,8 @@ BOOST_AUTO_TEST_CASE(required_kinds_depend_on_the_product_group) {
   auto bare = product("TQ-2026-9003", "community_tourism");
   bare["documents"] = {meta("registration_form")};
   r = db.fire("register", "", kProducer, bare);
-  BOOST_TEST(r.status.message().find("missing for register: self_assessment") != std::string::npos, r.status.message());
+  BOOST_TEST(r.status.message().find("missing for register: self_assessment") != std::string::npos,
+             r.status.message());
   BOOST_TEST(db.verify());
 }
 
@@ -89,18 +92,21 @@ BOOST_AUTO_TEST_CASE(an_unconfigured_kind_or_an_oversized_document_is_bad_input_
   BOOST_TEST(static_cast<int>(r.status.code()) == static_cast<int>(Code::bad_input));
   BOOST_TEST(r.status.message().find("documents.max_bytes") != std::string::npos, r.status.message());
   // The same checks for documents riding on another event.
-  r = db.fire("annotate", "TQ-2026-9010", kProducer, {{"note", "x"}, {"documents", {meta("photo"), meta("video")}}});
+  r = db.fire("annotate", "TQ-2026-9010", kProducer,
+              {{"note", "x"}, {"documents", {meta("photo"), meta("video")}}});
   BOOST_TEST(r.status.message().find("data.documents[1].kind") != std::string::npos, r.status.message());
   // A declared hash must be 64 lower-case hex digits, a size not negative.
   auto upper = meta("photo");
   upper["sha256"] = std::string(64, 'A');
   BOOST_TEST(static_cast<int>(db.fire("attach", "TQ-2026-9010", kProducer, upper).status.code()) == 2);
-  BOOST_TEST(static_cast<int>(db.fire("attach", "TQ-2026-9010", kProducer, meta("photo", -1)).status.code()) == 2);
+  BOOST_TEST(
+      static_cast<int>(db.fire("attach", "TQ-2026-9010", kProducer, meta("photo", -1)).status.code()) == 2);
   BOOST_TEST(db.store->load_dossier("TQ-2026-9010")->version == version);
   BOOST_TEST(db.audit_count() == records);
   BOOST_TEST(db.store->documents("TQ-2026-9010").size() == 3u);
   // Within the limit, a configured kind, declared only (no bytes held): accepted.
-  BOOST_TEST(db.fire("attach", "TQ-2026-9010", kProducer, meta("photo", db.config.documents.max_bytes)).status.ok());
+  BOOST_TEST(
+      db.fire("attach", "TQ-2026-9010", kProducer, meta("photo", db.config.documents.max_bytes)).status.ok());
 }
 
 BOOST_AUTO_TEST_CASE(stored_bytes_are_published_with_the_event_and_only_with_it) {
@@ -118,8 +124,10 @@ BOOST_AUTO_TEST_CASE(stored_bytes_are_published_with_the_event_and_only_with_it)
     req.event = "attach";
     req.dossier = "TQ-2026-9020";
     req.actor = actor;
-    req.data = {{"kind", "test_report"}, {"name", "Phiếu kết quả kiểm nghiệm.pdf"},
-                {"sha256", staged.sha256}, {"bytes", staged.bytes}};
+    req.data = {{"kind", "test_report"},
+                {"name", "Phiếu kết quả kiểm nghiệm.pdf"},
+                {"sha256", staged.sha256},
+                {"bytes", staged.bytes}};
     req.blobs = {staged};
     return req;
   };

@@ -18,8 +18,9 @@ BOOST_AUTO_TEST_CASE(a_product_goes_from_idea_to_five_stars) {
   BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001").status.ok());
   BOOST_REQUIRE(db.fire("submit_plan", id, "producer.bx-c0001").status.ok());
   BOOST_REQUIRE(db.fire("approve_plan", id, "officer.bx-c0001").status.ok());
-  auto r = db.fire("register", id, "producer.bx-c0001",
-                   {{"registration_type", "new"}, {"documents", {doc("registration_form"), doc("self_assessment")}}});
+  auto r = db.fire(
+      "register", id, "producer.bx-c0001",
+      {{"registration_type", "new"}, {"documents", {doc("registration_form"), doc("self_assessment")}}});
   BOOST_REQUIRE(r.status.ok());
   BOOST_TEST(r.result["state"] == "submitted");
   BOOST_TEST(r.result["rule_set"] == "R148_1489");
@@ -47,11 +48,13 @@ BOOST_AUTO_TEST_CASE(a_product_goes_from_idea_to_five_stars) {
   BOOST_REQUIRE(db.fire("accept_dossier", id, "central.coordinator", {{"round", "2026-C"}}).status.ok());
   score_all(db, id, 38, 24, 34, 5, "central.member.");
   BOOST_REQUIRE(db.fire("close_scoring", id, "central.chair").status.ok());
-  r = db.fire("recognize", id, "central.signer", {{"decision_no", "9/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
+  r = db.fire("recognize", id, "central.signer",
+              {{"decision_no", "9/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
   BOOST_REQUIRE(r.status.ok());
   BOOST_TEST(r.result["stars"] == 5);
   BOOST_TEST(db.store->load_certificate(cert->id)->state == "superseded");
-  BOOST_TEST(db.store->load_certificate(cert->id)->superseded_by == r.result["certificate"].get<std::string>());
+  BOOST_TEST(db.store->load_certificate(cert->id)->superseded_by ==
+             r.result["certificate"].get<std::string>());
   BOOST_TEST(db.store->history(id).size() == 25u);
   BOOST_TEST(db.verify());
 }
@@ -62,7 +65,8 @@ BOOST_AUTO_TEST_CASE(central_refusal_keeps_the_provincial_certificate) {
   to_province_review(db, id);
   score_all(db, id, 38, 23, 33);
   BOOST_REQUIRE(db.fire("close_scoring", id, "chair").status.ok());
-  BOOST_REQUIRE(db.fire("recognize", id, "signer", {{"decision_no", "2/QĐ"}, {"decision_date", "2026-10-30"}}).status.ok());
+  BOOST_REQUIRE(db.fire("recognize", id, "signer", {{"decision_no", "2/QĐ"}, {"decision_date", "2026-10-30"}})
+                    .status.ok());
   BOOST_REQUIRE(db.fire("forward", id, "coordinator").status.ok());
   BOOST_REQUIRE(db.fire("accept_dossier", id, "central.coordinator", {{"round", "2026-C"}}).status.ok());
   score_all(db, id, 30, 20, 30, 5, "central.member.");
@@ -132,7 +136,8 @@ BOOST_AUTO_TEST_CASE(guards_refuse_with_their_reason) {
   r = db.fire("recognize", low, "signer", {{"decision_no", "3/QĐ"}, {"decision_date", "2026-10-30"}});
   BOOST_TEST(int(r.status.code()) == 4);
   BOOST_TEST(r.status.message().find("2★") != std::string::npos, r.status.message());
-  BOOST_TEST(db.fire("not_recognize", low, "chair", {{"reason", "chưa đạt"}}).result["state"] == "not_recognized");
+  BOOST_TEST(db.fire("not_recognize", low, "chair", {{"reason", "chưa đạt"}}).result["state"] ==
+             "not_recognized");
   // Missing required documents at register.
   auto data = new_product("BX-2026-000006");
   data["registration_type"] = "new";
@@ -224,11 +229,19 @@ BOOST_AUTO_TEST_CASE(tampering_with_the_stored_trail_is_detected) {
     BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001").status.ok());
     BOOST_REQUIRE(db.verify());
     switch (how) {
-      case 0: db.store->exec("UPDATE audit SET actor = 'intruder' WHERE seq = 2"); break;
-      case 1: db.store->exec("UPDATE audit SET data = '{\"reason\":\"khác\"}' WHERE seq = 2"); break;
-      case 2: db.store->exec("DELETE FROM audit WHERE seq = 3"); break;
-      case 3: db.store->exec("DELETE FROM audit WHERE seq = 4"); break;  // the tail
-      case 4:  // reorder: swap two records' sequence numbers
+      case 0:
+        db.store->exec("UPDATE audit SET actor = 'intruder' WHERE seq = 2");
+        break;
+      case 1:
+        db.store->exec("UPDATE audit SET data = '{\"reason\":\"khác\"}' WHERE seq = 2");
+        break;
+      case 2:
+        db.store->exec("DELETE FROM audit WHERE seq = 3");
+        break;
+      case 3:
+        db.store->exec("DELETE FROM audit WHERE seq = 4");
+        break;  // the tail
+      case 4:   // reorder: swap two records' sequence numbers
         db.store->exec("UPDATE audit SET seq = 100 WHERE seq = 2");
         db.store->exec("UPDATE audit SET seq = 2 WHERE seq = 3");
         db.store->exec("UPDATE audit SET seq = 3 WHERE seq = 100");
@@ -245,7 +258,8 @@ BOOST_AUTO_TEST_CASE(documents_ride_on_any_event) {
   auto data = new_product(id);
   data["documents"] = {doc("idea_sketch")};
   BOOST_REQUIRE(db.fire("submit_idea", "", "producer.bx-c0001", data).status.ok());
-  BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001", {{"documents", {doc("minutes")}}}).status.ok());
+  BOOST_REQUIRE(
+      db.fire("accept_idea", id, "officer.bx-c0001", {{"documents", {doc("minutes")}}}).status.ok());
   auto docs = db.store->documents(id);
   BOOST_REQUIRE(docs.size() == 2u);
   std::set<std::string> kinds;
@@ -307,7 +321,9 @@ BOOST_AUTO_TEST_CASE(an_upgrade_may_only_build_on_a_certificate_in_scope) {
   to_province_review(db, "BX-2026-000024");
   score_all(db, "BX-2026-000024", 25, 15, 20);
   BOOST_REQUIRE(db.fire("close_scoring", "BX-2026-000024", "chair").status.ok());
-  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000024", "signer", {{"decision_no", "5/QĐ"}, {"decision_date", "2026-10-30"}}).status.ok());
+  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000024", "signer",
+                        {{"decision_no", "5/QĐ"}, {"decision_date", "2026-10-30"}})
+                    .status.ok());
   auto data = new_product("BX-2026-000025", "BX-C0002");
   data["registration_type"] = "upgrade";
   data["certificate"] = "BX-2026-000024/province";
@@ -329,7 +345,9 @@ BOOST_AUTO_TEST_CASE(an_upgrade_may_only_build_on_a_certificate_in_scope) {
   BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000026", "coordinator").status.ok());
   score_all(db, "BX-2026-000026", 32, 20, 28);
   BOOST_REQUIRE(db.fire("close_scoring", "BX-2026-000026", "chair").status.ok());
-  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000026", "signer", {{"decision_no", "6/QĐ"}, {"decision_date", "2026-11-30"}}).status.ok());
+  BOOST_REQUIRE(db.fire("recognize", "BX-2026-000026", "signer",
+                        {{"decision_no", "6/QĐ"}, {"decision_date", "2026-11-30"}})
+                    .status.ok());
   auto old = db.store->load_certificate("BX-2026-000024/province");
   BOOST_TEST(old->state == "superseded");
   BOOST_TEST(old->superseded_by == "BX-2026-000026/province");
@@ -359,11 +377,14 @@ BOOST_AUTO_TEST_CASE(a_keyed_event_replayed_after_it_moved_the_dossier_up_a_leve
   data["documents"] = {doc("registration_form"), doc("self_assessment")};
   BOOST_REQUIRE(db.fire("register", "", "producer.bx-c0001", data, "r-1").status.ok());
   BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.bx-c0001", json::object(), "r-2").status.ok());
-  BOOST_REQUIRE(db.fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}, "r-3").status.ok());
+  BOOST_REQUIRE(
+      db.fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}, "r-3").status.ok());
   BOOST_REQUIRE(db.fire("forward", id, "officer.bx-c0001", json::object(), "r-4").status.ok());
   BOOST_REQUIRE(db.store->load_dossier(id)->level == "province");
   for (const char* key : {"r-2", "r-3", "r-4"}) {
-    const std::string event = key == std::string("r-2") ? "accept_dossier" : key == std::string("r-3") ? "assess" : "forward";
+    const std::string event = key == std::string("r-2")   ? "accept_dossier"
+                              : key == std::string("r-3") ? "assess"
+                                                          : "forward";
     auto again = db.fire(event, id, "officer.bx-c0001",
                          event == "assess" ? json{{"locality", {{"origin", 2}}}} : json::object(), key);
     BOOST_TEST(again.status.ok(), key << ": " << again.status.message());
@@ -390,7 +411,8 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_its_own_writes_and_nothing_of_a_rolled_back_o
     return r;
   };
   db.store->begin();
-  BOOST_REQUIRE(db.ex->fire_in_transaction(req("submit_idea", "", "producer.bx-c0001", new_product(id))).status.ok());
+  BOOST_REQUIRE(
+      db.ex->fire_in_transaction(req("submit_idea", "", "producer.bx-c0001", new_product(id))).status.ok());
   BOOST_REQUIRE(db.ex->fire_in_transaction(req("accept_idea", id, "officer.bx-c0001")).status.ok());
   // Refused in the state the batch has reached (idea_accepted), not the one the database had.
   auto refused = db.ex->fire_in_transaction(req("accept_idea", id, "officer.bx-c0001"));
@@ -403,11 +425,14 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_its_own_writes_and_nothing_of_a_rolled_back_o
   BOOST_REQUIRE(in_tx && stored);
   BOOST_TEST(in_tx->version == 3);
   BOOST_TEST(to_string(in_tx->state) == to_string(stored->state));
-  BOOST_TEST(nlohmann::json(dossier_json(*in_tx, 420)).dump() == nlohmann::json(dossier_json(*stored, 420)).dump());
+  BOOST_TEST(nlohmann::json(dossier_json(*in_tx, 420)).dump() ==
+             nlohmann::json(dossier_json(*stored, 420)).dump());
 
   // A batch rolled back: the next transaction reads the database, not what the batch had.
   db.store->begin();
-  BOOST_REQUIRE(db.ex->fire_in_transaction(req("return_plan", id, "officer.bx-c0001", {{"reason", "bổ sung"}})).status.ok());
+  BOOST_REQUIRE(
+      db.ex->fire_in_transaction(req("return_plan", id, "officer.bx-c0001", {{"reason", "bổ sung"}}))
+          .status.ok());
   BOOST_TEST(db.store->load_dossier(id)->version == 4);
   db.store->rollback();
   db.store->begin();
@@ -445,7 +470,8 @@ BOOST_AUTO_TEST_CASE(keys_recorded_with_a_full_fingerprint_still_answer) {
   // A stored fingerprint of another length is nobody's.
   stored["request"] = full.substr(0, 20);
   db.store->exec("UPDATE idempotency SET result = '" + stored.dump() + "' WHERE key = 'key-32'");
-  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-32").status.code()) == 2);
+  BOOST_TEST(int(db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "key-32").status.code()) ==
+             2);
   BOOST_TEST(db.audit_count() == 1);
 }
 

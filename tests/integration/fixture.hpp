@@ -89,9 +89,11 @@ struct Db {
   FixedClock clock{*parse_instant("2026-03-02T08:00:00+07:00", 420)};
   std::unique_ptr<Executor> ex;
 
-  explicit Db(const std::string& config_file = std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml") {
+  explicit Db(const std::string& config_file = std::string(OCOP_SOURCE_DIR) +
+                                               "/tests/data/config/gen_workload.yaml") {
     auto r = config::load_file(config_file);
-    BOOST_REQUIRE_MESSAGE(r.ok(), "the test configuration loads: " + (r.ok() ? "" : r.problems[0].to_string()));
+    BOOST_REQUIRE_MESSAGE(r.ok(),
+                          "the test configuration loads: " + (r.ok() ? "" : r.problems[0].to_string()));
     config = std::move(r.config);
     store = store::open(url);
     store->migrate();
@@ -141,8 +143,11 @@ inline nlohmann::json doc(const std::string& kind) {
 }
 
 inline nlohmann::json new_product(const std::string& id, const std::string& unit = "BX-C0001") {
-  return {{"id", id}, {"product", "Chè Shan tuyết Cao Bồ"}, {"product_set", "tea"},
-          {"producer", "HTX Chè Cao Bồ"}, {"unit", unit}};
+  return {{"id", id},
+          {"product", "Chè Shan tuyết Cao Bồ"},
+          {"product_set", "tea"},
+          {"producer", "HTX Chè Cao Bồ"},
+          {"unit", unit}};
 }
 
 // Takes a dossier straight to `under_review` at the province council.
@@ -162,7 +167,8 @@ inline void to_province_review(Db& db, const std::string& id, const std::string&
 inline void score_all(Db& db, const std::string& id, double a, double b, double c, int members = 5,
                       const std::string& prefix = "member.") {
   for (int i = 1; i <= members; ++i)
-    BOOST_REQUIRE(db.fire("score", id, prefix + std::to_string(i), {{"A", a}, {"B", b}, {"C", c}}).status.ok());
+    BOOST_REQUIRE(
+        db.fire("score", id, prefix + std::to_string(i), {{"A", a}, {"B", b}, {"C", c}}).status.ok());
 }
 
 }  // namespace ocop::testing

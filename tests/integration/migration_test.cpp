@@ -5,8 +5,8 @@
 #include "ocop/migration.hpp"
 
 using namespace ocop;
-using ocop::testing::Db;
 using nlohmann::json;
+using ocop::testing::Db;
 
 namespace {
 
@@ -17,8 +17,12 @@ const std::string kReform = std::string(OCOP_SOURCE_DIR) + "/config/plans/reform
 void at_district(Db& db, const std::string& id) {
   db.clock.set(*parse_instant("2025-06-02T08:00:00+07:00", 420));
   BOOST_REQUIRE(db.fire("register", "", "producer.vietquang",
-                        {{"id", id}, {"product", "Chè " + id}, {"product_set", "tea"}, {"producer", "HTX"},
-                         {"unit", "HG-BQ-VIETQUANG"}, {"registration_type", "new"}})
+                        {{"id", id},
+                         {"product", "Chè " + id},
+                         {"product_set", "tea"},
+                         {"producer", "HTX"},
+                         {"unit", "HG-BQ-VIETQUANG"},
+                         {"registration_type", "new"}})
                     .status.ok());
   BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.vietquang").status.ok());
   BOOST_REQUIRE(db.fire("forward", id, "officer.vietquang").status.ok());
@@ -40,9 +44,10 @@ BOOST_AUTO_TEST_CASE(a_malformed_plan_reports_every_problem_with_its_line) {
   std::string all;
   for (const auto& p : r.problems) all += p.to_string() + "\n";
   BOOST_TEST_MESSAGE(all);
-  for (const char* want : {"invalid.yaml:1: id: ", "must not contain spaces", "reason: ", "invalid.yaml:4: filter.states[0]",
-                           "invalid.yaml:4: filter.years[0]", "invalid.yaml:7: map[1].to_level: required key",
-                           "invalid.yaml:8: map[2].level", "invalid.yaml:8: map[2].extra: unknown key"})
+  for (const char* want :
+       {"invalid.yaml:1: id: ", "must not contain spaces", "reason: ", "invalid.yaml:4: filter.states[0]",
+        "invalid.yaml:4: filter.years[0]", "invalid.yaml:7: map[1].to_level: required key",
+        "invalid.yaml:8: map[2].level", "invalid.yaml:8: map[2].extra: unknown key"})
     BOOST_CHECK_MESSAGE(all.find(want) != std::string::npos, "reported: " << want);
   auto empty = config::load_plan_string("", "empty.yaml");
   BOOST_TEST(!empty.ok());
@@ -61,7 +66,8 @@ map:
   - {state: submitted, level: district, to_state: scored, to_level: commune}
   - {state: submitted, level: district, to_state: submitted, to_level: province}
   - {state: recognized, level: district, to_state: submitted, to_level: province}
-)", "p.yaml");
+)",
+                                    "p.yaml");
   BOOST_REQUIRE(r.ok());
   db.clock.set(*parse_instant("2025-07-02T08:00:00+07:00", 420));
   Migrator m(db.config, *db.store, db.clock);
@@ -71,7 +77,8 @@ map:
   for (const auto& p : rep.problems) all += p + "\n";
   BOOST_TEST_MESSAGE(all);
   BOOST_TEST(all.find("to_rule_set: \"R999\" is not a configured rule set") != std::string::npos);
-  BOOST_TEST(all.find("p.yaml:7: state: submitted@district is mapped twice (also at line 6)") != std::string::npos);
+  BOOST_TEST(all.find("p.yaml:7: state: submitted@district is mapped twice (also at line 6)") !=
+             std::string::npos);
   BOOST_TEST(all.find("p.yaml:8: to_state: recognized maps only to recognized") != std::string::npos);
   BOOST_TEST(db.store->load_dossier("D1")->version == 3);
 
@@ -81,10 +88,12 @@ reason: "thử"
 from_rule_set: R148
 to_rule_set: R148_1489
 map: [{state: submitted, level: district, to_state: scored, to_level: commune}]
-)", "p2.yaml");
+)",
+                                    "p2.yaml");
   auto rep2 = m.run(s.plan, "coordinator.tq", false);
   BOOST_TEST(rep2.status.exit_code() == 2);
-  BOOST_TEST(rep2.problems.at(0).find("p2.yaml:5: to_state: scored needs a council level") != std::string::npos);
+  BOOST_TEST(rep2.problems.at(0).find("p2.yaml:5: to_state: scored needs a council level") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_dry_run_writes_nothing_and_a_run_records_the_plan) {
@@ -141,7 +150,8 @@ BOOST_AUTO_TEST_CASE(an_actor_without_authority_over_a_dossier_refuses_the_whole
   // Quang's has no authority over Hà Giang's communes yet.
   auto r = m.run(reform(), "coordinator.tq", false);
   BOOST_TEST(r.status.exit_code() == 6);
-  BOOST_TEST(r.problems.at(0).find("unit HG-BQ-VIETQUANG is outside coordinator.tq's scope") != std::string::npos);
+  BOOST_TEST(r.problems.at(0).find("unit HG-BQ-VIETQUANG is outside coordinator.tq's scope") !=
+             std::string::npos);
   BOOST_TEST(m.run(reform(), "nobody", false).status.exit_code() == 2);
   BOOST_TEST(db.store->load_dossier("D1")->version == 3);
   // firing `migrate` as an event is refused as bad input

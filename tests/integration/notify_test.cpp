@@ -10,7 +10,9 @@
 
 namespace ocop {
 // How Boost.Test prints what it compares here (internal to this file).
-static std::ostream& boost_test_print_type(std::ostream& o, const Instant& t) { return o << format_instant(t, 0); }
+static std::ostream& boost_test_print_type(std::ostream& o, const Instant& t) {
+  return o << format_instant(t, 0);
+}
 static std::ostream& boost_test_print_type(std::ostream& o, const Code& c) { return o << code_name(c); }
 }  // namespace ocop
 
@@ -43,7 +45,8 @@ void registered(Db& db, const std::string& id, const std::string& actor = "produ
 }
 
 nlohmann::json return_data() {
-  return {{"reason", "Thiếu phiếu kết quả kiểm nghiệm chất lượng sản phẩm"}, {"missing", {"test_report", "label"}}};
+  return {{"reason", "Thiếu phiếu kết quả kiểm nghiệm chất lượng sản phẩm"},
+          {"missing", {"test_report", "label"}}};
 }
 
 std::vector<OutboxMessage> of_channel(const std::vector<OutboxMessage>& all, const std::string& channel) {
@@ -53,11 +56,15 @@ std::vector<OutboxMessage> of_channel(const std::vector<OutboxMessage>& all, con
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A transport whose answers the test decides.
 struct FakeTransport : Transport {
-  std::function<Delivery(const OutboxMessage&)> answer = [](const OutboxMessage&) { return Delivery{true, ""}; };
+  std::function<Delivery(const OutboxMessage&)> answer = [](const OutboxMessage&) {
+    return Delivery{true, ""};
+  };
   std::string why_unavailable;
   std::vector<OutboxMessage> seen;
   std::string unavailable() const override { return why_unavailable; }
@@ -111,7 +118,9 @@ BOOST_AUTO_TEST_CASE(a_returned_dossier_tells_its_producer_why) {
   BOOST_TEST(m.attempts == 0);
   BOOST_TEST(m.created_at == db.store->history("BX-2026-N0001").back().at);
   BOOST_TEST(m.next_attempt_at == m.created_at);
-  BOOST_TEST(m.subject == "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện");
+  BOOST_TEST(
+      m.subject ==
+      "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện");
   BOOST_TEST(contains(m.body, "Kính gửi Chủ thể BX-C0001,"));
   BOOST_TEST(contains(m.body, "Lý do: Thiếu phiếu kết quả kiểm nghiệm chất lượng sản phẩm"));
   BOOST_TEST(contains(m.body, "- test_report\n- label"));  // this configuration names no kinds
@@ -138,15 +147,18 @@ BOOST_AUTO_TEST_CASE(returns_of_ideas_and_plans_notify_too) {
   with_addresses(db, false);
   auto r = db.fire("submit_idea", "", "producer.bx-c0001", new_product("BX-2026-N0002"));
   BOOST_REQUIRE(r.status.ok());
-  BOOST_REQUIRE(db.fire("return_idea", "BX-2026-N0002", "officer.bx-c0001", {{"reason", "Ý tưởng chưa rõ"}}).status.ok());
+  BOOST_REQUIRE(db.fire("return_idea", "BX-2026-N0002", "officer.bx-c0001", {{"reason", "Ý tưởng chưa rõ"}})
+                    .status.ok());
   auto all = db.store->outbox("", 0);
   BOOST_REQUIRE_EQUAL(all.size(), 1u);  // no webhook configured: the e-mail only
-  BOOST_TEST(all[0].subject == "[OCOP] Ý tưởng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện");
+  BOOST_TEST(all[0].subject ==
+             "[OCOP] Ý tưởng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện");
   BOOST_TEST(contains(all[0].body, "Tài liệu cần bổ sung:\n(không có)"));
   BOOST_REQUIRE(db.fire("resubmit_idea", "BX-2026-N0002", "producer.bx-c0001").status.ok());
   BOOST_REQUIRE(db.fire("accept_idea", "BX-2026-N0002", "officer.bx-c0001").status.ok());
   BOOST_REQUIRE(db.fire("submit_plan", "BX-2026-N0002", "producer.bx-c0001").status.ok());
-  BOOST_REQUIRE(db.fire("return_plan", "BX-2026-N0002", "officer.bx-c0001", {{"reason", "Thiếu dự toán"}}).status.ok());
+  BOOST_REQUIRE(
+      db.fire("return_plan", "BX-2026-N0002", "officer.bx-c0001", {{"reason", "Thiếu dự toán"}}).status.ok());
   all = db.store->outbox("", 0);
   BOOST_REQUIRE_EQUAL(all.size(), 2u);
   BOOST_TEST(contains(all[1].subject, "Phương án sản xuất kinh doanh"));
@@ -160,7 +172,8 @@ BOOST_AUTO_TEST_CASE(a_recognition_tells_the_producer_and_the_unit) {
   score_all(db, "BX-2026-N0003", 30, 20, 25);  // 75: 4 stars
   BOOST_REQUIRE(db.fire("close_scoring", "BX-2026-N0003", "chair").status.ok());
   BOOST_TEST(db.store->outbox("", 0).empty());
-  auto r = db.fire("recognize", "BX-2026-N0003", "signer", {{"decision_no", "12/QĐ-UBND"}, {"decision_date", "2026-07-20"}});
+  auto r = db.fire("recognize", "BX-2026-N0003", "signer",
+                   {{"decision_no", "12/QĐ-UBND"}, {"decision_date", "2026-07-20"}});
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
   auto mail = of_channel(db.store->outbox("", 0), "email");
   BOOST_REQUIRE_EQUAL(mail.size(), 2u);
@@ -169,7 +182,8 @@ BOOST_AUTO_TEST_CASE(a_recognition_tells_the_producer_and_the_unit) {
   for (const auto& m : mail) {
     BOOST_TEST(m.subject == "[OCOP] Sản phẩm \"Chè Shan tuyết Cao Bồ\" được công nhận 4 sao");
     BOOST_TEST(contains(m.body, "đạt 4 sao OCOP ở cấp tỉnh theo Quyết định số 12/QĐ-UBND ngày 20/07/2026"));
-    BOOST_TEST(contains(m.body, "Giấy chứng nhận số BX-2026-N0003/province có giá trị đến hết ngày 20/07/2029"));
+    BOOST_TEST(
+        contains(m.body, "Giấy chứng nhận số BX-2026-N0003/province có giá trị đến hết ngày 20/07/2029"));
   }
   BOOST_TEST(contains(mail[0].body, "Kính gửi Chủ thể BX-C0001,"));
   BOOST_TEST(contains(mail[1].body, "Kính gửi Xã C0001,"));
@@ -201,8 +215,8 @@ BOOST_AUTO_TEST_CASE(a_refused_or_rolled_back_or_repeated_event_queues_nothing) 
   with_addresses(db);
   registered(db, "BX-2026-N0006");
   // Refused: bad input (no reason), forbidden (another commune's officer), the wrong state.
-  BOOST_TEST(db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0001", {{"missing", {"label"}}}).status.code() ==
-             Code::bad_input);
+  BOOST_TEST(db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0001", {{"missing", {"label"}}})
+                 .status.code() == Code::bad_input);
   BOOST_TEST(db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0002", return_data()).status.code() ==
              Code::forbidden);
   BOOST_TEST(db.fire("return_idea", "BX-2026-N0006", "officer.bx-c0001", {{"reason", "x"}}).status.code() ==
@@ -216,7 +230,8 @@ BOOST_AUTO_TEST_CASE(a_refused_or_rolled_back_or_repeated_event_queues_nothing) 
   BOOST_TEST(db.store->load_dossier("BX-2026-N0006")->state == State::submitted);
   db.ex->set_before_commit_hook(nullptr);
   // Accepted once, then the same key again: the repeat writes nothing.
-  BOOST_REQUIRE(db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0001", return_data(), "k-return").status.ok());
+  BOOST_REQUIRE(
+      db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0001", return_data(), "k-return").status.ok());
   BOOST_TEST(db.store->outbox("", 0).size() == 2u);
   auto again = db.fire("return_dossier", "BX-2026-N0006", "officer.bx-c0001", return_data(), "k-return");
   BOOST_TEST(again.status.ok());

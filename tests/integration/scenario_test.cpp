@@ -21,8 +21,8 @@ std::string trim(std::string s) {
   return s;
 }
 
-const std::map<std::string, int> kOutcomes = {{"bad_input", 2}, {"not_found", 3}, {"refused", 4},
-                                              {"conflict", 5}, {"forbidden", 6}};
+const std::map<std::string, int> kOutcomes = {
+    {"bad_input", 2}, {"not_found", 3}, {"refused", 4}, {"conflict", 5}, {"forbidden", 6}};
 
 // Returns the number of checks made; reports failures through BOOST_ERROR with file:line.
 int run_scenario(const std::filesystem::path& file) {
@@ -86,8 +86,8 @@ int run_scenario(const std::filesystem::path& file) {
           if (dot == std::string::npos) break;
           from = dot + 1;
         }
-        std::string got = !v || v->is_null()   ? "-"
-                          : v->is_string()     ? v->get<std::string>()
+        std::string got = !v || v->is_null()     ? "-"
+                          : v->is_string()       ? v->get<std::string>()
                           : v->is_number_float() ? format_score(v->get<double>())
                                                  : v->dump();
         if (key == "unit_now") {  // the unit it belongs to on the clock's day (units over time)
@@ -98,14 +98,16 @@ int run_scenario(const std::filesystem::path& file) {
           auto c = db->store->load_certificate(held);
           got = c ? c->state : "-";
         }
-        BOOST_CHECK_MESSAGE(got == want, where << ": " << m[1] << "." << key << " is " << got << ", expected " << want);
+        BOOST_CHECK_MESSAGE(got == want,
+                            where << ": " << m[1] << "." << key << " is " << got << ", expected " << want);
         ++checks;
       }
       continue;
     }
     if (std::regex_match(line, m, migrate_re)) {
       auto plan = config::load_plan_file(std::string(OCOP_SOURCE_DIR) + "/" + m[1].str());
-      BOOST_REQUIRE_MESSAGE(plan.ok(), where << ": the plan loads: " << (plan.ok() ? "" : plan.problems[0].to_string()));
+      BOOST_REQUIRE_MESSAGE(plan.ok(),
+                            where << ": the plan loads: " << (plan.ok() ? "" : plan.problems[0].to_string()));
       db->clock.set(Instant{db->clock.now().seconds + 3600});
       Migrator mig(db->config, *db->store, db->clock);
       MigrationReport r = mig.run(plan.plan, m[2], m[3].matched);
@@ -113,7 +115,8 @@ int run_scenario(const std::filesystem::path& file) {
       std::string problems;
       for (const auto& p : r.problems) problems += "\n  " + p;
       if (want == "ok") {
-        BOOST_CHECK_MESSAGE(r.status.ok(), where << ": migration refused: " << r.status.message() << problems);
+        BOOST_CHECK_MESSAGE(r.status.ok(),
+                            where << ": migration refused: " << r.status.message() << problems);
         if (m[5].matched)
           BOOST_CHECK_MESSAGE(r.moves.size() == std::stoul(m[5]),
                               where << ": " << r.moves.size() << " dossier(s) moved, expected " << m[5]);
@@ -125,8 +128,9 @@ int run_scenario(const std::filesystem::path& file) {
                                   << r.status.message() << problems);
         const std::string msg = m[6];
         if (!msg.empty())
-          BOOST_CHECK_MESSAGE((r.status.message() + problems).find(msg) != std::string::npos,
-                              where << ": message \"" << r.status.message() << problems << "\" lacks \"" << msg << "\"");
+          BOOST_CHECK_MESSAGE(
+              (r.status.message() + problems).find(msg) != std::string::npos,
+              where << ": message \"" << r.status.message() << problems << "\" lacks \"" << msg << "\"");
       }
       ++checks;
       continue;
@@ -137,14 +141,16 @@ int run_scenario(const std::filesystem::path& file) {
       std::string got;
       for (const auto& d : db->store->list_dossiers(f)) got += (got.empty() ? "" : " ") + d.id;
       if (got.empty()) got = "-";
-      BOOST_CHECK_MESSAGE(got == trim(m[2]), where << ": list " << m[1] << " is " << got << ", expected " << m[2]);
+      BOOST_CHECK_MESSAGE(got == trim(m[2]),
+                          where << ": list " << m[1] << " is " << got << ", expected " << m[2]);
       ++checks;
       continue;
     }
     if (std::regex_match(line, m, history_re)) {
       std::string got;
       for (const auto& r : db->store->history(m[1])) got += (got.empty() ? "" : " ") + r.event;
-      BOOST_CHECK_MESSAGE(got == trim(m[2]), where << ": history of " << m[1] << " is " << got << ", expected " << m[2]);
+      BOOST_CHECK_MESSAGE(got == trim(m[2]),
+                          where << ": history of " << m[1] << " is " << got << ", expected " << m[2]);
       ++checks;
       continue;
     }
@@ -164,9 +170,12 @@ int run_scenario(const std::filesystem::path& file) {
       req.data = json::parse(m[6].str(), nullptr, false);
       BOOST_REQUIRE_MESSAGE(!req.data.is_discarded(), where << ": bad JSON");
     }
-    const bool creating = (req.event == "submit_idea" || req.event == "register") && req.data.contains("product");
-    if (creating) req.data["id"] = m[1];
-    else req.dossier = m[1];
+    const bool creating =
+        (req.event == "submit_idea" || req.event == "register") && req.data.contains("product");
+    if (creating)
+      req.data["id"] = m[1];
+    else
+      req.dossier = m[1];
     db->clock.set(Instant{db->clock.now().seconds + 3600});
     FireResult r = db->ex->fire(req);
     const std::string want = m[7], msg = m[8];
@@ -180,7 +189,8 @@ int run_scenario(const std::filesystem::path& file) {
     } else if (want == "duplicate") {
       BOOST_CHECK_MESSAGE(r.status.ok() && r.duplicate, where << ": expected a duplicate");
     } else {
-      BOOST_CHECK_MESSAGE(r.status.ok(), where << ": expected " << want << ", refused: " << r.status.message());
+      BOOST_CHECK_MESSAGE(r.status.ok(),
+                          where << ": expected " << want << ", refused: " << r.status.message());
       if (r.status.ok())
         BOOST_CHECK_MESSAGE(r.result["state"] == want,
                             where << ": state is " << r.result["state"] << ", expected " << want);

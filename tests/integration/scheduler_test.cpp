@@ -12,10 +12,10 @@
 #include "ocop/scheduler.hpp"
 
 using namespace ocop;
+using nlohmann::json;
 using ocop::testing::Db;
 using ocop::testing::doc;
 using ocop::testing::new_product;
-using nlohmann::json;
 
 namespace {
 
@@ -40,12 +40,15 @@ std::vector<const OutboxMessage*> of_kind(const TickReport& r, const std::string
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A dossier written straight into the store (no audit record): for reminder tests that need a
 // state, a level and a date the lifecycle would take many events to reach.
-void put_dossier(Db& db, const std::string& id, const std::string& unit, State state, const std::string& rule_set,
-                 int level_index, const std::string& level, const std::string& since) {
+void put_dossier(Db& db, const std::string& id, const std::string& unit, State state,
+                 const std::string& rule_set, int level_index, const std::string& level,
+                 const std::string& since) {
   Dossier d;
   d.id = id;
   d.state = state;
@@ -66,7 +69,8 @@ void put_dossier(Db& db, const std::string& id, const std::string& unit, State s
 }
 
 // Registers a dossier at the commune (state submitted) at `when`.
-void register_at(Db& db, const std::string& id, const std::string& when, const std::string& unit = "BX-C0001") {
+void register_at(Db& db, const std::string& id, const std::string& when,
+                 const std::string& unit = "BX-C0001") {
   db.clock.set(Instant{parse_instant(when, 420)->seconds - 3600});  // fire() adds an hour
   auto data = new_product(id, unit);
   data["registration_type"] = "new";
@@ -85,7 +89,8 @@ std::string certificate(Db& db, const std::string& id) {
   BOOST_REQUIRE(db.fire("accept_dossier", id, "coordinator", {{"round", "2026-1"}}).status.ok());
   ocop::testing::score_all(db, id, 32, 20, 28);
   BOOST_REQUIRE(db.fire("close_scoring", id, "chair").status.ok());
-  auto r = db.fire("recognize", id, "signer", {{"decision_no", "1187/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
+  auto r =
+      db.fire("recognize", id, "signer", {{"decision_no", "1187/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
   return id + "/province";
 }
@@ -137,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_stalled_dossier_is_reminded_on_its_tenth_working_day_then
   BOOST_TEST(up[0]->recipient == "vpdp@bx.example.vn");
   BOOST_TEST(contains(up[0]->body, "BX-2026-000001"));
   BOOST_TEST(contains(up[0]->body, "đã chờ 15 ngày làm việc"));
-  BOOST_TEST(!contains(up[0]->body, "BX-2026-000002"));  // 14 working days: not yet
+  BOOST_TEST(!contains(up[0]->body, "BX-2026-000002"));                    // 14 working days: not yet
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C").size() == 2u);  // the units are still reminded
   // Accepted: no longer stalled.
   BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000001", "officer.bx-c0001").status.ok());
@@ -150,7 +155,8 @@ BOOST_AUTO_TEST_CASE(a_configured_template_overrides_the_digest_text) {
   Db db;
   // As `templates: {reminder_stalled: {subject: ...}}` in the configuration would (the loader
   // checks the placeholders); the body keeps its Vietnamese default.
-  db.config.templates["reminder_stalled"] = MessageTemplate{"Nhắc việc OCOP ({rule}): {count} hồ sơ, {date}", ""};
+  db.config.templates["reminder_stalled"] =
+      MessageTemplate{"Nhắc việc OCOP ({rule}): {count} hồ sơ, {date}", ""};
   Tick tick(db);
   register_at(db, "BX-2026-000001", "2026-03-02T09:00:00+07:00");
   TickReport r = tick.at("2026-03-16T07:00:00+07:00");  // of_kind points into it
@@ -168,7 +174,8 @@ BOOST_AUTO_TEST_CASE(a_round_cut_off_reminder_goes_out_seven_working_days_before
   register_at(db, "BX-2026-000002", "2026-09-01T10:00:00+07:00", "BX-C0002");
   BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000002", "officer.bx-c0002").status.ok());
   BOOST_REQUIRE(db.fire("forward", "BX-2026-000002", "officer.bx-c0002").status.ok());
-  BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000002", "coordinator", {{"round", "2026-1"}}).status.ok());
+  BOOST_REQUIRE(
+      db.fire("accept_dossier", "BX-2026-000002", "coordinator", {{"round", "2026-1"}}).status.ok());
   // Round 2026-1 closes Wednesday 30/09: 7 working days before is Monday 21/09.
   BOOST_TEST(of_kind(tick.at("2026-09-18T07:00:00+07:00"), "reminder/round-cutoff/").empty());
   TickReport r = tick.at("2026-09-21T07:00:00+07:00");
@@ -204,7 +211,8 @@ BOOST_AUTO_TEST_CASE(a_missed_week_catches_up_without_flooding) {
   tick2.at("2026-09-10T07:00:00+07:00");
   r = tick2.at("2026-10-01T07:00:00+07:00");
   BOOST_TEST(of_kind(r, "reminder/round-cutoff/").empty());
-  BOOST_TEST(std::any_of(r.notes.begin(), r.notes.end(), [](const std::string& n) { return contains(n, "has passed"); }));
+  BOOST_TEST(std::any_of(r.notes.begin(), r.notes.end(),
+                         [](const std::string& n) { return contains(n, "has passed"); }));
 }
 
 BOOST_AUTO_TEST_CASE(the_abolished_districts_communes_are_reminded_directly_or_via_the_province) {
@@ -218,8 +226,10 @@ BOOST_AUTO_TEST_CASE(the_abolished_districts_communes_are_reminded_directly_or_v
   db.config.reminders.push_back(parent);
   Tick tick(db);
   // Under R148: one dossier at the commune's screening, one at the district council.
-  put_dossier(db, "HG-2025-00001", "HG-BQ-VIETQUANG", State::submitted, "R148", 0, "commune", "2025-05-05T09:00:00+07:00");
-  put_dossier(db, "HG-2025-00002", "HG-BQ-VIETQUANG", State::submitted, "R148", 1, "district", "2025-05-05T09:00:00+07:00");
+  put_dossier(db, "HG-2025-00001", "HG-BQ-VIETQUANG", State::submitted, "R148", 0, "commune",
+              "2025-05-05T09:00:00+07:00");
+  put_dossier(db, "HG-2025-00002", "HG-BQ-VIETQUANG", State::submitted, "R148", 1, "district",
+              "2025-05-05T09:00:00+07:00");
   auto recipients = [](const TickReport& r, const std::string& rule) {
     std::map<std::string, std::string> out;  // dedupe key's unit -> e-mail
     for (const auto* m : of_kind(r, "reminder/" + rule + "/")) {

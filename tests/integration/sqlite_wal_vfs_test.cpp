@@ -24,13 +24,14 @@ struct Db {
   sqlite3* db = nullptr;
   explicit Db(const std::string& path, const std::string& cache = "-256") {
     BOOST_REQUIRE(ocop::store::register_coalescing_wal_vfs());
-    BOOST_REQUIRE_EQUAL(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
-                                        nullptr),
-                        SQLITE_OK);
+    BOOST_REQUIRE_EQUAL(
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+                        nullptr),
+        SQLITE_OK);
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=FULL");
-    exec("PRAGMA cache_size=" + cache);    // small: big transactions spill to the WAL
-    exec("PRAGMA wal_autocheckpoint=0");   // the frames stay in the WAL, where reads must find them
+    exec("PRAGMA cache_size=" + cache);   // small: big transactions spill to the WAL
+    exec("PRAGMA wal_autocheckpoint=0");  // the frames stay in the WAL, where reads must find them
   }
   ~Db() { sqlite3_close(db); }
   void exec(const std::string& q) {
@@ -69,8 +70,9 @@ void setup(Db& d) {
   d.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
   d.exec("CREATE INDEX t_b ON t (b)");  // a second B-tree: inserts write pages all over the file
   d.exec("CREATE TABLE generate_rows (x)");
-  d.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-         "INSERT INTO generate_rows SELECT i FROM n");
+  d.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+      "INSERT INTO generate_rows SELECT i FROM n");
 }
 
 }  // namespace
@@ -144,7 +146,9 @@ BOOST_AUTO_TEST_CASE(a_crash_keeps_every_commit_and_nothing_of_the_open_transact
     // VFS's buffer: no close, no flush, no destructor.
     sqlite3* db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) _exit(2);
-    const char* steps[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-256",
+    const char* steps[] = {"PRAGMA journal_mode=WAL",
+                           "PRAGMA synchronous=FULL",
+                           "PRAGMA cache_size=-256",
                            "PRAGMA wal_autocheckpoint=0",
                            "INSERT INTO t (b) VALUES (randomblob(100))",
                            "INSERT INTO t (b) SELECT randomblob(4000) FROM generate_rows LIMIT 30",
@@ -176,16 +180,19 @@ BOOST_AUTO_TEST_CASE(a_rolled_back_transaction_never_overwrites_another_connecti
   Db a(path), b(path, "-8192");
   a.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
   a.exec("CREATE TABLE u (id INTEGER PRIMARY KEY, b BLOB NOT NULL)");
-  a.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-         "INSERT INTO t SELECT i, zeroblob(10) FROM n");
+  a.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+      "INSERT INTO t SELECT i, zeroblob(10) FROM n");
   a.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   a.exec("BEGIN IMMEDIATE");
-  a.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
-         "INSERT INTO u SELECT i, randomblob(3000) FROM n");  // spills out of the small cache
+  a.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+      "INSERT INTO u SELECT i, randomblob(3000) FROM n");  // spills out of the small cache
   a.exec("ROLLBACK");
   b.exec("BEGIN IMMEDIATE");
-  b.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
-         "INSERT INTO u SELECT i, zeroblob(3000) FROM n");
+  b.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
+      "INSERT INTO u SELECT i, zeroblob(3000) FROM n");
   b.exec("COMMIT");
   BOOST_TEST(a.one("SELECT COUNT(*) FROM u") == 400);  // a reads the WAL again
   Db c(path);

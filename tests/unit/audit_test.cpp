@@ -63,11 +63,21 @@ BOOST_AUTO_TEST_CASE(an_altered_field_is_found_and_named) {
     auto recs = chain(5);
     AuditRecord& r = recs[2];
     switch (field) {
-      case 0: r.actor = "someone.else"; break;
-      case 1: r.data = R"({"note":"Chè Shan tuyết Cao Bồ "})"; break;
-      case 2: r.to_state = "idea_accepted"; break;
-      case 3: r.at = Instant{r.at.seconds + 1}; break;
-      case 4: r.level = "province"; break;
+      case 0:
+        r.actor = "someone.else";
+        break;
+      case 1:
+        r.data = R"({"note":"Chè Shan tuyết Cao Bồ "})";
+        break;
+      case 2:
+        r.to_state = "idea_accepted";
+        break;
+      case 3:
+        r.at = Instant{r.at.seconds + 1};
+        break;
+      case 4:
+        r.level = "province";
+        break;
     }
     std::string why;
     BOOST_TEST(!verify(recs, &why));
@@ -110,9 +120,9 @@ BOOST_AUTO_TEST_CASE(strings_are_escaped_exactly_as_json_dump_does) {
   r.to_state = "submitted";
   r.level = "commune";
   r.data = R"({"note":"x"})";
-  nlohmann::json expected = nlohmann::json::array(
-      {7, "1970-01-01T00:00:00Z", r.actor, "r", "d", "annotate", "submitted", "submitted", "commune",
-       nlohmann::json::parse(r.data)});
+  nlohmann::json expected =
+      nlohmann::json::array({7, "1970-01-01T00:00:00Z", r.actor, "r", "d", "annotate", "submitted",
+                             "submitted", "commune", nlohmann::json::parse(r.data)});
   BOOST_TEST(canonical_encoding(r) == expected.dump());
 }
 

@@ -32,7 +32,8 @@ struct TempDir {
 std::vector<fs::path> files_under(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); ++it)
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       ++it)
     if (it->is_regular_file()) out.push_back(it->path());
   return out;
 }
@@ -73,7 +74,8 @@ BOOST_AUTO_TEST_CASE(sha256_known_values_and_pieces) {
   BOOST_TEST(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   const std::string big = awkward_bytes(300000);
   Sha256 h;
-  for (size_t at = 0; at < big.size(); at += 7777) h.update(big.data() + at, std::min<size_t>(7777, big.size() - at));
+  for (size_t at = 0; at < big.size(); at += 7777)
+    h.update(big.data() + at, std::min<size_t>(7777, big.size() - at));
   BOOST_TEST(h.hex() == sha256_hex(big));
   BOOST_TEST(is_sha256_hex(sha256_hex("x")));
   BOOST_TEST(!is_sha256_hex(std::string(64, 'A')));
@@ -91,7 +93,8 @@ BOOST_AUTO_TEST_CASE(a_blob_is_named_by_the_sha256_of_its_bytes_and_comes_back_u
   const fs::path stored = t.path / staged.sha256.substr(0, 2) / staged.sha256.substr(2);
   BOOST_TEST(blobs.path_of(staged.sha256) == stored.string());
   BOOST_REQUIRE(fs::is_regular_file(stored));
-  BOOST_TEST(sha256_hex(file_bytes(stored)) == stored.parent_path().filename().string() + stored.filename().string());
+  BOOST_TEST(sha256_hex(file_bytes(stored)) ==
+             stored.parent_path().filename().string() + stored.filename().string());
   BOOST_TEST(files_under(t.path).size() == 1u);  // nothing left in the scratch area
   BOOST_TEST(blobs.contains(staged.sha256));
 
@@ -131,11 +134,11 @@ BOOST_AUTO_TEST_CASE(content_over_the_limit_is_refused_and_leaves_nothing) {
   BOOST_TEST(files_under(t.path).empty());
   std::istringstream exact(content);
   BOOST_TEST(blobs.stage(exact, 100000, staged).ok());  // the limit itself is allowed
-  BOOST_TEST(files_under(t.path).size() == 1u);          // staged, not yet named
+  BOOST_TEST(files_under(t.path).size() == 1u);         // staged, not yet named
   BOOST_TEST(!blobs.contains(staged.sha256));
-  blobs.discard(staged);                                  // the event was refused
+  blobs.discard(staged);  // the event was refused
   BOOST_TEST(files_under(t.path).empty());
-  blobs.discard(staged);                                  // twice is fine
+  blobs.discard(staged);  // twice is fine
 }
 
 BOOST_AUTO_TEST_CASE(damaged_bytes_are_detected_and_nothing_is_written) {
@@ -173,7 +176,8 @@ BOOST_AUTO_TEST_CASE(unknown_names_and_unreadable_input) {
   TempDir t;
   store::FileBlobStore blobs(t.path.string());
   std::ostringstream out;
-  BOOST_TEST(static_cast<int>(blobs.read(sha256_hex("nothing"), out).code()) == static_cast<int>(Code::not_found));
+  BOOST_TEST(static_cast<int>(blobs.read(sha256_hex("nothing"), out).code()) ==
+             static_cast<int>(Code::not_found));
   BOOST_TEST(static_cast<int>(blobs.read("ABC", out).code()) == static_cast<int>(Code::bad_input));
   BOOST_TEST(!blobs.contains("../../etc/passwd"));
   std::ifstream missing(t.path / "no-such-file");

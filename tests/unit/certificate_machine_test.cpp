@@ -23,12 +23,9 @@ const std::vector<CE> kEvents = {CE::notice, CE::expire, CE::revoke, CE::superse
 
 // Spec §3: the only transitions there are.
 const std::map<std::pair<CS, CE>, CS> kTable = {
-    {{CS::active, CE::notice}, CS::expiring},
-    {{CS::active, CE::expire}, CS::expired},
-    {{CS::expiring, CE::expire}, CS::expired},
-    {{CS::active, CE::revoke}, CS::revoked},
-    {{CS::expiring, CE::revoke}, CS::revoked},
-    {{CS::active, CE::supersede}, CS::superseded},
+    {{CS::active, CE::notice}, CS::expiring},        {{CS::active, CE::expire}, CS::expired},
+    {{CS::expiring, CE::expire}, CS::expired},       {{CS::active, CE::revoke}, CS::revoked},
+    {{CS::expiring, CE::revoke}, CS::revoked},       {{CS::active, CE::supersede}, CS::superseded},
     {{CS::expiring, CE::supersede}, CS::superseded},
 };
 
@@ -45,8 +42,9 @@ BOOST_AUTO_TEST_CASE(every_state_and_event_is_allowed_or_refused_as_the_spec_say
       auto it = kTable.find({s, e});
       if (it != kTable.end()) {
         BOOST_TEST(t.accepted, to_string(e) << " in " << to_string(s) << " is allowed");
-        BOOST_TEST((t.to == it->second), to_string(e) << " in " << to_string(s) << " goes to "
-                                                      << to_string(it->second) << ", not " << to_string(t.to));
+        BOOST_TEST((t.to == it->second), to_string(e)
+                                             << " in " << to_string(s) << " goes to " << to_string(it->second)
+                                             << ", not " << to_string(t.to));
         ++accepted;
       } else {
         BOOST_TEST(!t.accepted, to_string(e) << " in " << to_string(s) << " is refused");

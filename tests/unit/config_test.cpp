@@ -171,9 +171,9 @@ BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
   BOOST_TEST(c.user("lan.nguyen")->name == "Nguyễn Thị Lan");
   BOOST_TEST(c.roles.at("producer") ==
              (event_bit(Event::submit_idea) | event_bit(Event::resubmit_idea) |
-              event_bit(Event::submit_plan) | event_bit(Event::resubmit_plan) |
-              event_bit(Event::register_) | event_bit(Event::resubmit) |
-              event_bit(Event::withdraw) | event_bit(Event::attach) | event_bit(Event::annotate)));
+              event_bit(Event::submit_plan) | event_bit(Event::resubmit_plan) | event_bit(Event::register_) |
+              event_bit(Event::resubmit) | event_bit(Event::withdraw) | event_bit(Event::attach) |
+              event_bit(Event::annotate)));
 
   BOOST_TEST(c.product_sets.size() == 2u);
   BOOST_TEST(c.product_sets.at("tea").group == "food");
@@ -231,8 +231,7 @@ BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
   BOOST_TEST(*c.reminders[0].escalate_after_days == 5);
   BOOST_TEST(c.reminders[1].milestone == "ideas_close");
   BOOST_TEST(c.reminders[2].days_before == 7);
-  BOOST_TEST(static_cast<int>(c.reminders[3].kind) ==
-             static_cast<int>(ReminderKind::certificate_expiry));
+  BOOST_TEST(static_cast<int>(c.reminders[3].kind) == static_cast<int>(ReminderKind::certificate_expiry));
   BOOST_TEST(c.channels.smtp_url == "smtp://127.0.0.1:2525");
   BOOST_TEST(c.channels.smtp_from == "ocop@example.vn");
   BOOST_TEST(c.channels.webhook_url == "http://127.0.0.1:9000/ocop");
@@ -281,7 +280,8 @@ units:
   std::string users = "users:\n";
   for (int i = 1; i <= 3321; ++i) {
     std::string c = "BX-C" + std::to_string(10000 + i).substr(1);
-    text += "  - {code: " + c + ", name: \"Xã " + c + "\", level: commune, parent: BX, email: x@bx.example.vn}\n";
+    text +=
+        "  - {code: " + c + ", name: \"Xã " + c + "\", level: commune, parent: BX, email: x@bx.example.vn}\n";
     users += "  - {id: officer." + c + ", name: \"Cán bộ\", roles: [screener], unit: " + c + "}\n";
     users += "  - {id: producer." + c + ", name: \"Chủ thể\", roles: [coordinator], unit: " + c + "}\n";
   }
@@ -314,13 +314,16 @@ BOOST_AUTO_TEST_CASE(an_unknown_key_inside_an_entry_is_a_problem) {
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_date_is_a_problem) {
-  auto r = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_to: 2025-06-31}"));
+  auto r = load(with_line(
+      5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_to: 2025-06-31}"));
   expect_one(r, 5, "units[2].valid_to", "invalid date \"2025-06-31\" (expected YYYY-MM-DD");
   auto r2 = load(with_line(15, "    effective_from: 06/07/2025"));
   expect_one(r2, 15, "rule_sets[0].effective_from", "invalid date \"06/07/2025\"");
   auto r3 = load(with_line(24, "  holidays: [2026-02-16, 2026-2-17]"));
   expect_one(r3, 24, "calendar.holidays[1]", "invalid date \"2026-2-17\"");
-  auto r4 = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_from: 2025-07-01, valid_to: 2025-06-30}"));
+  auto r4 = load(with_line(5,
+                           "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: HG, valid_from: "
+                           "2025-07-01, valid_to: 2025-06-30}"));
   expect_one(r4, 5, "units[2].valid_to", "valid_to 2025-06-30 is before valid_from 2025-07-01");
 }
 
@@ -332,7 +335,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_parent_is_a_problem) {
 
 BOOST_AUTO_TEST_CASE(a_parent_must_be_at_a_higher_level) {
   auto r = load(with_line(5, "  - {code: HG-BQ, name: \"Bắc Quang\", level: district, parent: VN}"));
-  expect_one(r, 5, "units[2].parent", "parent \"VN\" is at the central level; a district's parent must be a province");
+  expect_one(r, 5, "units[2].parent",
+             "parent \"VN\" is at the central level; a district's parent must be a province");
   auto r2 = load(with_inserted(6, "  - {code: HG-X, name: \"X\", level: commune, parent: HG-VQ}"));
   expect_one(r2, 7, "units[4].parent", "a commune's parent must be a district or a province");
   // A commune directly under its province (after the 2025 reform) is fine.
@@ -361,7 +365,8 @@ BOOST_AUTO_TEST_CASE(roles_may_list_certificate_events_but_not_supersede) {
   BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
   BOOST_TEST(ok.config.roles.at("coordinator") ==
              (event_bit(Event::recognize) | certificate_event_bit(CertificateEvent::revoke) |
-              certificate_event_bit(CertificateEvent::notice) | certificate_event_bit(CertificateEvent::expire)));
+              certificate_event_bit(CertificateEvent::notice) |
+              certificate_event_bit(CertificateEvent::expire)));
   BOOST_TEST((ok.config.user("lan")->events & certificate_event_bit(CertificateEvent::revoke)) != 0u);
   auto r = load(with_line(11, "  coordinator: [revoke, supersede]"));
   expect_one(r, 11, "roles.coordinator[1]", "supersede is not fired by a role");
@@ -401,17 +406,22 @@ BOOST_AUTO_TEST_CASE(an_unknown_user_role_or_unit_is_a_problem) {
 }
 
 BOOST_AUTO_TEST_CASE(star_bands_must_ascend) {
-  auto r = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 25}, {stars: 4, min: 70}, {stars: 5, min: 90}]"));
+  auto r = load(with_line(17,
+                          "    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 25}, {stars: "
+                          "4, min: 70}, {stars: 5, min: 90}]"));
   expect_one(r, 17, "rule_sets[0].stars[2].min",
              "bands must ascend: min 25 is not above the previous band's min 30");
-  auto r2 = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 3, min: 30}, {stars: 2, min: 50}, {stars: 4, min: 70}, {stars: 5, min: 90}]"));
+  auto r2 = load(with_line(17,
+                           "    stars: [{stars: 1, min: 0}, {stars: 3, min: 30}, {stars: 2, min: 50}, "
+                           "{stars: 4, min: 70}, {stars: 5, min: 90}]"));
   expect_one(r2, 17, "rule_sets[0].stars[2].stars", "bands must ascend: 2★ after 3★");
   auto r3 = load(with_line(17, "    stars: [{stars: 1, min: 0}, {stars: 6, min: 30}]"));
   BOOST_TEST(has_problem(r3, 17, "rule_sets[0].stars[1].stars", "6 is out of range (1 to 5)"), dump(r3));
 }
 
 BOOST_AUTO_TEST_CASE(a_council_needs_a_quorum) {
-  auto r = load(with_line(20, "      - {level: province, kind: council, recognizes: [3, 4], forward_min: 90}"));
+  auto r =
+      load(with_line(20, "      - {level: province, kind: council, recognizes: [3, 4], forward_min: 90}"));
   expect_one(r, 20, "rule_sets[0].levels[1].quorum", "a council level needs quorum >= 1");
   auto r2 = load(with_line(21, "      - {level: central, kind: council, quorum: 0, recognizes: [5]}"));
   expect_one(r2, 21, "rule_sets[0].levels[2].quorum", "a council level needs quorum >= 1");
@@ -435,7 +445,8 @@ BOOST_AUTO_TEST_CASE(a_bad_reminder_state_is_a_problem) {
   expect_one(r2, 26, "reminders[0].state", "state \"withdrawn\" is final");
   auto r3 = load(with_line(26, "  - {id: stalled, kind: stalled, state: submitted}"));
   expect_one(r3, 26, "reminders[0].after_days", "required key \"after_days\" is missing");
-  auto r4 = load(with_line(27, "  - {id: cutoff, kind: before_milestone, milestone: ideas_close, days_before: 7}"));
+  auto r4 =
+      load(with_line(27, "  - {id: cutoff, kind: before_milestone, milestone: ideas_close, days_before: 7}"));
   expect_one(r4, 27, "reminders[1].milestone", "unknown milestone \"ideas_close\"");
   auto r5 = load(with_line(27, "  - {id: cutoff, kind: certificate_expiry, days_before: 7}"));
   expect_one(r5, 27, "reminders[1].days_before", "applies to before_milestone reminders only");
@@ -506,17 +517,19 @@ BOOST_AUTO_TEST_CASE(time_zones) {
   auto dflt = load(with_line(1, "province: {code: HG, name: \"Hà Giang\"}"));
   BOOST_REQUIRE(dflt.ok());
   BOOST_TEST(dflt.config.province.utc_offset_minutes == 420);
-  auto explicit_offset =
-      load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Ho_Chi_Minh, utc_offset: \"+07:00\"}"));
+  auto explicit_offset = load(with_line(
+      1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Ho_Chi_Minh, utc_offset: \"+07:00\"}"));
   BOOST_REQUIRE(explicit_offset.ok());
   BOOST_TEST(explicit_offset.config.province.utc_offset_minutes == 420);
-  auto other = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Bangkok, utc_offset: \"+07:00\"}"));
+  auto other = load(with_line(
+      1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Bangkok, utc_offset: \"+07:00\"}"));
   BOOST_REQUIRE(other.ok());
   BOOST_TEST(other.config.province.timezone == "Asia/Bangkok");
   expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: Asia/Hanoi}")), 1,
              "province.timezone", "unknown time zone \"Asia/Hanoi\"");
-  expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: UTC, utc_offset: \"+07:00\"}")), 1,
-             "province.utc_offset", "contradicts timezone UTC (+00:00)");
+  expect_one(
+      load(with_line(1, "province: {code: HG, name: \"Hà Giang\", timezone: UTC, utc_offset: \"+07:00\"}")),
+      1, "province.utc_offset", "contradicts timezone UTC (+00:00)");
   expect_one(load(with_line(1, "province: {code: HG, name: \"Hà Giang\", utc_offset: \"7\"}")), 1,
              "province.utc_offset", "invalid offset \"7\"");
   expect_one(load(with_line(1, "province: {code: XX, name: \"Hà Giang\"}")), 1, "province.code",
@@ -524,21 +537,32 @@ BOOST_AUTO_TEST_CASE(time_zones) {
 }
 
 BOOST_AUTO_TEST_CASE(successors_and_emails) {
-  auto ok = load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-VQ}"));
+  auto ok = load(with_inserted(6,
+                               "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: "
+                               "2025-06-30, successor: HG-VQ}"));
   BOOST_REQUIRE_MESSAGE(ok.ok(), dump(ok));
   BOOST_TEST(ok.config.unit("HG-OLD")->successor == "HG-VQ");
-  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-NEW}")),
+  expect_one(load(with_inserted(6,
+                                "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: "
+                                "2025-06-30, successor: HG-NEW}")),
              7, "units[4].successor", "unknown unit \"HG-NEW\"");
-  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, successor: HG-VQ}")),
+  expect_one(load(with_inserted(
+                 6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, successor: HG-VQ}")),
              7, "units[4].successor", "valid_to is not set");
   // The successor must be valid the day after: HG-BQ itself ends on 2025-06-30.
-  expect_one(load(with_inserted(6, "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: 2025-06-30, successor: HG-BQ}")),
+  expect_one(load(with_inserted(6,
+                                "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: "
+                                "2025-06-30, successor: HG-BQ}")),
              7, "units[4].successor", "is not valid on 2025-07-01, the day after valid_to");
-  expect_one(load(with_line(4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN, email: ocop.example.vn}")),
-             4, "units[1].email", "invalid email address \"ocop.example.vn\"");
+  expect_one(
+      load(with_line(
+          4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN, email: ocop.example.vn}")),
+      4, "units[1].email", "invalid email address \"ocop.example.vn\"");
   // A continuation line of a flow mapping keeps its own line number.
-  expect_one(load(with_line(4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN,\n     email: \"a b@x.vn\"}")),
-             5, "units[1].email", "invalid email address");
+  expect_one(
+      load(with_line(
+          4, "  - {code: HG, name: \"Hà Giang\", level: province, parent: VN,\n     email: \"a b@x.vn\"}")),
+      5, "units[1].email", "invalid email address");
 }
 
 BOOST_AUTO_TEST_CASE(rule_set_periods_must_not_overlap) {
@@ -550,11 +574,13 @@ BOOST_AUTO_TEST_CASE(rule_set_periods_must_not_overlap) {
     levels: [{level: province, kind: council, quorum: 5}])";
   auto r = load(with_inserted(21, second));
   expect_one(r, 24, "rule_sets[1].effective_to",
-             "rule set \"R148\" ends on 2025-07-31, overlapping rule set \"R148_1489\" which takes effect on 2025-07-06");
+             "rule set \"R148\" ends on 2025-07-31, overlapping rule set \"R148_1489\" which takes effect on "
+             "2025-07-06");
   std::string same = second;
   same.replace(same.find("R148\n"), 4, "R148_1489");
   auto r2 = load(with_inserted(21, same));
-  BOOST_TEST(has_problem(r2, 22, "rule_sets[1].id", "duplicate rule set id \"R148_1489\" (first at line 14)"), dump(r2));
+  BOOST_TEST(has_problem(r2, 22, "rule_sets[1].id", "duplicate rule set id \"R148_1489\" (first at line 14)"),
+             dump(r2));
 }
 
 BOOST_AUTO_TEST_CASE(calendar_and_cycles) {
@@ -564,7 +590,8 @@ BOOST_AUTO_TEST_CASE(calendar_and_cycles) {
   expect_one(r2, 25, "calendar.working_days[1]", "2026-02-13 is a Friday, not a weekend day");
   auto ok = load(with_line(23, "  weekend: [fri, sat]"));
   BOOST_REQUIRE(ok.ok());
-  BOOST_TEST((ok.config.calendar.weekend == std::array<bool, 7>{false, false, false, false, true, true, false}));
+  BOOST_TEST(
+      (ok.config.calendar.weekend == std::array<bool, 7>{false, false, false, false, true, true, false}));
 
   const std::string cycles = R"(cycles:
   2026:
@@ -575,9 +602,11 @@ BOOST_AUTO_TEST_CASE(calendar_and_cycles) {
   auto r3 = load(with_inserted(24, cycles));
   BOOST_TEST_INFO("problems:" << dump(r3));
   BOOST_TEST(r3.problems.size() == 3u);
-  BOOST_TEST(has_problem(r3, 29, "cycles.2026.rounds[0].meeting", "meeting 2026-06-15 is before the cut-off 2026-06-30"));
+  BOOST_TEST(has_problem(r3, 29, "cycles.2026.rounds[0].meeting",
+                         "meeting 2026-06-15 is before the cut-off 2026-06-30"));
   BOOST_TEST(has_problem(r3, 30, "cycles.2026.rounds[1].id", "duplicate round id \"2026-1\""));
-  BOOST_TEST(has_problem(r3, 30, "cycles.2026.rounds[1].level", "no rule set has a council at level \"commune\""));
+  BOOST_TEST(
+      has_problem(r3, 30, "cycles.2026.rounds[1].level", "no rule set has a council at level \"commune\""));
   auto r4 = load(with_inserted(24, "cycles:\n  twenty: {milestones: {}}"));
   expect_one(r4, 26, "cycles.twenty", "expected a whole number, got \"twenty\"");
 }
@@ -590,7 +619,8 @@ BOOST_AUTO_TEST_CASE(duplicate_yaml_keys_are_problems) {
 }
 
 BOOST_AUTO_TEST_CASE(wrong_shapes_are_problems) {
-  expect_one(load(with_lines(2, 6, "units: HG")), 2, "units", "expected a list of units, got the text \"HG\"");
+  expect_one(load(with_lines(2, 6, "units: HG")), 2, "units",
+             "expected a list of units, got the text \"HG\"");
   expect_one(load(with_line(17, "    stars: {stars: 1, min: 0}")), 17, "rule_sets[0].stars",
              "expected a list of bands");
   expect_one(load(with_line(16, "    parts: {A: 40, B: -25, C: 35}")), 16, "rule_sets[0].parts.B",
@@ -604,8 +634,8 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_are_problems) {
 }
 
 BOOST_AUTO_TEST_CASE(anchors_and_aliases_are_followed) {
-  std::string text = replaced(kBase, "[accept_idea, return_idea, assess]",
-                              "&screen [accept_idea, return_idea, assess]");
+  std::string text =
+      replaced(kBase, "[accept_idea, return_idea, assess]", "&screen [accept_idea, return_idea, assess]");
   text = replaced(text, "[submit_idea, register, forward]", "*screen");
   // coordinator now comes first and refers forward: not allowed in YAML, so swap the lines.
   auto lines = lines_of(text);
@@ -617,7 +647,8 @@ BOOST_AUTO_TEST_CASE(anchors_and_aliases_are_followed) {
 
 BOOST_AUTO_TEST_CASE(text_encoding) {
   // A name saved in Windows-1258 instead of UTF-8: its line is named, and the checks go on.
-  auto r = load(with_line(4, "  - {code: HG, name: \"H\xe0 Giang\", level: province, parent: VN, colour: red}"));
+  auto r =
+      load(with_line(4, "  - {code: HG, name: \"H\xe0 Giang\", level: province, parent: VN, colour: red}"));
   BOOST_TEST_INFO("problems:" << dump(r));
   BOOST_REQUIRE_EQUAL(r.problems.size(), 2u);
   BOOST_TEST(r.problems[0].line == 4);
@@ -666,8 +697,9 @@ BOOST_AUTO_TEST_CASE(without_a_documents_section_any_kind_and_20_mib) {
 }
 
 BOOST_AUTO_TEST_CASE(documents_section_and_required_kinds_by_group) {
-  auto text = with_inserted(21, "    documents: {register: [registration_form, samples]}\n"
-                                "    documents_by_group: {tourism: {register: [registration_form]}}") +
+  auto text = with_inserted(21,
+                            "    documents: {register: [registration_form, samples]}\n"
+                            "    documents_by_group: {tourism: {register: [registration_form]}}") +
               kProductSets + R"(documents:
   max_bytes: 1048576
   directory: /var/lib/ocop/documents
@@ -694,8 +726,10 @@ BOOST_AUTO_TEST_CASE(documents_section_and_required_kinds_by_group) {
 }
 
 BOOST_AUTO_TEST_CASE(documents_problems_are_all_reported) {
-  auto text = with_inserted(21, "    documents: {register: [registration_form]}\n"
-                                "    documents_by_group: {turism: {register: []}, food: {regster: [], forward: [registation_form]}}") +
+  auto text = with_inserted(21,
+                            "    documents: {register: [registration_form]}\n"
+                            "    documents_by_group: {turism: {register: []}, food: {regster: [], forward: "
+                            "[registation_form]}}") +
               kProductSets + R"(documents:
   max_bytes: 20MB
   directory: var/ocop/documents
@@ -709,16 +743,19 @@ BOOST_AUTO_TEST_CASE(documents_problems_are_all_reported) {
   const int samples = line_with(text, "samples: {label");
   BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.turism",
                          "unknown product group \"turism\" (did you mean \"tourism\"?)"));
-  BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.food.regster", "unknown event \"regster\""));
+  BOOST_TEST(
+      has_problem(r, groups, "rule_sets[0].documents_by_group.food.regster", "unknown event \"regster\""));
   BOOST_TEST(has_problem(r, groups, "rule_sets[0].documents_by_group.food.forward[0]",
                          "unknown document kind \"registation_form\" (did you mean \"registration_form\"?)"));
   BOOST_TEST(has_problem(r, line_with(text, "max_bytes"), "documents.max_bytes", "expected a whole number"));
-  BOOST_TEST(has_problem(r, line_with(text, "directory:"), "documents.directory", "expected an absolute path"));
+  BOOST_TEST(
+      has_problem(r, line_with(text, "directory:"), "documents.directory", "expected an absolute path"));
   BOOST_TEST(has_problem(r, samples, "documents.kinds.samples.label", "unknown key \"label\""));
   BOOST_TEST(has_problem(r, samples, "documents.kinds.samples.name", "required key \"name\" is missing"));
   BOOST_TEST(r.problems.size() == 7u);
   // Each is file:line: key: problem.
-  BOOST_TEST(r.problems.back().to_string().rfind("test.yaml:" + std::to_string(samples) + ": documents.kinds.samples", 0) == 0u);
+  BOOST_TEST(r.problems.back().to_string().rfind(
+                 "test.yaml:" + std::to_string(samples) + ": documents.kinds.samples", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(documents_limits_and_duplicate_kind_lists) {
@@ -731,8 +768,9 @@ BOOST_AUTO_TEST_CASE(documents_limits_and_duplicate_kind_lists) {
   BOOST_REQUIRE_MESSAGE(legacy.ok(), dump(legacy));
   BOOST_TEST(legacy.config.document_kinds.at("photo") == "Ảnh");
   BOOST_TEST(legacy.config.documents.max_bytes == 100);
-  expect_one(load(kBase + "document_kinds: {photo: \"Ảnh\"}\ndocuments:\n  kinds: {photo: {name: \"Ảnh\"}}\n"), 30,
-             "documents.kinds", "listed twice, here and in document_kinds (line 28)");
+  expect_one(
+      load(kBase + "document_kinds: {photo: \"Ảnh\"}\ndocuments:\n  kinds: {photo: {name: \"Ảnh\"}}\n"), 30,
+      "documents.kinds", "listed twice, here and in document_kinds (line 28)");
   // A group needs product sets to come from.
   expect_one(load(with_inserted(21, "    documents_by_group: {tourism: {register: []}}")), 22,
              "rule_sets[0].documents_by_group.tourism", "no product set has a group");
@@ -803,7 +841,8 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
   BOOST_TEST(!ocop::config::from_snapshot("", "").has_value());
   BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}", "").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 4, \"fingerprint\": \"f\", \"units\": 3}\n", "f").has_value());
+  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 4, \"fingerprint\": \"f\", \"units\": 3}\n", "f")
+                  .has_value());
   // Same size, different content: different fingerprints.
   BOOST_TEST(ocop::config::fingerprint("users: [a]") != ocop::config::fingerprint("users: [b]"));
 }
@@ -849,7 +888,8 @@ BOOST_AUTO_TEST_CASE(cycle_dates_carry_over_and_the_scheduler_actor_are_checked)
 BOOST_AUTO_TEST_CASE(the_index_knows_which_producers_have_an_address) {
   Config c;
   c.users = {User{"p.a", "A", {"producer"}, "U1", "a@x.vn"}, User{"o.a", "O", {"screener"}, "U1", "o@x.vn"},
-             User{"p.b", "B", {"producer"}, "U1", ""}, User{"p.c", "C", {"producer", "screener"}, "U1", "c@x.vn"},
+             User{"p.b", "B", {"producer"}, "U1", ""},
+             User{"p.c", "C", {"producer", "screener"}, "U1", "c@x.vn"},
              User{"p.d", "D", {"producer"}, "U2", "d@x.vn"}};
   c.index();
   BOOST_TEST(c.any_user_email());

@@ -24,7 +24,8 @@ BOOST_AUTO_TEST_CASE(postgresql_urls_become_libpq_keywords) {
   auto u = parse_url("postgresql://ocop:p%40ss'w@db.example.vn:5433/ocop%20prod?sslmode=require", err);
   BOOST_TEST(u.backend == "postgresql");
   BOOST_TEST(u.connection ==
-             "host='db.example.vn' port='5433' user='ocop' password='p@ss\\'w' dbname='ocop prod' sslmode='require'");
+             "host='db.example.vn' port='5433' user='ocop' password='p@ss\\'w' dbname='ocop prod' "
+             "sslmode='require'");
   u = parse_url("postgresql://postgres@[::1]:5999/ocop", err);
   BOOST_TEST(u.connection == "host='::1' port='5999' user='postgres' dbname='ocop'");
   u = parse_url("postgresql://%2Fvar%2Frun%2Fpostgresql/ocop", err);

@@ -25,8 +25,8 @@ class FakeContext final : public DossierContext {
  public:
   std::map<std::string, bool> answers;
   bool explain = true;
-  std::string throw_in;           // an action that throws std::runtime_error
-  std::string throw_foreign_in;   // an action that throws something not derived from std::exception
+  std::string throw_in;          // an action that throws std::runtime_error
+  std::string throw_foreign_in;  // an action that throws something not derived from std::exception
   std::vector<std::string> guards;
   std::vector<std::string> actions;
 
@@ -72,11 +72,11 @@ class FakeContext final : public DossierContext {
   }
 };
 
-const std::vector<State> kAllStates = {
-    State::none,          State::idea_submitted, State::idea_returned, State::idea_accepted,
-    State::plan_submitted, State::plan_returned, State::in_development, State::submitted,
-    State::returned,      State::under_review,   State::scored,        State::recognized,
-    State::not_recognized, State::rejected,      State::withdrawn};
+const std::vector<State> kAllStates = {State::none,           State::idea_submitted, State::idea_returned,
+                                       State::idea_accepted,  State::plan_submitted, State::plan_returned,
+                                       State::in_development, State::submitted,      State::returned,
+                                       State::under_review,   State::scored,         State::recognized,
+                                       State::not_recognized, State::rejected,       State::withdrawn};
 
 std::vector<Event> all_events() {
   std::vector<Event> v;
@@ -411,8 +411,7 @@ BOOST_FIXTURE_TEST_CASE(allowed_lists_the_table_events_in_event_order, Machine) 
              "accept_idea return_idea reject withdraw attach annotate");
   BOOST_TEST(names(lc->allowed(State::under_review)) ==
              "assess score close_scoring forward withdraw attach annotate");
-  BOOST_TEST(names(lc->allowed(State::scored)) ==
-             "forward recognize not_recognize withdraw attach annotate");
+  BOOST_TEST(names(lc->allowed(State::scored)) == "forward recognize not_recognize withdraw attach annotate");
   BOOST_TEST(names(lc->allowed(State::recognized)) == "forward attach annotate");
   for (State s : {State::not_recognized, State::rejected, State::withdrawn})
     BOOST_TEST(names(lc->allowed(s)) == "annotate");
@@ -455,9 +454,7 @@ BOOST_FIXTURE_TEST_CASE(fire_is_thread_safe, Machine) {
             ctx.answers["holds_certificate"] = (round + i) % 2 == 0;
             Transition t = lc->fire(s, e, ctx);
             const Expected* x = find_expected(s, e);
-            const State want = !x ? State::none
-                               : ctx.answers["holds_certificate"] ? x->to_certified
-                                                                  : x->to;
+            const State want = !x ? State::none : ctx.answers["holds_certificate"] ? x->to_certified : x->to;
             if (t.accepted != (x != nullptr) || t.to != want) ++mismatches[i];
           }
     });

@@ -36,8 +36,9 @@ std::string unbase64(const std::string& b64) {
   for (char c : b64)
     if (c != '\r' && c != '\n' && c != ' ') clean += c;
   std::string out(clean.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+  int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
   BOOST_REQUIRE(n >= 0);
   out.resize(static_cast<size_t>(n));
   size_t pad = 0;
@@ -72,12 +73,16 @@ BOOST_AUTO_TEST_CASE(defaults_are_vietnamese_and_use_only_their_placeholders) {
     BOOST_TEST(check_template_text(spec.body, spec.placeholders).empty(), spec.name);
   }
   Config cfg;
-  TemplateVars vars = {{"recipient_name", "Đặng Ngọc Yến"}, {"stage", "Hồ sơ đánh giá, phân hạng sản phẩm"},
-                       {"product", "Cam sành Bắc Quang"}, {"producer", "HTX Cam Bắc Quang"},
-                       {"dossier", "TQ-2026-0001"}, {"reason", "Thiếu phiếu kiểm nghiệm"},
+  TemplateVars vars = {{"recipient_name", "Đặng Ngọc Yến"},
+                       {"stage", "Hồ sơ đánh giá, phân hạng sản phẩm"},
+                       {"product", "Cam sành Bắc Quang"},
+                       {"producer", "HTX Cam Bắc Quang"},
+                       {"dossier", "TQ-2026-0001"},
+                       {"reason", "Thiếu phiếu kiểm nghiệm"},
                        {"missing", "- Phiếu kết quả kiểm nghiệm (test_report)"}};
   RenderedMessage m = render(cfg, "dossier_returned", vars);
-  BOOST_TEST(m.subject == "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Cam sành Bắc Quang\" được trả lại để hoàn thiện");
+  BOOST_TEST(m.subject ==
+             "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Cam sành Bắc Quang\" được trả lại để hoàn thiện");
   BOOST_TEST(m.body.find("Kính gửi Đặng Ngọc Yến,") == 0u);
   BOOST_TEST(m.body.find("Lý do: Thiếu phiếu kiểm nghiệm") != std::string::npos);
   BOOST_TEST(m.body.find("- Phiếu kết quả kiểm nghiệm (test_report)") != std::string::npos);
@@ -97,9 +102,10 @@ BOOST_AUTO_TEST_CASE(placeholders_braces_and_missing_values) {
 BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
   std::string yaml = gen_workload_yaml();
   const int first = lines_in(yaml) + 1;
-  yaml += "templates:\n"
-          "  dossier_recognized:\n"
-          "    subject: \"Chúc mừng {producer}: {stars} sao\"\n";
+  yaml +=
+      "templates:\n"
+      "  dossier_recognized:\n"
+      "    subject: \"Chúc mừng {producer}: {stars} sao\"\n";
   auto r = config::load_string(yaml, "t.yaml");
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
   (void)first;
@@ -116,14 +122,15 @@ BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
 BOOST_AUTO_TEST_CASE(a_bad_override_is_reported_with_its_line_and_key) {
   std::string yaml = gen_workload_yaml();
   const int first = lines_in(yaml) + 1;  // the line of "templates:"
-  yaml += "templates:\n"
-          "  dossier_returnd:\n"
-          "    subject: x\n"
-          "  dossier_returned:\n"
-          "    subject: \"{reason} {stars}\"\n"
-          "    body: \"\"\n"
-          "    footer: x\n"
-          "  dossier_recognized: {}\n";
+  yaml +=
+      "templates:\n"
+      "  dossier_returnd:\n"
+      "    subject: x\n"
+      "  dossier_returned:\n"
+      "    subject: \"{reason} {stars}\"\n"
+      "    body: \"\"\n"
+      "    footer: x\n"
+      "  dossier_recognized: {}\n";
   auto r = config::load_string(yaml, "t.yaml");
   BOOST_REQUIRE(!r.ok());
   std::string all;
@@ -148,11 +155,12 @@ BOOST_AUTO_TEST_CASE(the_schedulers_messages_are_templates_too) {
     BOOST_TEST(find_template(name) != nullptr, name);
   std::string yaml = gen_workload_yaml();
   const int first = lines_in(yaml) + 1;
-  yaml += "templates:\n"
-          "  reminder_stalled:\n"
-          "    subject: \"Nhắc {count} hồ sơ {stars}\"\n"
-          "  certificate_notice:\n"
-          "    body: \"Kính gửi {recipient_name}: {certificate} hết hạn ngày {valid_until}.{signature}\"\n";
+  yaml +=
+      "templates:\n"
+      "  reminder_stalled:\n"
+      "    subject: \"Nhắc {count} hồ sơ {stars}\"\n"
+      "  certificate_notice:\n"
+      "    body: \"Kính gửi {recipient_name}: {certificate} hết hạn ngày {valid_until}.{signature}\"\n";
   auto r = config::load_string(yaml, "t.yaml");
   BOOST_REQUIRE_EQUAL(r.problems.size(), 1u);  // the notice's override is good
   BOOST_TEST(r.problems[0].line == first + 2);
@@ -173,7 +181,8 @@ BOOST_AUTO_TEST_CASE(base64_matches_rfc_4648) {
 
 BOOST_AUTO_TEST_CASE(an_ascii_subject_stays_plain_and_a_vietnamese_one_is_encoded) {
   BOOST_TEST(notify::encode_header_value("OCOP reminder", 9) == "OCOP reminder");
-  const std::string vi = "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện";
+  const std::string vi =
+      "[OCOP] Hồ sơ đánh giá, phân hạng sản phẩm \"Chè Shan tuyết Cao Bồ\" được trả lại để hoàn thiện";
   const std::string enc = notify::encode_header_value(vi, 9);
   BOOST_TEST(decode_words(enc) == vi);
   // Every encoded word is at most 75 characters, each line at most 78, and no word splits a
@@ -219,8 +228,10 @@ BOOST_AUTO_TEST_CASE(a_mail_has_its_headers_and_a_base64_utf8_body) {
 }
 
 BOOST_AUTO_TEST_CASE(dates_and_domains) {
-  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-12-31T23:59:59Z", 0), 420) == "Fri, 01 Jan 2027 06:59:59 +0700");
-  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-03-01T00:00:00Z", 0), 0) == "Sun, 01 Mar 2026 00:00:00 +0000");
+  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-12-31T23:59:59Z", 0), 420) ==
+             "Fri, 01 Jan 2027 06:59:59 +0700");
+  BOOST_TEST(notify::rfc5322_date(*parse_instant("2026-03-01T00:00:00Z", 0), 0) ==
+             "Sun, 01 Mar 2026 00:00:00 +0000");
   BOOST_TEST(notify::mail_domain("ocop@tuyenquang.example.vn") == "tuyenquang.example.vn");
   BOOST_TEST(notify::mail_domain("nobody") == "localhost");
 }

@@ -9,7 +9,8 @@ RuleSet r148() {
   RuleSet rs;
   rs.id = "R148";
   rs.stars = {{1, 0}, {2, 30}, {3, 50}, {4, 70}, {5, 90}};
-  rs.mandatory = {{3, {"food_safety"}}, {4, {"food_safety", "traceability"}}, {5, {"food_safety", "traceability"}}};
+  rs.mandatory = {
+      {3, {"food_safety"}}, {4, {"food_safety", "traceability"}}, {5, {"food_safety", "traceability"}}};
   return rs;
 }
 }  // namespace
@@ -41,8 +42,8 @@ BOOST_AUTO_TEST_CASE(the_score_is_the_average_of_the_members_totals) {
 BOOST_AUTO_TEST_CASE(half_up_rounding_is_applied_before_banding) {
   RuleSet rs = r148();
   rs.rounding = Rounding::half_up;
-  BOOST_TEST(evaluate(rs, {70, 69, 70, 69}, {}).stars == 4);  // 69.5 -> 70
-  BOOST_TEST(evaluate(rs, {69.4, 69.4}, {}).stars == 3);      // 69.4 -> 69
+  BOOST_TEST(evaluate(rs, {70, 69, 70, 69}, {}).stars == 4);     // 69.5 -> 70
+  BOOST_TEST(evaluate(rs, {69.4, 69.4}, {}).stars == 3);         // 69.4 -> 69
   BOOST_TEST(evaluate(rs, {70, 69, 70, 69}, {}).score == 69.5);  // the stored score is not rounded
 }
 

@@ -32,14 +32,15 @@ BOOST_AUTO_TEST_CASE(a_merged_commune_lives_on_in_its_successor) {
   BOOST_TEST(c.unit_on("HG-BQ-VIETQUANG", kBefore)->code == "HG-BQ-VIETQUANG");
   BOOST_TEST(c.unit_on("HG-BQ-VIETQUANG", kAfter)->code == "TQ-BACQUANG");
   BOOST_TEST(c.unit_on("HG", kAfter)->code == "TQ");
-  BOOST_TEST(c.unit_on("HG-BQ", kAfter) == nullptr);       // ended without a successor
+  BOOST_TEST(c.unit_on("HG-BQ", kAfter) == nullptr);         // ended without a successor
   BOOST_TEST(c.unit_on("TQ-BACQUANG", kBefore) == nullptr);  // not created yet
   BOOST_TEST(c.unit_on("NOPE", kAfter) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(ancestors_skip_an_abolished_district) {
   const Config& c = history();
-  BOOST_TEST((codes(c.ancestors_on("HG-BQ-HUUSAN", kBefore)) == std::vector<std::string>{"HG-BQ", "HG", "VN"}));
+  BOOST_TEST(
+      (codes(c.ancestors_on("HG-BQ-HUUSAN", kBefore)) == std::vector<std::string>{"HG-BQ", "HG", "VN"}));
   BOOST_TEST((codes(c.ancestors_on("HG-BQ-HUUSAN", kAfter)) == std::vector<std::string>{"TQ", "VN"}));
   BOOST_TEST((codes(c.ancestors_on("HG-BQ-VIETQUANG", kAfter)) == std::vector<std::string>{"TQ", "VN"}));
 }
@@ -64,7 +65,7 @@ BOOST_AUTO_TEST_CASE(listing_under_a_unit_keeps_history_findable) {
   BOOST_TEST((c.units_under("TQ-BACQUANG", kBefore) == V{"TQ-BACQUANG"}));
   BOOST_TEST((c.units_under("HG-BQ", kAfter) ==
               V{"HG-BQ", "HG-BQ-HUUSAN", "HG-BQ-TANTHANH", "HG-BQ-VIETQUANG", "HG-BQ-VIETVINH"}));
-  BOOST_TEST(c.units_under("TQ", kAfter).size() == 9u);  // all but VN
+  BOOST_TEST(c.units_under("TQ", kAfter).size() == 9u);   // all but VN
   BOOST_TEST(c.units_under("TQ", kBefore).size() == 3u);  // TQ and its two (future) communes, as written
   BOOST_TEST(c.units_under("NOPE", kAfter).empty());
 }
