@@ -27,21 +27,12 @@ Dispatcher::Dispatcher(const Config& config, Store& store, const Clock& clock)
 
 template <typename F>
 auto Dispatcher::in_transaction(F&& f) -> decltype(f()) {
-  constexpr int kAttempts = 5;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      store_.begin();
-      auto r = f();
-      store_.commit();
-      return r;
-    } catch (const StoreError& e) {
-      try {
-        store_.rollback();
-      } catch (...) {
-      }
-      if (!e.retryable() || attempt >= kAttempts) throw;
-    }
-  }
+  return with_retry(kRetry, [&](int) {
+    Transaction tx(store_);
+    auto r = f();
+    tx.commit();
+    return r;
+  });
 }
 
 DeliveryReport Dispatcher::run(int limit) {

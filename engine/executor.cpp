@@ -624,7 +624,7 @@ json certificate_json(const Certificate& c, const Config* config) {
           {"revocation", revocation}};
 }
 
-void Store::append_to_chain(AuditRecord r) {
+void AuditLog::append_to_chain(AuditRecord r) {
   AuditHead head = audit_head();
   r.seq = head.seq + 1;
   r.prev_hash = head.hash;
@@ -660,46 +660,32 @@ void prepare_request(EventRequest& req) {
 }
 
 FireResult Executor::fire(const EventRequest& req) {
-  const int attempts = std::max(1, retry_.attempts);
-  for (int attempt = 1;; ++attempt) {
-    try {
-      store_.begin();
+  int tried = 0;
+  try {
+    return with_retry(retry_, [&](int attempt) {
+      tried = attempt;
+      Transaction tx(store_);
       FireResult r = fire_in_transaction(req);
       if (r.status.ok() && !r.duplicate) {
         if (before_commit_) before_commit_();
-        store_.commit();
-      } else {
-        store_.rollback();
-      }
+        tx.commit();
+      }  // else: refused or a duplicate, nothing to keep; the transaction rolls back
       r.attempts = attempt;
       return r;
-    } catch (const StoreError& e) {
-      try {
-        store_.rollback();
-      } catch (...) {
-      }
-      if (e.retryable() && attempt < attempts) {
-        retry_backoff(retry_, attempt);
-        continue;
-      }
-      FireResult r;
-      r.dossier_id = req.dossier;
-      r.database_failed = true;
-      r.attempts = attempt;
-      r.status =
-          Status::Internal(std::string("database: ") + e.what() +
-                           (e.retryable() ? " (still failing after " + std::to_string(attempt) + " attempts)"
-                                          : std::string()));
-      return r;
-    } catch (const std::exception& e) {
-      try {
-        store_.rollback();
-      } catch (...) {
-      }
-      FireResult r;
-      r.status = Status::Internal(e.what());
-      return r;
-    }
+    });
+  } catch (const StoreError& e) {
+    FireResult r;
+    r.dossier_id = req.dossier;
+    r.database_failed = true;
+    r.attempts = tried;
+    r.status = Status::Internal(std::string("database: ") + e.what() +
+                                (e.retryable() ? " (still failing after " + std::to_string(tried) + " attempts)"
+                                               : std::string()));
+    return r;
+  } catch (const std::exception& e) {
+    FireResult r;
+    r.status = Status::Internal(e.what());
+    return r;
   }
 }
 

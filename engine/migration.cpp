@@ -7,6 +7,7 @@
 
 #include "ocop/audit.hpp"
 #include "ocop/store.hpp"
+#include "ocop/transaction.hpp"
 
 namespace ocop {
 namespace {
@@ -192,54 +193,48 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
       continue;
     }
     try {
-      store_.begin();
-      auto current = store_.load_dossier(d.id);
-      if (!current || current->version != d.version) {
-        store_.rollback();
+      const bool moved = with_retry(RetryPolicy{}, [&](int) {
+        Transaction tx(store_);
+        auto current = store_.load_dossier(d.id);
+        if (!current || current->version != d.version) return false;
+        Dossier n = *current;
+        n.rule_set = to.id;
+        n.level = s.to_level;
+        n.level_index = level_index(to, s.to_level);
+        n.state = s.to_state;
+        if (s.to_level != d.level) n.round.clear();
+        if (s.to_state != State::scored && s.to_state != State::recognized) {
+          n.score.reset();
+          if (n.certificate.empty()) n.stars.reset();
+        }
+        if (s.to_state != d.state || s.to_level != d.level) n.state_since = at;
+        n.updated_at = at;
+        n.version = d.version + 1;
+        if (!store_.update_dossier(n, *current)) return false;
+        AuditRecord rec;
+        rec.at = at;
+        rec.actor = actor;
+        rec.role = role;
+        rec.dossier = d.id;
+        rec.event = std::string(to_string(Event::migrate));
+        rec.from_state = std::string(to_string(d.state));
+        rec.to_state = std::string(to_string(s.to_state));
+        rec.level = s.to_level;
+        rec.data = json{{"plan", plan.id},      {"reason", plan.reason}, {"from_rule_set", plan.from_rule_set},
+                        {"to_rule_set", to.id}, {"from_level", d.level}, {"to_level", s.to_level}}
+                       .dump();
+        chain_and_append(store_, rec);
+        tx.commit();
+        m.version = n.version;
+        return true;
+      });
+      if (!moved) {
         out.status = Status::Conflict("dossier " + d.id + " changed while plan " + plan.id +
                                       " was running; run the plan again to finish");
         return out;
       }
-      Dossier n = *current;
-      n.rule_set = to.id;
-      n.level = s.to_level;
-      n.level_index = level_index(to, s.to_level);
-      n.state = s.to_state;
-      if (s.to_level != d.level) n.round.clear();
-      if (s.to_state != State::scored && s.to_state != State::recognized) {
-        n.score.reset();
-        if (n.certificate.empty()) n.stars.reset();
-      }
-      if (s.to_state != d.state || s.to_level != d.level) n.state_since = at;
-      n.updated_at = at;
-      n.version = d.version + 1;
-      if (!store_.update_dossier(n, *current)) {
-        store_.rollback();
-        out.status = Status::Conflict("dossier " + d.id + " changed while plan " + plan.id +
-                                      " was running; run the plan again to finish");
-        return out;
-      }
-      AuditRecord rec;
-      rec.at = at;
-      rec.actor = actor;
-      rec.role = role;
-      rec.dossier = d.id;
-      rec.event = std::string(to_string(Event::migrate));
-      rec.from_state = std::string(to_string(d.state));
-      rec.to_state = std::string(to_string(s.to_state));
-      rec.level = s.to_level;
-      rec.data = json{{"plan", plan.id},      {"reason", plan.reason}, {"from_rule_set", plan.from_rule_set},
-                      {"to_rule_set", to.id}, {"from_level", d.level}, {"to_level", s.to_level}}
-                     .dump();
-      chain_and_append(store_, rec);
-      store_.commit();
-      m.version = n.version;
       out.moves.push_back(m);
     } catch (const StoreError& e) {
-      try {
-        store_.rollback();
-      } catch (...) {
-      }
       out.status = Status::Internal(std::string("database: ") + e.what() + " (moving dossier " + d.id +
                                     "; the dossiers before it moved; run the plan again to finish)");
       return out;

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kAttempts = 5;  // a retryable store error retries the transaction this often
+constexpr RetryPolicy kRetry{5, 2};  // a retryable store error retries the transaction (ocop/transaction.hpp)
 
 Instant local_midnight(Date d, int offset_minutes) {
   return Instant{d.days * 86400LL - offset_minutes * 60LL};
@@ -147,28 +147,19 @@ struct Scheduler::Run {
 
   // Runs `fn` in one transaction (rolled back on a dry run); retries retryable store errors.
   void transaction(const std::function<void()>& fn) {
-    for (int attempt = 1;; ++attempt) {
+    with_retry(kRetry, [&](int) {
       staged.clear();
       staged_kinds.clear();
       staged_transitions.clear();
       staged_duplicates = 0;
       staged_already_fired = 0;
-      try {
-        s.store_.begin();
-        fn();
-        if (rep.dry_run)
-          s.store_.rollback();
-        else
-          s.store_.commit();
-        break;
-      } catch (const StoreError& e) {
-        try {
-          s.store_.rollback();
-        } catch (...) {
-        }
-        if (!e.retryable() || attempt >= kAttempts) throw;
-      }
-    }
+      Transaction tx(s.store_);
+      fn();
+      if (rep.dry_run)
+        tx.rollback();
+      else
+        tx.commit();
+    });
     for (size_t i = 0; i < staged.size(); ++i) {
       rep.queued.push_back(std::move(staged[i]));
       rep.counts[staged_kinds[i]]++;

@@ -29,6 +29,7 @@
 #include "ocop/executor.hpp"
 #include "ocop/outbox.hpp"
 #include "ocop/store.hpp"
+#include "ocop/transaction.hpp"
 
 namespace ocop {
 
@@ -72,6 +73,8 @@ class Dispatcher {
   // timeout), so that a live deliverer never loses its claim.
   static constexpr std::int64_t kLeaseSeconds = 10 * 60;
   static constexpr int kBatch = 10;
+  // A claim, a settlement or a hold is retried like any transaction (ocop/transaction.hpp).
+  static constexpr RetryPolicy kRetry{5, 2};
 
   Dispatcher(const Config& config, Store& store, const Clock& clock);
 

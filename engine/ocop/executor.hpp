@@ -35,6 +35,7 @@
 #include "ocop/lifecycle.hpp"
 #include "ocop/status.hpp"
 #include "ocop/store.hpp"
+#include "ocop/transaction.hpp"
 
 namespace ocop {
 
@@ -102,17 +103,6 @@ struct FireResult {
   bool database_failed = false;
   int attempts = 1;  // transactions tried (more than 1 after retryable database errors)
 };
-
-// How fire() retries a transaction that failed with a retryable StoreError: at most
-// `attempts` transactions in all, sleeping a random time in [0, base_delay_ms * 2^(n-1)) after
-// the n-th failure (jitter keeps writers that collided from colliding again in step).
-struct RetryPolicy {
-  int attempts = 8;
-  int base_delay_ms = 2;
-};
-
-// Sleeps the jittered delay that follows the `failed_attempts`-th failure under `p`.
-void retry_backoff(const RetryPolicy& p, int failed_attempts);
 
 // A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
 // product_set, rule_set, score, stars, certificate). Times in the given zone offset.

@@ -1,5 +1,7 @@
-// The store port: what the engine needs from a database. adapters/store implements it with
-// SOCI over SQLite and PostgreSQL.
+// The store port: what the engine needs from a database, split by role (transactions, dossiers
+// and events, the audit log, the outbox, the scheduler's reads, the read model for lists and
+// reports). adapters/store implements all of it with SOCI over SQLite and PostgreSQL;
+// tests/support has an in-memory one and a fault-injecting wrapper.
 //
 // One Store is one connection and is used from one thread. Writes happen only inside
 // begin()/commit(). Inside a write transaction, a dossier or certificate once loaded cannot
@@ -65,13 +67,20 @@ struct CountRow {
   std::int64_t n = 0;
 };
 
-class Store {
+// Transactions. Writes happen only between begin() and commit(); callers use ocop::Transaction
+// (ocop/transaction.hpp), which rolls back unless committed, never these three directly.
+class TransactionPort {
  public:
-  virtual ~Store() = default;
-
+  virtual ~TransactionPort() = default;
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+};
+
+// Dossiers and what an event writes with them: scoresheets, documents, certificates, keys.
+class DossierStore {
+ public:
+  virtual ~DossierStore() = default;
 
   // --- dossiers ---
   virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
@@ -95,7 +104,16 @@ class Store {
   virtual void insert_certificate(const Certificate& c) = 0;
   // Writes a certificate's state, superseded_by and revocation fields (the rest never changes).
   virtual void update_certificate(const Certificate& c) = 0;
-  virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
+
+  // --- idempotency ---
+  virtual std::optional<std::string> find_key(const std::string& key) = 0;
+  virtual void put_key(const std::string& key, const std::string& dossier, const std::string& result) = 0;
+};
+
+// The hash-chained audit trail (ocop/audit.hpp).
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
 
   // --- audit ---
   // The newest record's sequence number and hash (committed, or appended by this transaction
@@ -122,10 +140,12 @@ class Store {
   // accepted event adds one of each): records removed from the trail, even from its tail,
   // show here. At most `limit` descriptions.
   virtual std::vector<std::string> version_mismatches(int limit) = 0;
+};
 
-  // --- idempotency ---
-  virtual std::optional<std::string> find_key(const std::string& key) = 0;
-  virtual void put_key(const std::string& key, const std::string& dossier, const std::string& result) = 0;
+// The notification outbox (ocop/outbox.hpp, ocop/dispatch.hpp).
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
 
   // --- the outbox (ocop/outbox.hpp) ---
   // Queues `m` (its id is set) in the caller's transaction, unless a message with the same
@@ -155,6 +175,12 @@ class Store {
   // A dead or pending message back to pending, due at `now`, attempts 0. False when the
   // message is sending or sent (nothing written).
   virtual bool retry_outbox(std::int64_t id, Instant now) = 0;
+};
+
+// What the scheduler reads and records (ocop/scheduler.hpp).
+class SchedulerReads {
+ public:
+  virtual ~SchedulerReads() = default;
 
   // --- the scheduler (ocop tick; ocop/scheduler.hpp) ---
   // Dossiers in any of `states`, and, when `entered_before` is set, that entered their state
@@ -173,12 +199,29 @@ class Store {
   virtual void record_tick(Date day, Instant at, const std::string& summary) = 0;
   // Dossiers of one cycle (`year`), counted by (state, unit).
   virtual std::vector<CountRow> count_year_by_state_and_unit(int year) = 0;
+};
+
+// Reads for people: lists, certificates and the report's counts. A new report touches only this
+// side.
+class ReadModel {
+ public:
+  virtual ~ReadModel() = default;
 
   // --- reads for people ---
   virtual std::vector<Dossier> list_dossiers(const DossierFilter& f) = 0;
   // counts grouped by (state, unit) or (stars, unit) of active certificates
   virtual std::vector<CountRow> count_by_state_and_unit() = 0;
   virtual std::vector<CountRow> count_certificates_by_stars_and_unit() = 0;
+  virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
 };
+
+// The whole port, by role. One Store is one connection, used from one thread (see above).
+class Store : public TransactionPort,
+              public DossierStore,
+              public AuditLog,
+              public OutboxStore,
+              public SchedulerReads,
+              public ReadModel {};
+
 
 }  // namespace ocop
