@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes a national-scale configuration and fills a database initialised with it (bench/tick.sh):
+"""Writes a national-scale configuration (with bench/gen_workload.py's national shape) and fills a
+database initialised with it (bench/tick.sh):
 34 provinces and 3,321 communes under central, 100,000 dossiers (50,000 still moving, 50,000
 recognised) and 50,000 certificates whose valid_until spreads over three years from DAY. Rows are
 written directly with SQL (importing events for them would take minutes and is measured by
@@ -13,58 +14,37 @@ import random
 import sqlite3
 import sys
 
+from gen_workload import Shape, config_yaml
+
 PROVINCES, COMMUNES, MOVING, CERTIFICATES = 34, 3321, 50_000, 50_000
+SHAPE = Shape(COMMUNES, PROVINCES)  # VN over P01..P34, communes P01-C0001.. dealt round-robin
 
 
-def communes():
-    out = []
-    for i in range(COMMUNES):
-        p = i % PROVINCES + 1
-        out.append((f"P{p:02d}", f"P{p:02d}-C{i + 1:04d}"))
-    return out
+def tick_rounds(year):  # two provincial rounds: the second's cut-off falls in the benchmark's weeks
+    return [(f"{year}-1", "province", dt.date(year, 6, 30), dt.date(year, 7, 15)),
+            (f"{year}-2", "province", dt.date(year, 11, 27), dt.date(year, 12, 10))]
+
+
+TICK_REMINDERS = [
+    "{id: stalled-submitted, kind: stalled, state: submitted, after_days: 10, to: unit, escalate_after_days: 5}",
+    "{id: stalled-returned, kind: stalled, state: returned, after_days: 10, to: unit}",
+    "{id: stalled-review, kind: stalled, state: under_review, after_days: 20, to: parent}",
+    "{id: round-cutoff, kind: before_milestone, milestone: round_cutoff, days_before: 7, to: unit}",
+    "{id: expiry, kind: certificate_expiry}",
+    "{id: kickoff, kind: cycle_start, to: unit}",
+]
 
 
 def config(path):
-    lines = ['# bench/national.py: 34 provinces and 3,321 communes, for the tick benchmark',
-             'province: {code: P01, name: "Tỉnh 01", timezone: Asia/Ho_Chi_Minh}',
-             "units:",
-             '  - {code: VN, name: "Trung ương", level: central, email: vpdp@tw.example.vn}']
-    for p in range(1, PROVINCES + 1):
-        lines.append(f'  - {{code: P{p:02d}, name: "Tỉnh {p:02d}", level: province, parent: VN, email: vpdp@p{p:02d}.example.vn}}')
-    for p, c in communes():
-        lines.append(f'  - {{code: {c}, name: "Xã {c}", level: commune, parent: {p}, email: {c.lower()}@example.vn}}')
-    lines += ["users:",
-              '  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: VN}',
-              "roles:",
-              "  scheduler: [notice, expire]",
-              "rule_sets:",
-              "  - id: R148_1489",
-              "    effective_from: 2025-07-06",
-              "    parts: {A: 40, B: 25, C: 35}",
-              "    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 50}, {stars: 4, min: 70}, {stars: 5, min: 90}]",
-              "    levels:",
-              "      - {level: commune, kind: screen}",
-              "      - {level: province, kind: council, quorum: 5, recognizes: [3, 4], forward_min: 90}",
-              "      - {level: central, kind: council, quorum: 5, recognizes: [5]}",
-              "calendar:",
-              "  weekend: [sat, sun]",
-              "  holidays: [2026-01-01, 2026-01-02, 2026-02-16, 2026-02-17, 2026-02-18, 2026-02-19, 2026-02-20, 2026-04-27, 2026-04-30, 2026-05-01, 2026-09-01, 2026-09-02]",
-              "  working_days: [2026-01-10]",
-              "cycles:",
-              "  2026:",
-              "    milestones: {ideas_close: 2026-04-30, plans_close: 2026-07-31}",
-              "    rounds:",
-              '      - {id: "2026-1", level: province, cutoff: 2026-06-30, meeting: 2026-07-15}',
-              '      - {id: "2026-2", level: province, cutoff: 2026-11-27, meeting: 2026-12-10}',
-              "reminders:",
-              "  - {id: stalled-submitted, kind: stalled, state: submitted, after_days: 10, to: unit, escalate_after_days: 5}",
-              "  - {id: stalled-returned, kind: stalled, state: returned, after_days: 10, to: unit}",
-              "  - {id: stalled-review, kind: stalled, state: under_review, after_days: 20, to: parent}",
-              "  - {id: round-cutoff, kind: before_milestone, milestone: round_cutoff, days_before: 7, to: unit}",
-              "  - {id: expiry, kind: certificate_expiry}",
-              "  - {id: kickoff, kind: cycle_start, to: unit}",
-              "scheduler: {actor: scheduler}"]
-    open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+    """The national tree of bench/gen_workload.py with only the scheduler's user (no staff: the
+    tick's work is the rows fill() writes), the tick benchmark's rounds and reminders, and a
+    make-up working day."""
+    text = config_yaml(SHAPE, [2026], staff=False, rounds=tick_rounds, reminders=TICK_REMINDERS,
+                       extra_holidays=["2026-01-02"], working_days=["2026-01-10"], scheduler="scheduler",
+                       channels=False,
+                       header="# bench/national.py: 34 provinces and 3,321 communes, for the tick benchmark")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def ts(t):
@@ -77,7 +57,7 @@ def fill(db, day):
     tz = dt.timezone(dt.timedelta(hours=7))
     start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=tz)
     span = (dt.datetime.combine(day, dt.time(7), tz) - start).total_seconds()
-    units = [c for _, c in communes()]
+    units = [c for c, _ in SHAPE.communes]
     moving = [("idea_submitted", -1, None), ("idea_accepted", -1, None), ("plan_submitted", -1, None),
               ("in_development", -1, None), ("submitted", 0, "commune"), ("returned", 0, "commune"),
               ("under_review", 0, "commune"), ("submitted", 1, "province"), ("under_review", 1, "province"),

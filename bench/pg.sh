@@ -17,9 +17,8 @@ DOSSIERS=${1:-1000}
 BATCH=${2:-1}
 OUT=bench/out
 OCOP_BIN=$(realpath "${OCOP_BIN:-./build/ocop}")
-GEN=${GEN_WORKLOAD:-../shared/bench/gen_workload.py}
 mkdir -p "$OUT"
-python3 "$GEN" --dossiers "$DOSSIERS" --events "$OUT/pg-events.jsonl" --config "$OUT/pg-bench.yaml" >/dev/null
+python3 bench/gen_workload.py --dossiers "$DOSSIERS" --events "$OUT/pg-events.jsonl" --config "$OUT/pg-bench.yaml" >/dev/null
 export OCOP_CONFIG="$OUT/pg-bench.yaml"
 EVENTS=$(wc -l <"$OUT/pg-events.jsonl")
 BASE=${OCOP_TEST_POSTGRES%%\?*}

@@ -2,7 +2,7 @@
 """Write config/sample-events.jsonl: one year (the 2026 cycle) of OCOP events for Tuyên Quang.
 
 The events follow spec.md §2 under rule set R148_1489 (in force since 2025-07-06) and use the
-shapes of shared/bench/gen_workload.py's dossier_events(): the commune screens and forwards, the
+shapes of bench/gen_workload.py's dossiers: the commune screens and forwards, the
 provincial council scores in round 2026-1 or 2026-2 and the province recognises 3-4 stars, the
 best (average >= 90) go to the central council in round 2026-C for 5 stars. Every actor is a
 user of config/sample.yaml; the script reads that file (stdlib only, no YAML library) and checks

@@ -13,11 +13,7 @@ OCOP=$1
 REPO=$2
 DOSSIERS=${3:-600}  # enough events that several kills land mid-run however fast the import is
 KILLS=${4:-5}
-GEN="$REPO/../shared/bench/gen_workload.py"
-if [ ! -f "$GEN" ]; then
-  echo "SKIP: $GEN not found"
-  exit 77
-fi
+GEN="$REPO/bench/gen_workload.py"
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib/backend.sh"
 trap 'drop_dbs; rm -rf "$WORK"' EXIT

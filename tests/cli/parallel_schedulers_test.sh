@@ -3,13 +3,14 @@
 # processes at once, on one database, produce each reminder, each certificate transition and
 # each delivery exactly once.
 #
-# A generated workload (../shared/bench/gen_workload.py, 150 dossiers; one dossier in five stops
+# A generated workload (bench/gen_workload.py, 150 dossiers; one dossier in five stops
 # after `register`, so it sits in `submitted` and is due for the stalled digests and their
 # escalations) is imported into a simulation database, which is then copied (SQLite: the file;
 # PostgreSQL: CREATE DATABASE ... TEMPLATE). The copy is ticked by ONE process per day: the
 # expected result. The original is ticked by TWO processes at once on the same days:
-# 2029-10-01 and 2029-10-02 (expiry notices of the certificates valid until 2029-10-30, digests,
-# the 2026 cycle opened and closed on the first day) and 2029-10-30 (their expiries). Checks:
+# 2029-10-01 and 2029-10-02 (expiry notices of the certificates valid until 2029-10-28, digests,
+# the 2026 cycle opened and closed on the first day) and 2029-10-30 (their expiries: the province
+# signs its 2026 decisions on 2026-10-28). Checks:
 # both exit 0; their queued messages and transitions add up to the single tick's; the outbox
 # holds the same dedupe keys as the copy's; the audit trail holds the same records (each due
 # certificate one `notice`/`expire`), and `ocop audit verify` exits 0.
@@ -18,18 +19,14 @@
 # message is `sent` after one attempt, and each Message-ID / Idempotency-Key arrived once.
 # On SQLite the second process waits for the first's write lock; on PostgreSQL they interleave
 # (row locks, SKIP LOCKED). Runs on SQLite and, as cli_parallel_schedulers_test_postgresql, on
-# PostgreSQL. Skips (77) when the generator or aiosmtpd is missing.
+# PostgreSQL. Skips (77) when aiosmtpd is missing.
 # Usage: parallel_schedulers_test.sh PATH/TO/ocop REPO_DIR [DOSSIERS]
 set -uo pipefail
 OCOP=$1
 REPO=$2
 DOSSIERS=${3:-150}
 PY=/usr/bin/python3  # Debian's interpreter: the one that sees python3-aiosmtpd
-GEN="$REPO/../shared/bench/gen_workload.py"
-if [ ! -f "$GEN" ]; then
-  echo "SKIP: $GEN not found"
-  exit 77
-fi
+GEN="$REPO/bench/gen_workload.py"
 if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
   echo "SKIP: $PY cannot import aiosmtpd (install python3-aiosmtpd: scripts/setup.sh)"
   exit 77

@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
 }
 
 BOOST_AUTO_TEST_CASE(the_gen_workload_configuration_loads_cleanly) {
-  // A copy of `gen_workload.py --communes 5 --dossiers 1 --config ...` (shared/bench).
+  // `bench/gen_workload.py --communes 5 --config ...`, plus the lines its header names.
   auto r = config::load_file(kData + "gen_workload.yaml");
   BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
   BOOST_TEST(r.config.province.code == "BX");

@@ -67,7 +67,7 @@ def before(day, n):
 
 def add_months(d, m):
     y, mo = divmod(d.month - 1 + m, 12)
-    return dt.date(d.year + y, mo + 1, d.day)  # the generator's decision dates are the 30th and 20th
+    return dt.date(d.year + y, mo + 1, d.day)  # the generator's decision dates fall on the 28th or earlier
 
 
 LEVELS = ["commune", "province", "central"]

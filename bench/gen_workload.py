@@ -1,0 +1,584 @@
+#!/usr/bin/env python3
+"""The project's workload generator: a configuration and a JSONL event file (spec §5, §9) for
+the tests and benchmarks, at any size. Python 3 standard library only; the same arguments give
+byte-identical files (tests/cli/generator_test.sh checks it).
+
+    gen_workload.py --dossiers 10000 --events events.jsonl --config bench.yaml
+    gen_workload.py --dossiers 3000 --years 2026-2028 --communes 40 --events e.jsonl --config c.yaml
+    gen_workload.py --provinces 34 --communes 3321 --dossiers 0 --config national.yaml
+
+The shape: one province (BX, communes BX-C0001...) or, with --provinces N > 1, a national tree
+(VN over P01...PNN, communes P01-C0001... dealt round-robin), with a screener and a producer per
+commune, a coordinator, a signer, a council chair and --members council members per province
+and at central. The workload: each dossier runs one cycle of spec §2 under rule set R148_1489.
+Most take the development track (idea, plan, development; some returned, some rejected), the
+rest register straight for evaluation; from the second year some of those are upgrades of an
+earlier 3-4 star certificate, and from the fourth re-evaluations of one about to expire. The
+commune screens (some dossiers returned for a missing document), the provincial coordinator
+accepts into the year's round (a few returned), five or more council members score at the
+round's meeting (now and then one corrects a sheet), the chair closes (a few with a failed
+mandatory criterion), the signer recognises on the round's decision date or the dossier is not
+recognised; the best are forwarded to central, which recognises some five stars (superseding
+the province's certificate). A few producers withdraw at any stage; some attach further
+documents and officials annotate. Officials act on working days in office hours; producers on
+any day. --summary writes the outcome that importing the events must give, computed here.
+"""
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import sys
+
+FIRST_YEAR, LAST_YEAR = 2026, 2030
+# Public holidays per year (Tết, Hùng Kings, 30/4, 1/5, National Day; Tết moves every year).
+HOLIDAYS = {
+    2026: ["2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-27",
+           "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"],
+    2027: ["2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-04-16",
+           "2027-04-30", "2027-05-03", "2027-09-02", "2027-09-03"],
+    2028: ["2028-01-03", "2028-01-24", "2028-01-25", "2028-01-26", "2028-01-27", "2028-01-28", "2028-04-04",
+           "2028-05-01", "2028-05-02", "2028-09-01", "2028-09-04"],
+    2029: ["2029-01-01", "2029-02-12", "2029-02-13", "2029-02-14", "2029-02-15", "2029-02-16", "2029-04-23",
+           "2029-04-30", "2029-05-01", "2029-09-03", "2029-09-04"],
+    2030: ["2030-01-01", "2030-02-01", "2030-02-04", "2030-02-05", "2030-02-06", "2030-02-07", "2030-04-12",
+           "2030-04-30", "2030-05-01", "2030-09-02", "2030-09-03"],
+}
+PRODUCT_SETS = {  # a subset of the national product sets: code -> (group, name)
+    "fresh_produce": ("food", "Rau, củ, quả, hạt tươi"),
+    "rice_cereals": ("food", "Gạo, ngũ cốc"),
+    "honey": ("food", "Mật ong, sản phẩm từ mật ong"),
+    "processed_produce": ("food", "Chế biến từ rau, củ, quả, hạt"),
+    "processed_meat": ("food", "Chế biến từ thịt, trứng, sữa"),
+    "sauces": ("food", "Tương, nước mắm, gia vị dạng lỏng"),
+    "tea": ("food", "Chè tươi, chè chế biến"),
+    "herbal_tea": ("food", "Trà thảo mộc"),
+    "coffee_cocoa": ("food", "Cà phê, ca cao"),
+    "spirits": ("beverage", "Rượu trắng"),
+    "herbal_medicine": ("herbal", "Thực phẩm chức năng, thuốc dược liệu"),
+    "essential_oils": ("herbal", "Tinh dầu và thảo dược khác"),
+    "handicrafts": ("handicraft", "Thủ công mỹ nghệ gia dụng, trang trí"),
+    "textiles": ("handicraft", "Vải, may mặc"),
+    "community_tourism": ("tourism", "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch"),
+}
+PRODUCTS = [  # (product, product set)
+    ("Chè Shan tuyết cổ thụ", "tea"), ("Chè xanh móc câu", "tea"), ("Trà hoa vàng", "herbal_tea"),
+    ("Trà giảo cổ lam", "herbal_tea"), ("Mật ong hoa bạc hà", "honey"), ("Mật ong rừng", "honey"),
+    ("Cam sành", "fresh_produce"), ("Bưởi đỏ", "fresh_produce"), ("Gạo nếp cái hoa vàng", "rice_cereals"),
+    ("Gạo tẻ Séng Cù", "rice_cereals"), ("Miến dong", "processed_produce"), ("Hồng không hạt sấy", "processed_produce"),
+    ("Thịt trâu gác bếp", "processed_meat"), ("Lạp xưởng hun khói", "processed_meat"), ("Tương bần", "sauces"),
+    ("Nước mắm cá cơm", "sauces"), ("Cà phê Arabica", "coffee_cocoa"), ("Rượu ngô men lá", "spirits"),
+    ("Rượu thóc", "spirits"), ("Cao Tam thất", "herbal_medicine"), ("Tinh dầu quế", "essential_oils"),
+    ("Tinh dầu sả chanh", "essential_oils"), ("Mây tre đan", "handicrafts"), ("Khăn thổ cẩm", "textiles"),
+    ("Homestay bản làng", "community_tourism"),
+]
+PRODUCER_KINDS = ["HTX", "Tổ hợp tác", "Hộ kinh doanh", "Công ty TNHH"]
+QUORUM, PARTS = 5, {"A": 40, "B": 25, "C": 35}
+REGISTER_DOCS = ["registration_form", "self_assessment"]
+TZ = "+07:00"
+
+
+def fail(msg, code=2):
+    print(f"gen_workload.py: error: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+# --- the shape: units and users ----------------------------------------------------------------
+
+class Shape:
+    """Units and users of a province (provinces == 1) or of a national tree (provinces > 1)."""
+
+    def __init__(self, communes, provinces=1, members=7):
+        self.members = members
+        if provinces == 1:
+            self.provinces = [("BX", "Tỉnh Thử Nghiệm")]
+            self.communes = [(f"BX-C{i:04d}", "BX") for i in range(1, communes + 1)]
+        else:
+            self.provinces = [(f"P{p:02d}", f"Tỉnh {p:02d}") for p in range(1, provinces + 1)]
+            w = max(4, len(str(communes)))
+            self.communes = [(f"P{(i - 1) % provinces + 1:02d}-C{i:0{w}d}", f"P{(i - 1) % provinces + 1:02d}")
+                             for i in range(1, communes + 1)]
+        self.single = provinces == 1
+
+    def domain(self, province):
+        return f"{province.lower()}.example.vn"
+
+    # The provincial staff: the historical names (coordinator, member.1...) in a single province.
+    def staff(self, province, role):
+        return role if self.single else f"{role}.{province.lower()}"
+
+    def council(self, province):
+        return [f"{self.staff(province, 'member')}.{i}" for i in range(1, self.members + 1)]
+
+    def central_council(self):
+        return [f"central.member.{i}" for i in range(1, self.members + 1)]
+
+
+def unit_lines(shape):
+    out = ['  - {code: VN, name: "Trung ương", level: central, email: vpdp@tw.example.vn}']
+    for code, name in shape.provinces:
+        out.append(f'  - {{code: {code}, name: "{name}", level: province, parent: VN, email: vpdp@{shape.domain(code)}}}')
+    for code, province in shape.communes:
+        out.append(f'  - {{code: {code}, name: "Xã {code.split("-", 1)[1]}", level: commune, parent: {province},'
+                   f' email: {code.lower()}@{shape.domain(province)}}}')
+    return out
+
+
+def user_lines(shape):
+    def user(uid, name, role, unit):
+        return f'  - {{id: {uid}, name: "{name}", roles: [{role}], unit: {unit}}}'
+
+    out = []
+    for code, _ in shape.provinces:
+        suffix = "" if shape.single else f" {code}"
+        out.append(user(shape.staff(code, "coordinator"), f"Điều phối viên tỉnh{suffix}", "coordinator", code))
+        if shape.single:
+            out.append(user("central.coordinator", "Điều phối viên TW", "coordinator", "VN"))
+        out.append(user(shape.staff(code, "signer"), f"Chủ tịch UBND tỉnh{suffix}", "signer", code))
+        if shape.single:
+            out.append(user("central.signer", "Bộ trưởng", "signer", "VN"))
+        out.append(user(shape.staff(code, "chair"), f"Chủ tịch hội đồng tỉnh{suffix}", "council_chair", code))
+        if shape.single:
+            out.append(user("central.chair", "Chủ tịch hội đồng TW", "council_chair", "VN"))
+            out.append(user("auditor", "Thanh tra", "auditor", code))
+    if not shape.single:
+        out.append(user("central.coordinator", "Điều phối viên TW", "coordinator", "VN"))
+        out.append(user("central.signer", "Bộ trưởng", "signer", "VN"))
+        out.append(user("central.chair", "Chủ tịch hội đồng TW", "council_chair", "VN"))
+        out.append(user("auditor", "Thanh tra", "auditor", "VN"))
+    for code, _ in shape.provinces:
+        out += [user(m, f"Thành viên {m}", "council_member", code) for m in shape.council(code)]
+    out += [user(m, f"Thành viên {m}", "council_member", "VN") for m in shape.central_council()]
+    for code, _ in shape.communes:
+        out.append(user(f"officer.{code.lower()}", f"Cán bộ {code}", "screener", code))
+        out.append(user(f"producer.{code.lower()}", f"Chủ thể {code}", "producer", code))
+    return out
+
+
+ROLES = [
+    "  producer: [submit_idea, resubmit_idea, submit_plan, resubmit_plan, register, resubmit, withdraw, attach, annotate]",
+    "  screener: [accept_idea, return_idea, approve_plan, return_plan, reject, return_dossier, accept_dossier, assess, forward, annotate]",
+    "  coordinator: [submit_idea, register, accept_dossier, return_dossier, forward, withdraw, attach, annotate]",
+    "  council_member: [score, annotate]",
+    "  council_chair: [close_scoring, not_recognize, annotate]",
+    "  signer: [recognize, not_recognize, annotate]",
+    "  auditor: []",
+]
+WORKLOAD_REMINDERS = [
+    "{id: stalled-submitted, kind: stalled, state: submitted, after_days: 10, to: unit, escalate_after_days: 5}",
+    "{id: round-cutoff, kind: before_milestone, milestone: round_cutoff, days_before: 7, to: unit}",
+    "{id: expiry, kind: certificate_expiry}",
+    "{id: kickoff, kind: cycle_start, to: unit}",
+]
+
+
+def rounds_of(year):
+    """The year's evaluation rounds: (id, level, cut-off, meeting)."""
+    return [(f"{year}-1", "province", dt.date(year, 9, 30), dt.date(year, 10, 15)),
+            (f"{year}-C", "central", dt.date(year, 11, 15), dt.date(year, 11, 30))]
+
+
+def config_yaml(shape, years, *, staff=True, rounds=rounds_of, reminders=WORKLOAD_REMINDERS,
+                extra_holidays=(), working_days=(), scheduler=None, channels=True, header=None):
+    """The configuration as YAML text. bench/national.py passes its own rounds, reminders and
+    calendar for the tick benchmark; the defaults are the workload's (tests/data/config/gen_workload.yaml)."""
+    home = shape.provinces[0]
+    lines = [header or "# generated by bench/gen_workload.py: a synthetic " + ("province" if shape.single else "country") +
+             " for tests and benchmarks",
+             f'province: {{code: {home[0]}, name: "{home[1]}", timezone: Asia/Ho_Chi_Minh}}',
+             "units:"]
+    lines += unit_lines(shape)
+    lines.append("users:")
+    if scheduler:
+        lines.append(f'  - {{id: {scheduler}, name: "Bộ lập lịch", roles: [scheduler], unit: VN}}')
+    if staff:
+        lines += user_lines(shape)
+    lines.append("product_sets:")
+    lines += [f'  {code}: {{group: {group}, name: "{name}"}}' for code, (group, name) in PRODUCT_SETS.items()]
+    lines.append("roles:")
+    lines += ROLES if staff else []
+    if scheduler:
+        lines.append("  scheduler: [notice, expire]")
+    lines += [
+        "rule_sets:",
+        "  - id: R148_1489",
+        "    effective_from: 2025-07-06",
+        "    parts: {" + ", ".join(f"{p}: {m}" for p, m in PARTS.items()) + "}",
+        "    stars: [{stars: 1, min: 0}, {stars: 2, min: 30}, {stars: 3, min: 50}, {stars: 4, min: 70}, {stars: 5, min: 90}]",
+        "    rounding: none",
+        "    certificate_months: 36",
+        "    expiry_notice_days: 30",
+        "    mandatory: {3: [food_safety], 4: [food_safety, traceability], 5: [food_safety, traceability]}",
+        "    levels:",
+        "      - {level: commune, kind: screen}",
+        f"      - {{level: province, kind: council, quorum: {QUORUM}, recognizes: [3, 4], forward_min: 90}}",
+        f"      - {{level: central, kind: council, quorum: {QUORUM}, recognizes: [5]}}",
+        "    documents: {register: [" + ", ".join(REGISTER_DOCS) + "]}",
+        "calendar:",
+        "  weekend: [sat, sun]",
+        "  holidays: [" + ", ".join(sorted(set(d for y in years for d in HOLIDAYS[y]) | set(extra_holidays))) + "]",
+        "  working_days: [" + ", ".join(working_days) + "]",
+        "cycles:",
+    ]
+    for y in years:
+        lines += [f"  {y}:", f"    milestones: {{ideas_close: {y}-04-30, plans_close: {y}-07-31}}", "    rounds:"]
+        for rid, level, cutoff, meeting in rounds(y):
+            lines.append(f"      - {{id: {rid}, level: {level}, cutoff: {cutoff}, meeting: {meeting}}}")
+    lines.append("reminders:")
+    lines += [f"  - {r}" for r in reminders]
+    if channels:
+        lines += ["channels:", f'  smtp: {{url: "smtp://127.0.0.1:2525", from: "ocop@{shape.domain(home[0])}"}}']
+    if scheduler:
+        lines.append(f"scheduler: {{actor: {scheduler}}}")
+    return "\n".join(lines) + "\n"
+
+
+# --- the calendar of the events ----------------------------------------------------------------
+
+class Calendar:
+    def __init__(self, years):
+        self.holidays = {dt.date.fromisoformat(d) for y in years for d in HOLIDAYS[y]}
+
+    def working(self, day):
+        return day.weekday() < 5 and day not in self.holidays
+
+    def on_or_before(self, day):  # the last working day on or before `day`
+        while not self.working(day):
+            day -= dt.timedelta(days=1)
+        return day
+
+
+def decision_date(cal, round_meeting, level):
+    """A round's decisions are signed together: the province about two weeks after its meeting,
+    central about three (always a working day between the 1st and the 28th)."""
+    day = round_meeting + dt.timedelta(days=13 if level == "province" else 18)
+    return cal.on_or_before(day if day.day <= 28 else day.replace(day=28))
+
+
+# --- one dossier's events ----------------------------------------------------------------------
+
+def document(kind, name):
+    return {"kind": kind, "name": name, "sha256": hashlib.sha256(name.encode()).hexdigest(), "bytes": 20_000 + len(name) * 37}
+
+
+class Dossier:
+    def __init__(self, rng, cal, did, start):
+        self.rng, self.cal, self.id, self.t = rng, cal, did, start
+        self.events = []
+
+    def _office(self, t):  # officials: working days, 07:30 to 17:00
+        if t.time() > dt.time(17, 0):
+            t = dt.datetime.combine(t.date() + dt.timedelta(days=1), dt.time(0))
+        if not self.cal.working(t.date()) or t.time() < dt.time(7, 30):
+            day = t.date()
+            while not self.cal.working(day):
+                day += dt.timedelta(days=1)
+            t = dt.datetime.combine(day, dt.time(7, 30)) + dt.timedelta(minutes=self.rng.uniform(0, 240))
+        return t
+
+    def _anytime(self, t):  # producers: any day, 07:30 to 21:30
+        if t.time() > dt.time(21, 30):
+            t = dt.datetime.combine(t.date() + dt.timedelta(days=1), dt.time(0))
+        if t.time() < dt.time(7, 30):
+            t = dt.datetime.combine(t.date(), dt.time(7, 30)) + dt.timedelta(minutes=self.rng.uniform(0, 300))
+        return t
+
+    def add(self, event, actor, data=None, days=(0.05, 2.0), office=True, at=None, new=False):
+        t = self.t + dt.timedelta(days=self.rng.uniform(*days))
+        if at is not None and at > t:
+            t = at
+        t = (self._office if office else self._anytime)(t).replace(microsecond=0)
+        if t <= self.t:
+            t = self.t + dt.timedelta(seconds=1)
+        self.t = t
+        e = {"event": event, "actor": actor}
+        if not new:
+            e["dossier"] = self.id
+        e["at"] = t
+        if data:
+            e["data"] = data
+        self.events.append(e)
+
+
+class Generator:
+    def __init__(self, shape, years, seed):
+        self.shape, self.years, self.rng = shape, years, random.Random(seed)
+        self.cal = Calendar(years)
+        self.upgradable = []  # in force province certificates of 3-4 stars: (year, cert, commune, product, set)
+        self.outcome = {"dossiers_by_state": {}, "certificates": 0, "superseded": 0, "certificates_by_stars": {},
+                        "registrations": {}, "superseded_by_later_dossiers": 0}
+        self.certs = {}  # id -> stars, of certificates in force
+
+    def sheets(self, d, members, quality, meeting):
+        """Five or more members score at the round's meeting (or as soon as the dossier gets
+        there, if later); now and then one corrects a sheet, which replaces the first. Returns
+        the sum of the final totals in tenths of a point and the number of sheets: the engine
+        averages exactly that."""
+        rng = self.rng
+        chosen = members[:QUORUM] + [m for m in members[QUORUM:] if rng.random() < 0.5]
+        final = {}
+        opening = dt.datetime.combine(meeting, dt.time(8, 0)) + dt.timedelta(minutes=rng.uniform(0, 120))
+        for k, m in enumerate(chosen):
+            for _ in range(2 if rng.random() < 0.03 else 1):
+                q = min(1.0, max(0.0, rng.gauss(quality, 0.035)))
+                sheet = {p: round(mx * min(1.0, max(0.0, rng.gauss(q, 0.02))), 1) for p, mx in PARTS.items()}
+                final[m] = sum(round(v * 10) for v in sheet.values())
+                d.add("score", m, sheet, days=(0.001, 0.01), at=opening if k == 0 else None)
+        return sum(final.values()), len(final)
+
+    @staticmethod
+    def at_least(total_tenths, n, points):  # average >= points, exactly
+        return total_tenths >= points * 10 * n
+
+    def stars(self, total, n, failed):
+        s = max(k for k, lo in ((1, 0), (2, 30), (3, 50), (4, 70), (5, 90)) if self.at_least(total, n, lo))
+        if "food_safety" in failed and s >= 3:
+            s = 2
+        if "traceability" in failed and s >= 4:
+            s = 3
+        return s
+
+    def finish(self, state):
+        c = self.outcome["dossiers_by_state"]
+        c[state] = c.get(state, 0) + 1
+
+    def issue(self, cert, stars, supersedes):
+        self.outcome["certificates"] += 1
+        self.certs[cert] = stars
+        for old in supersedes:
+            if old in self.certs:
+                del self.certs[old]
+                self.outcome["superseded"] += 1
+                if old.split("/")[0] != cert.split("/")[0]:
+                    self.outcome["superseded_by_later_dossiers"] += 1
+
+    def registered(self, kind):
+        r = self.outcome["registrations"]
+        r[kind] = r.get(kind, 0) + 1
+
+    def dossier(self, n, year):
+        rng, shape, cal = self.rng, self.shape, self.cal
+        commune, province = rng.choice(shape.communes)
+        base = None  # (kind, certificate) of an upgrade or re-evaluation
+        if year > self.years[0] and rng.random() < 0.12:
+            due = [u for u in self.upgradable if u[0] == year - 3]
+            pool = due if due and rng.random() < 0.5 else [u for u in self.upgradable if u[0] < year]
+            if pool:
+                u = pool[rng.randrange(len(pool))]
+                self.upgradable.remove(u)
+                base = ("re_evaluation" if u[0] == year - 3 else "upgrade", u[1])
+                _, _, commune, product, pset = u
+                province = commune.split("-")[0]
+        if base is None:
+            product, pset = rng.choice(PRODUCTS)
+            product = f"{product} {commune.split('-', 1)[1]}-{n}"
+        did = f"{province}-{year}-{n:06d}"
+        officer, producer = f"officer.{commune.lower()}", f"producer.{commune.lower()}"
+        coordinator, signer, chair = (shape.staff(province, r) for r in ("coordinator", "signer", "chair"))
+        created = {"id": did, "product": product, "product_set": pset,
+                   "producer": f"{rng.choice(PRODUCER_KINDS)} {product}", "unit": commune}
+        docs = [document(k, f"{did}-{k}.pdf") for k in REGISTER_DOCS]
+        start = dt.datetime(year, 1, 5, 8, 0) + dt.timedelta(days=rng.uniform(0, 110))
+        d = Dossier(rng, cal, did, start)
+
+        def withdrawn(p):
+            if rng.random() < p:
+                d.add("withdraw", producer, {"reason": "chủ thể rút hồ sơ"}, days=(1, 20), office=False)
+                self.finish("withdrawn")
+                return True
+            return False
+
+        def extra(p):  # further documents or a note along the way
+            r = rng.random()
+            if r < p:
+                kind = rng.choice(["food_safety_test", "trademark", "traceability_label", "photo"])
+                d.add("attach", producer, document(kind, f"{did}-{kind}-{len(d.events)}.pdf"), days=(0.1, 3), office=False)
+            elif r < 2 * p:
+                d.add("annotate", officer, {"note": "đã liên hệ chủ thể, hồ sơ đầy đủ"}, days=(0.05, 1))
+
+        # --- development track, or straight to registration
+        if base is None and rng.random() < 0.6:
+            d.add("submit_idea", producer, created, days=(0, 0), office=False, new=True)
+            if rng.random() < 0.1:
+                d.add("return_idea", officer, {"reason": "bổ sung mô tả sản phẩm"}, days=(2, 8))
+                d.add("resubmit_idea", producer, days=(1, 10), office=False)
+            if rng.random() < 0.05:
+                d.add("reject", officer, {"reason": "ý tưởng không phù hợp với chương trình"}, days=(2, 8))
+                self.finish("rejected")
+                return d
+            d.add("accept_idea", officer, days=(2, 10))
+            if withdrawn(0.01):
+                return d
+            d.add("submit_plan", producer, days=(10, 60), office=False)
+            if rng.random() < 0.1:
+                d.add("return_plan", officer, {"reason": "phương án chưa rõ thị trường"}, days=(2, 8))
+                d.add("resubmit_plan", producer, days=(3, 15), office=False)
+            if rng.random() < 0.03:
+                d.add("reject", officer, {"reason": "phương án không khả thi"}, days=(2, 8))
+                self.finish("rejected")
+                return d
+            d.add("approve_plan", officer, days=(2, 10))
+            extra(0.05)
+            d.add("register", producer, {"registration_type": "new", "documents": docs}, days=(20, 80), office=False)
+            self.registered("new")
+        else:
+            data = dict(created, registration_type=base[0] if base else "new", documents=docs)
+            if base:
+                data["certificate"] = base[1]
+            d.add("register", producer, data, days=(60, 140), office=False, new=True)
+            self.registered(data["registration_type"])
+        # --- the commune screens
+        if rng.random() < 0.1:
+            d.add("return_dossier", officer, {"reason": "thiếu phiếu kết quả kiểm nghiệm", "missing": ["test_report"]},
+                  days=(1, 5))
+            d.add("resubmit", producer, {"documents": [document("test_report", f"{did}-test_report.pdf")]},
+                  days=(2, 12), office=False)
+        d.add("accept_dossier", officer, days=(1, 5))
+        d.add("assess", officer, {"locality": {"origin": rng.choice([1, 2]), "local_labour": rng.choice([1, 2]),
+                                               "idea_origin": 1, "local_identity": rng.choice([1, 2])}}, days=(0.05, 2))
+        extra(0.04)
+        d.add("forward", officer, days=(0.05, 1))
+        if withdrawn(0.01):
+            return d
+        # --- the provincial council
+        (r1, _, _, meeting), (rc, _, _, central_meeting) = rounds_of(year)
+        if rng.random() < 0.05:
+            d.add("return_dossier", coordinator, {"reason": "hồ sơ chưa đúng mẫu", "missing": ["self_assessment"]},
+                  days=(1, 4))
+            d.add("resubmit", producer, {"documents": [document("self_assessment", f"{did}-self_assessment-2.pdf")]},
+                  days=(2, 10), office=False)
+        d.add("accept_dossier", coordinator, {"round": r1}, days=(1, 6))
+        quality = rng.choices([0.4, 0.58, 0.78, 0.95], weights=[7, 50, 35, 8])[0]
+        if base:  # an improved product comes back for more
+            quality = rng.choices([0.58, 0.78, 0.95], weights=[15, 60, 25])[0]
+        total, n_sheets = self.sheets(d, shape.council(province), quality, meeting)
+        r = rng.random()
+        failed = ["food_safety"] if r < 0.015 else ["traceability"] if r < 0.05 else []
+        d.add("close_scoring", chair, {"failed_criteria": failed} if failed else None, days=(0.1, 0.3))
+        stars = self.stars(total, n_sheets, failed)
+        if stars < 3:
+            d.add("not_recognize", chair, {"reason": "chưa đạt 3 sao" if not failed else "không đạt tiêu chí bắt buộc"},
+                  days=(1, 5))
+            self.finish("not_recognized")
+            return d
+        decided = decision_date(cal, meeting, "province")
+        d.add("recognize", signer, {"decision_no": f"{n}/QĐ-UBND", "decision_date": decided.isoformat()},
+              days=(0, 3), at=dt.datetime.combine(decided, dt.time(8, 0)))
+        cert = f"{did}/province"
+        self.issue(cert, min(stars, 4), [base[1]] if base else [])
+        if stars < 5 or not self.at_least(total, n_sheets, 90):
+            self.upgradable.append((year, cert, commune, product, pset))
+            self.finish("recognized")
+            return d
+        # --- the best are forwarded to central for five stars
+        d.add("forward", coordinator, days=(1, 8))
+        d.add("accept_dossier", "central.coordinator", {"round": rc}, days=(1, 5))
+        total, n_sheets = self.sheets(d, shape.central_council(), quality, central_meeting)
+        d.add("close_scoring", "central.chair", days=(0.1, 0.3))
+        if self.at_least(total, n_sheets, 90) and rng.random() < 0.6:
+            decided = decision_date(cal, central_meeting, "central")
+            d.add("recognize", "central.signer", {"decision_no": f"{n}/QĐ-BNNMT", "decision_date": decided.isoformat()},
+                  days=(0, 3), at=dt.datetime.combine(decided, dt.time(8, 0)))
+            self.issue(f"{did}/central", 5, [cert])
+        else:
+            d.add("not_recognize", "central.chair", {"reason": "chưa đạt yêu cầu tối thiểu 5 sao"}, days=(1, 5))
+            self.upgradable.append((year, cert, commune, product, pset))
+        self.finish("recognized")
+        return d
+
+    def run(self, dossiers):
+        per_year = [dossiers // len(self.years) + (i < dossiers % len(self.years)) for i in range(len(self.years))]
+        events, n = [], 0
+        for year, count in zip(self.years, per_year):
+            for _ in range(count):
+                n += 1
+                for i, e in enumerate(self.dossier(n, year).events):
+                    events.append((e["at"], n, i, e))
+        events.sort(key=lambda x: x[:3])
+        by_stars = {}
+        for stars in self.certs.values():
+            by_stars[str(stars)] = by_stars.get(str(stars), 0) + 1
+        self.outcome["certificates_by_stars"] = dict(sorted(by_stars.items()))
+        for k in ("dossiers_by_state", "registrations"):
+            self.outcome[k] = dict(sorted(self.outcome[k].items()))
+        self.outcome["dossiers"], self.outcome["events"] = dossiers, len(events)
+        return [e for _, _, _, e in events]
+
+
+def jsonl(events):
+    out = []
+    for k, e in enumerate(events, 1):
+        line = {"key": f"e-{k:08d}"}
+        line.update(e)
+        line["at"] = e["at"].isoformat(timespec="seconds") + TZ
+        out.append(json.dumps(line, ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def parse_years(text):
+    try:
+        if "-" in text:
+            a, b = text.split("-", 1)
+            years = list(range(int(a), int(b) + 1))
+        else:
+            years = sorted({int(y) for y in text.split(",")})
+    except ValueError:
+        fail(f"--years {text!r}: expected YEAR, FIRST-LAST or YEAR,YEAR,...")
+    if not years or years[0] < FIRST_YEAR or years[-1] > LAST_YEAR:
+        fail(f"--years {text!r}: the calendar knows the years {FIRST_YEAR}-{LAST_YEAR}")
+    return years
+
+
+def write_all(files):
+    """Writes every (path, text) or none: each to a temporary file beside it, then renamed."""
+    done = []
+    try:
+        for path, text in files:
+            tmp = f"{path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                done.append(tmp)
+                f.write(text)
+    except OSError as e:
+        for tmp in done:
+            os.unlink(tmp)
+        fail(f"cannot write {path}: {e.strerror}", 1)
+    for (path, _), tmp in zip(files, done):
+        os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dossiers", type=int, default=1000, help="dossiers, spread evenly over the years (1000)")
+    ap.add_argument("--seed", type=int, default=2026, help="the random seed (2026)")
+    ap.add_argument("--years", "--year", default=str(FIRST_YEAR), help=f"YEAR or FIRST-LAST ({FIRST_YEAR})")
+    ap.add_argument("--communes", type=int, default=124, help="communes (124; 3321 is national scale)")
+    ap.add_argument("--provinces", type=int, default=1, help="1: one province BX; more: a national tree")
+    ap.add_argument("--members", type=int, default=7, help=f"members of each council (7, at least the quorum {QUORUM})")
+    ap.add_argument("--events", help="where to write the JSONL events")
+    ap.add_argument("--config", help="where to write the matching configuration")
+    ap.add_argument("--summary", help="where to write the outcome the import must give (JSON)")
+    a = ap.parse_args(argv)
+    years = parse_years(a.years)
+    if a.dossiers < 0:
+        fail(f"--dossiers {a.dossiers}: must be 0 or more")
+    if not 1 <= a.provinces <= 99:
+        fail(f"--provinces {a.provinces}: must be 1 to 99")
+    if a.communes < a.provinces:
+        fail(f"--communes {a.communes}: needs at least one per province ({a.provinces})")
+    if a.members < QUORUM:
+        fail(f"--members {a.members}: a council needs at least its quorum, {QUORUM}")
+    if not (a.events or a.config or a.summary):
+        fail("nothing to write: give --events, --config and/or --summary")
+    shape = Shape(a.communes, a.provinces, a.members)
+    gen = Generator(shape, years, a.seed)
+    events = gen.run(a.dossiers) if (a.events or a.summary) else []
+    write_all(([(a.config, config_yaml(shape, years))] if a.config else []) +
+              ([(a.events, jsonl(events))] if a.events else []) +
+              ([(a.summary, json.dumps(gen.outcome, indent=1, sort_keys=True) + "\n")] if a.summary else []))
+    done = ([f"{a.dossiers} dossiers, {len(events)} events -> {a.events}"] if a.events else []) + \
+        ([f"configuration -> {a.config}"] if a.config else []) + ([f"outcome -> {a.summary}"] if a.summary else [])
+    print("; ".join(done))
+
+if __name__ == "__main__":
+    main()
