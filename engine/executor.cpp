@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ocop/audit.hpp"
+#include "ocop/authorize.hpp"
 #include "ocop/notify.hpp"
 #include "ocop/sha256.hpp"
 #include "ocop/rules.hpp"
@@ -297,18 +298,7 @@ std::string request_fingerprint(const EventRequest& req, const std::string& data
 
 void mark_duplicate(FireResult& out, const json& first) {
   out.duplicate = true;
-  out.result["duplicate"] = true;
-  out.result["first_result"] = {{"state", first.value("state", "")}, {"version", first.value("version", 0)}};
-}
-
-// --- authorisation (exit 6) ---------------------------------------------------------------
-
-std::string role_for(const Config& cfg, const User& user, EventMask bit) {
-  for (const auto& r : user.roles) {
-    auto it = cfg.roles.find(r);
-    if (it != cfg.roles.end() && (it->second & bit)) return r;
-  }
-  return {};
+  out.first_result = FireResult::First{first.value("state", ""), first.value("version", std::int64_t{0})};
 }
 
 // --- the engine's side of the machine -----------------------------------------------------
@@ -557,33 +547,6 @@ std::string generate_id(const Config& cfg, Store& store, int year) {
 
 }  // namespace
 
-json dossier_json(const Dossier& d, int offset) {
-  auto opt_str = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-  json j = {
-      {"id", d.id},
-      {"state", to_string(d.state)},
-      {"level", opt_str(d.level)},
-      {"version", d.version},
-      {"unit", d.unit},
-      {"product", d.product},
-      {"product_set", d.product_set},
-      {"producer", d.producer},
-      {"year", d.year},
-      {"rule_set", opt_str(d.rule_set)},
-      {"registration_type", opt_str(d.registration_type)},
-      {"score", d.score ? json(*d.score) : json(nullptr)},
-      {"stars", d.stars ? json(*d.stars) : json(nullptr)},
-      {"certificate", opt_str(d.certificate)},
-      {"round", opt_str(d.round)},
-      {"created_at", format_instant(d.created_at, offset)},
-      {"updated_at", format_instant(d.updated_at, offset)},
-      {"state_since", format_instant(d.state_since, offset)},
-  };
-  if (!d.base_certificate.empty()) j["base_certificate"] = d.base_certificate;
-  if (!d.assessment.empty()) j["assessment"] = json::parse(d.assessment, nullptr, false);
-  return j;
-}
-
 Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
                              const std::string& where) {
   if (!config.document_kinds.empty() && !config.document_kinds.count(kind)) {
@@ -596,32 +559,6 @@ Status check_document_policy(const Config& config, const std::string& kind, std:
     return Status::BadInput(where + ".bytes " + std::to_string(bytes) + " is over the limit of " +
                             std::to_string(config.documents.max_bytes) + " bytes (documents.max_bytes)");
   return Status::Ok();
-}
-
-json certificate_json(const Certificate& c, const Config* config) {
-  json revocation = nullptr;
-  if (!c.revocation_ground.empty()) {
-    revocation = {{"ground", c.revocation_ground},
-                  {"decision_no", c.revocation_decision_no},
-                  {"revoked_on", c.revoked_on ? json(format_date(*c.revoked_on)) : json(nullptr)}};
-    if (config) {
-      auto it = config->revocation_grounds.find(c.revocation_ground);
-      if (it != config->revocation_grounds.end()) revocation["ground_text"] = it->second;
-    }
-  }
-  return {{"id", c.id},
-          {"dossier", c.dossier},
-          {"product", c.product},
-          {"product_set", c.product_set},
-          {"unit", c.unit},
-          {"stars", c.stars},
-          {"level", c.level},
-          {"decision_no", c.decision_no},
-          {"issued_on", format_date(c.issued_on)},
-          {"valid_until", format_date(c.valid_until)},
-          {"state", c.state},
-          {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)},
-          {"revocation", revocation}};
 }
 
 void AuditLog::append_to_chain(AuditRecord r) {
@@ -678,9 +615,9 @@ FireResult Executor::fire(const EventRequest& req) {
     r.dossier_id = req.dossier;
     r.database_failed = true;
     r.attempts = tried;
-    r.status = Status::Internal(std::string("database: ") + e.what() +
-                                (e.retryable() ? " (still failing after " + std::to_string(tried) + " attempts)"
-                                               : std::string()));
+    r.status = Status::Internal(
+        std::string("database: ") + e.what() +
+        (e.retryable() ? " (still failing after " + std::to_string(tried) + " attempts)" : std::string()));
     return r;
   } catch (const std::exception& e) {
     FireResult r;
@@ -689,216 +626,222 @@ FireResult Executor::fire(const EventRequest& req) {
   }
 }
 
-FireResult Executor::fire_in_transaction(const EventRequest& req) {
+// One dossier event on its way through fire_in_transaction's steps.
+struct Executor::Firing {
+  Firing(const EventRequest& r, Event e) : req(r), ev(e) {}
+  const EventRequest& req;
+  Event ev;
   FireResult out;
-  out.dossier_id = req.dossier;
-  const int offset = config_.province.utc_offset_minutes;
+  const User* user = nullptr;
+  bool creating = false;
+  bool answered = false;  // the key was seen before: `out` is the first result
+  std::string data_text, fingerprint;
+  Instant at;
+  Date day;
+  Dossier d;
+  const RuleSet* rs = nullptr;
+};
 
-  // 1. The request itself (exit 2).
+FireResult Executor::fire_in_transaction(const EventRequest& req) {
   auto ev = parse_event(req.event);
   if (!ev) {
     if (auto ce = parse_certificate_event(req.event)) return fire_certificate_event(req, *ce);
+    FireResult out;
+    out.dossier_id = req.dossier;
     out.status = Status::BadInput("unknown event \"" + req.event + "\"");
     return out;
   }
-  if (*ev == Event::migrate) {
-    out.status =
-        Status::BadInput("migrate is not fired: dossiers move by plan with `ocop migrate --plan FILE`");
-    return out;
+  Firing f(req, *ev);
+  f.out.dossier_id = req.dossier;
+  // Spec §2's checks in the public order: the request (2), the dossier (3), the actor's role
+  // and scope (6), then what needs the dossier (a repeated key answers here), the state and
+  // guards (4) through the machine; then the writes. The first step that fails decides.
+  using Step = Status (Executor::*)(Firing&);
+  static constexpr Step kSteps[] = {
+      &Executor::check_request, &Executor::load_or_create, &Executor::authorize_actor_on_dossier,
+      &Executor::answer_key,    &Executor::bind_level,     &Executor::assign_id,
+      &Executor::check_version, &Executor::check_values,   &Executor::apply_transition,
+  };
+  for (Step step : kSteps) {
+    if (Status s = (this->*step)(f); !s.ok()) {
+      f.out.status = std::move(s);
+      return std::move(f.out);
+    }
+    if (f.answered) return std::move(f.out);
   }
-  const User* user = config_.user(req.actor);
-  if (!user) {
-    out.status = Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
-    return out;
-  }
-  const bool creating = req.dossier.empty();
-  if (creating && !is_creating(*ev)) {
-    out.status = Status::BadInput(req.event + " needs a dossier");
-    return out;
-  }
-  if (Status s = validate_data(*ev, req.data, creating); !s.ok()) {
-    out.status = s;
-    return out;
-  }
-  if (Status s = check_documents(config_, to_string(*ev), *ev == Event::attach, req.data); !s.ok()) {
-    out.status = s;
-    return out;
-  }
+  f.out.status = Status::Ok();
+  return std::move(f.out);
+}
+
+// 1. The request itself (exit 2): shapes only, nothing that needs the store.
+Status Executor::check_request(Firing& f) {
+  const EventRequest& req = f.req;
+  if (f.ev == Event::migrate)
+    return Status::BadInput("migrate is not fired: dossiers move by plan with `ocop migrate --plan FILE`");
+  f.user = config_.user(req.actor);
+  if (!f.user) return Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
+  f.creating = req.dossier.empty();
+  if (f.creating && !is_creating(f.ev)) return Status::BadInput(req.event + " needs a dossier");
+  if (Status s = validate_data(f.ev, req.data, f.creating); !s.ok()) return s;
+  if (Status s = check_documents(config_, to_string(f.ev), f.ev == Event::attach, req.data); !s.ok())
+    return s;
   // The data's canonical text (sorted keys, compact): hashed into the audit record and the
   // key's fingerprint. Dumped once; invalid UTF-8 cannot be encoded and is bad input.
   // The request's identity for its idempotency key (`fingerprint`): a key reused for another
   // request is an error, not a silent "duplicate".
-  std::string data_text, fingerprint;
   if (req.prepared) {
-    data_text = req.prepared->data_text;
-    fingerprint = req.prepared->fingerprint;
+    f.data_text = req.prepared->data_text;
+    f.fingerprint = req.prepared->fingerprint;
   } else {
     try {
-      data_text = req.data.dump();
+      f.data_text = req.data.dump();
     } catch (const json::type_error&) {
-      out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
-      return out;
+      return Status::BadInput(req.event + ": data is not valid UTF-8");
     }
-    if (!req.key.empty()) fingerprint = request_fingerprint(req, data_text);
+    if (!req.key.empty()) f.fingerprint = request_fingerprint(req, f.data_text);
   }
-  const Instant at = req.at.value_or(clock_.now());
-  const Date day = local_date(at, offset);
+  f.at = req.at.value_or(clock_.now());
+  f.day = local_date(f.at, config_.province.utc_offset_minutes);
+  return Status::Ok();
+}
 
-  // 2. The dossier exists (exit 3), or is created.
-  Dossier d;
-  if (creating) {
-    const std::string& unit = req.data["unit"].get_ref<const std::string&>();
-    const Unit* u = config_.unit(unit);
-    if (!u) {
-      out.status = Status::BadInput(req.event + ": data.unit \"" + unit + "\" is not a configured unit");
-      return out;
-    }
-    if (!u->valid_on(day)) {
-      out.status = Status::BadInput(req.event + ": unit " + unit + " does not exist on " + format_date(day));
-      return out;
-    }
-    const std::string& ps = req.data["product_set"].get_ref<const std::string&>();
-    if (!config_.product_sets.empty() && !config_.product_sets.count(ps)) {
-      out.status =
-          Status::BadInput(req.event + ": data.product_set \"" + ps + "\" is not a configured product set");
-      return out;
-    }
-    d.year = year_of(day);
-    d.unit = unit;
-    d.product = req.data["product"].get<std::string>();
-    d.product_set = ps;
-    d.producer = req.data["producer"].get<std::string>();
-    d.created_at = at;
-    d.state_since = at;
-  } else {
+// 2. The dossier exists (exit 3), or a new one is filled in from the data.
+Status Executor::load_or_create(Firing& f) {
+  const EventRequest& req = f.req;
+  Dossier& d = f.d;
+  if (!f.creating) {
     auto loaded = store_.load_dossier(req.dossier);
-    if (!loaded) {
-      out.status = Status::NotFound("dossier " + req.dossier + " not found");
-      return out;
-    }
+    if (!loaded) return Status::NotFound("dossier " + req.dossier + " not found");
     d = std::move(*loaded);
+    f.out.dossier_id = d.id;
+    return Status::Ok();
   }
-  out.dossier_id = d.id;
+  const std::string& unit = req.data["unit"].get_ref<const std::string&>();
+  const Unit* u = config_.unit(unit);
+  if (!u) return Status::BadInput(req.event + ": data.unit \"" + unit + "\" is not a configured unit");
+  if (!u->valid_on(f.day))
+    return Status::BadInput(req.event + ": unit " + unit + " does not exist on " + format_date(f.day));
+  const std::string& ps = req.data["product_set"].get_ref<const std::string&>();
+  if (!config_.product_sets.empty() && !config_.product_sets.count(ps))
+    return Status::BadInput(req.event + ": data.product_set \"" + ps + "\" is not a configured product set");
+  d.year = year_of(f.day);
+  d.unit = unit;
+  d.product = req.data["product"].get<std::string>();
+  d.product_set = ps;
+  d.producer = req.data["producer"].get<std::string>();
+  d.created_at = f.at;
+  d.state_since = f.at;
+  return Status::Ok();
+}
 
-  // 3. The actor's role and unit scope (exit 6).
-  if (!(user->events & event_bit(*ev))) {
-    out.status = Status::Forbidden(req.actor + " may not fire " + req.event + ": none of their roles (" +
-                                   join(user->roles) + ") allows it");
-    return out;
-  }
-  if (const Unit* au = config_.unit(user->unit); !au || !au->valid_on(day)) {
-    out.status =
-        Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
-    return out;
-  }
-  if (!config_.in_scope(user->unit, d.unit, day)) {
-    const Unit* now = config_.unit_on(d.unit, day);
-    out.status = Status::Forbidden(
-        req.actor + " (unit " + user->unit + ") has no authority over unit " + d.unit +
-        (now && now->code != d.unit ? " (since merged into " + now->code + ")" : std::string()));
-    return out;
-  }
-  // Only an actor with the right to act (role and unit scope) learns what a key, or an
-  // existing id, says. The key comes before the level binding, which depends on where the
-  // dossier is now: an event replayed after it moved the dossier on (an import run again after
-  // a crash) is a duplicate, not "forbidden at the next level".
-  // The key's first result, if this key was used: true when `out` is the answer.
-  auto seen_key = [&]() -> bool {
-    if (req.key.empty()) return false;
-    auto first = first_result(store_, req.key, fingerprint, out);
-    if (!first) return !out.status.ok();
-    out.dossier_id = first->value("id", "");
-    auto current = store_.load_dossier(out.dossier_id);
-    out.result = current ? dossier_json(*current, offset) : json::object();
-    mark_duplicate(out, *first);
-    return true;
-  };
-  if (seen_key()) return out;
-  const RuleSet* rs = creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
-  if (!d.rule_set.empty() && !rs) {
-    out.status =
-        Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
-    return out;
-  }
-  if (is_level_bound(*ev)) {
-    const Unit* au = config_.unit(user->unit);
-    if (d.level.empty() || to_string(au->level) != d.level) {
-      out.status =
-          Status::Forbidden(req.actor + " (unit " + user->unit + ", " + std::string(to_string(au->level)) +
-                            " level) may not fire " + req.event + " at the " +
-                            (d.level.empty() ? std::string("(no)") : d.level) + " level");
-      return out;
-    }
-  }
-  if (creating) {
-    const json* given = field(req.data, "id");  // validated: absent, null or a good string
-    d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
-    if (store_.load_dossier(d.id)) {
-      // On PostgreSQL each statement reads what committed before it: a concurrent writer may
-      // have committed this very request between the key's look-up and this one. Its key,
-      // committed with the dossier, says so.
-      if (seen_key()) return out;
-      out.status = Status::Refused("dossier " + d.id + " already exists");
-      return out;
-    }
-    out.dossier_id = d.id;
-  }
-  if (req.expected_version && *req.expected_version != d.version) {
-    out.status = Status::Conflict("dossier " + d.id + " is at version " + std::to_string(d.version) +
-                                  ", not " + std::to_string(*req.expected_version) +
-                                  ": someone changed it first; reload and retry");
-    return out;
-  }
+// 3. The actor's role and unit scope (exit 6).
+Status Executor::authorize_actor_on_dossier(Firing& f) {
+  return authorize(config_, *f.user, f.req.event, event_bit(f.ev), f.d.unit, f.day);
+}
 
-  // Value checks that need the dossier's rule set (exit 2).
-  if (*ev == Event::register_ && !rs) rs = config_.rule_set_on(day);
-  if (*ev == Event::score && rs) {
+// Only an actor with the right to act (role and unit scope) learns what a key, or an existing
+// id, says. The key comes before the level binding, which depends on where the dossier is now:
+// an event replayed after it moved the dossier on (an import run again after a crash) is a
+// duplicate, not "forbidden at the next level".
+Status Executor::answer_key(Firing& f) {
+  if (f.req.key.empty()) return Status::Ok();
+  auto first = first_result(store_, f.req.key, f.fingerprint, f.out);
+  if (!first) return f.out.status;  // not seen (ok), or seen with another request (bad input)
+  f.out.dossier_id = first->value("id", "");
+  f.out.dossier = store_.load_dossier(f.out.dossier_id);
+  mark_duplicate(f.out, *first);
+  f.answered = true;
+  return Status::Ok();
+}
+
+// The dossier's rule set, and events bound to its level need the actor's unit at that level.
+Status Executor::bind_level(Firing& f) {
+  const Dossier& d = f.d;
+  f.rs = f.creating || d.rule_set.empty() ? nullptr : config_.rule_set(d.rule_set);
+  if (!d.rule_set.empty() && !f.rs)
+    return Status::Internal("dossier " + d.id + " uses rule set " + d.rule_set + ", which is not configured");
+  if (is_level_bound(f.ev)) {
+    const Unit* au = config_.unit(f.user->unit);
+    if (d.level.empty() || to_string(au->level) != d.level)
+      return Status::Forbidden(f.req.actor + " (unit " + f.user->unit + ", " +
+                               std::string(to_string(au->level)) + " level) may not fire " + f.req.event +
+                               " at the " + (d.level.empty() ? std::string("(no)") : d.level) + " level");
+  }
+  return Status::Ok();
+}
+
+// A new dossier's id: given (and not taken), or the next of its province and year.
+Status Executor::assign_id(Firing& f) {
+  if (!f.creating) return Status::Ok();
+  Dossier& d = f.d;
+  const json* given = field(f.req.data, "id");  // validated: absent, null or a good string
+  d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
+  if (store_.load_dossier(d.id)) {
+    // On PostgreSQL each statement reads what committed before it: a concurrent writer may
+    // have committed this very request between the key's look-up and this one. Its key,
+    // committed with the dossier, says so.
+    if (Status s = answer_key(f); !s.ok() || f.answered) return s;
+    return Status::Refused("dossier " + d.id + " already exists");
+  }
+  f.out.dossier_id = d.id;
+  return Status::Ok();
+}
+
+Status Executor::check_version(Firing& f) {
+  if (f.req.expected_version && *f.req.expected_version != f.d.version)
+    return Status::Conflict("dossier " + f.d.id + " is at version " + std::to_string(f.d.version) + ", not " +
+                            std::to_string(*f.req.expected_version) +
+                            ": someone changed it first; reload and retry");
+  return Status::Ok();
+}
+
+// Value checks that need the dossier's rule set (exit 2).
+Status Executor::check_values(Firing& f) {
+  const json& data = f.req.data;
+  if (f.ev == Event::register_ && !f.rs) f.rs = config_.rule_set_on(f.day);
+  if (f.ev == Event::score && f.rs) {
     static const char* parts[] = {"A", "B", "C"};
     for (int i = 0; i < 3; ++i) {
-      double v = req.data[parts[i]].get<double>();
-      if (v > rs->parts[i]) {
-        out.status = Status::BadInput("score: part " + std::string(parts[i]) + " " + format_score(v) +
-                                      " exceeds its maximum " + format_score(rs->parts[i]) +
-                                      " under rule set " + rs->id);
-        return out;
-      }
+      double v = data[parts[i]].get<double>();
+      if (v > f.rs->parts[i])
+        return Status::BadInput("score: part " + std::string(parts[i]) + " " + format_score(v) +
+                                " exceeds its maximum " + format_score(f.rs->parts[i]) + " under rule set " +
+                                f.rs->id);
     }
   }
-  if (*ev == Event::accept_dossier && req.data.contains("round") && req.data["round"].is_string()) {
-    const std::string round = req.data["round"].get<std::string>();
+  if (f.ev == Event::accept_dossier && data.contains("round") && data["round"].is_string()) {
+    const std::string round = data["round"].get<std::string>();
     const Round* r = find_round(config_, round);
-    if (!r) {
-      out.status = Status::BadInput("accept_dossier: round \"" + round + "\" is not configured in any cycle");
-      return out;
-    }
-    if (!d.level.empty() && to_string(r->level) != d.level) {
-      out.status =
-          Status::BadInput("accept_dossier: round " + round + " is a " + std::string(to_string(r->level)) +
-                           " round; the dossier is at the " + d.level + " level");
-      return out;
-    }
+    if (!r) return Status::BadInput("accept_dossier: round \"" + round + "\" is not configured in any cycle");
+    if (!f.d.level.empty() && to_string(r->level) != f.d.level)
+      return Status::BadInput("accept_dossier: round " + round + " is a " + std::string(to_string(r->level)) +
+                              " round; the dossier is at the " + f.d.level + " level");
   }
+  return Status::Ok();
+}
 
-  // 4. The state and guards (exit 4), through the machine.
+// 4. The state and guards (exit 4), through the machine; then, accepted, the writes: the
+// document bytes, the dossier, what the machine's actions decided, the audit record, the
+// notifications and the key, all in the caller's transaction.
+Status Executor::apply_transition(Firing& f) {
+  const EventRequest& req = f.req;
+  Dossier& d = f.d;
   const State from = d.state;
   const Dossier before = d;
-  ExecContext ctx(config_, store_, d, *ev, req.data, day, at, rs);
+  ExecContext ctx(config_, store_, d, f.ev, req.data, f.day, f.at, f.rs);
   ctx.actor_ = req.actor;
-  ctx.actor_unit_ = user->unit;
-  Transition t = lifecycle_.fire(from, *ev, ctx);
+  ctx.actor_unit_ = f.user->unit;
+  Transition t = lifecycle_.fire(from, f.ev, ctx);
   if (!t.accepted) {
-    if (!t.guard_refusal.empty()) {
-      out.status = Status::Refused(req.event + " refused for dossier " + d.id + " in state " +
-                                   std::string(to_string(from)) + ": " + t.guard_refusal);
-    } else {
-      std::string allowed;
-      for (Event e : lifecycle_.allowed(from))
-        allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
-      out.status = Status::Refused(
-          req.event + " is not allowed for dossier " + d.id + " in state " + std::string(to_string(from)) +
-          "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
-    }
-    return out;
+    if (!t.guard_refusal.empty())
+      return Status::Refused(req.event + " refused for dossier " + d.id + " in state " +
+                             std::string(to_string(from)) + ": " + t.guard_refusal);
+    std::string allowed;
+    for (Event e : lifecycle_.allowed(from))
+      allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+    return Status::Refused(
+        req.event + " is not allowed for dossier " + d.id + " in state " + std::string(to_string(from)) +
+        "; allowed there: " + (allowed.empty() ? std::string("none (final state)") : allowed));
   }
 
   // Documents may ride on any event (spec §2); the machine attaches them for the events whose
@@ -907,29 +850,22 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
 
   // The bytes before the records that name them (blobs.hpp): a failure here writes nothing.
   for (const auto& blob : req.blobs) {
-    if (!blobs_) {
-      out.status = Status::Internal(req.event + " carries document bytes but the executor has no blob store");
-      return out;
-    }
-    if (Status s = blobs_->publish(blob); !s.ok()) {
-      out.status = s;
-      return out;
-    }
+    if (!blobs_)
+      return Status::Internal(req.event + " carries document bytes but the executor has no blob store");
+    if (Status s = blobs_->publish(blob); !s.ok()) return s;
   }
 
-  // Apply: the dossier, what the actions decided, the audit record, the key.
   d.state = t.to;
-  if (t.to != from) d.state_since = at;
-  if (t.to == State::recognized && *ev != Event::recognize && !d.certificate.empty()) {
+  if (t.to != from) d.state_since = f.at;
+  if (t.to == State::recognized && f.ev != Event::recognize && !d.certificate.empty()) {
     if (auto c = store_.load_certificate(d.certificate)) d.stars = c->stars;
   }
-  d.updated_at = at;
+  d.updated_at = f.at;
   d.version = before.version + 1;
-  if (creating) {
+  if (f.creating) {
     store_.insert_dossier(d);
   } else if (!store_.update_dossier(d, before)) {
-    out.status = Status::Conflict("dossier " + d.id + " changed while " + req.event + " was applied; retry");
-    return out;
+    return Status::Conflict("dossier " + d.id + " changed while " + req.event + " was applied; retry");
   }
   if (ctx.sheet) store_.put_scoresheet(*ctx.sheet);
   for (const auto& doc : ctx.new_documents) store_.add_document(doc);
@@ -948,35 +884,26 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   }
   if (ctx.certificate) store_.insert_certificate(*ctx.certificate);
 
-  AuditRecord rec;
-  rec.at = at;
-  rec.actor = req.actor;
-  rec.role = role_for(config_, *user, event_bit(*ev));
-  rec.dossier = d.id;
-  rec.event = req.event;
-  rec.from_state = std::string(to_string(from));
-  rec.to_state = std::string(to_string(t.to));
-  rec.level = d.level;
-  rec.data = std::move(data_text);
+  AuditRecord rec =
+      make_audit_record(f.at, req.actor, role_for(config_, *f.user, event_bit(f.ev)), d.id, req.event,
+                        to_string(from), to_string(t.to), d.level, std::move(f.data_text));
   chain_and_append(store_, rec);
 
   // Notifications in the same transaction (notify.hpp); most events send nothing and ask
   // nothing of the store.
-  if (event_notifies(*ev)) {
+  if (event_notifies(f.ev)) {
     EventNotice notice;
     notice.record = &rec;
     notice.dossier = &d;
     notice.data = &req.data;
     notice.certificate = ctx.certificate ? &*ctx.certificate : nullptr;
-    queue_event_notifications(config_, store_, *ev, notice);
+    queue_event_notifications(config_, store_, f.ev, notice);
   }
 
-  if (!lean_) out.result = dossier_json(d, offset);
-  if (!req.key.empty()) {
-    store_.put_key(req.key, d.id, key_result(d.id, nullptr, to_string(d.state), d.version, fingerprint));
-  }
-  out.status = Status::Ok();
-  return out;
+  if (!lean_) f.out.dossier = d;
+  if (!req.key.empty())
+    store_.put_key(req.key, d.id, key_result(d.id, nullptr, to_string(d.state), d.version, f.fingerprint));
+  return Status::Ok();
 }
 
 FireResult Executor::fire_certificate_event(const EventRequest& req, CertificateEvent ev) {
@@ -1034,22 +961,11 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   out.dossier_id = dossier->id;
 
   // 3. The actor's role and unit scope (exit 6); `revoke` is for the issuing level or above.
-  if (!(user->events & certificate_event_bit(ev))) {
-    out.status = Status::Forbidden(req.actor + " may not fire " + req.event + ": none of their roles (" +
-                                   join(user->roles) + ") allows it");
+  if (Status s = authorize(config_, *user, req.event, certificate_event_bit(ev), cert->unit, day); !s.ok()) {
+    out.status = s;
     return out;
   }
   const Unit* au = config_.unit(user->unit);
-  if (!au || !au->valid_on(day)) {
-    out.status =
-        Status::Forbidden(req.actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
-    return out;
-  }
-  if (!config_.in_scope(user->unit, cert->unit, day)) {
-    out.status =
-        Status::Forbidden(req.actor + " (unit " + user->unit + ") has no authority over unit " + cert->unit);
-    return out;
-  }
   if (ev == CertificateEvent::revoke) {
     auto issued_at = parse_unit_level(cert->level);
     if (!issued_at || au->level > *issued_at) {  // UnitLevel: a lower value is a higher level
@@ -1062,8 +978,7 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
   }
   if (!req.key.empty()) {
     if (auto first = first_result(store_, req.key, fingerprint, out)) {
-      auto current = store_.load_certificate(first->value("certificate", ""));
-      out.result = current ? certificate_json(*current, &config_) : json::object();
+      out.certificate = store_.load_certificate(first->value("certificate", ""));
       mark_duplicate(out, *first);
       return out;
     }
@@ -1123,19 +1038,12 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
       store_.add_document(Document{d.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
                                    x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at});
 
-  AuditRecord rec;
-  rec.at = at;
-  rec.actor = req.actor;
-  rec.role = role_for(config_, *user, certificate_event_bit(ev));
-  rec.dossier = d.id;
-  rec.event = req.event;
-  rec.from_state = std::string(to_string(*from));
-  rec.to_state = after.state;
-  rec.level = cert->level;
-  rec.data = std::move(data_text);
+  AuditRecord rec =
+      make_audit_record(at, req.actor, role_for(config_, *user, certificate_event_bit(ev)), d.id, req.event,
+                        to_string(*from), after.state, cert->level, std::move(data_text));
   chain_and_append(store_, rec);
 
-  if (!lean_) out.result = certificate_json(after, &config_);
+  if (!lean_) out.certificate = after;
   if (!req.key.empty()) {
     store_.put_key(req.key, d.id, key_result(d.id, &after.id, after.state, d.version, fingerprint));
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ocop/audit.hpp"
+#include "ocop/authorize.hpp"
 #include "ocop/store.hpp"
 #include "ocop/transaction.hpp"
 
@@ -32,14 +33,6 @@ std::string where(const MigrationPlan& p, const MigrationStep& s) {
 }
 
 std::string pair_name(State s, const std::string& level) { return std::string(to_string(s)) + "@" + level; }
-
-std::string role_with_migrate(const Config& cfg, const User& u) {
-  for (const auto& r : u.roles) {
-    auto it = cfg.roles.find(r);
-    if (it != cfg.roles.end() && (it->second & event_bit(Event::migrate))) return r;
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -118,19 +111,11 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
     out.status = Status::BadInput("unknown actor \"" + actor + "\": not a configured user");
     return out;
   }
-  const std::string role = role_with_migrate(config_, *user);
-  if (role.empty()) {
-    out.status = Status::Forbidden(actor + " may not migrate dossiers: none of their roles (" + [&] {
-      std::string r;
-      for (const auto& x : user->roles) r += (r.empty() ? "" : ", ") + x;
-      return r;
-    }() + ") allows migrate");
+  if (Status st = authorize_actor(config_, *user, "migrate", event_bit(Event::migrate), day); !st.ok()) {
+    out.status = st;
     return out;
   }
-  if (const Unit* au = config_.unit(user->unit); !au || !au->valid_on(day)) {
-    out.status = Status::Forbidden(actor + "'s unit " + user->unit + " is not valid on " + format_date(day));
-    return out;
-  }
+  const std::string role = role_for(config_, *user, event_bit(Event::migrate));
 
   // The dossiers the plan concerns, all checked before anything moves.
   DossierFilter f;
@@ -211,18 +196,15 @@ MigrationReport Migrator::run(const MigrationPlan& plan, const std::string& acto
         n.updated_at = at;
         n.version = d.version + 1;
         if (!store_.update_dossier(n, *current)) return false;
-        AuditRecord rec;
-        rec.at = at;
-        rec.actor = actor;
-        rec.role = role;
-        rec.dossier = d.id;
-        rec.event = std::string(to_string(Event::migrate));
-        rec.from_state = std::string(to_string(d.state));
-        rec.to_state = std::string(to_string(s.to_state));
-        rec.level = s.to_level;
-        rec.data = json{{"plan", plan.id},      {"reason", plan.reason}, {"from_rule_set", plan.from_rule_set},
-                        {"to_rule_set", to.id}, {"from_level", d.level}, {"to_level", s.to_level}}
-                       .dump();
+        AuditRecord rec = make_audit_record(at, actor, role, d.id, to_string(Event::migrate),
+                                            to_string(d.state), to_string(s.to_state), s.to_level,
+                                            json{{"plan", plan.id},
+                                                 {"reason", plan.reason},
+                                                 {"from_rule_set", plan.from_rule_set},
+                                                 {"to_rule_set", to.id},
+                                                 {"from_level", d.level},
+                                                 {"to_level", s.to_level}}
+                                                .dump());
         chain_and_append(store_, rec);
         tx.commit();
         m.version = n.version;

@@ -21,22 +21,19 @@
 #include <thread>
 #include <vector>
 
+#include "ocop/app.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/status.hpp"
 
 namespace ocop::cli {
 
-struct EventLine {
-  long line = 0;  // 1-based line number in the file
-  Status status;  // not ok: the line is not a valid event (the request is empty)
-  EventRequest req;
-};
+using ocop::EventLine;  // ocop/app.hpp
 
 // Parses one JSONL line (spec §9) into `req`; a failed Status says what is wrong with it.
 // `at` is accepted only on a simulation database; `offset_minutes` is the province's zone.
 Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req);
 
-class EventLineReader {
+class EventLineReader : public EventSource {
  public:
   // Starts reading `path` at once. `chunk`: lines per hand-over.
   EventLineReader(const std::string& path, bool simulation, int offset_minutes, std::size_t chunk = 256,
@@ -49,7 +46,8 @@ class EventLineReader {
   // Whether the file could be opened. When false, next() returns false at once.
   bool opened() const { return opened_; }
   // Moves the next lines, in file order, into `out` (replacing its contents); false at the end.
-  bool next(std::vector<EventLine>& out);
+  bool next(std::vector<EventLine>& out) override;
+  std::string failure() const override { return read_failed_ ? "a read error" : ""; }
   // After next() returned false: whether reading stopped on an error rather than at the end.
   bool read_failed() const { return read_failed_; }
 

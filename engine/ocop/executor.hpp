@@ -93,9 +93,16 @@ struct FireResult {
   Status status;
   bool duplicate = false;  // the key was seen before: nothing was written
   std::string dossier_id;
-  // Accepted: the dossier after the event (unless the executor is lean). Duplicate: the first
-  // result as recorded with the key: {"id", "state", "version"} the event reached.
-  nlohmann::json result;
+  // Accepted: the dossier after a dossier event, or the certificate after a certificate event
+  // (neither when the executor is lean). Duplicate: the dossier or certificate as it is now.
+  std::optional<Dossier> dossier;
+  std::optional<Certificate> certificate;
+  // Duplicate: what the first request with this key reached.
+  struct First {
+    std::string state;
+    std::int64_t version = 0;
+  };
+  std::optional<First> first_result;
   // The database failed (a StoreError that was not retryable, or still failed after the last
   // attempt): status is Code::internal and nothing of the event was written. A caller that
   // applies many events (import) stops here rather than fail every following event the same
@@ -103,12 +110,6 @@ struct FireResult {
   bool database_failed = false;
   int attempts = 1;  // transactions tried (more than 1 after retryable database errors)
 };
-
-// A dossier as JSON (spec §8: at least id, state, level, version, unit, product,
-// product_set, rule_set, score, stars, certificate). Times in the given zone offset.
-nlohmann::json dossier_json(const Dossier& d, int offset_minutes);
-// A certificate as JSON; with a configuration, a revoked one's ground also carries its text.
-nlohmann::json certificate_json(const Certificate& c, const Config* config = nullptr);
 
 // Links `rec` (all fields but seq, prev_hash and hash set) to the head of the audit chain and
 // appends it, inside the caller's transaction (Store::append_to_chain: the store may link it
@@ -152,6 +153,17 @@ class Executor {
   const RetryPolicy& retry_policy() const { return retry_; }
 
  private:
+  struct Firing;
+  // fire_in_transaction's steps for a dossier event, in spec §2's order (executor.cpp).
+  Status check_request(Firing& f);
+  Status load_or_create(Firing& f);
+  Status authorize_actor_on_dossier(Firing& f);
+  Status answer_key(Firing& f);
+  Status bind_level(Firing& f);
+  Status assign_id(Firing& f);
+  Status check_version(Firing& f);
+  Status check_values(Firing& f);
+  Status apply_transition(Firing& f);
   FireResult fire_certificate_event(const EventRequest& req, CertificateEvent event);
 
   const Config& config_;

@@ -34,6 +34,14 @@ check "the new dossier" "out['id'] == 'BX-2026-000001' and out['state'] == 'idea
 expect 0 "the same key again" -- "$OCOP" --json fire submit_idea --actor producer.bx-c0001 --data "$NEW" --key cli-1
 check "duplicate is flagged" "out.get('duplicate') is True and out['version'] == 1"
 
+# The global options may follow the command too (as in git or kubectl).
+expect 0 "--json after the command" -- "$OCOP" list --json
+check "list prints JSON" "isinstance(out, list) and out[0]['id'] == 'BX-2026-000001'"
+expect 0 "--json and --now after the command" -- "$OCOP" show BX-2026-000001 --json --now 2026-03-02T09:00:00+07:00
+check "show prints JSON" "out['id'] == 'BX-2026-000001' and out['documents'] == []"
+expect 0 "--json after a nested command" -- "$OCOP" audit verify --json
+check "verify prints JSON" "out['valid'] is True and out['records'] == 1"
+expect 2 "an unknown option after the command is still refused" -- "$OCOP" list --jsn
 expect 2 "unknown event" -- "$OCOP" --json fire take_off BX-2026-000001 --actor producer.bx-c0001
 check "JSON error object" "out['error']['code'] == 'bad_input' and 'take_off' in out['error']['message']"
 expect 2 "malformed --data" -- "$OCOP" fire return_idea BX-2026-000001 --actor officer.bx-c0001 --data '{"reason": '

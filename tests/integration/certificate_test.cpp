@@ -75,9 +75,9 @@ BOOST_AUTO_TEST_CASE(a_province_signer_revokes_a_province_certificate) {
 
   auto r = db.fire("revoke", cert, "signer", revocation("food_safety"));
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-  BOOST_TEST(r.result["state"] == "revoked");
-  BOOST_TEST(r.result["revocation"]["ground"] == "food_safety");
-  BOOST_TEST(r.result["revocation"]["ground_text"] == "Vi phạm quy định về an toàn thực phẩm");
+  BOOST_TEST(db.view(r)["state"] == "revoked");
+  BOOST_TEST(db.view(r)["revocation"]["ground"] == "food_safety");
+  BOOST_TEST(db.view(r)["revocation"]["ground_text"] == "Vi phạm quy định về an toàn thực phẩm");
   BOOST_TEST(r.dossier_id == id);
 
   auto c = db.store->load_certificate(cert);
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(a_revoked_certificate_no_longer_holds_its_dossier_in_recogn
   BOOST_REQUIRE(db.fire("revoke", cert2, "signer", revocation()).status.ok());
   r = db.fire("withdraw", id2, "producer.bx-c0002", {{"reason", "rút hồ sơ"}});
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-  BOOST_TEST(r.result["state"] == "withdrawn");
+  BOOST_TEST(db.view(r)["state"] == "withdrawn");
   BOOST_TEST(db.verify());
 }
 
@@ -282,8 +282,8 @@ BOOST_AUTO_TEST_CASE(a_keyed_revocation_is_applied_once) {
   auto again = db.fire("revoke", cert, "signer", revocation(), "rv-1");
   BOOST_TEST(again.status.ok(), again.status.message());
   BOOST_TEST(again.duplicate);
-  BOOST_TEST(again.result["id"] == cert);
-  BOOST_TEST(again.result["first_result"]["state"] == "revoked");
+  BOOST_TEST(db.view(again)["id"] == cert);
+  BOOST_TEST(db.view(again)["first_result"]["state"] == "revoked");
   BOOST_TEST(db.store->audit_head().seq == head.seq);
   auto other = db.fire("revoke", cert, "signer", revocation("food_safety"), "rv-1");
   BOOST_TEST(other.status.exit_code() == 2, other.status.message());
@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(notice_and_expire_are_ready_for_the_scheduler) {
   const std::string cert = province_certificate(db, new_product("BX-2026-000113"));
   auto r = db.fire("notice", cert, "signer");
   BOOST_REQUIRE_MESSAGE(r.status.ok(), r.status.message());
-  BOOST_TEST(r.result["state"] == "expiring");
+  BOOST_TEST(db.view(r)["state"] == "expiring");
   r = db.fire("notice", cert, "signer");
   BOOST_TEST(r.status.exit_code() == 4, r.status.message());
   BOOST_TEST(r.status.message().find("allowed there: expire, revoke") != std::string::npos,

@@ -22,25 +22,25 @@ BOOST_AUTO_TEST_CASE(a_product_goes_from_idea_to_five_stars) {
       "register", id, "producer.bx-c0001",
       {{"registration_type", "new"}, {"documents", {doc("registration_form"), doc("self_assessment")}}});
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["state"] == "submitted");
-  BOOST_TEST(r.result["rule_set"] == "R148_1489");
-  BOOST_TEST(r.result["level"] == "commune");
+  BOOST_TEST(db.view(r)["state"] == "submitted");
+  BOOST_TEST(db.view(r)["rule_set"] == "R148_1489");
+  BOOST_TEST(db.view(r)["level"] == "commune");
   BOOST_REQUIRE(db.fire("accept_dossier", id, "officer.bx-c0001").status.ok());
   BOOST_REQUIRE(db.fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}).status.ok());
   r = db.fire("forward", id, "officer.bx-c0001");
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["level"] == "province");
+  BOOST_TEST(db.view(r)["level"] == "province");
   BOOST_REQUIRE(db.fire("accept_dossier", id, "coordinator").status.ok());  // next open round
   BOOST_TEST(db.store->load_dossier(id)->round == "2026-1");
   score_all(db, id, 38, 23, 33);  // 94
   r = db.fire("close_scoring", id, "chair");
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["score"] == 94.0);
-  BOOST_TEST(r.result["stars"] == 5);
+  BOOST_TEST(db.view(r)["score"] == 94.0);
+  BOOST_TEST(db.view(r)["stars"] == 5);
   r = db.fire("recognize", id, "signer", {{"decision_no", "1/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["stars"] == 4);  // capped at the province's highest star
-  auto cert = db.store->load_certificate(r.result["certificate"].get<std::string>());
+  BOOST_TEST(db.view(r)["stars"] == 4);  // capped at the province's highest star
+  auto cert = db.store->load_certificate(db.view(r)["certificate"].get<std::string>());
   BOOST_REQUIRE(cert);
   BOOST_TEST(cert->stars == 4);
   BOOST_TEST(format_date(cert->valid_until) == "2029-10-30");
@@ -51,10 +51,10 @@ BOOST_AUTO_TEST_CASE(a_product_goes_from_idea_to_five_stars) {
   r = db.fire("recognize", id, "central.signer",
               {{"decision_no", "9/QĐ-BNNMT"}, {"decision_date", "2026-12-20"}});
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["stars"] == 5);
+  BOOST_TEST(db.view(r)["stars"] == 5);
   BOOST_TEST(db.store->load_certificate(cert->id)->state == "superseded");
   BOOST_TEST(db.store->load_certificate(cert->id)->superseded_by ==
-             r.result["certificate"].get<std::string>());
+             db.view(r)["certificate"].get<std::string>());
   BOOST_TEST(db.store->history(id).size() == 25u);
   BOOST_TEST(db.verify());
 }
@@ -73,8 +73,8 @@ BOOST_AUTO_TEST_CASE(central_refusal_keeps_the_provincial_certificate) {
   BOOST_REQUIRE(db.fire("close_scoring", id, "central.chair").status.ok());
   auto r = db.fire("not_recognize", id, "central.chair", {{"reason", "chưa đạt 5 sao"}});
   BOOST_REQUIRE(r.status.ok());
-  BOOST_TEST(r.result["state"] == "recognized");
-  BOOST_TEST(r.result["stars"] == 4);
+  BOOST_TEST(db.view(r)["state"] == "recognized");
+  BOOST_TEST(db.view(r)["stars"] == 4);
   BOOST_TEST(db.store->load_certificate(id + "/province")->state == "active");
 }
 
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(guards_refuse_with_their_reason) {
   r = db.fire("recognize", low, "signer", {{"decision_no", "3/QĐ"}, {"decision_date", "2026-10-30"}});
   BOOST_TEST(int(r.status.code()) == 4);
   BOOST_TEST(r.status.message().find("2★") != std::string::npos, r.status.message());
-  BOOST_TEST(db.fire("not_recognize", low, "chair", {{"reason", "chưa đạt"}}).result["state"] ==
+  BOOST_TEST(db.view(db.fire("not_recognize", low, "chair", {{"reason", "chưa đạt"}}))["state"] ==
              "not_recognized");
   // Missing required documents at register.
   auto data = new_product("BX-2026-000006");
@@ -183,13 +183,13 @@ BOOST_AUTO_TEST_CASE(the_same_key_twice_returns_the_first_result) {
   auto again = db.fire("submit_idea", "", "producer.bx-c0001", new_product(id), "k-1");
   BOOST_TEST(again.status.ok());
   BOOST_TEST(again.duplicate);
-  BOOST_TEST(again.result["id"] == first.result["id"]);
-  BOOST_TEST(again.result["state"] == first.result["state"]);
-  BOOST_TEST(again.result["version"] == first.result["version"]);
+  BOOST_TEST(db.view(again)["id"] == db.view(first)["id"]);
+  BOOST_TEST(db.view(again)["state"] == db.view(first)["state"]);
+  BOOST_TEST(db.view(again)["version"] == db.view(first)["version"]);
   BOOST_REQUIRE(db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "k-2").status.ok());
   auto dup = db.fire("accept_idea", id, "officer.bx-c0001", json::object(), "k-2");
   BOOST_TEST(dup.duplicate);
-  BOOST_TEST(dup.result["version"] == 2);
+  BOOST_TEST(db.view(dup)["version"] == 2);
   BOOST_TEST(db.audit_count() == 2);
 }
 
@@ -425,8 +425,8 @@ BOOST_AUTO_TEST_CASE(a_batch_reads_its_own_writes_and_nothing_of_a_rolled_back_o
   BOOST_REQUIRE(in_tx && stored);
   BOOST_TEST(in_tx->version == 3);
   BOOST_TEST(to_string(in_tx->state) == to_string(stored->state));
-  BOOST_TEST(nlohmann::json(dossier_json(*in_tx, 420)).dump() ==
-             nlohmann::json(dossier_json(*stored, 420)).dump());
+  BOOST_TEST(nlohmann::json(views::dossier_json(*in_tx, 420)).dump() ==
+             nlohmann::json(views::dossier_json(*stored, 420)).dump());
 
   // A batch rolled back: the next transaction reads the database, not what the batch had.
   db.store->begin();

@@ -15,7 +15,10 @@
 
 #include "certificate_machine.hpp"
 #include "config/yaml_config.hpp"
+#include "views/json_views.hpp"
+#include "cycle_machine.hpp"
 #include "dossier_machine.hpp"
+#include "ocop/app.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "store/soci_store.hpp"
@@ -109,6 +112,9 @@ struct Db {
 
   bool postgresql() const { return !pg_name.empty(); }
 
+  // An event's result as the CLI's --json prints it (adapters/views).
+  nlohmann::json view(const FireResult& r) const { return views::fire_json(r, config); }
+
   FireResult fire(const std::string& event, const std::string& dossier, const std::string& actor,
                   nlohmann::json data = nlohmann::json::object(), const std::string& key = "") {
     EventRequest req;
@@ -123,18 +129,13 @@ struct Db {
 
   std::int64_t audit_count() { return store->audit_head().seq; }
 
+  // The chain and every dossier's version against its records, as `ocop audit verify` checks them.
   bool verify(std::string* why = nullptr) {
-    ChainVerifier v;
-    store->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
-    if (why && v.failure()) *why = *v.failure();
-    if (v.ok()) {
-      auto m = store->version_mismatches(1);
-      if (!m.empty()) {
-        if (why) *why = m.front();
-        return false;
-      }
-    }
-    return v.ok();
+    auto cycles = workflows::make_cycle_lifecycle();
+    Application app(config, *store, Workflows{*lifecycle, *certificates, *cycles}, clock);
+    AuditVerification v = app.audit_verify("");
+    if (why && !(v.status.ok() && v.valid)) *why = v.status.ok() ? v.problem : v.status.message();
+    return v.status.ok() && v.valid;
   }
 };
 

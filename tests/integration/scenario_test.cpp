@@ -64,10 +64,10 @@ int run_scenario(const std::filesystem::path& file) {
       json j;
       std::string held;
       if (auto d = db->store->load_dossier(m[1])) {
-        j = dossier_json(*d, 420);
+        j = views::dossier_json(*d, 420);
         held = d->certificate;
       } else if (auto c = db->store->load_certificate(m[1])) {
-        j = certificate_json(*c);
+        j = views::certificate_json(*c);
       } else {
         BOOST_ERROR(where << ": no dossier or certificate " << m[1]);
         continue;
@@ -182,7 +182,7 @@ int run_scenario(const std::filesystem::path& file) {
     if (auto it = kOutcomes.find(want); it != kOutcomes.end()) {
       BOOST_CHECK_MESSAGE(r.status.exit_code() == it->second,
                           where << ": expected " << want << ", got exit " << r.status.exit_code() << ": "
-                                << (r.status.ok() ? r.result.dump() : r.status.message()));
+                                << (r.status.ok() ? db->view(r).dump() : r.status.message()));
       if (!msg.empty())
         BOOST_CHECK_MESSAGE(r.status.message().find(msg) != std::string::npos,
                             where << ": message \"" << r.status.message() << "\" lacks \"" << msg << "\"");
@@ -192,8 +192,8 @@ int run_scenario(const std::filesystem::path& file) {
       BOOST_CHECK_MESSAGE(r.status.ok(),
                           where << ": expected " << want << ", refused: " << r.status.message());
       if (r.status.ok())
-        BOOST_CHECK_MESSAGE(r.result["state"] == want,
-                            where << ": state is " << r.result["state"] << ", expected " << want);
+        BOOST_CHECK_MESSAGE(db->view(r)["state"] == want,
+                            where << ": state is " << db->view(r)["state"] << ", expected " << want);
     }
     ++checks;
   }

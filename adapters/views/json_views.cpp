@@ -1,0 +1,285 @@
+#include "views/json_views.hpp"
+
+#include <map>
+#include <set>
+
+#include "ocop/outbox.hpp"
+#include "ocop/rules.hpp"
+
+namespace ocop::views {
+
+namespace {
+json opt_str(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+}  // namespace
+
+std::string dump(const json& j, int indent) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+json error_json(const Status& s) {
+  return json{{"error", {{"code", code_name(s.code())}, {"exit", s.exit_code()}, {"message", s.message()}}}};
+}
+
+json dossier_json(const Dossier& d, int offset) {
+  json j = {
+      {"id", d.id},
+      {"state", to_string(d.state)},
+      {"level", opt_str(d.level)},
+      {"version", d.version},
+      {"unit", d.unit},
+      {"product", d.product},
+      {"product_set", d.product_set},
+      {"producer", d.producer},
+      {"year", d.year},
+      {"rule_set", opt_str(d.rule_set)},
+      {"registration_type", opt_str(d.registration_type)},
+      {"score", d.score ? json(*d.score) : json(nullptr)},
+      {"stars", d.stars ? json(*d.stars) : json(nullptr)},
+      {"certificate", opt_str(d.certificate)},
+      {"round", opt_str(d.round)},
+      {"created_at", format_instant(d.created_at, offset)},
+      {"updated_at", format_instant(d.updated_at, offset)},
+      {"state_since", format_instant(d.state_since, offset)},
+  };
+  if (!d.base_certificate.empty()) j["base_certificate"] = d.base_certificate;
+  if (!d.assessment.empty()) j["assessment"] = json::parse(d.assessment, nullptr, false);
+  return j;
+}
+
+json certificate_json(const Certificate& c, const Config* config) {
+  json revocation = nullptr;
+  if (!c.revocation_ground.empty()) {
+    revocation = {{"ground", c.revocation_ground},
+                  {"decision_no", c.revocation_decision_no},
+                  {"revoked_on", c.revoked_on ? json(format_date(*c.revoked_on)) : json(nullptr)}};
+    if (config) {
+      auto it = config->revocation_grounds.find(c.revocation_ground);
+      if (it != config->revocation_grounds.end()) revocation["ground_text"] = it->second;
+    }
+  }
+  return {{"id", c.id},
+          {"dossier", c.dossier},
+          {"product", c.product},
+          {"product_set", c.product_set},
+          {"unit", c.unit},
+          {"stars", c.stars},
+          {"level", c.level},
+          {"decision_no", c.decision_no},
+          {"issued_on", format_date(c.issued_on)},
+          {"valid_until", format_date(c.valid_until)},
+          {"state", c.state},
+          {"superseded_by", c.superseded_by.empty() ? json(nullptr) : json(c.superseded_by)},
+          {"revocation", revocation}};
+}
+
+json fire_json(const FireResult& r, const Config& config) {
+  json j = r.certificate ? certificate_json(*r.certificate, &config)
+           : r.dossier   ? dossier_json(*r.dossier, config.province.utc_offset_minutes)
+                         : json::object();
+  if (r.duplicate) {
+    j["duplicate"] = true;
+    if (r.first_result)
+      j["first_result"] = {{"state", r.first_result->state}, {"version", r.first_result->version}};
+  }
+  return j;
+}
+
+json dossier_view_json(const DossierView& v, int offset) {
+  json j = dossier_json(v.dossier, offset);
+  if (!v.unit_now.empty()) j["unit_now"] = v.unit_now;
+  json docs = json::array();
+  for (const auto& doc : v.documents)
+    docs.push_back({{"kind", doc.kind}, {"name", doc.name}, {"sha256", doc.sha256}, {"bytes", doc.bytes}});
+  j["documents"] = docs;
+  if (!v.dossier.level.empty()) {
+    json sheets = json::array();
+    for (const auto& sh : v.scoresheets)
+      sheets.push_back({{"member", sh.member}, {"A", sh.a}, {"B", sh.b}, {"C", sh.c}, {"total", sh.total()}});
+    j["scoresheets"] = sheets;
+  }
+  return j;
+}
+
+json document_json(const DocumentView& v, int offset) {
+  const Document& doc = v.document;
+  return {{"kind", doc.kind},
+          {"kind_name", v.kind_name.empty() ? json(nullptr) : json(v.kind_name)},
+          {"name", doc.name},
+          {"sha256", doc.sha256},
+          {"bytes", doc.bytes},
+          {"at", format_instant(doc.at, offset)},
+          {"stored", v.stored ? json(*v.stored) : json(nullptr)}};
+}
+
+json audit_json(const AuditRecord& r, int offset) {
+  json data = json::parse(r.data, nullptr, false);
+  return {{"seq", r.seq},
+          {"at", format_instant(r.at, offset)},
+          {"actor", r.actor},
+          {"role", r.role},
+          {"dossier", r.dossier},
+          {"event", r.event},
+          {"from", r.from_state},
+          {"to", r.to_state},
+          {"level", r.level},
+          {"data", data.is_discarded() ? json(r.data) : data},  // a damaged record shows as stored
+          {"prev_hash", r.prev_hash},
+          {"hash", r.hash}};
+}
+
+json verification_json(const AuditVerification& v) {
+  if (v.valid) return {{"valid", true}, {"records", v.checked}, {"head", v.head}};
+  return {{"valid", false},
+          {"checked", v.checked},
+          {"problem", v.problem},
+          {"error", {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + v.problem}}}};
+}
+
+json report_json(const Report& r) {
+  json units = json::object();
+  for (const auto& [u, m] : r.unit_dossiers_by_state) units[u]["dossiers_by_state"] = m;
+  for (const auto& [u, m] : r.unit_certificates_by_stars) units[u]["certificates_by_stars"] = m;
+  return {{"dossiers_by_state", r.dossiers_by_state},
+          {"certificates_by_stars", r.certificates_by_stars},
+          {"units", units}};
+}
+
+json product_json(const ProductHistory& h, const Config& config) {
+  const int off = config.province.utc_offset_minutes;
+  const Dossier& latest = h.dossiers.back();
+  json dossiers = json::array(), certificates = json::array(), names = json::array();
+  std::set<std::string> seen_names;
+  for (const auto& d : h.dossiers) {
+    dossiers.push_back(dossier_json(d, off));
+    if (seen_names.insert(d.product).second) names.push_back(d.product);
+  }
+  for (const auto& c : h.certificates) certificates.push_back(certificate_json(c, &config));
+  return {{"product", latest.product}, {"producer", latest.producer}, {"unit", latest.unit}, {"names", names},
+          {"dossiers", dossiers},      {"certificates", certificates}};
+}
+
+json message_json(const OutboxMessage& m) {
+  return {{"dedupe_key", m.dedupe_key},   {"channel", m.channel}, {"recipient", m.recipient},
+          {"subject", m.subject},         {"body", m.body},       {"cause", m.cause},
+          {"dossier", opt_str(m.dossier)}};
+}
+
+json outbox_json(const OutboxMessage& m, int off) {
+  return {{"id", m.id},
+          {"state", m.state},
+          {"channel", m.channel},
+          {"recipient", m.recipient},
+          {"subject", m.subject},
+          {"cause", m.cause},
+          {"dossier", opt_str(m.dossier)},
+          {"attempts", m.attempts},
+          {"created_at", format_instant(m.created_at, off)},
+          {"next_attempt_at",
+           m.state == "pending" ? json(format_instant(m.next_attempt_at, off)) : json(nullptr)},
+          {"sent_at", m.state == "sent" ? json(format_instant(m.sent_at, off)) : json(nullptr)},
+          {"last_error", opt_str(m.last_error)},
+          {"claimed_by", opt_str(m.claimed_by)},
+          {"lease_until", m.state == "sending" ? json(format_instant(m.lease_until, off)) : json(nullptr)},
+          {"dedupe_key", m.dedupe_key},
+          {"idempotency_key", idempotency_key(m)},
+          {"body", m.body}};
+}
+
+json tick_json(const TickReport& r) {
+  json messages = json::array(), transitions = json::array();
+  for (const auto& m : r.queued) messages.push_back(message_json(m));
+  for (const auto& t : r.transitions)
+    transitions.push_back(
+        {{"kind", t.kind}, {"id", t.id}, {"event", t.event}, {"from", t.from}, {"to", t.to}});
+  json j = {{"day", format_date(r.day)},
+            {"previous", r.previous ? json(format_date(*r.previous)) : json(nullptr)},
+            {"dry_run", r.dry_run},
+            {"queued", r.queued.size()},
+            {"already_queued", r.already_queued},
+            {"already_fired", r.already_fired},
+            {"counts", r.counts},
+            {"messages", messages},
+            {"transitions", transitions},
+            {"notes", r.notes}};
+  if (!r.status.ok()) j["error"] = error_json(r.status)["error"];
+  return j;
+}
+
+json cycle_json(const CycleReport& r) {
+  json milestones = json::array(), overdue = json::array();
+  for (const auto& m : r.milestones)
+    milestones.push_back({{"name", m.name},
+                          {"round", m.round ? json(m.round->id) : json(nullptr)},
+                          {"level", m.round ? json(to_string(m.round->level)) : json(nullptr)},
+                          {"meeting", m.round ? json(format_date(m.round->meeting)) : json(nullptr)},
+                          {"date", format_date(m.date)},
+                          {"passed", m.passed},
+                          {"working_days_left", m.working_days_left},
+                          {"waiting", m.waiting},
+                          {"overdue", m.passed && m.waiting > 0}});
+  for (const auto& od : r.overdue)
+    overdue.push_back({{"rule", od.rule},
+                       {"dossier", od.line.dossier},
+                       {"product", od.line.product},
+                       {"state", to_string(od.line.state)},
+                       {"level", od.line.level.empty() ? json(nullptr) : json(od.line.level)},
+                       {"unit", od.line.unit},
+                       {"since", format_date(od.line.since)},
+                       {"waited_working_days", od.line.waited},
+                       {"escalated", od.escalated}});
+  json units = json::object();
+  for (const auto& [u, m] : r.by_unit) units[u] = m;
+  return {{"year", r.year},
+          {"state", to_string(r.state)},
+          {"configured", r.cycle != nullptr},
+          {"opens", r.cycle ? json(format_date(r.cycle->first_day())) : json(nullptr)},
+          {"closes", r.cycle ? json(format_date(r.cycle->last_day())) : json(nullptr)},
+          {"carry_over",
+           r.cycle ? json(r.cycle->carry_over == CarryOver::next ? "next" : "report") : json(nullptr)},
+          {"today", format_date(r.day)},
+          {"milestones", milestones},
+          {"dossiers_by_state", r.by_state},
+          {"units", units},
+          {"carried_in", r.carried_in},
+          {"overdue", overdue}};
+}
+
+json delivery_json(const DeliveryReport& r, int offset) {
+  json msgs = json::array();
+  for (const auto& dm : r.messages) {
+    json j = outbox_json(dm.message, offset);
+    j.erase("body");
+    j["lost_claim"] = dm.lost_claim;
+    msgs.push_back(std::move(j));
+  }
+  json unavailable = json::object();
+  for (const auto& [channel, why] : r.unavailable) unavailable[channel] = why;
+  return {{"sent", r.sent}, {"failed", r.failed},         {"dead", r.dead},
+          {"held", r.held}, {"unavailable", unavailable}, {"messages", msgs}};
+}
+
+json migration_json(const MigrationReport& r, const std::string& plan, bool dry_run) {
+  std::map<std::string, int> counts;
+  json moves = json::array();
+  for (const auto& mv : r.moves) {
+    counts[std::string(to_string(mv.from_state)) + "@" + mv.from_level + " -> " +
+           std::string(to_string(mv.to_state)) + "@" + mv.to_level]++;
+    moves.push_back({{"dossier", mv.dossier},
+                     {"unit", mv.unit},
+                     {"from", {{"state", to_string(mv.from_state)}, {"level", mv.from_level}}},
+                     {"to", {{"state", to_string(mv.to_state)}, {"level", mv.to_level}}},
+                     {"version", mv.version ? json(mv.version) : json(nullptr)}});
+  }
+  json j = {{"plan", plan},   {"dry_run", dry_run}, {"moved", dry_run ? 0 : r.moves.size()},
+            {"moves", moves}, {"counts", counts},   {"problems", r.problems}};
+  if (!r.status.ok()) j["error"] = error_json(r.status)["error"];
+  return j;
+}
+
+json import_json(const ImportResult& r, const std::string& file) {
+  json j = {{"file", file}, {"applied", r.applied}, {"skipped", r.skipped}, {"refused", r.refused}};
+  if (!r.database_failure.ok()) j["stopped_at_line"] = r.stopped_at_line;
+  return j;
+}
+
+}  // namespace ocop::views

@@ -1,0 +1,48 @@
+// The public JSON shapes (spec §8 and docs/design.md), in one place for every front end: the
+// CLI's --json output and the HTTP service's bodies are these. Field names and shapes are public
+// and frozen: tests/golden/ pins each one, and a change there is a change of the contract.
+// Times are written in the province's zone (`offset` minutes east of UTC).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ocop/app.hpp"
+
+namespace ocop::views {
+
+using nlohmann::json;
+
+// A JSON text for people and scripts: invalid UTF-8 is replaced, never fatal. indent < 0: one line.
+std::string dump(const json& j, int indent = 2);
+
+// {"error": {"code", "exit", "message"}}
+json error_json(const Status& s);
+
+// spec §8: at least id, state, level, version, unit, product, product_set, rule_set, score,
+// stars, certificate.
+json dossier_json(const Dossier& d, int offset);
+// With a configuration, a revoked one's ground also carries its text.
+json certificate_json(const Certificate& c, const Config* config = nullptr);
+// `ocop fire`: the dossier (or certificate) after the event; a duplicate key adds
+// "duplicate": true and "first_result": {state, version}.
+json fire_json(const FireResult& r, const Config& config);
+// `ocop show`: the dossier with unit_now (when merged away), documents and scoresheets.
+json dossier_view_json(const DossierView& v, int offset);
+json document_json(const DocumentView& d, int offset);
+json audit_json(const AuditRecord& r, int offset);
+json verification_json(const AuditVerification& v);
+json report_json(const Report& r);
+json product_json(const ProductHistory& h, const Config& config);
+
+// A message the scheduler queued (`ocop tick`).
+json message_json(const OutboxMessage& m);
+// A row of the outbox (`ocop outbox`; without "body" in deliver and retry).
+json outbox_json(const OutboxMessage& m, int offset);
+json tick_json(const TickReport& r);
+json cycle_json(const CycleReport& r);
+json delivery_json(const DeliveryReport& r, int offset);
+json migration_json(const MigrationReport& r, const std::string& plan, bool dry_run);
+json import_json(const ImportResult& r, const std::string& file);
+
+}  // namespace ocop::views

@@ -1,0 +1,452 @@
+#include "ocop/app.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "ocop/audit.hpp"
+#include "ocop/sha256.hpp"
+#include "ocop/transaction.hpp"
+
+namespace ocop {
+
+using nlohmann::json;
+
+std::int64_t Report::dossiers() const {
+  std::int64_t n = 0;
+  for (const auto& [state, count] : dossiers_by_state) n += count;
+  return n;
+}
+
+Application::Application(const Config& config, Store& store, const Workflows& workflows, const Clock& clock,
+                         BlobStore* blobs)
+    : config_(config),
+      store_(store),
+      workflows_(workflows),
+      clock_(clock),
+      blobs_(blobs),
+      executor_(config, workflows.dossiers, workflows.certificates, store, clock) {
+  executor_.set_blob_store(blobs);
+}
+
+Date Application::today() const { return local_date(clock_.now(), config_.province.utc_offset_minutes); }
+
+// Runs a read; a database failure becomes Code::internal.
+template <typename T, typename F>
+Result<T> Application::read(F&& f) {
+  Result<T> r;
+  try {
+    r.status = f(r.value);
+  } catch (const StoreError& e) {
+    r.status = Status::Internal(std::string("database: ") + e.what());
+  }
+  return r;
+}
+
+Status Application::units_under(const std::string& unit, const char* flag,
+                                std::vector<std::string>& out) const {
+  if (!config_.unit(unit))
+    return Status::BadInput(std::string(flag) + " \"" + unit + "\" is not a configured unit");
+  out = config_.units_under(unit, today());
+  return Status::Ok();
+}
+
+// --- events ------------------------------------------------------------------------------------
+
+FireResult Application::fire(EventRequest req) {
+  FireResult r = executor_.fire(req);
+  if (blobs_)
+    for (const auto& b : req.blobs) blobs_->discard(b);  // refused: the copy goes; accepted: published
+  return r;
+}
+
+Status Application::stage_attachment(EventRequest& req, std::istream& bytes, std::int64_t size,
+                                     const std::string& file_name) {
+  if (req.event != "attach")
+    return Status::BadInput(
+        "--file goes with the attach event only (other events name documents in data.documents)");
+  const json* kind = req.data.contains("kind") ? &req.data["kind"] : nullptr;
+  if (!kind || !kind->is_string() || kind->get_ref<const std::string&>().empty())
+    return Status::BadInput("attach: data.kind is required: the kind of document the file is");
+  if (Status st = check_document_policy(config_, kind->get<std::string>(), -1, "attach: data"); !st.ok())
+    return st;
+  for (const char* k : {"sha256", "bytes"})
+    if (req.data.contains(k))
+      return Status::BadInput(std::string("attach --file: data.") + k + " comes from the file; leave it out");
+  const std::int64_t max = config_.documents.max_bytes;
+  if (size > max)
+    return Status::BadInput(file_name + " is " + std::to_string(size) + " bytes, over the limit of " +
+                            std::to_string(max) + " bytes (documents.max_bytes)");
+  if (!blobs_)
+    return Status::BadInput(
+        "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory "
+        "in "
+        "the configuration");
+  StagedBlob staged;
+  if (Status st = blobs_->stage(bytes, max, staged); !st.ok())
+    return Status::Error(st.code(), file_name + ": " + st.message());
+  if (!req.data.contains("name") || req.data["name"].is_null()) req.data["name"] = file_name;
+  req.data["sha256"] = staged.sha256;
+  req.data["bytes"] = staged.bytes;
+  req.blobs.push_back(staged);
+  return Status::Ok();
+}
+
+ImportResult Application::import(EventSource& source, const ImportOptions& options,
+                                 ImportObserver& observer) {
+  ImportResult out;
+  const int batch = std::max(1, options.batch);
+  executor_.set_lean(true);
+  struct Lean {  // the executor builds no results during an import, and again afterwards
+    Executor& ex;
+    ~Lean() { ex.set_lean(false); }
+  } lean{executor_};
+
+  auto refuse = [&](long line, const std::string& key, const Status& st) {
+    ++out.refused;
+    if (!out.first_code) out.first_code = st.exit_code();
+    observer.refused(line, key, st);
+  };
+  // A refused line, kept until its batch is settled (a batch that rolls back is replayed).
+  struct Refusal {
+    const EventLine* line;
+    Status status;
+  };
+  struct Counts {
+    long applied = 0, skipped = 0;
+    std::vector<Refusal> refusals;
+    void tally(const EventLine& l, const FireResult& r) {
+      if (!r.status.ok())
+        refusals.push_back({&l, r.status});
+      else if (r.duplicate)
+        ++skipped;
+      else
+        ++applied;
+    }
+  };
+
+  std::vector<EventLine> pending;
+  // Applies the pending events; false when the database failed (out.database_failure says how).
+  auto flush = [&]() -> bool {
+    if (pending.empty()) return true;
+    Counts c;
+    bool done = false;
+    if (batch > 1) {
+      // The whole batch is one transaction: a retryable failure (busy, deadlock, a
+      // serialization failure, a key a concurrent importer committed first) rolls all of it
+      // back and runs it once more; after that, or after any other failure, its events are
+      // applied one by one, each in its own transaction (and retried as fire() does), so
+      // that none is lost or applied twice. One by one also ends the deadlocks that batches
+      // over the same dossiers in different orders would keep running into.
+      RetryPolicy policy = executor_.retry_policy();
+      policy.attempts = std::min(policy.attempts, 2);
+      try {
+        c = with_retry(policy, [&](int) {
+          Counts attempt;
+          Transaction tx(store_);
+          for (const auto& l : pending) attempt.tally(l, executor_.fire_in_transaction(l.req));
+          tx.commit();
+          return attempt;
+        });
+        done = true;
+      } catch (const std::exception& e) {
+        observer.batch_fallback(e.what());
+        c = Counts{};
+      }
+    }
+    if (!done) {
+      for (const auto& l : pending) {
+        FireResult r = executor_.fire(l.req);
+        if (r.database_failed) {
+          out.database_failure = r.status;
+          out.stopped_at_line = l.line;
+          break;
+        }
+        c.tally(l, r);
+      }
+    }
+    out.applied += c.applied;
+    out.skipped += c.skipped;
+    for (const auto& r : c.refusals) refuse(r.line->line, r.line->req.key, r.status);
+    pending.clear();
+    return out.database_failure.ok();
+  };
+
+  std::vector<EventLine> chunk;
+  auto next_lines = [&]() {
+    try {
+      return source.next(chunk);
+    } catch (const std::exception& e) {
+      out.read_failure = e.what();
+      return false;
+    }
+  };
+  while (out.database_failure.ok() && next_lines()) {
+    for (auto& l : chunk) {
+      if (!l.status.ok()) {
+        if (!flush()) break;  // keep the file's order: everything before this line is applied first
+        refuse(l.line, "", l.status);
+        continue;
+      }
+      const long line = l.line;
+      pending.push_back(std::move(l));
+      if (static_cast<int>(pending.size()) >= batch && !flush()) break;
+      observer.progress(line);
+    }
+  }
+  if (out.database_failure.ok()) flush();
+  if (out.database_failure.ok() && out.read_failure.empty()) out.read_failure = source.failure();
+  if (out.database_failure.ok() && !out.read_failure.empty()) {
+    // Reading failed part-way: what was read is applied (and counted); the rest was not read.
+    if (!out.first_code) out.first_code = static_cast<int>(Code::internal);
+    ++out.refused;
+  }
+  return out;
+}
+
+MigrationReport Application::migrate(const MigrationPlan& plan, const std::string& actor, bool dry_run) {
+  Migrator m(config_, store_, clock_);
+  try {
+    return m.run(plan, actor, dry_run);
+  } catch (const StoreError& e) {
+    MigrationReport r;
+    r.status = Status::Internal(std::string("database: ") + e.what());
+    return r;
+  }
+}
+
+// --- reads -------------------------------------------------------------------------------------
+
+Result<DossierView> Application::show(const std::string& id) {
+  return read<DossierView>([&](DossierView& v) {
+    auto d = store_.load_dossier(id);
+    if (!d) return Status::NotFound("dossier " + id + " not found");
+    v.dossier = std::move(*d);
+    // A dossier of a unit merged away is listed and scoped under its successor (docs/design.md).
+    if (const Unit* now = config_.unit_on(v.dossier.unit, today()); now && now->code != v.dossier.unit)
+      v.unit_now = now->code;
+    v.documents = store_.documents(id);
+    if (!v.dossier.level.empty()) v.scoresheets = store_.scoresheets(id, v.dossier.level);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Dossier>> Application::list(const DossierQuery& q) {
+  return read<std::vector<Dossier>>([&](std::vector<Dossier>& out) {
+    if (!q.state.empty() && !parse_state(q.state))
+      return Status::BadInput("--state \"" + q.state + "\" is not a dossier state");
+    if (q.limit < 0) return Status::BadInput("--limit must not be negative");
+    DossierFilter f;
+    f.state = q.state;
+    f.level = q.level;
+    f.product_set = q.product_set;
+    f.year = q.year;
+    f.limit = q.limit;
+    // A unit's dossiers, including those of units merged into it (or below it) by today.
+    if (!q.unit.empty())
+      if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
+    out = store_.list_dossiers(f);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<AuditRecord>> Application::history(const std::string& id) {
+  return read<std::vector<AuditRecord>>([&](std::vector<AuditRecord>& out) {
+    if (!store_.load_dossier(id)) return Status::NotFound("dossier " + id + " not found");
+    out = store_.history(id);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<DocumentView>> Application::documents(const std::string& id) {
+  return read<std::vector<DocumentView>>([&](std::vector<DocumentView>& out) {
+    if (!store_.load_dossier(id)) return Status::NotFound("dossier " + id + " not found");
+    for (auto& doc : store_.documents(id)) {
+      DocumentView v;
+      auto label = config_.document_kinds.find(doc.kind);
+      if (label != config_.document_kinds.end()) v.kind_name = label->second;
+      if (blobs_) v.stored = blobs_->contains(doc.sha256);
+      v.document = std::move(doc);
+      out.push_back(std::move(v));
+    }
+    return Status::Ok();
+  });
+}
+
+Status Application::document_bytes(const std::string& sha256, std::ostream& out) {
+  if (!is_sha256_hex(sha256))
+    return Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)");
+  std::optional<Document> doc;
+  try {
+    doc = store_.find_document(sha256);
+  } catch (const StoreError& e) {
+    return Status::Internal(std::string("database: ") + e.what());
+  }
+  if (!doc) return Status::NotFound("no document has SHA-256 " + sha256);
+  if (!blobs_)
+    return Status::BadInput(
+        "documents of a PostgreSQL database need a directory: set OCOP_DOCUMENTS_DIR or documents.directory "
+        "in "
+        "the configuration");
+  if (!blobs_->contains(sha256))
+    return Status::NotFound("document " + sha256 + " (" + doc->name + ", dossier " + doc->dossier +
+                            ") is recorded, but its bytes are not in the document store: it was attached as "
+                            "data only (import, or --data with a sha256), or its file was removed");
+  return blobs_->read(sha256, out);
+}
+
+Result<std::vector<Certificate>> Application::certificates(const CertificateQuery& q) {
+  return read<std::vector<Certificate>>([&](std::vector<Certificate>& out) {
+    static const std::set<std::string> states = {"active", "expiring", "expired", "revoked", "superseded"};
+    if (!q.state.empty() && !states.count(q.state))
+      return Status::BadInput(
+          "--state \"" + q.state +
+          "\" is not a certificate state (active, expiring, expired, revoked, superseded)");
+    if (q.stars != 0 && (q.stars < 1 || q.stars > 5))
+      return Status::BadInput("--stars must be 1 to 5, not " + std::to_string(q.stars));
+    CertificateFilter f;
+    f.state = q.state;
+    f.stars = q.stars;
+    // The unit, every unit below it, and those merged into it by today.
+    if (!q.unit.empty())
+      if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
+    if (q.expiring_within_days >= 0) f.valid_until_on_or_before = add_days(today(), q.expiring_within_days);
+    out = store_.certificates(f);
+    if (q.expiring_within_days >= 0 && q.state.empty()) {
+      // "Expiring within" means still in force: ended ones are dropped unless a state is asked for.
+      std::erase_if(out, [](const Certificate& c) { return c.state != "active" && c.state != "expiring"; });
+    }
+    return Status::Ok();
+  });
+}
+
+Result<ProductHistory> Application::product(const std::string& product, const std::string& producer) {
+  return read<ProductHistory>(
+      [&](ProductHistory& out) { return product_history(store_, product, producer, out); });
+}
+
+Result<Report> Application::report() {
+  return read<Report>([&](Report& r) {
+    for (const auto& row : store_.count_by_state_and_unit()) {
+      r.dossiers_by_state[row.a] += row.n;
+      r.unit_dossiers_by_state[row.b][row.a] += row.n;
+    }
+    for (const auto& row : store_.count_certificates_by_stars_and_unit()) {
+      r.certificates_by_stars[row.a] += row.n;
+      r.unit_certificates_by_stars[row.b][row.a] += row.n;
+    }
+    return Status::Ok();
+  });
+}
+
+// --- the audit trail ---------------------------------------------------------------------------
+
+AuditVerification Application::audit_verify(const std::string& anchor) {
+  AuditVerification out;
+  try {
+    ChainVerifier v;
+    bool anchor_seen = anchor.empty();
+    store_.scan_audit([&](const AuditRecord& r) {
+      if (!anchor_seen && r.hash == anchor) anchor_seen = true;
+      return v.feed(r);
+    });
+    out.checked = v.checked();
+    std::optional<std::string> problem = v.failure();
+    if (!problem && !anchor_seen)
+      problem = "no record has the anchored hash " + anchor +
+                " (records after it, or it, were removed; or the anchor is from another database)";
+    if (!problem) {
+      auto mismatches = store_.version_mismatches(5);
+      if (!mismatches.empty()) {
+        std::string all;
+        for (const auto& m : mismatches) all += (all.empty() ? "" : "; ") + m;
+        problem = all + " (records were removed or a dossier was altered)";
+      }
+    }
+    out.valid = !problem;
+    if (problem)
+      out.problem = *problem;
+    else
+      out.head = v.head();
+  } catch (const StoreError& e) {
+    out.status = Status::Internal(std::string("database: ") + e.what());
+  }
+  return out;
+}
+
+Status Application::audit_export(const std::function<void(const AuditRecord&)>& sink) {
+  try {
+    store_.scan_audit([&](const AuditRecord& r) {
+      sink(r);
+      return true;
+    });
+  } catch (const StoreError& e) {
+    return Status::Internal(std::string("database: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+// --- the scheduler and the outbox --------------------------------------------------------------
+
+TickReport Application::tick(bool dry_run) {
+  executor_.set_lean(true);
+  Scheduler scheduler(config_, executor_, workflows_.certificates, workflows_.cycles, store_, clock_);
+  TickReport r = scheduler.tick(dry_run);
+  executor_.set_lean(false);
+  return r;
+}
+
+CycleReport Application::cycle(int year) {
+  // One instant for the whole report, however long it takes.
+  FixedClock clock(clock_.now());
+  Executor ex(config_, workflows_.dossiers, workflows_.certificates, store_, clock);
+  Scheduler scheduler(config_, ex, workflows_.certificates, workflows_.cycles, store_, clock);
+  return scheduler.cycle_report(
+      year == 0 ? year_of(local_date(clock.now(), config_.province.utc_offset_minutes)) : year);
+}
+
+Result<DeliveryReport> Application::deliver(int limit, const std::map<std::string, Transport*>& transports) {
+  return read<DeliveryReport>([&](DeliveryReport& out) {
+    if (limit < 0) return Status::BadInput("--limit must not be negative");
+    Dispatcher d(config_, store_, clock_);
+    for (const auto& [channel, t] : transports) d.set_transport(channel, t);
+    out = d.run(limit);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<OutboxMessage>> Application::outbox(const std::string& state, int limit) {
+  return read<std::vector<OutboxMessage>>([&](std::vector<OutboxMessage>& out) {
+    if (!state.empty() && !is_outbox_state(state))
+      return Status::BadInput("--state \"" + state +
+                              "\" is not an outbox state (pending, sending, sent, dead)");
+    if (limit < 0) return Status::BadInput("--limit must not be negative");
+    out = store_.outbox(state, limit);
+    return Status::Ok();
+  });
+}
+
+Result<OutboxRetry> Application::outbox_retry(std::int64_t id) {
+  return read<OutboxRetry>([&](OutboxRetry& out) {
+    const std::string name = "outbox message " + std::to_string(id);
+    auto before = store_.outbox_message(id);
+    if (!before) return Status::NotFound(name + " not found");
+    const bool done = with_retry(RetryPolicy{}, [&](int) {
+      Transaction tx(store_);
+      const bool changed = store_.retry_outbox(id, clock_.now());
+      tx.commit();
+      return changed;
+    });
+    auto after = store_.outbox_message(id);
+    if (!done) {
+      const std::string st = after ? after->state : before->state;
+      return Status::Refused(name + " is " + st +
+                             (st == "sent" ? ": it was delivered; nothing to retry"
+                                           : ": a deliverer holds it; wait until its claim ends"));
+    }
+    out.before = std::move(*before);
+    out.after = std::move(*after);
+    return Status::Ok();
+  });
+}
+
+}  // namespace ocop

@@ -1,0 +1,230 @@
+// The application layer: one typed call per use case, for every front end.
+//
+// The CLI (adapters/cli) and the HTTP service parse a request, call one method here, and render
+// its typed result (adapters/views renders JSON; each front end renders its own text). Every
+// rule of a use case (filters and their validation, "expiring within" meaning still in force,
+// the report's totals, audit verification with its anchor and version check, the import's
+// batching, rollback and one-by-one fallback, staging an attachment under the document policy,
+// an outbox retry) lives here or below, never in a front end, so that two front ends cannot
+// disagree. Expected failures come back as a Status in the result (codes: ocop/status.hpp);
+// database failures come back as Code::internal; nothing here throws for an expected outcome.
+//
+// Threads and connections. An Application uses one Store (one database connection) and is used
+// from one thread at a time; calls on one Application never run at once. A long-lived process
+// builds one Application per connection (per worker thread, or per request from a pool) over
+// the same Config; any number of Applications, in one process or many, may work on one database
+// at once: the store's locks and the executor's versions decide (docs/design.md, concurrency).
+//
+// What is cached, and when it is refreshed. The Config is immutable and read by reference: the
+// caller keeps it alive for the Application's life, and a reload (SIGHUP, a new file) means new
+// Applications over the new Config, while calls in flight finish on the old one. The Store
+// caches its prepared statements per connection for its own life. Nothing else is cached
+// between calls: every call reads the database afresh, so a call sees every commit that finished
+// before it began.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "ocop/blobs.hpp"
+#include "ocop/certificate_lifecycle.hpp"
+#include "ocop/config.hpp"
+#include "ocop/cycle_lifecycle.hpp"
+#include "ocop/dispatch.hpp"
+#include "ocop/dossier.hpp"
+#include "ocop/executor.hpp"
+#include "ocop/lifecycle.hpp"
+#include "ocop/migration.hpp"
+#include "ocop/product.hpp"
+#include "ocop/scheduler.hpp"
+#include "ocop/status.hpp"
+#include "ocop/store.hpp"
+
+namespace ocop {
+
+// A use case's value and how it went; `value` is meaningful only when status is ok.
+template <typename T>
+struct Result {
+  Status status;
+  T value{};
+  bool ok() const { return status.ok(); }
+};
+
+// The machines the engine drives (workflows/ builds them; the engine only knows the ports).
+struct Workflows {
+  const Lifecycle& dossiers;
+  const CertificateLifecycle& certificates;
+  const CycleLifecycle& cycles;
+};
+
+// --- reads ---------------------------------------------------------------------------------
+
+// One dossier with what a person looks at beside it.
+struct DossierView {
+  Dossier dossier;
+  std::string unit_now;                 // its unit's successor today, when the unit merged away
+  std::vector<Document> documents;      // in the order attached
+  std::vector<Scoresheet> scoresheets;  // at its current level (none before it has a level)
+};
+
+// `ocop list`: empty strings and zeros do not filter.
+struct DossierQuery {
+  std::string state, level, product_set;
+  std::string unit;  // that unit, the units below it and those merged into it by today
+  int year = 0;
+  int limit = 0;  // 0: no limit
+};
+
+struct CertificateQuery {
+  std::string state;              // empty: any
+  std::string unit;               // as DossierQuery::unit
+  int stars = 0;                  // 0: any
+  int expiring_within_days = -1;  // >= 0: valid_until within that many days, and still in force
+                                  // unless a state is asked for
+};
+
+struct DocumentView {
+  Document document;
+  std::string kind_name;       // the configured label; empty when the kind is not configured
+  std::optional<bool> stored;  // are the bytes in the blob store? unknown without one
+};
+
+struct AuditVerification {
+  Status status;  // internal: the database failed; otherwise ok even when the chain is broken
+  bool valid = false;
+  std::int64_t checked = 0;  // records read
+  std::string head;          // the newest record's hash (valid chains)
+  std::string problem;       // why it is not valid
+};
+
+// `ocop report`: totals and per unit.
+struct Report {
+  std::map<std::string, std::int64_t> dossiers_by_state;
+  std::map<std::string, std::int64_t> certificates_by_stars;  // active certificates, by stars
+  std::map<std::string, std::map<std::string, std::int64_t>> unit_dossiers_by_state;
+  std::map<std::string, std::map<std::string, std::int64_t>> unit_certificates_by_stars;
+  std::int64_t dossiers() const;  // every dossier
+};
+
+struct OutboxRetry {
+  OutboxMessage before, after;
+};
+
+// --- the import ----------------------------------------------------------------------------
+
+// One line of an event file (spec §9), parsed.
+struct EventLine {
+  long line = 0;  // 1-based line number in the file
+  Status status;  // not ok: the line is not a valid event (the request is empty)
+  EventRequest req;
+};
+
+// Where an import's lines come from (adapters/cli reads a file ahead on a second thread).
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  // Moves the next lines, in order, into `out` (replacing its contents); false at the end. May
+  // throw what reading threw (out of memory); the import reports it as a read failure.
+  virtual bool next(std::vector<EventLine>& out) = 0;
+  // After next() returned false: why reading stopped before the end; empty at the end.
+  virtual std::string failure() const = 0;
+};
+
+struct ImportOptions {
+  int batch = 1;  // events per transaction
+};
+
+// Told of each refusal as it is settled (in line order within a batch) and of progress.
+class ImportObserver {
+ public:
+  virtual ~ImportObserver() = default;
+  virtual void refused(long line, const std::string& key, const Status& status) = 0;
+  virtual void progress(long /*line*/) {}
+  // A batch rolled back and is applied one event at a time (what happened, for a warning).
+  virtual void batch_fallback(const std::string& /*why*/) {}
+};
+
+struct ImportResult {
+  long applied = 0, skipped = 0, refused = 0;
+  int first_code = 0;        // the exit code of the first refusal (0: none)
+  Status database_failure;   // not ok: the import stopped here; everything counted is committed
+  long stopped_at_line = 0;  // the line that failed (database_failure)
+  std::string read_failure;  // reading stopped part-way (what was read is applied and counted)
+};
+
+// --- the application ------------------------------------------------------------------------
+
+class Application {
+ public:
+  // `blobs` may be null (no document directory: attachments with bytes and `document_bytes`
+  // then fail with a clear message). None is owned; all outlive the Application.
+  Application(const Config& config, Store& store, const Workflows& workflows, const Clock& clock,
+              BlobStore* blobs = nullptr);
+
+  const Config& config() const { return config_; }
+  // The province's date now, by the clock.
+  Date today() const;
+
+  // --- events ---
+  // Fires one event in its own transaction (spec §2, §3). Staged blobs the request carries are
+  // published if it is accepted and discarded either way.
+  FireResult fire(EventRequest req);
+  // Checks an attachment (kind, size) against the document policy and stages its bytes in the
+  // blob store, filling data.name (default `file_name`), data.sha256 and data.bytes and adding
+  // the staged blob to `req`; `size` is the size when known beforehand (< 0: unknown).
+  Status stage_attachment(EventRequest& req, std::istream& bytes, std::int64_t size,
+                          const std::string& file_name);
+  // Applies a file of events (spec §9) in transactions of `batch` events; see ImportResult.
+  ImportResult import(EventSource& source, const ImportOptions& options, ImportObserver& observer);
+  // Moves dossiers in flight by a plan (ocop/migration.hpp).
+  MigrationReport migrate(const MigrationPlan& plan, const std::string& actor, bool dry_run);
+
+  // --- reads ---
+  Result<DossierView> show(const std::string& id);
+  Result<std::vector<Dossier>> list(const DossierQuery& query);
+  Result<std::vector<AuditRecord>> history(const std::string& id);
+  Result<std::vector<DocumentView>> documents(const std::string& id);
+  // Writes a stored document's exact bytes to `out` (not found: 3; damaged: 4).
+  Status document_bytes(const std::string& sha256, std::ostream& out);
+  Result<std::vector<Certificate>> certificates(const CertificateQuery& query);
+  Result<ProductHistory> product(const std::string& product, const std::string& producer);
+  Result<Report> report();
+
+  // --- the audit trail ---
+  // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
+  // empty, is a head published earlier that must still be in the chain.
+  AuditVerification audit_verify(const std::string& anchor);
+  // Feeds every record, in sequence order, to `sink`.
+  Status audit_export(const std::function<void(const AuditRecord&)>& sink);
+
+  // --- the scheduler and the outbox ---
+  TickReport tick(bool dry_run);
+  CycleReport cycle(int year);  // year 0: the clock's year
+  // Sends due messages through the transports given (channel name -> transport).
+  Result<DeliveryReport> deliver(int limit, const std::map<std::string, Transport*>& transports);
+  Result<std::vector<OutboxMessage>> outbox(const std::string& state, int limit);
+  Result<OutboxRetry> outbox_retry(std::int64_t id);
+
+  // Executor settings for bulk work and tests.
+  void set_retry_policy(RetryPolicy p) { executor_.set_retry_policy(p); }
+
+ private:
+  template <typename T, typename F>
+  Result<T> read(F&& f);
+  Status units_under(const std::string& unit, const char* flag, std::vector<std::string>& out) const;
+
+  const Config& config_;
+  Store& store_;
+  Workflows workflows_;
+  const Clock& clock_;
+  BlobStore* blobs_;
+  Executor executor_;
+};
+
+}  // namespace ocop

@@ -1,0 +1,272 @@
+// Golden files pin every public JSON shape (adapters/views): dossier, certificate, the result of
+// an event (and of a duplicate key), a dossier's page, a document, an audit record, a chain's
+// verification, the report, a product's history, messages and the outbox, a tick, a cycle, a
+// delivery, a migration, an import's counts and an error. Each case renders fixed typed values
+// and compares the text with tests/golden/NAME.json byte for byte. A shape that changes on
+// purpose is a change of the public contract: regenerate with OCOP_UPDATE_GOLDEN=1, read the
+// diff, and say so in the commit.
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/yaml_config.hpp"
+#include "views/json_views.hpp"
+
+using namespace ocop;
+using nlohmann::json;
+
+namespace {
+
+const std::filesystem::path kGolden = std::filesystem::path(OCOP_SOURCE_DIR) / "tests" / "golden";
+
+void check_golden(const std::string& name, const json& j) {
+  const std::string text = views::dump(j) + "\n";
+  const auto path = kGolden / (name + ".json");
+  if (const char* u = std::getenv("OCOP_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+    std::ofstream(path, std::ios::binary) << text;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  BOOST_REQUIRE_MESSAGE(in, "golden file " << path << " is missing (OCOP_UPDATE_GOLDEN=1 writes it)");
+  std::stringstream want;
+  want << in.rdbuf();
+  BOOST_CHECK_MESSAGE(want.str() == text, name << ": the JSON differs from " << path << ":\n" << text);
+}
+
+Instant at(const char* s) { return *parse_instant(s, 420); }
+Date day(const char* s) { return *parse_date(s); }
+
+Dossier sample_dossier() {
+  Dossier d;
+  d.id = "TQ-2026-00001";
+  d.state = State::recognized;
+  d.version = 14;
+  d.unit = "TQ-BACQUANG";
+  d.product = "Cam sành Bắc Quang";
+  d.product_set = "fresh_produce";
+  d.producer = "HTX Cam Bắc Quang";
+  d.year = 2026;
+  d.rule_set = "R148_1489";
+  d.level_index = 1;
+  d.level = "province";
+  d.registration_type = "new";
+  d.score = 78.5;
+  d.stars = 4;
+  d.certificate = "TQ-2026-00001/province";
+  d.round = "2026-1";
+  d.created_at = at("2026-03-02T08:15:00+07:00");
+  d.updated_at = at("2026-09-10T10:00:00+07:00");
+  d.state_since = at("2026-09-10T10:00:00+07:00");
+  return d;
+}
+
+Certificate sample_certificate() {
+  Certificate c;
+  c.id = "TQ-2026-00001/province";
+  c.dossier = "TQ-2026-00001";
+  c.product = "Cam sành Bắc Quang";
+  c.product_set = "fresh_produce";
+  c.unit = "TQ-BACQUANG";
+  c.stars = 4;
+  c.level = "province";
+  c.decision_no = "1234/QĐ-UBND";
+  c.decision_date = day("2026-09-10");
+  c.issued_on = day("2026-09-10");
+  c.valid_until = day("2029-09-10");
+  return c;
+}
+
+AuditRecord sample_record() {
+  AuditRecord r;
+  r.seq = 42;
+  r.at = at("2026-03-05T10:00:00+07:00");
+  r.actor = "officer.bacquang";
+  r.role = "officer";
+  r.dossier = "TQ-2026-00001";
+  r.event = "return_idea";
+  r.from_state = "idea_submitted";
+  r.to_state = "idea_returned";
+  r.data = R"({"reason":"Thiếu mô tả sản phẩm"})";
+  r.prev_hash = std::string(64, 'a');
+  r.hash = std::string(64, 'b');
+  return r;
+}
+
+OutboxMessage sample_message(const std::string& state) {
+  OutboxMessage m;
+  m.id = 7;
+  m.dedupe_key = "event:TQ-2026-00001:v2:email:producer@example.vn";
+  m.channel = "email";
+  m.recipient = "producer@example.vn";
+  m.subject = "Ý tưởng sản phẩm được trả lại";
+  m.body = "Kính gửi HTX Cam Bắc Quang, ...";
+  m.cause = "dossier TQ-2026-00001 returned";
+  m.dossier = "TQ-2026-00001";
+  m.created_at = at("2026-03-05T10:00:00+07:00");
+  m.state = state;
+  m.attempts = state == "pending" ? 0 : 3;
+  m.next_attempt_at = at("2026-03-05T10:05:00+07:00");
+  m.last_error = state == "dead" ? "SMTP 550: mailbox unavailable" : "";
+  m.sent_at = at("2026-03-05T10:01:00+07:00");
+  m.claimed_by = state == "sending" ? "deliver-abc" : "";
+  m.lease_until = at("2026-03-05T10:03:00+07:00");
+  return m;
+}
+
+Config sample_config() {
+  Config c;
+  c.province.utc_offset_minutes = 420;
+  c.revocation_grounds["food_safety"] = "Vi phạm quy định về an toàn thực phẩm";
+  return c;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(views_golden)
+
+BOOST_AUTO_TEST_CASE(dossier_and_certificate) {
+  check_golden("dossier", views::dossier_json(sample_dossier(), 420));
+  Dossier fresh;
+  fresh.id = "TQ-2026-00002";
+  fresh.state = State::idea_submitted;
+  fresh.version = 1;
+  fresh.unit = "TQ-HAMYEN";
+  fresh.product = "Chè Shan tuyết";
+  fresh.product_set = "tea";
+  fresh.producer = "Hộ kinh doanh Lò Văn A";
+  fresh.year = 2026;
+  fresh.created_at = fresh.updated_at = fresh.state_since = at("2026-03-02T08:15:00+07:00");
+  check_golden("dossier_new", views::dossier_json(fresh, 420));
+  check_golden("certificate", views::certificate_json(sample_certificate()));
+  Certificate revoked = sample_certificate();
+  revoked.state = "revoked";
+  revoked.revocation_ground = "food_safety";
+  revoked.revocation_decision_no = "12/QĐ-UBND";
+  revoked.revoked_on = day("2027-01-15");
+  const Config cfg = sample_config();
+  check_golden("certificate_revoked", views::certificate_json(revoked, &cfg));
+}
+
+BOOST_AUTO_TEST_CASE(fire_results) {
+  const Config cfg = sample_config();
+  FireResult r;
+  r.dossier = sample_dossier();
+  check_golden("fire_dossier", views::fire_json(r, cfg));
+  FireResult dup;
+  dup.duplicate = true;
+  dup.dossier = sample_dossier();
+  dup.first_result = FireResult::First{"idea_returned", 2};
+  check_golden("fire_duplicate", views::fire_json(dup, cfg));
+  FireResult cert;
+  cert.certificate = sample_certificate();
+  check_golden("fire_certificate", views::fire_json(cert, cfg));
+}
+
+BOOST_AUTO_TEST_CASE(dossier_page_documents_and_audit) {
+  DossierView v;
+  v.dossier = sample_dossier();
+  v.unit_now = "TQ-BACQUANG-MOI";
+  v.documents.push_back({"TQ-2026-00001", "business_plan", "Phương án.pdf", std::string(64, 'c'), 12345,
+                         at("2026-04-01T09:00:00+07:00")});
+  v.scoresheets.push_back({"TQ-2026-00001", "province", "council.tq.an", 30, 20, 28.5});
+  check_golden("dossier_view", views::dossier_view_json(v, 420));
+  DocumentView d;
+  d.document = v.documents[0];
+  d.kind_name = "Phương án sản xuất kinh doanh";
+  d.stored = true;
+  check_golden("document", views::document_json(d, 420));
+  check_golden("audit_record", views::audit_json(sample_record(), 420));
+  AuditRecord damaged = sample_record();
+  damaged.data = "{not json";
+  check_golden("audit_record_damaged", views::audit_json(damaged, 0));
+  AuditVerification ok;
+  ok.valid = true;
+  ok.checked = 1693;
+  ok.head = std::string(64, 'd');
+  check_golden("verify_valid", views::verification_json(ok));
+  AuditVerification broken;
+  broken.checked = 17;
+  broken.problem = "record 17: hash does not match its content";
+  check_golden("verify_broken", views::verification_json(broken));
+}
+
+BOOST_AUTO_TEST_CASE(report_and_product) {
+  Report r;
+  r.dossiers_by_state = {{"recognized", 12}, {"submitted", 3}};
+  r.certificates_by_stars = {{"3", 5}, {"4", 7}};
+  r.unit_dossiers_by_state["TQ-BACQUANG"] = {{"recognized", 12}, {"submitted", 3}};
+  r.unit_certificates_by_stars["TQ-BACQUANG"] = {{"3", 5}, {"4", 7}};
+  check_golden("report", views::report_json(r));
+  ProductHistory h;
+  h.dossiers.push_back(sample_dossier());
+  h.certificates.push_back(sample_certificate());
+  check_golden("product", views::product_json(h, sample_config()));
+}
+
+BOOST_AUTO_TEST_CASE(messages_outbox_tick_and_delivery) {
+  check_golden("message", views::message_json(sample_message("pending")));
+  for (const char* state : {"pending", "sending", "sent", "dead"})
+    check_golden(std::string("outbox_") + state, views::outbox_json(sample_message(state), 420));
+  TickReport t;
+  t.day = day("2026-03-06");
+  t.previous = day("2026-03-05");
+  t.queued.push_back(sample_message("pending"));
+  t.transitions.push_back({"certificate", "TQ-2023-00009/district", "notice", "active", "expiring"});
+  t.counts = {{"stalled", 1}, {"notice", 1}};
+  t.already_queued = 2;
+  t.notes.push_back("officer.hamyen has no e-mail address");
+  check_golden("tick", views::tick_json(t));
+  TickReport failed = t;
+  failed.status = Status::Internal("database: disk I/O error");
+  check_golden("tick_failed", views::tick_json(failed));
+  DeliveryReport d;
+  d.sent = 1;
+  d.dead = 1;
+  d.held = 2;
+  d.unavailable["webhook"] = "the secret OCOP_WEBHOOK_SECRET is not set";
+  d.messages.push_back({sample_message("sent"), false});
+  d.messages.push_back({sample_message("dead"), true});
+  check_golden("delivery", views::delivery_json(d, 420));
+}
+
+BOOST_AUTO_TEST_CASE(cycle_migration_import_and_error) {
+  CycleReport c;
+  c.year = 2026;
+  c.state = CycleState::open;
+  c.day = day("2026-06-01");
+  c.milestones.push_back({"ideas_close", nullptr, day("2026-06-30"), 21, false, 4});
+  c.by_state = {{"idea_submitted", 4}};
+  c.by_unit["TQ-BACQUANG"] = {{"idea_submitted", 4}};
+  c.carried_in = 1;
+  text::DigestLine line;
+  line.dossier = "TQ-2026-00002";
+  line.product = "Chè Shan tuyết";
+  line.unit = "TQ-HAMYEN";
+  line.state = State::idea_submitted;
+  line.since = day("2026-05-04");
+  line.waited = 19;
+  c.overdue.push_back({"stalled-idea_submitted", line, true});
+  check_golden("cycle", views::cycle_json(c));
+  MigrationReport m;
+  m.moves.push_back(
+      {"HG-2025-00001", "HG-VX-CAOBO", State::submitted, State::submitted, "district", "province", 5});
+  check_golden("migration", views::migration_json(m, "reform-2025-07-01", false));
+  MigrationReport refused;
+  refused.status = Status::Refused("1 dossier(s) in a state the plan does not map");
+  refused.problems.push_back("HG-2025-00002: scored at district is not mapped");
+  check_golden("migration_refused", views::migration_json(refused, "reform-2025-07-01", true));
+  ImportResult i;
+  i.applied = 1690;
+  i.skipped = 2;
+  i.refused = 1;
+  check_golden("import", views::import_json(i, "events.jsonl"));
+  ImportResult stopped = i;
+  stopped.database_failure = Status::Internal("database: connection lost");
+  stopped.stopped_at_line = 1693;
+  check_golden("import_stopped", views::import_json(stopped, "events.jsonl"));
+  check_golden("error", views::error_json(Status::Forbidden("producer.x may not fire accept_idea")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
