@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "certificate_machine.hpp"
 #include "config/yaml_config.hpp"
@@ -39,6 +40,7 @@ namespace {
 
 const std::string kValid = std::string(OCOP_SOURCE_DIR) + "/tests/data/config/valid.yaml";
 const std::string kHistory = std::string(OCOP_SOURCE_DIR) + "/tests/data/config/history.yaml";
+const std::string kWorkload = std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml";
 const std::string kReform = std::string(OCOP_SOURCE_DIR) + "/config/plans/reform-2025-07-01.yaml";
 constexpr const char* kProducerMail = "htx.checaobo@example.vn";
 
@@ -532,6 +534,70 @@ BOOST_AUTO_TEST_CASE(a_dry_run_writes_nothing_even_when_it_retries) {
   BOOST_TEST(!t.e.memory.cycle_state(2026));
   BOOST_TEST(!t.e.memory.last_tick());
   BOOST_TEST(!t.e.memory.in_transaction());
+}
+
+BOOST_AUTO_TEST_CASE(a_retried_certificate_notice_is_fired_once) {
+  // gen_workload.yaml: a province council of five, a signer and the scheduler's actor.
+  auto recognized = [](Engine& e) {
+    auto doc = [](const std::string& kind) {
+      return json{{"kind", kind}, {"name", kind + ".pdf"}, {"sha256", sha256_hex(kind)}, {"bytes", 1234}};
+    };
+    const std::string id = "BX-2026-000001";
+    for (auto [event, dossier, actor, data] :
+         std::vector<std::tuple<std::string, std::string, std::string, json>>{
+             {"register",
+              "",
+              "producer.bx-c0001",
+              {{"id", id},
+               {"product", "Chè Shan tuyết"},
+               {"product_set", "tea"},
+               {"producer", "HTX Chè Cao Bồ"},
+               {"unit", "BX-C0001"},
+               {"registration_type", "new"},
+               {"documents", {doc("registration_form"), doc("self_assessment")}}}},
+             {"accept_dossier", id, "officer.bx-c0001", json::object()},
+             {"assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}}},
+             {"forward", id, "officer.bx-c0001", json::object()},
+             {"accept_dossier", id, "coordinator", {{"round", "2026-1"}}},
+             {"score", id, "member.1", {{"A", 30}, {"B", 20}, {"C", 28}}},
+             {"score", id, "member.2", {{"A", 30}, {"B", 20}, {"C", 28}}},
+             {"score", id, "member.3", {{"A", 30}, {"B", 20}, {"C", 28}}},
+             {"score", id, "member.4", {{"A", 30}, {"B", 20}, {"C", 28}}},
+             {"score", id, "member.5", {{"A", 30}, {"B", 20}, {"C", 28}}},
+             {"close_scoring", id, "chair", json::object()},
+             {"recognize", id, "signer", {{"decision_no", "1/QĐ-UBND"}, {"decision_date", "2026-10-30"}}}}) {
+      auto r = e.fire(event, dossier, actor, data);
+      BOOST_REQUIRE_MESSAGE(r.status.ok(), event + ": " + r.status.message());
+    }
+    return id;
+  };
+  Engine clean(kWorkload), e(kWorkload);
+  const std::string id = recognized(clean);
+  recognized(e);
+  const auto cert = e.memory.certificates({}).at(0);
+  const auto version = e.memory.load_dossier(id)->version;
+  Scheduler sc(clean.config, *clean.ex, *clean.certificates, *clean.cycles, clean.store, clean.clock);
+  Scheduler se(e.config, *e.ex, *e.certificates, *e.cycles, e.store, e.clock);
+  // The notice is due 30 days before valid_until.
+  const std::string day = format_date(add_days(cert.valid_until, -20)) + "T07:00:00+07:00";
+  clean.set(day.c_str());
+  e.set(day.c_str());
+  TickReport want = sc.tick(false);
+  BOOST_REQUIRE_MESSAGE(want.status.ok(), want.status.message());
+  BOOST_REQUIRE(want.counts["notice"] == 1);
+  e.store.fail("update_certificate", 1, true);  // inside the certificates' transaction
+  TickReport r = se.tick(false);
+  BOOST_TEST(r.status.ok(), r.status.message());
+  BOOST_TEST(e.store.calls("update_certificate") == 2);
+  BOOST_TEST(r.counts["notice"] == 1);
+  BOOST_TEST(r.transitions.size() == want.transitions.size());
+  BOOST_TEST(r.notes == want.notes);
+  BOOST_TEST(e.memory.load_certificate(cert.id)->state == "expiring");
+  BOOST_TEST(e.memory.load_dossier(id)->version == version + 1);
+  BOOST_TEST(e.memory.history(id).back().event == "notice");
+  BOOST_TEST(Snapshot::of(e.memory) == Snapshot::of(clean.memory));
+  std::string why;
+  BOOST_TEST(e.verify(&why), why);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
