@@ -147,7 +147,13 @@ struct Scheduler::Run {
 
   // Runs `fn` in one transaction (rolled back on a dry run); retries retryable store errors.
   void transaction(const std::function<void()>& fn) {
+    // What `fn` notes (rep.notes, rep.status) belongs to its attempt: a rolled-back attempt's
+    // notes are dropped, or a retry would report each problem twice.
+    const size_t notes_before = rep.notes.size();
+    const Status status_before = rep.status;
     with_retry(kRetry, [&](int) {
+      rep.notes.resize(notes_before);
+      rep.status = status_before;
       staged.clear();
       staged_kinds.clear();
       staged_transitions.clear();

@@ -6,6 +6,10 @@
 #include "fixture.hpp"
 #include "ocop/app.hpp"
 
+namespace ocop {
+inline std::ostream& operator<<(std::ostream& os, Code c) { return os << code_name(c); }
+}  // namespace ocop
+
 using namespace ocop;
 using namespace ocop::testing;
 using nlohmann::json;

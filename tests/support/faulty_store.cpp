@@ -1,0 +1,250 @@
+#include "faulty_store.hpp"
+
+namespace ocop::testing {
+
+void FaultyStore::fail(const std::string& method, int nth, bool retryable, Repeat repeat) {
+  faults_.push_back(Fault{method, nth, retryable, repeat});
+}
+
+void FaultyStore::lose_connection_after(const std::string& method, int nth) {
+  lose_method_ = method;
+  lose_after_ = nth;
+  lose_seen_ = 0;
+}
+
+void FaultyStore::clear_faults() {
+  faults_.clear();
+  lose_after_ = -1;
+}
+
+void FaultyStore::reset_counts() {
+  total_ = 0;
+  counts_.clear();
+  log_.clear();
+  lose_seen_ = 0;
+}
+
+int FaultyStore::calls(const std::string& method) const {
+  auto it = counts_.find(method);
+  return it == counts_.end() ? 0 : it->second;
+}
+
+void FaultyStore::lose() {
+  lost_ = true;
+  if (in_tx_) {  // the server discards the transaction of a connection that went away
+    in_tx_ = false;
+    inner_.rollback();
+  }
+}
+
+void FaultyStore::enter(const char* method) {
+  ++total_;
+  const int n = ++counts_[method];
+  log_.emplace_back(method);
+  if (!lost_ && lose_after_ >= 0 && lose_seen_ >= lose_after_) lose();
+  if (lost_) {
+    ++thrown_;
+    throw StoreError(
+        std::string(method) + ": the connection to the database server was lost (injected by FaultyStore)",
+        false);
+  }
+  if (lose_after_ >= 0 && (lose_method_.empty() || lose_method_ == method)) ++lose_seen_;
+  for (const Fault& f : faults_) {
+    const int c = f.method.empty() ? total_ : (f.method == method ? n : 0);
+    if (c == 0) continue;
+    if (c == f.nth || (f.repeat == Repeat::always && c > f.nth)) {
+      ++thrown_;
+      throw StoreError(std::string(method) + ": " + (f.retryable ? "database is locked" : "disk I/O error") +
+                           " (injected by FaultyStore, call " + std::to_string(c) + ")",
+                       f.retryable);
+    }
+  }
+}
+
+// --- transactions ----------------------------------------------------------------------------
+
+void FaultyStore::begin() {
+  enter("begin");
+  inner_.begin();
+  in_tx_ = true;
+}
+
+void FaultyStore::commit() {
+  enter("commit");
+  inner_.commit();
+  in_tx_ = false;
+}
+
+void FaultyStore::rollback() {
+  enter("rollback");
+  in_tx_ = false;
+  inner_.rollback();
+}
+
+// --- forwarded calls -------------------------------------------------------------------------
+
+std::optional<Dossier> FaultyStore::load_dossier(const std::string& id) {
+  enter("load_dossier");
+  return inner_.load_dossier(id);
+}
+void FaultyStore::insert_dossier(const Dossier& d) {
+  enter("insert_dossier");
+  inner_.insert_dossier(d);
+}
+bool FaultyStore::update_dossier(const Dossier& d, const Dossier& before) {
+  enter("update_dossier");
+  return inner_.update_dossier(d, before);
+}
+std::int64_t FaultyStore::count_dossiers_created(int year) {
+  enter("count_dossiers_created");
+  return inner_.count_dossiers_created(year);
+}
+std::vector<Scoresheet> FaultyStore::scoresheets(const std::string& dossier, const std::string& level) {
+  enter("scoresheets");
+  return inner_.scoresheets(dossier, level);
+}
+void FaultyStore::put_scoresheet(const Scoresheet& s) {
+  enter("put_scoresheet");
+  inner_.put_scoresheet(s);
+}
+std::vector<std::string> FaultyStore::document_kinds(const std::string& dossier) {
+  enter("document_kinds");
+  return inner_.document_kinds(dossier);
+}
+void FaultyStore::add_document(const Document& d) {
+  enter("add_document");
+  inner_.add_document(d);
+}
+std::vector<Document> FaultyStore::documents(const std::string& dossier) {
+  enter("documents");
+  return inner_.documents(dossier);
+}
+std::optional<Document> FaultyStore::find_document(const std::string& sha256) {
+  enter("find_document");
+  return inner_.find_document(sha256);
+}
+std::optional<Certificate> FaultyStore::load_certificate(const std::string& id) {
+  enter("load_certificate");
+  return inner_.load_certificate(id);
+}
+void FaultyStore::insert_certificate(const Certificate& c) {
+  enter("insert_certificate");
+  inner_.insert_certificate(c);
+}
+void FaultyStore::update_certificate(const Certificate& c) {
+  enter("update_certificate");
+  inner_.update_certificate(c);
+}
+std::optional<std::string> FaultyStore::find_key(const std::string& key) {
+  enter("find_key");
+  return inner_.find_key(key);
+}
+void FaultyStore::put_key(const std::string& key, const std::string& dossier, const std::string& result) {
+  enter("put_key");
+  inner_.put_key(key, dossier, result);
+}
+
+AuditHead FaultyStore::audit_head() {
+  enter("audit_head");
+  return inner_.audit_head();
+}
+void FaultyStore::append_audit(const AuditRecord& r) {
+  enter("append_audit");
+  inner_.append_audit(r);
+}
+void FaultyStore::append_to_chain(AuditRecord r) {
+  enter("append_to_chain");
+  inner_.append_to_chain(std::move(r));
+}
+std::vector<AuditRecord> FaultyStore::history(const std::string& dossier) {
+  enter("history");
+  return inner_.history(dossier);
+}
+std::string FaultyStore::dossier_creator(const std::string& dossier) {
+  enter("dossier_creator");
+  return inner_.dossier_creator(dossier);
+}
+void FaultyStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
+  enter("scan_audit");
+  inner_.scan_audit(fn);
+}
+std::vector<std::string> FaultyStore::version_mismatches(int limit) {
+  enter("version_mismatches");
+  return inner_.version_mismatches(limit);
+}
+
+bool FaultyStore::enqueue(OutboxMessage& m) {
+  enter("enqueue");
+  return inner_.enqueue(m);
+}
+std::vector<OutboxMessage> FaultyStore::outbox(const std::string& state, int limit) {
+  enter("outbox");
+  return inner_.outbox(state, limit);
+}
+std::optional<OutboxMessage> FaultyStore::outbox_message(std::int64_t id) {
+  enter("outbox_message");
+  return inner_.outbox_message(id);
+}
+std::vector<OutboxMessage> FaultyStore::claim_outbox(const std::vector<std::string>& channels, Instant now,
+                                                     Instant lease_until, const std::string& worker,
+                                                     int limit, int max_attempts) {
+  enter("claim_outbox");
+  return inner_.claim_outbox(channels, now, lease_until, worker, limit, max_attempts);
+}
+bool FaultyStore::settle_outbox(const OutboxMessage& m, const std::string& worker) {
+  enter("settle_outbox");
+  return inner_.settle_outbox(m, worker);
+}
+int FaultyStore::hold_outbox(const std::string& channel, Instant now, const std::string& error) {
+  enter("hold_outbox");
+  return inner_.hold_outbox(channel, now, error);
+}
+bool FaultyStore::retry_outbox(std::int64_t id, Instant now) {
+  enter("retry_outbox");
+  return inner_.retry_outbox(id, now);
+}
+
+std::vector<Dossier> FaultyStore::dossiers_waiting(const std::vector<State>& states,
+                                                   std::optional<Instant> entered_before) {
+  enter("dossiers_waiting");
+  return inner_.dossiers_waiting(states, entered_before);
+}
+std::optional<std::string> FaultyStore::cycle_state(int year) {
+  enter("cycle_state");
+  return inner_.cycle_state(year);
+}
+bool FaultyStore::put_cycle_state(int year, const std::string& from, const std::string& to, Instant at) {
+  enter("put_cycle_state");
+  return inner_.put_cycle_state(year, from, to, at);
+}
+std::optional<Date> FaultyStore::last_tick() {
+  enter("last_tick");
+  return inner_.last_tick();
+}
+void FaultyStore::record_tick(Date day, Instant at, const std::string& summary) {
+  enter("record_tick");
+  inner_.record_tick(day, at, summary);
+}
+std::vector<CountRow> FaultyStore::count_year_by_state_and_unit(int year) {
+  enter("count_year_by_state_and_unit");
+  return inner_.count_year_by_state_and_unit(year);
+}
+
+std::vector<Dossier> FaultyStore::list_dossiers(const DossierFilter& f) {
+  enter("list_dossiers");
+  return inner_.list_dossiers(f);
+}
+std::vector<CountRow> FaultyStore::count_by_state_and_unit() {
+  enter("count_by_state_and_unit");
+  return inner_.count_by_state_and_unit();
+}
+std::vector<CountRow> FaultyStore::count_certificates_by_stars_and_unit() {
+  enter("count_certificates_by_stars_and_unit");
+  return inner_.count_certificates_by_stars_and_unit();
+}
+std::vector<Certificate> FaultyStore::certificates(const CertificateFilter& f) {
+  enter("certificates");
+  return inner_.certificates(f);
+}
+
+}  // namespace ocop::testing

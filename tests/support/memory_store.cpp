@@ -1,0 +1,498 @@
+#include "memory_store.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "ocop/audit.hpp"
+
+namespace ocop::testing {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The SOCI store refuses channel names that are not plain lower-case (they go into its SQL).
+void check_channels(const std::vector<std::string>& channels) {
+  for (const auto& c : channels)
+    if (c.empty() || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      throw StoreError("outbox: channel name \"" + c + "\" is not plain lower-case", false);
+}
+
+AuditRecord as_read(const AuditRecord& r) {
+  AuditRecord out = r;
+  out.at_text = format_instant(r.at, 0);  // what the SOCI store stores and reads back
+  return out;
+}
+
+}  // namespace
+
+void MemoryStore::require_transaction(const char* what) const {
+  if (!snapshot_)
+    throw std::logic_error(std::string("MemoryStore::") + what +
+                           " outside a transaction (writes need begin())");
+}
+
+// --- transactions ----------------------------------------------------------------------------
+
+void MemoryStore::begin() {
+  if (snapshot_) throw std::logic_error("MemoryStore::begin inside a transaction");
+  snapshot_ = data_;
+}
+
+void MemoryStore::commit() {
+  if (!snapshot_) throw std::logic_error("MemoryStore::commit outside a transaction");
+  snapshot_.reset();
+  ++commits_;
+}
+
+void MemoryStore::rollback() {
+  if (!snapshot_) throw std::logic_error("MemoryStore::rollback outside a transaction");
+  data_ = std::move(*snapshot_);
+  snapshot_.reset();
+  ++rollbacks_;
+}
+
+// --- dossiers --------------------------------------------------------------------------------
+
+std::optional<Dossier> MemoryStore::load_dossier(const std::string& id) {
+  auto it = data_.dossiers.find(id);
+  if (it == data_.dossiers.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_dossier(const Dossier& d) {
+  require_transaction("insert_dossier");
+  if (data_.dossiers.count(d.id))
+    throw StoreError("inserting a dossier: UNIQUE constraint failed: dossiers.id", false);
+  data_.dossiers.emplace(d.id, d);
+}
+
+bool MemoryStore::update_dossier(const Dossier& d, const Dossier& before) {
+  require_transaction("update_dossier");
+  auto it = data_.dossiers.find(d.id);
+  if (it == data_.dossiers.end() || it->second.version != before.version) return false;
+  Dossier& row = it->second;
+  // The columns the SOCI store's UPDATE names: always these ...
+  row.version = d.version;
+  row.rule_set = d.rule_set;
+  row.registration_type = d.registration_type;
+  row.score = d.score;
+  row.certificate = d.certificate;
+  row.round = d.round;
+  row.assessment = d.assessment;
+  row.updated_at = d.updated_at;
+  // ... and each indexed group only when it differs between `d` and `before`.
+  if (d.state != before.state || d.state_since != before.state_since) {
+    row.state = d.state;
+    row.state_since = d.state_since;
+  }
+  if (d.level_index != before.level_index || d.level != before.level ||
+      d.base_certificate != before.base_certificate) {
+    row.level_index = d.level_index;
+    row.level = d.level;
+    row.base_certificate = d.base_certificate;
+  }
+  if (d.stars != before.stars) row.stars = d.stars;
+  return true;
+}
+
+std::int64_t MemoryStore::count_dossiers_created(int year) {
+  std::int64_t n = 0;
+  for (const auto& [id, d] : data_.dossiers) n += d.year == year ? 1 : 0;
+  return n;
+}
+
+std::vector<Scoresheet> MemoryStore::scoresheets(const std::string& dossier, const std::string& level) {
+  std::vector<Scoresheet> out;
+  for (auto it = data_.scoresheets.lower_bound({dossier, level, ""});
+       it != data_.scoresheets.end() && std::get<0>(it->first) == dossier && std::get<1>(it->first) == level;
+       ++it)
+    out.push_back(it->second);  // by member
+  return out;
+}
+
+void MemoryStore::put_scoresheet(const Scoresheet& s) {
+  require_transaction("put_scoresheet");
+  data_.scoresheets[{s.dossier, s.level, s.member}] = s;
+}
+
+std::vector<std::string> MemoryStore::document_kinds(const std::string& dossier) {
+  std::set<std::string> kinds;
+  for (const auto& d : data_.documents)
+    if (d.dossier == dossier) kinds.insert(d.kind);
+  return {kinds.begin(), kinds.end()};
+}
+
+void MemoryStore::add_document(const Document& d) {
+  require_transaction("add_document");
+  data_.documents.push_back(d);
+}
+
+std::vector<Document> MemoryStore::documents(const std::string& dossier) {
+  std::vector<Document> out;
+  for (const auto& d : data_.documents)
+    if (d.dossier == dossier) out.push_back(d);
+  std::stable_sort(out.begin(), out.end(), [](const Document& a, const Document& b) {
+    return std::tie(a.at.seconds, a.kind, a.name) < std::tie(b.at.seconds, b.kind, b.name);
+  });
+  return out;
+}
+
+std::optional<Document> MemoryStore::find_document(const std::string& sha256) {
+  const Document* best = nullptr;
+  for (const auto& d : data_.documents) {
+    if (d.sha256 != sha256) continue;
+    if (!best || std::tie(d.at.seconds, d.dossier) < std::tie(best->at.seconds, best->dossier)) best = &d;
+  }
+  if (!best) return std::nullopt;
+  return *best;
+}
+
+// --- certificates ----------------------------------------------------------------------------
+
+std::optional<Certificate> MemoryStore::load_certificate(const std::string& id) {
+  auto it = data_.certificates.find(id);
+  if (it == data_.certificates.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_certificate(const Certificate& c) {
+  require_transaction("insert_certificate");
+  if (data_.certificates.count(c.id))
+    throw StoreError("writing a certificate: UNIQUE constraint failed: certificates.id", false);
+  data_.certificates.emplace(c.id, c);
+}
+
+void MemoryStore::update_certificate(const Certificate& c) {
+  require_transaction("update_certificate");
+  auto it = data_.certificates.find(c.id);
+  if (it == data_.certificates.end()) return;  // UPDATE ... WHERE id: no row, nothing written
+  Certificate& row = it->second;
+  row.state = c.state;
+  row.superseded_by = c.superseded_by;
+  row.revocation_ground = c.revocation_ground;
+  row.revocation_decision_no = c.revocation_decision_no;
+  row.revoked_on = c.revoked_on;
+}
+
+std::vector<Certificate> MemoryStore::certificates(const CertificateFilter& f) {
+  std::vector<Certificate> out;
+  for (const auto& [id, c] : data_.certificates) {
+    if (!f.state.empty() && c.state != f.state) continue;
+    if (!f.units.empty() && !contains(f.units, c.unit)) continue;
+    if (f.stars && c.stars != f.stars) continue;
+    if (!f.dossier.empty() && c.dossier != f.dossier) continue;
+    if (f.valid_until_on_or_before && !(c.valid_until <= *f.valid_until_on_or_before)) continue;
+    out.push_back(c);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Certificate& a, const Certificate& b) { return a.valid_until < b.valid_until; });
+  return out;  // by valid_until, then id (the map's order)
+}
+
+// --- idempotency -----------------------------------------------------------------------------
+
+std::optional<std::string> MemoryStore::find_key(const std::string& key) {
+  auto it = data_.keys.find(key);
+  if (it == data_.keys.end()) return std::nullopt;
+  return it->second.second;
+}
+
+void MemoryStore::put_key(const std::string& key, const std::string& dossier, const std::string& result) {
+  require_transaction("put_key");
+  if (data_.keys.count(key))
+    throw StoreError("writing an idempotency key: UNIQUE constraint failed: idempotency.key", false);
+  data_.keys.emplace(key, std::make_pair(dossier, result));
+}
+
+// --- audit -----------------------------------------------------------------------------------
+
+AuditHead MemoryStore::audit_head() {
+  if (data_.audit.empty()) return AuditHead{0, kGenesisHash};
+  const auto& last = data_.audit.rbegin()->second;
+  return AuditHead{last.seq, last.hash};
+}
+
+void MemoryStore::append_audit(const AuditRecord& r) {
+  require_transaction("append_audit");
+  if (data_.audit.count(r.seq))
+    throw StoreError("appending to the audit trail: UNIQUE constraint failed: audit.seq", false);
+  AuditRecord stored = r;
+  stored.at_text.clear();
+  data_.audit.emplace(r.seq, std::move(stored));
+}
+
+std::vector<AuditRecord> MemoryStore::history(const std::string& dossier) {
+  std::vector<AuditRecord> out;
+  for (const auto& [seq, r] : data_.audit)
+    if (r.dossier == dossier) out.push_back(as_read(r));
+  return out;
+}
+
+std::string MemoryStore::dossier_creator(const std::string& dossier) {
+  for (const auto& [seq, r] : data_.audit)
+    if (r.dossier == dossier) return r.actor;
+  return {};
+}
+
+void MemoryStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
+  for (const auto& [seq, r] : data_.audit)
+    if (!fn(as_read(r))) return;
+}
+
+std::vector<std::string> MemoryStore::version_mismatches(int limit) {
+  std::map<std::string, std::int64_t> records;
+  for (const auto& [seq, r] : data_.audit) ++records[r.dossier];
+  std::vector<std::string> out;
+  int n = 0;
+  for (const auto& [id, d] : data_.dossiers) {
+    if (n >= limit) break;
+    const std::int64_t have = records.count(id) ? records[id] : 0;
+    if (d.version == have) continue;
+    out.push_back("dossier " + id + " is at version " + std::to_string(d.version) + " but the trail holds " +
+                  std::to_string(have) + " record(s) of it");
+    ++n;
+  }
+  n = 0;
+  for (const auto& [dossier, count] : records) {
+    if (n >= limit) break;
+    if (data_.dossiers.count(dossier)) continue;
+    out.push_back("the trail has records of dossier " + dossier + ", which is not in the database");
+    ++n;
+  }
+  return out;
+}
+
+// --- outbox ----------------------------------------------------------------------------------
+
+bool MemoryStore::enqueue(OutboxMessage& m) {
+  require_transaction("enqueue");
+  for (const auto& [id, row] : data_.outbox)
+    if (row.m.dedupe_key == m.dedupe_key) return false;
+  OutboxRow row;
+  row.m.id = ++data_.last_outbox_id;
+  row.m.dedupe_key = m.dedupe_key;
+  row.m.channel = m.channel;
+  row.m.recipient = m.recipient;
+  row.m.subject = m.subject;
+  row.m.body = m.body;
+  row.m.cause = m.cause;
+  row.m.dossier = m.dossier;
+  row.m.created_at = m.created_at;
+  row.m.state = "pending";
+  row.m.attempts = 0;
+  row.m.next_attempt_at = m.next_attempt_at;
+  data_.outbox.emplace(row.m.id, row);
+  m.id = row.m.id;
+  m.state = "pending";
+  m.attempts = 0;
+  return true;
+}
+
+std::vector<OutboxMessage> MemoryStore::outbox(const std::string& state, int limit) {
+  std::vector<OutboxMessage> out;
+  for (const auto& [id, row] : data_.outbox) {
+    if (limit > 0 && static_cast<int>(out.size()) >= limit) break;
+    if (state.empty() || row.m.state == state) out.push_back(row.m);
+  }
+  return out;
+}
+
+std::optional<OutboxMessage> MemoryStore::outbox_message(std::int64_t id) {
+  auto it = data_.outbox.find(id);
+  if (it == data_.outbox.end()) return std::nullopt;
+  return it->second.m;
+}
+
+std::vector<OutboxMessage> MemoryStore::claim_outbox(const std::vector<std::string>& channels, Instant now,
+                                                     Instant lease_until, const std::string& worker,
+                                                     int limit, int max_attempts) {
+  require_transaction("claim_outbox");
+  std::vector<OutboxMessage> out;
+  if (channels.empty() || limit <= 0) return out;
+  check_channels(channels);
+  // A claim whose deliverer died on the message's last attempt: dead.
+  for (auto& [id, row] : data_.outbox) {
+    if (row.m.state == "sending" && row.lease_until && *row.lease_until < now &&
+        row.m.attempts >= max_attempts && contains(channels, row.m.channel)) {
+      row.m.state = "dead";
+      row.m.last_error =
+          "the deliverer stopped during the last attempt (its claim ran out); the message may or may "
+          "not have arrived";
+      row.m.claimed_by.clear();
+      row.m.lease_until = Instant{};
+      row.lease_until.reset();
+    }
+  }
+  std::vector<OutboxRow*> due;
+  for (auto& [id, row] : data_.outbox) {
+    if (!contains(channels, row.m.channel)) continue;
+    const bool pending = row.m.state == "pending" && !(now < row.m.next_attempt_at);
+    const bool expired = row.m.state == "sending" && row.lease_until && *row.lease_until < now &&
+                         row.m.attempts < max_attempts;
+    if (pending || expired) due.push_back(&row);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const OutboxRow* a, const OutboxRow* b) {
+    return a->m.next_attempt_at < b->m.next_attempt_at;  // then id: the map's order
+  });
+  if (static_cast<int>(due.size()) > limit) due.resize(static_cast<size_t>(limit));
+  for (OutboxRow* row : due) {
+    row->m.state = "sending";
+    row->m.claimed_by = worker;
+    row->m.lease_until = lease_until;
+    row->lease_until = lease_until;
+    row->m.attempts += 1;
+    out.push_back(row->m);
+  }
+  return out;
+}
+
+bool MemoryStore::settle_outbox(const OutboxMessage& m, const std::string& worker) {
+  require_transaction("settle_outbox");
+  auto it = data_.outbox.find(m.id);
+  if (it == data_.outbox.end()) return false;
+  OutboxRow& row = it->second;
+  if (row.m.state != "sending" || row.m.claimed_by != worker) return false;
+  row.m.state = m.state;
+  row.m.attempts = m.attempts;
+  row.m.next_attempt_at = m.next_attempt_at;
+  row.m.last_error = m.last_error;
+  row.m.sent_at = m.state == "sent" ? m.sent_at : Instant{};
+  row.m.claimed_by.clear();
+  row.m.lease_until = Instant{};
+  row.lease_until.reset();
+  return true;
+}
+
+int MemoryStore::hold_outbox(const std::string& channel, Instant now, const std::string& error) {
+  require_transaction("hold_outbox");
+  int n = 0;
+  for (auto& [id, row] : data_.outbox) {
+    if (row.m.state != "pending" || row.m.channel != channel || now < row.m.next_attempt_at) continue;
+    row.m.last_error = error;
+    ++n;
+  }
+  return n;
+}
+
+bool MemoryStore::retry_outbox(std::int64_t id, Instant now) {
+  require_transaction("retry_outbox");
+  auto it = data_.outbox.find(id);
+  if (it == data_.outbox.end()) return false;
+  OutboxRow& row = it->second;
+  if (row.m.state != "pending" && row.m.state != "dead") return false;
+  row.m.state = "pending";
+  row.m.attempts = 0;
+  row.m.next_attempt_at = now;
+  row.m.claimed_by.clear();
+  row.m.lease_until = Instant{};
+  row.lease_until.reset();
+  return true;
+}
+
+// --- the scheduler ---------------------------------------------------------------------------
+
+std::vector<Dossier> MemoryStore::dossiers_waiting(const std::vector<State>& states,
+                                                   std::optional<Instant> entered_before) {
+  std::vector<Dossier> out;
+  for (const auto& [id, d] : data_.dossiers) {
+    if (std::find(states.begin(), states.end(), d.state) == states.end()) continue;
+    if (entered_before && !(d.state_since < *entered_before)) continue;
+    out.push_back(d);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Dossier& a, const Dossier& b) { return a.state_since < b.state_since; });
+  return out;  // by state_since, then id (the map's order)
+}
+
+std::optional<std::string> MemoryStore::cycle_state(int year) {
+  auto it = data_.cycles.find(year);
+  if (it == data_.cycles.end()) return std::nullopt;
+  return it->second.state;
+}
+
+bool MemoryStore::put_cycle_state(int year, const std::string& from, const std::string& to, Instant at) {
+  require_transaction("put_cycle_state");
+  auto it = data_.cycles.find(year);
+  if (it == data_.cycles.end()) {  // INSERT: an absent row is written whatever `from` says
+    CycleRow row;
+    row.state = to;
+    if (to == "open") row.opened_at = at;
+    if (to == "closed") row.closed_at = at;
+    data_.cycles.emplace(year, row);
+    return true;
+  }
+  CycleRow& row = it->second;  // ON CONFLICT DO UPDATE ... WHERE state = from
+  if (row.state != from) return false;
+  row.state = to;
+  if (!row.opened_at && to == "open") row.opened_at = at;
+  if (!row.closed_at && to == "closed") row.closed_at = at;
+  return true;
+}
+
+std::optional<Date> MemoryStore::last_tick() {
+  if (data_.ticks.empty()) return std::nullopt;
+  return Date{data_.ticks.rbegin()->first};
+}
+
+void MemoryStore::record_tick(Date day, Instant at, const std::string& summary) {
+  require_transaction("record_tick");
+  data_.ticks[day.days] = {at, summary};
+}
+
+std::optional<std::pair<Instant, std::string>> MemoryStore::tick(Date day) const {
+  auto it = data_.ticks.find(day.days);
+  if (it == data_.ticks.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<CountRow> MemoryStore::count_year_by_state_and_unit(int year) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> n;
+  for (const auto& [id, d] : data_.dossiers)
+    if (d.year == year) ++n[{std::string(to_string(d.state)), d.unit}];
+  std::vector<CountRow> out;
+  for (const auto& [k, v] : n) out.push_back(CountRow{k.first, k.second, v});
+  return out;
+}
+
+// --- reads for people ------------------------------------------------------------------------
+
+std::vector<Dossier> MemoryStore::list_dossiers(const DossierFilter& f) {
+  std::vector<Dossier> out;
+  for (const auto& [id, d] : data_.dossiers) {
+    if (f.limit > 0 && static_cast<int>(out.size()) >= f.limit) break;
+    if (!f.state.empty() && to_string(d.state) != f.state) continue;
+    if (!f.units.empty() && !contains(f.units, d.unit)) continue;
+    if (!f.level.empty() && d.level != f.level) continue;
+    if (!f.product_set.empty() && d.product_set != f.product_set) continue;
+    if (!f.rule_set.empty() && d.rule_set != f.rule_set) continue;
+    if (f.year && d.year != f.year) continue;
+    if (!f.product.empty() && d.product != f.product) continue;
+    if (!f.producer.empty() && d.producer != f.producer) continue;
+    if (!f.base_certificate.empty() && d.base_certificate != f.base_certificate) continue;
+    out.push_back(d);
+  }
+  return out;
+}
+
+std::vector<CountRow> MemoryStore::count_by_state_and_unit() {
+  std::map<std::pair<std::string, std::string>, std::int64_t> n;
+  for (const auto& [id, d] : data_.dossiers) ++n[{std::string(to_string(d.state)), d.unit}];
+  std::vector<CountRow> out;
+  for (const auto& [k, v] : n) out.push_back(CountRow{k.first, k.second, v});
+  return out;
+}
+
+std::vector<CountRow> MemoryStore::count_certificates_by_stars_and_unit() {
+  std::map<std::pair<int, std::string>, std::int64_t> n;
+  for (const auto& [id, c] : data_.certificates)
+    if (c.state == "active" || c.state == "expiring") ++n[{c.stars, c.unit}];
+  std::vector<CountRow> out;
+  for (const auto& [k, v] : n) out.push_back(CountRow{std::to_string(k.first), k.second, v});
+  return out;
+}
+
+}  // namespace ocop::testing
