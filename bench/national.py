@@ -5,8 +5,12 @@ recognised) and 50,000 certificates whose valid_until spreads over three years f
 written directly with SQL (importing events for them would take minutes and is measured by
 bench/run.sh). Deterministic (seed 2026).
 
-    national.py config OUT.yaml
+    national.py config OUT.yaml [--users]
     national.py fill DB.sqlite DAY
+
+--users adds people as tests/data/config/gen_workload.yaml has them: 21 coordinators, signers,
+council chairs and members and an auditor at P01 and VN, and an officer and a producer (with an
+e-mail) per commune: 6,664 users with the scheduler (bench/show.sh).
 """
 import datetime as dt
 import random
@@ -24,7 +28,36 @@ def communes():
     return out
 
 
-def config(path):
+def users():
+    out = ['  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: VN}']
+    for who, name, role, unit in [("coordinator", "Điều phối viên tỉnh", "coordinator", "P01"),
+                                  ("central.coordinator", "Điều phối viên TW", "coordinator", "VN"),
+                                  ("signer", "Chủ tịch UBND tỉnh", "signer", "P01"),
+                                  ("central.signer", "Bộ trưởng", "signer", "VN"),
+                                  ("chair", "Chủ tịch hội đồng tỉnh", "council_chair", "P01"),
+                                  ("central.chair", "Chủ tịch hội đồng TW", "council_chair", "VN"),
+                                  ("auditor", "Thanh tra", "auditor", "P01")]:
+        out.append(f'  - {{id: {who}, name: "{name}", roles: [{role}], unit: {unit}}}')
+    for prefix, unit in (("member", "P01"), ("central.member", "VN")):
+        for i in range(1, 8):
+            out.append(f'  - {{id: {prefix}.{i}, name: "Thành viên {prefix}.{i}", roles: [council_member], unit: {unit}}}')
+    for _, c in communes():
+        out.append(f'  - {{id: officer.{c.lower()}, name: "Cán bộ {c}", roles: [screener], unit: {c}}}')
+        out.append(f'  - {{id: producer.{c.lower()}, name: "Chủ thể {c}", roles: [producer], unit: {c},'
+                   f' email: producer.{c.lower()}@example.vn}}')
+    return out
+
+
+ROLES = ["  producer: [submit_idea, resubmit_idea, submit_plan, resubmit_plan, register, resubmit, withdraw, attach, annotate]",
+         "  screener: [accept_idea, return_idea, approve_plan, return_plan, reject, return_dossier, accept_dossier, assess, forward, annotate]",
+         "  coordinator: [submit_idea, register, accept_dossier, return_dossier, forward, withdraw, attach, annotate]",
+         "  council_member: [score, annotate]",
+         "  council_chair: [close_scoring, not_recognize, annotate]",
+         "  signer: [recognize, not_recognize, revoke, annotate]",
+         "  auditor: []"]
+
+
+def config(path, with_users=False):
     lines = ['# bench/national.py: 34 provinces and 3,321 communes, for the tick benchmark',
              'province: {code: P01, name: "Tỉnh 01", timezone: Asia/Ho_Chi_Minh}',
              "units:",
@@ -33,11 +66,10 @@ def config(path):
         lines.append(f'  - {{code: P{p:02d}, name: "Tỉnh {p:02d}", level: province, parent: VN, email: vpdp@p{p:02d}.example.vn}}')
     for p, c in communes():
         lines.append(f'  - {{code: {c}, name: "Xã {c}", level: commune, parent: {p}, email: {c.lower()}@example.vn}}')
-    lines += ["users:",
-              '  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: VN}',
-              "roles:",
-              "  scheduler: [notice, expire]",
-              "rule_sets:",
+    lines += ["users:"]
+    lines += users() if with_users else ['  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: VN}']
+    lines += ["roles:", "  scheduler: [notice, expire]"] + (ROLES if with_users else [])
+    lines += ["rule_sets:",
               "  - id: R148_1489",
               "    effective_from: 2025-07-06",
               "    parts: {A: 40, B: 25, C: 35}",
@@ -116,6 +148,6 @@ def fill(db, day):
 
 if __name__ == "__main__":
     if sys.argv[1] == "config":
-        config(sys.argv[2])
+        config(sys.argv[2], "--users" in sys.argv[3:])
     else:
         fill(sys.argv[2], sys.argv[3])
