@@ -6,8 +6,12 @@ recognised) and 50,000 certificates whose valid_until spreads over three years f
 written directly with SQL (importing events for them would take minutes and is measured by
 bench/run.sh). Deterministic (seed 2026).
 
-    national.py config OUT.yaml
+    national.py config OUT.yaml [--users]
     national.py fill DB.sqlite DAY
+
+--users adds people as tests/data/config/gen_workload.yaml has them: 21 coordinators, signers,
+council chairs and members and an auditor at P01 and VN, and an officer and a producer (with an
+e-mail) per commune: 6,664 users with the scheduler (bench/show.sh).
 """
 import datetime as dt
 import random
@@ -35,11 +39,11 @@ TICK_REMINDERS = [
 ]
 
 
-def config(path):
-    """The national tree of bench/gen_workload.py with only the scheduler's user (no staff: the
-    tick's work is the rows fill() writes), the tick benchmark's rounds and reminders, and a
-    make-up working day."""
-    text = config_yaml(SHAPE, [2026], staff=False, rounds=tick_rounds, reminders=TICK_REMINDERS,
+def config(path, with_users=False):
+    """The national tree of bench/gen_workload.py with the scheduler's user (and, with_users,
+    the generator's people: officers and producers of every commune, councils, signers), the tick
+    benchmark's rounds and reminders, and a make-up working day."""
+    text = config_yaml(SHAPE, [2026], staff=with_users, rounds=tick_rounds, reminders=TICK_REMINDERS,
                        extra_holidays=["2026-01-02"], working_days=["2026-01-10"], scheduler="scheduler",
                        channels=False,
                        header="# bench/national.py: 34 provinces and 3,321 communes, for the tick benchmark")
@@ -96,6 +100,6 @@ def fill(db, day):
 
 if __name__ == "__main__":
     if sys.argv[1] == "config":
-        config(sys.argv[2])
+        config(sys.argv[2], "--users" in sys.argv[3:])
     else:
         fill(sys.argv[2], sys.argv[3])

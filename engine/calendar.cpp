@@ -27,13 +27,25 @@ int working_days_between(const Calendar& cal, Date from, Date to) {
   return n;
 }
 
-Date latest_entry_for(const Calendar& cal, Date to, int n) {
-  // Walk back from `to`, counting working days until n are behind; the day before the n-th is
-  // the latest entry day that has waited them all.
-  Date d = to;
-  for (int counted = 0; counted < n; d = add_days(d, -1))
+int working_days_waited(const Calendar& cal, Date entered, Date day) {
+  return working_days_between(cal, entered, add_days(day, -1));
+}
+
+Overdue overdue(int waited, int after_days, std::optional<int> escalate_after_days) {
+  if (after_days < 1 || waited < after_days) return Overdue::no;
+  if (escalate_after_days && waited >= after_days + *escalate_after_days) return Overdue::escalate;
+  return Overdue::remind;
+}
+
+Date latest_entry_for(const Calendar& cal, Date day, int n) {
+  // Walk back from the day before `day`, counting working days until n are behind; the day
+  // before the n-th is the latest entry day that has waited them all.
+  Date d = day;
+  for (int counted = 0; counted < n;) {
+    d = add_days(d, -1);
     if (is_working_day(cal, d)) ++counted;
-  return d;
+  }
+  return add_days(d, -1);
 }
 
 }  // namespace ocop

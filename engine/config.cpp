@@ -1,15 +1,60 @@
 #include "ocop/config.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 
 namespace ocop {
 
+namespace {
+
+size_t slots_for(size_t n) {
+  size_t size = 16;
+  while (size < 2 * n) size *= 2;  // at most half full: short probes
+  return size;
+}
+
+// Builds an open-addressing table of positions + 1 for the keys of `items`. A key seen before
+// keeps its first position (the loader refuses duplicates; this only makes lookups stable).
+template <class T, class Key>
+std::vector<std::uint32_t> build_slots(const std::vector<T>& items, Key key) {
+  std::vector<std::uint32_t> slots(slots_for(items.size()), 0);
+  const size_t mask = slots.size() - 1;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string_view k = key(items[i]);
+    for (size_t s = std::hash<std::string_view>{}(k)&mask;; s = (s + 1) & mask) {
+      if (slots[s] == 0) {
+        slots[s] = static_cast<std::uint32_t>(i + 1);
+        break;
+      }
+      if (key(items[slots[s] - 1]) == k) break;
+    }
+  }
+  return slots;
+}
+
+template <class T, class Key>
+const T* find_slot(const std::vector<std::uint32_t>& slots, const std::vector<T>& items, std::string_view k,
+                   Key key) {
+  if (slots.empty()) return nullptr;  // not indexed
+  const size_t mask = slots.size() - 1;
+  for (size_t s = std::hash<std::string_view>{}(k)&mask; slots[s] != 0; s = (s + 1) & mask) {
+    const T& item = items[slots[s] - 1];
+    if (key(item) == k) return &item;
+  }
+  return nullptr;
+}
+
+std::string_view unit_key(const Unit& u) { return u.code; }
+std::string_view user_key(const User& u) { return u.id; }
+
+}  // namespace
+
 void Config::index() {
-  unit_index_.clear();
-  user_index_.clear();
   producers_with_email_.clear();
   any_user_email_ = false;
-  for (size_t i = 0; i < units.size(); ++i) unit_index_.emplace(units[i].code, i);
+  unit_slots_ = build_slots(units, unit_key);
+  user_slots_ = build_slots(users, user_key);
   for (size_t i = 0; i < users.size(); ++i) {
     User& u = users[i];
     u.events = 0;
@@ -17,12 +62,13 @@ void Config::index() {
       auto it = roles.find(r);
       if (it != roles.end()) u.events |= it->second;
     }
-    user_index_.emplace(u.id, i);
     if (u.email.empty()) continue;
     any_user_email_ = true;
     if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end())
-      producers_with_email_[u.unit].push_back(i);
+      producers_with_email_.push_back(static_cast<std::uint32_t>(i));
   }
+  std::stable_sort(producers_with_email_.begin(), producers_with_email_.end(),
+                   [this](std::uint32_t a, std::uint32_t b) { return users[a].unit < users[b].unit; });
   std::stable_sort(rule_sets.begin(), rule_sets.end(),
                    [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
 }
@@ -41,15 +87,14 @@ const std::vector<std::string>* RuleSet::required_documents(Event ev, const std:
 
 std::vector<const User*> Config::producers_with_email(const std::string& unit) const {
   std::vector<const User*> out;
-  auto it = producers_with_email_.find(unit);
-  if (it != producers_with_email_.end())
-    for (size_t i : it->second) out.push_back(&users[i]);
+  auto lo = std::lower_bound(producers_with_email_.begin(), producers_with_email_.end(), unit,
+                             [this](std::uint32_t i, const std::string& u) { return users[i].unit < u; });
+  for (; lo != producers_with_email_.end() && users[*lo].unit == unit; ++lo) out.push_back(&users[*lo]);
   return out;
 }
 
 const Unit* Config::unit(const std::string& code) const {
-  auto it = unit_index_.find(code);
-  return it == unit_index_.end() ? nullptr : &units[it->second];
+  return find_slot(unit_slots_, units, code, unit_key);
 }
 
 const Unit* Config::unit_on(const std::string& code, Date day) const {
@@ -104,10 +149,7 @@ std::vector<std::string> Config::units_under(const std::string& code, Date day) 
   return out;
 }
 
-const User* Config::user(const std::string& id) const {
-  auto it = user_index_.find(id);
-  return it == user_index_.end() ? nullptr : &users[it->second];
-}
+const User* Config::user(const std::string& id) const { return find_slot(user_slots_, users, id, user_key); }
 
 const RuleSet* Config::rule_set_on(Date day) const {
   const RuleSet* found = nullptr;

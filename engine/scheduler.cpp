@@ -124,7 +124,7 @@ struct Scheduler::Run {
   int staged_duplicates = 0;
   int staged_already_fired = 0;  // certificate transitions another process made first
 
-  std::unordered_map<std::int32_t, int> waited_memo;  // entry day -> working days waited by `day`
+  std::unordered_map<std::int32_t, int> waited_memo;  // entry day -> working days waited on `day`
   std::unordered_map<std::string, const User*> producers;
 
   Run(Scheduler& sched, TickReport& report, Date d, Instant t, std::optional<Date> previous)
@@ -141,7 +141,7 @@ struct Scheduler::Run {
 
   int waited(Date since) {
     auto [it, fresh] = waited_memo.emplace(since.days, 0);
-    if (fresh) it->second = working_days_between(cfg.calendar, since, day);
+    if (fresh) it->second = working_days_waited(cfg.calendar, since, day);
     return it->second;
   }
 
@@ -481,12 +481,12 @@ struct Scheduler::Run {
       const Date latest = latest_entry_for(cfg.calendar, day, rule.after_days);
       std::map<std::string, Group> direct, escalated;
       std::map<std::string, int> missing;
-      const int escalate_at = rule.escalate_after_days ? rule.after_days + *rule.escalate_after_days : 0;
       for (const auto& d :
            s.store_.dossiers_waiting({*rule.state}, local_midnight(add_days(latest, 1), offset))) {
         const Date since = local_date(d.state_since, offset);
         const int w = waited(since);
-        if (w < rule.after_days) continue;
+        const Overdue due = overdue(w, rule.after_days, rule.escalate_after_days);
+        if (due == Overdue::no) continue;
         auto rc = recipient(d, rule.to);
         if (!rc) {
           missing["(no unit valid on " + format_date(day) + " for dossier " + d.id + ")"]++;
@@ -500,7 +500,7 @@ struct Scheduler::Run {
           g.to = *rc;
           g.lines.push_back(l);
         }
-        if (escalate_at && w >= escalate_at) {
+        if (due == Overdue::escalate) {
           const Unit* base = rc->unit;
           if (rule.to != "producer" && base) {
             auto up = cfg.ancestors_on(base->code, day);
@@ -682,9 +682,10 @@ CycleReport Scheduler::cycle_report(int year) {
         o.line.state = d.state;
         o.line.level = d.level;
         o.line.since = since;
-        o.line.waited = working_days_between(config_.calendar, since, rep.day);
-        o.escalated =
-            rule.escalate_after_days && o.line.waited >= rule.after_days + *rule.escalate_after_days;
+        o.line.waited = working_days_waited(config_.calendar, since, rep.day);
+        const Overdue due = overdue(o.line.waited, rule.after_days, rule.escalate_after_days);
+        if (due == Overdue::no) continue;  // the query's bound is the same rule: not reached
+        o.escalated = due == Overdue::escalate;
         rep.overdue.push_back(std::move(o));
       }
     }

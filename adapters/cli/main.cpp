@@ -105,9 +105,9 @@ struct Session {
 // given, receives the content's fingerprint.
 Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr,
                    std::string* fp_out = nullptr) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::BadInput("cannot read the configuration " + path);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::optional<std::string> read = config::read_content(path);
+  if (!read) return Status::BadInput("cannot read the configuration " + path);
+  const std::string& content = *read;
   const std::string fp = config::fingerprint(content);
   if (fp_out) *fp_out = fp;
   if (store) {

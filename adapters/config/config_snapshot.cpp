@@ -3,6 +3,8 @@
 #include "ocop/audit.hpp"
 
 #include <nlohmann/json.hpp>
+#include <charconv>
+#include <fstream>
 #include <string_view>
 #include <vector>
 
@@ -54,8 +56,29 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MessageTemplate, subject, body)
 
 namespace config {
 
-constexpr int kSnapshotFormat =
-    7;  // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates
+// 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates; 8: the
+// directory's size in the header (a truncated snapshot is refused before it is read), fields read
+// in place.
+constexpr int kSnapshotFormat = 8;
+
+std::optional<std::string> read_content(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string content;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0 && in) {  // a regular file: its size, then one read
+    content.resize(static_cast<size_t>(size));
+    in.read(content.data(), size);
+    content.resize(static_cast<size_t>(in.gcount()));
+    if (in.gcount() < size) return content;
+  }
+  in.clear();
+  char buf[65536];  // the rest, or all of what has no size (a pipe)
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) content.append(buf, static_cast<size_t>(in.gcount()));
+  return content;
+}
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -82,26 +105,59 @@ void put_field(std::string& out, const std::string& v) {
 
 std::string date_field(const std::optional<Date>& d) { return d ? std::to_string(d->days) : ""; }
 
-// Splits one line into fields, undoing put_field's escapes.
-std::vector<std::string> split_fields(std::string_view line) {
-  std::vector<std::string> out(1);
-  for (size_t i = 0; i < line.size(); ++i) {
-    char ch = line[i];
-    if (ch == '\t') {
-      out.emplace_back();
-    } else if (ch == '\\' && i + 1 < line.size()) {
-      char n = line[++i];
-      out.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n;
+// Reads the fields of one directory line in place: `next` returns each field in turn, undoing
+// put_field's escapes only in a field that has one (most have none and are assigned straight
+// from the snapshot's bytes).
+class Fields {
+ public:
+  explicit Fields(std::string_view line) : rest_(line) {}
+  bool done() const { return at_end_; }
+  // The next field; false when there is none.
+  bool next(std::string& out) {
+    if (at_end_) return false;
+    const size_t tab = rest_.find('\t');
+    const std::string_view f = rest_.substr(0, tab);
+    if (f.find('\\') == std::string_view::npos) {
+      out = std::string(f);  // constructed, then moved: cheaper than assign's overlap checks
     } else {
-      out.back() += ch;
+      out.clear();
+      for (size_t i = 0; i < f.size(); ++i) {
+        char ch = f[i];
+        if (ch == '\\' && i + 1 < f.size()) {
+          const char n = f[++i];
+          ch = n == 't' ? '\t' : n == 'n' ? '\n' : n;
+        }
+        out += ch;
+      }
     }
+    if (tab == std::string_view::npos)
+      at_end_ = true;
+    else
+      rest_.remove_prefix(tab + 1);
+    return true;
   }
-  return out;
+
+ private:
+  std::string_view rest_;
+  bool at_end_ = false;
+};
+
+bool parse_int(std::string_view f, long long& out) {
+  if (f.empty()) return false;
+  auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), out);
+  return ec == std::errc() && p == f.data() + f.size();
 }
 
-std::optional<Date> date_from(const std::string& f) {
-  if (f.empty()) return std::nullopt;
-  return Date{static_cast<std::int32_t>(std::stol(f))};
+// A date field: empty for none.
+bool date_from(const std::string& f, std::optional<Date>& out) {
+  if (f.empty()) {
+    out.reset();
+    return true;
+  }
+  long long v = 0;
+  if (!parse_int(f, v)) return false;
+  out = Date{static_cast<std::int32_t>(v)};
+  return true;
 }
 
 }  // namespace
@@ -125,29 +181,32 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"templates", c.templates},
             {"units", c.units.size()},
             {"users", c.users.size()}};
-  std::string out = j.dump();
-  out += '\n';
+  std::string dir;
   for (const auto& u : c.units) {
-    out += 'U';
-    put_field(out, u.code);
-    put_field(out, u.name);
-    put_field(out, std::to_string(static_cast<int>(u.level)));
-    put_field(out, u.parent);
-    put_field(out, date_field(u.valid_from));
-    put_field(out, date_field(u.valid_to));
-    put_field(out, u.successor);
-    put_field(out, u.email);
-    out += '\n';
+    dir += 'U';
+    put_field(dir, u.code);
+    put_field(dir, u.name);
+    put_field(dir, std::to_string(static_cast<int>(u.level)));
+    put_field(dir, u.parent);
+    put_field(dir, date_field(u.valid_from));
+    put_field(dir, date_field(u.valid_to));
+    put_field(dir, u.successor);
+    put_field(dir, u.email);
+    dir += '\n';
   }
   for (const auto& u : c.users) {
-    out += 'P';
-    put_field(out, u.id);
-    put_field(out, u.name);
-    put_field(out, u.unit);
-    put_field(out, u.email);
-    for (const auto& r : u.roles) put_field(out, r);
-    out += '\n';
+    dir += 'P';
+    put_field(dir, u.id);
+    put_field(dir, u.name);
+    put_field(dir, u.unit);
+    put_field(dir, u.email);
+    for (const auto& r : u.roles) put_field(dir, r);
+    dir += '\n';
   }
+  j["directory_bytes"] = dir.size();
+  std::string out = j.dump();
+  out += '\n';
+  out += dir;
   return out;
 }
 
@@ -174,39 +233,38 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("scheduler_actor").get_to(c.scheduler_actor);
     j.at("templates").get_to(c.templates);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
-    c.units.reserve(units);
-    c.users.reserve(users);
-    size_t pos = nl + 1;
+    if (j.at("directory_bytes").get<size_t>() != bytes.size() - nl - 1) return std::nullopt;  // truncated
+    if (units + users > (bytes.size() - nl) / 2) return std::nullopt;  // a line has 2 bytes at least
+    c.units.resize(units);
+    c.users.resize(users);
+    size_t pos = nl + 1, n_units = 0, n_users = 0;
+    std::string f;
     while (pos < bytes.size()) {
       size_t end = bytes.find('\n', pos);
-      if (end == std::string::npos) return std::nullopt;  // truncated
-      std::string_view line(bytes.data() + pos, end - pos);
+      if (end == std::string::npos || end == pos) return std::nullopt;
+      const char kind = bytes[pos];
+      if (end == pos + 1 || bytes[pos + 1] != '\t') return std::nullopt;
+      Fields line(std::string_view(bytes.data() + pos + 2, end - pos - 2));
       pos = end + 1;
-      auto f = split_fields(line);
-      if (f[0] == "U" && f.size() == 9) {
-        Unit u;
-        u.code = std::move(f[1]);
-        u.name = std::move(f[2]);
-        u.level = static_cast<UnitLevel>(std::stoi(f[3]));
-        u.parent = std::move(f[4]);
-        u.valid_from = date_from(f[5]);
-        u.valid_to = date_from(f[6]);
-        u.successor = std::move(f[7]);
-        u.email = std::move(f[8]);
-        c.units.push_back(std::move(u));
-      } else if (f[0] == "P" && f.size() >= 5) {
-        User u;
-        u.id = std::move(f[1]);
-        u.name = std::move(f[2]);
-        u.unit = std::move(f[3]);
-        u.email = std::move(f[4]);
-        for (size_t i = 5; i < f.size(); ++i) u.roles.push_back(std::move(f[i]));
-        c.users.push_back(std::move(u));
+      if (kind == 'U' && n_units < units && n_users == 0) {
+        Unit& u = c.units[n_units++];
+        long long level = 0;
+        if (!line.next(u.code) || !line.next(u.name) || !line.next(f) || !parse_int(f, level) || level < 0 ||
+            level > static_cast<long long>(UnitLevel::commune) || !line.next(u.parent) || !line.next(f) ||
+            !date_from(f, u.valid_from) || !line.next(f) || !date_from(f, u.valid_to) ||
+            !line.next(u.successor) || !line.next(u.email) || !line.done())
+          return std::nullopt;
+        u.level = static_cast<UnitLevel>(level);
+      } else if (kind == 'P' && n_users < users) {
+        User& u = c.users[n_users++];
+        if (!line.next(u.id) || !line.next(u.name) || !line.next(u.unit) || !line.next(u.email))
+          return std::nullopt;
+        while (line.next(f)) u.roles.push_back(f);
       } else {
         return std::nullopt;
       }
     }
-    if (c.units.size() != units || c.users.size() != users) return std::nullopt;
+    if (n_units != units || n_users != users) return std::nullopt;
     c.index();
     return c;
   } catch (const std::exception&) {

@@ -29,7 +29,7 @@ struct DigestLine {
   State state = State::none;
   std::string level;  // its current level ("" before register)
   Date since;         // the day it entered its state
-  int waited = 0;     // working days waited by the digest's day
+  int waited = 0;     // working days waited on the digest's day (calendar.hpp, working_days_waited)
 };
 
 // "hồ sơ đã nộp, chờ tiếp nhận" for `submitted`, ...
@@ -37,7 +37,7 @@ std::string state_vi(State s);
 // "hạn nhận đăng ký ý tưởng sản phẩm" for ideas_close, ...; a round's cut-off names the round.
 std::string milestone_vi(const std::string& milestone, const Round* round);
 
-// `stalled`: the unit's dossiers that have waited in `rule.state` at least rule.after_days.
+// `stalled`: the unit's dossiers that have waited in `rule.state` more than rule.after_days.
 Rendered stalled_digest(const Config& cfg, const Reminder& rule, const std::string& recipient_name, Date day,
                         const std::vector<DigestLine>& lines);
 // `stalled` escalated: dossiers of the units below `recipient_name` that waited after_days +

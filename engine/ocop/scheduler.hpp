@@ -10,8 +10,10 @@
 //      configured scheduler actor: one audit record each, the dossier's version + 1), with the
 //      notice to the unit and to the producer when a `certificate_expiry` reminder is configured;
 //   3. `stalled` digests, on working days only: per rule, one message per recipient listing
-//      its dossiers that have waited after_days working days or more, and an escalation digest
-//      to the recipient's parent for those that waited escalate_after_days more;
+//      its dossiers that have sat in the state more than after_days working days (at least
+//      after_days whole working days between the entry day and D: calendar.hpp,
+//      working_days_waited), and an escalation digest to the recipient's parent for those that
+//      waited escalate_after_days more;
 //   4. `before_milestone` digests: per rule, milestone and recipient, on the days_before-th
 //      working day before the milestone (or, after days without a tick, on the first tick
 //      after that day, while the milestone has not passed).

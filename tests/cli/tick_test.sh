@@ -26,7 +26,12 @@ cat >"$WORK/e.jsonl" <<'JSONL'
 {"key": "k1", "event": "register", "actor": "producer.bx-c0001", "at": "2026-03-02T09:00:00+07:00", "data": {"id": "BX-2026-000001", "product": "Chè Shan tuyết", "product_set": "tea", "producer": "HTX Chè", "unit": "BX-C0001", "registration_type": "new", "documents": [{"kind": "registration_form", "name": "a.pdf", "sha256": "0000000000000000000000000000000000000000000000000000000000000000", "bytes": 1}, {"kind": "self_assessment", "name": "b.pdf", "sha256": "0000000000000000000000000000000000000000000000000000000000000001", "bytes": 1}]}}
 JSONL
 "$OCOP" import "$WORK/e.jsonl" >/dev/null
-NOW=2026-03-16T07:00:00+07:00
+# Registered Monday 02/03: on 16/03 only 9 whole working days lie between (03-13/03), on 17/03 10.
+expect 0 "the day before" -- "$OCOP" --json --now 2026-03-16T07:00:00+07:00 tick --dry-run
+check "not yet stalled on 16/03" "'stalled' not in j['counts'] and j['counts'].get('cycle_start') == 5 and j['queued'] == 5"
+expect 0 "cycle show the day before" -- "$OCOP" --json --now 2026-03-16T07:00:00+07:00 cycle show 2026
+check "cycle show: nothing overdue on 16/03" "j['overdue'] == []"
+NOW=2026-03-17T07:00:00+07:00
 expect 0 "dry run" -- "$OCOP" --json --now "$NOW" tick --dry-run
 check "the dry run shows the stalled digest and the kick-off" "j['dry_run'] and j['counts'].get('stalled') == 1 and j['counts'].get('cycle_start') == 5 and j['queued'] == 6"
 check "the digest names the dossier" "'BX-2026-000001' in j['messages'][-1]['body'] or any('BX-2026-000001' in m['body'] for m in j['messages'])"
@@ -35,7 +40,7 @@ if [ "$(tr '\n' ' ' <"$WORK/out")" = "0 0 0 " ]; then pass=$((pass + 1)); else f
 expect 0 "tick" -- "$OCOP" --json --now "$NOW" tick
 check "the tick queues what the dry run showed" "not j['dry_run'] and j['queued'] == 6 and j['transitions'][0]['event'] == 'open'"
 expect 0 "tick again the same day" -- "$OCOP" --json --now "$NOW" tick
-check "nothing new the same day" "j['queued'] == 0 and j['already_queued'] == 1 and j['previous'] == '2026-03-16'"
+check "nothing new the same day" "j['queued'] == 0 and j['already_queued'] == 1 and j['previous'] == '2026-03-17'"
 expect 0 "text output" -- "$OCOP" --now "$NOW" tick --dry-run
 if grep -q "would be queued" "$WORK/out"; then pass=$((pass + 1)); else failed=$((failed + 1)); echo "FAIL: text dry run"; fi
 expect 0 "cycle show" -- "$OCOP" --json --now "$NOW" cycle show 2026

@@ -99,54 +99,62 @@ std::string certificate(Db& db, const std::string& id) {
 
 BOOST_AUTO_TEST_SUITE(scheduler)
 
-BOOST_AUTO_TEST_CASE(a_stalled_dossier_is_reminded_on_its_tenth_working_day_then_escalated_on_the_fifteenth) {
+// Spec §7: reminded once MORE than after_days (10) working days have passed, that is when 10 whole
+// working days lie between the day it entered the state and the day of the tick; escalated after
+// escalate_after_days (5) more. Across a weekend and Tết (16-20/02/2026).
+BOOST_AUTO_TEST_CASE(
+    a_stalled_dossier_is_reminded_after_ten_whole_working_days_then_escalated_after_fifteen) {
   Db db;
   Tick tick(db);
-  register_at(db, "BX-2026-000001", "2026-03-02T09:00:00+07:00");  // Monday
-  register_at(db, "BX-2026-000002", "2026-03-03T09:00:00+07:00", "BX-C0002");
-  // 10 working days after Monday 02/03 is Monday 16/03 (not Friday 13/03).
-  BOOST_TEST(of_kind(tick.at("2026-03-13T07:00:00+07:00"), "reminder/stalled-submitted/").empty());
-  TickReport r = tick.at("2026-03-16T07:00:00+07:00");
+  register_at(db, "BX-2026-000001", "2026-02-12T09:00:00+07:00");  // Thursday
+  register_at(db, "BX-2026-000002", "2026-02-13T09:00:00+07:00", "BX-C0002");
+  // Between Thursday 12/02 and Thursday 05/03 lie 9 whole working days (13/02, 23-27/02,
+  // 02-04/03): not yet, although 05/03 is the 10th working day after 12/02.
+  BOOST_TEST(of_kind(tick.at("2026-03-05T07:00:00+07:00"), "reminder/stalled-submitted/").empty());
+  TickReport r = tick.at("2026-03-06T07:00:00+07:00");
   BOOST_TEST(r.status.ok());
   auto stalled = of_kind(r, "reminder/stalled-submitted/");
   BOOST_REQUIRE_EQUAL(stalled.size(), 1u);
   const OutboxMessage& m = *stalled[0];
-  BOOST_TEST(m.dedupe_key == "reminder/stalled-submitted/BX-C0001/2026-03-16");
+  BOOST_TEST(m.dedupe_key == "reminder/stalled-submitted/BX-C0001/2026-03-06");
   BOOST_TEST(m.recipient == "bx-c0001@bx.example.vn");
   BOOST_TEST(m.channel == "email");
   // the digest: each dossier with its product, state and how long it has waited
   BOOST_TEST(contains(m.subject, "1 hồ sơ chờ xử lý quá 10 ngày làm việc"));
   BOOST_TEST(contains(m.body, "BX-2026-000001: Chè Shan tuyết Cao Bồ (HTX Chè Cao Bồ)"));
-  BOOST_TEST(contains(m.body, "(submitted), cấp commune; từ ngày 02/03/2026, đã chờ 10 ngày làm việc"));
-  BOOST_TEST(!contains(m.body, "BX-2026-000002"));
+  BOOST_TEST(contains(m.body, "(submitted), cấp commune; từ ngày 12/02/2026, đã chờ 10 ngày làm việc"));
+  BOOST_TEST(!contains(m.body, "BX-2026-000002"));  // 9 whole working days (23/02-05/03)
   BOOST_TEST(r.counts["stalled"] == 1);
   BOOST_TEST(r.counts["escalation"] == 0);
 
   // The same day again: nothing new.
-  TickReport again = tick.at("2026-03-16T15:00:00+07:00");
+  TickReport again = tick.at("2026-03-06T15:00:00+07:00");
   BOOST_TEST(again.queued.empty());
   BOOST_TEST(again.already_queued == 1);
 
-  // 17/03: both dossiers are due, one digest per unit.
-  r = tick.at("2026-03-17T07:00:00+07:00");
-  BOOST_TEST(of_kind(r, "reminder/stalled-submitted/").size() == 2u);
   // Saturday: no digests on a day off.
-  BOOST_TEST(tick.at("2026-03-21T07:00:00+07:00").queued.empty());
-  // Escalation: 15 working days after 02/03 is 23/03; the province (the commune's parent) hears of it.
-  r = tick.at("2026-03-20T07:00:00+07:00");
+  BOOST_TEST(tick.at("2026-03-07T07:00:00+07:00").queued.empty());
+  // Monday 09/03: both dossiers are due, one digest per unit.
+  r = tick.at("2026-03-09T07:00:00+07:00");
+  BOOST_TEST(of_kind(r, "reminder/stalled-submitted/").size() == 2u);
+  BOOST_TEST(
+      contains(of_kind(r, "reminder/stalled-submitted/BX-C0002/").at(0)->body, "đã chờ 10 ngày làm việc"));
+  // Escalation after 15 whole working days: on 12/03 only 14 lie between (13/02, 23/02-11/03).
+  r = tick.at("2026-03-12T07:00:00+07:00");
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/escalation/").empty());
-  r = tick.at("2026-03-23T07:00:00+07:00");
+  BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C").size() == 2u);
+  r = tick.at("2026-03-13T07:00:00+07:00");
   auto up = of_kind(r, "reminder/stalled-submitted/escalation/");
   BOOST_REQUIRE_EQUAL(up.size(), 1u);
-  BOOST_TEST(up[0]->dedupe_key == "reminder/stalled-submitted/escalation/BX/2026-03-23");
+  BOOST_TEST(up[0]->dedupe_key == "reminder/stalled-submitted/escalation/BX/2026-03-13");
   BOOST_TEST(up[0]->recipient == "vpdp@bx.example.vn");
   BOOST_TEST(contains(up[0]->body, "BX-2026-000001"));
   BOOST_TEST(contains(up[0]->body, "đã chờ 15 ngày làm việc"));
-  BOOST_TEST(!contains(up[0]->body, "BX-2026-000002"));                    // 14 working days: not yet
+  BOOST_TEST(!contains(up[0]->body, "BX-2026-000002"));                    // 14 whole working days: not yet
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C").size() == 2u);  // the units are still reminded
   // Accepted: no longer stalled.
   BOOST_REQUIRE(db.fire("accept_dossier", "BX-2026-000001", "officer.bx-c0001").status.ok());
-  r = tick.at("2026-03-24T07:00:00+07:00");
+  r = tick.at("2026-03-16T07:00:00+07:00");
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C0001/").empty());
   BOOST_TEST(of_kind(r, "reminder/stalled-submitted/BX-C0002/").size() == 1u);
 }
@@ -159,10 +167,10 @@ BOOST_AUTO_TEST_CASE(a_configured_template_overrides_the_digest_text) {
       MessageTemplate{"Nhắc việc OCOP ({rule}): {count} hồ sơ, {date}", ""};
   Tick tick(db);
   register_at(db, "BX-2026-000001", "2026-03-02T09:00:00+07:00");
-  TickReport r = tick.at("2026-03-16T07:00:00+07:00");  // of_kind points into it
+  TickReport r = tick.at("2026-03-17T07:00:00+07:00");  // of_kind points into it
   auto stalled = of_kind(r, "reminder/stalled-submitted/");
   BOOST_REQUIRE_EQUAL(stalled.size(), 1u);
-  BOOST_TEST(stalled[0]->subject == "Nhắc việc OCOP (stalled-submitted): 1 hồ sơ, 16/03/2026");
+  BOOST_TEST(stalled[0]->subject == "Nhắc việc OCOP (stalled-submitted): 1 hồ sơ, 17/03/2026");
   BOOST_TEST(contains(stalled[0]->body, "đã chờ 10 ngày làm việc"));
   BOOST_TEST(contains(stalled[0]->body, "Vui lòng không trả lời thư này."));
 }
@@ -377,7 +385,10 @@ BOOST_AUTO_TEST_CASE(cycle_show_counts_and_overdue) {
   Tick tick(db);
   register_at(db, "BX-2026-000001", "2026-03-02T09:00:00+07:00");
   register_at(db, "BX-2026-000002", "2026-03-12T09:00:00+07:00", "BX-C0002");
+  // 16/03: 9 whole working days lie between 02/03 and it (03-13/03): not yet overdue.
   db.clock.set(*parse_instant("2026-03-16T07:00:00+07:00", 420));
+  BOOST_TEST(tick.scheduler.cycle_report(2026).overdue.empty());
+  db.clock.set(*parse_instant("2026-03-17T07:00:00+07:00", 420));
   CycleReport c = tick.scheduler.cycle_report(2026);
   BOOST_REQUIRE(c.status.ok());
   BOOST_TEST(c.by_state["submitted"] == 2);
@@ -385,6 +396,21 @@ BOOST_AUTO_TEST_CASE(cycle_show_counts_and_overdue) {
   BOOST_REQUIRE_EQUAL(c.overdue.size(), 1u);
   BOOST_TEST(c.overdue[0].line.dossier == "BX-2026-000001");
   BOOST_TEST(c.overdue[0].line.waited == 10);
+  BOOST_TEST(!c.overdue[0].escalated);
+  // Escalated after 10 + 5: on Sunday 22/03 and Monday 23/03, 14 whole working days lie between
+  // (03-20/03); on Tuesday 24/03, 15.
+  for (const char* day : {"2026-03-22T07:00:00+07:00", "2026-03-23T07:00:00+07:00"}) {
+    db.clock.set(*parse_instant(day, 420));
+    c = tick.scheduler.cycle_report(2026);
+    BOOST_REQUIRE_EQUAL(c.overdue.size(), 1u);
+    BOOST_TEST(c.overdue[0].line.waited == 14);
+    BOOST_TEST(!c.overdue[0].escalated);
+  }
+  db.clock.set(*parse_instant("2026-03-24T07:00:00+07:00", 420));
+  c = tick.scheduler.cycle_report(2026);
+  BOOST_REQUIRE_EQUAL(c.overdue.size(), 1u);
+  BOOST_TEST(c.overdue[0].line.waited == 15);
+  BOOST_TEST(c.overdue[0].escalated);
   BOOST_TEST(c.milestones.size() == 4u);  // ideas_close, plans_close, two round cut-offs
   BOOST_TEST(tick.scheduler.cycle_report(2031).status.exit_code() == 3);
 }

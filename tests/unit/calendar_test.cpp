@@ -61,10 +61,42 @@ BOOST_AUTO_TEST_CASE(latest_entry_agrees_with_counting_every_day) {
   for (Date to = d("2026-01-01"); to <= d("2026-12-31"); to = add_days(to, 1)) {
     for (int n = 1; n <= 20; ++n) {
       const Date latest = latest_entry_for(cal, to, n);
-      BOOST_REQUIRE(working_days_between(cal, latest, to) >= n);
-      BOOST_REQUIRE(working_days_between(cal, add_days(latest, 1), to) < n);
+      BOOST_REQUIRE(working_days_waited(cal, latest, to) >= n);
+      BOOST_REQUIRE(working_days_waited(cal, add_days(latest, 1), to) < n);
     }
   }
+}
+
+// Spec §7: "more than 10 working days" means 10 whole working days lie between the entry day and
+// the day of the tick. Registered Thursday 12/02/2026 at 09:00: Friday 13/02, then a weekend, Tết
+// (16-20/02) and a weekend; 23-27/02 and 02-04/03 make 9 whole days on 05/03, 10 on 06/03.
+BOOST_AUTO_TEST_CASE(waiting_counts_the_whole_working_days_between) {
+  const Calendar& cal = sample();
+  const Date entered = d("2026-02-12");
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-02-13")) == 0);  // the next day: nothing whole yet
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-02-23")) == 1);  // Friday 13/02 only
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-05")) == 9);
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-06")) == 10);
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-07")) == 11);  // Saturday: Friday 06/03 is whole
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-08")) == 11);
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-12")) == 14);
+  BOOST_TEST(working_days_waited(cal, entered, d("2026-03-13")) == 15);
+  BOOST_TEST(working_days_waited(cal, entered, entered) == 0);
+  BOOST_TEST(working_days_waited(cal, d("2026-03-06"), entered) == 0);  // backwards: nothing
+  BOOST_TEST(format_date(latest_entry_for(cal, d("2026-03-06"), 10)) == "2026-02-12");
+  BOOST_TEST(format_date(latest_entry_for(cal, d("2026-03-05"), 10)) == "2026-02-11");
+  // entered on a day off (Sunday 15/02): counted from Monday 23/02 on
+  BOOST_TEST(working_days_waited(cal, d("2026-02-15"), d("2026-02-24")) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(overdue_at_after_days_then_at_escalate_after_days_more) {
+  BOOST_TEST((overdue(9, 10, 5) == Overdue::no));
+  BOOST_TEST((overdue(10, 10, 5) == Overdue::remind));
+  BOOST_TEST((overdue(14, 10, 5) == Overdue::remind));
+  BOOST_TEST((overdue(15, 10, 5) == Overdue::escalate));
+  BOOST_TEST((overdue(400, 10, std::nullopt) == Overdue::remind));  // no escalation configured
+  BOOST_TEST((overdue(0, 0, std::nullopt) == Overdue::no));         // a rule without after_days
+  BOOST_TEST((overdue(-1, 1, 1) == Overdue::no));
 }
 
 BOOST_AUTO_TEST_CASE(adding_then_counting_gives_the_offset_back) {

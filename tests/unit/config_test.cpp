@@ -838,6 +838,29 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   BOOST_TEST(!ocop::config::from_snapshot(snap, "other").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_damaged_directory_line_is_refused) {
+  auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml");
+  BOOST_REQUIRE(r.ok());
+  const std::string snap = ocop::config::to_snapshot(r.config, "fp");
+  BOOST_REQUIRE(ocop::config::from_snapshot(snap, "fp").has_value());
+  // One byte changed in place, the size kept: each is refused, none half-loaded.
+  auto changed = [&](const std::string& from, const std::string& to) {
+    std::string s = snap;
+    const size_t at = s.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    s.replace(at, from.size(), to);
+    BOOST_REQUIRE_EQUAL(s.size(), snap.size());
+    return ocop::config::from_snapshot(s, "fp");
+  };
+  BOOST_TEST(!changed("\tBX-C0001\t", "\tBX-C0001\n").has_value());  // a line broken in two
+  BOOST_TEST(!changed("\n", "\t").has_value());                      // two lines run together
+  BOOST_TEST(!changed("\nU\t", "\nX\t").has_value());                // an unknown kind of line
+  BOOST_TEST(!changed("\nP\t", "\nU\t").has_value());                // a user where a unit belongs
+  BOOST_TEST(!changed("\nU\t", "\nP\t").has_value());                // a unit where users begin
+  // the directory's length as the header says, or nothing
+  BOOST_TEST(!ocop::config::from_snapshot(snap + "P\tx\tx\tx\tx\n", "fp").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
   BOOST_TEST(!ocop::config::from_snapshot("", "").has_value());
   BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}", "").has_value());
@@ -902,6 +925,40 @@ BOOST_AUTO_TEST_CASE(the_index_knows_which_producers_have_an_address) {
   c.index();  // again after a change: nothing left over
   BOOST_TEST(!c.any_user_email());
   BOOST_TEST(c.producers_with_email("U1").empty());
+}
+
+// The index holds positions, not pointers or copied keys: a copy of a Config looks up in its own
+// directory, and every unit and user of a national-size directory is found (probing past
+// collisions), unknown codes are not.
+BOOST_AUTO_TEST_CASE(lookups_find_every_entry_and_a_copy_looks_up_in_its_own) {
+  Config a;
+  for (int i = 0; i < 5000; ++i) {
+    Unit u;
+    u.code = "U" + std::to_string(i);
+    u.name = "Xã " + std::to_string(i);
+    a.units.push_back(u);
+    a.users.push_back(
+        User{"user." + std::to_string(i), "N", {"producer"}, "U" + std::to_string(i % 7), "e@x.vn"});
+  }
+  a.index();
+  for (int i = 0; i < 5000; ++i) {
+    const std::string k = std::to_string(i);
+    BOOST_REQUIRE(a.unit("U" + k) == &a.units[i]);
+    BOOST_REQUIRE(a.user("user." + k) == &a.users[i]);
+  }
+  BOOST_TEST(a.unit("U5000") == nullptr);
+  BOOST_TEST(a.unit("") == nullptr);
+  BOOST_TEST(a.user("U1") == nullptr);
+  BOOST_TEST(a.producers_with_email("U3").size() == 714u);  // 3, 10, ..., 4995
+  Config b = a;
+  b.units[42].name = "đổi tên";
+  BOOST_TEST(b.unit("U42") == &b.units[42]);
+  BOOST_TEST(b.unit("U42")->name == "đổi tên");
+  BOOST_TEST(a.unit("U42")->name == "Xã 42");
+  BOOST_TEST(b.producers_with_email("U3").front() == &b.users[3]);
+  Config empty;  // never indexed: nothing is found
+  BOOST_TEST(empty.unit("U1") == nullptr);
+  BOOST_TEST(empty.producers_with_email("U1").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,9 +5,10 @@ the event file and the configuration, without the engine's code.
 
 The model, as docs/design.md states the rules: ticks at 07:00 see the events before 07:00;
 `stalled` digests go out on working days, one per responsible unit (the commune at the commune
-level, the province at the province level, central at central) for dossiers that have waited
->= after_days working days in `submitted` (days after the entry day up to the tick's day), and
-one escalation per parent for those that waited after_days + escalate_after_days; the round
+level, the province at the province level, central at central) for dossiers that have sat in
+`submitted` more than after_days working days (at least after_days whole working days lie
+between the entry day and the tick's day, neither counted), and one escalation per parent for
+those that waited after_days + escalate_after_days; the round
 cut-off reminder goes out on the days_before-th working day before the cut-off to the units
 with dossiers heading for that round; notices go out expiry_notice_days calendar days before
 valid_until (to the unit and to the producer), expiries on valid_until; superseded certificates
@@ -49,9 +50,9 @@ def working(d):
     return d.weekday() < 5 and d not in holidays
 
 
-def waited(since, day):
+def waited(since, day):  # the whole working days strictly between the two days
     n, d = 0, since + dt.timedelta(days=1)
-    while d <= day:
+    while d < day:
         n += working(d)
         d += dt.timedelta(days=1)
     return n
