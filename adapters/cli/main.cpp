@@ -30,11 +30,16 @@
 #include "ocop/scheduler.hpp"
 #include "ocop/sha256.hpp"
 #include "store/file_blob_store.hpp"
+#include "store/damaged_database.hpp"
 #include "store/soci_store.hpp"
 #include "event_lines.hpp"
+#include "ocop/limits.hpp"
+#include "terminal.hpp"
 
 using nlohmann::json;
 using namespace ocop;
+using ocop::cli::Term;
+using ocop::cli::terminal_text;
 
 namespace {
 
@@ -49,9 +54,13 @@ struct Options {
   std::string now;
 };
 
-// Prints an error the spec's way and returns its exit code.
-int fail(const Options& o, const Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
+// Prints an error the spec's way and returns its exit code. A damaged SQLite file is said so,
+// with what to do; the text is escaped for the terminal (it may echo what was given).
+int fail(const Options& o, const Status& given) {
+  Status s = given;
+  if (s.code() == Code::internal)
+    if (auto m = store::damaged_database_message(o.db, s.message())) s = Status::Internal(*m);
+  std::cerr << "error: " << terminal_text(s.message(), true) << "\n";
   if (o.json_out)
     std::cout << dump(json{
                      {"error",
@@ -164,14 +173,14 @@ void print_certificate_text(const json& c) {
     const auto& v = c[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
                 v.is_null()     ? "-"
-                : v.is_string() ? v.get<std::string>().c_str()
+                : v.is_string() ? Term(v.get<std::string>()).c_str()
                                 : dump(v, -1).c_str());
   }
   if (const auto& r = c["revocation"]; r.is_object())
-    std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", r["ground"].get<std::string>().c_str(),
+    std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", Term(r["ground"].get<std::string>()).c_str(),
                 r.contains("ground_text") ? " — " : "",
-                r.contains("ground_text") ? r["ground_text"].get<std::string>().c_str() : "",
-                r["decision_no"].get<std::string>().c_str(),
+                r.contains("ground_text") ? Term(r["ground_text"].get<std::string>()).c_str() : "",
+                Term(r["decision_no"].get<std::string>()).c_str(),
                 r["revoked_on"].is_string() ? r["revoked_on"].get<std::string>().c_str() : "-");
 }
 
@@ -239,7 +248,7 @@ void print_dossier_text(const json& d) {
     const auto& v = d[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
                 v.is_null()     ? "-"
-                : v.is_string() ? v.get<std::string>().c_str()
+                : v.is_string() ? Term(v.get<std::string>()).c_str()
                                 : dump(v, -1).c_str());
   }
 }
@@ -297,7 +306,7 @@ int cmd_config_check(const Options& o, const std::string& file) {
   const std::string path = file.empty() ? o.config : file;
   auto r = config::load_file(path);
   if (!r.ok()) {
-    for (const auto& p : r.problems) std::cerr << p.to_string() << "\n";
+    for (const auto& p : r.problems) std::cerr << terminal_text(p.to_string()) << "\n";
     if (o.json_out) {
       json probs = json::array();
       for (const auto& p : r.problems)
@@ -306,7 +315,7 @@ int cmd_config_check(const Options& o, const std::string& file) {
                                                                     json::error_handler_t::replace)
                 << "\n";
     }
-    std::cerr << "error: " << path << ": " << r.problems.size() << " problem(s)\n";
+    std::cerr << "error: " << terminal_text(path) << ": " << r.problems.size() << " problem(s)\n";
     return 2;
   }
   if (o.json_out)
@@ -329,6 +338,9 @@ Status parse_data(const std::string& text, json& out) {
     out = json::object();
     return Status::Ok();
   }
+  if (text.size() > limits::kMaxLineBytes)
+    return Status::BadInput("--data is longer than " + std::to_string(limits::kMaxLineBytes) + " bytes");
+  if (Status st = check_json_nesting(text, limits::kMaxDataDepth, "--data"); !st.ok()) return st;
   out = json::parse(text, nullptr, false);
   if (out.is_discarded()) return Status::BadInput("--data is not valid JSON: " + text);
   if (!out.is_object()) return Status::BadInput("--data must be a JSON object");
@@ -366,7 +378,7 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     if (r.duplicate)
-      std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
+      std::printf("(key %s was seen before: nothing written; the first result follows)\n", Term(key).c_str());
     if (parse_certificate_event(event))
       print_certificate_text(r.result);
     else
@@ -380,7 +392,7 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   auto loaded = config::load_plan_file(plan_path);
   if (!loaded.ok()) {
-    for (const auto& p : loaded.problems) std::cerr << p.to_string() << "\n";
+    for (const auto& p : loaded.problems) std::cerr << terminal_text(p.to_string()) << "\n";
     return fail(o, Status::BadInput("migration plan " + plan_path + " is invalid (" +
                                     std::to_string(loaded.problems.size()) + " problem(s))"));
   }
@@ -421,8 +433,8 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
                   r.moves.size());
   }
   if (!r.status.ok()) {
-    for (const auto& p : r.problems) std::cerr << p << "\n";
-    std::cerr << "error: " << r.status.message() << "\n";
+    for (const auto& p : r.problems) std::cerr << terminal_text(p) << "\n";
+    std::cerr << "error: " << terminal_text(r.status.message(), true) << "\n";
     return r.status.exit_code();
   }
   return 0;
@@ -455,14 +467,15 @@ int cmd_show(const Options& o, const std::string& id) {
       print_dossier_text(j);
       std::printf("%-18s %zu\n", "documents:", j["documents"].size());
       for (const auto& doc : j["documents"])
-        std::printf("  - %s: %s\n", doc["kind"].get<std::string>().c_str(),
-                    doc["name"].get<std::string>().c_str());
+        std::printf("  - %s: %s\n", Term(doc["kind"].get<std::string>()).c_str(),
+                    Term(doc["name"].get<std::string>()).c_str());
       if (j.contains("scoresheets") && !j["scoresheets"].empty()) {
         std::printf("scoresheets at the %s level:\n", d->level.c_str());
         for (const auto& sh : j["scoresheets"])
-          std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n", sh["member"].get<std::string>().c_str(),
-                      format_score(sh["A"]).c_str(), format_score(sh["B"]).c_str(),
-                      format_score(sh["C"]).c_str(), format_score(sh["total"]).c_str());
+          std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n",
+                      Term(sh["member"].get<std::string>()).c_str(), format_score(sh["A"]).c_str(),
+                      format_score(sh["B"]).c_str(), format_score(sh["C"]).c_str(),
+                      format_score(sh["total"]).c_str());
       }
     }
   } catch (const StoreError& e) {
@@ -497,13 +510,13 @@ int cmd_documents(const Options& o, const std::string& id) {
     std::printf("%-20s %-10s %-6s %-25s %-64s  %s\n", "KIND", "BYTES", "STORED", "ATTACHED", "SHA256",
                 "NAME");
     for (const auto& d : arr)
-      std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", d["kind"].get<std::string>().c_str(),
+      std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", Term(d["kind"].get<std::string>()).c_str(),
                   static_cast<long long>(d["bytes"].get<std::int64_t>()),
                   d["stored"].is_null()     ? "?"
                   : d["stored"].get<bool>() ? "yes"
                                             : "no",
                   d["at"].get<std::string>().c_str(), d["sha256"].get<std::string>().c_str(),
-                  d["name"].get<std::string>().c_str());
+                  Term(d["name"].get<std::string>()).c_str());
     std::printf("(%zu document(s))\n", arr.size());
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -553,9 +566,10 @@ int cmd_list(const Options& o, DossierFilter f, const std::string& unit) {
     } else {
       std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", "ID", "STATE", "LEVEL", "UNIT", "STARS", "PRODUCT");
       for (const auto& d : rows)
-        std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", d.id.c_str(), std::string(to_string(d.state)).c_str(),
-                    d.level.empty() ? "-" : d.level.c_str(), d.unit.c_str(),
-                    d.stars ? std::to_string(*d.stars).c_str() : "-", d.product.c_str());
+        std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", Term(d.id).c_str(),
+                    std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : Term(d.level).c_str(),
+                    Term(d.unit).c_str(), d.stars ? std::to_string(*d.stars).c_str() : "-",
+                    Term(d.product).c_str());
       std::printf("(%zu dossier(s))\n", rows.size());
     }
   } catch (const StoreError& e) {
@@ -576,8 +590,11 @@ json audit_json(const AuditRecord& r, int offset) {
           {"level", r.level},
           {"data",
            [&] {
+             // A damaged record, or one nested too deep to rebuild safely (stored before
+             // ocop/limits.hpp), shows as stored: a string.
+             if (json_nesting_exceeds(r.data, limits::kMaxDataDepth)) return json(r.data);
              json d = json::parse(r.data, nullptr, false);
-             return d.is_discarded() ? json(r.data) : d;  // a damaged record shows as stored
+             return d.is_discarded() ? json(r.data) : d;
            }()},
           {"prev_hash", r.prev_hash},
           {"hash", r.hash}};
@@ -597,8 +614,9 @@ int cmd_history(const Options& o, const std::string& id) {
     } else {
       for (const auto& r : recs)
         std::printf("#%-8lld %s  %-16s %-18s %s -> %s%s%s\n", static_cast<long long>(r.seq),
-                    format_instant(r.at, off).c_str(), r.event.c_str(), r.actor.c_str(), r.from_state.c_str(),
-                    r.to_state.c_str(), r.level.empty() ? "" : " @", r.level.c_str());
+                    format_instant(r.at, off).c_str(), Term(r.event).c_str(), Term(r.actor).c_str(),
+                    Term(r.from_state).c_str(), Term(r.to_state).c_str(), r.level.empty() ? "" : " @",
+                    Term(r.level).c_str());
     }
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -638,7 +656,7 @@ int cmd_audit_verify(const Options& o, const std::string& anchor) {
                         {"error",
                          {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + *problem}}}})
             << "\n";
-      std::cerr << "error: audit chain broken: " << *problem << "\n";
+      std::cerr << "error: audit chain broken: " << terminal_text(*problem) << "\n";
       return 4;
     }
     if (o.json_out)
@@ -724,9 +742,9 @@ int cmd_certificates(const Options& o, const std::string& state, int within, con
       std::printf("%-26s %-5s %-9s %-20s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "UNIT", "ISSUED",
                   "VALID UNTIL", "STATE", "PRODUCT");
       for (const auto& c : rows)
-        std::printf("%-26s %-5d %-9s %-20s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
-                    c.unit.c_str(), format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(),
-                    c.state.c_str(), c.product.c_str());
+        std::printf("%-26s %-5d %-9s %-20s %-11s %-11s %-10s %s\n", Term(c.id).c_str(), c.stars,
+                    Term(c.level).c_str(), Term(c.unit).c_str(), format_date(c.issued_on).c_str(),
+                    format_date(c.valid_until).c_str(), Term(c.state).c_str(), Term(c.product).c_str());
       std::printf("(%zu certificate(s))\n", rows.size());
     }
   } catch (const StoreError& e) {
@@ -761,18 +779,19 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
                 << "\n";
       return 0;
     }
-    std::printf("%s — %s (%s)\n", latest.product.c_str(), latest.producer.c_str(), latest.unit.c_str());
+    std::printf("%s — %s (%s)\n", Term(latest.product).c_str(), Term(latest.producer).c_str(),
+                Term(latest.unit).c_str());
     std::printf("Dossiers (%zu):\n", h.dossiers.size());
     std::printf("  %-18s %-5s %-14s %-15s %-9s %-6s %-6s %s\n", "ID", "YEAR", "TYPE", "STATE", "LEVEL",
                 "SCORE", "STARS", "CERTIFICATE");
     for (const auto& d : h.dossiers) {
       std::string cert = d.certificate.empty() ? "-" : d.certificate;
       if (!d.base_certificate.empty()) cert += " (builds on " + d.base_certificate + ")";
-      std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", d.id.c_str(), d.year,
-                  d.registration_type.empty() ? "-" : d.registration_type.c_str(),
-                  std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : d.level.c_str(),
+      std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", Term(d.id).c_str(), d.year,
+                  d.registration_type.empty() ? "-" : Term(d.registration_type).c_str(),
+                  std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : Term(d.level).c_str(),
                   d.score ? format_score(*d.score).c_str() : "-",
-                  d.stars ? std::to_string(*d.stars).c_str() : "-", cert.c_str());
+                  d.stars ? std::to_string(*d.stars).c_str() : "-", Term(cert).c_str());
     }
     std::printf("Certificates (%zu):\n", h.certificates.size());
     std::printf("  %-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL",
@@ -786,9 +805,9 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
                (it == s.config.revocation_grounds.end() ? "" : ": " + it->second) + "), decision " +
                c.revocation_decision_no;
       }
-      std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
-                  format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
-                  note.c_str());
+      std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", Term(c.id).c_str(), c.stars,
+                  Term(c.level).c_str(), format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(),
+                  Term(c.state).c_str(), Term(note).c_str());
     }
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -830,7 +849,7 @@ int cmd_report(const Options& o) {
     std::printf("Per unit:\n");
     for (const auto& [u, m] : unit_states) {
       const Unit* unit = s.config.unit(u);
-      std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+      std::printf("  %s%s%s:", Term(u).c_str(), unit ? " " : "", unit ? Term(unit->name).c_str() : "");
       for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
       auto it = unit_stars.find(u);
       if (it != unit_stars.end()) {
@@ -895,14 +914,15 @@ int cmd_tick(const Options& o, bool dry_run) {
                 dry_run ? "would be queued" : "queued", r.already_queued, r.transitions.size(),
                 dry_run ? " would be fired (dry run: nothing written)" : "");
     for (const auto& t : r.transitions)
-      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), t.id.c_str(), t.event.c_str(),
+      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), Term(t.id).c_str(), t.event.c_str(),
                   t.from.c_str(), t.to.c_str());
     for (const auto& m : r.queued)
-      std::printf("  %-58s -> %s\n      %s\n", m.dedupe_key.c_str(), m.recipient.c_str(), m.subject.c_str());
+      std::printf("  %-58s -> %s\n      %s\n", Term(m.dedupe_key).c_str(), Term(m.recipient).c_str(),
+                  Term(m.subject).c_str());
     for (const auto& n : r.notes) std::printf("  note: %s\n", n.c_str());
   }
   if (!r.status.ok()) {
-    std::cerr << "error: " << r.status.message() << "\n";
+    std::cerr << "error: " << terminal_text(r.status.message(), true) << "\n";
     return r.status.exit_code();
   }
   return 0;
@@ -992,16 +1012,16 @@ int cmd_cycle_show(const Options& o, int year) {
   std::printf("Per unit:\n");
   for (const auto& [u, m] : r.by_unit) {
     const Unit* unit = s.config.unit(u);
-    std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+    std::printf("  %s%s%s:", Term(u).c_str(), unit ? " " : "", unit ? Term(unit->name).c_str() : "");
     for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
     std::printf("\n");
   }
   std::printf("Overdue (%zu):\n", r.overdue.size());
   for (const auto& od : r.overdue)
-    std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", od.line.dossier.c_str(),
-                std::string(to_string(od.line.state)).c_str(), od.line.unit.c_str(),
+    std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", Term(od.line.dossier).c_str(),
+                std::string(to_string(od.line.state)).c_str(), Term(od.line.unit).c_str(),
                 format_date(od.line.since).c_str(), od.line.waited, od.escalated ? ", escalated" : "",
-                od.line.product.c_str(), od.rule.c_str());
+                Term(od.line.product).c_str(), od.rule.c_str());
   return 0;
 }
 
@@ -1014,11 +1034,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   if (!reader.opened()) return fail(o, Status::BadInput("cannot read " + file));
   const bool tty = isatty(2) && !o.json_out;
   long total_lines = 0;
-  if (tty) {
-    std::ifstream count(file);
-    std::string l;
-    while (std::getline(count, l)) ++total_lines;
-  }
+  if (tty) total_lines = cli::count_lines(file);
   auto lifecycle = workflows::make_dossier_lifecycle();
   auto certificates = workflows::make_certificate_lifecycle();
   const Clock& clock = s.clock();
@@ -1032,8 +1048,9 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     ++refused;
     if (!first_code) first_code = st.exit_code();
     if (shown++ < kShowRefusals)
-      std::cerr << "\r" << file << ":" << line << ": " << (key.empty() ? "" : key + ": ") << "refused ("
-                << code_name(st.code()) << "): " << st.message() << "\n";
+      std::cerr << "\r" << terminal_text(file) << ":" << line << ": "
+                << (key.empty() ? "" : terminal_text(key) + ": ") << "refused (" << code_name(st.code())
+                << "): " << terminal_text(st.message(), true) << "\n";
   };
   // A refused line, kept until its batch is settled (a batch that rolls back is replayed).
   struct Refusal {
@@ -1164,11 +1181,13 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     // Everything counted is committed; the line that failed and every line after it were not
     // applied by this run. Keys make the same command, run again, skip what is done.
     const std::string msg =
-        db_failure->status.message() + "\nimport stopped at " + file + ":" + std::to_string(failed_line) +
-        ": the " + std::to_string(applied) +
+        store::damaged_database_message(o.db, db_failure->status.message())
+            .value_or(db_failure->status.message()) +
+        "\nimport stopped at " + file + ":" + std::to_string(failed_line) + ": the " +
+        std::to_string(applied) +
         " event(s) counted as applied before it are committed; run the same import again to "
         "continue (events with keys that are already applied are skipped)";
-    std::cerr << "error: " << msg << "\n";
+    std::cerr << "error: " << terminal_text(msg, true) << "\n";
     if (o.json_out)
       std::cout << json{{"file", file},
                         {"applied", applied},
@@ -1270,8 +1289,8 @@ int cmd_deliver(const Options& o, int limit) {
                            : "failed (attempt " + std::to_string(m.attempts) + " of " +
                                  std::to_string(s.config.channels.max_attempts) + ", next at " +
                                  format_instant(m.next_attempt_at, off) + "): " + m.last_error;
-    std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(), m.recipient.c_str(),
-                what.c_str());
+    std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(),
+                Term(m.recipient).c_str(), Term(what).c_str());
   }
   std::printf("sent %d, failed %d (will retry), dead %d, held %d\n", r.sent, r.failed, r.dead, r.held);
   return 0;
@@ -1301,8 +1320,9 @@ int cmd_outbox(const Options& o, const std::string& state, int limit) {
                                                   : m.next_attempt_at;
       std::printf("%-6lld %-8s %-8s %-3d %-25s %-40s %s\n", static_cast<long long>(m.id), m.state.c_str(),
                   m.channel.c_str(), m.attempts, m.state == "dead" ? "-" : format_instant(when, off).c_str(),
-                  m.recipient.c_str(), m.subject.c_str());
-      if (!m.last_error.empty() && m.state != "sent") std::printf("       error: %s\n", m.last_error.c_str());
+                  Term(m.recipient).c_str(), Term(m.subject).c_str());
+      if (!m.last_error.empty() && m.state != "sent")
+        std::printf("       error: %s\n", Term(m.last_error).c_str());
     }
     std::printf("(%zu message(s); WHEN: pending = next attempt, sending = claim ends, sent = sent)\n",
                 rows.size());
