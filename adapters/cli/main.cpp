@@ -1170,7 +1170,7 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
   if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
   if (!db_failure && (reader.read_failed() || !read_error.empty())) {
     // Reading failed part-way: what was read is applied (and counted); the rest was not read.
-    std::cerr << "error: reading " << file << " failed part-way"
+    std::cerr << "error: reading " << terminal_text(file) << " failed part-way"
               << (read_error.empty() ? "" : " (" + read_error + ")")
               << "; the events counted below are applied, the rest of the file was not read\n";
     if (!first_code) first_code = static_cast<int>(Code::internal);
