@@ -48,11 +48,11 @@ void append_json_string(std::string& out, const std::string& s) {
 }
 }  // namespace
 
-std::string canonical_encoding(const AuditRecord& r) {
-  // `data` is stored in canonical form already (nlohmann::json::dump(): keys sorted, compact)
-  // and is embedded as stored: any edit to it, even of white space, changes the hash.
+namespace {
+// canonical(record) up to its data: "[seq,at,actor,role,dossier,event,from,to,level,".
+std::string canonical_head(const AuditRecord& r) {
   std::string out;
-  out.reserve(256 + r.data.size());
+  out.reserve(256);
   out += '[';
   out += std::to_string(r.seq);
   out += ',';
@@ -63,16 +63,32 @@ std::string canonical_encoding(const AuditRecord& r) {
     append_json_string(out, *f);
   }
   out += ",";
+  return out;
+}
+}  // namespace
+
+std::string canonical_encoding(const AuditRecord& r) {
+  // `data` is stored in canonical form already (nlohmann::json::dump(): keys sorted, compact)
+  // and is embedded as stored: any edit to it, even of white space, changes the hash.
+  std::string out = canonical_head(r);
   out += r.data.empty() ? "{}" : r.data;
   out += "]";
   return out;
 }
 
 std::string compute_hash(const AuditRecord& r) {
-  std::string input = r.prev_hash;
-  input += '\n';
-  input += canonical_encoding(r);
-  return sha256_hex(input);
+  // prev_hash + "\n" + canonical(record), hashed in pieces: a large record is not copied.
+  Sha256 h;
+  h.update(r.prev_hash.data(), r.prev_hash.size());
+  h.update("\n", 1);
+  const std::string head = canonical_head(r);
+  h.update(head.data(), head.size());
+  if (r.data.empty())
+    h.update("{}", 2);
+  else
+    h.update(r.data.data(), r.data.size());
+  h.update("]", 1);
+  return h.hex();
 }
 
 bool ChainVerifier::feed(const AuditRecord& r) {

@@ -45,7 +45,8 @@ DeliveryReport Dispatcher::run(int limit) {
       ready.push_back(channel);
     } else {
       report.unavailable[channel] = why;
-      report.held += in_transaction([&] { return store_.hold_outbox(channel, now, why); });
+      // (clang 14, which builds the fuzzers, cannot capture a structured binding)
+      report.held += in_transaction([&, &ch = channel] { return store_.hold_outbox(ch, now, why); });
     }
   }
   if (ready.empty()) return report;

@@ -9,6 +9,7 @@
 
 #include "ocop/audit.hpp"
 #include "ocop/authorize.hpp"
+#include "ocop/limits.hpp"
 #include "ocop/notify.hpp"
 #include "ocop/sha256.hpp"
 #include "ocop/rules.hpp"
@@ -585,7 +586,8 @@ void retry_backoff(const RetryPolicy& p, int failed_attempts) {
 
 void prepare_request(EventRequest& req) {
   req.prepared.reset();
-  if (!parse_event(req.event)) return;  // certificate events encode their data differently
+  if (!parse_event(req.event)) return;         // certificate events encode their data differently
+  if (!check_event_request(req).ok()) return;  // fire() refuses it before it needs the text
   EventRequest::Prepared p;
   try {
     p.data_text = req.data.dump();
@@ -594,6 +596,37 @@ void prepare_request(EventRequest& req) {
   }
   if (!req.key.empty()) p.fingerprint = request_fingerprint(req, p.data_text);
   req.prepared = std::move(p);
+}
+
+Status validate_request(const Config& config, const EventRequest& req) {
+  // The checks of fire()'s first step, in its order, without the store.
+  if (Status s = check_event_request(req); !s.ok()) return s;
+  auto ev = parse_event(req.event);
+  if (!ev) {
+    auto ce = parse_certificate_event(req.event);
+    if (!ce) return Status::BadInput("unknown event \"" + req.event + "\"");
+    if (!config.user(req.actor))
+      return Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
+    if (*ce == CertificateEvent::supersede) return Status::BadInput("supersede is not fired directly");
+    if (req.dossier.empty()) return Status::BadInput(req.event + " needs a certificate (DOSSIER/LEVEL)");
+    if (Status s = validate_certificate_data(*ce, req.data, req.dossier, config); !s.ok()) return s;
+    if (Status s = check_documents(config, to_string(*ce), false, req.data); !s.ok()) return s;
+  } else {
+    if (*ev == Event::migrate) return Status::BadInput("migrate is not fired");
+    if (!config.user(req.actor))
+      return Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
+    const bool creating = req.dossier.empty();
+    if (creating && !is_creating(*ev)) return Status::BadInput(req.event + " needs a dossier");
+    if (Status s = validate_data(*ev, req.data, creating); !s.ok()) return s;
+    if (Status s = check_documents(config, to_string(*ev), *ev == Event::attach, req.data); !s.ok()) return s;
+  }
+  std::string text;
+  try {
+    text = req.data.dump();
+  } catch (const json::type_error&) {
+    return Status::BadInput(req.event + ": data is not valid UTF-8");
+  }
+  return check_data_size(req.event, text.size());
 }
 
 FireResult Executor::fire(const EventRequest& req) {
@@ -643,6 +676,13 @@ struct Executor::Firing {
 };
 
 FireResult Executor::fire_in_transaction(const EventRequest& req) {
+  // The request's names, data depth and characters come first, for every machine (exit 2).
+  if (Status s = check_event_request(req); !s.ok()) {
+    FireResult out;
+    out.dossier_id = req.dossier;
+    out.status = s;
+    return out;
+  }
   auto ev = parse_event(req.event);
   if (!ev) {
     if (auto ce = parse_certificate_event(req.event)) return fire_certificate_event(req, *ce);
@@ -700,6 +740,7 @@ Status Executor::check_request(Firing& f) {
     }
     if (!req.key.empty()) f.fingerprint = request_fingerprint(req, f.data_text);
   }
+  if (Status s = check_data_size(req.event, f.data_text.size()); !s.ok()) return s;
   f.at = req.at.value_or(clock_.now());
   f.day = local_date(f.at, config_.province.utc_offset_minutes);
   return Status::Ok();
@@ -939,6 +980,10 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
     data_text = data.dump();
   } catch (const json::type_error&) {
     out.status = Status::BadInput(req.event + ": data is not valid UTF-8");
+    return out;
+  }
+  if (Status s = check_data_size(req.event, data_text.size()); !s.ok()) {
+    out.status = s;
     return out;
   }
   const Instant at = req.at.value_or(clock_.now());

@@ -279,7 +279,9 @@ struct Scheduler::Run {
 
   // --- 1. cycles -----------------------------------------------------------------------------
   void cycles() {
-    for (const auto& [year, cycle] : cfg.cycles) {
+    for (const auto& entry : cfg.cycles) {
+      const auto& year = entry.first;    // (not a structured binding: clang 14, which builds the
+      const auto& cycle = entry.second;  // fuzzers, cannot capture one in a lambda)
       auto stored = s.store_.cycle_state(year);
       CycleState st = stored ? parse_cycle_state(*stored).value_or(CycleState::planned) : CycleState::planned;
       if (st == CycleState::planned && day >= cycle.first_day()) {

@@ -1,9 +1,12 @@
 #include "event_lines.hpp"
 
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "ocop/limits.hpp"
 #include "ocop/time.hpp"
 
 namespace ocop::cli {
@@ -11,6 +14,10 @@ namespace ocop::cli {
 using nlohmann::json;
 
 Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req) {
+  if (text.size() > limits::kMaxLineBytes)
+    return Status::BadInput("the line is longer than " + std::to_string(limits::kMaxLineBytes) + " bytes");
+  // The line's object is one level above the data's: checked on the text, before any tree.
+  if (Status st = check_json_nesting(text, limits::kMaxDataDepth + 1, "the line"); !st.ok()) return st;
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::BadInput("not valid JSON");
   if (!j.is_object()) return Status::BadInput("an event must be a JSON object");
@@ -80,23 +87,74 @@ void EventLineReader::run() {
   }
 }
 
+// Reads lines in blocks, never holding more than limits::kMaxLineBytes of one line: a longer
+// line is refused and ends the reading (where the next line starts is not known without
+// reading on without bound, as /dev/zero would have it).
 void EventLineReader::read_lines() {
+  constexpr std::size_t kBlock = 64 << 10;
+  constexpr std::size_t kChunkBytes = 1 << 20;  // a chunk is handed over at this much line text
+  std::vector<char> block(kBlock);
+  std::size_t pos = 0, filled = 0;
+  bool eof = false, overlong = false;
   std::string text;
   long line = 0;
+  // The next line into `text`; false at the end of the file. Sets `overlong` (and stops) on a
+  // line longer than the limit.
+  auto get_line = [&]() -> bool {
+    text.clear();
+    for (;;) {
+      if (pos == filled) {
+        if (eof) return !text.empty();
+        in_.read(block.data(), static_cast<std::streamsize>(block.size()));
+        filled = static_cast<std::size_t>(in_.gcount());
+        pos = 0;
+        if (filled < block.size()) eof = true;
+        if (filled == 0) return !text.empty();
+      }
+      const char* start = block.data() + pos;
+      const auto* nl = static_cast<const char*>(std::memchr(start, '\n', filled - pos));
+      const std::size_t n = nl ? static_cast<std::size_t>(nl - start) : filled - pos;
+      if (text.size() + n > limits::kMaxLineBytes) {
+        overlong = true;
+        return true;
+      }
+      text.append(start, n);
+      pos += n;
+      if (nl) {
+        ++pos;
+        return true;
+      }
+    }
+  };
   bool more = true;
   while (more) {
     std::vector<EventLine> lines;
     lines.reserve(chunk_);
-    while (lines.size() < chunk_ && (more = static_cast<bool>(std::getline(in_, text)))) {
+    std::size_t bytes = 0;
+    while (lines.size() < chunk_ && bytes < kChunkBytes && (more = get_line())) {
       ++line;
+      if (overlong) {
+        EventLine& l = lines.emplace_back();
+        l.line = line;
+        l.status = Status::BadInput("the line is longer than " + std::to_string(limits::kMaxLineBytes) +
+                                    " bytes (1 MiB); the rest of the file was not read");
+        text = std::string();
+        more = false;
+        break;
+      }
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      bytes += text.size();
       EventLine& l = lines.emplace_back();
       l.line = line;
       l.status = parse_event_line(text, simulation_, offset_, l.req);
-      if (l.status.ok())
+      if (l.status.ok()) {
         prepare_request(l.req);
-      else
-        l.req = EventRequest{};
+        // Refused here already when too big, so that its tree does not wait in the queue.
+        if (l.req.prepared)
+          if (Status st = check_data_size(l.req.event, l.req.prepared->data_text.size()); !st.ok())
+            l.status = st;
+      }
+      if (!l.status.ok()) l.req = EventRequest{};
     }
     std::unique_lock<std::mutex> lock(mu_);
     space_.wait(lock, [&] { return stop_ || chunks_.size() < max_chunks_; });
@@ -109,6 +167,23 @@ void EventLineReader::read_lines() {
     lock.unlock();
     ready_.notify_one();
   }
+}
+
+long count_lines(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return 0;
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> block(64 << 10);
+  long n = 0;
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
+    const char* p = block.data();
+    const char* end = p + in.gcount();
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+      ++n;
+      ++p;
+    }
+  }
+  return n;
 }
 
 bool EventLineReader::next(std::vector<EventLine>& out) {

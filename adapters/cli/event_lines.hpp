@@ -7,9 +7,11 @@
 // in chunks; memory is bounded (at most `max_chunks` chunks wait at any time).
 //
 // A line that is not a valid event comes out with its Status (bad input, saying what is wrong)
-// and no request; blank lines do not come out. A read error ends the lines early: read_failed()
-// says so once next() has returned false. An exception on the reading thread (out of memory on
-// a huge line) ends the lines too, and next() rethrows it on the caller's thread.
+// and no request; blank lines do not come out. No line is buffered past limits::kMaxLineBytes:
+// a longer one comes out refused and is the last (the rest of the file is not read). A chunk
+// is handed over at `chunk` lines or 1 MiB of line text, whichever comes first. A read error ends the lines
+// early: read_failed() says so once next() has returned false. An exception on the reading thread (out of
+// memory on a huge line) ends the lines too, and next() rethrows it on the caller's thread.
 #pragma once
 
 #include <condition_variable>
@@ -32,6 +34,10 @@ using ocop::EventLine;  // ocop/app.hpp
 // Parses one JSONL line (spec §9) into `req`; a failed Status says what is wrong with it.
 // `at` is accepted only on a simulation database; `offset_minutes` is the province's zone.
 Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req);
+
+// The number of line feeds in `path` when it is a regular file (0 otherwise: a pipe or a
+// device may never end). Reads it in blocks; memory stays flat.
+long count_lines(const std::string& path);
 
 class EventLineReader : public EventSource {
  public:

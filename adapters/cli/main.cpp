@@ -29,15 +29,19 @@
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
 #include "ocop/sha256.hpp"
+#include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
 #include "event_lines.hpp"
+#include "ocop/limits.hpp"
+#include "terminal.hpp"
 #include "ocop/app.hpp"
 #include "views/json_views.hpp"
 
 using nlohmann::json;
 using namespace ocop;
-
+using ocop::cli::Term;
+using ocop::cli::terminal_text;
 namespace {
 
 using views::dump;
@@ -48,9 +52,13 @@ struct Options {
   std::string now;
 };
 
-// Prints an error the spec's way and returns its exit code.
-int fail(const Options& o, const Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
+// Prints an error the spec's way and returns its exit code. A damaged SQLite file is said so,
+// with what to do; the text is escaped for the terminal (it may echo what was given).
+int fail(const Options& o, const Status& given) {
+  Status s = given;
+  if (s.code() == Code::internal)
+    if (auto m = store::damaged_database_message(o.db, s.message())) s = Status::Internal(*m);
+  std::cerr << "error: " << terminal_text(s.message(), true) << "\n";
   if (o.json_out) std::cout << dump(views::error_json(s)) << "\n";
   return s.exit_code();
 }
@@ -174,14 +182,14 @@ void print_certificate_text(const json& c) {
     const auto& v = c[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
                 v.is_null()     ? "-"
-                : v.is_string() ? v.get<std::string>().c_str()
+                : v.is_string() ? Term(v.get<std::string>()).c_str()
                                 : dump(v, -1).c_str());
   }
   if (const auto& r = c["revocation"]; r.is_object())
-    std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", r["ground"].get<std::string>().c_str(),
+    std::printf("%-18s %s%s%s, decision %s of %s\n", "revoked:", Term(r["ground"].get<std::string>()).c_str(),
                 r.contains("ground_text") ? " — " : "",
-                r.contains("ground_text") ? r["ground_text"].get<std::string>().c_str() : "",
-                r["decision_no"].get<std::string>().c_str(),
+                r.contains("ground_text") ? Term(r["ground_text"].get<std::string>()).c_str() : "",
+                Term(r["decision_no"].get<std::string>()).c_str(),
                 r["revoked_on"].is_string() ? r["revoked_on"].get<std::string>().c_str() : "-");
 }
 
@@ -204,7 +212,7 @@ void print_dossier_text(const json& d) {
     const auto& v = d[k];
     std::printf("%-18s %s\n", (std::string(k) + ":").c_str(),
                 v.is_null()     ? "-"
-                : v.is_string() ? v.get<std::string>().c_str()
+                : v.is_string() ? Term(v.get<std::string>()).c_str()
                                 : dump(v, -1).c_str());
   }
 }
@@ -262,14 +270,14 @@ int cmd_config_check(const Options& o, const std::string& file) {
   const std::string path = file.empty() ? o.config : file;
   auto r = config::load_file(path);
   if (!r.ok()) {
-    for (const auto& p : r.problems) std::cerr << p.to_string() << "\n";
+    for (const auto& p : r.problems) std::cerr << terminal_text(p.to_string()) << "\n";
     if (o.json_out) {
       json probs = json::array();
       for (const auto& p : r.problems)
         probs.push_back({{"file", p.file}, {"line", p.line}, {"key", p.key}, {"message", p.message}});
       print_json({{"valid", false}, {"problems", probs}});
     }
-    std::cerr << "error: " << path << ": " << r.problems.size() << " problem(s)\n";
+    std::cerr << "error: " << terminal_text(path) << ": " << r.problems.size() << " problem(s)\n";
     return 2;
   }
   if (o.json_out)
@@ -289,6 +297,9 @@ Status parse_data(const std::string& text, json& out) {
     out = json::object();
     return Status::Ok();
   }
+  if (text.size() > limits::kMaxLineBytes)
+    return Status::BadInput("--data is longer than " + std::to_string(limits::kMaxLineBytes) + " bytes");
+  if (Status st = check_json_nesting(text, limits::kMaxDataDepth, "--data"); !st.ok()) return st;
   out = json::parse(text, nullptr, false);
   if (out.is_discarded()) return Status::BadInput("--data is not valid JSON: " + text);
   if (!out.is_object()) return Status::BadInput("--data must be a JSON object");
@@ -333,7 +344,7 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
     print_json(j);
   } else {
     if (r.duplicate)
-      std::printf("(key %s was seen before: nothing written; the first result follows)\n", key.c_str());
+      std::printf("(key %s was seen before: nothing written; the first result follows)\n", Term(key).c_str());
     if (r.certificate)
       print_certificate_text(j);
     else
@@ -347,7 +358,7 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   auto loaded = config::load_plan_file(plan_path);
   if (!loaded.ok()) {
-    for (const auto& p : loaded.problems) std::cerr << p.to_string() << "\n";
+    for (const auto& p : loaded.problems) std::cerr << terminal_text(p.to_string()) << "\n";
     return fail(o, Status::BadInput("migration plan " + plan_path + " is invalid (" +
                                     std::to_string(loaded.problems.size()) + " problem(s))"));
   }
@@ -356,7 +367,8 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
   if (o.json_out) {
     print_json(j);
   } else {
-    for (const auto& [what, n] : j["counts"].items()) std::printf("  %-48s %d\n", what.c_str(), n.get<int>());
+    for (const auto& [what, n] : j["counts"].items())
+      std::printf("  %-48s %d\n", Term(what).c_str(), n.get<int>());
     if (r.status.ok())
       std::printf("plan %s: %zu dossier(s) %s\n", loaded.plan.id.c_str(), r.moves.size(),
                   dry_run ? "would move (dry run: nothing written)" : "moved");
@@ -365,8 +377,8 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
                   r.moves.size());
   }
   if (!r.status.ok()) {
-    for (const auto& p : r.problems) std::cerr << p << "\n";
-    std::cerr << "error: " << r.status.message() << "\n";
+    for (const auto& p : r.problems) std::cerr << terminal_text(p) << "\n";
+    std::cerr << "error: " << terminal_text(r.status.message(), true) << "\n";
     return r.status.exit_code();
   }
   return 0;
@@ -385,12 +397,12 @@ int cmd_show(const Options& o, const std::string& id) {
   print_dossier_text(j);
   std::printf("%-18s %zu\n", "documents:", j["documents"].size());
   for (const auto& doc : j["documents"])
-    std::printf("  - %s: %s\n", doc["kind"].get<std::string>().c_str(),
-                doc["name"].get<std::string>().c_str());
+    std::printf("  - %s: %s\n", Term(doc["kind"].get<std::string>()).c_str(),
+                Term(doc["name"].get<std::string>()).c_str());
   if (j.contains("scoresheets") && !j["scoresheets"].empty()) {
     std::printf("scoresheets at the %s level:\n", r.value.dossier.level.c_str());
     for (const auto& sh : j["scoresheets"])
-      std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n", sh["member"].get<std::string>().c_str(),
+      std::printf("  - %-24s A %-5s B %-5s C %-5s total %s\n", Term(sh["member"].get<std::string>()).c_str(),
                   format_score(sh["A"]).c_str(), format_score(sh["B"]).c_str(), format_score(sh["C"]).c_str(),
                   format_score(sh["total"]).c_str());
   }
@@ -410,13 +422,13 @@ int cmd_documents(const Options& o, const std::string& id) {
   }
   std::printf("%-20s %-10s %-6s %-25s %-64s  %s\n", "KIND", "BYTES", "STORED", "ATTACHED", "SHA256", "NAME");
   for (const auto& d : arr)
-    std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", d["kind"].get<std::string>().c_str(),
+    std::printf("%-20s %-10lld %-6s %-25s %-64s  %s\n", Term(d["kind"].get<std::string>()).c_str(),
                 static_cast<long long>(d["bytes"].get<std::int64_t>()),
                 d["stored"].is_null()     ? "?"
                 : d["stored"].get<bool>() ? "yes"
                                           : "no",
                 d["at"].get<std::string>().c_str(), d["sha256"].get<std::string>().c_str(),
-                d["name"].get<std::string>().c_str());
+                Term(d["name"].get<std::string>()).c_str());
   std::printf("(%zu document(s))\n", arr.size());
   return 0;
 }
@@ -443,9 +455,10 @@ int cmd_list(const Options& o, const DossierQuery& q) {
   }
   std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", "ID", "STATE", "LEVEL", "UNIT", "STARS", "PRODUCT");
   for (const auto& d : r.value)
-    std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", d.id.c_str(), std::string(to_string(d.state)).c_str(),
-                d.level.empty() ? "-" : d.level.c_str(), d.unit.c_str(),
-                d.stars ? std::to_string(*d.stars).c_str() : "-", d.product.c_str());
+    std::printf("%-18s %-15s %-9s %-20s %-6s %s\n", Term(d.id).c_str(),
+                std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : Term(d.level).c_str(),
+                Term(d.unit).c_str(), d.stars ? std::to_string(*d.stars).c_str() : "-",
+                Term(d.product).c_str());
   std::printf("(%zu dossier(s))\n", r.value.size());
   return 0;
 }
@@ -464,9 +477,9 @@ int cmd_history(const Options& o, const std::string& id) {
   }
   for (const auto& rec : r.value)
     std::printf("#%-8lld %s  %-16s %-18s %s -> %s%s%s\n", static_cast<long long>(rec.seq),
-                format_instant(rec.at, off).c_str(), rec.event.c_str(), rec.actor.c_str(),
-                rec.from_state.c_str(), rec.to_state.c_str(), rec.level.empty() ? "" : " @",
-                rec.level.c_str());
+                format_instant(rec.at, off).c_str(), Term(rec.event).c_str(), Term(rec.actor).c_str(),
+                Term(rec.from_state).c_str(), Term(rec.to_state).c_str(), rec.level.empty() ? "" : " @",
+                Term(rec.level).c_str());
   return 0;
 }
 
@@ -477,7 +490,7 @@ int cmd_audit_verify(const Options& o, const std::string& anchor) {
   if (!v.status.ok()) return fail(o, v.status);
   if (o.json_out) print_json(views::verification_json(v));
   if (!v.valid) {
-    std::cerr << "error: audit chain broken: " << v.problem << "\n";
+    std::cerr << "error: audit chain broken: " << terminal_text(v.problem, true) << "\n";
     return 4;
   }
   if (!o.json_out)
@@ -526,9 +539,9 @@ int cmd_certificates(const Options& o, const CertificateQuery& q) {
   std::printf("%-26s %-5s %-9s %-20s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "UNIT", "ISSUED",
               "VALID UNTIL", "STATE", "PRODUCT");
   for (const auto& c : r.value)
-    std::printf("%-26s %-5d %-9s %-20s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
-                c.unit.c_str(), format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(),
-                c.state.c_str(), c.product.c_str());
+    std::printf("%-26s %-5d %-9s %-20s %-11s %-11s %-10s %s\n", Term(c.id).c_str(), c.stars,
+                Term(c.level).c_str(), Term(c.unit).c_str(), format_date(c.issued_on).c_str(),
+                format_date(c.valid_until).c_str(), Term(c.state).c_str(), Term(c.product).c_str());
   std::printf("(%zu certificate(s))\n", r.value.size());
   return 0;
 }
@@ -545,18 +558,19 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
     return 0;
   }
   const Dossier& latest = h.dossiers.back();
-  std::printf("%s — %s (%s)\n", latest.product.c_str(), latest.producer.c_str(), latest.unit.c_str());
+  std::printf("%s — %s (%s)\n", Term(latest.product).c_str(), Term(latest.producer).c_str(),
+              Term(latest.unit).c_str());
   std::printf("Dossiers (%zu):\n", h.dossiers.size());
   std::printf("  %-18s %-5s %-14s %-15s %-9s %-6s %-6s %s\n", "ID", "YEAR", "TYPE", "STATE", "LEVEL", "SCORE",
               "STARS", "CERTIFICATE");
   for (const auto& d : h.dossiers) {
     std::string cert = d.certificate.empty() ? "-" : d.certificate;
     if (!d.base_certificate.empty()) cert += " (builds on " + d.base_certificate + ")";
-    std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", d.id.c_str(), d.year,
-                d.registration_type.empty() ? "-" : d.registration_type.c_str(),
-                std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : d.level.c_str(),
+    std::printf("  %-18s %-5d %-14s %-15s %-9s %-6s %-6s %s\n", Term(d.id).c_str(), d.year,
+                d.registration_type.empty() ? "-" : Term(d.registration_type).c_str(),
+                std::string(to_string(d.state)).c_str(), d.level.empty() ? "-" : Term(d.level).c_str(),
                 d.score ? format_score(*d.score).c_str() : "-",
-                d.stars ? std::to_string(*d.stars).c_str() : "-", cert.c_str());
+                d.stars ? std::to_string(*d.stars).c_str() : "-", Term(cert).c_str());
   }
   std::printf("Certificates (%zu):\n", h.certificates.size());
   std::printf("  %-26s %-5s %-9s %-11s %-11s %-10s %s\n", "ID", "STARS", "LEVEL", "ISSUED", "VALID UNTIL",
@@ -570,9 +584,9 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
              (it == s.config.revocation_grounds.end() ? "" : ": " + it->second) + "), decision " +
              c.revocation_decision_no;
     }
-    std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", c.id.c_str(), c.stars, c.level.c_str(),
-                format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(), c.state.c_str(),
-                note.c_str());
+    std::printf("  %-26s %-5d %-9s %-11s %-11s %-10s %s\n", Term(c.id).c_str(), c.stars,
+                Term(c.level).c_str(), format_date(c.issued_on).c_str(), format_date(c.valid_until).c_str(),
+                Term(c.state).c_str(), Term(note).c_str());
   }
   return 0;
 }
@@ -596,7 +610,7 @@ int cmd_report(const Options& o) {
   std::printf("Per unit:\n");
   for (const auto& [u, m] : rep.unit_dossiers_by_state) {
     const Unit* unit = s.config.unit(u);
-    std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+    std::printf("  %s%s%s:", Term(u).c_str(), unit ? " " : "", unit ? Term(unit->name).c_str() : "");
     for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
     auto it = rep.unit_certificates_by_stars.find(u);
     if (it != rep.unit_certificates_by_stars.end()) {
@@ -622,14 +636,15 @@ int cmd_tick(const Options& o, bool dry_run) {
                 dry_run ? "would be queued" : "queued", r.already_queued, r.transitions.size(),
                 dry_run ? " would be fired (dry run: nothing written)" : "");
     for (const auto& t : r.transitions)
-      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), t.id.c_str(), t.event.c_str(),
+      std::printf("  %-11s %-28s %-6s %s -> %s\n", t.kind.c_str(), Term(t.id).c_str(), t.event.c_str(),
                   t.from.c_str(), t.to.c_str());
     for (const auto& m : r.queued)
-      std::printf("  %-58s -> %s\n      %s\n", m.dedupe_key.c_str(), m.recipient.c_str(), m.subject.c_str());
-    for (const auto& n : r.notes) std::printf("  note: %s\n", n.c_str());
+      std::printf("  %-58s -> %s\n      %s\n", Term(m.dedupe_key).c_str(), Term(m.recipient).c_str(),
+                  Term(m.subject).c_str());
+    for (const auto& n : r.notes) std::printf("  note: %s\n", Term(n).c_str());
   }
   if (!r.status.ok()) {
-    std::cerr << "error: " << r.status.message() << "\n";
+    std::cerr << "error: " << terminal_text(r.status.message(), true) << "\n";
     return r.status.exit_code();
   }
   return 0;
@@ -676,16 +691,16 @@ int cmd_cycle_show(const Options& o, int year) {
   std::printf("Per unit:\n");
   for (const auto& [u, m] : r.by_unit) {
     const Unit* unit = s.config.unit(u);
-    std::printf("  %s%s%s:", u.c_str(), unit ? " " : "", unit ? unit->name.c_str() : "");
+    std::printf("  %s%s%s:", Term(u).c_str(), unit ? " " : "", unit ? Term(unit->name).c_str() : "");
     for (const auto& [k, n] : m) std::printf(" %s %lld", k.c_str(), static_cast<long long>(n));
     std::printf("\n");
   }
   std::printf("Overdue (%zu):\n", r.overdue.size());
   for (const auto& od : r.overdue)
-    std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", od.line.dossier.c_str(),
-                std::string(to_string(od.line.state)).c_str(), od.line.unit.c_str(),
+    std::printf("  %-16s %-14s %-10s since %s, %d working day(s)%s  %s (%s)\n", Term(od.line.dossier).c_str(),
+                std::string(to_string(od.line.state)).c_str(), Term(od.line.unit).c_str(),
                 format_date(od.line.since).c_str(), od.line.waited, od.escalated ? ", escalated" : "",
-                od.line.product.c_str(), od.rule.c_str());
+                Term(od.line.product).c_str(), Term(od.rule).c_str());
   return 0;
 }
 
@@ -693,16 +708,13 @@ int cmd_cycle_show(const Options& o, int year) {
 class ImportPrinter : public ImportObserver {
  public:
   ImportPrinter(const std::string& file, bool tty) : file_(file), tty_(tty) {
-    if (tty_) {  // the total, for the percentage
-      std::ifstream count(file);
-      std::string l;
-      while (std::getline(count, l)) ++total_;
-    }
+    if (tty_) total_ = cli::count_lines(file);  // the total, for the percentage
   }
   void refused(long line, const std::string& key, const Status& st) override {
     if (shown_++ < kShow)
-      std::cerr << "\r" << file_ << ":" << line << ": " << (key.empty() ? "" : key + ": ") << "refused ("
-                << code_name(st.code()) << "): " << st.message() << "\n";
+      std::cerr << "\r" << terminal_text(file_) << ":" << line << ": "
+                << (key.empty() ? "" : terminal_text(key) + ": ") << "refused (" << code_name(st.code())
+                << "): " << terminal_text(st.message()) << "\n";
   }
   void progress(long line) override {
     if (!tty_ || line - last_ < 500) return;
@@ -711,7 +723,8 @@ class ImportPrinter : public ImportObserver {
     std::fprintf(stderr, "\rimporting %s: %ld/%ld events (%d%%)", file_.c_str(), line, total_, pct);
   }
   void batch_fallback(const std::string& why) override {
-    std::cerr << "\rwarning: batch rolled back (" << why << "); applying its events one by one\n";
+    std::cerr << "\rwarning: batch rolled back (" << terminal_text(why)
+              << "); applying its events one by one\n";
   }
   void finish() {
     if (tty_) std::fprintf(stderr, "\r%*s\r", 70, "");
@@ -738,11 +751,13 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     // Everything counted is committed; the line that failed and every line after it were not
     // applied by this run. Keys make the same command, run again, skip what is done.
     const std::string msg =
-        r.database_failure.message() + "\nimport stopped at " + file + ":" +
-        std::to_string(r.stopped_at_line) + ": the " + std::to_string(r.applied) +
+        store::damaged_database_message(o.db, r.database_failure.message())
+            .value_or(r.database_failure.message()) +
+        "\nimport stopped at " + file + ":" + std::to_string(r.stopped_at_line) + ": the " +
+        std::to_string(r.applied) +
         " event(s) counted as applied before it are committed; run the same import again to "
         "continue (events with keys that are already applied are skipped)";
-    std::cerr << "error: " << msg << "\n";
+    std::cerr << "error: " << terminal_text(msg, true) << "\n";
     if (o.json_out) {
       json j = views::import_json(r, file);
       j["error"] = views::error_json(Status::Internal(msg))["error"];
@@ -756,8 +771,8 @@ int cmd_import(const Options& o, const std::string& file, int batch) {
     return static_cast<int>(Code::internal);
   }
   if (!r.read_failure.empty() || reader.read_failed())
-    std::cerr << "error: reading " << file << " failed part-way"
-              << (r.read_failure.empty() ? "" : " (" + r.read_failure + ")")
+    std::cerr << "error: reading " << terminal_text(file) << " failed part-way"
+              << (r.read_failure.empty() ? "" : " (" + terminal_text(r.read_failure) + ")")
               << "; the events counted below are applied, the rest of the file was not read\n";
   if (o.json_out)
     print_json(views::import_json(r, file));
@@ -784,7 +799,7 @@ int cmd_deliver(const Options& o, int limit) {
   const DeliveryReport& r = result.value;
   if (r.held > 0)  // a channel that cannot send, with messages waiting for it
     for (const auto& [channel, why] : r.unavailable)
-      std::cerr << "warning: " << channel << " messages are held: " << why << "\n";
+      std::cerr << "warning: " << channel << " messages are held: " << terminal_text(why) << "\n";
   if (o.json_out) {
     print_json(views::delivery_json(r, off));
     return 0;
@@ -798,8 +813,8 @@ int cmd_deliver(const Options& o, int limit) {
                            : "failed (attempt " + std::to_string(m.attempts) + " of " +
                                  std::to_string(s.config.channels.max_attempts) + ", next at " +
                                  format_instant(m.next_attempt_at, off) + "): " + m.last_error;
-    std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(), m.recipient.c_str(),
-                what.c_str());
+    std::printf("#%lld %-7s %s: %s\n", static_cast<long long>(m.id), m.channel.c_str(),
+                Term(m.recipient).c_str(), Term(what).c_str());
   }
   std::printf("sent %d, failed %d (will retry), dead %d, held %d\n", r.sent, r.failed, r.dead, r.held);
   return 0;
@@ -829,8 +844,9 @@ int cmd_outbox(const Options& o, const std::string& state, int limit) {
                                                 : m.next_attempt_at;
     std::printf("%-6lld %-8s %-8s %-3d %-25s %-40s %s\n", static_cast<long long>(m.id), m.state.c_str(),
                 m.channel.c_str(), m.attempts, m.state == "dead" ? "-" : format_instant(when, off).c_str(),
-                m.recipient.c_str(), m.subject.c_str());
-    if (!m.last_error.empty() && m.state != "sent") std::printf("       error: %s\n", m.last_error.c_str());
+                Term(m.recipient).c_str(), Term(m.subject).c_str());
+    if (!m.last_error.empty() && m.state != "sent")
+      std::printf("       error: %s\n", Term(m.last_error).c_str());
   }
   std::printf("(%zu message(s); WHEN: pending = next attempt, sending = claim ends, sent = sent)\n",
               r.value.size());

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -485,7 +486,8 @@ struct SociStore::Impl {
   }
   static constexpr const char* kAuditColumns =
       "seq, at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash";
-  AuditRecord audit_from_row() const {
+  // Moves the row's data out (the next fetch fills the buffer again): one copy of a large record.
+  AuditRecord audit_from_row() {
     AuditRecord r;
     r.seq = audit.seq;
     r.at = parse_ts(audit.at);
@@ -497,7 +499,7 @@ struct SociStore::Impl {
     r.from_state = audit.from_state;
     r.to_state = audit.to_state;
     r.level = audit.level;
-    r.data = audit.data;
+    r.data = std::move(audit.data);
     r.prev_hash = audit.prev_hash;
     r.hash = audit.hash;
     return r;
@@ -1562,16 +1564,40 @@ std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
 void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
   auto& I = *impl_;
   try {
-    // Pages by sequence so that memory stays flat on millions of records.
+    // Pages by sequence so that memory stays flat on millions of records. SQLite steps one
+    // row at a time; PostgreSQL hands a page's rows over at once, so there a page also ends
+    // at 16 MiB of data (records stored before ocop/limits.hpp may be large).
     long long after = 0;
     const int page = 5000;
     for (;;) {
+      long long upto = std::numeric_limits<long long>::max();
+      if (!I.sqlite) {
+        long long seq = 0, len = 0, bytes = 0, last = 0;
+        soci::statement sizes(I.sql);
+        sizes.alloc();
+        sizes.exchange(soci::into(seq));
+        sizes.exchange(soci::into(len));
+        sizes.exchange(soci::use(after));
+        I.prepare(sizes, "SELECT seq, octet_length(data) FROM audit WHERE seq > :after ORDER BY seq LIMIT " +
+                             std::to_string(page));
+        if (sizes.execute(true)) {
+          do {
+            if (last != 0 && bytes + len > (16 << 20)) break;
+            bytes += len;
+            last = seq;
+          } while (sizes.fetch());
+        }
+        if (last == 0) return;
+        upto = last;
+      }
       soci::statement st(I.sql);
       st.alloc();
       I.bind_audit_out(st);
       st.exchange(soci::use(after));
+      st.exchange(soci::use(upto));
       I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns +
-                        " FROM audit WHERE seq > :after ORDER BY seq LIMIT " + std::to_string(page));
+                        " FROM audit WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT " +
+                        std::to_string(page));
       int n = 0;
       if (st.execute(true)) {
         do {
@@ -1580,7 +1606,8 @@ void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
           if (!fn(I.audit_from_row())) return;
         } while (st.fetch());
       }
-      if (n < page) return;
+      if (n < page && upto == std::numeric_limits<long long>::max()) return;
+      if (n == 0) return;
     }
   } catch (const std::exception& e) {
     rethrow(e, "reading the audit trail");

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "ocop/limits.hpp"
 #include "ocop/outbox.hpp"
 #include "ocop/rules.hpp"
 
@@ -112,7 +113,10 @@ json document_json(const DocumentView& v, int offset) {
 }
 
 json audit_json(const AuditRecord& r, int offset) {
-  json data = json::parse(r.data, nullptr, false);
+  // A damaged record, or one nested too deep to rebuild safely (stored before ocop/limits.hpp),
+  // shows as stored: a string.
+  json data = json_nesting_exceeds(r.data, limits::kMaxDataDepth) ? json(json::value_t::discarded)
+                                                                  : json::parse(r.data, nullptr, false);
   return {{"seq", r.seq},
           {"at", format_instant(r.at, offset)},
           {"actor", r.actor},

@@ -123,6 +123,11 @@ void chain_and_append(Store& store, AuditRecord& rec);
 Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
                              const std::string& where);
 
+// fire()'s first step without a store: the request's names, its data's bounds and shape
+// (ocop/limits.hpp), the event, the actor and the documents against the configuration. What
+// fire() would answer with exit 2 for the request alone; never touches a database.
+Status validate_request(const Config& config, const EventRequest& req);
+
 class Executor {
  public:
   Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
