@@ -456,12 +456,13 @@ namespace {
 
 // valid.yaml on Monday 02/03/2026: the 2026 cycle is due to open (its `kickoff` reminder goes
 // to the communes with an address, and one commune has none), and a dossier registered on
-// 02/02 has waited long enough to be escalated to its province (its commune has no address).
+// Friday 30/01 has waited long enough (more than the rule's working days lie between) to be
+// escalated to its province (its commune has no address).
 struct TickCase {
   Engine e;
   Scheduler scheduler{e.config, *e.ex, *e.certificates, *e.cycles, e.store, e.clock};
   TickCase() {
-    e.set("2026-02-02T09:00:00+07:00");
+    e.set("2026-01-30T09:00:00+07:00");
     e.registered("TQ-2026-000001");
     e.set("2026-03-02T07:00:00+07:00");
     e.store.reset_counts();
