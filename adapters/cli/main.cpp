@@ -15,6 +15,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "config/config_file.hpp"
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
 #include "certificate_machine.hpp"
@@ -95,9 +96,9 @@ struct Session {
 // given, receives the content's fingerprint.
 Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr,
                    std::string* fp_out = nullptr) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::BadInput("cannot read the configuration " + path);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;  // a regular file of at most 16 MiB (config/config_file.hpp)
+  if (auto problem = config::read_config_file(path, content))
+    return Status::BadInput("cannot read the configuration " + problem->to_string());
   const std::string fp = config::fingerprint(content);
   if (fp_out) *fp_out = fp;
   if (store) {

@@ -7,11 +7,9 @@
 // lives until the end of the load), so a national file (3,321 communes, 10,000 users) is linear.
 #include "config/yaml_config.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
+#include <utility>
 
+#include "config/config_file.hpp"
 #include "config/yaml/loader.hpp"
 
 namespace ocop::config {
@@ -40,37 +38,22 @@ PlanLoadResult load_plan_string(const std::string& text, const std::string& name
 }
 
 PlanLoadResult load_plan_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (auto problem = read_config_file(path, text)) {
     PlanLoadResult r;
     r.plan.source = path;
-    r.problems.push_back(Problem{path, 0, "", std::string("cannot open: ") + std::strerror(errno)});
+    r.problems.push_back(std::move(*problem));
     return r;
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return load_plan_string(text, path);
 }
 
 LoadResult load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    LoadResult r;
-    r.config.source = path;
-    r.problems.push_back(Problem{path, 0, "", std::string("cannot open: ") + std::strerror(errno)});
-    return r;
-  }
   std::string text;
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) {
-    text.resize(static_cast<size_t>(size));
-    in.read(text.data(), size);
-  }
-  if (in.bad() || (size > 0 && in.gcount() != size)) {
+  if (auto problem = read_config_file(path, text)) {
     LoadResult r;
     r.config.source = path;
-    r.problems.push_back(Problem{path, 0, "", "cannot read the file"});
+    r.problems.push_back(std::move(*problem));
     return r;
   }
   return load_string(text, path);

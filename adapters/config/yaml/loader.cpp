@@ -1,6 +1,7 @@
 // The whole file: encoding, the one YAML document, the sections in dependency order, and the
 // problems in file order.
 #include "config/yaml/loader.hpp"
+#include "config/config_file.hpp"
 #include "config/yaml/tree.hpp"
 
 #include <yaml-cpp/exceptions.h>
@@ -47,6 +48,12 @@ void Loader::check_utf8(const std::string& text) {
 }
 
 bool Loader::parse_document(const std::string& text, TreeBuilder& tree, std::string_view expected) {
+  if (text.size() > kMaxFileBytes) {  // read_config_file refuses such a file before reading it
+    report(0, Path(),
+           "the text is " + grouped(text.size()) + " bytes; a configuration file may be at most 16 MiB (" +
+               grouped(kMaxFileBytes) + " bytes)");
+    return false;
+  }
   check_utf8(text);  // reported, and the checks go on
   try {
     std::istringstream in(text);
@@ -56,9 +63,18 @@ bool Loader::parse_document(const std::string& text, TreeBuilder& tree, std::str
       return false;
     }
     DocumentCounter more;
-    if (parser.HandleNextDocument(more))
-      report(more.line, Path(), "a second YAML document; expected one document");
+    bool second = false;
+    try {
+      second = parser.HandleNextDocument(more);
+    } catch (const DocumentCounter::Stop&) {
+      second = true;  // nested too deep to read on; a second document is refused anyway
+    }
+    if (second) report(more.line, Path(), "a second YAML document; expected one document");
     return true;
+  } catch (const TreeBuilder::Refused& r) {
+    problems_.push_back(Problem{file_, r.line, r.key, r.message});
+    columns_.push_back(r.column);
+    return false;
   } catch (const YAML::Exception& e) {
     std::string msg = "YAML syntax error: " + e.msg;
     if (e.mark.column >= 0) msg += " (column " + std::to_string(e.mark.column + 1) + ")";
