@@ -15,6 +15,8 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
+#include "config/config_file.hpp"
+#include "config/config_cache.hpp"
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
 #include "certificate_machine.hpp"
@@ -107,43 +109,7 @@ struct Session {
   std::unique_ptr<Application> app_;
 };
 
-// Loads the configuration: from the snapshot stored in the database when the file's content
-// is the one the snapshot was taken from, otherwise from the YAML, refreshing the snapshot
-// (one meta value, written atomically). `store` may be null (no snapshot then). `fp`, when
-// given, receives the content's fingerprint.
-Status load_config(const std::string& path, Config& out, store::SociStore* store = nullptr,
-                   std::string* fp_out = nullptr) {
-  std::optional<std::string> read = config::read_content(path);
-  if (!read) return Status::BadInput("cannot read the configuration " + path);
-  const std::string& content = *read;
-  const std::string fp = config::fingerprint(content);
-  if (fp_out) *fp_out = fp;
-  if (store) {
-    try {
-      if (auto c = config::from_snapshot(store->meta("config_snapshot"), fp)) {
-        out = std::move(*c);
-        return Status::Ok();
-      }
-    } catch (const StoreError&) {
-      // fall through to the YAML
-    }
-  }
-  auto r = config::load_string(content, path);
-  if (!r.ok()) {
-    std::string msg = "configuration " + path + " is invalid:";
-    for (const auto& p : r.problems) msg += "\n  " + p.to_string();
-    return Status::BadInput(msg);
-  }
-  out = std::move(r.config);
-  if (store) {
-    try {
-      store->set_meta("config_snapshot", config::to_snapshot(out, fp));
-    } catch (const StoreError&) {
-      // A read-only or busy database still works; it just parses the YAML again next time.
-    }
-  }
-  return Status::Ok();
-}
+using config::load_config;  // config/config_cache.hpp: the file, or its snapshot in the database
 
 // Opens the database (which must be initialised) and the configuration.
 Status open_session(const Options& o, Session& s, bool need_config = true) {

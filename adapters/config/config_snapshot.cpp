@@ -61,25 +61,6 @@ namespace config {
 // in place.
 constexpr int kSnapshotFormat = 8;
 
-std::optional<std::string> read_content(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string content;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0 && in) {  // a regular file: its size, then one read
-    content.resize(static_cast<size_t>(size));
-    in.read(content.data(), size);
-    content.resize(static_cast<size_t>(in.gcount()));
-    if (in.gcount() < size) return content;
-  }
-  in.clear();
-  char buf[65536];  // the rest, or all of what has no size (a pipe)
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) content.append(buf, static_cast<size_t>(in.gcount()));
-  return content;
-}
-
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
 }

@@ -20,9 +20,6 @@
 
 namespace ocop::config {
 
-// The content of the configuration file at `path`, read in one go (its size known first), or
-// nullopt when it cannot be opened. What cannot be read after opening ends the content there.
-std::optional<std::string> read_content(const std::string& path);
 // The fingerprint of a configuration file's content.
 std::string fingerprint(const std::string& content);
 std::string to_snapshot(const Config& c, const std::string& fingerprint);

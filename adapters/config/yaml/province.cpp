@@ -1,0 +1,73 @@
+// The `province` section, and its code checked against the units.
+#include "config/yaml/loader.hpp"
+
+#include <cstdlib>
+
+namespace ocop::config::yaml {
+
+void Loader::province(const Node& n, const Path& p) {
+  if (!expect_map(n, p, "a mapping {code, name, timezone}")) return;
+  Fields f = fields(n, p, {"code", "name", "timezone", "utc_offset"});
+  Province& pr = cfg_.province;
+  if (const Node* v = need(f, "code", p)) {
+    const Path kp = p.key("code");
+    pr.code = code_text(*v, kp, "province code");
+    if (!pr.code.empty()) province_code_ = v;
+  }
+  if (const Node* v = need(f, "name", p)) {
+    const Path kp = p.key("name");
+    if (auto s = text(*v, kp)) pr.name = *s;
+  }
+  // The zone's offset: Vietnam's by default; unknown for a zone we do not know.
+  bool zone_known = true;
+  int zone_minutes = 420;
+  const Node* zone = f.opt("timezone");
+  const Node* offset = f.opt("utc_offset");
+  if (zone) {
+    const Path kp = p.key("timezone");
+    zone_known = false;
+    if (auto s = text(*zone, kp)) {
+      pr.timezone = *s;
+      if (auto z = known_zone_offset(*s)) {
+        zone_known = true;
+        zone_minutes = *z;
+      } else if (!offset) {
+        report(*zone, kp,
+               "unknown time zone " + quote(*s) +
+                   "; use Asia/Ho_Chi_Minh or UTC, or give utc_offset: \"+07:00\"");
+      }
+    }
+  }
+  if (offset) {
+    const Path kp = p.key("utc_offset");
+    if (!offset->is_scalar()) {
+      report(*offset, kp, "expected an offset like \"+07:00\", got " + describe(*offset));
+    } else if (auto off = parse_offset(offset->value)) {
+      if (zone && zone_known && zone_minutes != *off)
+        report(*offset, kp,
+               "utc_offset " + offset->value + " contradicts timezone " + pr.timezone + " (" +
+                   format_offset(zone_minutes) + ")");
+      pr.utc_offset_minutes = *off;
+    } else {
+      report(*offset, kp, "invalid offset " + quote(offset->value) + " (expected +HH:MM or -HH:MM)");
+    }
+  } else if (zone_known) {
+    pr.utc_offset_minutes = zone_minutes;
+  }
+}
+
+void Loader::province_unit(const Node* code_node) {
+  if (!code_node || !units_loaded_) return;
+  Path root;
+  const Path p = root.key("province");
+  const Path kp = p.key("code");
+  auto it = unit_index_.find(code_node->value);
+  if (it == unit_index_.end())
+    report(*code_node, kp, "no unit " + quote(code_node->value) + " in units");
+  else if (unit_level_ok_[it->second] && cfg_.units[it->second].level != UnitLevel::province)
+    report(*code_node, kp,
+           "unit " + quote(code_node->value) + " is at the " +
+               std::string(to_string(cfg_.units[it->second].level)) + " level, not a province");
+}
+
+}  // namespace ocop::config::yaml
