@@ -9,33 +9,43 @@ namespace ocop {
 
 using nlohmann::json;
 
+namespace {
+
+// Bytes a scan must stop at; every other byte is skipped in a tight loop.
+struct ByteSet {
+  bool in[256] = {};
+  constexpr ByteSet(std::initializer_list<unsigned char> bytes, bool controls = false) {
+    for (unsigned char b : bytes) in[b] = true;
+    if (controls)
+      for (int b = 0; b < 0x20; ++b) in[b] = true;
+  }
+  bool operator[](char c) const { return in[static_cast<unsigned char>(c)]; }
+};
+constexpr ByteSet kStructure{'"', '[', ']', '{', '}'};  // outside a JSON string
+constexpr ByteSet kStringEnd{'"', '\\'};                // inside one
+constexpr ByteSet kSuspect({0x7f, 0xc2, 0xe2}, true);   // forbidden_character's candidates
+
+}  // namespace
+
 bool json_nesting_exceeds(std::string_view text, int max_depth) {
   int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '[':
-      case '{':
-        if (++depth > max_depth) return true;
-        break;
-      case ']':
-      case '}':
-        if (depth > 0) --depth;
-        break;
-      default:
-        break;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    while (p < end && !kStructure[*p]) ++p;
+    if (p == end) break;
+    const char c = *p++;
+    if (c == '"') {  // skip the string, escapes included
+      for (;;) {
+        while (p < end && !kStringEnd[*p]) ++p;
+        if (p == end) return false;
+        if (*p++ == '"') break;
+        if (p < end) ++p;  // the escaped character
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (depth > 0) {
+      --depth;
     }
   }
   return false;
@@ -55,6 +65,8 @@ std::optional<std::string> forbidden_character(std::string_view s, bool free_tex
   };
   const std::size_t n = s.size();
   for (std::size_t i = 0; i < n; ++i) {
+    while (i < n && !kSuspect[s[i]]) ++i;  // printable ASCII and most of UTF-8: nothing to check
+    if (i == n) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20) {
       if (free_text && (c == '\n' || c == '\t')) continue;

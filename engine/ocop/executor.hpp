@@ -75,8 +75,9 @@ struct EventRequest {
   // for published ones). Needs an executor with a BlobStore.
   std::vector<StagedBlob> blobs;
   // What fire() derives from the request alone, computed ahead by prepare_request() (an
-  // importer does it on its reading thread); empty: fire() computes it. Stale if the request
-  // changes after prepare_request().
+  // importer does it on its reading thread); empty: fire() computes it. Present only for a
+  // request that passed check_event_request() (ocop/limits.hpp), which fire() then does not
+  // repeat. Stale if the request changes after prepare_request().
   struct Prepared {
     std::string data_text;    // data's canonical text (nlohmann dump: sorted keys, compact)
     std::string fingerprint;  // the key's request fingerprint; empty without a key
