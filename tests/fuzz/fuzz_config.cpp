@@ -2,14 +2,8 @@
 // configuration and as a migration plan. The loader must never crash, leak or grow past its
 // limits (config/README.md "Limits"): bad input is a list of problems, never an exception.
 //
-// Built and run by hand from the repository's root (tests/fuzz/CMakeLists.txt is the CI build):
-//   clang++-14 -std=c++20 -fsanitize=fuzzer,address -g -O1 -Iadapters -Iengine \
-//     tests/fuzz/fuzz_config.cpp adapters/config/yaml_config.cpp adapters/config/config_file.cpp \
-//     adapters/config/yaml/*.cpp engine/config.cpp engine/names.cpp engine/time.cpp engine/notify.cpp \
-//     -lyaml-cpp -o fuzz_config
-//   mkdir -p fuzz-work && ./fuzz_config -rss_limit_mb=2048 -max_len=65536 -max_total_time=60 \
-//     fuzz-work tests/fuzz/corpus/config
-// (new inputs go to fuzz-work; the seed corpus stays as committed).
+// Built and run by scripts/fuzz.sh (tests/fuzz/CMakeLists.txt) over tests/fuzz/corpus/fuzz_config/:
+//   FUZZERS=fuzz_config FUZZ_SECONDS=600 bash scripts/fuzz.sh
 #include <cstddef>
 #include <cstdint>
 #include <string>
