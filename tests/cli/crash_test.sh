@@ -28,7 +28,11 @@ TOTAL=$(wc -l <"$WORK/events.jsonl")
 REF=$(new_db reference)
 CRASH=$(new_db crashed)
 expect 0 "init the reference" -- "$OCOP" --db "$REF" init --simulation
+START=$(date +%s%N)
 expect 0 "import without interruption" -- "$OCOP" --db "$REF" --json import "$WORK/events.jsonl"
+# How long a whole run takes here (a sanitizer build or a busy machine is several times slower):
+# the kills below land at random moments between 15 % and 85 % of it.
+RUN_MS=$((($(date +%s%N) - START) / 1000000))
 check "all applied" "out['applied'] == $TOTAL and out['refused'] == 0"
 
 expect 0 "init the database to crash" -- "$OCOP" --db "$CRASH" init --simulation
@@ -40,8 +44,9 @@ while [ "$killed" -lt "$KILLS" ] && [ "$tries" -lt $((3 * KILLS)) ]; do
   BATCH=$([ $((tries % 2)) -eq 0 ] && echo 40 || echo 1)
   "$OCOP" --db "$CRASH" import --batch "$BATCH" "$WORK/events.jsonl" >/dev/null 2>&1 &
   pid=$!
-  # A random moment into the run: 20-420 ms with --batch 1, 20-120 ms with --batch 40 (faster).
-  sleep "0.$(printf %03d $((20 + RANDOM % ($BATCH == 1 ? 400 : 100))))"
+  # A random moment into the run: 15-85 % of the uninterrupted --batch 1 run's time, less with
+  # --batch 40 (faster).
+  sleep "$(python3 -c "import random; print(round($RUN_MS / 1000 * random.uniform(0.15, 0.85) / ($BATCH // 10 + 1), 3))")"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2>/dev/null
   echo "run $tries (--batch $BATCH): $(records) of $TOTAL records committed"
