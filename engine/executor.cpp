@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "ocop/audit.hpp"
 #include "ocop/authorize.hpp"
@@ -575,14 +573,6 @@ void chain_and_append(Store& store, AuditRecord& rec) { store.append_to_chain(re
 Executor::Executor(const Config& config, const Lifecycle& lifecycle, const CertificateLifecycle& certificates,
                    Store& store, const Clock& clock)
     : config_(config), lifecycle_(lifecycle), certificates_(certificates), store_(store), clock_(clock) {}
-
-void retry_backoff(const RetryPolicy& p, int failed_attempts) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  const int cap = p.base_delay_ms << std::min(failed_attempts - 1, 10);
-  if (cap <= 0) return;
-  std::uniform_int_distribution<int> us(0, cap * 1000 - 1);
-  std::this_thread::sleep_for(std::chrono::microseconds(us(rng)));
-}
 
 void prepare_request(EventRequest& req) {
   req.prepared.reset();

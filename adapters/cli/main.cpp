@@ -15,7 +15,6 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
-#include "config/config_file.hpp"
 #include "config/config_cache.hpp"
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
@@ -23,14 +22,12 @@
 #include "cycle_machine.hpp"
 #include "dossier_machine.hpp"
 #include "notify/curl_transports.hpp"
-#include "ocop/audit.hpp"
 #include "ocop/dispatch.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
-#include "ocop/sha256.hpp"
 #include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
@@ -400,8 +397,6 @@ int cmd_documents(const Options& o, const std::string& id) {
 }
 
 int cmd_document_get(const Options& o, const std::string& sha256) {
-  if (!is_sha256_hex(sha256))
-    return fail(o, Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)"));
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   if (Status st = s.app(open_blobs(o, s)).document_bytes(sha256, std::cout); !st.ok()) return fail(o, st);
@@ -787,10 +782,6 @@ int cmd_deliver(const Options& o, int limit) {
 }
 
 int cmd_outbox(const Options& o, const std::string& state, int limit) {
-  if (!state.empty() && !is_outbox_state(state))
-    return fail(o, Status::BadInput("--state \"" + state +
-                                    "\" is not an outbox state (pending, sending, sent, dead)"));
-  if (limit < 0) return fail(o, Status::BadInput("--limit must not be negative"));
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   auto r = s.app().outbox(state, limit);
