@@ -19,7 +19,64 @@ constexpr std::array<std::string_view, kCertificateStateCount> kCertStates = {"a
                                                                               "revoked", "superseded"};
 constexpr std::array<std::string_view, kCertificateEventCount> kCertEvents = {"notice", "expire", "revoke",
                                                                               "supersede"};
+constexpr std::array<std::string_view, kActivityStateCount> kActivityStates = {
+    "planned", "registration_open", "registration_closed", "running", "finished", "closed", "cancelled"};
+constexpr std::array<std::string_view, kActivityEventCount> kActivityEvents = {
+    "plan_activity",   "open_registration", "close_registration", "start_activity",
+    "finish_activity", "close_activity",    "cancel_activity"};
+constexpr std::array<std::string_view, kParticipationStateCount> kParticipationStates = {
+    "applied", "waitlisted", "selected", "declined", "withdrawn", "cancelled", "reported", "no_show"};
+constexpr std::array<std::string_view, kParticipationEventCount> kParticipationEvents = {
+    "apply",          "select",       "waitlist",    "decline", "withdraw_application",
+    "report_outcome", "mark_no_show", "cancel_participation"};
+constexpr std::array<std::string_view, kInspectionStateCount> kInspectionStates = {
+    "planned", "compliant", "remedy_required", "overdue", "violation", "closed"};
+constexpr std::array<std::string_view, kInspectionEventCount> kInspectionEvents = {
+    "plan_inspection", "record_inspection", "confirm_remedy", "remedy_overdue", "close_inspection"};
+
+template <class E, std::size_t N>
+std::optional<E> find_name(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == s) return static_cast<E>(i);
+  return std::nullopt;
+}
 }  // namespace
+
+std::string_view to_string(ActivityState s) { return kActivityStates[static_cast<int>(s)]; }
+std::string_view to_string(ActivityEvent e) { return kActivityEvents[static_cast<int>(e)]; }
+std::string_view to_string(ParticipationState s) { return kParticipationStates[static_cast<int>(s)]; }
+std::string_view to_string(ParticipationEvent e) { return kParticipationEvents[static_cast<int>(e)]; }
+std::string_view to_string(InspectionState s) { return kInspectionStates[static_cast<int>(s)]; }
+std::string_view to_string(InspectionEvent e) { return kInspectionEvents[static_cast<int>(e)]; }
+std::optional<ActivityState> parse_activity_state(std::string_view s) {
+  return find_name<ActivityState>(kActivityStates, s);
+}
+std::optional<ActivityEvent> parse_activity_event(std::string_view s) {
+  return find_name<ActivityEvent>(kActivityEvents, s);
+}
+std::optional<ParticipationState> parse_participation_state(std::string_view s) {
+  return find_name<ParticipationState>(kParticipationStates, s);
+}
+std::optional<ParticipationEvent> parse_participation_event(std::string_view s) {
+  return find_name<ParticipationEvent>(kParticipationEvents, s);
+}
+std::optional<InspectionState> parse_inspection_state(std::string_view s) {
+  return find_name<InspectionState>(kInspectionStates, s);
+}
+std::optional<InspectionEvent> parse_inspection_event(std::string_view s) {
+  return find_name<InspectionEvent>(kInspectionEvents, s);
+}
+
+EventMask event_bit_by_name(std::string_view name) {
+  if (auto e = parse_event(name)) return event_bit(*e);
+  if (auto e = parse_certificate_event(name))
+    return *e == CertificateEvent::supersede ? 0 : certificate_event_bit(*e);
+  if (auto e = parse_activity_event(name)) return activity_event_bit(*e);
+  if (auto e = parse_participation_event(name))
+    return *e == ParticipationEvent::cancel_participation ? 0 : participation_event_bit(*e);
+  if (auto e = parse_inspection_event(name)) return inspection_event_bit(*e);
+  return 0;
+}
 
 std::string_view to_string(State s) { return kStates[static_cast<int>(s)]; }
 std::string_view to_string(Event e) { return kEvents[static_cast<int>(e)]; }

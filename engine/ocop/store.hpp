@@ -26,6 +26,7 @@
 
 #include "ocop/dossier.hpp"
 #include "ocop/outbox.hpp"
+#include "ocop/promotion.hpp"
 
 namespace ocop {
 
@@ -215,13 +216,54 @@ class ReadModel {
   virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
 };
 
+// After recognition (spec §10): activities, participations, inspections. Loads inside a write
+// transaction lock the row as load_dossier does (PostgreSQL: FOR UPDATE), so the events of one
+// activity queue on its row: every participation event loads its activity first, which is what
+// keeps the booths within the activity's and the producer's limits under concurrency. Updates
+// are conditional on the stored version (false: someone changed it first, nothing written).
+class PromotionStore {
+ public:
+  virtual ~PromotionStore() = default;
+  // TEMPORARY while the stores are written: every method throws until overridden.
+  [[noreturn]] static void unimplemented() { throw StoreError("after recognition: not implemented by this store", false); }
+  // Whether `id` is taken by a dossier, an activity, a participation or an inspection.
+  virtual bool object_id_taken(const std::string& /*id*/) { unimplemented(); }
+
+  virtual std::optional<Activity> load_activity(const std::string& /*id*/) { unimplemented(); }
+  virtual void insert_activity(const Activity& /*a*/) { unimplemented(); }
+  virtual bool update_activity(const Activity& /*a*/, std::int64_t /*expected_version*/) { unimplemented(); }
+  // How many activities and inspections have an id that starts with PREFIX + "-" (PREFIX is
+  // "UNIT-XT-YYYY" or "UNIT-HK-YYYY"): a generated id's number is one more (then the next
+  // free one).
+  virtual std::int64_t count_ids_with_prefix(const std::string& /*prefix*/) { unimplemented(); }
+  // Ordered by starts, then id.
+  virtual std::vector<Activity> activities(const ActivityFilter& /*f*/) { unimplemented(); }
+  // Activities in any of `states` with `column` (registration_opens, registration_closes,
+  // starts or ends) on or before `day`, ordered by that column then id (the scheduler).
+  virtual std::vector<Activity> activities_due(const std::vector<std::string>& /*states*/, const std::string& /*column*/,
+                                               Date /*day*/) { unimplemented(); }
+
+  virtual std::optional<Participation> load_participation(const std::string& /*id*/) { unimplemented(); }
+  virtual void insert_participation(const Participation& /*p*/) { unimplemented(); }
+  virtual bool update_participation(const Participation& /*p*/, std::int64_t /*expected_version*/) { unimplemented(); }
+  // Ordered by activity, then id.
+  virtual std::vector<Participation> participations(const ParticipationFilter& /*f*/) { unimplemented(); }
+
+  virtual std::optional<Inspection> load_inspection(const std::string& /*id*/) { unimplemented(); }
+  virtual void insert_inspection(const Inspection& /*i*/) { unimplemented(); }
+  virtual bool update_inspection(const Inspection& /*i*/, std::int64_t /*expected_version*/) { unimplemented(); }
+  // Ordered by due, then id.
+  virtual std::vector<Inspection> inspections(const InspectionFilter& /*f*/) { unimplemented(); }
+};
+
 // The whole port, by role. One Store is one connection, used from one thread (see above).
 class Store : public TransactionPort,
               public DossierStore,
               public AuditLog,
               public OutboxStore,
               public SchedulerReads,
-              public ReadModel {};
+              public ReadModel,
+              public PromotionStore {};
 
 
 }  // namespace ocop

@@ -111,6 +111,11 @@ std::vector<std::string_view> role_event_names() {
   std::vector<std::string_view> v = event_names();
   for (auto e : {CertificateEvent::notice, CertificateEvent::expire, CertificateEvent::revoke})
     v.push_back(to_string(e));
+  for (int i = 0; i < kActivityEventCount; ++i) v.push_back(to_string(static_cast<ActivityEvent>(i)));
+  for (int i = 0; i < kParticipationEventCount; ++i)
+    if (static_cast<ParticipationEvent>(i) != ParticipationEvent::cancel_participation)
+      v.push_back(to_string(static_cast<ParticipationEvent>(i)));
+  for (int i = 0; i < kInspectionEventCount; ++i) v.push_back(to_string(static_cast<InspectionEvent>(i)));
   return v;
 }
 std::vector<std::string_view> state_names() {

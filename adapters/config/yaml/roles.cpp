@@ -21,12 +21,14 @@ void Loader::roles(const Node& n, const Path& p) {
         const Path ep = rp[j];
         const std::string* s = text(ev, ep);
         if (!s) continue;
-        if (auto e = parse_event(*s))
-          mask |= event_bit(*e);
-        else if (auto ce = parse_certificate_event(*s); ce && *ce != CertificateEvent::supersede)
-          mask |= certificate_event_bit(*ce);
-        else if (ce)
+        if (EventMask bit = event_bit_by_name(*s))
+          mask |= bit;
+        else if (*s == "supersede")
           report(ev, ep, "supersede is not fired by a role: a later recognition supersedes a certificate");
+        else if (*s == "cancel_participation")
+          report(ev, ep,
+                 "cancel_participation is not fired by a role: revoking the certificate or cancelling the "
+                 "activity cancels its participations");
         else
           report(ev, ep, "unknown event " + quote(*s) + did_you_mean(*s, events));
       }
