@@ -21,7 +21,7 @@ Instant SystemClock::now() const {
   return Instant{duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
 }
 
-namespace {
+namespace detail {  // shared with promotion.cpp through engine/event_support.hpp
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -544,7 +544,8 @@ std::string generate_id(const Config& cfg, Store& store, int year) {
   }
 }
 
-}  // namespace
+}  // namespace detail
+using namespace detail;
 
 Status check_document_policy(const Config& config, const std::string& kind, std::int64_t bytes,
                              const std::string& where) {

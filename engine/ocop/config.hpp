@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ocop/names.hpp"
+#include "ocop/promotion.hpp"
 #include "ocop/time.hpp"
 
 namespace ocop {
@@ -123,7 +124,15 @@ struct Cycle {
   Date last_day() const { return closes.value_or(make_date(year, 12, 31)); }
 };
 
-enum class ReminderKind { stalled, before_milestone, certificate_expiry, cycle_start };
+enum class ReminderKind {
+  stalled,
+  before_milestone,
+  certificate_expiry,
+  cycle_start,
+  promotion_outcome,  // spec §10.1: participations still `selected` after_days working days after `ends`
+  inspection_due,     // spec §10.2: days_before working days before an inspection's `due`
+  remedy_due,         // spec §10.2: days_before working days before its `remedy_due`
+};
 
 struct Reminder {
   std::string id;
@@ -183,6 +192,9 @@ struct Config {
   std::string scheduler_actor;
   // Message templates overridden by the configuration: template name -> subject and body.
   std::map<std::string, MessageTemplate> templates;
+  // The province's trade-promotion policy (spec §10.1, `promotion`); the defaults when the
+  // configuration has no such section.
+  PromotionPolicy promotion;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();
