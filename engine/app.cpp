@@ -26,22 +26,12 @@ Application::Application(const Config& config, Store& store, const Workflows& wo
       blobs_(blobs),
       executor_(config, workflows.dossiers, workflows.certificates, store, clock) {
   executor_.set_blob_store(blobs);
+  executor_.set_after_recognition(workflows.after);
 }
 
 Date Application::today() const { return local_date(clock_.now(), config_.province.utc_offset_minutes); }
 
 // Runs a read; a database failure becomes Code::internal.
-template <typename T, typename F>
-Result<T> Application::read(F&& f) {
-  Result<T> r;
-  try {
-    r.status = f(r.value);
-  } catch (const StoreError& e) {
-    r.status = Status::Internal(std::string("database: ") + e.what());
-  }
-  return r;
-}
-
 Status Application::units_under(const std::string& unit, const char* flag,
                                 std::vector<std::string>& out) const {
   if (!config_.unit(unit))
@@ -251,7 +241,7 @@ Result<std::vector<Dossier>> Application::list(const DossierQuery& q) {
 
 Result<std::vector<AuditRecord>> Application::history(const std::string& id) {
   return read<std::vector<AuditRecord>>([&](std::vector<AuditRecord>& out) {
-    if (!store_.load_dossier(id)) return Status::NotFound("dossier " + id + " not found");
+    if (!store_.object_id_taken(id)) return Status::NotFound("no dossier, activity, participation or inspection " + id);
     out = store_.history(id);
     return Status::Ok();
   });
@@ -334,6 +324,7 @@ Result<Report> Application::report() {
       r.certificates_by_stars[row.a] += row.n;
       r.unit_certificates_by_stars[row.b][row.a] += row.n;
     }
+    promotion_report(r);
     return Status::Ok();
   });
 }

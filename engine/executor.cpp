@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include "event_support.hpp"
+#include "promotion_events.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/authorize.hpp"
 #include "ocop/limits.hpp"
@@ -595,13 +597,18 @@ Status validate_request(const Config& config, const EventRequest& req) {
   auto ev = parse_event(req.event);
   if (!ev) {
     auto ce = parse_certificate_event(req.event);
-    if (!ce) return Status::BadInput("unknown event \"" + req.event + "\"");
+    if (!ce && is_after_recognition_event(req.event)) {
+      if (Status s = validate_after_recognition_request(config, req); !s.ok()) return s;
+    } else if (!ce) {
+      return Status::BadInput("unknown event \"" + req.event + "\"");
+    } else {
     if (!config.user(req.actor))
       return Status::BadInput("unknown actor \"" + req.actor + "\": not a configured user");
     if (*ce == CertificateEvent::supersede) return Status::BadInput("supersede is not fired directly");
     if (req.dossier.empty()) return Status::BadInput(req.event + " needs a certificate (DOSSIER/LEVEL)");
     if (Status s = validate_certificate_data(*ce, req.data, req.dossier, config); !s.ok()) return s;
     if (Status s = check_documents(config, to_string(*ce), false, req.data); !s.ok()) return s;
+    }
   } else {
     if (*ev == Event::migrate) return Status::BadInput("migrate is not fired");
     if (!config.user(req.actor))
@@ -678,6 +685,8 @@ FireResult Executor::fire_in_transaction(const EventRequest& req) {
   auto ev = parse_event(req.event);
   if (!ev) {
     if (auto ce = parse_certificate_event(req.event)) return fire_certificate_event(req, *ce);
+    if (is_after_recognition_event(req.event))
+      return ocop::fire_after_recognition(config_, after_, store_, clock_, req, lean_);
     FireResult out;
     out.dossier_id = req.dossier;
     out.status = Status::BadInput("unknown event \"" + req.event + "\"");
@@ -1075,10 +1084,25 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
       store_.add_document(Document{d.id, x["kind"].get<std::string>(), x["name"].get<std::string>(),
                                    x["sha256"].get<std::string>(), x["bytes"].get<std::int64_t>(), at});
 
-  AuditRecord rec =
-      make_audit_record(at, req.actor, role_for(config_, *user, certificate_event_bit(ev)), d.id, req.event,
-                        to_string(*from), after.state, cert->level, std::move(data_text));
+  std::string role = role_for(config_, *user, certificate_event_bit(ev));
+  AuditRecord rec = make_audit_record(at, req.actor, role, d.id, req.event, to_string(*from), after.state,
+                                      cert->level, std::move(data_text));
   chain_and_append(store_, rec);
+  // Spec §10: a revocation cancels the certificate's open participations and closes its open
+  // inspections; an expiry closes them too. Each its own record, in this transaction.
+  std::string reason;
+  if (ev == CertificateEvent::revoke) {
+    const auto& ground = req.data["ground"].get_ref<const std::string&>();
+    auto g = config_.revocation_grounds.find(ground);
+    reason = g == config_.revocation_grounds.end() ? ground : g->second;
+  } else if (ev == CertificateEvent::expire) {
+    reason = "giấy chứng nhận hết hiệu lực";
+  }
+  if (Status s = cascade_certificate_end(config_, after_, store_, after, ev, req.actor, role, at, reason, out);
+      !s.ok()) {
+    out.status = s;
+    return out;
+  }
 
   if (!lean_) out.certificate = after;
   if (!req.key.empty()) {

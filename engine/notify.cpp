@@ -112,6 +112,93 @@ const std::vector<TemplateSpec>& template_specs() {
        "ngày "
        "{decision_date}) cho sản phẩm \"{product}\", hạng {stars} sao, cấp {level}, có hiệu lực đến hết ngày "
        "{valid_until} (còn {days_left} ngày).\n\n{advice}{signature}"},
+      // After recognition (spec §10; engine/promotion.cpp and promotion_notices.cpp fill them).
+      {"promotion_invite",
+       "open_registration: to each unit the activity is open to (a digest) and each producer with a product "
+       "that may apply",
+       {"recipient_name", "activity", "activity_name", "venue", "starts", "ends", "registration_closes",
+        "organiser", "count", "products", "province", "office", "date"},
+       "[OCOP] Mời đăng ký tham gia {activity_name} ({starts} - {ends})",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "{organiser} tổ chức {activity_name} (mã {activity}) tại {venue} từ ngày {starts} đến ngày {ends}. "
+       "Hạn đăng ký tham gia: hết ngày {registration_closes}.\n"
+       "\n"
+       "Các sản phẩm OCOP sau đây đủ điều kiện đăng ký ({count} sản phẩm):\n"
+       "{products}\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"participation_selected", "select: to the producer, the booths and the support granted",
+       {"recipient_name", "activity", "activity_name", "venue", "starts", "ends", "registration_closes",
+        "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
+        "date"},
+       "[OCOP] Sản phẩm \"{product}\" được chọn tham gia {activity_name}",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Sản phẩm \"{product}\" của {producer} được lựa chọn tham gia {activity_name} (mã {activity}) "
+       "tại {venue} từ ngày {starts} đến ngày {ends}, với {booths} gian hàng; mức hỗ trợ: {support} đồng.\n"
+       "\n"
+       "Sau khi kết thúc, đề nghị chủ thể báo cáo kết quả (doanh thu, số hợp đồng).\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"participation_declined",
+       "decline, and start_activity's cascade to applications never selected: to the producer",
+       {"recipient_name", "activity", "activity_name", "venue", "starts", "ends", "registration_closes",
+        "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
+        "date"},
+       "[OCOP] Đăng ký tham gia {activity_name} của sản phẩm \"{product}\" không được lựa chọn",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Đăng ký tham gia {activity_name} (mã {activity}) của sản phẩm \"{product}\" ({producer}) "
+       "không được lựa chọn.\n"
+       "\n"
+       "Lý do: {reason}\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"participation_cancelled",
+       "cancel_participation, a cascade of revoke or cancel_activity: to the producer",
+       {"recipient_name", "activity", "activity_name", "venue", "starts", "ends", "registration_closes",
+        "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
+        "date"},
+       "[OCOP] Hủy tham gia {activity_name} của sản phẩm \"{product}\"",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Việc tham gia {activity_name} (mã {activity}, từ ngày {starts} đến ngày {ends}) của sản phẩm "
+       "\"{product}\" ({producer}) đã bị hủy.\n"
+       "\n"
+       "Lý do: {reason}\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"inspection_violation", "record_inspection with a violation: to the signers of the issuing level",
+       {"recipient_name", "inspection", "certificate", "product", "unit_name", "due", "remedy_due", "ground",
+        "province", "office", "date"},
+       "[OCOP] Hậu kiểm: sản phẩm \"{product}\" vi phạm, đề nghị xem xét thu hồi giấy chứng nhận",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Đợt hậu kiểm {inspection} ngày {date} đối với sản phẩm \"{product}\" ({unit_name}, giấy chứng nhận "
+       "{certificate}) ghi nhận vi phạm: {ground}.\n"
+       "\n"
+       "Đề nghị xem xét thu hồi giấy chứng nhận hoặc đóng hồ sơ hậu kiểm.\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
+      {"inspection_remedy_overdue", "remedy_overdue: to the signers of the issuing level",
+       {"recipient_name", "inspection", "certificate", "product", "unit_name", "due", "remedy_due", "ground",
+        "province", "office", "date"},
+       "[OCOP] Hậu kiểm: sản phẩm \"{product}\" quá hạn khắc phục",
+       "Kính gửi {recipient_name},\n"
+       "\n"
+       "Sản phẩm \"{product}\" ({unit_name}, giấy chứng nhận {certificate}) chưa hoàn thành khắc phục "
+       "theo đợt hậu kiểm {inspection}; hạn khắc phục là ngày {remedy_due}.\n"
+       "\n"
+       "Đề nghị xem xét thu hồi giấy chứng nhận hoặc đóng hồ sơ hậu kiểm.\n"
+       "\n"
+       "Trân trọng,\n"
+       "{office}\n"},
   };
   return specs;
 }

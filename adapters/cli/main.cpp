@@ -19,7 +19,10 @@
 #include "config/config_snapshot.hpp"
 #include "config/yaml_config.hpp"
 #include "certificate_machine.hpp"
+#include "activity_machine.hpp"
 #include "cycle_machine.hpp"
+#include "inspection_machine.hpp"
+#include "participation_machine.hpp"
 #include "dossier_machine.hpp"
 #include "notify/curl_transports.hpp"
 #include "ocop/dispatch.hpp"
@@ -89,8 +92,12 @@ struct Session {
       dossiers_ = workflows::make_dossier_lifecycle();
       certificates_ = workflows::make_certificate_lifecycle();
       cycles_ = workflows::make_cycle_lifecycle();
-      app_ = std::make_unique<Application>(config, *store, Workflows{*dossiers_, *certificates_, *cycles_},
-                                           clock(), blobs_.get());
+      activities_ = workflows::make_activity_lifecycle();
+      participations_ = workflows::make_participation_lifecycle();
+      inspections_ = workflows::make_inspection_lifecycle();
+      after_ = std::make_unique<AfterRecognition>(AfterRecognition{*activities_, *participations_, *inspections_});
+      app_ = std::make_unique<Application>(
+          config, *store, Workflows{*dossiers_, *certificates_, *cycles_, after_.get()}, clock(), blobs_.get());
     }
     return *app_;
   }
@@ -103,6 +110,10 @@ struct Session {
   std::unique_ptr<Lifecycle> dossiers_;
   std::unique_ptr<CertificateLifecycle> certificates_;
   std::unique_ptr<CycleLifecycle> cycles_;
+  std::unique_ptr<ActivityLifecycle> activities_;
+  std::unique_ptr<ParticipationLifecycle> participations_;
+  std::unique_ptr<InspectionLifecycle> inspections_;
+  std::unique_ptr<AfterRecognition> after_;
   std::unique_ptr<Application> app_;
 };
 
@@ -163,6 +174,17 @@ std::unique_ptr<store::FileBlobStore> open_blobs(const Options& o, const Session
   const std::string dir = store::documents_dir(
       store::parse_url(o.db, url_error), s.config.documents.directory, env_or("OCOP_DOCUMENTS_DIR", ""));
   return dir.empty() ? nullptr : std::make_unique<store::FileBlobStore>(dir);
+}
+
+// An activity, participation or inspection: every field, in the view's order.
+void print_object_text(const json& j) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const auto& v = it.value();
+    std::printf("%-24s %s\n", (it.key() + ":").c_str(),
+                v.is_null()     ? "-"
+                : v.is_string() ? Term(v.get<std::string>()).c_str()
+                                : Term(dump(v, -1)).c_str());
+  }
 }
 
 void print_dossier_text(const json& d) {
@@ -310,8 +332,10 @@ int cmd_fire(const Options& o, const std::string& event, const std::string& doss
       std::printf("(key %s was seen before: nothing written; the first result follows)\n", Term(key).c_str());
     if (r.certificate)
       print_certificate_text(j);
-    else
+    else if (r.dossier)
       print_dossier_text(j);
+    else
+      print_object_text(j);
   }
   return 0;
 }
@@ -552,6 +576,21 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
   return 0;
 }
 
+std::string money(std::int64_t v) {  // 12500000 -> "12.500.000" (Vietnamese grouping)
+  std::string digits = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
+  std::string out;
+  for (const auto& [k, n] : m) out += (out.empty() ? "" : " ") + k + " " + std::to_string(n);
+  return out.empty() ? "-" : out;
+}
+
 int cmd_report(const Options& o) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
@@ -579,6 +618,120 @@ int cmd_report(const Options& o) {
       for (const auto& [k, n] : it->second) std::printf(" %s★ %lld", k.c_str(), static_cast<long long>(n));
     }
     std::printf("\n");
+  }
+  const PromotionUnitRow& pr = rep.promotion;
+  std::printf("Trade promotion: %lld activit%s, %lld participation(s) selected, support %s đ, revenue %s đ, "
+              "%lld contract(s)\n",
+              static_cast<long long>(pr.activities), pr.activities == 1 ? "y" : "ies",
+              static_cast<long long>(pr.participations_selected), money(pr.support_vnd).c_str(),
+              money(pr.revenue_vnd).c_str(), static_cast<long long>(pr.contracts));
+  for (const auto& [u, row] : rep.unit_promotion) {
+    if (!row.activities && !row.participations_selected) continue;
+    std::printf("  %-12s activities %lld, selected %lld, support %s đ, revenue %s đ, contracts %lld\n", Term(u).c_str(),
+                static_cast<long long>(row.activities), static_cast<long long>(row.participations_selected),
+                money(row.support_vnd).c_str(), money(row.revenue_vnd).c_str(), static_cast<long long>(row.contracts));
+  }
+  std::printf("Inspections after recognition: %s\n", by_state_text(pr.inspections_by_result).c_str());
+  for (const auto& [u, row] : rep.unit_promotion)
+    if (!row.inspections_by_result.empty())
+      std::printf("  %-12s %s\n", Term(u).c_str(), by_state_text(row.inspections_by_result).c_str());
+  return 0;
+}
+
+// --- after recognition (spec §10.3) ------------------------------------------------------------
+
+int cmd_activities(const Options& o, const ActivityQuery& q) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto r = s.app().activities(q);
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    json arr = json::array();
+    for (const auto& a : r.value) arr.push_back(views::activity_summary_json(a, s.offset()));
+    print_json(arr);
+    return 0;
+  }
+  std::printf("%-22s %-13s %-19s %-10s %-10s %-10s %-7s %s\n", "ID", "KIND", "STATE", "UNIT", "STARTS", "ENDS",
+              "BOOTHS", "NAME / PARTICIPATIONS");
+  for (const auto& sum : r.value) {
+    const Activity& a = sum.activity;
+    std::printf("%-22s %-13s %-19s %-10s %-10s %-10s %3lld/%-3d %s\n", Term(a.id).c_str(), Term(a.kind).c_str(),
+                Term(a.state).c_str(), Term(a.unit).c_str(), format_date(a.starts).c_str(),
+                format_date(a.ends).c_str(), static_cast<long long>(sum.totals.booths_selected), a.booths,
+                Term(a.name).c_str());
+    std::printf("%-22s %s\n", "", by_state_text(sum.totals.by_state).c_str());
+  }
+  std::printf("(%zu activit%s)\n", r.value.size(), r.value.size() == 1 ? "y" : "ies");
+  return 0;
+}
+
+int cmd_activity(const Options& o, const std::string& id) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto r = s.app().activity(id);
+  if (!r.ok()) return fail(o, r.status);
+  const ActivityView& v = r.value;
+  if (o.json_out) {
+    print_json(views::activity_view_json(v, s.offset()));
+    return 0;
+  }
+  print_object_text(views::activity_json(v.activity, s.offset()));
+  std::printf("Participations (%zu):\n", v.participations.size());
+  std::printf("  %-36s %-11s %-6s %14s %14s %9s  %s\n", "ID", "STATE", "BOOTHS", "SUPPORT (đ)", "REVENUE (đ)",
+              "CONTRACTS", "PRODUCT — PRODUCER");
+  for (const auto& p : v.participations)
+    std::printf("  %-36s %-11s %-6d %14s %14s %9s  %s — %s\n", Term(p.id).c_str(), Term(p.state).c_str(), p.booths,
+                money(p.support_vnd).c_str(), p.revenue_vnd ? money(*p.revenue_vnd).c_str() : "-",
+                p.contracts ? std::to_string(*p.contracts).c_str() : "-", Term(p.product).c_str(),
+                Term(p.producer).c_str());
+  const ActivityTotals& t = v.totals;
+  std::printf("Totals (selected and reported): %lld of %d booths, support %s đ, revenue %s đ, %lld contract(s)\n",
+              static_cast<long long>(t.booths_selected), v.activity.booths, money(t.support_vnd).c_str(),
+              money(t.revenue_vnd).c_str(), static_cast<long long>(t.contracts));
+  std::printf("By state: %s\n", by_state_text(t.by_state).c_str());
+  return 0;
+}
+
+int cmd_inspections(const Options& o, const InspectionQuery& q) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto r = s.app().inspections(q);
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    json arr = json::array();
+    for (const auto& i : r.value) arr.push_back(views::inspection_json(i, s.offset()));
+    print_json(arr);
+    return 0;
+  }
+  std::printf("%-22s %-26s %-10s %-16s %-10s %-10s %s\n", "ID", "CERTIFICATE", "UNIT", "STATE", "DUE", "REMEDY DUE",
+              "PRODUCT");
+  for (const auto& i : r.value)
+    std::printf("%-22s %-26s %-10s %-16s %-10s %-10s %s\n", Term(i.id).c_str(), Term(i.certificate).c_str(),
+                Term(i.unit).c_str(), Term(i.state).c_str(), format_date(i.due).c_str(),
+                i.remedy_due ? format_date(*i.remedy_due).c_str() : "-", Term(i.product).c_str());
+  std::printf("(%zu inspection(s))\n", r.value.size());
+  return 0;
+}
+
+int cmd_inspections_plan(const Options& o, InspectionPlanRequest rq, const std::string& due) {
+  auto d = parse_date(due);
+  if (!d) return fail(o, Status::BadInput("--due must be a date YYYY-MM-DD, not \"" + due + "\""));
+  rq.due = *d;
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  InspectionPlan p = s.app().plan_inspections(rq);
+  if (o.json_out) print_json(views::inspection_plan_json(p));
+  if (!p.status.ok()) {
+    Options text_only = o;  // the JSON above carries the error already
+    text_only.json_out = false;
+    return fail(text_only, p.status);
+  }
+  if (!o.json_out) {
+    for (const auto& u : p.units)
+      std::printf("%-12s %4lld in force, %3lld wanted (%d%%), %3lld already inspected or planned, %3zu planned now\n",
+                  Term(u.unit).c_str(), static_cast<long long>(u.in_force), static_cast<long long>(u.wanted),
+                  rq.share, static_cast<long long>(u.already), u.planned.size());
+    std::printf("%lld inspection(s) planned, due %s\n", static_cast<long long>(p.planned), format_date(rq.due).c_str());
   }
   return 0;
 }
@@ -910,7 +1063,8 @@ int main(int argc, char** argv) {
       ->required();
   migrate->add_option("--actor", migrate_actor, "who runs it (a role that lists `migrate`)")->required();
   migrate->add_flag("--dry-run", migrate_dry, "check the plan and show what would move; write nothing");
-  auto* history = app.add_subcommand("history", "a dossier's audit records, oldest first");
+  auto* history = app.add_subcommand(
+      "history", "the audit records of a dossier, activity, participation or inspection, oldest first");
   history->add_option("dossier", hist_id)->required();
 
   std::string import_file;
@@ -950,6 +1104,31 @@ int main(int argc, char** argv) {
 
   auto* report =
       app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
+
+  ActivityQuery activity_query;
+  auto* activities = app.add_subcommand("activities", "promotion activities (fairs, points of sale) with their booths");
+  activities->add_option("--state", activity_query.state);
+  activities->add_option("--year", activity_query.year, "the year the activity starts")->check(CLI::Range(1900, 2999));
+  activities->add_option("--unit", activity_query.unit, "organised by that unit or below");
+  std::string activity_id;
+  auto* activity = app.add_subcommand("activity", "one promotion activity: its participations and totals");
+  activity->add_option("id", activity_id)->required();
+
+  InspectionQuery inspection_query;
+  auto* inspections = app.add_subcommand("inspections", "inspections after recognition (hậu kiểm)");
+  inspections->require_subcommand(0, 1);
+  inspections->add_option("--state", inspection_query.state);
+  inspections->add_option("--year", inspection_query.year, "the year of `due`")->check(CLI::Range(1900, 2999));
+  inspections->add_option("--unit", inspection_query.unit, "products of that unit or below");
+  InspectionPlanRequest plan_request;
+  std::string plan_due;
+  auto* inspections_plan = inspections->add_subcommand(
+      "plan", "plan a round: in each unit, the oldest PERCENT of its certificates in force not inspected lately");
+  inspections_plan->add_option("--actor", plan_request.actor)->required();
+  inspections_plan->add_option("--year", plan_request.year)->required()->check(CLI::Range(1900, 2999));
+  inspections_plan->add_option("--share", plan_request.share, "percent of each unit's certificates in force")
+      ->required();
+  inspections_plan->add_option("--due", plan_due, "the inspections' due date YYYY-MM-DD")->required();
 
   bool tick_dry = false;
   auto* tick = app.add_subcommand("tick",
@@ -1006,6 +1185,10 @@ int main(int argc, char** argv) {
     if (*certs) return cmd_certificates(o, cert_query);
     if (*product_show) return cmd_product_show(o, product_arg, product_producer);
     if (*report) return cmd_report(o);
+    if (*activities) return cmd_activities(o, activity_query);
+    if (*activity) return cmd_activity(o, activity_id);
+    if (*inspections_plan) return cmd_inspections_plan(o, plan_request, plan_due);
+    if (*inspections) return cmd_inspections(o, inspection_query);
     if (*tick) return cmd_tick(o, tick_dry);
     if (*cycle_show) return cmd_cycle_show(o, cycle_year);
     if (*deliver) return cmd_deliver(o, deliver_limit);

@@ -74,9 +74,14 @@ json certificate_json(const Certificate& c, const Config* config) {
 }
 
 json fire_json(const FireResult& r, const Config& config) {
-  json j = r.certificate ? certificate_json(*r.certificate, &config)
-           : r.dossier   ? dossier_json(*r.dossier, config.province.utc_offset_minutes)
-                         : json::object();
+  const int off = config.province.utc_offset_minutes;
+  json j = r.certificate     ? certificate_json(*r.certificate, &config)
+           : r.dossier       ? dossier_json(*r.dossier, off)
+           : r.activity      ? activity_json(*r.activity, off)
+           : r.participation ? participation_json(*r.participation, off)
+           : r.inspection    ? inspection_json(*r.inspection, off)
+                             : json::object();
+  if (!r.cascaded.empty()) j["cascaded"] = r.cascaded;
   if (r.duplicate) {
     j["duplicate"] = true;
     if (r.first_result)
@@ -139,13 +144,135 @@ json verification_json(const AuditVerification& v) {
           {"error", {{"code", "refused"}, {"exit", 4}, {"message", "audit chain broken: " + v.problem}}}};
 }
 
+namespace {
+json promotion_row_json(const PromotionUnitRow& p) {
+  return {{"activities", p.activities},
+          {"participations_selected", p.participations_selected},
+          {"support_vnd", p.support_vnd},
+          {"revenue_vnd", p.revenue_vnd},
+          {"contracts", p.contracts},
+          {"inspections_by_result", p.inspections_by_result}};
+}
+json totals_json(const ActivityTotals& t) {
+  return {{"booths_selected", t.booths_selected},
+          {"support_vnd", t.support_vnd},
+          {"revenue_vnd", t.revenue_vnd},
+          {"contracts", t.contracts},
+          {"by_state", t.by_state}};
+}
+json optional_int(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+json parsed_or_empty(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::array() : j;
+}
+}  // namespace
+
 json report_json(const Report& r) {
   json units = json::object();
   for (const auto& [u, m] : r.unit_dossiers_by_state) units[u]["dossiers_by_state"] = m;
   for (const auto& [u, m] : r.unit_certificates_by_stars) units[u]["certificates_by_stars"] = m;
+  for (const auto& [u, p] : r.unit_promotion) units[u]["promotion"] = promotion_row_json(p);
   return {{"dossiers_by_state", r.dossiers_by_state},
           {"certificates_by_stars", r.certificates_by_stars},
+          {"promotion", promotion_row_json(r.promotion)},
           {"units", units}};
+}
+
+json activity_json(const Activity& a, int offset) {
+  const PromotionPolicy& p = a.policy;
+  json j = {{"id", a.id},
+            {"name", a.name},
+            {"kind", a.kind},
+            {"unit", a.unit},
+            {"venue", a.venue},
+            {"state", a.state},
+            {"version", a.version},
+            {"registration_opens", format_date(a.registration_opens)},
+            {"registration_closes", format_date(a.registration_closes)},
+            {"starts", format_date(a.starts)},
+            {"ends", format_date(a.ends)},
+            {"booths", a.booths},
+            {"open_to", a.open_to.empty() ? json::array({a.unit}) : json(a.open_to)},
+            {"min_stars", p.min_stars},
+            {"max_booths_per_producer", p.max_booths_per_producer},
+            {"booth_fee_vnd", p.booth_fee_vnd},
+            {"support_percent", p.support_percent},
+            {"support_cap_vnd", p.support_cap_vnd},
+            {"state_since", format_instant(a.state_since, offset)}};
+  if (!a.reason.empty()) j["reason"] = a.reason;
+  return j;
+}
+
+json activity_summary_json(const ActivitySummary& s, int offset) {
+  json j = activity_json(s.activity, offset);
+  j["booths_selected"] = s.totals.booths_selected;
+  j["participations_by_state"] = s.totals.by_state;
+  return j;
+}
+
+json activity_view_json(const ActivityView& v, int offset) {
+  json a = activity_json(v.activity, offset);
+  a["booths_selected"] = v.totals.booths_selected;
+  json ps = json::array();
+  for (const auto& p : v.participations) ps.push_back(participation_json(p, offset));
+  return {{"activity", a}, {"participations", ps}, {"totals", totals_json(v.totals)}};
+}
+
+json participation_json(const Participation& p, int offset) {
+  json j = {{"id", p.id},
+            {"activity", p.activity},
+            {"dossier", p.dossier},
+            {"certificate", p.certificate},
+            {"product", p.product},
+            {"producer", p.producer},
+            {"unit", p.unit},
+            {"state", p.state},
+            {"version", p.version},
+            {"booths", p.booths},
+            {"support_vnd", p.support_vnd},
+            {"revenue_vnd", optional_int(p.revenue_vnd)},
+            {"contracts", optional_int(p.contracts)},
+            {"buyers", optional_int(p.buyers)},
+            {"state_since", format_instant(p.state_since, offset)}};
+  if (!p.note.empty()) j["note"] = p.note;
+  if (!p.reason.empty()) j["reason"] = p.reason;
+  return j;
+}
+
+json inspection_json(const Inspection& i, int offset) {
+  json j = {{"id", i.id},
+            {"certificate", i.certificate},
+            {"dossier", i.dossier},
+            {"product", i.product},
+            {"unit", i.unit},
+            {"level", i.level},
+            {"state", i.state},
+            {"version", i.version},
+            {"due", format_date(i.due)},
+            {"remedy_due", i.remedy_due ? json(format_date(*i.remedy_due)) : json(nullptr)},
+            {"result", i.result.empty() ? json(nullptr) : json(i.result)},
+            {"criteria", parsed_or_empty(i.criteria)},
+            {"findings", parsed_or_empty(i.findings)},
+            {"state_since", format_instant(i.state_since, offset)}};
+  if (i.recorded_on) j["recorded_on"] = format_date(*i.recorded_on);
+  if (!i.team.empty()) j["team"] = i.team;
+  if (!i.ground.empty()) j["ground"] = i.ground;
+  if (!i.note.empty()) j["note"] = i.note;
+  if (!i.reason.empty()) j["reason"] = i.reason;
+  return j;
+}
+
+json inspection_plan_json(const InspectionPlan& p) {
+  json units = json::array();
+  for (const auto& u : p.units)
+    units.push_back({{"unit", u.unit},
+                     {"in_force", u.in_force},
+                     {"wanted", u.wanted},
+                     {"already", u.already},
+                     {"planned", u.planned}});
+  json j = {{"planned", p.planned}, {"units", units}};
+  if (!p.status.ok()) j["error"] = error_json(p.status)["error"];
+  return j;
 }
 
 json product_json(const ProductHistory& h, const Config& config) {

@@ -44,5 +44,15 @@ json cycle_json(const CycleReport& r);
 json delivery_json(const DeliveryReport& r, int offset);
 json migration_json(const MigrationReport& r, const std::string& plan, bool dry_run);
 json import_json(const ImportResult& r, const std::string& file);
+// After recognition (spec §10.3). An activity: id, name, kind, unit, venue, state, version, the
+// dates, booths, open_to, the policy in force; with totals, booths_selected and by_state.
+json activity_json(const Activity& a, int offset);
+json activity_summary_json(const ActivitySummary& s, int offset);
+// {"activity", "participations", "totals": {booths_selected, support_vnd, revenue_vnd,
+// contracts, by_state}}
+json activity_view_json(const ActivityView& v, int offset);
+json participation_json(const Participation& p, int offset);
+json inspection_json(const Inspection& i, int offset);
+json inspection_plan_json(const InspectionPlan& p);
 
 }  // namespace ocop::views

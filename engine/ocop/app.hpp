@@ -61,6 +61,7 @@ struct Workflows {
   const Lifecycle& dossiers;
   const CertificateLifecycle& certificates;
   const CycleLifecycle& cycles;
+  const AfterRecognition* after = nullptr;  // spec §10's machines; without them those events fail
 };
 
 // --- reads ---------------------------------------------------------------------------------
@@ -103,13 +104,82 @@ struct AuditVerification {
   std::string problem;       // why it is not valid
 };
 
+// The report's part after recognition, per organising or product unit.
+struct PromotionUnitRow {
+  std::int64_t activities = 0;               // activities the unit organises
+  std::int64_t participations_selected = 0;  // its products' selected and reported participations
+  std::int64_t support_vnd = 0, revenue_vnd = 0, contracts = 0;
+  std::map<std::string, std::int64_t> inspections_by_result;  // its products' inspections: result or state
+};
+
 // `ocop report`: totals and per unit.
 struct Report {
   std::map<std::string, std::int64_t> dossiers_by_state;
   std::map<std::string, std::int64_t> certificates_by_stars;  // active certificates, by stars
   std::map<std::string, std::map<std::string, std::int64_t>> unit_dossiers_by_state;
   std::map<std::string, std::map<std::string, std::int64_t>> unit_certificates_by_stars;
+  std::map<std::string, PromotionUnitRow> unit_promotion;  // spec §10.3: units with any
+  PromotionUnitRow promotion;                              // the province's totals
   std::int64_t dossiers() const;  // every dossier
+};
+
+// --- after recognition (spec §10.3) ---
+
+// `ocop activities`: empty strings and zeros do not filter.
+struct ActivityQuery {
+  std::string state;
+  int year = 0;      // the year of `starts`
+  std::string unit;  // organised by that unit or below (as DossierQuery::unit)
+};
+
+// Participations counted for an activity: booths, money and outcomes of `selected` and
+// `reported` participations only; every participation by state.
+struct ActivityTotals {
+  std::int64_t booths_selected = 0;
+  std::int64_t support_vnd = 0;
+  std::int64_t revenue_vnd = 0;
+  std::int64_t contracts = 0;
+  std::map<std::string, std::int64_t> by_state;
+};
+
+struct ActivitySummary {
+  Activity activity;
+  ActivityTotals totals;
+};
+
+// `ocop activity ID`.
+struct ActivityView {
+  Activity activity;
+  std::vector<Participation> participations;  // by id
+  ActivityTotals totals;
+};
+
+struct InspectionQuery {
+  std::string state;
+  int year = 0;  // the year of `due`
+  std::string unit;
+};
+
+// `ocop inspections plan`.
+struct InspectionPlanRequest {
+  std::string actor;
+  int year = 0;      // the inspections' round (their ids take the year of `due`; this names the round)
+  int share = 0;     // percent, 1..100, of each unit's certificates in force
+  Date due;          // the inspections' due date; units valid on it
+};
+
+struct InspectionPlanUnit {
+  std::string unit;
+  std::int64_t in_force = 0;     // certificates in force filed under it
+  std::int64_t wanted = 0;       // ceil(share * in_force / 100)
+  std::int64_t already = 0;      // of them, inspected or planned within 24 months before `due`
+  std::vector<std::string> planned;  // inspections planned now
+};
+
+struct InspectionPlan {
+  std::vector<InspectionPlanUnit> units;  // units with certificates in force, by code
+  std::int64_t planned = 0;
+  Status status;  // the first refusal of plan_inspection, if any (planning stops there)
 };
 
 struct OutboxRetry {
@@ -196,6 +266,16 @@ class Application {
   Result<ProductHistory> product(const std::string& product, const std::string& producer);
   Result<Report> report();
 
+  // --- after recognition (spec §10.3) ---
+  Result<std::vector<ActivitySummary>> activities(const ActivityQuery& query);
+  Result<ActivityView> activity(const std::string& id);
+  Result<std::vector<Inspection>> inspections(const InspectionQuery& query);
+  // Plans the round: in each unit valid on `due`, the ceil(share x n / 100) oldest (issued_on,
+  // then id) of its n certificates in force, less those with an inspection due within the 24
+  // months before `due` (or later), each planned by plan_inspection as `actor` in its own
+  // transaction with the key "plan/<year>/<certificate>". Run twice, it plans nothing twice.
+  InspectionPlan plan_inspections(const InspectionPlanRequest& request);
+
   // --- the audit trail ---
   // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
   // empty, is a head published earlier that must still be in the chain.
@@ -215,8 +295,19 @@ class Application {
   void set_retry_policy(RetryPolicy p) { executor_.set_retry_policy(p); }
 
  private:
+  // Runs a read; a database failure becomes Code::internal.
   template <typename T, typename F>
-  Result<T> read(F&& f);
+  Result<T> read(F&& f) {
+    Result<T> r;
+    try {
+      r.status = f(r.value);
+    } catch (const StoreError& e) {
+      r.status = Status::Internal(std::string("database: ") + e.what());
+    }
+    return r;
+  }
+  void promotion_report(Report& r);
+  ActivityTotals totals_of(const std::vector<Participation>& ps) const;
   Status units_under(const std::string& unit, const char* flag, std::vector<std::string>& out) const;
 
   const Config& config_;

@@ -17,6 +17,12 @@
 // never fired directly: a recognition supersedes (through the certificate machine, so a
 // certificate that is no longer in force keeps its state).
 //
+// Events after recognition (spec §10: activities, participations, inspections) go through
+// fire() too, with the object's id in `EventRequest::dossier` (empty for the creating events
+// plan_activity, apply and plan_inspection), in the same order of checks; engine/promotion.cpp
+// has the rules. They need the three machines (set_after_recognition). A revocation cascades
+// cancel_participation and close_inspection, an expiry close_inspection, in its transaction.
+//
 // An Executor uses one Store and is used from one thread.
 #pragma once
 
@@ -33,6 +39,8 @@
 #include "ocop/config.hpp"
 #include "ocop/dossier.hpp"
 #include "ocop/lifecycle.hpp"
+#include "ocop/promotion.hpp"
+#include "ocop/promotion_lifecycle.hpp"
 #include "ocop/status.hpp"
 #include "ocop/store.hpp"
 #include "ocop/transaction.hpp"
@@ -98,6 +106,12 @@ struct FireResult {
   // (neither when the executor is lean). Duplicate: the dossier or certificate as it is now.
   std::optional<Dossier> dossier;
   std::optional<Certificate> certificate;
+  // After recognition (spec §10): the object the event moved or created (dossier_id is its id).
+  std::optional<Activity> activity;
+  std::optional<Participation> participation;
+  std::optional<Inspection> inspection;
+  // Objects a cascade moved in the same transaction (declined, cancelled, closed), in order.
+  std::vector<std::string> cascaded;
   // Duplicate: what the first request with this key reached.
   struct First {
     std::string state;
@@ -152,6 +166,10 @@ class Executor {
   // A lean executor does not build `FireResult::result` for accepted events (bulk import).
   void set_lean(bool lean) { lean_ = lean; }
 
+  // The machines of spec §10. Without them those events fail with Code::internal, and so does a
+  // revocation or expiry of a certificate that has open participations or inspections. Not owned.
+  void set_after_recognition(const AfterRecognition* machines) { after_ = machines; }
+
   // Test hook: called after the dossier's new state is written and before the commit.
   void set_before_commit_hook(std::function<void()> hook) { before_commit_ = std::move(hook); }
 
@@ -179,6 +197,7 @@ class Executor {
   const Clock& clock_;
   std::function<void()> before_commit_;
   BlobStore* blobs_ = nullptr;
+  const AfterRecognition* after_ = nullptr;
   bool lean_ = false;
   RetryPolicy retry_;
 };

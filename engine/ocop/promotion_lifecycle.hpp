@@ -74,4 +74,11 @@ class InspectionLifecycle {
   virtual std::vector<InspectionEvent> allowed(std::optional<InspectionState> state) const = 0;
 };
 
+// The three machines together, as the executor takes them.
+struct AfterRecognition {
+  const ActivityLifecycle& activities;
+  const ParticipationLifecycle& participations;
+  const InspectionLifecycle& inspections;
+};
+
 }  // namespace ocop

@@ -1,0 +1,105 @@
+// Invitations to a promotion activity (spec §10.1, open_registration).
+#include <map>
+#include <set>
+
+#include "ocop/notify.hpp"
+#include "promotion_events.hpp"
+
+namespace ocop {
+
+std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, const Activity& a, Date day) {
+  const std::vector<std::string> open_to = a.open_to.empty() ? std::vector<std::string>{a.unit} : a.open_to;
+  std::set<std::string> units;
+  for (const auto& u : open_to)
+    for (auto& c : cfg.units_under(u, day)) units.insert(std::move(c));
+  std::vector<Certificate> out;
+  for (const char* state : {"active", "expiring"}) {
+    CertificateFilter f;
+    f.state = state;
+    f.units.assign(units.begin(), units.end());
+    for (Certificate& c : store.certificates(f)) {
+      if (c.stars < a.policy.min_stars || !(c.valid_until > a.ends)) continue;
+      bool in = false;
+      for (const auto& u : open_to) in = in || cfg.in_scope(u, c.unit, day);
+      if (in) out.push_back(std::move(c));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Certificate& x, const Certificate& y) {
+    return x.unit != y.unit ? x.unit < y.unit : x.id < y.id;
+  });
+  return out;
+}
+
+namespace {
+
+std::string product_line(const Certificate& c) {
+  return "- " + c.product + " (" + std::to_string(c.stars) + " sao, giấy chứng nhận " + c.id + ", hiệu lực đến " +
+         date_vi(c.valid_until) + ")";
+}
+
+}  // namespace
+
+int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instant at) {
+  const Date day = local_date(at, cfg.province.utc_offset_minutes);
+  const std::vector<Certificate> certs = eligible_certificates(cfg, store, a, day);
+  TemplateVars vars;
+  vars["activity"] = a.id;
+  vars["activity_name"] = a.name;
+  vars["venue"] = a.venue;
+  vars["starts"] = date_vi(a.starts);
+  vars["ends"] = date_vi(a.ends);
+  vars["registration_closes"] = date_vi(a.registration_closes);
+  const Unit* org = cfg.unit(a.unit);
+  vars["organiser"] = org ? org->name : a.unit;
+  vars["province"] = cfg.province.name;
+  vars["office"] = "Văn phòng Điều phối Chương trình OCOP tỉnh " + cfg.province.name;
+  vars["date"] = date_vi(day);
+
+  int queued = 0;
+  auto send = [&](const std::string& key, const Recipient& r, const std::vector<const Certificate*>& list) {
+    std::string lines;
+    for (const Certificate* c : list) lines += (lines.empty() ? "" : "\n") + product_line(*c);
+    vars["recipient_name"] = r.name;
+    vars["count"] = std::to_string(list.size());
+    vars["products"] = lines;
+    RenderedMessage msg = render(cfg, "promotion_invite", vars);
+    OutboxMessage m;
+    m.dedupe_key = key;
+    m.channel = "email";
+    m.recipient = r.email;
+    m.subject = std::move(msg.subject);
+    m.body = std::move(msg.body);
+    m.cause = "activity " + a.id + " open_registration";
+    m.dossier = a.id;
+    m.created_at = at;
+    m.next_attempt_at = at;
+    if (store.enqueue(m)) ++queued;
+  };
+
+  // One digest per unit the activity is open to, listing its products that may apply.
+  const std::vector<std::string> open_to = a.open_to.empty() ? std::vector<std::string>{a.unit} : a.open_to;
+  for (const auto& u : open_to) {
+    std::vector<const Certificate*> list;
+    for (const auto& c : certs)
+      if (cfg.in_scope(u, c.unit, day)) list.push_back(&c);
+    auto r = unit_recipient(cfg, u, day);
+    if (!r || list.empty()) continue;
+    send("invite/" + a.id + "/unit/" + u, *r, list);
+  }
+  // One message per producer user with an address and such a product.
+  std::map<std::string, std::pair<Recipient, std::vector<const Certificate*>>> producers;
+  for (const auto& c : certs) {
+    Dossier d;
+    d.id = c.dossier;
+    d.unit = c.unit;
+    for (const Recipient& r : producer_recipients(cfg, store, d, day)) {
+      auto& slot = producers[r.email];
+      slot.first = r;
+      slot.second.push_back(&c);
+    }
+  }
+  for (const auto& [email, entry] : producers) send("invite/" + a.id + "/email/" + email, entry.first, entry.second);
+  return queued;
+}
+
+}  // namespace ocop
