@@ -122,57 +122,204 @@ const TemplateSpec* find_template(std::string_view name) {
   return nullptr;
 }
 
-std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '}') {
-      if (i + 1 < text.size() && text[i + 1] == '}') {
-        ++i;
+namespace {
+
+// A template, parsed: text, placeholders and optional segments {?…} (which hold text and
+// placeholders only).
+struct Piece {
+  enum Kind { text, placeholder, segment } kind = text;
+  std::string s;             // the text, or the placeholder's name
+  std::vector<Piece> inner;  // a segment's pieces
+};
+
+// Parses t from i to its end or, inside a segment, to the segment's closing } (i is then past
+// it). Returns the first problem, or an empty string.
+std::string parse_pieces(std::string_view t, size_t& i, bool in_segment, std::vector<Piece>& out) {
+  std::string lit;
+  auto flush = [&] {
+    if (!lit.empty()) out.push_back({Piece::text, std::move(lit), {}});
+    lit.clear();
+  };
+  while (i < t.size()) {
+    const char c = t[i];
+    if (c == '}') {
+      if (i + 1 < t.size() && t[i + 1] == '}') {
+        lit += '}';
+        i += 2;
         continue;
       }
-      return "a lone } (write }} for a brace)";
+      if (!in_segment) return "a lone } (write }} for a brace)";
+      ++i;
+      flush();
+      return {};
     }
-    if (text[i] != '{') continue;
-    if (i + 1 < text.size() && text[i + 1] == '{') {
+    if (c != '{') {
+      lit += c;
       ++i;
       continue;
     }
-    size_t close = text.find('}', i + 1);
-    if (close == std::string_view::npos) return "a { that is not closed (write {{ for a brace)";
-    std::string name(text.substr(i + 1, close - i - 1));
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      std::string known;
-      for (const auto& a : allowed) known += (known.empty() ? "{" : ", {") + a + "}";
-      return "unknown placeholder {" + name + "}; known: " + known;
+    if (i + 1 < t.size() && t[i + 1] == '{') {
+      lit += '{';
+      i += 2;
+      continue;
     }
-    i = close;
+    if (i + 1 < t.size() && t[i + 1] == '?') {
+      if (in_segment) return "an optional segment {?…} inside another";
+      flush();
+      i += 2;
+      Piece seg{Piece::segment, {}, {}};
+      if (std::string problem = parse_pieces(t, i, true, seg.inner); !problem.empty()) return problem;
+      out.push_back(std::move(seg));
+      continue;
+    }
+    const size_t close = t.find('}', i + 1);
+    if (close == std::string_view::npos) return "a { that is not closed (write {{ for a brace)";
+    flush();
+    out.push_back({Piece::placeholder, std::string(t.substr(i + 1, close - i - 1)), {}});
+    i = close + 1;
+  }
+  if (in_segment) return "an optional segment {? that is not closed (write {{ for a brace)";
+  flush();
+  return {};
+}
+
+std::string parse_template(std::string_view text, std::vector<Piece>& out) {
+  size_t i = 0;
+  return parse_pieces(text, i, false, out);
+}
+
+bool is_blank(std::string_view v) { return v.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+bool is_closing_punctuation(char c) {
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
+}
+
+// Writes rendered text, closing up the gap an empty value leaves: no doubled space, no space
+// before punctuation or at the end of a line, no space at the start of a line.
+class Writer {
+ public:
+  void put(std::string_view s) {
+    if (s.empty()) return;
+    if (gap_) {
+      gap_ = false;
+      const bool line_start = out_.empty() || out_.back() == '\n';
+      const char next = s.front();
+      if (line_start) {
+        while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+      } else if (is_space(out_.back()) &&
+                 (is_space(next) || next == '\n' || next == '\r' || is_closing_punctuation(next))) {
+        trim_back();
+      }
+    }
+    out_ += s;
+  }
+  void gap() { gap_ = true; }  // an empty value, or a segment left out, stood here
+  std::string finish() {
+    if (gap_) trim_back();
+    return std::move(out_);
+  }
+
+ private:
+  void trim_back() {
+    while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+  }
+  std::string out_;
+  bool gap_ = false;
+};
+
+const std::string* value_of(const TemplateVars& vars, const std::string& name) {
+  auto it = vars.find(name);
+  return it == vars.end() || is_blank(it->second) ? nullptr : &it->second;
+}
+
+// Text that does not parse (only a caller that skipped check_template_text can pass one): each
+// {name} is replaced or left out, everything else is written as it is.
+std::string render_unchecked(std::string_view text, const TemplateVars& vars) {
+  Writer w;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      w.put(std::string_view(&text[i], 1));
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      const size_t close = text.find('}', i + 1);
+      if (close != std::string_view::npos) {
+        if (const std::string* v = value_of(vars, std::string(text.substr(i + 1, close - i - 1))))
+          w.put(*v);
+        else
+          w.gap();
+        i = close;
+        continue;
+      }
+    }
+    w.put(std::string_view(&text[i], 1));
+  }
+  return w.finish();
+}
+
+}  // namespace
+
+std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed) {
+  std::vector<Piece> pieces;
+  if (std::string problem = parse_template(text, pieces); !problem.empty()) return problem;
+  auto known = [&](const std::string& name) -> std::string {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) return {};
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "{" : ", {") + a + "}";
+    return "unknown placeholder {" + name + "}; known: " + list;
+  };
+  for (const auto& p : pieces) {
+    if (p.kind == Piece::placeholder) {
+      if (std::string problem = known(p.s); !problem.empty()) return problem;
+    } else if (p.kind == Piece::segment) {
+      bool any = false;
+      for (const auto& q : p.inner) {
+        if (q.kind != Piece::placeholder) continue;
+        any = true;
+        if (std::string problem = known(q.s); !problem.empty()) return problem;
+      }
+      if (!any) return "an optional segment {?…} without a placeholder (it would never be left out)";
+    }
   }
   return {};
 }
 
 std::string render_text(std::string_view text, const TemplateVars& vars) {
-  std::string out;
-  out.reserve(text.size() + 256);
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-      out += c;
-      ++i;
-      continue;
-    }
-    if (c == '{') {
-      size_t close = text.find('}', i + 1);
-      if (close != std::string_view::npos) {
-        auto it = vars.find(std::string(text.substr(i + 1, close - i - 1)));
-        if (it != vars.end()) {
-          out += it->second;
-          i = close;
-          continue;
+  std::vector<Piece> pieces;
+  if (!parse_template(text, pieces).empty()) return render_unchecked(text, vars);
+  Writer w;
+  for (const auto& p : pieces) {
+    if (p.kind == Piece::text) {
+      w.put(p.s);
+    } else if (p.kind == Piece::placeholder) {
+      if (const std::string* v = value_of(vars, p.s))
+        w.put(*v);
+      else
+        w.gap();
+    } else {
+      std::string seg;
+      bool complete = true;
+      for (const auto& q : p.inner) {
+        if (q.kind == Piece::text) {
+          seg += q.s;
+        } else if (const std::string* v = value_of(vars, q.s)) {
+          seg += *v;
+        } else {
+          complete = false;
+          break;
         }
       }
+      if (complete)
+        w.put(seg);
+      else
+        w.gap();
     }
-    out += c;
   }
-  return out;
+  return w.finish();
 }
 
 RenderedMessage render(const Config& config, std::string_view name, const TemplateVars& vars) {

@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(defaults_are_vietnamese_and_use_only_their_placeholders) {
 
 BOOST_AUTO_TEST_CASE(placeholders_braces_and_missing_values) {
   TemplateVars v = {{"a", "Ă"}, {"b", "{b}"}};
-  BOOST_TEST(render_text("x {a} {{a}} }} {b} {c}", v) == "x Ă {a} } {b} {c}");
+  // A value is written as it is (never expanded again); a placeholder without one writes nothing.
+  BOOST_TEST(render_text("x {a} {{a}} }} {b} {c}", v) == "x Ă {a} } {b}");
   BOOST_TEST(render_text("", v) == "");
   const std::vector<std::string> allowed = {"a", "b"};
   BOOST_TEST(check_template_text("{a} and {{literal}} and }}", allowed).empty());
@@ -109,9 +110,10 @@ BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
   auto r = config::load_string(yaml, "t.yaml");
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
   (void)first;
-  RenderedMessage m = render(r.config, "dossier_recognized", {{"producer", "HTX Chè"}, {"stars", "4"}});
+  RenderedMessage m = render(r.config, "dossier_recognized",
+                             {{"producer", "HTX Chè"}, {"stars", "4"}, {"recipient_name", "HTX Chè"}});
   BOOST_TEST(m.subject == "Chúc mừng HTX Chè: 4 sao");
-  BOOST_TEST(m.body.find("Kính gửi") == 0u);  // the body keeps its default
+  BOOST_TEST(m.body.find("Kính gửi HTX Chè,") == 0u);  // the body keeps its default
   // ... and the snapshot carries it.
   auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
@@ -166,6 +168,113 @@ BOOST_AUTO_TEST_CASE(the_schedulers_messages_are_templates_too) {
   BOOST_TEST(r.problems[0].line == first + 2);
   BOOST_TEST(r.problems[0].key == "templates.reminder_stalled.subject");
   BOOST_TEST(r.problems[0].message.find("unknown placeholder {stars}") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_optional_segment_is_written_only_with_all_its_values) {
+  const std::string t = "trả lại{? ở {level_name}} ngày {date} để hoàn thiện.";
+  BOOST_TEST(render_text(t, {{"level_name", "cấp xã"}, {"date", "12/03/2026"}}) ==
+             "trả lại ở cấp xã ngày 12/03/2026 để hoàn thiện.");
+  BOOST_TEST(render_text(t, {{"level_name", ""}, {"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");
+  BOOST_TEST(render_text(t, {{"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");  // no value
+  BOOST_TEST(render_text(t, {{"level_name", " \t"}, {"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");  // white space only counts as empty
+  // The separating space before the segment instead of inside it: the same.
+  BOOST_TEST(render_text("trả lại {?ở {level_name}} ngày {date}.", {{"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026.");
+  // Several placeholders in one segment: left out when any is empty.
+  const std::string q = "công nhận{? theo Quyết định số {no} ngày {d}}.";
+  BOOST_TEST(render_text(q, {{"no", "12/QĐ-UBND"}, {"d", "20/07/2026"}}) ==
+             "công nhận theo Quyết định số 12/QĐ-UBND ngày 20/07/2026.");
+  BOOST_TEST(render_text(q, {{"no", "12/QĐ-UBND"}, {"d", ""}}) == "công nhận.");
+  BOOST_TEST(render_text(q, {{"no", ""}, {"d", "20/07/2026"}}) == "công nhận.");
+  // Several segments, each on its own.
+  const std::string many = "đạt{? {stars} sao} OCOP{? ở {level}}{? theo Quyết định số {no}}{? ngày {d}}.";
+  BOOST_TEST(
+      render_text(many, {{"stars", "4"}, {"level", "cấp tỉnh"}, {"no", "12/QĐ"}, {"d", "20/07/2026"}}) ==
+      "đạt 4 sao OCOP ở cấp tỉnh theo Quyết định số 12/QĐ ngày 20/07/2026.");
+  BOOST_TEST(render_text(many, {{"stars", "4"}, {"d", "20/07/2026"}}) == "đạt 4 sao OCOP ngày 20/07/2026.");
+  BOOST_TEST(render_text(many, {}) == "đạt OCOP.");
+  // Across lines, and at the start of the text.
+  const std::string body = "{?Kính gửi {name},\n\n}Nội dung.\n{?Lý do: {reason}\n}Trân trọng,\n";
+  BOOST_TEST(render_text(body, {{"name", "Chị Yến"}, {"reason", "thiếu nhãn"}}) ==
+             "Kính gửi Chị Yến,\n\nNội dung.\nLý do: thiếu nhãn\nTrân trọng,\n");
+  BOOST_TEST(render_text(body, {}) == "Nội dung.\nTrân trọng,\n");
+  // Braces inside a segment.
+  BOOST_TEST(render_text("a{? {{{x}}}} b", {{"x", "1"}}) == "a {1} b");
+  BOOST_TEST(render_text("a{? {{{x}}}} b", {}) == "a b");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_value_outside_a_segment_leaves_no_gap) {
+  // No doubled space, no space before punctuation, none at a line's start or end.
+  BOOST_TEST(render_text("ở {x} ngày", {}) == "ở ngày");
+  BOOST_TEST(render_text("Kính gửi {x}, anh", {}) == "Kính gửi, anh");
+  BOOST_TEST(render_text("Kính gửi {x}.\n{y} Tiếp {z}\nCuối {w}", {}) == "Kính gửi.\nTiếp\nCuối");
+  BOOST_TEST(render_text("a {x} {y} b", {}) == "a b");
+  BOOST_TEST(render_text("a {x} {y} b", {{"y", "Y"}}) == "a Y b");
+  BOOST_TEST(render_text("({x})", {}) == "()");  // no space to close up: a template's own text stays
+  // Spaces that are the template's own (an indented line, two spaces written on purpose) stay.
+  BOOST_TEST(render_text("a  b\n  c {x}", {{"x", "X"}}) == "a  b\n  c X");
+}
+
+BOOST_AUTO_TEST_CASE(segments_are_checked_like_placeholders) {
+  const std::vector<std::string> allowed = {"a", "b"};
+  BOOST_TEST(check_template_text("x{? y {a}} z {?{a} {b}} {{?}}", allowed).empty());
+  BOOST_TEST(check_template_text("x{? y {c}}", allowed).find("unknown placeholder {c}; known: {a}, {b}") ==
+             0u);
+  BOOST_TEST(check_template_text("x{? y {a}", allowed).find("optional segment {? that is not closed") !=
+             std::string::npos);
+  BOOST_TEST(check_template_text("x{? y {?{a}}}", allowed).find("inside another") != std::string::npos);
+  BOOST_TEST(check_template_text("x{? y}", allowed).find("without a placeholder") != std::string::npos);
+  BOOST_TEST(check_template_text("x{?}", allowed).find("without a placeholder") != std::string::npos);
+  BOOST_TEST(check_template_text("x{? {a} }} ", allowed).find("not closed") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_overridden_template_has_segments_too) {
+  std::string yaml = gen_workload_yaml();
+  const int first = lines_in(yaml) + 1;
+  yaml +=
+      "templates:\n"
+      "  dossier_returned:\n"
+      "    subject: \"[OCOP] {stage}{? ({level_name})} trả lại\"\n"
+      "    body: \"{?Kính gửi {recipient_name},\\n\\n}Hồ sơ {dossier} được{? {level_name}} trả lại ngày "
+      "{date}.\\n\"\n";
+  auto r = config::load_string(yaml, "t.yaml");
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
+  TemplateVars vars = {{"stage", "Ý tưởng sản phẩm"},
+                       {"dossier", "TQ-2026-0001"},
+                       {"date", "12/03/2026"},
+                       {"level_name", ""},
+                       {"recipient_name", ""}};
+  RenderedMessage m = render(r.config, "dossier_returned", vars);
+  BOOST_TEST(m.subject == "[OCOP] Ý tưởng sản phẩm trả lại");
+  BOOST_TEST(m.body == "Hồ sơ TQ-2026-0001 được trả lại ngày 12/03/2026.\n");
+  vars["level_name"] = "cấp xã";
+  vars["recipient_name"] = "Chị Yến";
+  m = render(r.config, "dossier_returned", vars);
+  BOOST_TEST(m.subject == "[OCOP] Ý tưởng sản phẩm (cấp xã) trả lại");
+  BOOST_TEST(m.body == "Kính gửi Chị Yến,\n\nHồ sơ TQ-2026-0001 được cấp xã trả lại ngày 12/03/2026.\n");
+  // A bad segment in an override: its file, line and key.
+  std::string bad = gen_workload_yaml();
+  bad +=
+      "templates:\n"
+      "  dossier_returned:\n"
+      "    subject: \"{stage}{? ở {level_name}\"\n"
+      "    body: \"{?Kính gửi,} {?ở {levelname}}\"\n";
+  auto b = config::load_string(bad, "t.yaml");
+  BOOST_REQUIRE(!b.ok());
+  std::string all;
+  for (const auto& p : b.problems) all += p.to_string() + "\n";
+  BOOST_TEST_INFO(all);
+  BOOST_REQUIRE_EQUAL(b.problems.size(), 2u);
+  BOOST_TEST(b.problems[0].line == first + 2);
+  BOOST_TEST(b.problems[0].key == "templates.dossier_returned.subject");
+  BOOST_TEST(b.problems[0].message.find("optional segment {? that is not closed") != std::string::npos);
+  BOOST_TEST(b.problems[1].line == first + 3);
+  BOOST_TEST(b.problems[1].key == "templates.dossier_returned.body");
+  BOOST_TEST(b.problems[1].message.find("without a placeholder") != std::string::npos);
+  BOOST_TEST(b.problems[0].to_string().find("t.yaml:" + std::to_string(first + 2) + ":") == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
