@@ -30,14 +30,15 @@ const std::vector<TemplateSpec>& template_specs() {
   static const std::vector<TemplateSpec> specs = {
       {"dossier_returned",
        "return_idea, return_plan, return_dossier: to the producer, with the reason and the missing documents",
-       with_common({"stage", "reason", "missing"}), "[OCOP] {stage} \"{product}\" được trả lại để hoàn thiện",
-       "Kính gửi {recipient_name},\n"
+       with_common({"stage", "reason", "missing"}),
+       "[OCOP] {stage}{? \"{product}\"} được trả lại để hoàn thiện",
+       "{?Kính gửi {recipient_name},\n"
+       "\n}"
+       "{stage}{? \"{product}\"}{? của {producer}} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại"
+       "{? ở {level_name}} ngày {date} để hoàn thiện.\n"
        "\n"
-       "{stage} \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại "
-       "ở {level_name} ngày {date} để hoàn thiện.\n"
-       "\n"
-       "Lý do: {reason}\n"
-       "\n"
+       "{?Lý do: {reason}\n"
+       "\n}"
        "Tài liệu cần bổ sung:\n"
        "{missing}\n"
        "\n"
@@ -47,14 +48,15 @@ const std::vector<TemplateSpec>& template_specs() {
        "{office}\n"},
       {"dossier_recognized", "recognize: to the producer and to the dossier's unit",
        with_common({"stars", "decision_no", "decision_date", "certificate", "valid_until"}),
-       "[OCOP] Sản phẩm \"{product}\" được công nhận {stars} sao",
-       "Kính gửi {recipient_name},\n"
+       "[OCOP] Sản phẩm{? \"{product}\"} được công nhận{? {stars} sao}",
+       "{?Kính gửi {recipient_name},\n"
+       "\n}"
+       "Sản phẩm{? \"{product}\"}{? của {producer}} (mã hồ sơ {dossier}, {unit_name}) đã được công nhận"
+       "{? đạt {stars} sao} OCOP{? ở {level_name}}{? theo Quyết định số {decision_no}}"
+       "{? ngày {decision_date}}.\n"
        "\n"
-       "Sản phẩm \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được công nhận "
-       "đạt {stars} sao OCOP ở {level_name} theo Quyết định số {decision_no} ngày {decision_date}.\n"
-       "\n"
-       "Giấy chứng nhận số {certificate} có giá trị đến hết ngày {valid_until}.\n"
-       "\n"
+       "{?Giấy chứng nhận số {certificate} có giá trị đến hết ngày {valid_until}.\n"
+       "\n}"
        "Trân trọng,\n"
        "{office}\n"},
       // The scheduler's messages (engine/reminders.cpp fills the placeholders). {dossiers} is
@@ -64,7 +66,7 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "count", "state", "after_days", "date", "dossiers", "rule", "province",
         "signature"},
        "[OCOP] Nhắc việc: {count} hồ sơ chờ xử lý quá {after_days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái "
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái "
        "\"{state}\" từ "
        "{after_days} ngày làm việc trở lên:\n\n{dossiers}\nĐề nghị đơn vị khẩn trương xử lý các hồ sơ "
        "trên.\n{signature}"},
@@ -72,7 +74,8 @@ const std::vector<TemplateSpec>& template_specs() {
        "tick, a `stalled` rule's escalation: to the parent of the responsible unit",
        {"recipient_name", "count", "days", "date", "dossiers", "rule", "province", "signature"},
        "[OCOP] Báo cáo chậm xử lý: {count} hồ sơ của đơn vị cấp dưới quá {days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày làm "
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày "
+       "làm "
        "việc "
        "trở lên mà đơn vị phụ trách chưa xử lý, dù đã được nhắc:\n\n{dossiers}\nĐề nghị đơn vị chỉ đạo, đôn "
        "đốc xử "
@@ -82,7 +85,8 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "milestone", "deadline", "days_left", "date", "count", "dossiers", "rule",
         "province", "signature"},
        "[OCOP] Nhắc hạn: {milestone} ngày {deadline} (còn {days_left} ngày làm việc)",
-       "Kính gửi: {recipient_name}\n\nNgày {deadline} là {milestone}. Tính đến ngày {date} (còn {days_left} "
+       "{?Kính gửi: {recipient_name}\n\n}Ngày {deadline} là {milestone}. Tính đến ngày {date} (còn "
+       "{days_left} "
        "ngày làm "
        "việc), đơn vị còn {count} hồ sơ chưa hoàn thành bước này:\n\n{dossiers}\nĐề nghị đơn vị hoàn thành "
        "trước "
@@ -91,27 +95,29 @@ const std::vector<TemplateSpec>& template_specs() {
        "tick, a cycle opens (`cycle_start` rule): the year's milestones",
        {"recipient_name", "year", "province", "first_day", "last_day", "milestones", "signature"},
        "[OCOP] Khởi động chu trình OCOP năm {year}",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} của {province} bắt đầu từ ngày {first_day} "
+       "{?Kính gửi: {recipient_name}\n\n}Chu trình OCOP năm {year} của {province} bắt đầu từ ngày "
+       "{first_day} "
        "đến ngày "
-       "{last_day}. Các mốc thời gian:\n\n{milestones}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ thể "
+       "{last_day}.{? Các mốc thời gian:\n\n{milestones}}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ "
+       "thể "
        "đăng ký "
        "tham gia.\n{signature}"},
       {"cycle_closed",
        "tick, a cycle closes: to the province, its unfinished dossiers ({outcome})",
        {"recipient_name", "year", "province", "last_day", "count", "outcome", "signature"},
        "[OCOP] Kết thúc chu trình OCOP năm {year}: {count} hồ sơ chưa hoàn thành",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} đã kết thúc ngày {last_day}. "
+       "{?Kính gửi: {recipient_name}\n\n}Chu trình OCOP năm {year} đã kết thúc ngày {last_day}. "
        "{outcome}{signature}"},
       {"certificate_notice",
        "tick, a certificate's expiry notice: to its unit and its producer ({advice} differs)",
        {"recipient_name", "certificate", "product", "stars", "level", "decision_no", "decision_date",
         "valid_until", "days_left", "advice", "province", "signature"},
-       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao \"{product}\" hết hiệu lực ngày "
+       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao{? \"{product}\"} hết hiệu lực ngày "
        "{valid_until}",
-       "Kính gửi: {recipient_name}\n\nGiấy chứng nhận sản phẩm OCOP {certificate} (quyết định {decision_no} "
-       "ngày "
-       "{decision_date}) cho sản phẩm \"{product}\", hạng {stars} sao, cấp {level}, có hiệu lực đến hết ngày "
-       "{valid_until} (còn {days_left} ngày).\n\n{advice}{signature}"},
+       "{?Kính gửi: {recipient_name}\n\n}Giấy chứng nhận sản phẩm OCOP {certificate} "
+       "(quyết định{? {decision_no}} ngày {decision_date}) cho sản phẩm{? \"{product}\"}, "
+       "hạng {stars} sao{?, cấp {level}}, có hiệu lực đến hết ngày {valid_until} (còn {days_left} ngày)."
+       "\n\n{advice}{signature}"},
   };
   return specs;
 }

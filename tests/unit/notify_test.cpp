@@ -5,10 +5,12 @@
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
 #include "config/config_snapshot.hpp"
+#include "message_checks.hpp"
 #include "config/yaml_config.hpp"
 #include "notify/mail_format.hpp"
 #include "ocop/dispatch.hpp"
@@ -275,6 +277,130 @@ BOOST_AUTO_TEST_CASE(an_overridden_template_has_segments_too) {
   BOOST_TEST(b.problems[1].key == "templates.dossier_returned.body");
   BOOST_TEST(b.problems[1].message.find("without a placeholder") != std::string::npos);
   BOOST_TEST(b.problems[0].to_string().find("t.yaml:" + std::to_string(first + 2) + ":") == 0u);
+}
+
+// Each default template, given realistic values, then with each value that can be empty in
+// practice (see the code that fills them: engine/notify.cpp, engine/reminders.cpp) left empty,
+// then with every value empty: the text always reads without a gap, and with every value given
+// it is the text the template had before segments (the segments' marks taken out).
+BOOST_AUTO_TEST_CASE(every_default_template_reads_whatever_it_is_given) {
+  const TemplateVars full = {{"recipient_name", "Đặng Ngọc Yến"},
+                             {"dossier", "TQ-2026-0001"},
+                             {"product", "Cam sành Bắc Quang"},
+                             {"producer", "HTX Cam Bắc Quang"},
+                             {"unit_name", "Xã Bắc Quang"},
+                             {"province", "Tuyên Quang"},
+                             {"office", "Văn phòng Điều phối Chương trình OCOP tỉnh Tuyên Quang"},
+                             {"level_name", "cấp xã"},
+                             {"date", "12/03/2026"},
+                             {"actor_name", "Nguyễn Văn An"},
+                             {"stage", "Ý tưởng sản phẩm"},
+                             {"reason", "Thiếu mô tả nguồn nguyên liệu"},
+                             {"missing", "- Nhãn sản phẩm (label)"},
+                             {"stars", "4"},
+                             {"decision_no", "12/QĐ-UBND"},
+                             {"decision_date", "20/07/2026"},
+                             {"certificate", "TQ-2026-0001/province"},
+                             {"valid_until", "20/07/2029"},
+                             {"count", "3"},
+                             {"state", "hồ sơ đánh giá đã nộp, chờ tiếp nhận"},
+                             {"after_days", "10"},
+                             {"dossiers", "- TQ-2026-0001: Cam sành (HTX)\n  trạng thái: x\n"},
+                             {"rule", "stalled-submitted"},
+                             {"signature", "\n--\nThư tự động.\n"},
+                             {"days", "15"},
+                             {"milestone", "hạn nộp phương án"},
+                             {"deadline", "30/06/2026"},
+                             {"days_left", "7"},
+                             {"year", "2026"},
+                             {"first_day", "05/01/2026"},
+                             {"last_day", "31/12/2026"},
+                             {"milestones", "- 30/06/2026: hạn\n"},
+                             {"outcome", "Không còn hồ sơ nào chưa hoàn thành.\n"},
+                             {"level", "province"},
+                             {"advice", "Đề nghị.\n"}};
+  // Values the engine may leave empty, by template: a user's name (optional in the
+  // configuration), a level before `register`, free text that is only white space (the checks
+  // ask for a non-empty string), a recognition without its certificate, a cycle without
+  // milestones, a certificate's decision number.
+  const std::map<std::string, std::vector<std::string>> may_be_empty_in = {
+      {"dossier_returned", {"recipient_name", "level_name", "product", "producer", "reason"}},
+      {"dossier_recognized",
+       {"recipient_name", "level_name", "product", "producer", "stars", "decision_no", "decision_date",
+        "certificate", "valid_until"}},
+      {"reminder_stalled", {"recipient_name"}},
+      {"reminder_escalation", {"recipient_name"}},
+      {"reminder_milestone", {"recipient_name"}},
+      {"cycle_start", {"recipient_name", "milestones"}},
+      {"cycle_closed", {"recipient_name"}},
+      {"certificate_notice", {"recipient_name", "product", "decision_no"}}};
+  auto unmarked = [](std::string t) {  // the template without its segments' marks
+    for (size_t p; (p = t.find("{?")) != std::string::npos;) {
+      size_t depth = 0, i = p + 2;
+      for (; i < t.size(); ++i) {
+        if (t[i] == '{') ++depth;
+        if (t[i] == '}') {
+          if (depth == 0) break;
+          --depth;
+        }
+      }
+      t.erase(i, 1);
+      t.erase(p, 2);
+    }
+    return t;
+  };
+  Config cfg;
+  for (const auto& spec : template_specs()) {
+    BOOST_TEST_CONTEXT(spec.name) {
+      BOOST_REQUIRE(may_be_empty_in.count(spec.name));  // a new template says what may be empty
+      const std::vector<std::string>& may_be_empty = may_be_empty_in.at(spec.name);
+      TemplateVars vars;
+      for (const auto& p : spec.placeholders) vars[p] = full.at(p);
+      RenderedMessage m = render(cfg, spec.name, vars);
+      BOOST_TEST(m.subject == render_text(unmarked(spec.subject), vars));
+      BOOST_TEST(m.body == render_text(unmarked(spec.body), vars));
+      auto check = [&](const std::string& what, const TemplateVars& v) {
+        RenderedMessage r = render(cfg, spec.name, v);
+        for (const auto& p : ocop::testing::message_text_problems(r.subject))
+          BOOST_ERROR(what << ": subject: " << p);
+        for (const auto& p : ocop::testing::message_text_problems(r.body))
+          BOOST_ERROR(what << ": body: " << p);
+      };
+      check("every value", vars);
+      for (const auto& name : may_be_empty) {
+        if (!vars.count(name)) continue;
+        TemplateVars v = vars;
+        v[name] = "";
+        check("{" + name + "} empty", v);
+        v[name] = "  ";
+        check("{" + name + "} white space", v);
+        v.erase(name);
+        check("{" + name + "} without a value", v);
+      }
+      TemplateVars none = vars;
+      for (const auto& name : may_be_empty) none.erase(name);
+      check("every value that may be empty left out", none);
+      // Even with no value at all no placeholder shows.
+      RenderedMessage bare = render(cfg, spec.name, {});
+      BOOST_TEST(bare.subject.find_first_of("{}") == std::string::npos);
+      BOOST_TEST(bare.body.find_first_of("{}") == std::string::npos);
+    }
+  }
+  // The user's report: an idea returned before the dossier has a level.
+  TemplateVars idea = {{"recipient_name", "Sùng Quang Dũng"},
+                       {"stage", "Ý tưởng sản phẩm"},
+                       {"product", "Mật ong Bắc Mê"},
+                       {"producer", "Công ty TNHH Nông sản Bắc Mê"},
+                       {"dossier", "TQ-2026-0001"},
+                       {"unit_name", "Xã Bắc Mê"},
+                       {"level_name", ""},
+                       {"date", "12/03/2026"},
+                       {"reason", "Đề nghị bổ sung mô tả"},
+                       {"missing", "(không có)"},
+                       {"office", "Văn phòng"}};
+  BOOST_TEST(
+      render(cfg, "dossier_returned", idea).body.find("đã được trả lại ngày 12/03/2026 để hoàn thiện.") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
