@@ -30,14 +30,15 @@ const std::vector<TemplateSpec>& template_specs() {
   static const std::vector<TemplateSpec> specs = {
       {"dossier_returned",
        "return_idea, return_plan, return_dossier: to the producer, with the reason and the missing documents",
-       with_common({"stage", "reason", "missing"}), "[OCOP] {stage} \"{product}\" được trả lại để hoàn thiện",
-       "Kính gửi {recipient_name},\n"
+       with_common({"stage", "reason", "missing"}),
+       "[OCOP] {stage}{? \"{product}\"} được trả lại để hoàn thiện",
+       "{?Kính gửi {recipient_name},\n"
+       "\n}"
+       "{stage}{? \"{product}\"}{? của {producer}} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại"
+       "{? ở {level_name}} ngày {date} để hoàn thiện.\n"
        "\n"
-       "{stage} \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được trả lại "
-       "ở {level_name} ngày {date} để hoàn thiện.\n"
-       "\n"
-       "Lý do: {reason}\n"
-       "\n"
+       "{?Lý do: {reason}\n"
+       "\n}"
        "Tài liệu cần bổ sung:\n"
        "{missing}\n"
        "\n"
@@ -47,14 +48,15 @@ const std::vector<TemplateSpec>& template_specs() {
        "{office}\n"},
       {"dossier_recognized", "recognize: to the producer and to the dossier's unit",
        with_common({"stars", "decision_no", "decision_date", "certificate", "valid_until"}),
-       "[OCOP] Sản phẩm \"{product}\" được công nhận {stars} sao",
-       "Kính gửi {recipient_name},\n"
+       "[OCOP] Sản phẩm{? \"{product}\"} được công nhận{? {stars} sao}",
+       "{?Kính gửi {recipient_name},\n"
+       "\n}"
+       "Sản phẩm{? \"{product}\"}{? của {producer}} (mã hồ sơ {dossier}, {unit_name}) đã được công nhận"
+       "{? đạt {stars} sao} OCOP{? ở {level_name}}{? theo Quyết định số {decision_no}}"
+       "{? ngày {decision_date}}.\n"
        "\n"
-       "Sản phẩm \"{product}\" của {producer} (mã hồ sơ {dossier}, {unit_name}) đã được công nhận "
-       "đạt {stars} sao OCOP ở {level_name} theo Quyết định số {decision_no} ngày {decision_date}.\n"
-       "\n"
-       "Giấy chứng nhận số {certificate} có giá trị đến hết ngày {valid_until}.\n"
-       "\n"
+       "{?Giấy chứng nhận số {certificate} có giá trị đến hết ngày {valid_until}.\n"
+       "\n}"
        "Trân trọng,\n"
        "{office}\n"},
       // The scheduler's messages (engine/reminders.cpp fills the placeholders). {dossiers} is
@@ -64,7 +66,7 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "count", "state", "after_days", "date", "dossiers", "rule", "province",
         "signature"},
        "[OCOP] Nhắc việc: {count} hồ sơ chờ xử lý quá {after_days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái "
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, {count} hồ sơ OCOP dưới đây đã ở trạng thái "
        "\"{state}\" từ "
        "{after_days} ngày làm việc trở lên:\n\n{dossiers}\nĐề nghị đơn vị khẩn trương xử lý các hồ sơ "
        "trên.\n{signature}"},
@@ -72,7 +74,8 @@ const std::vector<TemplateSpec>& template_specs() {
        "tick, a `stalled` rule's escalation: to the parent of the responsible unit",
        {"recipient_name", "count", "days", "date", "dossiers", "rule", "province", "signature"},
        "[OCOP] Báo cáo chậm xử lý: {count} hồ sơ của đơn vị cấp dưới quá {days} ngày làm việc",
-       "Kính gửi: {recipient_name}\n\nĐến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày làm "
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, {count} hồ sơ OCOP dưới đây đã chờ từ {days} ngày "
+       "làm "
        "việc "
        "trở lên mà đơn vị phụ trách chưa xử lý, dù đã được nhắc:\n\n{dossiers}\nĐề nghị đơn vị chỉ đạo, đôn "
        "đốc xử "
@@ -82,7 +85,8 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "milestone", "deadline", "days_left", "date", "count", "dossiers", "rule",
         "province", "signature"},
        "[OCOP] Nhắc hạn: {milestone} ngày {deadline} (còn {days_left} ngày làm việc)",
-       "Kính gửi: {recipient_name}\n\nNgày {deadline} là {milestone}. Tính đến ngày {date} (còn {days_left} "
+       "{?Kính gửi: {recipient_name}\n\n}Ngày {deadline} là {milestone}. Tính đến ngày {date} (còn "
+       "{days_left} "
        "ngày làm "
        "việc), đơn vị còn {count} hồ sơ chưa hoàn thành bước này:\n\n{dossiers}\nĐề nghị đơn vị hoàn thành "
        "trước "
@@ -91,27 +95,29 @@ const std::vector<TemplateSpec>& template_specs() {
        "tick, a cycle opens (`cycle_start` rule): the year's milestones",
        {"recipient_name", "year", "province", "first_day", "last_day", "milestones", "signature"},
        "[OCOP] Khởi động chu trình OCOP năm {year}",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} của {province} bắt đầu từ ngày {first_day} "
+       "{?Kính gửi: {recipient_name}\n\n}Chu trình OCOP năm {year} của {province} bắt đầu từ ngày "
+       "{first_day} "
        "đến ngày "
-       "{last_day}. Các mốc thời gian:\n\n{milestones}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ thể "
+       "{last_day}.{? Các mốc thời gian:\n\n{milestones}}\nĐề nghị đơn vị tuyên truyền, hướng dẫn các chủ "
+       "thể "
        "đăng ký "
        "tham gia.\n{signature}"},
       {"cycle_closed",
        "tick, a cycle closes: to the province, its unfinished dossiers ({outcome})",
        {"recipient_name", "year", "province", "last_day", "count", "outcome", "signature"},
        "[OCOP] Kết thúc chu trình OCOP năm {year}: {count} hồ sơ chưa hoàn thành",
-       "Kính gửi: {recipient_name}\n\nChu trình OCOP năm {year} đã kết thúc ngày {last_day}. "
+       "{?Kính gửi: {recipient_name}\n\n}Chu trình OCOP năm {year} đã kết thúc ngày {last_day}. "
        "{outcome}{signature}"},
       {"certificate_notice",
        "tick, a certificate's expiry notice: to its unit and its producer ({advice} differs)",
        {"recipient_name", "certificate", "product", "stars", "level", "decision_no", "decision_date",
         "valid_until", "days_left", "advice", "province", "signature"},
-       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao \"{product}\" hết hiệu lực ngày "
+       "[OCOP] Thông báo: giấy chứng nhận sản phẩm OCOP {stars} sao{? \"{product}\"} hết hiệu lực ngày "
        "{valid_until}",
-       "Kính gửi: {recipient_name}\n\nGiấy chứng nhận sản phẩm OCOP {certificate} (quyết định {decision_no} "
-       "ngày "
-       "{decision_date}) cho sản phẩm \"{product}\", hạng {stars} sao, cấp {level}, có hiệu lực đến hết ngày "
-       "{valid_until} (còn {days_left} ngày).\n\n{advice}{signature}"},
+       "{?Kính gửi: {recipient_name}\n\n}Giấy chứng nhận sản phẩm OCOP {certificate} "
+       "(quyết định{? {decision_no}} ngày {decision_date}) cho sản phẩm{? \"{product}\"}, "
+       "hạng {stars} sao{?, cấp {level}}, có hiệu lực đến hết ngày {valid_until} (còn {days_left} ngày)."
+       "\n\n{advice}{signature}"},
       // After recognition (spec §10; engine/promotion.cpp and promotion_notices.cpp fill them).
       {"promotion_invite",
        "open_registration: to each unit the activity is open to (a digest) and each producer with a product "
@@ -119,8 +125,7 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "activity", "activity_name", "venue", "starts", "ends", "registration_closes",
         "organiser", "count", "products", "province", "office", "date"},
        "[OCOP] Mời đăng ký tham gia {activity_name} ({starts} - {ends})",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "{organiser} tổ chức {activity_name} (mã {activity}) tại {venue} từ ngày {starts} đến ngày {ends}. "
        "Hạn đăng ký tham gia: hết ngày {registration_closes}.\n"
        "\n"
@@ -134,8 +139,7 @@ const std::vector<TemplateSpec>& template_specs() {
         "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
         "date"},
        "[OCOP] Sản phẩm \"{product}\" được chọn tham gia {activity_name}",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "Sản phẩm \"{product}\" của {producer} được lựa chọn tham gia {activity_name} (mã {activity}) "
        "tại {venue} từ ngày {starts} đến ngày {ends}, với {booths} gian hàng; mức hỗ trợ: {support} đồng.\n"
        "\n"
@@ -149,8 +153,7 @@ const std::vector<TemplateSpec>& template_specs() {
         "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
         "date"},
        "[OCOP] Đăng ký tham gia {activity_name} của sản phẩm \"{product}\" không được lựa chọn",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "Đăng ký tham gia {activity_name} (mã {activity}) của sản phẩm \"{product}\" ({producer}) "
        "không được lựa chọn.\n"
        "\n"
@@ -164,8 +167,7 @@ const std::vector<TemplateSpec>& template_specs() {
         "organiser", "participation", "product", "producer", "booths", "support", "reason", "province", "office",
         "date"},
        "[OCOP] Hủy tham gia {activity_name} của sản phẩm \"{product}\"",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "Việc tham gia {activity_name} (mã {activity}, từ ngày {starts} đến ngày {ends}) của sản phẩm "
        "\"{product}\" ({producer}) đã bị hủy.\n"
        "\n"
@@ -177,8 +179,7 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "inspection", "certificate", "product", "unit_name", "due", "remedy_due", "ground",
         "province", "office", "date"},
        "[OCOP] Hậu kiểm: sản phẩm \"{product}\" vi phạm, đề nghị xem xét thu hồi giấy chứng nhận",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "Đợt hậu kiểm {inspection} ngày {date} đối với sản phẩm \"{product}\" ({unit_name}, giấy chứng nhận "
        "{certificate}) ghi nhận vi phạm: {ground}.\n"
        "\n"
@@ -190,8 +191,7 @@ const std::vector<TemplateSpec>& template_specs() {
        {"recipient_name", "inspection", "certificate", "product", "unit_name", "due", "remedy_due", "ground",
         "province", "office", "date"},
        "[OCOP] Hậu kiểm: sản phẩm \"{product}\" quá hạn khắc phục",
-       "Kính gửi {recipient_name},\n"
-       "\n"
+       "{?Kính gửi {recipient_name},\n\n}"
        "Sản phẩm \"{product}\" ({unit_name}, giấy chứng nhận {certificate}) chưa hoàn thành khắc phục "
        "theo đợt hậu kiểm {inspection}; hạn khắc phục là ngày {remedy_due}.\n"
        "\n"
@@ -209,57 +209,204 @@ const TemplateSpec* find_template(std::string_view name) {
   return nullptr;
 }
 
-std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '}') {
-      if (i + 1 < text.size() && text[i + 1] == '}') {
-        ++i;
+namespace {
+
+// A template, parsed: text, placeholders and optional segments {?…} (which hold text and
+// placeholders only).
+struct Piece {
+  enum Kind { text, placeholder, segment } kind = text;
+  std::string s;             // the text, or the placeholder's name
+  std::vector<Piece> inner;  // a segment's pieces
+};
+
+// Parses t from i to its end or, inside a segment, to the segment's closing } (i is then past
+// it). Returns the first problem, or an empty string.
+std::string parse_pieces(std::string_view t, size_t& i, bool in_segment, std::vector<Piece>& out) {
+  std::string lit;
+  auto flush = [&] {
+    if (!lit.empty()) out.push_back({Piece::text, std::move(lit), {}});
+    lit.clear();
+  };
+  while (i < t.size()) {
+    const char c = t[i];
+    if (c == '}') {
+      if (i + 1 < t.size() && t[i + 1] == '}') {
+        lit += '}';
+        i += 2;
         continue;
       }
-      return "a lone } (write }} for a brace)";
+      if (!in_segment) return "a lone } (write }} for a brace)";
+      ++i;
+      flush();
+      return {};
     }
-    if (text[i] != '{') continue;
-    if (i + 1 < text.size() && text[i + 1] == '{') {
+    if (c != '{') {
+      lit += c;
       ++i;
       continue;
     }
-    size_t close = text.find('}', i + 1);
-    if (close == std::string_view::npos) return "a { that is not closed (write {{ for a brace)";
-    std::string name(text.substr(i + 1, close - i - 1));
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      std::string known;
-      for (const auto& a : allowed) known += (known.empty() ? "{" : ", {") + a + "}";
-      return "unknown placeholder {" + name + "}; known: " + known;
+    if (i + 1 < t.size() && t[i + 1] == '{') {
+      lit += '{';
+      i += 2;
+      continue;
     }
-    i = close;
+    if (i + 1 < t.size() && t[i + 1] == '?') {
+      if (in_segment) return "an optional segment {?…} inside another";
+      flush();
+      i += 2;
+      Piece seg{Piece::segment, {}, {}};
+      if (std::string problem = parse_pieces(t, i, true, seg.inner); !problem.empty()) return problem;
+      out.push_back(std::move(seg));
+      continue;
+    }
+    const size_t close = t.find('}', i + 1);
+    if (close == std::string_view::npos) return "a { that is not closed (write {{ for a brace)";
+    flush();
+    out.push_back({Piece::placeholder, std::string(t.substr(i + 1, close - i - 1)), {}});
+    i = close + 1;
+  }
+  if (in_segment) return "an optional segment {? that is not closed (write {{ for a brace)";
+  flush();
+  return {};
+}
+
+std::string parse_template(std::string_view text, std::vector<Piece>& out) {
+  size_t i = 0;
+  return parse_pieces(text, i, false, out);
+}
+
+bool is_blank(std::string_view v) { return v.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+bool is_closing_punctuation(char c) {
+  return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
+}
+
+// Writes rendered text, closing up the gap an empty value leaves: no doubled space, no space
+// before punctuation or at the end of a line, no space at the start of a line.
+class Writer {
+ public:
+  void put(std::string_view s) {
+    if (s.empty()) return;
+    if (gap_) {
+      gap_ = false;
+      const bool line_start = out_.empty() || out_.back() == '\n';
+      const char next = s.front();
+      if (line_start) {
+        while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+      } else if (is_space(out_.back()) &&
+                 (is_space(next) || next == '\n' || next == '\r' || is_closing_punctuation(next))) {
+        trim_back();
+      }
+    }
+    out_ += s;
+  }
+  void gap() { gap_ = true; }  // an empty value, or a segment left out, stood here
+  std::string finish() {
+    if (gap_) trim_back();
+    return std::move(out_);
+  }
+
+ private:
+  void trim_back() {
+    while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+  }
+  std::string out_;
+  bool gap_ = false;
+};
+
+const std::string* value_of(const TemplateVars& vars, const std::string& name) {
+  auto it = vars.find(name);
+  return it == vars.end() || is_blank(it->second) ? nullptr : &it->second;
+}
+
+// Text that does not parse (only a caller that skipped check_template_text can pass one): each
+// {name} is replaced or left out, everything else is written as it is.
+std::string render_unchecked(std::string_view text, const TemplateVars& vars) {
+  Writer w;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      w.put(std::string_view(&text[i], 1));
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      const size_t close = text.find('}', i + 1);
+      if (close != std::string_view::npos) {
+        if (const std::string* v = value_of(vars, std::string(text.substr(i + 1, close - i - 1))))
+          w.put(*v);
+        else
+          w.gap();
+        i = close;
+        continue;
+      }
+    }
+    w.put(std::string_view(&text[i], 1));
+  }
+  return w.finish();
+}
+
+}  // namespace
+
+std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed) {
+  std::vector<Piece> pieces;
+  if (std::string problem = parse_template(text, pieces); !problem.empty()) return problem;
+  auto known = [&](const std::string& name) -> std::string {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) return {};
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "{" : ", {") + a + "}";
+    return "unknown placeholder {" + name + "}; known: " + list;
+  };
+  for (const auto& p : pieces) {
+    if (p.kind == Piece::placeholder) {
+      if (std::string problem = known(p.s); !problem.empty()) return problem;
+    } else if (p.kind == Piece::segment) {
+      bool any = false;
+      for (const auto& q : p.inner) {
+        if (q.kind != Piece::placeholder) continue;
+        any = true;
+        if (std::string problem = known(q.s); !problem.empty()) return problem;
+      }
+      if (!any) return "an optional segment {?…} without a placeholder (it would never be left out)";
+    }
   }
   return {};
 }
 
 std::string render_text(std::string_view text, const TemplateVars& vars) {
-  std::string out;
-  out.reserve(text.size() + 256);
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-      out += c;
-      ++i;
-      continue;
-    }
-    if (c == '{') {
-      size_t close = text.find('}', i + 1);
-      if (close != std::string_view::npos) {
-        auto it = vars.find(std::string(text.substr(i + 1, close - i - 1)));
-        if (it != vars.end()) {
-          out += it->second;
-          i = close;
-          continue;
+  std::vector<Piece> pieces;
+  if (!parse_template(text, pieces).empty()) return render_unchecked(text, vars);
+  Writer w;
+  for (const auto& p : pieces) {
+    if (p.kind == Piece::text) {
+      w.put(p.s);
+    } else if (p.kind == Piece::placeholder) {
+      if (const std::string* v = value_of(vars, p.s))
+        w.put(*v);
+      else
+        w.gap();
+    } else {
+      std::string seg;
+      bool complete = true;
+      for (const auto& q : p.inner) {
+        if (q.kind == Piece::text) {
+          seg += q.s;
+        } else if (const std::string* v = value_of(vars, q.s)) {
+          seg += *v;
+        } else {
+          complete = false;
+          break;
         }
       }
+      if (complete)
+        w.put(seg);
+      else
+        w.gap();
     }
-    out += c;
   }
-  return out;
+  return w.finish();
 }
 
 RenderedMessage render(const Config& config, std::string_view name, const TemplateVars& vars) {

@@ -9,6 +9,18 @@
 // the scheduler's digests share this table: a new kind of message adds a TemplateSpec to it
 // (engine/notify.cpp) and renders through render().
 //
+// Optional segments. `{?text}` is a segment: `text` holds words and placeholders (at least one;
+// `{{`/`}}` for braces; no segment inside a segment) and is written only when every placeholder
+// in it has a value, else it is left out whole: "trả lại{? ở {level_name}} ngày {date}" reads
+// "trả lại ở cấp xã ngày 02/03/2026", or, before the dossier has a level, "trả lại ngày
+// 02/03/2026". A segment may span lines ("{?Lý do: {reason}\n\n}"). A value that is empty or
+// only white space counts as empty, and so does a placeholder given no value: it is never written
+// as it is. Where an empty value or a left-out segment stood, the text closes up: no doubled
+// space, no space before . , ; : ! ? ), none at the end or the start of a line (so a segment's
+// separating space may be inside it or before it). A phrase that needs its value ("ở {level_name}",
+// "theo Quyết định số {decision_no}") belongs in a segment; the defaults put every value that can
+// be empty in one (a level before `register`, a user without a name, a decision number, ...).
+//
 // Recipients. A dossier's `producer` is a free-text name, not a user, so "the producer" is
 // resolved (producer_recipients): the user who created the dossier (its first audit record's
 // actor: the producer's own account, or the coordinator who filed on the producer's behalf),
@@ -56,12 +68,15 @@ struct TemplateSpec {
 const std::vector<TemplateSpec>& template_specs();
 const TemplateSpec* find_template(std::string_view name);
 
-// Checks a template text: balanced braces and only `allowed` placeholders. Returns an empty
-// string when it is good, else the problem ("unknown placeholder {x}; known: ...").
+// Checks a template text: balanced braces, closed segments, each with a placeholder, and only
+// `allowed` placeholders. Returns an empty string when it is good, else the problem ("unknown
+// placeholder {x}; known: ...").
 std::string check_template_text(std::string_view text, const std::vector<std::string>& allowed);
 
-// Replaces each {name} with vars[name] (a placeholder without a value is left as it is) and
-// {{ / }} with a brace.
+// Replaces each {name} with vars[name], writes or leaves out each {?segment}, {{ / }} as a brace,
+// and closes up what an empty value leaves (see "Optional segments" above). A placeholder
+// without a value, or with an empty one, writes nothing. Text that check_template_text refuses
+// is rendered placeholder by placeholder, the rest as it is.
 using TemplateVars = std::map<std::string, std::string>;
 std::string render_text(std::string_view text, const TemplateVars& vars);
 

@@ -5,10 +5,12 @@
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
 #include "config/config_snapshot.hpp"
+#include "message_checks.hpp"
 #include "config/yaml_config.hpp"
 #include "notify/mail_format.hpp"
 #include "ocop/dispatch.hpp"
@@ -90,7 +92,8 @@ BOOST_AUTO_TEST_CASE(defaults_are_vietnamese_and_use_only_their_placeholders) {
 
 BOOST_AUTO_TEST_CASE(placeholders_braces_and_missing_values) {
   TemplateVars v = {{"a", "Ă"}, {"b", "{b}"}};
-  BOOST_TEST(render_text("x {a} {{a}} }} {b} {c}", v) == "x Ă {a} } {b} {c}");
+  // A value is written as it is (never expanded again); a placeholder without one writes nothing.
+  BOOST_TEST(render_text("x {a} {{a}} }} {b} {c}", v) == "x Ă {a} } {b}");
   BOOST_TEST(render_text("", v) == "");
   const std::vector<std::string> allowed = {"a", "b"};
   BOOST_TEST(check_template_text("{a} and {{literal}} and }}", allowed).empty());
@@ -109,9 +112,10 @@ BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
   auto r = config::load_string(yaml, "t.yaml");
   BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
   (void)first;
-  RenderedMessage m = render(r.config, "dossier_recognized", {{"producer", "HTX Chè"}, {"stars", "4"}});
+  RenderedMessage m = render(r.config, "dossier_recognized",
+                             {{"producer", "HTX Chè"}, {"stars", "4"}, {"recipient_name", "HTX Chè"}});
   BOOST_TEST(m.subject == "Chúc mừng HTX Chè: 4 sao");
-  BOOST_TEST(m.body.find("Kính gửi") == 0u);  // the body keeps its default
+  BOOST_TEST(m.body.find("Kính gửi HTX Chè,") == 0u);  // the body keeps its default
   // ... and the snapshot carries it.
   auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
@@ -166,6 +170,237 @@ BOOST_AUTO_TEST_CASE(the_schedulers_messages_are_templates_too) {
   BOOST_TEST(r.problems[0].line == first + 2);
   BOOST_TEST(r.problems[0].key == "templates.reminder_stalled.subject");
   BOOST_TEST(r.problems[0].message.find("unknown placeholder {stars}") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_optional_segment_is_written_only_with_all_its_values) {
+  const std::string t = "trả lại{? ở {level_name}} ngày {date} để hoàn thiện.";
+  BOOST_TEST(render_text(t, {{"level_name", "cấp xã"}, {"date", "12/03/2026"}}) ==
+             "trả lại ở cấp xã ngày 12/03/2026 để hoàn thiện.");
+  BOOST_TEST(render_text(t, {{"level_name", ""}, {"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");
+  BOOST_TEST(render_text(t, {{"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");  // no value
+  BOOST_TEST(render_text(t, {{"level_name", " \t"}, {"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026 để hoàn thiện.");  // white space only counts as empty
+  // The separating space before the segment instead of inside it: the same.
+  BOOST_TEST(render_text("trả lại {?ở {level_name}} ngày {date}.", {{"date", "12/03/2026"}}) ==
+             "trả lại ngày 12/03/2026.");
+  // Several placeholders in one segment: left out when any is empty.
+  const std::string q = "công nhận{? theo Quyết định số {no} ngày {d}}.";
+  BOOST_TEST(render_text(q, {{"no", "12/QĐ-UBND"}, {"d", "20/07/2026"}}) ==
+             "công nhận theo Quyết định số 12/QĐ-UBND ngày 20/07/2026.");
+  BOOST_TEST(render_text(q, {{"no", "12/QĐ-UBND"}, {"d", ""}}) == "công nhận.");
+  BOOST_TEST(render_text(q, {{"no", ""}, {"d", "20/07/2026"}}) == "công nhận.");
+  // Several segments, each on its own.
+  const std::string many = "đạt{? {stars} sao} OCOP{? ở {level}}{? theo Quyết định số {no}}{? ngày {d}}.";
+  BOOST_TEST(
+      render_text(many, {{"stars", "4"}, {"level", "cấp tỉnh"}, {"no", "12/QĐ"}, {"d", "20/07/2026"}}) ==
+      "đạt 4 sao OCOP ở cấp tỉnh theo Quyết định số 12/QĐ ngày 20/07/2026.");
+  BOOST_TEST(render_text(many, {{"stars", "4"}, {"d", "20/07/2026"}}) == "đạt 4 sao OCOP ngày 20/07/2026.");
+  BOOST_TEST(render_text(many, {}) == "đạt OCOP.");
+  // Across lines, and at the start of the text.
+  const std::string body = "{?Kính gửi {name},\n\n}Nội dung.\n{?Lý do: {reason}\n}Trân trọng,\n";
+  BOOST_TEST(render_text(body, {{"name", "Chị Yến"}, {"reason", "thiếu nhãn"}}) ==
+             "Kính gửi Chị Yến,\n\nNội dung.\nLý do: thiếu nhãn\nTrân trọng,\n");
+  BOOST_TEST(render_text(body, {}) == "Nội dung.\nTrân trọng,\n");
+  // Braces inside a segment.
+  BOOST_TEST(render_text("a{? {{{x}}}} b", {{"x", "1"}}) == "a {1} b");
+  BOOST_TEST(render_text("a{? {{{x}}}} b", {}) == "a b");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_value_outside_a_segment_leaves_no_gap) {
+  // No doubled space, no space before punctuation, none at a line's start or end.
+  BOOST_TEST(render_text("ở {x} ngày", {}) == "ở ngày");
+  BOOST_TEST(render_text("Kính gửi {x}, anh", {}) == "Kính gửi, anh");
+  BOOST_TEST(render_text("Kính gửi {x}.\n{y} Tiếp {z}\nCuối {w}", {}) == "Kính gửi.\nTiếp\nCuối");
+  BOOST_TEST(render_text("a {x} {y} b", {}) == "a b");
+  BOOST_TEST(render_text("a {x} {y} b", {{"y", "Y"}}) == "a Y b");
+  BOOST_TEST(render_text("({x})", {}) == "()");  // no space to close up: a template's own text stays
+  // Spaces that are the template's own (an indented line, two spaces written on purpose) stay.
+  BOOST_TEST(render_text("a  b\n  c {x}", {{"x", "X"}}) == "a  b\n  c X");
+}
+
+BOOST_AUTO_TEST_CASE(segments_are_checked_like_placeholders) {
+  const std::vector<std::string> allowed = {"a", "b"};
+  BOOST_TEST(check_template_text("x{? y {a}} z {?{a} {b}} {{?}}", allowed).empty());
+  BOOST_TEST(check_template_text("x{? y {c}}", allowed).find("unknown placeholder {c}; known: {a}, {b}") ==
+             0u);
+  BOOST_TEST(check_template_text("x{? y {a}", allowed).find("optional segment {? that is not closed") !=
+             std::string::npos);
+  BOOST_TEST(check_template_text("x{? y {?{a}}}", allowed).find("inside another") != std::string::npos);
+  BOOST_TEST(check_template_text("x{? y}", allowed).find("without a placeholder") != std::string::npos);
+  BOOST_TEST(check_template_text("x{?}", allowed).find("without a placeholder") != std::string::npos);
+  BOOST_TEST(check_template_text("x{? {a} }} ", allowed).find("not closed") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_overridden_template_has_segments_too) {
+  std::string yaml = gen_workload_yaml();
+  const int first = lines_in(yaml) + 1;
+  yaml +=
+      "templates:\n"
+      "  dossier_returned:\n"
+      "    subject: \"[OCOP] {stage}{? ({level_name})} trả lại\"\n"
+      "    body: \"{?Kính gửi {recipient_name},\\n\\n}Hồ sơ {dossier} được{? {level_name}} trả lại ngày "
+      "{date}.\\n\"\n";
+  auto r = config::load_string(yaml, "t.yaml");
+  BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.problems[0].to_string()));
+  TemplateVars vars = {{"stage", "Ý tưởng sản phẩm"},
+                       {"dossier", "TQ-2026-0001"},
+                       {"date", "12/03/2026"},
+                       {"level_name", ""},
+                       {"recipient_name", ""}};
+  RenderedMessage m = render(r.config, "dossier_returned", vars);
+  BOOST_TEST(m.subject == "[OCOP] Ý tưởng sản phẩm trả lại");
+  BOOST_TEST(m.body == "Hồ sơ TQ-2026-0001 được trả lại ngày 12/03/2026.\n");
+  vars["level_name"] = "cấp xã";
+  vars["recipient_name"] = "Chị Yến";
+  m = render(r.config, "dossier_returned", vars);
+  BOOST_TEST(m.subject == "[OCOP] Ý tưởng sản phẩm (cấp xã) trả lại");
+  BOOST_TEST(m.body == "Kính gửi Chị Yến,\n\nHồ sơ TQ-2026-0001 được cấp xã trả lại ngày 12/03/2026.\n");
+  // A bad segment in an override: its file, line and key.
+  std::string bad = gen_workload_yaml();
+  bad +=
+      "templates:\n"
+      "  dossier_returned:\n"
+      "    subject: \"{stage}{? ở {level_name}\"\n"
+      "    body: \"{?Kính gửi,} {?ở {levelname}}\"\n";
+  auto b = config::load_string(bad, "t.yaml");
+  BOOST_REQUIRE(!b.ok());
+  std::string all;
+  for (const auto& p : b.problems) all += p.to_string() + "\n";
+  BOOST_TEST_INFO(all);
+  BOOST_REQUIRE_EQUAL(b.problems.size(), 2u);
+  BOOST_TEST(b.problems[0].line == first + 2);
+  BOOST_TEST(b.problems[0].key == "templates.dossier_returned.subject");
+  BOOST_TEST(b.problems[0].message.find("optional segment {? that is not closed") != std::string::npos);
+  BOOST_TEST(b.problems[1].line == first + 3);
+  BOOST_TEST(b.problems[1].key == "templates.dossier_returned.body");
+  BOOST_TEST(b.problems[1].message.find("without a placeholder") != std::string::npos);
+  BOOST_TEST(b.problems[0].to_string().find("t.yaml:" + std::to_string(first + 2) + ":") == 0u);
+}
+
+// Each default template, given realistic values, then with each value that can be empty in
+// practice (see the code that fills them: engine/notify.cpp, engine/reminders.cpp) left empty,
+// then with every value empty: the text always reads without a gap, and with every value given
+// it is the text the template had before segments (the segments' marks taken out).
+BOOST_AUTO_TEST_CASE(every_default_template_reads_whatever_it_is_given) {
+  const TemplateVars full = {{"recipient_name", "Đặng Ngọc Yến"},
+                             {"dossier", "TQ-2026-0001"},
+                             {"product", "Cam sành Bắc Quang"},
+                             {"producer", "HTX Cam Bắc Quang"},
+                             {"unit_name", "Xã Bắc Quang"},
+                             {"province", "Tuyên Quang"},
+                             {"office", "Văn phòng Điều phối Chương trình OCOP tỉnh Tuyên Quang"},
+                             {"level_name", "cấp xã"},
+                             {"date", "12/03/2026"},
+                             {"actor_name", "Nguyễn Văn An"},
+                             {"stage", "Ý tưởng sản phẩm"},
+                             {"reason", "Thiếu mô tả nguồn nguyên liệu"},
+                             {"missing", "- Nhãn sản phẩm (label)"},
+                             {"stars", "4"},
+                             {"decision_no", "12/QĐ-UBND"},
+                             {"decision_date", "20/07/2026"},
+                             {"certificate", "TQ-2026-0001/province"},
+                             {"valid_until", "20/07/2029"},
+                             {"count", "3"},
+                             {"state", "hồ sơ đánh giá đã nộp, chờ tiếp nhận"},
+                             {"after_days", "10"},
+                             {"dossiers", "- TQ-2026-0001: Cam sành (HTX)\n  trạng thái: x\n"},
+                             {"rule", "stalled-submitted"},
+                             {"signature", "\n--\nThư tự động.\n"},
+                             {"days", "15"},
+                             {"milestone", "hạn nộp phương án"},
+                             {"deadline", "30/06/2026"},
+                             {"days_left", "7"},
+                             {"year", "2026"},
+                             {"first_day", "05/01/2026"},
+                             {"last_day", "31/12/2026"},
+                             {"milestones", "- 30/06/2026: hạn\n"},
+                             {"outcome", "Không còn hồ sơ nào chưa hoàn thành.\n"},
+                             {"level", "province"},
+                             {"advice", "Đề nghị.\n"}};
+  // Values the engine may leave empty, by template: a user's name (optional in the
+  // configuration), a level before `register`, free text that is only white space (the checks
+  // ask for a non-empty string), a recognition without its certificate, a cycle without
+  // milestones, a certificate's decision number.
+  const std::map<std::string, std::vector<std::string>> may_be_empty_in = {
+      {"dossier_returned", {"recipient_name", "level_name", "product", "producer", "reason"}},
+      {"dossier_recognized",
+       {"recipient_name", "level_name", "product", "producer", "stars", "decision_no", "decision_date",
+        "certificate", "valid_until"}},
+      {"reminder_stalled", {"recipient_name"}},
+      {"reminder_escalation", {"recipient_name"}},
+      {"reminder_milestone", {"recipient_name"}},
+      {"cycle_start", {"recipient_name", "milestones"}},
+      {"cycle_closed", {"recipient_name"}},
+      {"certificate_notice", {"recipient_name", "product", "decision_no"}}};
+  auto unmarked = [](std::string t) {  // the template without its segments' marks
+    for (size_t p; (p = t.find("{?")) != std::string::npos;) {
+      size_t depth = 0, i = p + 2;
+      for (; i < t.size(); ++i) {
+        if (t[i] == '{') ++depth;
+        if (t[i] == '}') {
+          if (depth == 0) break;
+          --depth;
+        }
+      }
+      t.erase(i, 1);
+      t.erase(p, 2);
+    }
+    return t;
+  };
+  Config cfg;
+  for (const auto& spec : template_specs()) {
+    BOOST_TEST_CONTEXT(spec.name) {
+      BOOST_REQUIRE(may_be_empty_in.count(spec.name));  // a new template says what may be empty
+      const std::vector<std::string>& may_be_empty = may_be_empty_in.at(spec.name);
+      TemplateVars vars;
+      for (const auto& p : spec.placeholders) vars[p] = full.at(p);
+      RenderedMessage m = render(cfg, spec.name, vars);
+      BOOST_TEST(m.subject == render_text(unmarked(spec.subject), vars));
+      BOOST_TEST(m.body == render_text(unmarked(spec.body), vars));
+      auto check = [&](const std::string& what, const TemplateVars& v) {
+        RenderedMessage r = render(cfg, spec.name, v);
+        for (const auto& p : ocop::testing::message_text_problems(r.subject))
+          BOOST_ERROR(what << ": subject: " << p);
+        for (const auto& p : ocop::testing::message_text_problems(r.body))
+          BOOST_ERROR(what << ": body: " << p);
+      };
+      check("every value", vars);
+      for (const auto& name : may_be_empty) {
+        if (!vars.count(name)) continue;
+        TemplateVars v = vars;
+        v[name] = "";
+        check("{" + name + "} empty", v);
+        v[name] = "  ";
+        check("{" + name + "} white space", v);
+        v.erase(name);
+        check("{" + name + "} without a value", v);
+      }
+      TemplateVars none = vars;
+      for (const auto& name : may_be_empty) none.erase(name);
+      check("every value that may be empty left out", none);
+      // Even with no value at all no placeholder shows.
+      RenderedMessage bare = render(cfg, spec.name, {});
+      BOOST_TEST(bare.subject.find_first_of("{}") == std::string::npos);
+      BOOST_TEST(bare.body.find_first_of("{}") == std::string::npos);
+    }
+  }
+  // The user's report: an idea returned before the dossier has a level.
+  TemplateVars idea = {{"recipient_name", "Sùng Quang Dũng"},
+                       {"stage", "Ý tưởng sản phẩm"},
+                       {"product", "Mật ong Bắc Mê"},
+                       {"producer", "Công ty TNHH Nông sản Bắc Mê"},
+                       {"dossier", "TQ-2026-0001"},
+                       {"unit_name", "Xã Bắc Mê"},
+                       {"level_name", ""},
+                       {"date", "12/03/2026"},
+                       {"reason", "Đề nghị bổ sung mô tả"},
+                       {"missing", "(không có)"},
+                       {"office", "Văn phòng"}};
+  BOOST_TEST(
+      render(cfg, "dossier_returned", idea).body.find("đã được trả lại ngày 12/03/2026 để hoàn thiện.") !=
+      std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
