@@ -157,7 +157,7 @@ const std::vector<TemplateSpec>& template_specs() {
        "Đăng ký tham gia {activity_name} (mã {activity}) của sản phẩm \"{product}\" ({producer}) "
        "không được lựa chọn.\n"
        "\n"
-       "Lý do: {reason}\n"
+       "{?Lý do: {reason}\n}"
        "\n"
        "Trân trọng,\n"
        "{office}\n"},
@@ -171,7 +171,7 @@ const std::vector<TemplateSpec>& template_specs() {
        "Việc tham gia {activity_name} (mã {activity}, từ ngày {starts} đến ngày {ends}) của sản phẩm "
        "\"{product}\" ({producer}) đã bị hủy.\n"
        "\n"
-       "Lý do: {reason}\n"
+       "{?Lý do: {reason}\n}"
        "\n"
        "Trân trọng,\n"
        "{office}\n"},
@@ -199,6 +199,33 @@ const std::vector<TemplateSpec>& template_specs() {
        "\n"
        "Trân trọng,\n"
        "{office}\n"},
+      // The scheduler's reminders after recognition (engine/scheduler.cpp): {items} lists the
+      // participations or inspections, one line each.
+      {"reminder_promotion_outcome",
+       "tick, a `promotion_outcome` rule: to the producer and the unit, participations not yet reported",
+       {"recipient_name", "count", "after_days", "date", "items", "province", "signature"},
+       "[OCOP] Nhắc việc: {count} kết quả tham gia xúc tiến thương mại chưa được báo cáo",
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, kết quả tham gia các hoạt động xúc tiến thương mại "
+       "dưới đây chưa được báo cáo quá {after_days} ngày làm việc sau khi kết thúc:\n\n{items}\n"
+       "Đề nghị báo cáo doanh thu, số hợp đồng đã ký.\n{signature}"},
+      {"reminder_promotion_escalation",
+       "tick, a `promotion_outcome` rule's escalation: to the organiser unit",
+       {"recipient_name", "count", "after_days", "days", "date", "items", "province", "signature"},
+       "[OCOP] Báo cáo chậm: {count} kết quả tham gia xúc tiến thương mại quá {days} ngày làm việc",
+       "{?Kính gửi: {recipient_name}\n\n}Đến ngày {date}, kết quả tham gia dưới đây vẫn chưa được báo cáo "
+       "sau {days} ngày làm việc, dù đã được nhắc:\n\n{items}\nĐề nghị đơn vị đôn đốc.\n{signature}"},
+      {"reminder_inspection_due",
+       "tick, an `inspection_due` rule: to the producer and the unit, inspections due soon",
+       {"recipient_name", "count", "days_before", "date", "items", "province", "signature"},
+       "[OCOP] Nhắc lịch hậu kiểm: {count} sản phẩm",
+       "{?Kính gửi: {recipient_name}\n\n}Các sản phẩm OCOP dưới đây sẽ được hậu kiểm theo kế hoạch:\n\n{items}\n"
+       "Đề nghị chủ thể chuẩn bị hồ sơ, sản phẩm phục vụ kiểm tra.\n{signature}"},
+      {"reminder_remedy_due",
+       "tick, a `remedy_due` rule: to the producer and the unit, remedies due soon",
+       {"recipient_name", "count", "days_before", "date", "items", "province", "signature"},
+       "[OCOP] Nhắc hạn khắc phục sau hậu kiểm: {count} sản phẩm",
+       "{?Kính gửi: {recipient_name}\n\n}Các sản phẩm OCOP dưới đây sắp đến hạn khắc phục theo kết quả hậu "
+       "kiểm:\n\n{items}\nĐề nghị chủ thể hoàn thành khắc phục đúng hạn.\n{signature}"},
   };
   return specs;
 }

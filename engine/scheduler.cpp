@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "ocop/calendar.hpp"
+#include "ocop/notify.hpp"
 
 namespace ocop {
 
@@ -538,6 +539,214 @@ struct Scheduler::Run {
   }
 
   // --- 4. before_milestone --------------------------------------------------------------------
+  // --- 5. after recognition (spec §10) --------------------------------------------------------
+  // Fires an activity's or inspection's scheduled event as the scheduler actor, each in its own
+  // transaction (start_activity's cascade and open_registration's invitations go with it). A
+  // refusal because another process moved the object first is not a failure.
+  void fire_object(const std::string& kind, const std::string& id, const std::string& state, const char* event,
+                   const char* to) {
+    std::vector<std::string> failures;
+    transaction([&] {
+      failures.clear();
+      EventRequest req;
+      req.event = event;
+      req.dossier = id;
+      req.actor = cfg.scheduler_actor;
+      FireResult r = s.executor_.fire_in_transaction(req);
+      if (r.status.code() == Code::refused) {
+        std::optional<std::string> now_state;
+        if (kind == "activity") {
+          if (auto a = s.store_.load_activity(id)) now_state = a->state;
+        } else if (auto i = s.store_.load_inspection(id)) {
+          now_state = i->state;
+        }
+        if (now_state && *now_state != state) {
+          ++staged_already_fired;
+          return;
+        }
+      }
+      if (!r.status.ok()) {
+        failures.push_back(kind + " " + id + ": " + event + " not fired: " + r.status.message());
+        if (rep.status.ok()) rep.status = r.status;
+        return;
+      }
+      staged_transitions.push_back({kind, id, event, state, to});
+    });
+    for (auto& f : failures) rep.notes.push_back(std::move(f));
+  }
+
+  bool need_actor(size_t due, const char* what) {
+    if (due == 0 || !cfg.scheduler_actor.empty()) return due > 0;
+    rep.status = Status::BadInput(std::to_string(due) + " " + what +
+                                  " are due but no scheduler.actor is configured (config/README.md): nothing was fired");
+    return false;
+  }
+
+  // The activities' days (calendar days, in order, so a tick after missed days catches up):
+  // registration opens on registration_opens, closes the day after registration_closes, the
+  // activity starts on starts and finishes the day after ends.
+  void activities() {
+    struct Step {
+      const char* from;
+      const char* column;
+      int after;  // days after the column's date
+      const char* event;
+      const char* to;
+    };
+    static const Step steps[] = {
+        {"planned", "registration_opens", 0, "open_registration", "registration_open"},
+        {"registration_open", "registration_closes", 1, "close_registration", "registration_closed"},
+        {"registration_closed", "starts", 0, "start_activity", "running"},
+        {"running", "ends", 1, "finish_activity", "finished"},
+    };
+    for (const Step& st : steps) {
+      std::vector<Activity> due = s.store_.activities_due({st.from}, st.column, add_days(day, -st.after));
+      if (!need_actor(due.size(), "activity transition(s)")) continue;
+      for (const Activity& a : due) fire_object("activity", a.id, a.state, st.event, st.to);
+    }
+  }
+
+  // remedy_overdue on the working day after remedy_due (or the first tick after it).
+  void remedies_overdue() {
+    InspectionFilter f;
+    f.states = {"remedy_required"};
+    f.remedy_due_to = add_days(day, -1);
+    std::vector<Inspection> due;
+    for (Inspection& i : s.store_.inspections(f))
+      if (i.remedy_due && add_working_days(cfg.calendar, *i.remedy_due, 1) <= day) due.push_back(std::move(i));
+    if (!need_actor(due.size(), "remedy_overdue transition(s)")) return;
+    for (const Inspection& i : due) fire_object("inspection", i.id, i.state, "remedy_overdue", "overdue");
+  }
+
+  // A digest per unit and a message per producer user, for one rule on this day.
+  struct ObjectDigest {
+    std::string name, email;
+    std::vector<std::string> lines;
+  };
+  void queue_digests(const Reminder& rule, const char* tmpl, const char* kind, std::map<std::string, ObjectDigest>& groups,
+                     TemplateVars vars, std::vector<std::pair<OutboxMessage, std::string>>& out) {
+    for (auto& [key, g] : groups) {
+      if (g.email.empty()) continue;
+      std::string list;
+      for (const auto& l : g.lines) list += l + "\n";
+      vars["recipient_name"] = g.name;
+      vars["count"] = std::to_string(g.lines.size());
+      vars["items"] = list;
+      vars["date"] = date_vi(day);
+      vars["province"] = cfg.province.name;
+      vars["signature"] = "\nTrân trọng,\nVăn phòng Điều phối Chương trình OCOP tỉnh " + cfg.province.name + "\n";
+      RenderedMessage r = render(cfg, tmpl, vars);
+      out.emplace_back(message("reminder/" + rule.id + "/" + key + "/" + format_date(day), g.email,
+                               text::Rendered{std::move(r.subject), std::move(r.body)},
+                               "reminder " + rule.id + ": " + std::to_string(g.lines.size()) + " item(s)"),
+                       kind);
+    }
+  }
+
+  void add_to(std::map<std::string, ObjectDigest>& groups, const std::string& key, const std::string& name,
+              const std::string& email, const std::string& line) {
+    auto& g = groups[key];
+    g.name = name;
+    g.email = email;
+    g.lines.push_back(line);
+  }
+
+  void add_unit(std::map<std::string, ObjectDigest>& groups, const std::string& unit, const std::string& line,
+                std::map<std::string, int>& missing) {
+    const Unit* u = cfg.unit_on(unit, day);
+    if (!u) return;
+    if (u->email.empty()) {
+      missing[u->code]++;
+      return;
+    }
+    add_to(groups, "unit/" + u->code, u->name, u->email, line);
+  }
+
+  void add_producers(std::map<std::string, ObjectDigest>& groups, const std::string& dossier, const std::string& unit,
+                     const std::string& line) {
+    Dossier d;
+    d.id = dossier;
+    d.unit = unit;
+    for (const ocop::Recipient& r : producer_recipients(cfg, s.store_, d, day))
+      add_to(groups, "producer/" + r.email, r.name, r.email, line);
+  }
+
+  // promotion_outcome: participations still `selected` more than after_days working days after
+  // their activity's end remind the producer and the unit; escalate_after_days more, the organiser.
+  void promotion_outcomes() {
+    if (!is_working_day(cfg.calendar, day)) return;
+    for (const auto& rule : cfg.reminders) {
+      if (rule.kind != ReminderKind::promotion_outcome) continue;
+      ParticipationFilter f;
+      f.states = {"selected"};
+      f.ends_on_or_before = latest_entry_for(cfg.calendar, day, std::max(1, rule.after_days));
+      std::map<std::string, ObjectDigest> remind, escalate;
+      std::map<std::string, int> missing;
+      std::map<std::string, std::optional<Activity>> activities;
+      for (const Participation& p : s.store_.participations(f)) {
+        auto& a = activities[p.activity];
+        if (!a) a = s.store_.load_activity(p.activity);
+        if (!a) continue;
+        const int w = waited(a->ends);
+        const Overdue o = overdue(w, rule.after_days, rule.escalate_after_days);
+        if (o == Overdue::no) continue;
+        const std::string line = "- " + p.product + " (" + p.producer + ") tại " + a->name + " (" + a->id +
+                                 ", kết thúc ngày " + date_vi(a->ends) + "): chưa báo cáo kết quả sau " +
+                                 std::to_string(w) + " ngày làm việc";
+        add_unit(remind, p.unit, line, missing);
+        add_producers(remind, p.dossier, p.unit, line);
+        if (o == Overdue::escalate) add_unit(escalate, a->unit, line, missing);
+      }
+      note_no_email(rule.id, missing);
+      std::vector<std::pair<OutboxMessage, std::string>> out;
+      TemplateVars vars;
+      vars["after_days"] = std::to_string(rule.after_days);
+      queue_digests(rule, "reminder_promotion_outcome", "promotion_outcome", remind, vars, out);
+      std::map<std::string, ObjectDigest> esc;
+      for (auto& [k, g] : escalate) esc["escalation/" + k] = std::move(g);
+      vars["days"] = std::to_string(rule.after_days + rule.escalate_after_days.value_or(0));
+      queue_digests(rule, "reminder_promotion_escalation", "promotion_escalation", esc, vars, out);
+      queue_all(out);
+    }
+  }
+
+  // inspection_due and remedy_due: days_before working days before the date, to the producer and
+  // the unit (on the first tick after that day when days were missed, while the date is ahead).
+  void inspection_reminders() {
+    for (const auto& rule : cfg.reminders) {
+      const bool remedy = rule.kind == ReminderKind::remedy_due;
+      if (rule.kind != ReminderKind::inspection_due && !remedy) continue;
+      InspectionFilter f;
+      f.states = {remedy ? "remedy_required" : "planned"};
+      const Date latest = add_working_days(cfg.calendar, day, rule.days_before + 1);  // dates this tick may remind of
+      if (remedy) {
+        f.remedy_due_from = day;
+        f.remedy_due_to = latest;
+      } else {
+        f.due_from = day;
+        f.due_to = latest;
+      }
+      std::map<std::string, ObjectDigest> groups;
+      std::map<std::string, int> missing;
+      for (const Inspection& i : s.store_.inspections(f)) {
+        const Date date = remedy ? *i.remedy_due : i.due;
+        const Date fire = rule.days_before == 0 ? date : add_working_days(cfg.calendar, date, -rule.days_before);
+        if (!in_window(fire) || day > date) continue;
+        const std::string line = "- " + i.product + " (giấy chứng nhận " + i.certificate + ", đợt " + i.id + "): " +
+                                 (remedy ? "hạn khắc phục " : "hạn hậu kiểm ") + date_vi(date);
+        add_unit(groups, i.unit, line, missing);
+        add_producers(groups, i.dossier, i.unit, line);
+      }
+      note_no_email(rule.id, missing);
+      std::vector<std::pair<OutboxMessage, std::string>> out;
+      TemplateVars vars;
+      vars["days_before"] = std::to_string(rule.days_before);
+      queue_digests(rule, remedy ? "reminder_remedy_due" : "reminder_inspection_due",
+                    remedy ? "remedy_due" : "inspection_due", groups, vars, out);
+      queue_all(out);
+    }
+  }
+
   void milestones() {
     for (const auto& rule : cfg.reminders) {
       if (rule.kind != ReminderKind::before_milestone) continue;
@@ -612,6 +821,10 @@ TickReport Scheduler::tick(bool dry_run) {
     run.certificates();
     run.stalled();
     run.milestones();
+    run.activities();
+    run.remedies_overdue();
+    run.promotion_outcomes();
+    run.inspection_reminders();
     if (!dry_run) {
       json summary = {{"queued", rep.queued.size()},
                       {"already_queued", rep.already_queued},
