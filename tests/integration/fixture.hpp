@@ -13,7 +13,10 @@
 #include <iostream>
 #include <random>
 
+#include "activity_machine.hpp"
 #include "certificate_machine.hpp"
+#include "inspection_machine.hpp"
+#include "participation_machine.hpp"
 #include "config/yaml_config.hpp"
 #include "views/json_views.hpp"
 #include "cycle_machine.hpp"
@@ -88,6 +91,10 @@ struct Db {
   Config config;
   std::unique_ptr<Lifecycle> lifecycle = workflows::make_dossier_lifecycle();
   std::unique_ptr<CertificateLifecycle> certificates = workflows::make_certificate_lifecycle();
+  std::unique_ptr<ActivityLifecycle> activities = workflows::make_activity_lifecycle();
+  std::unique_ptr<ParticipationLifecycle> participations = workflows::make_participation_lifecycle();
+  std::unique_ptr<InspectionLifecycle> inspections = workflows::make_inspection_lifecycle();
+  AfterRecognition after{*activities, *participations, *inspections};
   std::unique_ptr<store::SociStore> store;
   FixedClock clock{*parse_instant("2026-03-02T08:00:00+07:00", 420)};
   std::unique_ptr<Executor> ex;
@@ -101,6 +108,7 @@ struct Db {
     store = store::open(url);
     store->migrate();
     ex = std::make_unique<Executor>(config, *lifecycle, *certificates, *store, clock);
+    ex->set_after_recognition(&after);
   }
   ~Db() {
     ex.reset();
@@ -132,7 +140,7 @@ struct Db {
   // The chain and every dossier's version against its records, as `ocop audit verify` checks them.
   bool verify(std::string* why = nullptr) {
     auto cycles = workflows::make_cycle_lifecycle();
-    Application app(config, *store, Workflows{*lifecycle, *certificates, *cycles}, clock);
+    Application app(config, *store, Workflows{*lifecycle, *certificates, *cycles, &after}, clock);
     AuditVerification v = app.audit_verify("");
     if (why && !(v.status.ok() && v.valid)) *why = v.status.ok() ? v.problem : v.status.message();
     return v.status.ok() && v.valid;

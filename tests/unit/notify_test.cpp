@@ -318,7 +318,24 @@ BOOST_AUTO_TEST_CASE(every_default_template_reads_whatever_it_is_given) {
                              {"milestones", "- 30/06/2026: hạn\n"},
                              {"outcome", "Không còn hồ sơ nào chưa hoàn thành.\n"},
                              {"level", "province"},
-                             {"advice", "Đề nghị.\n"}};
+                             {"advice", "Đề nghị.\n"},
+                             {"activity", "BX-XT-2026-001"},
+                             {"activity_name", "Hội chợ OCOP mùa xuân"},
+                             {"venue", "Quảng trường tỉnh"},
+                             {"starts", "01/05/2026"},
+                             {"ends", "05/05/2026"},
+                             {"registration_closes", "20/04/2026"},
+                             {"organiser", "Trung tâm Xúc tiến thương mại"},
+                             {"products", "- Chè (4 sao)"},
+                             {"participation", "BX-XT-2026-001/BX-2026-000001"},
+                             {"booths", "2"},
+                             {"support", "3000000"},
+                             {"inspection", "BX-C0001-HK-2026-001"},
+                             {"due", "15/06/2026"},
+                             {"remedy_due", "19/06/2026"},
+                             {"ground", "Vi phạm an toàn thực phẩm"},
+                             {"items", "- Chè: hạn 15/06/2026\n"},
+                             {"days_before", "5"}};
   // Values the engine may leave empty, by template: a user's name (optional in the
   // configuration), a level before `register`, free text that is only white space (the checks
   // ask for a non-empty string), a recognition without its certificate, a cycle without
@@ -333,7 +350,17 @@ BOOST_AUTO_TEST_CASE(every_default_template_reads_whatever_it_is_given) {
       {"reminder_milestone", {"recipient_name"}},
       {"cycle_start", {"recipient_name", "milestones"}},
       {"cycle_closed", {"recipient_name"}},
-      {"certificate_notice", {"recipient_name", "product", "decision_no"}}};
+      {"certificate_notice", {"recipient_name", "product", "decision_no"}},
+      {"promotion_invite", {"recipient_name"}},
+      {"participation_selected", {"recipient_name", "reason"}},
+      {"participation_declined", {"recipient_name", "reason"}},
+      {"participation_cancelled", {"recipient_name", "reason"}},
+      {"inspection_violation", {"recipient_name", "remedy_due"}},
+      {"inspection_remedy_overdue", {"recipient_name", "ground"}},
+      {"reminder_promotion_outcome", {"recipient_name"}},
+      {"reminder_promotion_escalation", {"recipient_name"}},
+      {"reminder_inspection_due", {"recipient_name"}},
+      {"reminder_remedy_due", {"recipient_name"}}};
   auto unmarked = [](std::string t) {  // the template without its segments' marks
     for (size_t p; (p = t.find("{?")) != std::string::npos;) {
       size_t depth = 0, i = p + 2;
