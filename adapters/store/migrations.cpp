@@ -2,6 +2,64 @@
 
 namespace ocop::store {
 
+namespace {
+
+// Migration 7 (spec §10). Dates are calendar days as text (YYYY-MM-DD, as certificates'
+// valid_until), instants as text as on dossiers, money in whole đồng as BIGINT, states as their
+// public names. The columns that order rows or bound a range of ids (count_ids_with_prefix) are
+// COLLATE BINARY, SQLite's default, spelled out so that PostgreSQL gets COLLATE "C": both then
+// compare them byte by byte, as the in-memory store does, whatever the database's collation.
+// The indexes serve the filters of PromotionStore (store.hpp) and the scheduler's
+// activities_due (each date column with the state). Neither text list is filtered on: open_to
+// is a JSON array of unit codes, criteria and findings JSON as the engine writes them.
+std::vector<std::string> after_recognition(bool postgresql) {
+  std::vector<std::string> sql = {
+      "CREATE TABLE activities ("
+      " id TEXT COLLATE BINARY PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL,"
+      " venue TEXT NOT NULL, state TEXT NOT NULL, version BIGINT NOT NULL,"
+      " registration_opens TEXT NOT NULL, registration_closes TEXT NOT NULL,"
+      " starts TEXT NOT NULL, ends TEXT NOT NULL, booths INTEGER NOT NULL, open_to TEXT NOT NULL,"
+      " min_stars INTEGER NOT NULL, max_booths_per_producer INTEGER NOT NULL,"
+      " booth_fee_vnd BIGINT NOT NULL, support_percent INTEGER NOT NULL, support_cap_vnd BIGINT NOT NULL,"
+      " reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, state_since TEXT NOT NULL)",
+      "CREATE INDEX activities_state ON activities (state, starts)",
+      "CREATE INDEX activities_unit ON activities (unit)",
+      "CREATE INDEX activities_opens ON activities (state, registration_opens)",
+      "CREATE INDEX activities_closes ON activities (state, registration_closes)",
+      "CREATE INDEX activities_ends ON activities (state, ends)",
+      // One product at one activity: id ACTIVITY/DOSSIER, so a dossier applies to an activity
+      // once; the unique (activity, dossier) says so in the schema too.
+      "CREATE TABLE participations ("
+      " id TEXT COLLATE BINARY PRIMARY KEY, activity TEXT COLLATE BINARY NOT NULL, dossier TEXT NOT NULL,"
+      " certificate TEXT NOT NULL, product TEXT NOT NULL, producer TEXT NOT NULL, unit TEXT NOT NULL,"
+      " state TEXT NOT NULL, version BIGINT NOT NULL, booths INTEGER NOT NULL, support_vnd BIGINT NOT NULL,"
+      " revenue_vnd BIGINT, contracts BIGINT, buyers BIGINT, note TEXT, reason TEXT,"
+      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, state_since TEXT NOT NULL)",
+      "CREATE UNIQUE INDEX participations_activity_dossier ON participations (activity, dossier)",
+      "CREATE INDEX participations_activity ON participations (activity, state)",
+      "CREATE INDEX participations_certificate ON participations (certificate, state)",
+      "CREATE INDEX participations_dossier ON participations (dossier)",
+      "CREATE INDEX participations_producer ON participations (activity, producer)",
+      "CREATE TABLE inspections ("
+      " id TEXT COLLATE BINARY PRIMARY KEY, certificate TEXT NOT NULL, dossier TEXT NOT NULL,"
+      " product TEXT NOT NULL, unit TEXT NOT NULL, level TEXT NOT NULL, state TEXT NOT NULL,"
+      " version BIGINT NOT NULL, due TEXT NOT NULL, remedy_due TEXT, recorded_on TEXT, result TEXT,"
+      " criteria TEXT NOT NULL, findings TEXT NOT NULL, team TEXT, ground TEXT, note TEXT, reason TEXT,"
+      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, state_since TEXT NOT NULL)",
+      "CREATE INDEX inspections_certificate ON inspections (certificate, state)",
+      "CREATE INDEX inspections_due ON inspections (state, due)",
+      "CREATE INDEX inspections_remedy_due ON inspections (state, remedy_due)",
+      "CREATE INDEX inspections_unit ON inspections (unit)",
+  };
+  if (postgresql)
+    for (auto& q : sql)
+      for (std::size_t at; (at = q.find("COLLATE BINARY")) != std::string::npos;)
+        q.replace(at, 14, "COLLATE \"C\"");
+  return sql;
+}
+
+}  // namespace
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1,
@@ -114,6 +172,8 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE audit_chain_lock (id INTEGER PRIMARY KEY CHECK (id = 1))",
            "INSERT INTO audit_chain_lock (id) VALUES (1)",
        }},
+      {7, "after recognition: promotion activities, participations, inspections", after_recognition(false),
+       after_recognition(true)},
   };
   return all;
 }

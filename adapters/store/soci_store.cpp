@@ -12,6 +12,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "store/migrations.hpp"
@@ -249,6 +251,183 @@ struct AuditRow {
   std::string at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash;
 };
 
+// After recognition (spec §10): one buffer per table, bound by reference to its statements.
+// Empty optional texts are stored as NULL and read back empty, as on dossiers.
+struct ActivityRow {
+  std::string id, name, kind, unit, venue, state, registration_opens, registration_closes, starts, ends,
+      open_to, reason, created_at, updated_at, state_since;
+  long long version = 0, expected = 0, booth_fee_vnd = 0, support_cap_vnd = 0;
+  int booths = 0, min_stars = 0, max_booths_per_producer = 0, support_percent = 0;
+  soci::indicator i_reason = soci::i_null;
+};
+
+struct ParticipationRow {
+  std::string id, activity, dossier, certificate, product, producer, unit, state, note, reason, created_at,
+      updated_at, state_since;
+  long long version = 0, expected = 0, support_vnd = 0, revenue_vnd = 0, contracts = 0, buyers = 0;
+  int booths = 0;
+  soci::indicator i_revenue_vnd = soci::i_null, i_contracts = soci::i_null, i_buyers = soci::i_null,
+                  i_note = soci::i_null, i_reason = soci::i_null;
+};
+
+struct InspectionRow {
+  std::string id, certificate, dossier, product, unit, level, state, due, remedy_due, recorded_on, result,
+      criteria, findings, team, ground, note, reason, created_at, updated_at, state_since;
+  long long version = 0, expected = 0;
+  soci::indicator i_remedy_due = soci::i_null, i_recorded_on = soci::i_null, i_result = soci::i_null,
+                  i_team = soci::i_null, i_ground = soci::i_null, i_note = soci::i_null,
+                  i_reason = soci::i_null;
+};
+
+// Each table's columns in one list: f(name, buffer, indicator or nullptr, identity). Identity
+// columns are never written by an update (store.hpp); `version` is, as the new version. The
+// lists give the SELECT, INSERT and UPDATE texts and their bindings, always in this order.
+template <class F>
+void activity_columns(ActivityRow& r, F&& f) {
+  f("id", r.id, nullptr, true);
+  f("name", r.name, nullptr, false);
+  f("kind", r.kind, nullptr, false);
+  f("unit", r.unit, nullptr, true);
+  f("venue", r.venue, nullptr, false);
+  f("state", r.state, nullptr, false);
+  f("version", r.version, nullptr, false);
+  f("registration_opens", r.registration_opens, nullptr, false);
+  f("registration_closes", r.registration_closes, nullptr, false);
+  f("starts", r.starts, nullptr, false);
+  f("ends", r.ends, nullptr, false);
+  f("booths", r.booths, nullptr, false);
+  f("open_to", r.open_to, nullptr, false);
+  f("min_stars", r.min_stars, nullptr, false);
+  f("max_booths_per_producer", r.max_booths_per_producer, nullptr, false);
+  f("booth_fee_vnd", r.booth_fee_vnd, nullptr, false);
+  f("support_percent", r.support_percent, nullptr, false);
+  f("support_cap_vnd", r.support_cap_vnd, nullptr, false);
+  f("reason", r.reason, &r.i_reason, false);
+  f("created_at", r.created_at, nullptr, true);
+  f("updated_at", r.updated_at, nullptr, false);
+  f("state_since", r.state_since, nullptr, false);
+}
+
+template <class F>
+void participation_columns(ParticipationRow& r, F&& f) {
+  f("id", r.id, nullptr, true);
+  f("activity", r.activity, nullptr, true);
+  f("dossier", r.dossier, nullptr, true);
+  f("certificate", r.certificate, nullptr, true);
+  f("product", r.product, nullptr, true);
+  f("producer", r.producer, nullptr, true);
+  f("unit", r.unit, nullptr, true);
+  f("state", r.state, nullptr, false);
+  f("version", r.version, nullptr, false);
+  f("booths", r.booths, nullptr, false);
+  f("support_vnd", r.support_vnd, nullptr, false);
+  f("revenue_vnd", r.revenue_vnd, &r.i_revenue_vnd, false);
+  f("contracts", r.contracts, &r.i_contracts, false);
+  f("buyers", r.buyers, &r.i_buyers, false);
+  f("note", r.note, &r.i_note, false);
+  f("reason", r.reason, &r.i_reason, false);
+  f("created_at", r.created_at, nullptr, true);
+  f("updated_at", r.updated_at, nullptr, false);
+  f("state_since", r.state_since, nullptr, false);
+}
+
+template <class F>
+void inspection_columns(InspectionRow& r, F&& f) {
+  f("id", r.id, nullptr, true);
+  f("certificate", r.certificate, nullptr, true);
+  f("dossier", r.dossier, nullptr, true);
+  f("product", r.product, nullptr, true);
+  f("unit", r.unit, nullptr, true);
+  f("level", r.level, nullptr, true);
+  f("state", r.state, nullptr, false);
+  f("version", r.version, nullptr, false);
+  f("due", r.due, nullptr, false);
+  f("remedy_due", r.remedy_due, &r.i_remedy_due, false);
+  f("recorded_on", r.recorded_on, &r.i_recorded_on, false);
+  f("result", r.result, &r.i_result, false);
+  f("criteria", r.criteria, nullptr, false);
+  f("findings", r.findings, nullptr, false);
+  f("team", r.team, &r.i_team, false);
+  f("ground", r.ground, &r.i_ground, false);
+  f("note", r.note, &r.i_note, false);
+  f("reason", r.reason, &r.i_reason, false);
+  f("created_at", r.created_at, nullptr, true);
+  f("updated_at", r.updated_at, nullptr, false);
+  f("state_since", r.state_since, nullptr, false);
+}
+
+// "a, b, c" (each prefixed, e.g. "p."), the SELECT list of a table.
+template <class Row, class Columns>
+std::string column_names(Row& r, Columns columns, const std::string& prefix = "") {
+  std::string out;
+  columns(r, [&](const char* name, auto&, soci::indicator*, bool) {
+    out += (out.empty() ? "" : ", ") + prefix + name;
+  });
+  return out;
+}
+
+template <class Row, class Columns>
+void bind_into(soci::statement& st, Row& r, Columns columns) {
+  columns(r, [&](const char*, auto& v, soci::indicator* ind, bool) {
+    if (ind)
+      st.exchange(soci::into(v, *ind));
+    else
+      st.exchange(soci::into(v));
+  });
+}
+
+// Binds the columns (all, or only those an update writes) as parameters, in list order.
+template <class Row, class Columns>
+void bind_use(soci::statement& st, Row& r, Columns columns, bool updated_only) {
+  columns(r, [&](const char*, auto& v, soci::indicator* ind, bool identity) {
+    if (updated_only && identity) return;
+    if (ind)
+      st.exchange(soci::use(v, *ind));
+    else
+      st.exchange(soci::use(v));
+  });
+}
+
+// "INSERT INTO t (a, b) VALUES (:a, :b)"
+template <class Row, class Columns>
+std::string insert_sql(const char* table, Row& r, Columns columns) {
+  std::string values;
+  columns(r, [&](const char* name, auto&, soci::indicator*, bool) {
+    values += (values.empty() ? ":" : ", :") + std::string(name);
+  });
+  return std::string("INSERT INTO ") + table + " (" + column_names(r, columns) + ") VALUES (" + values + ")";
+}
+
+// "UPDATE t SET a = :a, ... WHERE id = :id AND version = :expected": every column but the
+// identity ones.
+template <class Row, class Columns>
+std::string update_sql(const char* table, Row& r, Columns columns) {
+  std::string set;
+  columns(r, [&](const char* name, auto&, soci::indicator*, bool identity) {
+    if (!identity) set += (set.empty() ? "" : ", ") + std::string(name) + " = :" + name;
+  });
+  return std::string("UPDATE ") + table + " SET " + set + " WHERE id = :id AND version = :expected";
+}
+
+struct ActivityColumns {
+  template <class F>
+  void operator()(ActivityRow& r, F&& f) const {
+    activity_columns(r, std::forward<F>(f));
+  }
+};
+struct ParticipationColumns {
+  template <class F>
+  void operator()(ParticipationRow& r, F&& f) const {
+    participation_columns(r, std::forward<F>(f));
+  }
+};
+struct InspectionColumns {
+  template <class F>
+  void operator()(InspectionRow& r, F&& f) const {
+    inspection_columns(r, std::forward<F>(f));
+  }
+};
+
 struct SociStore::Impl {
   // The head of the audit chain as this transaction left it after its last append; valid only
   // inside the transaction that wrote it (it holds the write lock), cleared at every boundary.
@@ -287,8 +466,20 @@ struct SociStore::Impl {
       st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key, st_put_key, st_begin,
       st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
+  // After recognition: loads ([1]: locked, inside a write transaction on PostgreSQL), inserts,
+  // conditional updates, the id look-ups.
+  ActivityRow act;
+  ParticipationRow par;
+  InspectionRow ins;
+  std::string id_buf, lo_buf, hi_buf;
+  std::unique_ptr<soci::statement> st_load_act[2], st_load_par[2], st_load_ins[2], st_insert_act,
+      st_insert_par, st_insert_ins, st_update_act, st_update_par, st_update_ins, st_id_taken, st_id_prefix;
   // Forgets every prepared statement (they are prepared again on their next use).
   void drop_statements() {
+    for (auto* st : {&st_load_act[0], &st_load_act[1], &st_load_par[0], &st_load_par[1], &st_load_ins[0],
+                     &st_load_ins[1], &st_insert_act, &st_insert_par, &st_insert_ins, &st_update_act,
+                     &st_update_par, &st_update_ins, &st_id_taken, &st_id_prefix})
+      st->reset();
     for (auto* st : {&st_load,        &st_insert,           &st_sheets,      &st_put_sheet,   &st_doc_kinds,
                      &st_add_doc,     &st_load_cert,        &st_insert_cert, &st_update_cert, &st_head,
                      &st_append,      &st_find_key,         &st_put_key,     &st_begin,       &st_commit,
@@ -603,7 +794,7 @@ int SociStore::schema_version() {
   }
 }
 
-int SociStore::migrate() {
+int SociStore::migrate(int up_to) {
   int applied = 0;
   try {
     impl_->sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
@@ -614,7 +805,7 @@ int SociStore::migrate() {
       for (int v : rs) done.insert(v);
     }
     for (const auto& m : migrations()) {
-      if (done.count(m.version)) continue;
+      if (done.count(m.version) || m.version > up_to) continue;
       begin();
       const auto& stmts = !impl_->sqlite && !m.postgresql.empty() ? m.postgresql : m.sqlite;
       for (std::string q : stmts) {
@@ -1472,23 +1663,43 @@ AuditHead SociStore::audit_head() {
 std::vector<std::string> SociStore::version_mismatches(int limit) {
   std::vector<std::string> out;
   try {
-    soci::rowset<soci::row> rs =
-        impl_->sql.prepare
-        << "SELECT d.id, d.version, (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id) AS n"
-           " FROM dossiers d WHERE d.version <> (SELECT COUNT(*) FROM audit a WHERE a.dossier = d.id)"
-           " ORDER BY d.id LIMIT " +
-               std::to_string(limit);
-    for (const auto& r : rs)
-      out.push_back("dossier " + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " +
-                    cell(r, 2) + " record(s) of it");
-    soci::rowset<soci::row> orphans =
-        impl_->sql.prepare << "SELECT DISTINCT a.dossier FROM audit a WHERE NOT EXISTS"
-                              " (SELECT 1 FROM dossiers d WHERE d.id = a.dossier) ORDER BY a.dossier LIMIT " +
-                                  std::to_string(limit);
+    // Each object's records are counted through audit_dossier (dossier, seq): one index range per
+    // object, never the whole trail per object. Dossiers first, then the objects of spec §10
+    // (whose records carry their id in `dossier`), at most `limit` in all.
+    static const std::pair<const char*, const char*> kinds[] = {{"dossier", "dossiers"},
+                                                                {"activity", "activities"},
+                                                                {"participation", "participations"},
+                                                                {"inspection", "inspections"}};
+    for (const auto& [kind, table] : kinds) {
+      const int left = limit - static_cast<int>(out.size());
+      if (left <= 0) break;
+      soci::rowset<soci::row> rs =
+          impl_->sql.prepare
+          << std::string(
+                 "SELECT t.id, t.version, (SELECT COUNT(*) FROM audit a WHERE a.dossier = t.id)"
+                 " AS n FROM ") +
+                 table +
+                 " t WHERE t.version <> (SELECT COUNT(*) FROM audit a WHERE a.dossier = t.id)"
+                 " ORDER BY t.id LIMIT " +
+                 std::to_string(left);
+      for (const auto& r : rs)
+        out.push_back(std::string(kind) + " " + cell(r, 0) + " is at version " + cell(r, 1) +
+                      " but the trail holds " + cell(r, 2) + " record(s) of it");
+    }
+    // Records whose id is no object at all: each distinct id once (the audit_dossier index gives
+    // them in order), then four primary-key probes, instead of probes for every record.
+    soci::rowset<soci::row> orphans = impl_->sql.prepare
+                                      << "SELECT o.id FROM (SELECT DISTINCT dossier AS id FROM audit) o"
+                                         " WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.id = o.id)"
+                                         " AND NOT EXISTS (SELECT 1 FROM activities t WHERE t.id = o.id)"
+                                         " AND NOT EXISTS (SELECT 1 FROM participations t WHERE t.id = o.id)"
+                                         " AND NOT EXISTS (SELECT 1 FROM inspections t WHERE t.id = o.id)"
+                                         " ORDER BY o.id LIMIT " +
+                                             std::to_string(limit);
     for (const auto& r : orphans)
-      out.push_back("the trail has records of dossier " + cell(r, 0) + ", which is not in the database");
+      out.push_back("the trail has records of " + cell(r, 0) + ", which is not in the database");
   } catch (const std::exception& e) {
-    rethrow(e, "comparing dossier versions with the audit trail");
+    rethrow(e, "comparing versions with the audit trail");
   }
   return out;
 }
@@ -1873,6 +2084,662 @@ std::vector<CountRow> SociStore::count_year_by_state_and_unit(int year) {
     for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
   } catch (const std::exception& e) {
     rethrow(e, "counting a cycle's dossiers");
+  }
+  return out;
+}
+
+}  // namespace ocop::store
+
+// --- after recognition (spec §10): activities, participations, inspections -------------------
+
+namespace ocop::store {
+namespace {
+
+void opt_text(const std::string& v, std::string& dst, soci::indicator& ind) {
+  dst = v;
+  ind = v.empty() ? soci::i_null : soci::i_ok;
+}
+std::string text_or_empty(const std::string& v, soci::indicator ind) { return ind == soci::i_ok ? v : ""; }
+Date date_of(const std::string& s) { return parse_date(s).value_or(Date{}); }
+void opt_date(const std::optional<Date>& d, std::string& dst, soci::indicator& ind) {
+  dst = d ? format_date(*d) : std::string();
+  ind = d ? soci::i_ok : soci::i_null;
+}
+std::optional<Date> date_or_none(const std::string& s, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return parse_date(s);
+}
+void opt_int(const std::optional<std::int64_t>& v, long long& dst, soci::indicator& ind) {
+  dst = v.value_or(0);
+  ind = v ? soci::i_ok : soci::i_null;
+}
+std::optional<std::int64_t> int_or_none(long long v, soci::indicator ind) {
+  if (ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+// open_to: a JSON array of unit codes.
+std::string units_json(const std::vector<std::string>& units) {
+  return nlohmann::json(units).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+std::vector<std::string> units_from_json(const std::string& text) {
+  std::vector<std::string> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& u : j)
+    if (u.is_string()) out.push_back(u.get<std::string>());
+  return out;
+}
+
+void activity_to_row(const Activity& a, ActivityRow& r) {
+  r.id = a.id;
+  r.name = a.name;
+  r.kind = a.kind;
+  r.unit = a.unit;
+  r.venue = a.venue;
+  r.state = a.state;
+  r.version = a.version;
+  r.registration_opens = format_date(a.registration_opens);
+  r.registration_closes = format_date(a.registration_closes);
+  r.starts = format_date(a.starts);
+  r.ends = format_date(a.ends);
+  r.booths = a.booths;
+  r.open_to = units_json(a.open_to);
+  r.min_stars = a.policy.min_stars;
+  r.max_booths_per_producer = a.policy.max_booths_per_producer;
+  r.booth_fee_vnd = a.policy.booth_fee_vnd;
+  r.support_percent = a.policy.support_percent;
+  r.support_cap_vnd = a.policy.support_cap_vnd;
+  opt_text(a.reason, r.reason, r.i_reason);
+  r.created_at = ts(a.created_at);
+  r.updated_at = ts(a.updated_at);
+  r.state_since = ts(a.state_since);
+}
+
+Activity activity_from_row(const ActivityRow& r) {
+  Activity a;
+  a.id = r.id;
+  a.name = r.name;
+  a.kind = r.kind;
+  a.unit = r.unit;
+  a.venue = r.venue;
+  a.state = r.state;
+  a.version = r.version;
+  a.registration_opens = date_of(r.registration_opens);
+  a.registration_closes = date_of(r.registration_closes);
+  a.starts = date_of(r.starts);
+  a.ends = date_of(r.ends);
+  a.booths = r.booths;
+  a.open_to = units_from_json(r.open_to);
+  a.policy.min_stars = r.min_stars;
+  a.policy.max_booths_per_producer = r.max_booths_per_producer;
+  a.policy.booth_fee_vnd = r.booth_fee_vnd;
+  a.policy.support_percent = r.support_percent;
+  a.policy.support_cap_vnd = r.support_cap_vnd;
+  a.reason = text_or_empty(r.reason, r.i_reason);
+  a.created_at = parse_ts(r.created_at);
+  a.updated_at = parse_ts(r.updated_at);
+  a.state_since = parse_ts(r.state_since);
+  return a;
+}
+
+void participation_to_row(const Participation& p, ParticipationRow& r) {
+  r.id = p.id;
+  r.activity = p.activity;
+  r.dossier = p.dossier;
+  r.certificate = p.certificate;
+  r.product = p.product;
+  r.producer = p.producer;
+  r.unit = p.unit;
+  r.state = p.state;
+  r.version = p.version;
+  r.booths = p.booths;
+  r.support_vnd = p.support_vnd;
+  opt_int(p.revenue_vnd, r.revenue_vnd, r.i_revenue_vnd);
+  opt_int(p.contracts, r.contracts, r.i_contracts);
+  opt_int(p.buyers, r.buyers, r.i_buyers);
+  opt_text(p.note, r.note, r.i_note);
+  opt_text(p.reason, r.reason, r.i_reason);
+  r.created_at = ts(p.created_at);
+  r.updated_at = ts(p.updated_at);
+  r.state_since = ts(p.state_since);
+}
+
+Participation participation_from_row(const ParticipationRow& r) {
+  Participation p;
+  p.id = r.id;
+  p.activity = r.activity;
+  p.dossier = r.dossier;
+  p.certificate = r.certificate;
+  p.product = r.product;
+  p.producer = r.producer;
+  p.unit = r.unit;
+  p.state = r.state;
+  p.version = r.version;
+  p.booths = r.booths;
+  p.support_vnd = r.support_vnd;
+  p.revenue_vnd = int_or_none(r.revenue_vnd, r.i_revenue_vnd);
+  p.contracts = int_or_none(r.contracts, r.i_contracts);
+  p.buyers = int_or_none(r.buyers, r.i_buyers);
+  p.note = text_or_empty(r.note, r.i_note);
+  p.reason = text_or_empty(r.reason, r.i_reason);
+  p.created_at = parse_ts(r.created_at);
+  p.updated_at = parse_ts(r.updated_at);
+  p.state_since = parse_ts(r.state_since);
+  return p;
+}
+
+void inspection_to_row(const Inspection& i, InspectionRow& r) {
+  r.id = i.id;
+  r.certificate = i.certificate;
+  r.dossier = i.dossier;
+  r.product = i.product;
+  r.unit = i.unit;
+  r.level = i.level;
+  r.state = i.state;
+  r.version = i.version;
+  r.due = format_date(i.due);
+  opt_date(i.remedy_due, r.remedy_due, r.i_remedy_due);
+  opt_date(i.recorded_on, r.recorded_on, r.i_recorded_on);
+  opt_text(i.result, r.result, r.i_result);
+  r.criteria = i.criteria;
+  r.findings = i.findings;
+  opt_text(i.team, r.team, r.i_team);
+  opt_text(i.ground, r.ground, r.i_ground);
+  opt_text(i.note, r.note, r.i_note);
+  opt_text(i.reason, r.reason, r.i_reason);
+  r.created_at = ts(i.created_at);
+  r.updated_at = ts(i.updated_at);
+  r.state_since = ts(i.state_since);
+}
+
+Inspection inspection_from_row(const InspectionRow& r) {
+  Inspection i;
+  i.id = r.id;
+  i.certificate = r.certificate;
+  i.dossier = r.dossier;
+  i.product = r.product;
+  i.unit = r.unit;
+  i.level = r.level;
+  i.state = r.state;
+  i.version = r.version;
+  i.due = date_of(r.due);
+  i.remedy_due = date_or_none(r.remedy_due, r.i_remedy_due);
+  i.recorded_on = date_or_none(r.recorded_on, r.i_recorded_on);
+  i.result = text_or_empty(r.result, r.i_result);
+  i.criteria = r.criteria;
+  i.findings = r.findings;
+  i.team = text_or_empty(r.team, r.i_team);
+  i.ground = text_or_empty(r.ground, r.i_ground);
+  i.note = text_or_empty(r.note, r.i_note);
+  i.reason = text_or_empty(r.reason, r.i_reason);
+  i.created_at = parse_ts(r.created_at);
+  i.updated_at = parse_ts(r.updated_at);
+  i.state_since = parse_ts(r.state_since);
+  return i;
+}
+
+// Whether every text is one PostgreSQL accepts as a parameter (SQLite: always).
+bool all_utf8(bool sqlite, std::initializer_list<const std::string*> texts,
+              std::initializer_list<const std::vector<std::string>*> lists = {}) {
+  if (sqlite) return true;
+  for (const auto* t : texts)
+    if (!valid_utf8(*t)) return false;
+  for (const auto* l : lists)
+    for (const auto& t : *l)
+      if (!valid_utf8(t)) return false;
+  return true;
+}
+
+// " AND p.state IN (:p_state0, :p_state1)", binding each of `values` (which must outlive the
+// statement). The placeholders are named after the column: SQLite takes two of the same name for
+// one parameter.
+void in_list(std::string& q, soci::statement& st, const std::string& column,
+             const std::vector<std::string>& values) {
+  std::string name = column;
+  std::replace(name.begin(), name.end(), '.', '_');
+  q += " AND " + column + " IN (";
+  for (size_t i = 0; i < values.size(); ++i) {
+    q += (i ? ", :" : ":") + name + std::to_string(i);
+    st.exchange(soci::use(values[i]));
+  }
+  q += ")";
+}
+
+void prepare_statement(soci::statement& st, const std::string& q) {
+  st.prepare(q);
+  st.define_and_bind();
+}
+
+// Loads one row by id into `row` through a prepared statement cached in `slots` ([1]: FOR
+// UPDATE, inside a write transaction on PostgreSQL). False when there is none.
+template <class Row, class Columns>
+bool load_row(soci::session& sql, bool lock, std::unique_ptr<soci::statement> (&slots)[2], Row& row,
+              Columns columns, const char* table, std::string& id_buf, const std::string& id) {
+  auto& slot = slots[lock ? 1 : 0];
+  if (!slot) {
+    auto fresh = std::make_unique<soci::statement>(sql);
+    fresh->alloc();
+    bind_into(*fresh, row, columns);
+    fresh->exchange(soci::use(id_buf));
+    prepare_statement(*fresh, "SELECT " + column_names(row, columns) + " FROM " + table + " WHERE id = :id" +
+                                  (lock ? " FOR UPDATE" : ""));
+    slot = std::move(fresh);  // cached only once prepared
+  }
+  id_buf = id;
+  return slot->execute(true);
+}
+
+const char* const kDueColumns[] = {"registration_opens", "registration_closes", "starts", "ends"};
+
+}  // namespace
+
+bool SociStore::object_id_taken(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return false;
+  auto& I = *impl_;
+  try {
+    if (!I.st_id_taken) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.n));
+      for (int i = 0; i < 4; ++i) fresh->exchange(soci::use(I.id_buf));
+      // Four primary-key probes; the first that finds the id answers.
+      prepare_statement(
+          *fresh,
+          "SELECT 1 FROM dossiers WHERE id = :d UNION ALL SELECT 1 FROM activities WHERE id = :a"
+          " UNION ALL SELECT 1 FROM participations WHERE id = :p"
+          " UNION ALL SELECT 1 FROM inspections WHERE id = :i LIMIT 1");
+      I.st_id_taken = std::move(fresh);  // cached only once prepared
+    }
+    I.id_buf = id;
+    if (!I.st_id_taken->execute(true)) return false;
+    finish(*I.st_id_taken);
+    return true;
+  } catch (const std::exception& e) {
+    rethrow(e, "looking up an id");
+  }
+}
+
+std::int64_t SociStore::count_ids_with_prefix(const std::string& prefix) {
+  if (!impl_->sqlite && !valid_utf8(prefix)) return 0;
+  auto& I = *impl_;
+  try {
+    if (!I.st_id_prefix) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(I.n));
+      for (int i = 0; i < 2; ++i) {
+        fresh->exchange(soci::use(I.lo_buf));
+        fresh->exchange(soci::use(I.hi_buf));
+      }
+      // The ids that start with PREFIX + "-" are exactly those in [PREFIX-, PREFIX.) byte by
+      // byte ('.' follows '-'): a range of each primary key, with no LIKE whose `_` and `%` a
+      // unit code might hold. The id columns compare byte by byte on both backends (migration 7).
+      prepare_statement(*fresh,
+                        "SELECT (SELECT COUNT(*) FROM activities WHERE id >= :lo1 AND id < :hi1)"
+                        " + (SELECT COUNT(*) FROM inspections WHERE id >= :lo2 AND id < :hi2)");
+      I.st_id_prefix = std::move(fresh);  // cached only once prepared
+    }
+    I.lo_buf = prefix + "-";
+    I.hi_buf = prefix + ".";
+    I.n = 0;
+    if (I.st_id_prefix->execute(true)) finish(*I.st_id_prefix);
+    return I.n;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting ids");
+  }
+}
+
+std::optional<Activity> SociStore::load_activity(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
+  auto& I = *impl_;
+  try {
+    if (!load_row(I.sql, I.in_tx && !I.sqlite, I.st_load_act, I.act, ActivityColumns{}, "activities",
+                  I.id_buf, id))
+      return std::nullopt;
+    Activity a = activity_from_row(I.act);
+    finish(*I.st_load_act[I.in_tx && !I.sqlite ? 1 : 0]);
+    return a;
+  } catch (const std::exception& e) {
+    rethrow(e, "loading an activity");
+  }
+}
+
+void SociStore::insert_activity(const Activity& a) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_insert_act) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.act, ActivityColumns{}, false);
+      prepare_statement(*fresh, insert_sql("activities", I.act, ActivityColumns{}));
+      I.st_insert_act = std::move(fresh);  // cached only once prepared
+    }
+    activity_to_row(a, I.act);
+    I.st_insert_act->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting an activity");
+  }
+}
+
+bool SociStore::update_activity(const Activity& a, std::int64_t expected_version) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_update_act) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.act, ActivityColumns{}, true);
+      fresh->exchange(soci::use(I.act.id));
+      fresh->exchange(soci::use(I.act.expected));
+      prepare_statement(*fresh, update_sql("activities", I.act, ActivityColumns{}));
+      I.st_update_act = std::move(fresh);  // cached only once prepared
+    }
+    activity_to_row(a, I.act);
+    I.act.expected = expected_version;
+    I.st_update_act->execute(true);
+    return I.st_update_act->get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "updating an activity");
+  }
+}
+
+std::vector<Activity> SociStore::activities(const ActivityFilter& f) {
+  auto& I = *impl_;
+  if (!all_utf8(I.sqlite, {&f.state}, {&f.units, &f.states})) return {};
+  std::vector<Activity> out;
+  try {
+    // Bound by reference: these live until the statement is done and never move.
+    const std::string state = f.state;
+    const std::vector<std::string> units = f.units, states = f.states;
+    std::string y0, y1, from, to;
+    soci::statement st(I.sql);
+    st.alloc();
+    bind_into(st, I.act, ActivityColumns{});
+    std::string q = "SELECT " + column_names(I.act, ActivityColumns{}) + " FROM activities WHERE 1=1";
+    if (!state.empty()) {
+      q += " AND state = :state";
+      st.exchange(soci::use(state));
+    }
+    if (!states.empty()) in_list(q, st, "state", states);
+    if (!units.empty()) in_list(q, st, "unit", units);
+    if (f.year) {
+      y0 = format_date(make_date(f.year, 1, 1));
+      y1 = format_date(make_date(f.year, 12, 31));
+      q += " AND starts >= :y0 AND starts <= :y1";
+      st.exchange(soci::use(y0));
+      st.exchange(soci::use(y1));
+    }
+    if (f.day_from || f.day_to) {
+      if (f.day_from) from = format_date(*f.day_from);
+      if (f.day_to) to = format_date(*f.day_to);
+      q += " AND (";
+      bool first = true;
+      for (const char* column : kDueColumns) {
+        q += first ? "(" : " OR (";
+        first = false;
+        if (f.day_from) {
+          q += std::string(column) + " >= :from_" + column;
+          st.exchange(soci::use(from));
+        }
+        if (f.day_to) {
+          q += std::string(f.day_from ? " AND " : "") + column + " <= :to_" + column;
+          st.exchange(soci::use(to));
+        }
+        q += ")";
+      }
+      q += ")";
+    }
+    q += " ORDER BY starts, id";
+    if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
+    prepare_statement(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(activity_from_row(I.act));
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing activities");
+  }
+  return out;
+}
+
+std::vector<Activity> SociStore::activities_due(const std::vector<std::string>& states,
+                                                const std::string& column, Date day) {
+  auto& I = *impl_;
+  if (std::find(std::begin(kDueColumns), std::end(kDueColumns), column) == std::end(kDueColumns))
+    throw StoreError("activities_due: \"" + column + "\" is not one of an activity's dates", false);
+  if (states.empty() || !all_utf8(I.sqlite, {}, {&states})) return {};
+  std::vector<Activity> out;
+  try {
+    const std::vector<std::string> names = states;  // bound by reference
+    const std::string until = format_date(day);
+    soci::statement st(I.sql);
+    st.alloc();
+    bind_into(st, I.act, ActivityColumns{});
+    // `state IN (...)` and a range on the date: the index (state, column) of migration 7.
+    std::string q = "SELECT " + column_names(I.act, ActivityColumns{}) + " FROM activities WHERE 1=1";
+    in_list(q, st, "state", names);
+    q += " AND " + column + " <= :day ORDER BY " + column + ", id";
+    st.exchange(soci::use(until));
+    prepare_statement(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(activity_from_row(I.act));
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing activities due");
+  }
+  return out;
+}
+
+std::optional<Participation> SociStore::load_participation(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
+  auto& I = *impl_;
+  try {
+    if (!load_row(I.sql, I.in_tx && !I.sqlite, I.st_load_par, I.par, ParticipationColumns{}, "participations",
+                  I.id_buf, id))
+      return std::nullopt;
+    Participation p = participation_from_row(I.par);
+    finish(*I.st_load_par[I.in_tx && !I.sqlite ? 1 : 0]);
+    return p;
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a participation");
+  }
+}
+
+void SociStore::insert_participation(const Participation& p) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_insert_par) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.par, ParticipationColumns{}, false);
+      prepare_statement(*fresh, insert_sql("participations", I.par, ParticipationColumns{}));
+      I.st_insert_par = std::move(fresh);  // cached only once prepared
+    }
+    participation_to_row(p, I.par);
+    I.st_insert_par->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting a participation");
+  }
+}
+
+bool SociStore::update_participation(const Participation& p, std::int64_t expected_version) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_update_par) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.par, ParticipationColumns{}, true);
+      fresh->exchange(soci::use(I.par.id));
+      fresh->exchange(soci::use(I.par.expected));
+      prepare_statement(*fresh, update_sql("participations", I.par, ParticipationColumns{}));
+      I.st_update_par = std::move(fresh);  // cached only once prepared
+    }
+    participation_to_row(p, I.par);
+    I.par.expected = expected_version;
+    I.st_update_par->execute(true);
+    return I.st_update_par->get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "updating a participation");
+  }
+}
+
+std::vector<Participation> SociStore::participations(const ParticipationFilter& f) {
+  auto& I = *impl_;
+  if (!all_utf8(I.sqlite, {&f.activity, &f.certificate, &f.dossier, &f.producer},
+                {&f.states, &f.activity_states}))
+    return {};
+  std::vector<Participation> out;
+  try {
+    const std::string activity = f.activity, certificate = f.certificate, dossier = f.dossier,
+                      producer = f.producer;
+    const std::vector<std::string> states = f.states, activity_states = f.activity_states;
+    std::string ends;
+    const bool join = !activity_states.empty() || f.ends_on_or_before.has_value();
+    soci::statement st(I.sql);
+    st.alloc();
+    bind_into(st, I.par, ParticipationColumns{});
+    std::string q = "SELECT " + column_names(I.par, ParticipationColumns{}, "p.") + " FROM participations p";
+    if (join) q += " JOIN activities a ON a.id = p.activity";
+    q += " WHERE 1=1";
+    if (!activity.empty()) {
+      q += " AND p.activity = :activity";
+      st.exchange(soci::use(activity));
+    }
+    if (!certificate.empty()) {
+      q += " AND p.certificate = :certificate";
+      st.exchange(soci::use(certificate));
+    }
+    if (!dossier.empty()) {
+      q += " AND p.dossier = :dossier";
+      st.exchange(soci::use(dossier));
+    }
+    if (!producer.empty()) {
+      q += " AND p.producer = :producer";
+      st.exchange(soci::use(producer));
+    }
+    if (!states.empty()) in_list(q, st, "p.state", states);
+    if (!activity_states.empty()) in_list(q, st, "a.state", activity_states);
+    if (f.ends_on_or_before) {
+      ends = format_date(*f.ends_on_or_before);
+      q += " AND a.ends <= :ends";
+      st.exchange(soci::use(ends));
+    }
+    q += " ORDER BY p.activity, p.id";
+    if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
+    prepare_statement(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(participation_from_row(I.par));
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing participations");
+  }
+  return out;
+}
+
+std::optional<Inspection> SociStore::load_inspection(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
+  auto& I = *impl_;
+  try {
+    if (!load_row(I.sql, I.in_tx && !I.sqlite, I.st_load_ins, I.ins, InspectionColumns{}, "inspections",
+                  I.id_buf, id))
+      return std::nullopt;
+    Inspection i = inspection_from_row(I.ins);
+    finish(*I.st_load_ins[I.in_tx && !I.sqlite ? 1 : 0]);
+    return i;
+  } catch (const std::exception& e) {
+    rethrow(e, "loading an inspection");
+  }
+}
+
+void SociStore::insert_inspection(const Inspection& i) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_insert_ins) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.ins, InspectionColumns{}, false);
+      prepare_statement(*fresh, insert_sql("inspections", I.ins, InspectionColumns{}));
+      I.st_insert_ins = std::move(fresh);  // cached only once prepared
+    }
+    inspection_to_row(i, I.ins);
+    I.st_insert_ins->execute(true);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting an inspection");
+  }
+}
+
+bool SociStore::update_inspection(const Inspection& i, std::int64_t expected_version) {
+  auto& I = *impl_;
+  try {
+    if (!I.st_update_ins) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      bind_use(*fresh, I.ins, InspectionColumns{}, true);
+      fresh->exchange(soci::use(I.ins.id));
+      fresh->exchange(soci::use(I.ins.expected));
+      prepare_statement(*fresh, update_sql("inspections", I.ins, InspectionColumns{}));
+      I.st_update_ins = std::move(fresh);  // cached only once prepared
+    }
+    inspection_to_row(i, I.ins);
+    I.ins.expected = expected_version;
+    I.st_update_ins->execute(true);
+    return I.st_update_ins->get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "updating an inspection");
+  }
+}
+
+std::vector<Inspection> SociStore::inspections(const InspectionFilter& f) {
+  auto& I = *impl_;
+  if (!all_utf8(I.sqlite, {&f.state, &f.certificate}, {&f.units, &f.states})) return {};
+  std::vector<Inspection> out;
+  try {
+    const std::string state = f.state, certificate = f.certificate;
+    const std::vector<std::string> units = f.units, states = f.states;
+    std::string y0, y1, due_from, due_to, remedy_from, remedy_to;
+    soci::statement st(I.sql);
+    st.alloc();
+    bind_into(st, I.ins, InspectionColumns{});
+    std::string q = "SELECT " + column_names(I.ins, InspectionColumns{}) + " FROM inspections WHERE 1=1";
+    auto bound = [&](const char* condition, std::string& buf, const std::optional<Date>& d) {
+      if (!d) return;
+      buf = format_date(*d);
+      q += condition;
+      st.exchange(soci::use(buf));
+    };
+    if (!state.empty()) {
+      q += " AND state = :state";
+      st.exchange(soci::use(state));
+    }
+    if (!states.empty()) in_list(q, st, "state", states);
+    if (!units.empty()) in_list(q, st, "unit", units);
+    if (!certificate.empty()) {
+      q += " AND certificate = :certificate";
+      st.exchange(soci::use(certificate));
+    }
+    if (f.year) {
+      bound(" AND due >= :y0", y0, make_date(f.year, 1, 1));
+      bound(" AND due <= :y1", y1, make_date(f.year, 12, 31));
+    }
+    bound(" AND due >= :due_from", due_from, f.due_from);
+    bound(" AND due <= :due_to", due_to, f.due_to);
+    bound(" AND remedy_due >= :remedy_from", remedy_from, f.remedy_due_from);
+    bound(" AND remedy_due <= :remedy_to", remedy_to, f.remedy_due_to);
+    q += " ORDER BY due, id";
+    if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
+    prepare_statement(st, q);
+    if (st.execute(true)) {
+      do {
+        out.push_back(inspection_from_row(I.ins));
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "listing inspections");
   }
   return out;
 }

@@ -8,6 +8,7 @@
 // are built once per connection and reused.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -41,8 +42,9 @@ class SociStore : public Store {
   // How many of the known migrations are not applied (numbers may be applied out of order:
   // a database at 6 still gets a later-merged 4).
   int pending_migrations();
-  // Applies every missing migration, in number order; returns how many were applied.
-  int migrate();
+  // Applies every missing migration, in number order; returns how many were applied. Those
+  // numbered above `up_to` are left out (tests build a database of an earlier schema).
+  int migrate(int up_to = std::numeric_limits<int>::max());
   static int latest_schema_version();
 
   // meta: key/value facts about the database (simulation flag, configuration fingerprint).
@@ -98,6 +100,22 @@ class SociStore : public Store {
   std::optional<Date> last_tick() override;
   void record_tick(Date day, Instant at, const std::string& summary) override;
   std::vector<CountRow> count_year_by_state_and_unit(int year) override;
+  bool object_id_taken(const std::string& id) override;
+  std::optional<Activity> load_activity(const std::string& id) override;
+  void insert_activity(const Activity& a) override;
+  bool update_activity(const Activity& a, std::int64_t expected_version) override;
+  std::int64_t count_ids_with_prefix(const std::string& prefix) override;
+  std::vector<Activity> activities(const ActivityFilter& f) override;
+  std::vector<Activity> activities_due(const std::vector<std::string>& states, const std::string& column,
+                                       Date day) override;
+  std::optional<Participation> load_participation(const std::string& id) override;
+  void insert_participation(const Participation& p) override;
+  bool update_participation(const Participation& p, std::int64_t expected_version) override;
+  std::vector<Participation> participations(const ParticipationFilter& f) override;
+  std::optional<Inspection> load_inspection(const std::string& id) override;
+  void insert_inspection(const Inspection& i) override;
+  bool update_inspection(const Inspection& i, std::int64_t expected_version) override;
+  std::vector<Inspection> inspections(const InspectionFilter& f) override;
 
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);

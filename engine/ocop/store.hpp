@@ -137,9 +137,10 @@ class AuditLog {
   virtual std::string dossier_creator(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
-  // Dossiers whose version differs from the number of audit records they have (every
-  // accepted event adds one of each): records removed from the trail, even from its tail,
-  // show here. At most `limit` descriptions.
+  // Dossiers, activities, participations and inspections whose version differs from the
+  // number of audit records they have (every accepted event adds one of each): records
+  // removed from the trail, even from its tail, show here. Then records of an id that is none
+  // of these. At most `limit` descriptions of each of the two kinds.
   virtual std::vector<std::string> version_mismatches(int limit) = 0;
 };
 
@@ -220,40 +221,50 @@ class ReadModel {
 // transaction lock the row as load_dossier does (PostgreSQL: FOR UPDATE), so the events of one
 // activity queue on its row: every participation event loads its activity first, which is what
 // keeps the booths within the activity's and the producer's limits under concurrency. Updates
-// are conditional on the stored version (false: someone changed it first, nothing written).
+// are conditional on the stored version (false: someone changed it first, nothing written); they
+// write every field but the object's identity (listed at each), which never changes. Their ids
+// order byte by byte on every backend (PostgreSQL: the id columns are COLLATE "C", whatever the
+// database's collation), which the orderings and count_ids_with_prefix's range rely on.
 class PromotionStore {
  public:
   virtual ~PromotionStore() = default;
-  // TEMPORARY while the stores are written: every method throws until overridden.
-  [[noreturn]] static void unimplemented() { throw StoreError("after recognition: not implemented by this store", false); }
   // Whether `id` is taken by a dossier, an activity, a participation or an inspection.
-  virtual bool object_id_taken(const std::string& /*id*/) { unimplemented(); }
+  virtual bool object_id_taken(const std::string& id) = 0;
 
-  virtual std::optional<Activity> load_activity(const std::string& /*id*/) { unimplemented(); }
-  virtual void insert_activity(const Activity& /*a*/) { unimplemented(); }
-  virtual bool update_activity(const Activity& /*a*/, std::int64_t /*expected_version*/) { unimplemented(); }
+  virtual std::optional<Activity> load_activity(const std::string& id) = 0;
+  // A second activity with the same id is a StoreError (its primary key).
+  virtual void insert_activity(const Activity& a) = 0;
+  // Writes every field but id, unit and created_at.
+  virtual bool update_activity(const Activity& a, std::int64_t expected_version) = 0;
   // How many activities and inspections have an id that starts with PREFIX + "-" (PREFIX is
   // "UNIT-XT-YYYY" or "UNIT-HK-YYYY"): a generated id's number is one more (then the next
-  // free one).
-  virtual std::int64_t count_ids_with_prefix(const std::string& /*prefix*/) { unimplemented(); }
-  // Ordered by starts, then id.
-  virtual std::vector<Activity> activities(const ActivityFilter& /*f*/) { unimplemented(); }
+  // free one). Reads the ids' primary keys as a range, never the tables.
+  virtual std::int64_t count_ids_with_prefix(const std::string& prefix) = 0;
+  // Ordered by starts, then id. `day_from`/`day_to`: at least one of registration_opens,
+  // registration_closes, starts and ends lies within them (a bound not given does not bound).
+  virtual std::vector<Activity> activities(const ActivityFilter& f) = 0;
   // Activities in any of `states` with `column` (registration_opens, registration_closes,
-  // starts or ends) on or before `day`, ordered by that column then id (the scheduler).
-  virtual std::vector<Activity> activities_due(const std::vector<std::string>& /*states*/, const std::string& /*column*/,
-                                               Date /*day*/) { unimplemented(); }
+  // starts or ends; any other name is a StoreError) on or before `day`, ordered by that column
+  // then id (the scheduler). No states: none.
+  virtual std::vector<Activity> activities_due(const std::vector<std::string>& states,
+                                               const std::string& column, Date day) = 0;
 
-  virtual std::optional<Participation> load_participation(const std::string& /*id*/) { unimplemented(); }
-  virtual void insert_participation(const Participation& /*p*/) { unimplemented(); }
-  virtual bool update_participation(const Participation& /*p*/, std::int64_t /*expected_version*/) { unimplemented(); }
-  // Ordered by activity, then id.
-  virtual std::vector<Participation> participations(const ParticipationFilter& /*f*/) { unimplemented(); }
+  virtual std::optional<Participation> load_participation(const std::string& id) = 0;
+  // A second participation with the same id, or of the same (activity, dossier), is a StoreError.
+  virtual void insert_participation(const Participation& p) = 0;
+  // Writes every field but id, activity, dossier, certificate, product, producer, unit and
+  // created_at.
+  virtual bool update_participation(const Participation& p, std::int64_t expected_version) = 0;
+  // Ordered by activity, then id. `activity_states` and `ends_on_or_before` need the
+  // participation's activity to exist.
+  virtual std::vector<Participation> participations(const ParticipationFilter& f) = 0;
 
-  virtual std::optional<Inspection> load_inspection(const std::string& /*id*/) { unimplemented(); }
-  virtual void insert_inspection(const Inspection& /*i*/) { unimplemented(); }
-  virtual bool update_inspection(const Inspection& /*i*/, std::int64_t /*expected_version*/) { unimplemented(); }
-  // Ordered by due, then id.
-  virtual std::vector<Inspection> inspections(const InspectionFilter& /*f*/) { unimplemented(); }
+  virtual std::optional<Inspection> load_inspection(const std::string& id) = 0;
+  virtual void insert_inspection(const Inspection& i) = 0;
+  // Writes every field but id, certificate, dossier, product, unit, level and created_at.
+  virtual bool update_inspection(const Inspection& i, std::int64_t expected_version) = 0;
+  // Ordered by due, then id. A `remedy_due` bound leaves out inspections without one.
+  virtual std::vector<Inspection> inspections(const InspectionFilter& f) = 0;
 };
 
 // The whole port, by role. One Store is one connection, used from one thread (see above).
@@ -264,6 +275,5 @@ class Store : public TransactionPort,
               public SchedulerReads,
               public ReadModel,
               public PromotionStore {};
-
 
 }  // namespace ocop

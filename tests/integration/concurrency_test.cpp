@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "fixture.hpp"
+#include "ocop/transaction.hpp"
+#include "promotion_samples.hpp"
 
 using namespace ocop;
 using namespace ocop::testing;
@@ -185,6 +187,68 @@ BOOST_AUTO_TEST_CASE(a_database_error_that_is_not_retryable_is_reported_at_once_
   BOOST_TEST(db.store->load_dossier(id)->version == 1);
   BOOST_TEST(db.audit_count() == 1);
   BOOST_TEST(db.verify());
+}
+
+BOOST_AUTO_TEST_CASE(an_activity_participation_or_inspection_loaded_in_a_write_transaction_is_locked) {
+  Db db;
+  {
+    Transaction tx(*db.store);
+    for (const char* id : {"BX-XT-2026-001", "BX-XT-2026-002"})
+      db.store->insert_activity(sample_activity(id, "BX", make_date(2026, 9, 1)));
+    db.store->insert_participation(sample_participation("BX-XT-2026-001", "D1"));
+    db.store->insert_participation(sample_participation("BX-XT-2026-001", "D2"));
+    db.store->insert_inspection(sample_inspection("BX-HK-2026-001", "D1/province", make_date(2026, 6, 1)));
+    db.store->insert_inspection(sample_inspection("BX-HK-2026-002", "D2/province", make_date(2026, 6, 1)));
+    tx.commit();
+  }
+  Writer holder(db), me(db);
+  holder.store->begin();
+  BOOST_REQUIRE(holder.store->load_activity("BX-XT-2026-001"));
+  BOOST_REQUIRE(holder.store->load_participation("BX-XT-2026-001/D1"));
+  BOOST_REQUIRE(holder.store->load_inspection("BX-HK-2026-001"));
+  me.store->exec(db.postgresql() ? "SET lock_timeout = '20ms'" : "PRAGMA busy_timeout = 20");
+  // Reads outside a transaction do not wait.
+  BOOST_TEST(me.store->load_activity("BX-XT-2026-001")->version == 1);
+  if (!db.postgresql()) {
+    // SQLite: the holder has the one write lock, so another writer cannot even begin.
+    try {
+      me.store->begin();
+      BOOST_FAIL("a second write transaction began");
+    } catch (const StoreError& e) {
+      BOOST_TEST(e.retryable(), e.what());
+    }
+  } else {
+    // PostgreSQL: the rows the holder loaded are locked (FOR UPDATE); the others are not.
+    auto locked = [&](const std::function<void()>& load) {
+      Transaction tx(*me.store);
+      try {
+        load();
+        return false;
+      } catch (const StoreError& e) {
+        BOOST_TEST(e.retryable(), e.what());
+        return true;
+      }
+    };
+    BOOST_TEST(locked([&] { me.store->load_activity("BX-XT-2026-001"); }));
+    BOOST_TEST(locked([&] { me.store->load_participation("BX-XT-2026-001/D1"); }));
+    BOOST_TEST(locked([&] { me.store->load_inspection("BX-HK-2026-001"); }));
+    BOOST_TEST(!locked([&] { me.store->load_activity("BX-XT-2026-002"); }));
+    BOOST_TEST(!locked([&] { me.store->load_participation("BX-XT-2026-001/D2"); }));
+    BOOST_TEST(!locked([&] { me.store->load_inspection("BX-HK-2026-002"); }));
+  }
+  // Once the holder is done, the row is the writer's, at the version the holder left.
+  Activity a = *holder.store->load_activity("BX-XT-2026-001");
+  a.version = 2;
+  a.state = "registration_open";
+  BOOST_TEST(holder.store->update_activity(a, 1));
+  holder.store->commit();
+  Transaction tx(*me.store);
+  Activity mine = *me.store->load_activity("BX-XT-2026-001");
+  BOOST_TEST(mine.version == 2);
+  BOOST_TEST(!me.store->update_activity(mine, 1));  // stale
+  mine.version = 3;
+  BOOST_TEST(me.store->update_activity(mine, 2));
+  tx.commit();
 }
 
 BOOST_AUTO_TEST_CASE(migrations_missing_below_the_highest_applied_are_still_applied) {

@@ -8,6 +8,8 @@
 #include "memory_store.hpp"
 #include "ocop/dispatch.hpp"
 #include "ocop/scheduler.hpp"
+#include "ocop/transaction.hpp"
+#include "promotion_samples.hpp"
 
 using namespace ocop;
 using nlohmann::json;
@@ -15,6 +17,9 @@ using ocop::testing::Db;
 using ocop::testing::doc;
 using ocop::testing::MemoryStore;
 using ocop::testing::new_product;
+using ocop::testing::sample_activity;
+using ocop::testing::sample_inspection;
+using ocop::testing::sample_participation;
 
 namespace {
 
@@ -61,6 +66,8 @@ std::string text(const Scoresheet& s) {
 }
 
 std::string text(const CountRow& r) { return r.a + "|" + r.b + "|" + std::to_string(r.n); }
+
+using ocop::testing::text;  // activities, participations, inspections
 
 template <typename T>
 std::vector<std::string> texts(const std::vector<T>& v) {
@@ -143,9 +150,298 @@ struct FakeTransport : Transport {
   }
 };
 
+// Spec §10's objects, written the same way into a store: activities of three units (one whose
+// code holds `_`, one whose code would match it as a LIKE pattern), participations (one of an
+// activity that is not stored), inspections, a dossier, money above 2^31 up to 9e15, and a
+// few audit records.
+void fill_after_recognition(Store& s) {
+  Transaction tx(s);
+  Dossier d;
+  d.id = "BX-2026-000001";
+  d.state = State::recognized;
+  d.version = 1;
+  d.unit = "BX-C0001";
+  d.product = "Chè";
+  d.product_set = "tea";
+  d.producer = "HTX";
+  d.year = 2026;
+  d.level_index = 1;
+  d.created_at = d.updated_at = d.state_since = Instant{1'780'000'000};
+  s.insert_dossier(d);
+  s.insert_activity(sample_activity("B-XT-2026-002", "B", make_date(2026, 9, 1), "registration_open"));
+  s.insert_activity(sample_activity("B-XT-2026-001", "B", make_date(2026, 9, 1), "planned"));
+  s.insert_activity(sample_activity("A-XT-2027-001", "A", make_date(2027, 1, 5), "planned"));
+  Activity finished = sample_activity("A-XT-2026-001", "A", make_date(2026, 5, 1), "finished");
+  finished.open_to = {};
+  finished.reason = "Đã tổng kết";
+  finished.policy.booth_fee_vnd = 0;
+  s.insert_activity(finished);
+  s.insert_activity(sample_activity("B_X-XT-2026-001", "B_X", make_date(2026, 9, 1)));
+  s.insert_activity(sample_activity("B_X-XT-2026-002", "B_X", make_date(2026, 9, 2)));
+  s.insert_activity(sample_activity("BAX-XT-2026-001", "BAX", make_date(2026, 9, 1)));
+  s.insert_activity(sample_activity("B_X-XT-2026", "B_X", make_date(2026, 9, 1)));
+  s.insert_activity(sample_activity("B_X-XT-20260-001", "B_X", make_date(2026, 9, 1)));
+  auto part = [&](const std::string& activity, const std::string& dossier, const std::string& state,
+                  const std::string& producer = "HTX Chè Cao Bồ") {
+    Participation p = sample_participation(activity, dossier, state);
+    p.producer = producer;
+    if (state == "reported") {
+      p.support_vnd = 4'000'000'000LL;
+      p.revenue_vnd = 9'000'000'000'000'000LL;
+      p.contracts = 2'147'483'648LL;
+      p.buyers = 0;
+      p.note = "Bán hết";
+    }
+    s.insert_participation(p);
+  };
+  part("B-XT-2026-002", "D1", "selected");
+  part("B-XT-2026-001", "D2", "applied", "HTX khác");
+  part("B-XT-2026-001", "D1", "waitlisted");
+  part("A-XT-2026-001", "D1", "reported");
+  part("A-XT-2026-001", "D2", "selected");
+  part("GONE-XT-2026-001", "D3", "applied");
+  auto ins = [&](const std::string& id, Date due, const std::string& state, std::optional<Date> remedy = {}) {
+    Inspection i = sample_inspection(id, "C-" + id + "/province", due, state);
+    i.remedy_due = remedy;
+    i.unit = id.substr(0, id.find('-'));
+    if (remedy) {
+      i.result = "remedy_required";
+      i.recorded_on = make_date(2026, 4, 2);
+      i.findings = R"([{"criterion":"Nhãn mác","note":"Thiếu hạn dùng"}])";
+    }
+    s.insert_inspection(i);
+  };
+  ins("B_X-HK-2026-001", make_date(2026, 5, 1), "planned");
+  ins("Y-HK-2026-002", make_date(2026, 4, 1), "planned");
+  ins("X-HK-2026-001", make_date(2026, 4, 1), "remedy_required", make_date(2026, 5, 15));
+  ins("X-HK-2027-001", make_date(2027, 2, 1), "planned");
+  // The trail: the dossier's and the first activity's records match their versions; the
+  // participation B-XT-2026-001/D1 has none; a record of an id that is no object.
+  for (const std::string& id : {std::string("BX-2026-000001"), std::string("B-XT-2026-002"),
+                                std::string("A-XT-2026-001/D1"), std::string("NOWHERE-1")}) {
+    AuditRecord r;
+    r.at = Instant{1'780'000'000};
+    r.actor = "coordinator";
+    r.role = "coordinator";
+    r.dossier = id;
+    r.event = "annotate";
+    r.from_state = r.to_state = "planned";
+    r.data = "{}";
+    s.append_to_chain(r);
+  }
+  tx.commit();
+}
+
+// Every read of spec §10's objects, labelled, as text.
+std::vector<std::string> after_recognition_reads(Store& s) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& label, const auto& rows) {
+    out.push_back(label + ": " + std::to_string(rows.size()) + " row(s)");
+    for (const auto& r : rows) out.push_back(label + ": " + text(r));
+  };
+  add("all activities", s.activities({}));
+  ActivityFilter af;
+  af.year = 2026;
+  af.units = {"B", "B_X"};
+  add("activities of 2026 of B, B_X", s.activities(af));
+  af = {};
+  af.state = "planned";
+  af.states = {"planned", "finished"};
+  af.limit = 2;
+  add("planned activities, 2", s.activities(af));
+  af = {};
+  af.day_from = make_date(2026, 8, 12);
+  af.day_to = make_date(2026, 8, 22);
+  add("activities with a date in [08-12, 08-22]", s.activities(af));
+  af.day_to = make_date(2026, 8, 21);
+  add("activities with a date in [08-12, 08-21]", s.activities(af));
+  af = {};
+  af.day_from = make_date(2026, 12, 7);
+  add("activities with a date from 12-07", s.activities(af));
+  af = {};
+  af.day_to = make_date(2026, 4, 21);
+  add("activities with a date until 04-21", s.activities(af));
+  af = {};
+  af.units = {"\xff\xfe"};
+  add("activities of a unit that is not UTF-8", s.activities(af));
+  for (const char* column : {"registration_opens", "registration_closes", "starts", "ends"})
+    add(std::string("due by ") + column,
+        s.activities_due({"planned", "registration_open"}, column, make_date(2026, 9, 1)));
+  add("due: no states", s.activities_due({}, "ends", make_date(2030, 1, 1)));
+
+  add("all participations", s.participations({}));
+  ParticipationFilter pf;
+  pf.activity = "B-XT-2026-001";
+  pf.producer = "HTX Chè Cao Bồ";
+  add("one producer's at B-XT-2026-001", s.participations(pf));
+  pf = {};
+  pf.dossier = "D1";
+  pf.states = {"selected", "reported"};
+  add("D1 selected or reported", s.participations(pf));
+  pf = {};
+  pf.certificate = "D2/province";
+  add("of certificate D2/province", s.participations(pf));
+  pf = {};
+  pf.states = {"selected"};
+  pf.activity_states = {"finished"};
+  pf.ends_on_or_before = make_date(2026, 5, 4);
+  add("selected at finished activities ended by 05-04", s.participations(pf));
+  pf.ends_on_or_before = make_date(2026, 5, 3);
+  add("selected at finished activities ended by 05-03", s.participations(pf));
+  pf = {};
+  pf.activity_states = {"planned", "registration_open", "finished"};
+  pf.limit = 3;
+  add("at planned, open or finished activities, 3", s.participations(pf));
+
+  add("all inspections", s.inspections({}));
+  InspectionFilter inf;
+  inf.year = 2026;
+  add("inspections due in 2026", s.inspections(inf));
+  inf = {};
+  inf.units = {"X"};
+  inf.state = "planned";
+  add("planned inspections of X", s.inspections(inf));
+  inf = {};
+  inf.states = {"planned"};
+  inf.due_from = make_date(2026, 4, 1);
+  inf.due_to = make_date(2026, 4, 1);
+  add("planned, due on 04-01", s.inspections(inf));
+  inf = {};
+  inf.remedy_due_to = make_date(2026, 5, 15);
+  add("remedy due by 05-15", s.inspections(inf));
+  inf.remedy_due_from = make_date(2026, 5, 16);
+  add("remedy due in [05-16, 05-15]", s.inspections(inf));
+  inf = {};
+  inf.certificate = "C-X-HK-2027-001/province";
+  inf.limit = 1;
+  add("of certificate C-X-HK-2027-001/province", s.inspections(inf));
+
+  for (const char* id : {"B-XT-2026-001", "A-XT-2026-001", "missing", "\xff"}) {
+    auto a = s.load_activity(id);
+    out.push_back(std::string("activity ") + id + ": " + (a ? text(*a) : "none"));
+  }
+  for (const char* id : {"A-XT-2026-001/D1", "B-XT-2026-001/D2", "B-XT-2026-001"}) {
+    auto p = s.load_participation(id);
+    out.push_back(std::string("participation ") + id + ": " + (p ? text(*p) : "none"));
+  }
+  for (const char* id : {"X-HK-2026-001", "Y-HK-2026-002", "B-XT-2026-001"}) {
+    auto i = s.load_inspection(id);
+    out.push_back(std::string("inspection ") + id + ": " + (i ? text(*i) : "none"));
+  }
+  for (const char* id : {"BX-2026-000001", "B-XT-2026-001", "A-XT-2026-001/D1", "X-HK-2026-001",
+                         "BX-2026-000001/province", "B-XT-2026-003", "\xff"})
+    out.push_back(std::string("taken ") + id + ": " + (s.object_id_taken(id) ? "yes" : "no"));
+  for (const char* prefix : {"B_X-XT-2026", "B-XT-2026", "BAX-XT-2026", "B_X-HK-2026", "X-HK-2026",
+                             "B%-XT-2026", "B_X", "Z-XT-2026"})
+    out.push_back(std::string("ids with prefix ") + prefix + ": " +
+                  std::to_string(s.count_ids_with_prefix(prefix)));
+  for (const auto& m : s.version_mismatches(20)) out.push_back("mismatch: " + m);
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(memory_store_parity)
+
+BOOST_AUTO_TEST_CASE(after_recognition_objects_read_back_the_same_from_both_stores) {
+  Db db;
+  MemoryStore memory;
+  Store& s = *db.store;
+  Store& m = memory;
+  fill_after_recognition(s);
+  fill_after_recognition(m);
+  auto rs = after_recognition_reads(s), rm = after_recognition_reads(m);
+  BOOST_TEST(rs == rm, boost::test_tools::per_element());
+  // Not both wrong the same way: orders, filters and sums pinned here (the unit tests pin more).
+  auto has = [&](const std::string& line) {
+    BOOST_TEST((std::find(rs.begin(), rs.end(), line) != rs.end()), line);
+  };
+  has("ids with prefix B_X-XT-2026: 2");
+  has("ids with prefix B-XT-2026: 2");
+  has("ids with prefix B%-XT-2026: 0");
+  has("ids with prefix B_X-HK-2026: 1");
+  has("taken A-XT-2026-001/D1: yes");
+  has("taken BX-2026-000001/province: no");
+  has("activities with a date in [08-12, 08-21]: 0 row(s)");
+  has("selected at finished activities ended by 05-04: 1 row(s)");
+  has("remedy due in [05-16, 05-15]: 0 row(s)");
+  has("mismatch: participation B-XT-2026-001/D1 is at version 1 but the trail holds 0 record(s) of it");
+  has("mismatch: the trail has records of NOWHERE-1, which is not in the database");
+  auto all = s.activities({});
+  BOOST_REQUIRE(all.size() >= 2u);
+  BOOST_TEST(all[0].id == "A-XT-2026-001");
+  BOOST_TEST(all[1].id == "B-XT-2026-001");
+  auto reported = *s.load_participation("A-XT-2026-001/D1");
+  BOOST_TEST(*reported.revenue_vnd == 9'000'000'000'000'000LL);  // exactly: never through a double
+  BOOST_TEST(*reported.contracts == 2'147'483'648LL);
+  BOOST_TEST(reported.support_vnd == 4'000'000'000LL);
+  BOOST_TEST(s.load_activity("B-XT-2026-001")->policy.support_cap_vnd == 9'000'000'000'000'000LL);
+  BOOST_TEST(s.load_activity("B-XT-2026-001")->open_to == (std::vector<std::string>{"B", "BX-C0002"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(s.load_activity("A-XT-2026-001")->open_to.empty());
+
+  // Writes: conditional on the version, the identity left alone, inside a transaction (where the
+  // PostgreSQL store's loads lock their rows); a stale version writes nothing.
+  for (Store* st : {&s, &m}) {
+    Transaction tx(*st);
+    Activity a = *st->load_activity("B-XT-2026-001");
+    Participation p = *st->load_participation("B-XT-2026-001/D2");
+    Inspection i = *st->load_inspection("Y-HK-2026-002");
+    a.version = 2;
+    a.state = "cancelled";
+    a.reason = "Bão số 3";
+    a.unit = "elsewhere";  // identity: not written
+    a.updated_at = a.state_since = Instant{1'790'000'000};
+    p.version = 2;
+    p.state = "selected";
+    p.support_vnd = 9'000'000'000'000'000LL;
+    p.producer = "elsewhere";  // identity
+    i.version = 2;
+    i.state = "violation";
+    i.result = "violation";
+    i.ground = "fraud";
+    i.recorded_on = make_date(2026, 4, 1);
+    i.findings = R"([{"criterion":"Chất lượng","note":"Không đạt"}])";
+    i.level = "central";  // identity
+    BOOST_TEST(!st->update_activity(a, 2));
+    BOOST_TEST(!st->update_participation(p, 0));
+    BOOST_TEST(!st->update_inspection(i, 3));
+    BOOST_TEST(st->update_activity(a, 1));
+    BOOST_TEST(st->update_participation(p, 1));
+    BOOST_TEST(st->update_inspection(i, 1));
+    BOOST_TEST(!st->update_activity(a, 1));                                                 // now at 2
+    BOOST_TEST(!st->update_participation(sample_participation("B-XT-2026-001", "D9"), 1));  // no such row
+    tx.commit();
+  }
+  BOOST_TEST(s.load_activity("B-XT-2026-001")->unit == "B");
+  BOOST_TEST(s.load_participation("B-XT-2026-001/D2")->producer == "HTX khác");
+  BOOST_TEST(s.load_inspection("Y-HK-2026-002")->level == "province");
+  BOOST_TEST(s.load_participation("B-XT-2026-001/D2")->support_vnd == 9'000'000'000'000'000LL);
+  rs = after_recognition_reads(s);
+  rm = after_recognition_reads(m);
+  BOOST_TEST(rs == rm, boost::test_tools::per_element());
+
+  // Keys: the same id twice, or a second participation of one (activity, dossier), is refused by
+  // both, and nothing is written.
+  for (Store* st : {&s, &m}) {
+    auto refused = [&](const std::function<void()>& write) {
+      Transaction tx(*st);
+      BOOST_CHECK_THROW(write(), StoreError);
+    };
+    refused([&] { st->insert_activity(sample_activity("B-XT-2026-001", "B", make_date(2026, 9, 1))); });
+    refused([&] {
+      st->insert_inspection(sample_inspection("X-HK-2026-001", "C/province", make_date(2026, 1, 1)));
+    });
+    refused([&] { st->insert_participation(sample_participation("B-XT-2026-001", "D1")); });
+    Participation same_pair = sample_participation("B-XT-2026-001", "D1");
+    same_pair.id = "B-XT-2026-001/D1-again";
+    refused([&] { st->insert_participation(same_pair); });
+    BOOST_CHECK_THROW(st->activities_due({"planned"}, "starts; DROP TABLE activities", make_date(2026, 1, 1)),
+                      StoreError);
+  }
+  BOOST_TEST(s.participations({}).size() == 6u);
+  BOOST_TEST(after_recognition_reads(s) == after_recognition_reads(m), boost::test_tools::per_element());
+}
 
 BOOST_AUTO_TEST_CASE(the_same_work_leaves_the_same_store) {
   Twin t;

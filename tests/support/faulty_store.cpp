@@ -247,4 +247,66 @@ std::vector<Certificate> FaultyStore::certificates(const CertificateFilter& f) {
   return inner_.certificates(f);
 }
 
+bool FaultyStore::object_id_taken(const std::string& id) {
+  enter("object_id_taken");
+  return inner_.object_id_taken(id);
+}
+std::optional<Activity> FaultyStore::load_activity(const std::string& id) {
+  enter("load_activity");
+  return inner_.load_activity(id);
+}
+void FaultyStore::insert_activity(const Activity& a) {
+  enter("insert_activity");
+  inner_.insert_activity(a);
+}
+bool FaultyStore::update_activity(const Activity& a, std::int64_t expected_version) {
+  enter("update_activity");
+  return inner_.update_activity(a, expected_version);
+}
+std::int64_t FaultyStore::count_ids_with_prefix(const std::string& prefix) {
+  enter("count_ids_with_prefix");
+  return inner_.count_ids_with_prefix(prefix);
+}
+std::vector<Activity> FaultyStore::activities(const ActivityFilter& f) {
+  enter("activities");
+  return inner_.activities(f);
+}
+std::vector<Activity> FaultyStore::activities_due(const std::vector<std::string>& states,
+                                                  const std::string& column, Date day) {
+  enter("activities_due");
+  return inner_.activities_due(states, column, day);
+}
+std::optional<Participation> FaultyStore::load_participation(const std::string& id) {
+  enter("load_participation");
+  return inner_.load_participation(id);
+}
+void FaultyStore::insert_participation(const Participation& p) {
+  enter("insert_participation");
+  inner_.insert_participation(p);
+}
+bool FaultyStore::update_participation(const Participation& p, std::int64_t expected_version) {
+  enter("update_participation");
+  return inner_.update_participation(p, expected_version);
+}
+std::vector<Participation> FaultyStore::participations(const ParticipationFilter& f) {
+  enter("participations");
+  return inner_.participations(f);
+}
+std::optional<Inspection> FaultyStore::load_inspection(const std::string& id) {
+  enter("load_inspection");
+  return inner_.load_inspection(id);
+}
+void FaultyStore::insert_inspection(const Inspection& i) {
+  enter("insert_inspection");
+  inner_.insert_inspection(i);
+}
+bool FaultyStore::update_inspection(const Inspection& i, std::int64_t expected_version) {
+  enter("update_inspection");
+  return inner_.update_inspection(i, expected_version);
+}
+std::vector<Inspection> FaultyStore::inspections(const InspectionFilter& f) {
+  enter("inspections");
+  return inner_.inspections(f);
+}
+
 }  // namespace ocop::testing

@@ -109,6 +109,24 @@ class FaultyStore : public Store {
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
 
+  // PromotionStore
+  bool object_id_taken(const std::string& id) override;
+  std::optional<Activity> load_activity(const std::string& id) override;
+  void insert_activity(const Activity& a) override;
+  bool update_activity(const Activity& a, std::int64_t expected_version) override;
+  std::int64_t count_ids_with_prefix(const std::string& prefix) override;
+  std::vector<Activity> activities(const ActivityFilter& f) override;
+  std::vector<Activity> activities_due(const std::vector<std::string>& states, const std::string& column,
+                                       Date day) override;
+  std::optional<Participation> load_participation(const std::string& id) override;
+  void insert_participation(const Participation& p) override;
+  bool update_participation(const Participation& p, std::int64_t expected_version) override;
+  std::vector<Participation> participations(const ParticipationFilter& f) override;
+  std::optional<Inspection> load_inspection(const std::string& id) override;
+  void insert_inspection(const Inspection& i) override;
+  bool update_inspection(const Inspection& i, std::int64_t expected_version) override;
+  std::vector<Inspection> inspections(const InspectionFilter& f) override;
+
  private:
   struct Fault {
     std::string method;

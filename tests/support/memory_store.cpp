@@ -247,20 +247,25 @@ std::vector<std::string> MemoryStore::version_mismatches(int limit) {
   std::map<std::string, std::int64_t> records;
   for (const auto& [seq, r] : data_.audit) ++records[r.dossier];
   std::vector<std::string> out;
-  int n = 0;
-  for (const auto& [id, d] : data_.dossiers) {
-    if (n >= limit) break;
+  auto compare = [&](const char* kind, const std::string& id, std::int64_t version) {
+    if (static_cast<int>(out.size()) >= limit) return;
     const std::int64_t have = records.count(id) ? records[id] : 0;
-    if (d.version == have) continue;
-    out.push_back("dossier " + id + " is at version " + std::to_string(d.version) + " but the trail holds " +
-                  std::to_string(have) + " record(s) of it");
-    ++n;
-  }
-  n = 0;
-  for (const auto& [dossier, count] : records) {
+    if (version == have) return;
+    out.push_back(std::string(kind) + " " + id + " is at version " + std::to_string(version) +
+                  " but the trail holds " + std::to_string(have) + " record(s) of it");
+  };
+  // Dossiers, then activities, participations, inspections (each by id), at most `limit` in all.
+  for (const auto& [id, d] : data_.dossiers) compare("dossier", id, d.version);
+  for (const auto& [id, a] : data_.activities) compare("activity", id, a.version);
+  for (const auto& [id, p] : data_.participations) compare("participation", id, p.version);
+  for (const auto& [id, i] : data_.inspections) compare("inspection", id, i.version);
+  int n = 0;
+  for (const auto& [id, count] : records) {
     if (n >= limit) break;
-    if (data_.dossiers.count(dossier)) continue;
-    out.push_back("the trail has records of dossier " + dossier + ", which is not in the database");
+    if (data_.dossiers.count(id) || data_.activities.count(id) || data_.participations.count(id) ||
+        data_.inspections.count(id))
+      continue;
+    out.push_back("the trail has records of " + id + ", which is not in the database");
     ++n;
   }
   return out;
@@ -493,6 +498,216 @@ std::vector<CountRow> MemoryStore::count_certificates_by_stars_and_unit() {
   std::vector<CountRow> out;
   for (const auto& [k, v] : n) out.push_back(CountRow{std::to_string(k.first), k.second, v});
   return out;
+}
+
+// --- after recognition (spec §10) -----------------------------------------------------------
+
+namespace {
+
+bool in_range(Date d, const std::optional<Date>& from, const std::optional<Date>& to) {
+  return (!from || !(d < *from)) && (!to || !(*to < d));
+}
+
+template <class T>
+void keep_first(std::vector<T>& v, int limit) {
+  if (limit > 0 && static_cast<int>(v.size()) > limit) v.resize(static_cast<size_t>(limit));
+}
+
+}  // namespace
+
+bool MemoryStore::object_id_taken(const std::string& id) {
+  return data_.dossiers.count(id) || data_.activities.count(id) || data_.participations.count(id) ||
+         data_.inspections.count(id);
+}
+
+std::optional<Activity> MemoryStore::load_activity(const std::string& id) {
+  auto it = data_.activities.find(id);
+  if (it == data_.activities.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_activity(const Activity& a) {
+  require_transaction("insert_activity");
+  if (data_.activities.count(a.id))
+    throw StoreError("inserting an activity: UNIQUE constraint failed: activities.id", false);
+  data_.activities.emplace(a.id, a);
+}
+
+bool MemoryStore::update_activity(const Activity& a, std::int64_t expected_version) {
+  require_transaction("update_activity");
+  auto it = data_.activities.find(a.id);
+  if (it == data_.activities.end() || it->second.version != expected_version) return false;
+  Activity& row = it->second;
+  const std::string unit = row.unit;  // never written by an update, nor are id and created_at
+  const Instant created_at = row.created_at;
+  row = a;
+  row.unit = unit;
+  row.created_at = created_at;
+  return true;
+}
+
+std::int64_t MemoryStore::count_ids_with_prefix(const std::string& prefix) {
+  // Byte by byte, as the SOCI store's range [PREFIX-, PREFIX.) of each primary key.
+  const std::string lo = prefix + "-", hi = prefix + ".";
+  std::int64_t n = 0;
+  for (auto it = data_.activities.lower_bound(lo); it != data_.activities.end() && it->first < hi; ++it) ++n;
+  for (auto it = data_.inspections.lower_bound(lo); it != data_.inspections.end() && it->first < hi; ++it)
+    ++n;
+  return n;
+}
+
+std::vector<Activity> MemoryStore::activities(const ActivityFilter& f) {
+  std::vector<Activity> out;
+  for (const auto& [id, a] : data_.activities) {
+    if (!f.state.empty() && a.state != f.state) continue;
+    if (!f.states.empty() && !contains(f.states, a.state)) continue;
+    if (!f.units.empty() && !contains(f.units, a.unit)) continue;
+    if (f.year && year_of(a.starts) != f.year) continue;
+    if ((f.day_from || f.day_to) && !in_range(a.registration_opens, f.day_from, f.day_to) &&
+        !in_range(a.registration_closes, f.day_from, f.day_to) && !in_range(a.starts, f.day_from, f.day_to) &&
+        !in_range(a.ends, f.day_from, f.day_to))
+      continue;
+    out.push_back(a);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Activity& a, const Activity& b) { return a.starts < b.starts; });
+  keep_first(out, f.limit);
+  return out;  // by starts, then id (the map's order)
+}
+
+std::vector<Activity> MemoryStore::activities_due(const std::vector<std::string>& states,
+                                                  const std::string& column, Date day) {
+  Date Activity::*date = nullptr;
+  if (column == "registration_opens") date = &Activity::registration_opens;
+  if (column == "registration_closes") date = &Activity::registration_closes;
+  if (column == "starts") date = &Activity::starts;
+  if (column == "ends") date = &Activity::ends;
+  if (!date) throw StoreError("activities_due: \"" + column + "\" is not one of an activity's dates", false);
+  std::vector<Activity> out;
+  for (const auto& [id, a] : data_.activities)
+    if (contains(states, a.state) && a.*date <= day) out.push_back(a);
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const Activity& a, const Activity& b) { return a.*date < b.*date; });
+  return out;  // by the column, then id
+}
+
+std::optional<Participation> MemoryStore::load_participation(const std::string& id) {
+  auto it = data_.participations.find(id);
+  if (it == data_.participations.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_participation(const Participation& p) {
+  require_transaction("insert_participation");
+  if (data_.participations.count(p.id))
+    throw StoreError("inserting a participation: UNIQUE constraint failed: participations.id", false);
+  for (const auto& [id, other] : data_.participations)
+    if (other.activity == p.activity && other.dossier == p.dossier)
+      throw StoreError(
+          "inserting a participation: UNIQUE constraint failed: participations.activity, "
+          "participations.dossier",
+          false);
+  data_.participations.emplace(p.id, p);
+}
+
+bool MemoryStore::update_participation(const Participation& p, std::int64_t expected_version) {
+  require_transaction("update_participation");
+  auto it = data_.participations.find(p.id);
+  if (it == data_.participations.end() || it->second.version != expected_version) return false;
+  Participation& row = it->second;
+  // The columns the SOCI store's UPDATE names (never id, activity, dossier, certificate,
+  // product, producer, unit, created_at).
+  row.state = p.state;
+  row.version = p.version;
+  row.booths = p.booths;
+  row.support_vnd = p.support_vnd;
+  row.revenue_vnd = p.revenue_vnd;
+  row.contracts = p.contracts;
+  row.buyers = p.buyers;
+  row.note = p.note;
+  row.reason = p.reason;
+  row.updated_at = p.updated_at;
+  row.state_since = p.state_since;
+  return true;
+}
+
+std::vector<Participation> MemoryStore::participations(const ParticipationFilter& f) {
+  std::vector<Participation> out;
+  const bool join = !f.activity_states.empty() || f.ends_on_or_before.has_value();
+  for (const auto& [id, p] : data_.participations) {
+    if (!f.activity.empty() && p.activity != f.activity) continue;
+    if (!f.certificate.empty() && p.certificate != f.certificate) continue;
+    if (!f.dossier.empty() && p.dossier != f.dossier) continue;
+    if (!f.producer.empty() && p.producer != f.producer) continue;
+    if (!f.states.empty() && !contains(f.states, p.state)) continue;
+    if (join) {  // JOIN activities: a participation whose activity is missing is left out
+      auto a = data_.activities.find(p.activity);
+      if (a == data_.activities.end()) continue;
+      if (!f.activity_states.empty() && !contains(f.activity_states, a->second.state)) continue;
+      if (f.ends_on_or_before && *f.ends_on_or_before < a->second.ends) continue;
+    }
+    out.push_back(p);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Participation& a, const Participation& b) { return a.activity < b.activity; });
+  keep_first(out, f.limit);
+  return out;  // by activity, then id (the map's order)
+}
+
+std::optional<Inspection> MemoryStore::load_inspection(const std::string& id) {
+  auto it = data_.inspections.find(id);
+  if (it == data_.inspections.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_inspection(const Inspection& i) {
+  require_transaction("insert_inspection");
+  if (data_.inspections.count(i.id))
+    throw StoreError("inserting an inspection: UNIQUE constraint failed: inspections.id", false);
+  data_.inspections.emplace(i.id, i);
+}
+
+bool MemoryStore::update_inspection(const Inspection& i, std::int64_t expected_version) {
+  require_transaction("update_inspection");
+  auto it = data_.inspections.find(i.id);
+  if (it == data_.inspections.end() || it->second.version != expected_version) return false;
+  Inspection& row = it->second;
+  // Everything but id, certificate, dossier, product, unit, level and created_at.
+  row.state = i.state;
+  row.version = i.version;
+  row.due = i.due;
+  row.remedy_due = i.remedy_due;
+  row.recorded_on = i.recorded_on;
+  row.result = i.result;
+  row.criteria = i.criteria;
+  row.findings = i.findings;
+  row.team = i.team;
+  row.ground = i.ground;
+  row.note = i.note;
+  row.reason = i.reason;
+  row.updated_at = i.updated_at;
+  row.state_since = i.state_since;
+  return true;
+}
+
+std::vector<Inspection> MemoryStore::inspections(const InspectionFilter& f) {
+  std::vector<Inspection> out;
+  for (const auto& [id, i] : data_.inspections) {
+    if (!f.state.empty() && i.state != f.state) continue;
+    if (!f.states.empty() && !contains(f.states, i.state)) continue;
+    if (!f.units.empty() && !contains(f.units, i.unit)) continue;
+    if (!f.certificate.empty() && i.certificate != f.certificate) continue;
+    if (f.year && year_of(i.due) != f.year) continue;
+    if (!in_range(i.due, f.due_from, f.due_to)) continue;
+    if (f.remedy_due_from || f.remedy_due_to) {  // NULL compares false
+      if (!i.remedy_due || !in_range(*i.remedy_due, f.remedy_due_from, f.remedy_due_to)) continue;
+    }
+    out.push_back(i);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Inspection& a, const Inspection& b) { return a.due < b.due; });
+  keep_first(out, f.limit);
+  return out;  // by due, then id (the map's order)
 }
 
 }  // namespace ocop::testing

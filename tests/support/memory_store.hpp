@@ -7,7 +7,9 @@
 // the same keys (a dossier, certificate, idempotency key or audit seq written twice is a
 // StoreError, as a primary key violation is; an outbox dedupe_key written twice is `false`), the
 // same version check in update_dossier (and the same columns written: never unit, product,
-// product_set, producer, year, created_at), the same claim, lease, settle, hold and retry rules,
+// product_set, producer, year, created_at), the same for activities, participations and
+// inspections (spec §10: their orders, filters, unique (activity, dossier), the columns an update
+// leaves alone, ids compared byte by byte), the same claim, lease, settle, hold and retry rules,
 // the same cycle-state upsert and the audit chain linked at once (AuditLog::append_to_chain's
 // default, as on SQLite). Its transactions are real: begin() copies the whole state, rollback()
 // restores that copy, commit() keeps what was written. Reads see the transaction's own writes.
@@ -99,6 +101,24 @@ class MemoryStore : public Store {
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
 
+  // PromotionStore
+  bool object_id_taken(const std::string& id) override;
+  std::optional<Activity> load_activity(const std::string& id) override;
+  void insert_activity(const Activity& a) override;
+  bool update_activity(const Activity& a, std::int64_t expected_version) override;
+  std::int64_t count_ids_with_prefix(const std::string& prefix) override;
+  std::vector<Activity> activities(const ActivityFilter& f) override;
+  std::vector<Activity> activities_due(const std::vector<std::string>& states, const std::string& column,
+                                       Date day) override;
+  std::optional<Participation> load_participation(const std::string& id) override;
+  void insert_participation(const Participation& p) override;
+  bool update_participation(const Participation& p, std::int64_t expected_version) override;
+  std::vector<Participation> participations(const ParticipationFilter& f) override;
+  std::optional<Inspection> load_inspection(const std::string& id) override;
+  void insert_inspection(const Inspection& i) override;
+  bool update_inspection(const Inspection& i, std::int64_t expected_version) override;
+  std::vector<Inspection> inspections(const InspectionFilter& f) override;
+
   // What a tick recorded for `day` (tests): the time and the summary; nullopt when none.
   std::optional<std::pair<Instant, std::string>> tick(Date day) const;
 
@@ -123,6 +143,9 @@ class MemoryStore : public Store {
     std::int64_t last_outbox_id = 0;
     std::map<int, CycleRow> cycles;
     std::map<std::int32_t, std::pair<Instant, std::string>> ticks;  // day -> at, summary
+    std::map<std::string, Activity> activities;                     // by id
+    std::map<std::string, Participation> participations;            // by id
+    std::map<std::string, Inspection> inspections;                  // by id
   };
 
   void require_transaction(const char* what) const;

@@ -9,10 +9,15 @@
 #include "memory_store.hpp"
 #include "ocop/audit.hpp"
 #include "ocop/transaction.hpp"
+#include "promotion_samples.hpp"
 
 using namespace ocop;
 using ocop::testing::FaultyStore;
 using ocop::testing::MemoryStore;
+using ocop::testing::sample_activity;
+using ocop::testing::sample_inspection;
+using ocop::testing::sample_participation;
+using ocop::testing::text;
 
 namespace {
 
@@ -294,7 +299,7 @@ BOOST_AUTO_TEST_CASE(the_audit_chain_links_verifies_and_compares_with_versions) 
   BOOST_TEST(v.ok());
   auto m = s.version_mismatches(10);  // B has records but no dossier
   BOOST_REQUIRE(m.size() == 1u);
-  BOOST_TEST(m[0] == "the trail has records of dossier B, which is not in the database");
+  BOOST_TEST(m[0] == "the trail has records of B, which is not in the database");
   s.insert_dossier(dossier("C"));  // version 1, no record
   m = s.version_mismatches(10);
   BOOST_REQUIRE(m.size() == 2u);
@@ -386,6 +391,254 @@ BOOST_AUTO_TEST_CASE(cycles_move_only_from_the_expected_state_and_ticks_are_reco
   BOOST_TEST(s.tick(make_date(2026, 3, 2))->second == "{\"a\":2}");
 }
 
+BOOST_AUTO_TEST_CASE(after_recognition_objects_round_trip_with_unique_ids_and_version_checks) {
+  MemoryStore s;
+  const Activity a = sample_activity("BX-XT-2026-001", "BX", make_date(2026, 9, 10));
+  const Participation p = sample_participation(a.id, "BX-2026-000001");
+  const Inspection i =
+      sample_inspection("BX-C0001-HK-2026-001", "BX-2026-000001/province", make_date(2026, 6, 1));
+  BOOST_CHECK_THROW(s.insert_activity(a), std::logic_error);
+  BOOST_CHECK_THROW(s.insert_participation(p), std::logic_error);
+  BOOST_CHECK_THROW(s.insert_inspection(i), std::logic_error);
+  BOOST_CHECK_THROW(s.update_activity(a, 1), std::logic_error);
+  {
+    Transaction tx(s);
+    s.insert_dossier(dossier("BX-2026-000001"));
+    s.insert_activity(a);
+    s.insert_participation(p);
+    s.insert_inspection(i);
+    tx.commit();
+  }
+  BOOST_TEST(text(*s.load_activity(a.id)) == text(a));
+  BOOST_TEST(text(*s.load_participation(p.id)) == text(p));
+  BOOST_TEST(text(*s.load_inspection(i.id)) == text(i));
+  BOOST_TEST(!s.load_activity("BX-XT-2026-002"));
+  BOOST_TEST(!s.load_participation(a.id));
+  BOOST_TEST(!s.load_inspection(a.id));
+  // one id space across the four kinds
+  for (const auto& id : {std::string("BX-2026-000001"), a.id, p.id, i.id})
+    BOOST_TEST(s.object_id_taken(id), id);
+  BOOST_TEST(!s.object_id_taken("BX-2026-000001/province"));  // a certificate's id is not an object's
+
+  Transaction tx(s);
+  BOOST_CHECK_THROW(s.insert_activity(a), StoreError);
+  BOOST_CHECK_THROW(s.insert_inspection(i), StoreError);
+  BOOST_CHECK_THROW(s.insert_participation(p), StoreError);
+  Participation same_pair = p;  // another id, the same (activity, dossier): the unique index
+  same_pair.id = p.id + "x";
+  BOOST_CHECK_THROW(s.insert_participation(same_pair), StoreError);
+
+  // updates: on the expected version only, never the identity fields
+  Activity moved = a;
+  moved.version = 2;
+  moved.state = "cancelled";
+  moved.reason = "Bão";
+  moved.unit = "elsewhere";
+  moved.created_at = Instant{};
+  moved.policy.support_cap_vnd = 1;
+  BOOST_TEST(!s.update_activity(moved, 2));  // stale
+  BOOST_TEST(s.load_activity(a.id)->state == "planned");
+  BOOST_TEST(s.update_activity(moved, 1));
+  Activity stored = *s.load_activity(a.id);
+  BOOST_TEST(stored.state == "cancelled");
+  BOOST_TEST(stored.reason == "Bão");
+  BOOST_TEST(stored.policy.support_cap_vnd == 1);
+  BOOST_TEST(stored.unit == "BX");
+  BOOST_TEST(stored.created_at.seconds == a.created_at.seconds);
+  BOOST_TEST(!s.update_activity(moved, 1));  // now at 2
+  BOOST_TEST(!s.update_activity(sample_activity("missing", "BX", make_date(2026, 1, 1)), 1));
+
+  Participation reported = p;
+  reported.version = 2;
+  reported.state = "reported";
+  reported.support_vnd = 4'000'000'000LL;
+  reported.revenue_vnd = 9'000'000'000'000'000LL;
+  reported.contracts = 3;
+  reported.buyers = 0;
+  reported.dossier = "other";  // identity: not written
+  reported.producer = "other";
+  BOOST_TEST(!s.update_participation(reported, 0));
+  BOOST_TEST(s.update_participation(reported, 1));
+  Participation got = *s.load_participation(p.id);
+  BOOST_TEST(got.state == "reported");
+  BOOST_TEST(*got.revenue_vnd == 9'000'000'000'000'000LL);
+  BOOST_TEST(*got.buyers == 0);
+  BOOST_TEST(got.dossier == p.dossier);
+  BOOST_TEST(got.producer == p.producer);
+
+  Inspection recorded = i;
+  recorded.version = 2;
+  recorded.state = "remedy_required";
+  recorded.result = "remedy_required";
+  recorded.remedy_due = make_date(2026, 7, 1);
+  recorded.recorded_on = make_date(2026, 6, 2);
+  recorded.findings = R"([{"criterion":"Nhãn mác","note":"thiếu"}])";
+  recorded.level = "central";  // identity: not written
+  BOOST_TEST(!s.update_inspection(recorded, 5));
+  BOOST_TEST(s.update_inspection(recorded, 1));
+  Inspection ins = *s.load_inspection(i.id);
+  BOOST_TEST(ins.state == "remedy_required");
+  BOOST_TEST(format_date(*ins.remedy_due) == "2026-07-01");
+  BOOST_TEST(ins.findings == recorded.findings);
+  BOOST_TEST(ins.level == "province");
+
+  // a rollback forgets them
+  tx.rollback();
+  BOOST_TEST(s.load_activity(a.id)->state == "planned");
+  BOOST_TEST(s.load_participation(p.id)->version == 1);
+}
+
+BOOST_AUTO_TEST_CASE(after_recognition_reads_come_in_the_soci_stores_orders_and_filters) {
+  MemoryStore s;
+  Transaction tx(s);
+  // activities: by starts, then id
+  s.insert_activity(sample_activity("B-XT-2026-002", "B", make_date(2026, 9, 1), "registration_open"));
+  s.insert_activity(sample_activity("B-XT-2026-001", "B", make_date(2026, 9, 1), "planned"));
+  s.insert_activity(sample_activity("A-XT-2027-001", "A", make_date(2027, 1, 5), "planned"));
+  s.insert_activity(sample_activity("A-XT-2026-001", "A", make_date(2026, 5, 1), "finished"));
+  auto ids = [](const auto& v) {
+    std::vector<std::string> out;
+    for (const auto& x : v) out.push_back(x.id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  BOOST_TEST(ids(s.activities({})) == (V{"A-XT-2026-001", "B-XT-2026-001", "B-XT-2026-002", "A-XT-2027-001"}),
+             boost::test_tools::per_element());
+  ActivityFilter af;
+  af.year = 2026;
+  af.units = {"B"};
+  BOOST_TEST(ids(s.activities(af)) == (V{"B-XT-2026-001", "B-XT-2026-002"}),
+             boost::test_tools::per_element());
+  af = {};
+  af.state = "planned";
+  af.states = {"planned", "finished"};
+  af.limit = 1;
+  BOOST_TEST(ids(s.activities(af)) == (V{"B-XT-2026-001"}), boost::test_tools::per_element());
+  af = {};
+  af.day_from = make_date(2026, 8, 12);  // B's registration closes on 08-22
+  af.day_to = make_date(2026, 8, 22);
+  BOOST_TEST(ids(s.activities(af)) == (V{"B-XT-2026-001", "B-XT-2026-002"}),
+             boost::test_tools::per_element());
+  af.day_to = make_date(2026, 8, 21);  // nothing in [08-12, 08-21]: opens 08-02, closes 08-22
+  BOOST_TEST(s.activities(af).empty());
+  af = {};
+  af.day_from = make_date(2026, 12, 7);  // A-2027 opens on 12-06, closes on 12-26
+  BOOST_TEST(ids(s.activities(af)) == (V{"A-XT-2027-001"}), boost::test_tools::per_element());
+
+  // the scheduler's: by the column, then id; the column is checked
+  auto due = s.activities_due({"planned", "registration_open"}, "registration_opens", make_date(2026, 8, 2));
+  BOOST_TEST(ids(due) == (V{"B-XT-2026-001", "B-XT-2026-002"}), boost::test_tools::per_element());
+  BOOST_TEST(s.activities_due({"planned"}, "ends", make_date(2027, 1, 8)).size() == 2u);
+  BOOST_TEST(s.activities_due({"planned"}, "ends", make_date(2027, 1, 7)).size() == 1u);
+  BOOST_TEST(s.activities_due({}, "ends", make_date(2030, 1, 1)).empty());
+  BOOST_CHECK_THROW(s.activities_due({"planned"}, "starts; DROP TABLE activities", make_date(2030, 1, 1)),
+                    StoreError);
+
+  // generated ids: PREFIX-... among activities and inspections, byte by byte (no LIKE wildcards)
+  s.insert_activity(sample_activity("B_X-XT-2026-001", "B_X", make_date(2026, 9, 1)));
+  s.insert_activity(sample_activity("BAX-XT-2026-001", "BAX", make_date(2026, 9, 1)));
+  s.insert_activity(sample_activity("B_X-XT-2026", "B_X", make_date(2026, 9, 1)));
+  s.insert_inspection(sample_inspection("B_X-HK-2026-001", "B-2026-1/province", make_date(2026, 5, 1)));
+  BOOST_TEST(s.count_ids_with_prefix("B_X-XT-2026") == 1);
+  BOOST_TEST(s.count_ids_with_prefix("B_X-HK-2026") == 1);
+  BOOST_TEST(s.count_ids_with_prefix("B-XT-2026") == 2);
+  BOOST_TEST(s.count_ids_with_prefix("B%-XT-2026") == 0);
+
+  // participations: by activity, then id
+  auto part = [&](const std::string& activity, const std::string& dossier, const std::string& state,
+                  const std::string& producer = "HTX Chè Cao Bồ") {
+    Participation p = sample_participation(activity, dossier, state);
+    p.producer = producer;
+    p.certificate = dossier + "/province";
+    s.insert_participation(p);
+  };
+  part("B-XT-2026-002", "D1", "selected");
+  part("B-XT-2026-001", "D2", "applied", "HTX khác");
+  part("B-XT-2026-001", "D1", "waitlisted");
+  part("A-XT-2026-001", "D1", "selected");
+  part("GONE-XT-2026-001", "D3", "applied");  // its activity is not stored
+  BOOST_TEST(ids(s.participations({})) == (V{"A-XT-2026-001/D1", "B-XT-2026-001/D1", "B-XT-2026-001/D2",
+                                             "B-XT-2026-002/D1", "GONE-XT-2026-001/D3"}),
+             boost::test_tools::per_element());
+  ParticipationFilter pf;
+  pf.activity = "B-XT-2026-001";
+  pf.producer = "HTX Chè Cao Bồ";
+  BOOST_TEST(ids(s.participations(pf)) == (V{"B-XT-2026-001/D1"}), boost::test_tools::per_element());
+  pf = {};
+  pf.dossier = "D1";
+  pf.states = {"selected"};
+  BOOST_TEST(ids(s.participations(pf)) == (V{"A-XT-2026-001/D1", "B-XT-2026-002/D1"}),
+             boost::test_tools::per_element());
+  pf = {};
+  pf.certificate = "D2/province";
+  BOOST_TEST(ids(s.participations(pf)) == (V{"B-XT-2026-001/D2"}), boost::test_tools::per_element());
+  pf = {};
+  pf.states = {"selected"};
+  pf.activity_states = {"finished"};
+  pf.ends_on_or_before = make_date(2026, 5, 4);  // A-2026 ends on 05-04
+  BOOST_TEST(ids(s.participations(pf)) == (V{"A-XT-2026-001/D1"}), boost::test_tools::per_element());
+  pf.ends_on_or_before = make_date(2026, 5, 3);
+  BOOST_TEST(s.participations(pf).empty());
+  pf = {};
+  pf.activity_states = {"planned", "registration_open", "finished"};  // needs the activity
+  pf.limit = 3;
+  BOOST_TEST(ids(s.participations(pf)) == (V{"A-XT-2026-001/D1", "B-XT-2026-001/D1", "B-XT-2026-001/D2"}),
+             boost::test_tools::per_element());
+
+  // inspections: by due, then id
+  auto ins = [&](const std::string& id, Date due, const std::string& state, std::optional<Date> remedy = {}) {
+    Inspection i = sample_inspection(id, "C-" + id + "/province", due, state);
+    i.remedy_due = remedy;
+    i.unit = id.substr(0, 1);
+    s.insert_inspection(i);
+  };
+  ins("Y-HK-2026-002", make_date(2026, 4, 1), "planned");
+  ins("X-HK-2026-001", make_date(2026, 4, 1), "remedy_required", make_date(2026, 5, 15));
+  ins("X-HK-2027-001", make_date(2027, 2, 1), "planned");
+  InspectionFilter inf;
+  inf.year = 2026;
+  BOOST_TEST(ids(s.inspections(inf)) == (V{"X-HK-2026-001", "Y-HK-2026-002", "B_X-HK-2026-001"}),
+             boost::test_tools::per_element());
+  inf = {};
+  inf.units = {"X"};
+  inf.state = "planned";
+  BOOST_TEST(ids(s.inspections(inf)) == (V{"X-HK-2027-001"}), boost::test_tools::per_element());
+  inf = {};
+  inf.states = {"planned"};
+  inf.due_from = make_date(2026, 4, 1);
+  inf.due_to = make_date(2026, 4, 1);
+  BOOST_TEST(ids(s.inspections(inf)) == (V{"Y-HK-2026-002"}), boost::test_tools::per_element());
+  inf = {};
+  inf.remedy_due_to = make_date(2026, 5, 15);  // those without remedy_due are left out
+  BOOST_TEST(ids(s.inspections(inf)) == (V{"X-HK-2026-001"}), boost::test_tools::per_element());
+  inf.remedy_due_from = make_date(2026, 5, 16);
+  BOOST_TEST(s.inspections(inf).empty());
+  inf = {};
+  inf.certificate = "C-X-HK-2027-001/province";
+  inf.limit = 1;
+  BOOST_TEST(ids(s.inspections(inf)) == (V{"X-HK-2027-001"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(versions_of_activities_participations_and_inspections_are_compared_with_the_trail) {
+  MemoryStore s;
+  Transaction tx(s);
+  const Activity a = sample_activity("BX-XT-2026-001", "BX", make_date(2026, 9, 10));
+  s.insert_activity(a);
+  s.append_to_chain(record(a.id, "plan_activity"));
+  s.insert_participation(sample_participation(a.id, "D1"));  // no record
+  Inspection i = sample_inspection("BX-HK-2026-001", "D1/province", make_date(2026, 6, 1));
+  i.version = 2;
+  s.insert_inspection(i);
+  s.append_to_chain(record(i.id, "plan_inspection"));
+  s.append_to_chain(record("gone", "plan_inspection"));
+  auto m = s.version_mismatches(10);
+  BOOST_REQUIRE(m.size() == 3u);
+  BOOST_TEST(m[0] == "participation BX-XT-2026-001/D1 is at version 1 but the trail holds 0 record(s) of it");
+  BOOST_TEST(m[1] == "inspection BX-HK-2026-001 is at version 2 but the trail holds 1 record(s) of it");
+  BOOST_TEST(m[2] == "the trail has records of gone, which is not in the database");
+  BOOST_TEST(s.version_mismatches(1).size() == 2u);  // at most 1 of each kind
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(faulty_store)
@@ -432,6 +685,45 @@ BOOST_AUTO_TEST_CASE(it_counts_every_call_and_fails_the_nth_of_a_method_once_or_
   s.list_dossiers({});
   BOOST_TEST(s.calls() == 4);
   BOOST_TEST(s.log().at(2) == "list_dossiers");
+}
+
+BOOST_AUTO_TEST_CASE(it_forwards_and_counts_the_after_recognition_calls_and_can_fail_them) {
+  MemoryStore inner;
+  FaultyStore s(inner);
+  const Activity a = sample_activity("BX-XT-2026-001", "BX", make_date(2026, 9, 10));
+  const Participation p = sample_participation(a.id, "D1");
+  const Inspection i = sample_inspection("BX-HK-2026-001", "D1/province", make_date(2026, 6, 1));
+  s.fail("update_participation", 1, true);
+  s.fail("inspections", 2, false);
+  {
+    Transaction tx(s);
+    s.insert_activity(a);
+    s.insert_participation(p);
+    s.insert_inspection(i);
+    BOOST_TEST(s.update_activity(a, 1));
+    BOOST_CHECK_THROW(s.update_participation(p, 1), StoreError);
+    BOOST_TEST(s.update_participation(p, 1));
+    BOOST_TEST(s.update_inspection(i, 1));
+    tx.commit();
+  }
+  BOOST_TEST(s.object_id_taken(p.id));
+  BOOST_TEST(s.load_activity(a.id).has_value());
+  BOOST_TEST(s.load_participation(p.id).has_value());
+  BOOST_TEST(s.load_inspection(i.id).has_value());
+  BOOST_TEST(s.count_ids_with_prefix("BX-XT-2026") == 1);
+  BOOST_TEST(s.activities({}).size() == 1u);
+  BOOST_TEST(s.activities_due({"planned"}, "starts", make_date(2026, 9, 10)).size() == 1u);
+  BOOST_TEST(s.participations({}).size() == 1u);
+  BOOST_TEST(s.inspections({}).size() == 1u);
+  BOOST_CHECK_THROW(s.inspections({}), StoreError);
+  for (const char* method :
+       {"object_id_taken", "load_activity", "insert_activity", "update_activity", "count_ids_with_prefix",
+        "activities", "activities_due", "load_participation", "insert_participation", "load_inspection",
+        "insert_inspection", "update_inspection"})
+    BOOST_TEST(s.calls(method) == 1, method);
+  BOOST_TEST(s.calls("update_participation") == 2);
+  BOOST_TEST(s.calls("inspections") == 2);
+  BOOST_TEST(s.faults_thrown() == 2);
 }
 
 BOOST_AUTO_TEST_CASE(a_lost_connection_fails_every_later_call_and_the_server_drops_the_transaction) {

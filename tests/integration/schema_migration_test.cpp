@@ -1,0 +1,105 @@
+// The schema's numbered migrations (adapters/store/migrations.cpp) on a database that already
+// holds work: a database built and used at the schema before a migration gets it from
+// `migrate()` (what `ocop init` runs), keeps everything it held, and then stores what the
+// migration is for. On SQLite and (integration_postgresql) PostgreSQL.
+#include "fixture.hpp"
+#include "ocop/transaction.hpp"
+#include "promotion_samples.hpp"
+
+using namespace ocop;
+using namespace ocop::testing;
+
+BOOST_AUTO_TEST_SUITE(schema_migrations)
+
+BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
+  Db fixture;       // the configuration, machines and clock; its own database is not used here
+  struct Scratch {  // a second database, removed however the test ends
+    std::filesystem::path dir = temp_dir();
+    std::string pg_name;
+    std::string url = fresh_database(dir, pg_name);
+    ~Scratch() {
+      drop_database(pg_name);
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } scratch;
+  const std::string& url = scratch.url;
+  {
+    auto old = store::open(url);
+    BOOST_TEST(old->migrate(6) == 6);
+    BOOST_TEST(old->schema_version() == 6);
+    BOOST_TEST(old->pending_migrations() == 1);
+    // Work done at schema 6: dossiers through the engine, a certificate among them.
+    Executor ex(fixture.config, *fixture.lifecycle, *fixture.certificates, *old, fixture.clock);
+    auto fire = [&](const std::string& event, const std::string& dossier, const std::string& actor,
+                    nlohmann::json data = nlohmann::json::object()) {
+      EventRequest req;
+      req.event = event;
+      req.dossier = dossier;
+      req.actor = actor;
+      req.data = std::move(data);
+      fixture.clock.set(Instant{fixture.clock.now().seconds + 3600});
+      FireResult r = ex.fire(req);
+      BOOST_REQUIRE_MESSAGE(r.status.ok(), event + " " + dossier + ": " + r.status.message());
+    };
+    const std::string id = "BX-2026-000007";
+    auto data = new_product(id);
+    data["registration_type"] = "new";
+    data["documents"] = {doc("registration_form"), doc("self_assessment")};
+    fire("register", "", "producer.bx-c0001", data);
+    fire("accept_dossier", id, "officer.bx-c0001");
+    fire("assess", id, "officer.bx-c0001", {{"locality", {{"origin", 2}}}});
+    fire("forward", id, "officer.bx-c0001");
+    fire("accept_dossier", id, "coordinator", {{"round", "2026-1"}});
+    for (int i = 1; i <= 5; ++i)
+      fire("score", id, "member." + std::to_string(i), {{"A", 38}, {"B", 23}, {"C", 33}});
+    fire("close_scoring", id, "chair");
+    fire("recognize", id, "signer", {{"decision_no", "1/QĐ-UBND"}, {"decision_date", "2026-10-30"}});
+    BOOST_TEST(old->history(id).size() == static_cast<size_t>(old->load_dossier(id)->version));
+    // Before migration 7 its tables are not there.
+    BOOST_CHECK_THROW(old->load_activity("BX-XT-2026-001"), StoreError);
+  }
+
+  auto s = store::open(url);  // a later build opens the same database
+  BOOST_TEST(s->schema_version() == 6);
+  BOOST_TEST(s->migrate() == 1);
+  BOOST_TEST(s->schema_version() == store::SociStore::latest_schema_version());
+  BOOST_TEST(s->pending_migrations() == 0);
+  BOOST_TEST(s->migrate() == 0);
+  // What it held is intact: the dossier, its certificate, the chain and the versions.
+  auto d = s->load_dossier("BX-2026-000007");
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d->state == State::recognized);
+  BOOST_REQUIRE(s->load_certificate(d->certificate));
+  BOOST_TEST(s->load_certificate(d->certificate)->state == "active");
+  BOOST_TEST(s->history(d->id).size() == static_cast<size_t>(d->version));
+  BOOST_TEST(s->version_mismatches(10).empty());
+  ChainVerifier v;
+  s->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
+  BOOST_TEST(v.ok());
+
+  // And it stores spec §10's objects, money of 64 bits exactly.
+  Activity a = sample_activity("BX-XT-2026-001", "BX", make_date(2026, 11, 20));
+  Participation p = sample_participation(a.id, d->id, "reported");
+  p.certificate = d->certificate;
+  p.support_vnd = 9'000'000'000'000'000LL;
+  p.revenue_vnd = 8'999'999'999'999'999LL;
+  p.contracts = 4'294'967'296LL;
+  Inspection i = sample_inspection("BX-C0001-HK-2027-001", d->certificate, make_date(2027, 3, 1));
+  {
+    Transaction tx(*s);
+    BOOST_TEST(!s->object_id_taken(a.id));
+    BOOST_TEST(s->object_id_taken(d->id));
+    s->insert_activity(a);
+    s->insert_participation(p);
+    s->insert_inspection(i);
+    tx.commit();
+  }
+  BOOST_TEST(testing::text(*s->load_activity(a.id)) == testing::text(a));
+  BOOST_TEST(testing::text(*s->load_participation(p.id)) == testing::text(p));
+  BOOST_TEST(testing::text(*s->load_inspection(i.id)) == testing::text(i));
+  BOOST_TEST(s->count_ids_with_prefix("BX-XT-2026") == 1);
+  BOOST_TEST(s->version_mismatches(10).size() == 3u);  // three objects at version 1, no records yet
+}
+
+BOOST_AUTO_TEST_SUITE_END()
