@@ -156,15 +156,28 @@ def user_lines(shape):
     return out
 
 
+# The roles, as config/sample.yaml has them (but for `revoke` and `migrate`): after recognition
+# (spec §10) producers and coordinators apply to promotion activities, an organiser runs them,
+# inspectors plan and record inspections, signers close them. No user holds `organiser` or
+# `inspector` yet; the roles are here for workloads of activities and inspections.
 ROLES = [
-    "  producer: [submit_idea, resubmit_idea, submit_plan, resubmit_plan, register, resubmit, withdraw, attach, annotate]",
+    "  producer: [submit_idea, resubmit_idea, submit_plan, resubmit_plan, register, resubmit, withdraw, attach, annotate,"
+    " apply, withdraw_application, report_outcome]",
     "  screener: [accept_idea, return_idea, approve_plan, return_plan, reject, return_dossier, accept_dossier, assess, forward, annotate]",
-    "  coordinator: [submit_idea, register, accept_dossier, return_dossier, forward, withdraw, attach, annotate]",
+    "  coordinator: [submit_idea, register, accept_dossier, return_dossier, forward, withdraw, attach, annotate,"
+    " apply, withdraw_application, report_outcome, plan_inspection]",
     "  council_member: [score, annotate]",
     "  council_chair: [close_scoring, not_recognize, annotate]",
-    "  signer: [recognize, not_recognize, annotate]",
+    "  signer: [recognize, not_recognize, annotate, close_inspection]",
+    "  organiser: [plan_activity, open_registration, close_registration, cancel_activity, close_activity, select,"
+    " waitlist, decline, mark_no_show]",
+    "  inspector: [plan_inspection, record_inspection, confirm_remedy]",
     "  auditor: []",
 ]
+# What the scheduler's user fires (`ocop tick`): certificate notices and expiries, and the
+# activities' and inspections' scheduled events.
+SCHEDULER_ROLE = ("  scheduler: [notice, expire, open_registration, close_registration, start_activity, finish_activity,"
+                  " remedy_overdue]")
 WORKLOAD_REMINDERS = [
     "{id: stalled-submitted, kind: stalled, state: submitted, after_days: 10, to: unit, escalate_after_days: 5}",
     "{id: round-cutoff, kind: before_milestone, milestone: round_cutoff, days_before: 7, to: unit}",
@@ -199,7 +212,7 @@ def config_yaml(shape, years, *, staff=True, rounds=rounds_of, reminders=WORKLOA
     lines.append("roles:")
     lines += ROLES if staff else []
     if scheduler:
-        lines.append("  scheduler: [notice, expire]")
+        lines.append(SCHEDULER_ROLE)
     lines += [
         "rule_sets:",
         "  - id: R148_1489",

@@ -138,11 +138,11 @@ struct Reminder {
   std::string id;
   ReminderKind kind = ReminderKind::stalled;
   std::optional<State> state;  // stalled
-  int after_days = 0;          // stalled: working days in state
-  std::string to = "unit";     // unit | parent | province | producer
-  std::optional<int> escalate_after_days;
-  std::string milestone;  // before_milestone: a milestone name or round_cutoff
-  int days_before = 0;    // before_milestone: working days
+  int after_days = 0;          // stalled: working days in state; promotion_outcome: after `ends` (10)
+  std::string to = "unit";     // unit | parent | province | producer (not the kinds of spec §10)
+  std::optional<int> escalate_after_days;  // stalled (unset: none); promotion_outcome (10)
+  std::string milestone;                   // before_milestone: a milestone name or round_cutoff
+  int days_before = 0;                     // before_milestone, inspection_due, remedy_due: working days
 };
 
 struct Channels {

@@ -51,9 +51,10 @@ ours = open(sys.argv[2], encoding="utf-8").read()
 auditor = '  - {id: auditor, name: "Thanh tra", roles: [auditor], unit: BX}\n'
 gen = gen.split("\n", 1)[1]
 gen = gen.replace(auditor, auditor + '  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: BX}\n')
-gen = gen.replace("  signer: [recognize, not_recognize, annotate]\n", "  signer: [recognize, not_recognize, revoke, annotate]\n")
+gen = gen.replace("  signer: [recognize, not_recognize, annotate, close_inspection]\n",
+                  "  signer: [recognize, not_recognize, revoke, annotate, close_inspection]\n")
 gen = gen.replace("  auditor: []\n", """  auditor: []
-  scheduler: [notice, expire]
+  scheduler: [notice, expire, open_registration, close_registration, start_activity, finish_activity, remedy_overdue]
 revocation_grounds:
   food_safety: "Vi phạm quy định về an toàn thực phẩm"
   fraud: "Gian lận, giả mạo hồ sơ đánh giá, phân hạng"

@@ -3,10 +3,14 @@
 // with one problem saying where and what, quickly and in little memory; nothing is loaded.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config_file.hpp"
 #include "config/yaml_config.hpp"
@@ -226,6 +230,54 @@ BOOST_AUTO_TEST_CASE(only_a_regular_file_of_at_most_16_mib_is_read) {
   auto plan = config::load_plan_file(OCOP_SOURCE_DIR "/tests/data");
   BOOST_REQUIRE_EQUAL(plan.problems.size(), 1u);
   BOOST_TEST(plan.problems[0].message == "is a directory, not a configuration file");
+}
+
+BOOST_AUTO_TEST_CASE(money_that_is_not_whole_dong_in_64_bits_is_refused) {
+  // spec §10.1: money is whole đồng in 64-bit integers. Every spelling that a float parser, a
+  // locale or a lenient integer parser might take is refused with one problem at its line, and
+  // nothing is read approximately.
+  const std::string valid = read(kData + "valid.yaml");
+  const int line = static_cast<int>(std::count(valid.begin(), valid.end(), '\n')) + 2;
+  const std::string huge(100000, '9');
+  for (const std::string& v : {std::string("1.5"),
+                               std::string("1e7"),
+                               std::string("1E+07"),
+                               std::string("10.000.000"),
+                               std::string("10,000,000"),
+                               std::string("1_000_000"),
+                               std::string("0x7fffffffffffffff"),
+                               std::string("+100"),
+                               std::string(".5"),
+                               std::string(".inf"),
+                               std::string("-.inf"),
+                               std::string(".nan"),
+                               std::string("NaN"),
+                               std::string("100 000"),
+                               std::string("\"\""),
+                               std::string("\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x90") /* １００ */,
+                               std::string("9223372036854775808"),
+                               std::string("18446744073709551616"),
+                               huge,
+                               std::string("-1"),
+                               std::string("-9223372036854775809"),
+                               std::string("-" + huge)}) {
+    auto r = config::load_string(valid + "promotion:\n  support_cap_vnd: " + v + "\n", "money.yaml");
+    BOOST_TEST_CONTEXT(v.substr(0, 40)) {
+      BOOST_REQUIRE_MESSAGE(r.problems.size() == 1u, dump(r));
+      BOOST_TEST(r.problems[0].line == line);
+      BOOST_TEST(r.problems[0].key == "promotion.support_cap_vnd");
+      BOOST_TEST(r.problems[0].message.find("money is whole đồng") != std::string::npos,
+                 r.problems[0].message);
+      BOOST_TEST(r.problems[0].message.size() < 400u);  // a 100,000-digit amount is not echoed twice
+    }
+  }
+  // The edges are read exactly.
+  for (const auto& [text, value] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"0", 0}, {"-0", 0}, {"007", 7}, {"9223372036854775807", INT64_MAX}}) {
+    auto r = config::load_string(valid + "promotion:\n  booth_fee_vnd: " + text + "\n", "money.yaml");
+    BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+    BOOST_TEST(r.config.promotion.booth_fee_vnd == value, text);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -962,3 +962,334 @@ BOOST_AUTO_TEST_CASE(lookups_find_every_entry_and_a_copy_looks_up_in_its_own) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// --- after recognition (spec §10): promotion, its reminders, the new roles' events -------------
+
+#include "ocop/promotion.hpp"
+
+BOOST_AUTO_TEST_SUITE(after_recognition_keys)
+
+namespace {
+// kBase and a `promotion` section: its keys start on line 29.
+std::string with_promotion(const std::string& keys) { return kBase + "promotion:\n" + keys; }
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_promotion_section_loads) {
+  auto r =
+      load(with_promotion("  min_stars: 4\n"
+                          "  max_booths_per_producer: 3\n"
+                          "  booth_fee_vnd: 1500000\n"
+                          "  support_percent: 70\n"
+                          "  support_cap_vnd: 9223372036854775807\n"));
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const PromotionPolicy& p = r.config.promotion;
+  BOOST_TEST(p.min_stars == 4);
+  BOOST_TEST(p.max_booths_per_producer == 3);
+  BOOST_TEST(p.booth_fee_vnd == 1'500'000);
+  BOOST_TEST(p.support_percent == 70);
+  BOOST_TEST(p.support_cap_vnd == INT64_MAX);  // the largest 64-bit amount is still whole đồng
+  // The bounds themselves are accepted.
+  auto edges = load(with_promotion("  min_stars: 1\n  support_percent: 0\n  booth_fee_vnd: 0\n"));
+  BOOST_REQUIRE_MESSAGE(edges.ok(), dump(edges));
+  BOOST_TEST(edges.config.promotion.min_stars == 1);
+  BOOST_TEST(edges.config.promotion.support_percent == 0);
+  auto top = load(with_promotion("  min_stars: 5\n  support_percent: 100\n"));
+  BOOST_REQUIRE_MESSAGE(top.ok(), dump(top));
+  BOOST_TEST(top.config.promotion.min_stars == 5);
+  BOOST_TEST(top.config.promotion.support_percent == 100);
+}
+
+BOOST_AUTO_TEST_CASE(promotion_keys_left_out_keep_their_defaults) {
+  // Spec §10.1's example: 3★, 2 booths, free booths, 50 %, 10 million đồng.
+  auto none = load(kBase);
+  BOOST_REQUIRE(none.ok());
+  const PromotionPolicy& d = none.config.promotion;
+  BOOST_TEST(d.min_stars == 3);
+  BOOST_TEST(d.max_booths_per_producer == 2);
+  BOOST_TEST(d.booth_fee_vnd == 0);
+  BOOST_TEST(d.support_percent == 50);
+  BOOST_TEST(d.support_cap_vnd == 10'000'000);
+  auto empty = load(kBase + "promotion:\n");
+  BOOST_REQUIRE_MESSAGE(empty.ok(), dump(empty));
+  BOOST_TEST(empty.config.promotion.support_cap_vnd == 10'000'000);
+  auto some = load(with_promotion("  booth_fee_vnd: 2000000\n"));
+  BOOST_REQUIRE_MESSAGE(some.ok(), dump(some));
+  BOOST_TEST(some.config.promotion.booth_fee_vnd == 2'000'000);
+  BOOST_TEST(some.config.promotion.min_stars == 3);
+  BOOST_TEST(some.config.promotion.support_percent == 50);
+  BOOST_TEST(some.config.promotion.support_cap_vnd == 10'000'000);
+}
+
+BOOST_AUTO_TEST_CASE(each_bad_promotion_value_names_its_line_and_key) {
+  expect_one(load(with_promotion("  booth_fee_vnd: -500000\n")), 29, "promotion.booth_fee_vnd",
+             "-500000 is negative: money is whole đồng, 0 or more");
+  expect_one(load(with_promotion("  min_stars: 4\n  booth_fee_vnd: 1.5\n")), 30, "promotion.booth_fee_vnd",
+             "got \"1.5\": money is whole đồng");
+  expect_one(load(with_promotion("  support_cap_vnd: 10.000.000\n")), 29, "promotion.support_cap_vnd",
+             "money is whole đồng");
+  expect_one(load(with_promotion("  support_cap_vnd: 1e7\n")), 29, "promotion.support_cap_vnd",
+             "money is whole đồng");
+  expect_one(load(with_promotion("  support_cap_vnd: 9223372036854775808\n")), 29,
+             "promotion.support_cap_vnd",
+             "9223372036854775808 is too large: money is whole đồng in a 64-bit integer");
+  expect_one(load(with_promotion("  booth_fee_vnd: [1000]\n")), 29, "promotion.booth_fee_vnd",
+             "expected an amount in whole đồng, got a list");
+  expect_one(load(with_promotion("  support_percent: 101\n")), 29, "promotion.support_percent",
+             "101 is out of range (0 to 100)");
+  expect_one(load(with_promotion("  support_percent: 12.5\n")), 29, "promotion.support_percent",
+             "expected a whole number, got \"12.5\"");
+  expect_one(load(with_promotion("  min_stars: 6\n")), 29, "promotion.min_stars",
+             "6 is out of range (1 to 5)");
+  expect_one(load(with_promotion("  min_stars: 0\n")), 29, "promotion.min_stars",
+             "0 is out of range (1 to 5)");
+  expect_one(load(with_promotion("  max_booths_per_producer: 0\n")), 29, "promotion.max_booths_per_producer",
+             "0 is out of range (1 to");
+  expect_one(load(with_promotion("  support_percnt: 50\n")), 29, "promotion.support_percnt",
+             "unknown key \"support_percnt\" (did you mean \"support_percent\"?)");
+  expect_one(load(with_promotion("  booth_fee: 50\n")), 29, "promotion.booth_fee",
+             "unknown key \"booth_fee\"; expected one of: min_stars, max_booths_per_producer, booth_fee_vnd, "
+             "support_percent, support_cap_vnd");
+  expect_one(load(kBase + "promotion: [min_stars]\n"), 28, "promotion", "expected a mapping {min_stars,");
+  expect_one(load(kBase + "promotoin: {min_stars: 3}\n"), 28, "promotoin", "did you mean \"promotion\"?");
+  // All of them in one run, in file order; the good key still counts.
+  auto many =
+      load(with_promotion("  min_stars: 6\n"
+                          "  max_booths_per_producer: 3\n"
+                          "  booth_fee_vnd: -1\n"
+                          "  support_percent: 101\n"
+                          "  support_cap_vnd: 99999999999999999999\n"
+                          "  colour: red\n"));
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& p : many.problems) got.emplace_back(p.line, p.key);
+  std::vector<std::pair<int, std::string>> expected = {{29, "promotion.min_stars"},
+                                                       {31, "promotion.booth_fee_vnd"},
+                                                       {32, "promotion.support_percent"},
+                                                       {33, "promotion.support_cap_vnd"},
+                                                       {34, "promotion.colour"}};
+  BOOST_TEST_INFO("problems:" << dump(many));
+  BOOST_TEST((got == expected));
+  BOOST_TEST(many.problems.front().to_string() ==
+             "test.yaml:29: promotion.min_stars: 6 is out of range (1 to 5)");
+}
+
+BOOST_AUTO_TEST_CASE(the_reminder_kinds_after_recognition_load_with_their_keys) {
+  // lines 28-31
+  auto r = load(kBase +
+                "  - {id: outcome, kind: promotion_outcome}\n"
+                "  - {id: outcome-slow, kind: promotion_outcome, after_days: 15, escalate_after_days: 5}\n"
+                "  - {id: inspection, kind: inspection_due, days_before: 5}\n"
+                "  - {id: remedy, kind: remedy_due, days_before: 0}\n");
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const auto& rs = r.config.reminders;
+  BOOST_REQUIRE_EQUAL(rs.size(), 6u);
+  BOOST_TEST((rs[2].kind == ReminderKind::promotion_outcome));
+  BOOST_TEST(rs[2].after_days == 10);  // spec §10.1's defaults
+  BOOST_TEST(rs[2].escalate_after_days.value_or(0) == 10);
+  BOOST_TEST(!rs[2].state.has_value());
+  BOOST_TEST((rs[3].kind == ReminderKind::promotion_outcome));
+  BOOST_TEST(rs[3].after_days == 15);
+  BOOST_TEST(rs[3].escalate_after_days.value_or(0) == 5);
+  BOOST_TEST((rs[4].kind == ReminderKind::inspection_due));
+  BOOST_TEST(rs[4].days_before == 5);
+  BOOST_TEST((rs[5].kind == ReminderKind::remedy_due));
+  BOOST_TEST(rs[5].id == "remedy");
+  BOOST_TEST(rs[5].days_before == 0);
+}
+
+BOOST_AUTO_TEST_CASE(each_reminder_key_is_refused_by_the_kinds_that_do_not_use_it) {
+  auto one = [](const std::string& line) { return load(kBase + line + "\n"); };  // line 28
+  expect_one(one("  - {id: x, kind: promotion_outcome, days_before: 5}"), 28, "reminders[2].days_before",
+             "days_before applies to before_milestone reminders only (and to inspection_due and remedy_due)");
+  expect_one(one("  - {id: x, kind: promotion_outcome, state: submitted}"), 28, "reminders[2].state",
+             "state applies to stalled reminders only");
+  expect_one(one("  - {id: x, kind: promotion_outcome, milestone: round_cutoff}"), 28,
+             "reminders[2].milestone", "milestone applies to before_milestone reminders only");
+  expect_one(
+      one("  - {id: x, kind: promotion_outcome, to: unit}"), 28, "reminders[2].to",
+      "to does not apply to promotion_outcome reminders: they go to the producer and the participation's "
+      "unit, and escalate to the organiser");
+  expect_one(one("  - {id: x, kind: promotion_outcome, after_days: 0}"), 28, "reminders[2].after_days",
+             "0 is out of range (1 to 366)");
+  expect_one(one("  - {id: x, kind: inspection_due, days_before: 5, after_days: 3}"), 28,
+             "reminders[2].after_days",
+             "after_days applies to stalled reminders only (and to promotion_outcome)");
+  expect_one(one("  - {id: x, kind: remedy_due, days_before: 5, escalate_after_days: 3}"), 28,
+             "reminders[2].escalate_after_days",
+             "escalate_after_days applies to stalled reminders only (and to promotion_outcome)");
+  expect_one(one("  - {id: x, kind: remedy_due, days_before: 5, to: producer}"), 28, "reminders[2].to",
+             "to does not apply to remedy_due reminders: they go to the producer and the inspection's unit");
+  expect_one(one("  - {id: x, kind: inspection_due}"), 28, "reminders[2].days_before",
+             "required key \"days_before\" is missing");
+  expect_one(one("  - {id: x, kind: inspection_due, days_before: -1}"), 28, "reminders[2].days_before",
+             "-1 is out of range (0 to 366)");
+  expect_one(one("  - {id: x, kind: inspection_due, days_before: 5, milestone: round_cutoff}"), 28,
+             "reminders[2].milestone", "milestone applies to before_milestone reminders only");
+  // The existing kinds refuse the new uses too, and keep their messages.
+  expect_one(one("  - {id: x, kind: certificate_expiry, after_days: 10}"), 28, "reminders[2].after_days",
+             "after_days applies to stalled reminders only");
+  expect_one(one("  - {id: x, kind: cycle_start, days_before: 3}"), 28, "reminders[2].days_before",
+             "days_before applies to before_milestone reminders only");
+  expect_one(one("  - {id: x, kind: before_milestone, milestone: round_cutoff, days_before: 7, "
+                 "escalate_after_days: 2}"),
+             28, "reminders[2].escalate_after_days", "escalate_after_days applies to stalled reminders only");
+  expect_one(one("  - {id: x, kind: remedy_overdue, days_before: 5}"), 28, "reminders[2].kind",
+             "unknown reminder kind \"remedy_overdue\"");
+}
+
+BOOST_AUTO_TEST_CASE(roles_may_list_the_events_after_recognition) {
+  auto r = load(
+      replaced(with_inserted(12,
+                             "  organiser: [plan_activity, open_registration, close_registration, "
+                             "cancel_activity, close_activity, select, waitlist, decline, mark_no_show]\n"
+                             "  inspector: [plan_inspection, record_inspection, confirm_remedy, "
+                             "close_inspection, remedy_overdue]\n"
+                             "  producer: [apply, withdraw_application, report_outcome]\n"
+                             "  ticker: [start_activity, finish_activity]"),
+               "roles: [coordinator], unit: HG}", "roles: [coordinator, organiser], unit: HG}"));
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const Config& c = r.config;
+  using AE = ActivityEvent;
+  using PE = ParticipationEvent;
+  using IE = InspectionEvent;
+  BOOST_TEST(c.roles.at("organiser") ==
+             (activity_event_bit(AE::plan_activity) | activity_event_bit(AE::open_registration) |
+              activity_event_bit(AE::close_registration) | activity_event_bit(AE::cancel_activity) |
+              activity_event_bit(AE::close_activity) | participation_event_bit(PE::select) |
+              participation_event_bit(PE::waitlist) | participation_event_bit(PE::decline) |
+              participation_event_bit(PE::mark_no_show)));
+  BOOST_TEST(c.roles.at("inspector") ==
+             (inspection_event_bit(IE::plan_inspection) | inspection_event_bit(IE::record_inspection) |
+              inspection_event_bit(IE::confirm_remedy) | inspection_event_bit(IE::close_inspection) |
+              inspection_event_bit(IE::remedy_overdue)));
+  BOOST_TEST(c.roles.at("producer") ==
+             (participation_event_bit(PE::apply) | participation_event_bit(PE::withdraw_application) |
+              participation_event_bit(PE::report_outcome)));
+  BOOST_TEST(c.roles.at("ticker") ==
+             (activity_event_bit(AE::start_activity) | activity_event_bit(AE::finish_activity)));
+  // A user's mask is the union of its roles': the dossier events and the organiser's.
+  const User* lan = c.user("lan");
+  BOOST_REQUIRE(lan);
+  BOOST_TEST(lan->events == (c.roles.at("coordinator") | c.roles.at("organiser")));
+  BOOST_TEST((lan->events & participation_event_bit(PE::select)) != 0u);
+  BOOST_TEST((lan->events & participation_event_bit(PE::apply)) == 0u);
+
+  // cancel_participation is only a cascade; a typo is named with its likely event.
+  expect_one(
+      load(with_line(11, "  coordinator: [select, cancel_participation]")), 11, "roles.coordinator[1]",
+      "cancel_participation is not fired by a role: revoking the certificate or cancelling the activity "
+      "cancels its participations");
+  expect_one(load(with_line(11, "  coordinator: [withdraw_aplication]")), 11, "roles.coordinator[0]",
+             "unknown event \"withdraw_aplication\" (did you mean \"withdraw_application\"?)");
+}
+
+BOOST_AUTO_TEST_CASE(the_scheduler_actor_needs_notice_and_expire_only) {
+  // Spec §10: the scheduler also fires the activities' and inspections' events; the loader does
+  // not require its role to list them, so configurations written before §10 still load.
+  const std::string old_style =
+      with_line(11, "  coordinator: [submit_idea, register, forward, notice, expire]") +
+      "scheduler: {actor: lan}\n";
+  auto r = load(old_style);
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  BOOST_TEST(r.config.scheduler_actor == "lan");
+  auto full = load(with_line(11,
+                             "  coordinator: [notice, expire, open_registration, close_registration, "
+                             "start_activity, finish_activity, remedy_overdue]") +
+                   "scheduler: {actor: lan}\n");
+  BOOST_REQUIRE_MESSAGE(full.ok(), dump(full));
+  BOOST_TEST((full.config.user("lan")->events & inspection_event_bit(InspectionEvent::remedy_overdue)) != 0u);
+  // Listing only the new events is not enough: notice and expire are still required.
+  auto only_new =
+      load(with_line(11, "  coordinator: [open_registration, remedy_overdue]") + "scheduler: {actor: lan}\n");
+  BOOST_TEST_INFO("problems:" << dump(only_new));
+  BOOST_TEST(only_new.problems.size() == 2u);
+  BOOST_TEST(has_problem(only_new, 28, "scheduler.actor", "may not fire notice"));
+  BOOST_TEST(has_problem(only_new, 28, "scheduler.actor", "may not fire expire"));
+}
+
+BOOST_AUTO_TEST_CASE(the_sample_has_the_promotion_policy_roles_and_reminders) {
+  auto r = config::load_file(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const Config& c = r.config;
+  BOOST_TEST(c.promotion.min_stars == 3);
+  BOOST_TEST(c.promotion.max_booths_per_producer == 2);
+  BOOST_TEST(c.promotion.support_cap_vnd == 10'000'000);
+  auto kind_days = [&](ReminderKind k) {
+    for (const auto& rm : c.reminders)
+      if (rm.kind == k) return std::pair(rm.after_days, rm.days_before);
+    return std::pair(-1, -1);
+  };
+  BOOST_TEST(kind_days(ReminderKind::promotion_outcome).first == 10);
+  BOOST_TEST(kind_days(ReminderKind::inspection_due).second == 5);
+  BOOST_TEST(kind_days(ReminderKind::remedy_due).second == 5);
+  // Who does what after recognition: the province's organiser and inspector, the central
+  // inspector, producers, and the scheduler's user.
+  const User* organiser = c.user("organiser.tq.trang");
+  const User* inspector = c.user("inspector.tq.khoa");
+  const User* central = c.user("inspector.vn.thanh");
+  const User* producer = c.user("producer.bacquang");
+  const User* scheduler = c.user(c.scheduler_actor);
+  BOOST_REQUIRE(organiser && inspector && central && producer && scheduler);
+  BOOST_TEST(organiser->unit == "TQ");
+  BOOST_TEST(!organiser->email.empty());
+  BOOST_TEST((organiser->events & participation_event_bit(ParticipationEvent::select)) != 0u);
+  BOOST_TEST((organiser->events & activity_event_bit(ActivityEvent::plan_activity)) != 0u);
+  BOOST_TEST((inspector->events & inspection_event_bit(InspectionEvent::record_inspection)) != 0u);
+  BOOST_TEST(central->unit == "VN");
+  BOOST_TEST((producer->events & participation_event_bit(ParticipationEvent::report_outcome)) != 0u);
+  BOOST_TEST((c.roles.at("coordinator") & inspection_event_bit(InspectionEvent::plan_inspection)) != 0u);
+  BOOST_TEST((c.roles.at("signer") & inspection_event_bit(InspectionEvent::close_inspection)) != 0u);
+  for (auto e : {ActivityEvent::open_registration, ActivityEvent::close_registration,
+                 ActivityEvent::start_activity, ActivityEvent::finish_activity})
+    BOOST_TEST((scheduler->events & activity_event_bit(e)) != 0u, to_string(e));
+  BOOST_TEST((scheduler->events & inspection_event_bit(InspectionEvent::remedy_overdue)) != 0u);
+  // The workload generator's roles are the sample's (but for revoke and migrate).
+  auto gen = config::load_file(kData + "gen_workload.yaml");
+  BOOST_REQUIRE_MESSAGE(gen.ok(), dump(gen));
+  for (const char* role : {"producer", "coordinator", "organiser", "inspector", "scheduler"})
+    BOOST_TEST((gen.config.roles.at(role) & ~c.roles.at(role)) == 0u, role);
+  BOOST_TEST(gen.config.roles.at("organiser") == c.roles.at("organiser"));
+  BOOST_TEST(gen.config.roles.at("inspector") == c.roles.at("inspector"));
+  BOOST_TEST(gen.config.roles.at("scheduler") == c.roles.at("scheduler"));
+}
+
+BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminders) {
+  // The reminders section is kBase's last; add the new kinds there.
+  auto r = load(kBase +
+                "  - {id: outcome, kind: promotion_outcome, after_days: 12, escalate_after_days: 4}\n"
+                "  - {id: inspection, kind: inspection_due, days_before: 6}\n"
+                "  - {id: remedy, kind: remedy_due, days_before: 2}\n"
+                "promotion:\n"
+                "  min_stars: 4\n"
+                "  max_booths_per_producer: 5\n"
+                "  booth_fee_vnd: 9223372036854775807\n"
+                "  support_percent: 33\n"
+                "  support_cap_vnd: 1234567\n");
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const std::string snap = config::to_snapshot(r.config, "fp");
+  auto back = config::from_snapshot(snap, "fp");
+  BOOST_REQUIRE(back.has_value());
+  const PromotionPolicy& p = back->promotion;
+  BOOST_TEST(p.min_stars == 4);
+  BOOST_TEST(p.max_booths_per_producer == 5);
+  BOOST_TEST(p.booth_fee_vnd == INT64_MAX);  // no rounding through JSON
+  BOOST_TEST(p.support_percent == 33);
+  BOOST_TEST(p.support_cap_vnd == 1'234'567);
+  BOOST_REQUIRE_EQUAL(back->reminders.size(), 5u);
+  BOOST_TEST((back->reminders[2].kind == ReminderKind::promotion_outcome));
+  BOOST_TEST(back->reminders[2].after_days == 12);
+  BOOST_TEST(back->reminders[2].escalate_after_days.value_or(0) == 4);
+  BOOST_TEST((back->reminders[3].kind == ReminderKind::inspection_due));
+  BOOST_TEST(back->reminders[3].days_before == 6);
+  BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
+  BOOST_TEST(back->reminders[4].days_before == 2);
+  BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
+  // A snapshot of the previous format (8: no promotion policy) is not used: the file is parsed again.
+  const std::string marker = "\"format\":9";
+  BOOST_REQUIRE(snap.find(marker) != std::string::npos);
+  std::string old = snap;
+  old.replace(old.find(marker), marker.size(), "\"format\":8");
+  BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
+  BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,11 +1,13 @@
 // Helpers shared by the sections: texts, names, and the checks of shapes and scalars.
 #include "config/yaml/loader.hpp"
+#include "config/config_file.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 namespace ocop::config::yaml {
@@ -237,6 +239,55 @@ std::optional<long> Loader::integer(const Node& n, const Path& p, long lo, long 
   if (v < lo || v > hi) {
     report(n, p,
            std::to_string(v) + " is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// Money (spec §10.1): whole đồng in a 64-bit integer, 0 or more, written as digits only. A
+// fraction, an exponent or thousands separators ("10.000.000" as Vietnamese write it) would make
+// the amount ambiguous, and a float would round it: each is refused, never read approximately.
+namespace {
+// A value as a message shows it: whole up to 40 bytes, else its start and its length (a
+// 100,000-digit amount is named, not echoed), never cut inside a UTF-8 sequence.
+std::string shown(const std::string& v) {
+  constexpr size_t kShown = 40, kStart = 24;
+  if (v.size() <= kShown) return v;
+  size_t end = 0;
+  while (end < v.size()) {
+    const size_t len = std::max<size_t>(1, utf8_length(v, end));
+    if (end + len > kStart) break;
+    end += len;
+  }
+  return v.substr(0, end) + "… (" + grouped(v.size()) + " characters)";
+}
+}  // namespace
+
+std::optional<std::int64_t> Loader::money(const Node& n, const Path& p) {
+  if (!n.is_scalar()) {
+    report(n, p, "expected an amount in whole đồng, got " + describe(n));
+    return std::nullopt;
+  }
+  std::string_view digits = n.value;
+  const bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) digits.remove_prefix(1);
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    report(n, p,
+           "expected an amount in whole đồng, got " + quote(shown(n.value)) +
+               ": money is whole đồng, digits only (10000000, not 1.5, 1e7 or 10.000.000)");
+    return std::nullopt;
+  }
+  if (negative && digits.find_first_not_of('0') != std::string_view::npos) {
+    report(n, p, shown(n.value) + " is negative: money is whole đồng, 0 or more");
+    return std::nullopt;
+  }
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+    report(n, p,
+           shown(n.value) + " is too large: money is whole đồng in a 64-bit integer, at most " +
+               std::to_string(std::numeric_limits<std::int64_t>::max()));
     return std::nullopt;
   }
   return v;

@@ -94,10 +94,10 @@ LoadResult Loader::run(const std::string& text) {
     report(root, top, "expected a mapping of sections (province, units, users, ...), got " + describe(root));
     return finish();
   }
-  Fields f = fields(
-      root, top,
-      {"province", "units", "users", "product_sets", "roles", "rule_sets", "calendar", "cycles", "reminders",
-       "channels", "document_kinds", "documents", "revocation_grounds", "scheduler", "templates"});
+  Fields f = fields(root, top,
+                    {"province", "units", "users", "product_sets", "roles", "rule_sets", "calendar", "cycles",
+                     "reminders", "channels", "document_kinds", "documents", "revocation_grounds",
+                     "scheduler", "templates", "promotion"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -131,6 +131,7 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_documents = section("documents", false);
   const Node* s_scheduler = section("scheduler", false);
   const Node* s_templates = section("templates", false);
+  const Node* s_promotion = section("promotion", false);
   legacy_kinds_ = s_document_kinds;
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
@@ -154,6 +155,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_channels, "channels", &Loader::channels);
   run_section(s_scheduler, "scheduler", &Loader::scheduler);
   run_section(s_templates, "templates", &Loader::templates);
+  run_section(s_promotion, "promotion", &Loader::promotion);
   return finish();
 }
 

@@ -83,18 +83,18 @@ class Path {
 std::string quote(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 size_t edit_distance(std::string_view a, std::string_view b);
-// " (did you mean "x"?)" when one candidate is close enough, else "".
+// " (did you mean "x"?)" when one candidate is close enough, else "". A close spelling wins over
+// a candidate that `got` merely starts with ("withdraw_aplication": withdraw_application, not
+// withdraw), which is offered only when nothing is close ("sunday": sun).
 template <typename Range>
 std::string did_you_mean(std::string_view got, const Range& candidates) {
-  std::string_view best;
+  std::string_view best, prefix;
   if (got.size() < 3) return {};
   size_t best_d = std::max<size_t>(1, std::min<size_t>(3, got.size() / 3));
   bool found = false;
   for (const auto& c : candidates) {
     std::string_view cv(c);
-    if (cv.size() >= 3 && got.size() > cv.size() && starts_with(got, cv)) {
-      return " (did you mean " + quote(cv) + "?)";  // "sunday" for "sun"
-    }
+    if (prefix.empty() && cv.size() >= 3 && got.size() > cv.size() && starts_with(got, cv)) prefix = cv;
     size_t len_gap = cv.size() > got.size() ? cv.size() - got.size() : got.size() - cv.size();
     if (len_gap > best_d) continue;
     size_t d = edit_distance(got, cv);
@@ -104,7 +104,8 @@ std::string did_you_mean(std::string_view got, const Range& candidates) {
       found = true;
     }
   }
-  return found ? " (did you mean " + quote(best) + "?)" : std::string();
+  if (!found) best = prefix;
+  return best.empty() ? std::string() : " (did you mean " + quote(best) + "?)";
 }
 
 std::string join(std::initializer_list<std::string_view> names);
@@ -138,7 +139,7 @@ size_t utf8_length(std::string_view t, size_t i);
 // The keys of one mapping, checked against the keys it may have.
 
 struct Fields {
-  static constexpr size_t kMax = 16;
+  static constexpr size_t kMax = 24;  // the most keys a mapping may have (the top level has 16)
   const Node* map = nullptr;
   std::array<std::string_view, kMax> names{};
   std::array<const Node*, kMax> keys{};
@@ -200,6 +201,8 @@ class Loader {
   const Node* need(const Fields& f, std::string_view name, const Path& p);
   const std::string* text(const Node& n, const Path& p);
   std::optional<long> integer(const Node& n, const Path& p, long lo, long hi);
+  // Whole đồng: digits only, 0 to 2^63-1 (refuses fractions, exponents, separators, overflow).
+  std::optional<std::int64_t> money(const Node& n, const Path& p);
   std::optional<double> number(const Node& n, const Path& p, double lo, double hi);
   std::optional<Date> date(const Node& n, const Path& p);
   std::string code_text(const Node& n, const Path& p, std::string_view what);
@@ -226,6 +229,7 @@ class Loader {
   void calendar(const Node& n, const Path& p);
   void cycles(const Node& n, const Path& p);
   void reminders(const Node& n, const Path& p);
+  void promotion(const Node& n, const Path& p);
   void scheduler(const Node& n, const Path& p);
   void channels(const Node& n, const Path& p);
   void templates(const Node& n, const Path& p);

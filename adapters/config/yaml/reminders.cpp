@@ -1,13 +1,17 @@
 // The `reminders` section.
 #include "config/yaml/loader.hpp"
 
+#include <algorithm>
+
 namespace ocop::config::yaml {
 
 void Loader::reminders(const Node& n, const Path& p) {
   if (!expect_seq(n, p, "a list of reminders")) return;
   static const std::vector<std::string_view> states = state_names();
-  static constexpr std::array<std::string_view, 4> kinds = {"stalled", "before_milestone",
-                                                            "certificate_expiry", "cycle_start"};
+  // In ReminderKind's order.
+  static constexpr std::array<std::string_view, 7> kinds = {
+      "stalled",           "before_milestone", "certificate_expiry", "cycle_start",
+      "promotion_outcome", "inspection_due",   "remedy_due"};
   std::unordered_map<std::string_view, int> ids;
   for (size_t i = 0; i < n.items.size(); ++i) {
     const Node& item = n.items[i];
@@ -39,27 +43,42 @@ void Loader::reminders(const Node& n, const Path& p) {
     else
       r.kind = static_cast<ReminderKind>(*kind);
 
-    if (const Node* v = f.opt("to")) {
+    bool stalled = kind && r.kind == ReminderKind::stalled;
+    bool before = kind && r.kind == ReminderKind::before_milestone;
+    bool outcome = kind && r.kind == ReminderKind::promotion_outcome;
+    bool due = kind && (r.kind == ReminderKind::inspection_due || r.kind == ReminderKind::remedy_due);
+
+    // The kinds after recognition (spec §10) have fixed recipients: `to` is refused there.
+    if (const Node* kn = f.key("to"); kn && (outcome || due)) {
+      const Path kp = e.key("to");
+      report(*kn, kp,
+             "to does not apply to " + std::string(kinds[*kind]) +
+                 " reminders: they go to the producer and the " +
+                 (outcome ? "participation's unit, and escalate to the organiser" : "inspection's unit"));
+    } else if (const Node* v = f.opt("to")) {
       const Path kp = e.key("to");
       if (auto t = choice(*v, kp, kReminderTargets, "recipient")) r.to = kReminderTargets[*t];
     }
-    // Keys that belong to one kind only.
-    auto only_for = [&](std::string_view key, ReminderKind k, std::string_view kind_name) {
+    // Keys that belong to some kinds only: `names` says which, as the message words them.
+    auto only_for = [&](std::string_view key, std::initializer_list<ReminderKind> ks,
+                        std::string_view names) {
       const Node* kn = f.key(key);
-      if (kn && kind && r.kind != k) {
+      if (kn && kind && std::find(ks.begin(), ks.end(), r.kind) == ks.end()) {
         const Path kp = e.key(key);
-        report(*kn, kp, std::string(key) + " applies to " + std::string(kind_name) + " reminders only");
+        report(*kn, kp, std::string(key) + " applies to " + std::string(names));
         return false;
       }
       return kn != nullptr;
     };
-    bool stalled = kind && r.kind == ReminderKind::stalled;
-    bool before = kind && r.kind == ReminderKind::before_milestone;
-    only_for("state", ReminderKind::stalled, "stalled");
-    only_for("after_days", ReminderKind::stalled, "stalled");
-    only_for("escalate_after_days", ReminderKind::stalled, "stalled");
-    only_for("milestone", ReminderKind::before_milestone, "before_milestone");
-    only_for("days_before", ReminderKind::before_milestone, "before_milestone");
+    only_for("state", {ReminderKind::stalled}, "stalled reminders only");
+    only_for("after_days", {ReminderKind::stalled, ReminderKind::promotion_outcome},
+             "stalled reminders only (and to promotion_outcome)");
+    only_for("escalate_after_days", {ReminderKind::stalled, ReminderKind::promotion_outcome},
+             "stalled reminders only (and to promotion_outcome)");
+    only_for("milestone", {ReminderKind::before_milestone}, "before_milestone reminders only");
+    only_for("days_before",
+             {ReminderKind::before_milestone, ReminderKind::inspection_due, ReminderKind::remedy_due},
+             "before_milestone reminders only (and to inspection_due and remedy_due)");
 
     if (stalled) {
       if (const Node* v = need(f, "state", e)) {
@@ -99,6 +118,24 @@ void Loader::reminders(const Node& n, const Path& p) {
           r.milestone = *s;
         }
       }
+      if (const Node* v = need(f, "days_before", e)) {
+        const Path kp = e.key("days_before");
+        if (auto x = integer(*v, kp, 0, 366)) r.days_before = static_cast<int>(*x);
+      }
+    }
+    if (outcome) {  // spec §10.1: {after_days: 10, escalate_after_days: 10} unless given
+      r.after_days = 10;
+      r.escalate_after_days = 10;
+      if (const Node* v = f.opt("after_days")) {
+        const Path kp = e.key("after_days");
+        if (auto x = integer(*v, kp, 1, 366)) r.after_days = static_cast<int>(*x);
+      }
+      if (const Node* v = f.opt("escalate_after_days")) {
+        const Path kp = e.key("escalate_after_days");
+        if (auto x = integer(*v, kp, 1, 366)) r.escalate_after_days = static_cast<int>(*x);
+      }
+    }
+    if (due) {  // spec §10.2: working days before an inspection's `due` or its `remedy_due`
       if (const Node* v = need(f, "days_before", e)) {
         const Path kp = e.key("days_before");
         if (auto x = integer(*v, kp, 0, 366)) r.days_before = static_cast<int>(*x);

@@ -4,7 +4,10 @@
 namespace ocop::config::yaml {
 
 // The scheduler's identity: the configured user `ocop tick` fires certificate notices and
-// expiries as (its audit records name it). Runs after users and roles.
+// expiries as (its audit records name it). Runs after users and roles. It also fires the
+// activities' and inspections' dated events (spec §10: open_registration, close_registration,
+// start_activity, finish_activity, remedy_overdue); those are not required of its roles here, so
+// that a configuration written before §10 still loads (the loader has no warnings to give).
 void Loader::scheduler(const Node& n, const Path& p) {
   if (!expect_map(n, p, "a mapping {actor}")) return;
   Fields f = fields(n, p, {"actor"});
