@@ -962,6 +962,7 @@ Status cascade_certificate_end(const Config& cfg, const AfterRecognition* m, Sto
           !s.ok())
         return s;
     }
+    out.cascaded.insert(out.cascaded.end(), f.out.cascaded.begin(), f.out.cascaded.end());
   }
   InspectionFilter inf;
   inf.certificate = cert.id;
