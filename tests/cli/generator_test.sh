@@ -47,10 +47,14 @@ python3 - "$WORK/five.yaml" "$REPO/tests/data/config/gen_workload.yaml" >"$WORK/
 import sys
 gen = open(sys.argv[1], encoding="utf-8").read()
 ours = open(sys.argv[2], encoding="utf-8").read()
-# The additions by hand that the file's header lists: revoke, revocation grounds, the scheduler.
+# The additions by hand that the file's header lists: revoke, revocation grounds, the scheduler,
+# the organiser's and inspectors' users.
 auditor = '  - {id: auditor, name: "Thanh tra", roles: [auditor], unit: BX}\n'
 gen = gen.split("\n", 1)[1]
-gen = gen.replace(auditor, auditor + '  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: BX}\n')
+gen = gen.replace(auditor, auditor + '  - {id: scheduler, name: "Bộ lập lịch", roles: [scheduler], unit: BX}\n'
+                  '  - {id: organiser, name: "Trung tâm Xúc tiến thương mại tỉnh", roles: [organiser], unit: BX, email: xttm@bx.example.vn}\n'
+                  '  - {id: inspector, name: "Đoàn hậu kiểm tỉnh", roles: [inspector], unit: BX}\n'
+                  '  - {id: inspector.bx-c0001, name: "Cán bộ kiểm tra xã C0001", roles: [inspector], unit: BX-C0001}\n')
 gen = gen.replace("  signer: [recognize, not_recognize, annotate, close_inspection]\n",
                   "  signer: [recognize, not_recognize, revoke, annotate, close_inspection]\n")
 gen = gen.replace("  auditor: []\n", """  auditor: []
