@@ -825,6 +825,125 @@ def renumber(dossiers):
 
 
 # ================================================================================================
+# --- after recognition (spec §10): a spring fair, a point of sale and an inspection round -----
+ORGANISER_TQ, INSPECTOR_TQ, SCHEDULER_TQ = "organiser.tq.trang", "inspector.tq.khoa", "scheduler.tq"
+PROMOTION_EVENTS = {"plan_activity", "open_registration", "close_registration", "start_activity",
+                    "finish_activity", "close_activity", "cancel_activity", "apply", "select", "waitlist",
+                    "decline", "withdraw_application", "report_outcome", "mark_no_show", "plan_inspection",
+                    "record_inspection", "confirm_remedy", "close_inspection", "revoke"}
+
+
+def after_recognition(dossiers, sim, seed):
+    """The sixth step on the year's province certificates: events as (at, event) pairs.
+
+    The engine checks every guard of spec §10 on import; this only picks inputs that meet them:
+    province certificates of 3-4 stars issued by August, one producer per application (booth
+    limit 2), booths within the activity's, each dossier applying once per activity."""
+    rng = random.Random(seed + 17)
+    by_id = {d.id: d for d in dossiers}
+    certs = [c for c in sim.certs if c["level"] == "province" and c["state"] == "active"
+             and c["issued_on"] <= dt.date(YEAR, 8, 31) and c["dossier"] in by_id]
+    seen_producers, pool = set(), []
+    for c in sorted(certs, key=lambda c: c["dossier"]):
+        d = by_id[c["dossier"]]
+        if d.created["producer"] in seen_producers:
+            continue
+        seen_producers.add(d.created["producer"])
+        pool.append((c, d))
+    rng.shuffle(pool)
+    out = []
+
+    def at(day, hour, minute=0):  # day = (month, day of month); a day past the month's end runs on
+        d = dt.date(YEAR, day[0], 1) + dt.timedelta(days=day[1] - 1)
+        return dt.datetime(d.year, d.month, d.day, hour, minute, tzinfo=TZ)
+
+    def ev(when, event, actor, target=None, data=None):
+        e = {"event": event, "actor": actor, "at": when}
+        if target:
+            e["dossier"] = target
+        if data is not None:
+            e["data"] = data
+        out.append(e)
+
+    def cert_id(c):
+        return f"{c['dossier']}/province"
+
+    # The spring fair before Tết, planned in summer: 12 booths, half the booth fee supported.
+    fair = "TQ-XT-2026-001"
+    ev(at((8, 3), 9), "plan_activity", ORGANISER_TQ, data={
+        "name": "Hội chợ OCOP Xuân Tuyên Quang 2027", "kind": "fair", "unit": "TQ",
+        "venue": "Quảng trường Nguyễn Tất Thành, phường Minh Xuân", "registration_opens": "2026-09-01",
+        "registration_closes": "2026-10-15", "starts": "2026-12-10", "ends": "2026-12-14", "booths": 12,
+        "booth_fee_vnd": 4000000, "support_percent": 50, "support_cap_vnd": 3000000})
+    # A point of sale at the Na Hang tourist area, running into the new year.
+    shop = "TQ-XT-2026-002"
+    ev(at((8, 3), 10), "plan_activity", ORGANISER_TQ, data={
+        "name": "Điểm giới thiệu và bán sản phẩm OCOP Khu du lịch sinh thái Na Hang", "kind": "point_of_sale",
+        "unit": "TQ", "venue": "Khu du lịch sinh thái Na Hang", "registration_opens": "2026-08-10",
+        "registration_closes": "2026-08-31", "starts": "2026-09-15", "ends": "2027-03-31", "booths": 6,
+        "booth_fee_vnd": 1500000, "support_percent": 100, "support_cap_vnd": 1500000})
+    ev(at((8, 10), 8), "open_registration", SCHEDULER_TQ, shop)
+    shop_apps = pool[:6]
+    for k, (c, d) in enumerate(shop_apps):
+        ev(at((8, 12 + 2 * k), 9), "apply", d.producer,
+           data={"activity": shop, "certificate": cert_id(c), "note": "Đăng ký trưng bày, bán sản phẩm"})
+    ev(at((9, 1), 8), "close_registration", SCHEDULER_TQ, shop)
+    for k, (c, d) in enumerate(shop_apps[:5]):
+        ev(at((9, 3), 9, k), "select", ORGANISER_TQ, f"{shop}/{c['dossier']}")
+    ev(at((9, 15), 0), "start_activity", SCHEDULER_TQ, shop)  # the sixth applicant is declined
+    ev(at((9, 1), 8, 1), "open_registration", SCHEDULER_TQ, fair)
+    fair_apps = pool[2:13]
+    for k, (c, d) in enumerate(fair_apps):
+        ev(at((9, 3 + 3 * k), 10), "apply", d.producer,
+           data={"activity": fair, "certificate": cert_id(c), "booths": 2 if k % 4 == 0 else 1})
+    ev(at((10, 16), 0), "close_registration", SCHEDULER_TQ, fair)
+    picked, waiting, refused = fair_apps[:8], fair_apps[8:10], fair_apps[10:]
+    for k, (c, d) in enumerate(picked):
+        ev(at((10, 20), 9, k), "select", ORGANISER_TQ, f"{fair}/{c['dossier']}")
+    for k, (c, d) in enumerate(waiting):
+        ev(at((10, 20), 10, k), "waitlist", ORGANISER_TQ, f"{fair}/{c['dossier']}")
+    for k, (c, d) in enumerate(refused):
+        ev(at((10, 20), 11, k), "decline", ORGANISER_TQ, f"{fair}/{c['dossier']}",
+           {"reason": "Sản phẩm cùng nhóm đã đủ gian hàng"})
+    c, d = picked[-1]
+    ev(at((11, 25), 15), "withdraw_application", d.producer, f"{fair}/{c['dossier']}",
+       {"reason": "Chủ thể không bố trí được người đứng gian hàng"})
+    ev(at((12, 10), 0), "start_activity", SCHEDULER_TQ, fair)  # the waitlisted are declined
+    ev(at((12, 15), 0), "finish_activity", SCHEDULER_TQ, fair)
+    for k, (c, d) in enumerate(picked[:5]):
+        ev(at((12, 16 + k), 10), "report_outcome", d.producer, f"{fair}/{c['dossier']}",
+           {"revenue_vnd": rng.randrange(8, 60) * 1000000, "contracts": rng.randrange(0, 4),
+            "buyers": rng.randrange(40, 300)})
+    c, d = picked[5]
+    ev(at((12, 16), 16), "mark_no_show", ORGANISER_TQ, f"{fair}/{c['dossier']}")
+    # picked[6] is still selected at year end: the outcome reminder goes to it.
+
+    # The autumn inspection round of the province's certificates (hậu kiểm).
+    targets = pool[13:19] if len(pool) >= 19 else pool[-6:]
+    ids = []
+    for k, (c, d) in enumerate(targets):
+        ids.append(f"{d.unit}-HK-2026-001")
+        ev(at((10, 1), 9, k), "plan_inspection", INSPECTOR_TQ,
+           data={"certificate": cert_id(c), "due": "2026-11-13",
+                 "criteria": ["Nhãn mác, truy xuất nguồn gốc", "An toàn thực phẩm", "Chất lượng so với hồ sơ"],
+                 "team": "Đoàn kiểm tra liên ngành tỉnh"})
+    results = ["compliant", "compliant", "compliant", "remedy_required", "remedy_required", "violation"]
+    for k, ((c, d), result) in enumerate(zip(targets, results)):
+        data = {"result": result, "findings": []}
+        if result == "remedy_required":
+            data["findings"] = [{"criterion": "Nhãn mác, truy xuất nguồn gốc", "note": "Nhãn thiếu mã QR truy xuất"}]
+            data["remedy_days"] = 15
+        if result == "violation":
+            data["findings"] = [{"criterion": "An toàn thực phẩm", "note": "Mẫu kiểm nghiệm không đạt chỉ tiêu vi sinh"}]
+            data["ground"] = "food_safety"
+        ev(at((11, 10 + k % 3), 14, k), "record_inspection", INSPECTOR_TQ, ids[k], data)
+    ev(at((11, 30), 10), "confirm_remedy", INSPECTOR_TQ, ids[3], {"note": "Đã bổ sung mã QR trên nhãn"})
+    c, d = targets[5]
+    ev(at((12, 4), 15), "revoke", SIGNER_TQ, cert_id(c),
+       {"ground": "food_safety", "decision_no": "2150/QĐ-UBND", "decision_date": "2026-12-04"})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=os.path.join(HERE, "sample.yaml"), help="the configuration the events must fit")
@@ -853,6 +972,10 @@ def main():
     sim = Sim(cfg)
     for _, _, _, e in rows:
         sim.apply(e)
+    # The sixth step, on the certificates the year produced (the engine checks its guards).
+    extra = after_recognition(dossiers, sim, args.seed)
+    rows += [(e["at"], 10 ** 6, i, e) for i, e in enumerate(extra)]
+    rows.sort(key=lambda t: t[:3])
 
     if not args.check:
         with open(args.out, "w", encoding="utf-8", newline="\n") as f:

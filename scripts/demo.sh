@@ -12,3 +12,8 @@ export OCOP_DB="sqlite:$DB" OCOP_CONFIG=config/sample.yaml
 ./build/ocop import config/sample-events.jsonl
 ./build/ocop audit verify
 ./build/ocop report
+# The sixth step (spec §10): the year's promotion activities, the spring fair's applications and
+# outcome, and the autumn inspection round (`ocop report` above has their totals per unit).
+./build/ocop activities --year 2026
+./build/ocop activity TQ-XT-2026-001
+./build/ocop inspections --year 2026

@@ -177,14 +177,22 @@ std::unique_ptr<store::FileBlobStore> open_blobs(const Options& o, const Session
 }
 
 // An activity, participation or inspection: every field, in the view's order.
+// The fields people look for first come first; the rest follow in the view's (sorted) order.
 void print_object_text(const json& j) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const auto& v = it.value();
-    std::printf("%-24s %s\n", (it.key() + ":").c_str(),
+  static const std::vector<std::string> first = {
+      "id",         "name",          "kind",     "state",     "activity", "certificate", "dossier",
+      "product",    "producer",      "unit",     "level",     "venue",    "registration_opens",
+      "registration_closes", "starts", "ends",   "booths",    "due",      "remedy_due",  "result"};
+  auto line = [](const std::string& k, const json& v) {
+    std::printf("%-24s %s\n", (k + ":").c_str(),
                 v.is_null()     ? "-"
                 : v.is_string() ? Term(v.get<std::string>()).c_str()
                                 : Term(dump(v, -1)).c_str());
-  }
+  };
+  for (const auto& k : first)
+    if (j.contains(k)) line(k, j[k]);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (std::find(first.begin(), first.end(), it.key()) == first.end()) line(it.key(), it.value());
 }
 
 void print_dossier_text(const json& d) {
@@ -703,10 +711,10 @@ int cmd_inspections(const Options& o, const InspectionQuery& q) {
     print_json(arr);
     return 0;
   }
-  std::printf("%-22s %-26s %-10s %-16s %-10s %-10s %s\n", "ID", "CERTIFICATE", "UNIT", "STATE", "DUE", "REMEDY DUE",
+  std::printf("%-24s %-26s %-12s %-16s %-10s %-10s %s\n", "ID", "CERTIFICATE", "UNIT", "STATE", "DUE", "REMEDY DUE",
               "PRODUCT");
   for (const auto& i : r.value)
-    std::printf("%-22s %-26s %-10s %-16s %-10s %-10s %s\n", Term(i.id).c_str(), Term(i.certificate).c_str(),
+    std::printf("%-24s %-26s %-12s %-16s %-10s %-10s %s\n", Term(i.id).c_str(), Term(i.certificate).c_str(),
                 Term(i.unit).c_str(), Term(i.state).c_str(), format_date(i.due).c_str(),
                 i.remedy_due ? format_date(*i.remedy_due).c_str() : "-", Term(i.product).c_str());
   std::printf("(%zu inspection(s))\n", r.value.size());
