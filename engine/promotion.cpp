@@ -248,6 +248,10 @@ Status start(Firing& f, const Clock& clock, EventMask bit) {
   if (!req.data.is_object()) return bad(req.event, "data must be a JSON object");
   if (Status s = check_documents(req.data, req.event); !s.ok()) return s;
   if (Status s = check_documents(f.cfg, req.event, false, req.data); !s.ok()) return s;
+  // Documents are kept with inspections (the inspector's record and the remedy's proof); any
+  // other event here has nowhere to keep them, so carrying them is an error, not a silent loss.
+  if (field(req.data, "documents") && req.event != "record_inspection" && req.event != "confirm_remedy")
+    return bad(req.event, "data.documents: only record_inspection and confirm_remedy keep documents");
   try {
     f.data_text = req.data.dump();
   } catch (const json::type_error&) {

@@ -1,6 +1,6 @@
 // libFuzzer: the request validation of event data (ocop::validate_request: fire()'s first
 // step, without a store) against tests/data/config/valid.yaml, loaded once.
-// Input: byte 0 picks the event (dossier events, then certificate events), byte 1 the actor
+// Input: byte 0 picks the event (dossier events, certificate events, then those after recognition), byte 1 the actor
 // (a configured user), byte 2 whether the request names a dossier; the rest is the data, as
 // the CLI's --data takes it (checked for depth on the text, then parsed).
 #include <cstddef>
@@ -33,7 +33,12 @@ const std::vector<std::string> kEvents = {
     "return_plan",    "resubmit_plan", "reject",      "register",      "return_dossier", "resubmit",
     "accept_dossier", "assess",        "score",       "close_scoring", "forward",        "recognize",
     "not_recognize",  "withdraw",      "attach",      "annotate",      "migrate",        "notice",
-    "expire",         "revoke",        "supersede"};
+    "expire",         "revoke",        "supersede",
+    // after recognition (spec §10)
+    "plan_activity", "open_registration", "close_registration", "start_activity", "finish_activity",
+    "close_activity", "cancel_activity", "apply", "select", "waitlist", "decline", "withdraw_application",
+    "report_outcome", "mark_no_show", "cancel_participation", "plan_inspection", "record_inspection",
+    "confirm_remedy", "remedy_overdue", "close_inspection"};
 
 }  // namespace
 

@@ -236,6 +236,11 @@ BOOST_AUTO_TEST_CASE(plan_activity_checks_its_data) {
   json kind = fair();
   kind["kind"] = "party";
   BOOST_TEST((code(db.fire("plan_activity", "", "organiser", kind)) == Code::bad_input));
+  json with_docs = fair();
+  with_docs["documents"] = {doc("registration_form")};
+  r = db.fire("plan_activity", "", "organiser", with_docs);
+  BOOST_TEST((code(r) == Code::bad_input));
+  BOOST_TEST(r.status.message().find("keep documents") != std::string::npos);
   // A commune's officer may not organise for the province (6).
   BOOST_TEST((code(db.fire("plan_activity", "", "officer.bx-c0001", fair())) == Code::forbidden));
   BOOST_TEST(db.audit_count() == 0);
