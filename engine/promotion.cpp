@@ -265,6 +265,21 @@ Status start(Firing& f, const Clock& clock, EventMask bit) {
   return Status::Ok();
 }
 
+// A repeated key (spec §2): true when the request is answered, with the first result in f.out
+// (the object as it is now, loaded by `load`) or a key reused for another request (bad input).
+template <class Load>
+bool answer_key(Firing& f, Load load) {
+  if (f.req.key.empty()) return false;
+  if (auto first = first_result(f.store, f.req.key, f.fingerprint, f.out)) {
+    const std::string id = first->value("id", "");
+    load(id);
+    f.out.dossier_id = id;
+    mark_duplicate(f.out, *first);
+    return true;
+  }
+  return !f.out.status.ok();
+}
+
 Status needs_target(const Firing& f, bool creating, const char* what) {
   if (creating && !f.req.dossier.empty())
     return Status::BadInput(f.req.event + " creates " + what + ": fire it without an id (data.id may name one)");
@@ -313,17 +328,8 @@ int queue_mail(Firing& f, const std::string& object, std::int64_t version, std::
   for (const Recipient& r : to) {
     if (r.email.empty() || !seen.insert(r.email).second) continue;
     vars["recipient_name"] = r.name;
-    RenderedMessage msg = render(f.cfg, name, vars);
-    OutboxMessage m;
-    m.dedupe_key = "event/" + object + "/v" + std::to_string(version) + "/email/" + r.email;
-    m.channel = "email";
-    m.recipient = r.email;
-    m.subject = std::move(msg.subject);
-    m.body = std::move(msg.body);
-    m.cause = cause;
-    m.dossier = object;
-    m.created_at = f.at;
-    m.next_attempt_at = f.at;
+    OutboxMessage m = email_message("event/" + object + "/v" + std::to_string(version) + "/email/" + r.email,
+                                    r.email, render(f.cfg, name, vars), cause, object, f.at);
     if (f.store.enqueue(m)) ++queued;
   }
   return queued;
@@ -477,15 +483,7 @@ FireResult fire_activity(const Config& cfg, const AfterRecognition& m, Store& st
   if (Status s = authorize(cfg, *f.user, req.event, bit, a.unit, f.day); !s.ok()) return fail(s);
 
   // A repeated key answers with what the first request reached.
-  if (!req.key.empty()) {
-    if (auto first = first_result(store, req.key, f.fingerprint, f.out)) {
-      f.out.activity = store.load_activity(first->value("id", ""));
-      f.out.dossier_id = first->value("id", "");
-      mark_duplicate(f.out, *first);
-      return std::move(f.out);
-    }
-    if (!f.out.status.ok()) return std::move(f.out);
-  }
+  if (answer_key(f, [&](const std::string& id) { f.out.activity = store.load_activity(id); })) return std::move(f.out);
   if (!creating)
     if (Status s = check_version(f, "activity", a.id, a.version); !s.ok()) return fail(s);
 
@@ -629,15 +627,7 @@ FireResult fire_participation(const Config& cfg, const AfterRecognition& m, Stor
   // 3. Role and unit (6): the organiser's events over the activity, the others over the product.
   if (Status s = authorize(cfg, *f.user, req.event, bit, organiser_event(ev) ? a->unit : p.unit, f.day); !s.ok())
     return fail(s);
-  if (!req.key.empty()) {
-    if (auto first = first_result(store, req.key, f.fingerprint, f.out)) {
-      f.out.participation = store.load_participation(first->value("id", ""));
-      f.out.dossier_id = first->value("id", "");
-      mark_duplicate(f.out, *first);
-      return std::move(f.out);
-    }
-    if (!f.out.status.ok()) return std::move(f.out);
-  }
+  if (answer_key(f, [&](const std::string& id) { f.out.participation = store.load_participation(id); })) return std::move(f.out);
   if (!creating)
     if (Status s = check_version(f, "participation", p.id, p.version); !s.ok()) return fail(s);
 
@@ -826,15 +816,7 @@ FireResult fire_inspection(const Config& cfg, const AfterRecognition& m, Store& 
                                   " level) may not fire " + req.event + " on certificate " + i.certificate +
                                   ": it was issued at the " + i.level +
                                   " level, and its inspections are for that level or above"));
-  if (!req.key.empty()) {
-    if (auto first = first_result(store, req.key, f.fingerprint, f.out)) {
-      f.out.inspection = store.load_inspection(first->value("id", ""));
-      f.out.dossier_id = first->value("id", "");
-      mark_duplicate(f.out, *first);
-      return std::move(f.out);
-    }
-    if (!f.out.status.ok()) return std::move(f.out);
-  }
+  if (answer_key(f, [&](const std::string& id) { f.out.inspection = store.load_inspection(id); })) return std::move(f.out);
   if (!creating)
     if (Status s = check_version(f, "inspection", i.id, i.version); !s.ok()) return fail(s);
 

@@ -8,6 +8,7 @@
 
 #include "ocop/config.hpp"
 #include "ocop/executor.hpp"
+#include "ocop/notify.hpp"
 #include "ocop/promotion_lifecycle.hpp"
 #include "ocop/store.hpp"
 
@@ -28,6 +29,10 @@ Status validate_after_recognition_request(const Config& cfg, const EventRequest&
 Status cascade_certificate_end(const Config& cfg, const AfterRecognition* m, Store& store, const Certificate& cert,
                                CertificateEvent ev, const std::string& actor, const std::string& role, Instant at,
                                const std::string& reason, FireResult& out);
+
+// An e-mail for the outbox, due at once: `key` its dedupe key, `object` what it is about.
+OutboxMessage email_message(std::string key, const std::string& to, RenderedMessage text, std::string cause,
+                            const std::string& object, Instant at);
 
 // open_registration's invitations (template promotion_invite): one digest to each unit of the
 // activity's open_to (default: its organiser) listing the products that may apply, and one

@@ -7,6 +7,21 @@
 
 namespace ocop {
 
+OutboxMessage email_message(std::string key, const std::string& to, RenderedMessage text, std::string cause,
+                            const std::string& object, Instant at) {
+  OutboxMessage m;
+  m.dedupe_key = std::move(key);
+  m.channel = "email";
+  m.recipient = to;
+  m.subject = std::move(text.subject);
+  m.body = std::move(text.body);
+  m.cause = std::move(cause);
+  m.dossier = object;
+  m.created_at = at;
+  m.next_attempt_at = at;
+  return m;
+}
+
 std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, const Activity& a, Date day) {
   const std::vector<std::string> open_to = a.open_to.empty() ? std::vector<std::string>{a.unit} : a.open_to;
   std::set<std::string> units;
@@ -62,17 +77,8 @@ int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instan
     vars["recipient_name"] = r.name;
     vars["count"] = std::to_string(list.size());
     vars["products"] = lines;
-    RenderedMessage msg = render(cfg, "promotion_invite", vars);
-    OutboxMessage m;
-    m.dedupe_key = key;
-    m.channel = "email";
-    m.recipient = r.email;
-    m.subject = std::move(msg.subject);
-    m.body = std::move(msg.body);
-    m.cause = "activity " + a.id + " open_registration";
-    m.dossier = a.id;
-    m.created_at = at;
-    m.next_attempt_at = at;
+    OutboxMessage m = email_message(key, r.email, render(cfg, "promotion_invite", vars),
+                                    "activity " + a.id + " open_registration", a.id, at);
     if (store.enqueue(m)) ++queued;
   };
 
