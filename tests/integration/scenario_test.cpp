@@ -1,13 +1,14 @@
 // Runs the declarative scenario files in tests/scenarios/*.scn (see tests/scenarios/README.md):
-// each line fires an event and states the expected outcome, or checks a dossier's fields.
+// each line fires an event and states the expected outcome, or checks the fields of a dossier,
+// a certificate, or an object after recognition (activity, participation, inspection).
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "config/yaml_config.hpp"
 #include "fixture.hpp"
 #include "ocop/migration.hpp"
 #include "ocop/rules.hpp"
+#include "ocop/scheduler.hpp"
 
 using namespace ocop;
 using namespace ocop::testing;
@@ -24,6 +25,30 @@ std::string trim(std::string s) {
 const std::map<std::string, int> kOutcomes = {
     {"bad_input", 2}, {"not_found", 3}, {"refused", 4}, {"conflict", 5}, {"forbidden", 6}};
 
+// `field=value field="a value with spaces" ...` as pairs; false when it does not parse.
+bool parse_fields(const std::string& text, std::vector<std::pair<std::string, std::string>>& out) {
+  size_t i = 0;
+  while (true) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i == text.size()) return true;
+    size_t eq = text.find('=', i);
+    if (eq == std::string::npos || eq == i || text.find_first_of(" \t", i) < eq) return false;
+    std::string key = text.substr(i, eq - i), value;
+    i = eq + 1;
+    if (i < text.size() && text[i] == '"') {
+      size_t close = text.find('"', i + 1);
+      if (close == std::string::npos) return false;
+      value = text.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else {
+      size_t end = text.find_first_of(" \t", i);
+      value = text.substr(i, end == std::string::npos ? std::string::npos : end - i);
+      i = end == std::string::npos ? text.size() : end;
+    }
+    out.emplace_back(std::move(key), std::move(value));
+  }
+}
+
 // Returns the number of checks made; reports failures through BOOST_ERROR with file:line.
 int run_scenario(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -31,6 +56,21 @@ int run_scenario(const std::filesystem::path& file) {
   std::unique_ptr<Db> db;
   std::string line;
   int n = 0, checks = 0;
+  // Aliases of generated ids: `F1 plan_activity ...` makes F1 stand for the new activity's id.
+  std::map<std::string, std::string> aliases;
+  // Replaces each /-separated part of `text` that is an alias (F1/H1 -> BX-XT-2026-001/H1).
+  auto resolve = [&](const std::string& text) {
+    std::string out;
+    for (size_t from = 0;;) {
+      size_t slash = text.find('/', from);
+      std::string part = text.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+      auto it = aliases.find(part);
+      out += it == aliases.end() ? part : it->second;
+      if (slash == std::string::npos) return out;
+      out += '/';
+      from = slash + 1;
+    }
+  };
   // DOSSIER EVENT by ACTOR [version N] [key K] [JSON] -> OUTCOME ["message part"]
   static const std::regex fire_re(
       R"(^(\S+)\s+(\S+)\s+by\s+(\S+)(?:\s+version\s+(\d+))?(?:\s+key\s+(\S+))?(?:\s+(\{.*\}))?\s+->\s+(\S+)(?:\s+\"(.*)\")?$)");
@@ -42,6 +82,8 @@ int run_scenario(const std::filesystem::path& file) {
   static const std::regex list_re(R"(^list\s+(\S+)\s+->\s+(.*)$)");
   // history DOSSIER -> EVENT EVENT ...   (the audit records' events, oldest first)
   static const std::regex history_re(R"(^history\s+(\S+)\s+->\s+(.*)$)");
+  // tick DAY [-> count=N ...]   (the scheduler as of DAY, 06:00 local; counts of its report)
+  static const std::regex tick_re(R"(^tick\s+(\d{4}-\d{2}-\d{2})(?:\s+->\s+(.*))?$)");
   while (std::getline(in, line)) {
     ++n;
     line = trim(line);
@@ -60,29 +102,45 @@ int run_scenario(const std::filesystem::path& file) {
       continue;
     }
     if (std::regex_match(line, m, check_re)) {
-      // A dossier, or a certificate (DOSSIER/LEVEL).
+      // A dossier, a certificate (DOSSIER/LEVEL), an activity, a participation or an inspection.
+      const std::string id = resolve(m[1]);
       json j;
       std::string held;
-      if (auto d = db->store->load_dossier(m[1])) {
+      if (auto d = db->store->load_dossier(id)) {
         j = views::dossier_json(*d, 420);
         held = d->certificate;
-      } else if (auto c = db->store->load_certificate(m[1])) {
+      } else if (auto c = db->store->load_certificate(id)) {
         j = views::certificate_json(*c);
+      } else if (auto a = db->store->load_activity(id)) {
+        j = views::activity_json(*a, 420);
+        ParticipationFilter counted;  // as `ocop activities` counts them
+        counted.activity = id;
+        counted.states = {"selected", "reported"};
+        std::int64_t booths = 0;
+        for (const auto& p : db->store->participations(counted)) booths += p.booths;
+        j["booths_selected"] = booths;
+      } else if (auto p = db->store->load_participation(id)) {
+        j = views::participation_json(*p, 420);
+      } else if (auto i = db->store->load_inspection(id)) {
+        j = views::inspection_json(*i, 420);
       } else {
-        BOOST_ERROR(where << ": no dossier or certificate " << m[1]);
+        BOOST_ERROR(where << ": no dossier, certificate, activity, participation or inspection " << id);
         continue;
       }
-      std::istringstream fields(m[2].str());
-      std::string kv;
-      while (fields >> kv) {
-        auto eq = kv.find('=');
-        BOOST_REQUIRE_MESSAGE(eq != std::string::npos, where << ": check wants field=value");
-        std::string key = kv.substr(0, eq), want = kv.substr(eq + 1);
-        const json* v = &j;  // a.b looks inside objects (revocation.ground)
+      std::vector<std::pair<std::string, std::string>> fields;
+      BOOST_REQUIRE_MESSAGE(parse_fields(m[2], fields),
+                            where << ": check wants field=value or field=\"value\"");
+      for (const auto& [key, want] : fields) {
+        const json* v = &j;  // a.b looks inside objects (revocation.ground), a.0 inside lists
         for (size_t from = 0; v;) {
           size_t dot = key.find('.', from);
           std::string part = key.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
-          v = v->is_object() && v->contains(part) ? &(*v)[part] : nullptr;
+          if (v->is_array()) {
+            const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+            v = index && std::stoul(part) < v->size() ? &(*v)[std::stoul(part)] : nullptr;
+          } else {
+            v = v->is_object() && v->contains(part) ? &(*v)[part] : nullptr;
+          }
           if (dot == std::string::npos) break;
           from = dot + 1;
         }
@@ -148,9 +206,30 @@ int run_scenario(const std::filesystem::path& file) {
     }
     if (std::regex_match(line, m, history_re)) {
       std::string got;
-      for (const auto& r : db->store->history(m[1])) got += (got.empty() ? "" : " ") + r.event;
+      for (const auto& r : db->store->history(resolve(m[1]))) got += (got.empty() ? "" : " ") + r.event;
       BOOST_CHECK_MESSAGE(got == trim(m[2]),
                           where << ": history of " << m[1] << " is " << got << ", expected " << m[2]);
+      ++checks;
+      continue;
+    }
+    if (std::regex_match(line, m, tick_re)) {
+      auto t = parse_instant(m[1].str() + "T06:00:00+07:00", 420);
+      BOOST_REQUIRE_MESSAGE(t, where << ": bad day");
+      db->clock.set(*t);
+      auto cycles = workflows::make_cycle_lifecycle();
+      Scheduler sched(db->config, *db->ex, *db->certificates, *cycles, *db->store, db->clock);
+      TickReport r = sched.tick(false);
+      std::string notes;
+      for (const auto& note : r.notes) notes += "\n  " + note;
+      BOOST_CHECK_MESSAGE(r.status.ok(), where << ": the tick failed: " << r.status.message() << notes);
+      std::vector<std::pair<std::string, std::string>> counts;
+      BOOST_REQUIRE_MESSAGE(parse_fields(m[2], counts), where << ": tick wants -> kind=N ...");
+      for (const auto& [kind, want] : counts) {
+        auto it = r.counts.find(kind);
+        const std::string got = std::to_string(it == r.counts.end() ? 0 : it->second);
+        BOOST_CHECK_MESSAGE(got == want,
+                            where << ": tick counted " << got << " " << kind << ", expected " << want);
+      }
       ++checks;
       continue;
     }
@@ -172,12 +251,29 @@ int run_scenario(const std::filesystem::path& file) {
     }
     const bool creating =
         (req.event == "submit_idea" || req.event == "register") && req.data.contains("product");
-    if (creating)
+    // After recognition: plan_activity and plan_inspection create an object whose id the engine
+    // generates (m[1] becomes its alias); apply creates ACTIVITY/DOSSIER (m[1], aliases resolved).
+    const bool planning = req.event == "plan_activity" || req.event == "plan_inspection";
+    const bool applying = req.event == "apply";
+    if (creating) {
       req.data["id"] = m[1];
-    else
-      req.dossier = m[1];
+    } else if (planning || applying) {
+      for (const char* name : {"activity", "certificate"})
+        if (req.data.is_object() && req.data.contains(name) && req.data[name].is_string())
+          req.data[name] = resolve(req.data[name].get<std::string>());
+    } else {
+      req.dossier = resolve(m[1]);
+    }
     db->clock.set(Instant{db->clock.now().seconds + 3600});
     FireResult r = db->ex->fire(req);
+    if (r.status.ok() && planning) {
+      auto [it, fresh] = aliases.emplace(m[1], r.dossier_id);
+      BOOST_CHECK_MESSAGE(fresh || it->second == r.dossier_id,
+                          where << ": " << m[1] << " stands for " << it->second << " already");
+    }
+    if (r.status.ok() && applying)
+      BOOST_CHECK_MESSAGE(r.dossier_id == resolve(m[1]),
+                          where << ": the participation is " << r.dossier_id << ", not " << resolve(m[1]));
     const std::string want = m[7], msg = m[8];
     if (auto it = kOutcomes.find(want); it != kOutcomes.end()) {
       BOOST_CHECK_MESSAGE(r.status.exit_code() == it->second,
@@ -191,6 +287,8 @@ int run_scenario(const std::filesystem::path& file) {
     } else {
       BOOST_CHECK_MESSAGE(r.status.ok(),
                           where << ": expected " << want << ", refused: " << r.status.message());
+      BOOST_CHECK_MESSAGE(!r.duplicate,
+                          where << ": expected " << want << ", got a duplicate (a replayed key)");
       if (r.status.ok())
         BOOST_CHECK_MESSAGE(db->view(r)["state"] == want,
                             where << ": state is " << db->view(r)["state"] << ", expected " << want);
