@@ -269,4 +269,92 @@ BOOST_AUTO_TEST_CASE(cycle_migration_import_and_error) {
   check_golden("error", views::error_json(Status::Forbidden("producer.x may not fire accept_idea")));
 }
 
+
+
+// After recognition (spec §10.3): an activity with its totals, a participation, an inspection,
+// the inspection round's plan and an event's result with its cascade.
+BOOST_AUTO_TEST_CASE(activities_participations_and_inspections) {
+  Activity a;
+  a.id = "TQ-XT-2026-001";
+  a.name = "Hội chợ OCOP Xuân Tuyên Quang 2027";
+  a.kind = "fair";
+  a.unit = "TQ";
+  a.venue = "Quảng trường Nguyễn Tất Thành";
+  a.state = "finished";
+  a.version = 5;
+  a.registration_opens = day("2026-09-01");
+  a.registration_closes = day("2026-10-15");
+  a.starts = day("2026-12-10");
+  a.ends = day("2026-12-14");
+  a.booths = 12;
+  a.policy.booth_fee_vnd = 4000000;
+  a.policy.support_cap_vnd = 3000000;
+  a.state_since = at("2026-12-15T00:00:00+07:00");
+  Participation p;
+  p.id = "TQ-XT-2026-001/TQ-2026-0035";
+  p.activity = a.id;
+  p.dossier = "TQ-2026-0035";
+  p.certificate = "TQ-2026-0035/province";
+  p.product = "Cam sành Việt Lâm";
+  p.producer = "HTX Cam sành Việt Lâm";
+  p.unit = "TQ-VIETLAM";
+  p.state = "reported";
+  p.version = 4;
+  p.booths = 2;
+  p.support_vnd = 3000000;
+  p.revenue_vnd = 12500000000LL;
+  p.contracts = 2;
+  p.buyers = 140;
+  p.state_since = at("2026-12-16T10:00:00+07:00");
+  Participation declined = p;
+  declined.id = "TQ-XT-2026-001/TQ-2026-0004";
+  declined.dossier = "TQ-2026-0004";
+  declined.state = "declined";
+  declined.support_vnd = 0;
+  declined.revenue_vnd.reset();
+  declined.contracts.reset();
+  declined.buyers.reset();
+  declined.reason = "không được lựa chọn";
+  ActivityView v{a, {declined, p}, {}};
+  v.totals.booths_selected = 2;
+  v.totals.support_vnd = 3000000;
+  v.totals.revenue_vnd = 12500000000LL;
+  v.totals.contracts = 2;
+  v.totals.by_state = {{"declined", 1}, {"reported", 1}};
+  check_golden("activity_view", views::activity_view_json(v, 420));
+  check_golden("activity_summary", views::activity_summary_json(ActivitySummary{a, v.totals}, 420));
+  Inspection i;
+  i.id = "TQ-VIETLAM-HK-2026-001";
+  i.certificate = "TQ-2026-0096/province";
+  i.dossier = "TQ-2026-0096";
+  i.product = "Miến dong Việt Lâm";
+  i.unit = "TQ-VIETLAM";
+  i.level = "province";
+  i.state = "remedy_required";
+  i.version = 2;
+  i.due = day("2026-11-13");
+  i.remedy_due = day("2026-12-02");
+  i.recorded_on = day("2026-11-11");
+  i.result = "remedy_required";
+  i.criteria = R"(["Nhãn mác, truy xuất nguồn gốc"])";
+  i.findings = R"([{"criterion":"Nhãn mác, truy xuất nguồn gốc","note":"Nhãn thiếu mã QR"}])";
+  i.team = "Đoàn kiểm tra liên ngành tỉnh";
+  i.state_since = at("2026-11-11T14:03:00+07:00");
+  check_golden("inspection", views::inspection_json(i, 420));
+  InspectionPlan plan;
+  plan.units.push_back({"TQ-VIETLAM", 4, 1, 0, {"TQ-VIETLAM-HK-2026-001"}});
+  plan.planned = 1;
+  check_golden("inspection_plan", views::inspection_plan_json(plan));
+  Config cfg;
+  cfg.province.utc_offset_minutes = 420;
+  FireResult revoked;
+  revoked.status = Status::Ok();
+  Participation cancelled = p;
+  cancelled.state = "cancelled";
+  cancelled.reason = "Vi phạm quy định về an toàn thực phẩm";
+  revoked.participation = cancelled;
+  revoked.cascaded = {"TQ-XT-2026-001/TQ-2026-0035", "TQ-VIETLAM-HK-2026-001"};
+  check_golden("fire_participation_cascade", views::fire_json(revoked, cfg));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
