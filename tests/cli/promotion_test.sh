@@ -16,7 +16,7 @@ OCOP=$1
 REPO=$2
 LIB="$(cd "$(dirname "$0")" && pwd)/lib"
 WORK=$(mktemp -d)
-source "$LIB/backend.sh"
+source "$LIB/backend.sh"  # tests/cli/lib/backend.sh: SQLite, or PostgreSQL (cli_NAME_postgresql)
 trap 'drop_dbs; rm -rf "$WORK"' EXIT
 export OCOP_DB=$(new_db promotion)
 export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml"
