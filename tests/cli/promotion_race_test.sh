@@ -13,6 +13,8 @@
 #    booths are booths_selected ≤ 3, and each refused one did not fit beside them.
 #  - apply, ROUNDS times: the one producer's four certificates apply at once (one booth each):
 #    exactly 2 exit 0; `ocop activity` shows two applied.
+#  - plan_activity six times at once without an id: six distinct generated ids, all exit 0.
+#  - `ocop inspections plan` twice at once, at 50% then 100%: each certificate planned once.
 # Then the audit chain holds (each object's version equals its records) and grew by exactly the
 # accepted events. On SQLite the processes queue on the write lock (BEGIN IMMEDIATE, busy
 # timeout); on PostgreSQL on the activity's row (FOR UPDATE). Runs on SQLite and, as
@@ -179,6 +181,39 @@ for round in $(seq 1 "$ROUNDS"); do
     expect 4 "$ACT: a loser again, alone" -- "$OCOP" --json $NOW fire apply --actor producer.bx-c0003 --data "{\"activity\":\"$ACT\",\"certificate\":\"${SAME[$((loser - 1))]}/province\"}"
     check "$ACT: refused by the producer's limit" "'at most 2 per producer' in out['error']['message']"
   fi
+done
+
+# --- generated ids at once -----------------------------------------------------------------------------
+# Six organisers plan a fair of the same unit and year without an id at once: each gets its own
+# generated id (a clash on the id is retried, never answered with a conflict or a duplicate).
+: >"$WORK/jobs"
+for i in 1 2 3 4 5 6; do
+  echo "--json $NOW fire plan_activity --actor organiser --data '{\"name\":\"Phiên chợ $i\",\"kind\":\"fair\",\"unit\":\"BX\",\"venue\":\"Chợ\",\"registration_opens\":\"2027-04-01\",\"registration_closes\":\"2027-04-20\",\"starts\":\"2027-05-01\",\"ends\":\"2027-05-05\",\"booths\":5}'" >>"$WORK/jobs"
+done
+race plan
+SUMMARY+=("$BACKEND plan_activity without ids: $(tally plan)")
+ok "six plan_activity at once all succeed ($(tally plan))" test "$(count plan 0)" -eq 6
+ACCEPTED=$((ACCEPTED + $(count plan 0)))
+expect 0 "the planned fairs" -- "$OCOP" --json activities --year 2027
+check "six distinct generated ids" "sorted(a['id'] for a in out) == ['BX-XT-2027-%03d' % i for i in range(1, 7)] and sorted(a['name'] for a in out) == ['Phiên chợ %d' % i for i in range(1, 7)]"
+
+# --- two inspection rounds at once -------------------------------------------------------------------
+# In force: BX-C0001 2, BX-C0002 2, BX-C0003 6, BX-C0004 1, BX-C0005 1. At 50%: 1+1+3+1+1 = 7; at
+# 100%: 12. Two planners at once plan each certificate once.
+for share in 50 100; do
+  printf '%s\n' "--json $NOW inspections plan --actor inspector --year 2026 --share $share --due 2026-09-30" \
+    "--json $NOW inspections plan --actor inspector --year 2026 --share $share --due 2026-09-30" >"$WORK/jobs"
+  race "plan-$share"
+  SUMMARY+=("$BACKEND inspections plan --share $share twice at once: $(tally "plan-$share")")
+  ok "two inspection plans at $share% at once both succeed ($(tally "plan-$share"))" test "$(count "plan-$share" 0)" -eq 2
+  total=$([ "$share" = 50 ] && echo 7 || echo 12)
+  added=$([ "$share" = 50 ] && echo 7 || echo 5)
+  planned=$(python3 -c 'import json,sys; print(sum(json.load(open(f))["planned"] for f in sys.argv[1:]))' \
+    "$WORK/plan-$share.0.out" "$WORK/plan-$share.1.out" 2>/dev/null)
+  ok "the two $share% plans together planned $added (got $planned)" test "$planned" = "$added"
+  expect 0 "inspections after the $share% plans" -- "$OCOP" --json inspections
+  check "$total inspections, one per certificate" "len(out) == $total and len({i['certificate'] for i in out}) == $total"
+  ACCEPTED=$((ACCEPTED + ${planned:-0}))
 done
 
 expect 0 "audit verify" -- "$OCOP" --json audit verify
