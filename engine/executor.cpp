@@ -542,7 +542,7 @@ std::string generate_id(const Config& cfg, Store& store, int year) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s-%d-%05lld", cfg.province.code.c_str(), year,
                   static_cast<long long>(n));
-    if (!store.load_dossier(buf)) return buf;
+    if (!store.object_id_taken(buf)) return buf;  // nor an activity's, participation's or inspection's
   }
 }
 
@@ -825,6 +825,10 @@ Status Executor::assign_id(Firing& f) {
     if (Status s = answer_key(f); !s.ok() || f.answered) return s;
     return Status::Refused("dossier " + d.id + " already exists");
   }
+  // Ids are unique across dossiers, activities, participations and inspections (spec §10).
+  if (given && store_.object_id_taken(d.id))
+    return Status::Refused(f.req.event + ": id " + d.id +
+                           " is already taken by an activity, a participation or an inspection");
   f.out.dossier_id = d.id;
   return Status::Ok();
 }
