@@ -26,7 +26,7 @@ REPO=$2
 ROUNDS=${3:-3}
 LIB="$(cd "$(dirname "$0")" && pwd)/lib"
 WORK=$(mktemp -d)
-source "$LIB/backend.sh"
+source "$(dirname "$0")/lib/backend.sh"  # this spelling: tests/CMakeLists.txt looks for it
 trap 'drop_dbs; rm -rf "$WORK"' EXIT
 export OCOP_DB=$(new_db race)
 export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml"

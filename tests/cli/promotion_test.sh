@@ -16,7 +16,7 @@ OCOP=$1
 REPO=$2
 LIB="$(cd "$(dirname "$0")" && pwd)/lib"
 WORK=$(mktemp -d)
-source "$LIB/backend.sh"
+source "$(dirname "$0")/lib/backend.sh"  # this spelling: tests/CMakeLists.txt looks for it
 trap 'drop_dbs; rm -rf "$WORK"' EXIT
 export OCOP_DB=$(new_db promotion)
 export OCOP_CONFIG="$REPO/tests/data/config/gen_workload.yaml"
@@ -93,6 +93,10 @@ check "the given id" "out['id'] == 'DIEM-BAN-C0001-2027' and out['unit'] == 'BX-
 expect 4 "the same id again" -- "$OCOP" --json $T1 fire plan_activity --actor organiser --data "$POS"
 check "refused: taken" "out['error']['code'] == 'refused' and 'already taken' in out['error']['message']"
 expect 4 "an id a dossier has" -- "$OCOP" $T1 fire plan_activity --actor organiser --data "$(json_with "$POS" id '"BX-2026-000001"')"
+BEFORE=$(records)
+expect 4 "a dossier with the activity's id" -- "$OCOP" --json $T1 fire submit_idea --actor producer.bx-c0001 --data '{"id":"DIEM-BAN-C0001-2027","product":"Gạo","product_set":"rice_cereals","producer":"HTX Gạo","unit":"BX-C0001"}'
+check "refused: ids are unique across objects" "out['error']['code'] == 'refused' and 'already taken' in out['error']['message']"
+unchanged "the refused dossier writes nothing" "$BEFORE"
 
 # --- registration ---------------------------------------------------------------------------------
 T2="--now 2026-04-02T09:00:00+07:00"
