@@ -542,7 +542,7 @@ std::string generate_id(const Config& cfg, Store& store, int year) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s-%d-%05lld", cfg.province.code.c_str(), year,
                   static_cast<long long>(n));
-    if (!store.load_dossier(buf)) return buf;
+    if (!store.object_id_taken(buf)) return buf;  // nor an activity's, participation's or inspection's
   }
 }
 
@@ -818,12 +818,16 @@ Status Executor::assign_id(Firing& f) {
   Dossier& d = f.d;
   const json* given = field(f.req.data, "id");  // validated: absent, null or a good string
   d.id = given ? given->get<std::string>() : generate_id(config_, store_, d.year);
-  if (store_.load_dossier(d.id)) {
+  // Ids are unique across dossiers, activities, participations and inspections (spec §10); a
+  // generated one is not taken by any of them.
+  if (store_.load_dossier(d.id) || (given && store_.object_id_taken(d.id))) {
     // On PostgreSQL each statement reads what committed before it: a concurrent writer may
-    // have committed this very request between the key's look-up and this one. Its key,
+    // have committed this very request between the key's look-up and these. Its key,
     // committed with the dossier, says so.
     if (Status s = answer_key(f); !s.ok() || f.answered) return s;
-    return Status::Refused("dossier " + d.id + " already exists");
+    if (store_.load_dossier(d.id)) return Status::Refused("dossier " + d.id + " already exists");
+    return Status::Refused(f.req.event + ": id " + d.id +
+                           " is already taken by an activity, a participation or an inspection");
   }
   f.out.dossier_id = d.id;
   return Status::Ok();

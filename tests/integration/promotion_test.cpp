@@ -489,4 +489,38 @@ BOOST_AUTO_TEST_CASE(the_inspection_plan_never_plans_twice) {
   BOOST_TEST((app.plan_inspections(rq).status.code() == Code::bad_input));
 }
 
+// Ids are unique across dossiers, activities, participations and inspections (spec §10): a
+// dossier may not take an activity's or an inspection's id, given or generated. (It used to:
+// the two objects then shared one trail, and `ocop audit verify` reported it broken.)
+BOOST_AUTO_TEST_CASE(a_dossier_never_takes_another_objects_id) {
+  Db db;
+  const std::string cert = certificate_for(db, "BX-2026-000301");
+  json named = fair();
+  named["id"] = "HOICHO-XUAN-2026";
+  BOOST_REQUIRE(db.fire("plan_activity", "", "organiser", named).status.ok());
+  auto insp = db.fire("plan_inspection", "", "inspector", {{"certificate", cert}, {"due", "2026-06-15"}, {"id", "HK-1"}});
+  BOOST_REQUIRE_MESSAGE(insp.status.ok(), insp.status.message());
+  const std::int64_t records = db.audit_count();
+  auto over_activity = db.fire("submit_idea", "", "producer.bx-c0001", new_product("HOICHO-XUAN-2026"));
+  BOOST_TEST((code(over_activity) == Code::refused));
+  BOOST_TEST(over_activity.status.message().find("HOICHO-XUAN-2026") != std::string::npos);
+  json reg = new_product("HK-1");
+  reg["registration_type"] = "new";
+  reg["documents"] = {doc("registration_form"), doc("self_assessment")};
+  BOOST_TEST((code(db.fire("register", "", "producer.bx-c0001", reg)) == Code::refused));
+  BOOST_TEST(db.audit_count() == records);
+  BOOST_TEST(!db.store->load_dossier("HOICHO-XUAN-2026"));
+  // A generated dossier id skips one an activity was given.
+  json taken = fair();
+  taken["id"] = "BX-2026-00002";
+  BOOST_REQUIRE(db.fire("plan_activity", "", "organiser", taken).status.ok());
+  json idea = new_product("");
+  idea.erase("id");
+  auto generated = db.fire("submit_idea", "", "producer.bx-c0001", idea);
+  BOOST_REQUIRE_MESSAGE(generated.status.ok(), generated.status.message());
+  BOOST_TEST(generated.dossier_id == "BX-2026-00003");  // the 2nd dossier of 2026: 00002 is the activity's
+  std::string why;
+  BOOST_TEST(db.verify(&why), why);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,9 @@
 // Golden files pin every public JSON shape (adapters/views): dossier, certificate, the result of
 // an event (and of a duplicate key), a dossier's page, a document, an audit record, a chain's
 // verification, the report, a product's history, messages and the outbox, a tick, a cycle, a
-// delivery, a migration, an import's counts and an error. Each case renders fixed typed values
+// delivery, a migration, an import's counts and an error; after recognition (spec §10.3), an
+// activity (alone, listed, and its page), a participation, an inspection, the inspection round's
+// plan, and the result of an event that cascaded. Each case renders fixed typed values
 // and compares the text with tests/golden/NAME.json byte for byte. A shape that changes on
 // purpose is a change of the public contract: regenerate with OCOP_UPDATE_GOLDEN=1, read the
 // diff, and say so in the commit.
@@ -120,6 +122,65 @@ Config sample_config() {
   c.province.utc_offset_minutes = 420;
   c.revocation_grounds["food_safety"] = "Vi phạm quy định về an toàn thực phẩm";
   return c;
+}
+
+
+Activity sample_activity() {
+  Activity a;
+  a.id = "TQ-XT-2026-001";
+  a.name = "Hội chợ OCOP tỉnh mùa xuân 2026";
+  a.kind = "fair";
+  a.unit = "TQ";
+  a.venue = "Quảng trường tỉnh";
+  a.state = "registration_open";
+  a.version = 2;
+  a.registration_opens = day("2026-04-01");
+  a.registration_closes = day("2026-04-20");
+  a.starts = day("2026-05-01");
+  a.ends = day("2026-05-05");
+  a.booths = 3;
+  a.policy.booth_fee_vnd = 4000000;
+  a.policy.support_cap_vnd = 3000000;
+  a.created_at = at("2026-03-20T09:00:00+07:00");
+  a.updated_at = a.state_since = at("2026-04-01T06:00:00+07:00");
+  return a;
+}
+
+Participation sample_participation() {
+  Participation p;
+  p.id = "TQ-XT-2026-001/TQ-2026-00001";
+  p.activity = "TQ-XT-2026-001";
+  p.dossier = "TQ-2026-00001";
+  p.certificate = "TQ-2026-00001/province";
+  p.product = "Cam sành Bắc Quang";
+  p.producer = "HTX Cam Bắc Quang";
+  p.unit = "TQ-BACQUANG";
+  p.state = "selected";
+  p.version = 2;
+  p.booths = 2;
+  p.support_vnd = 3000000;
+  p.note = "Cần gian hàng gần lối vào";
+  p.created_at = at("2026-04-02T09:00:00+07:00");
+  p.updated_at = p.state_since = at("2026-04-03T10:00:00+07:00");
+  return p;
+}
+
+Inspection sample_inspection() {
+  Inspection i;
+  i.id = "TQ-BACQUANG-HK-2026-001";
+  i.certificate = "TQ-2026-00001/province";
+  i.dossier = "TQ-2026-00001";
+  i.product = "Cam sành Bắc Quang";
+  i.unit = "TQ-BACQUANG";
+  i.level = "province";
+  i.state = "planned";
+  i.version = 1;
+  i.due = day("2026-06-15");
+  i.criteria = R"(["Nhãn mác","Chất lượng"])";
+  i.findings = "[]";
+  i.team = "Đoàn hậu kiểm tỉnh";
+  i.created_at = i.updated_at = i.state_since = at("2026-06-01T09:00:00+07:00");
+  return i;
 }
 
 }  // namespace
@@ -269,92 +330,99 @@ BOOST_AUTO_TEST_CASE(cycle_migration_import_and_error) {
   check_golden("error", views::error_json(Status::Forbidden("producer.x may not fire accept_idea")));
 }
 
-
-
-// After recognition (spec §10.3): an activity with its totals, a participation, an inspection,
-// the inspection round's plan and an event's result with its cascade.
+// After recognition (spec §10.3): an activity, its summary and its page, a participation
+// selected and reported, an inspection planned and remedy_required, the inspection round's plan,
+// and an event's result with the objects a cascade moved.
 BOOST_AUTO_TEST_CASE(activities_participations_and_inspections) {
-  Activity a;
-  a.id = "TQ-XT-2026-001";
-  a.name = "Hội chợ OCOP Xuân Tuyên Quang 2027";
-  a.kind = "fair";
-  a.unit = "TQ";
-  a.venue = "Quảng trường Nguyễn Tất Thành";
-  a.state = "finished";
-  a.version = 5;
-  a.registration_opens = day("2026-09-01");
-  a.registration_closes = day("2026-10-15");
-  a.starts = day("2026-12-10");
-  a.ends = day("2026-12-14");
-  a.booths = 12;
-  a.policy.booth_fee_vnd = 4000000;
-  a.policy.support_cap_vnd = 3000000;
-  a.state_since = at("2026-12-15T00:00:00+07:00");
-  Participation p;
-  p.id = "TQ-XT-2026-001/TQ-2026-0035";
-  p.activity = a.id;
-  p.dossier = "TQ-2026-0035";
-  p.certificate = "TQ-2026-0035/province";
-  p.product = "Cam sành Việt Lâm";
-  p.producer = "HTX Cam sành Việt Lâm";
-  p.unit = "TQ-VIETLAM";
-  p.state = "reported";
-  p.version = 4;
-  p.booths = 2;
-  p.support_vnd = 3000000;
-  p.revenue_vnd = 12500000000LL;
-  p.contracts = 2;
-  p.buyers = 140;
-  p.state_since = at("2026-12-16T10:00:00+07:00");
-  Participation declined = p;
-  declined.id = "TQ-XT-2026-001/TQ-2026-0004";
-  declined.dossier = "TQ-2026-0004";
+  check_golden("activity", views::activity_json(sample_activity(), 420));
+  Participation selected = sample_participation();
+  Participation reported = selected;
+  reported.state = "reported";
+  reported.version = 3;
+  reported.revenue_vnd = 12500000000LL;
+  reported.contracts = 3;
+  reported.buyers = 40;
+  reported.state_since = at("2026-05-03T09:00:00+07:00");
+  Participation declined = selected;
+  declined.id = "TQ-XT-2026-001/TQ-2026-00002";
+  declined.dossier = "TQ-2026-00002";
+  declined.certificate = "TQ-2026-00002/province";
+  declined.product = "Chè Shan tuyết";
+  declined.producer = "Hộ kinh doanh Lò Văn A";
+  declined.unit = "TQ-HAMYEN";
   declined.state = "declined";
+  declined.version = 2;
+  declined.booths = 1;
   declined.support_vnd = 0;
-  declined.revenue_vnd.reset();
-  declined.contracts.reset();
-  declined.buyers.reset();
+  declined.note.clear();
   declined.reason = "không được lựa chọn";
-  ActivityView v{a, {declined, p}, {}};
+  declined.state_since = at("2026-05-01T06:00:00+07:00");
+  check_golden("participation_selected", views::participation_json(selected, 420));
+  check_golden("participation_reported", views::participation_json(reported, 420));
+
+  ActivitySummary sum;
+  sum.activity = sample_activity();
+  sum.totals.booths_selected = 2;
+  sum.totals.support_vnd = 3000000;
+  sum.totals.by_state = {{"selected", 1}, {"declined", 1}};
+  check_golden("activity_summary", views::activity_summary_json(sum, 420));
+  ActivityView v;
+  v.activity = sample_activity();
+  v.activity.state = "running";
+  v.activity.version = 4;
+  v.activity.updated_at = v.activity.state_since = at("2026-05-01T06:00:00+07:00");
+  v.participations = {reported, declined};
   v.totals.booths_selected = 2;
   v.totals.support_vnd = 3000000;
   v.totals.revenue_vnd = 12500000000LL;
-  v.totals.contracts = 2;
-  v.totals.by_state = {{"declined", 1}, {"reported", 1}};
+  v.totals.contracts = 3;
+  v.totals.by_state = {{"reported", 1}, {"declined", 1}};
   check_golden("activity_view", views::activity_view_json(v, 420));
-  check_golden("activity_summary", views::activity_summary_json(ActivitySummary{a, v.totals}, 420));
-  Inspection i;
-  i.id = "TQ-VIETLAM-HK-2026-001";
-  i.certificate = "TQ-2026-0096/province";
-  i.dossier = "TQ-2026-0096";
-  i.product = "Miến dong Việt Lâm";
-  i.unit = "TQ-VIETLAM";
-  i.level = "province";
-  i.state = "remedy_required";
-  i.version = 2;
-  i.due = day("2026-11-13");
-  i.remedy_due = day("2026-12-02");
-  i.recorded_on = day("2026-11-11");
-  i.result = "remedy_required";
-  i.criteria = R"(["Nhãn mác, truy xuất nguồn gốc"])";
-  i.findings = R"([{"criterion":"Nhãn mác, truy xuất nguồn gốc","note":"Nhãn thiếu mã QR"}])";
-  i.team = "Đoàn kiểm tra liên ngành tỉnh";
-  i.state_since = at("2026-11-11T14:03:00+07:00");
-  check_golden("inspection", views::inspection_json(i, 420));
+
+  check_golden("inspection_planned", views::inspection_json(sample_inspection(), 420));
+  Inspection remedy = sample_inspection();
+  remedy.state = "remedy_required";
+  remedy.version = 2;
+  remedy.result = "remedy_required";
+  remedy.recorded_on = day("2026-06-12");
+  remedy.remedy_due = day("2026-06-19");
+  remedy.findings = R"([{"criterion":"Nhãn mác","note":"Thiếu hạn sử dụng"},{"criterion":"Chất lượng"}])";
+  remedy.state_since = at("2026-06-12T09:00:00+07:00");
+  check_golden("inspection_remedy_required", views::inspection_json(remedy, 420));
+
   InspectionPlan plan;
-  plan.units.push_back({"TQ-VIETLAM", 4, 1, 0, {"TQ-VIETLAM-HK-2026-001"}});
-  plan.planned = 1;
+  plan.planned = 2;
+  plan.units.push_back({"TQ-BACQUANG", 4, 2, 1, {"TQ-BACQUANG-HK-2026-002"}});
+  plan.units.push_back({"TQ-HAMYEN", 1, 1, 0, {"TQ-HAMYEN-HK-2026-001"}});
+  plan.status = Status::Ok();
   check_golden("inspection_plan", views::inspection_plan_json(plan));
-  Config cfg;
-  cfg.province.utc_offset_minutes = 420;
+  InspectionPlan stopped = plan;
+  stopped.planned = 0;
+  stopped.units.resize(1);
+  stopped.units[0].planned.clear();
+  stopped.status = Status::Forbidden("producer.x may not fire plan_inspection");
+  check_golden("inspection_plan_refused", views::inspection_plan_json(stopped));
+
+  // start_activity: the activity, and the participations its cascade declined.
+  const Config cfg = sample_config();
+  FireResult started;
+  started.dossier_id = "TQ-XT-2026-001";
+  started.activity = v.activity;
+  started.cascaded = {declined.id};
+  check_golden("fire_activity_cascaded", views::fire_json(started, cfg));
+  // revoke: the certificate, then the participation it cancelled and the inspection it closed.
   FireResult revoked;
-  revoked.status = Status::Ok();
-  Participation cancelled = p;
-  cancelled.state = "cancelled";
-  cancelled.reason = "Vi phạm quy định về an toàn thực phẩm";
-  revoked.participation = cancelled;
-  revoked.cascaded = {"TQ-XT-2026-001/TQ-2026-0035", "TQ-VIETLAM-HK-2026-001"};
-  check_golden("fire_participation_cascade", views::fire_json(revoked, cfg));
+  revoked.certificate = sample_certificate();
+  revoked.certificate->state = "revoked";
+  revoked.certificate->revocation_ground = "food_safety";
+  revoked.certificate->revocation_decision_no = "12/QĐ-UBND";
+  revoked.certificate->revoked_on = day("2027-01-15");
+  revoked.cascaded = {selected.id, "TQ-BACQUANG-HK-2026-001"};
+  check_golden("fire_certificate_cascaded", views::fire_json(revoked, cfg));
+  FireResult participation;
+  participation.dossier_id = selected.id;
+  participation.participation = selected;
+  check_golden("fire_participation", views::fire_json(participation, cfg));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
