@@ -638,11 +638,14 @@ class Promotion:
         c = self.outcome[what]
         c[state] = c.get(state, 0) + n
 
-    def run(self, last_at):
+    def run(self, last_at, tick_day=None):
+        """The events, up to tick_day (by default the first working day after last_at)."""
         rng, cal = self.rng, self.cal
-        day = last_at.date() + dt.timedelta(days=1)
-        while not cal.working(day):
-            day += dt.timedelta(days=1)
+        day = tick_day
+        if day is None:
+            day = last_at.date() + dt.timedelta(days=1)
+            while not cal.working(day):
+                day += dt.timedelta(days=1)
         self.tick_day = day
         self.horizon = dt.datetime.combine(self.tick_day, dt.time(0, 0))  # every event before it
         # The certificates that may apply: in force when the dossiers' events end.

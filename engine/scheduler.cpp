@@ -679,6 +679,10 @@ struct Scheduler::Run {
       if (rule.kind != ReminderKind::promotion_outcome) continue;
       ParticipationFilter f;
       f.states = {"selected"};
+      // The states in which an activity can have a selected participation (none while planned;
+      // closing needs none left selected; cancelling cancels them): named, so that the store
+      // searches activities (state, ends) instead of walking every participation ever made.
+      f.activity_states = {"registration_open", "registration_closed", "running", "finished"};
       f.ends_on_or_before = latest_entry_for(cfg.calendar, day, std::max(1, rule.after_days));
       std::map<std::string, ObjectDigest> remind, escalate;
       std::map<std::string, int> missing;

@@ -1594,7 +1594,13 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
   auto& I = *impl_;
   std::vector<Certificate> out;
   try {
-    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE 1=1";
+    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates";
+    // A list of units is searched unit by unit in certificates_unit (unit, state). SQLite's planner,
+    // without statistics (the engine never runs ANALYZE), would rather walk certificates_state
+    // (state, valid_until) for the order and test every certificate in that state against the
+    // list: each open_registration then read every certificate in force in the country (issue 17).
+    if (I.sqlite && !f.units.empty()) q += " INDEXED BY certificates_unit";
+    q += " WHERE 1=1";
     std::string state = f.state, until, dossier = f.dossier;
     std::vector<std::string> units = f.units;  // bound by reference: kept alive here
     int stars = f.stars;
