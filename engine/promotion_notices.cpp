@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ocop/notify.hpp"
+#include "ocop/reminders.hpp"
 #include "promotion_events.hpp"
 
 namespace ocop {
@@ -37,14 +38,18 @@ std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, 
       for (const auto& u : open_to) it->second = it->second || cfg.in_scope(u, unit, day);
     return it->second;
   };
+  // The certificates in force that the activity's policy admits, in one read. Open to the whole
+  // tree (a national fair), no list of units: the store then searches by state and validity
+  // instead of seeking each of the country's units.
+  CertificateFilter f;
+  f.states = {"active", "expiring"};
+  if (units.size() < cfg.units.size()) f.units.assign(units.begin(), units.end());
+  f.min_stars = a.policy.min_stars;
+  f.valid_until_after = a.ends;
+  f.by_unit = !f.units.empty();  // from certificates_unit; otherwise by validity, from certificates_state
   std::vector<Certificate> found;
-  for (const char* state : {"active", "expiring"}) {
-    CertificateFilter f;
-    f.state = state;
-    f.units.assign(units.begin(), units.end());
-    for (Certificate& c : store.certificates(f))
-      if (c.stars >= a.policy.min_stars && c.valid_until > a.ends && in_open_to(c.unit)) found.push_back(std::move(c));
-  }
+  for (Certificate& c : store.certificates(f))
+    if (in_open_to(c.unit)) found.push_back(std::move(c));
   // By unit, then id: the order is sorted on positions, and each certificate moved once.
   std::vector<std::size_t> order(found.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -87,7 +92,9 @@ int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instan
   int queued = 0;
   auto send = [&](const std::string& key, const Recipient& r, const std::vector<const Certificate*>& list) {
     std::string lines;
-    for (const Certificate* c : list) lines += (lines.empty() ? "" : "\n") + product_line(*c);
+    for (std::size_t i = 0; i < list.size() && i < text::kDigestMaxEntries; ++i)
+      lines += (lines.empty() ? "" : "\n") + product_line(*list[i]);
+    if (std::string more = text::more_entries(list.size(), "sản phẩm"); !more.empty()) lines += "\n" + more;
     vars["recipient_name"] = r.name;
     vars["count"] = std::to_string(list.size());
     vars["products"] = lines;

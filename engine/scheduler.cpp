@@ -628,7 +628,8 @@ struct Scheduler::Run {
     for (auto& [key, g] : groups) {
       if (g.email.empty()) continue;
       std::string list;
-      for (const auto& l : g.lines) list += l + "\n";
+      for (std::size_t i = 0; i < g.lines.size() && i < text::kDigestMaxEntries; ++i) list += g.lines[i] + "\n";
+      if (std::string more = text::more_entries(g.lines.size(), "mục"); !more.empty()) list += more + "\n";
       vars["recipient_name"] = g.name;
       vars["count"] = std::to_string(g.lines.size());
       vars["items"] = list;
