@@ -1283,11 +1283,11 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
   BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
   BOOST_TEST(back->reminders[4].days_before == 2);
   BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
-  // A snapshot of the previous format (8: no promotion policy) is not used: the file is parsed again.
-  const std::string marker = "\"format\":9";
+  // A snapshot of a previous format (9: no security policy) is not used: the file is parsed again.
+  const std::string marker = "\"format\":10";
   BOOST_REQUIRE(snap.find(marker) != std::string::npos);
   std::string old = snap;
-  old.replace(old.find(marker), marker.size(), "\"format\":8");
+  old.replace(old.find(marker), marker.size(), "\"format\":9");
   BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
   BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
 }
@@ -1324,6 +1324,13 @@ BOOST_AUTO_TEST_CASE(the_section_sets_the_policy) {
   BOOST_TEST(s.max_token_days == 90);
   BOOST_TEST((s.second_factor_roles == std::vector<std::string>{"coordinator"}));
   BOOST_TEST(s.password_hashing == "interactive");
+  // The snapshot keeps it.
+  auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->security.idle_minutes == 10);
+  BOOST_TEST(back->security.max_token_days == 90);
+  BOOST_TEST((back->security.second_factor_roles == std::vector<std::string>{"coordinator"}));
+  BOOST_TEST(back->security.password_hashing == "interactive");
   auto none = load(kBase + "\nsecurity:\n  second_factor_roles: []\n");
   BOOST_REQUIRE(none.ok());
   BOOST_TEST(none.config.security.second_factor_roles.empty());
