@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixture.hpp"
+#include "memory_store.hpp"
 #include "ocop/accounts.hpp"
 #include "ocop/sha256.hpp"
 #include "security/sodium_secrets.hpp"
@@ -35,6 +36,61 @@ struct AccountsDb : Db {
   }
 };
 
+
+// Deterministic secrets, so that the same work on two stores writes the same rows and records.
+class CountingSecrets : public Secrets {
+ public:
+  std::string hash_password(const std::string& password) override { return "fake$" + sha256_hex(password); }
+  bool verify_password(const std::string& encoded, const std::string& password) override {
+    return encoded == "fake$" + sha256_hex(password);
+  }
+  std::string random_token() override {
+    std::string t = "tok" + std::to_string(++n_);
+    return t + std::string(43 - t.size(), 'x');
+  }
+  std::string random_bytes(std::size_t n) override { return std::string(n, static_cast<char>('a' + ++n_ % 26)); }
+  std::string hmac_sha1(const std::string& key, const std::string& message) override {
+    return real_.hmac_sha1(key, message);
+  }
+
+ private:
+  int n_ = 0;
+  security::SodiumSecrets real_{security::PasswordCost::interactive};
+};
+
+// Everything the accounts left in a store, as text.
+std::string accounts_text(Store& s, const std::vector<std::string>& users, const std::vector<std::string>& sessions) {
+  std::string out;
+  auto t = [](const std::optional<Instant>& i) { return i ? std::to_string(i->seconds) : std::string("-"); };
+  for (const auto& u : users) {
+    auto a = s.load_account(u);
+    if (!a) {
+      out += u + ": none\n";
+      continue;
+    }
+    out += a->user + "|" + std::to_string(a->version) + "|" + a->password_hash + "|" + t(a->password_set_at) + "|" +
+           std::to_string(a->failures) + "|" + t(a->locked_until) + "|" + a->totp_secret + "|" +
+           std::to_string(a->totp_last_step) + "|" + std::to_string(a->created_at.seconds) + "|" +
+           std::to_string(a->updated_at.seconds) + "\n";
+  }
+  for (const auto& h : sessions) {
+    auto x = s.load_session(sha256_hex(h));
+    out += x ? x->user + "|" + std::to_string(x->created_at.seconds) + "|" + std::to_string(x->last_seen.seconds) +
+                   "|" + std::to_string(x->expires_at.seconds) + "|" + (x->second_factor ? "2" : "1") + "|" +
+                   x->address + "\n"
+             : "session gone\n";
+  }
+  for (const auto& tk : s.tokens_of(""))
+    out += tk.id + "|" + tk.hash + "|" + tk.user + "|" + std::to_string(tk.created_at.seconds) + "|" +
+           std::to_string(tk.expires_at.seconds) + "|" + t(tk.revoked_at) + "|" + tk.note + "|" + tk.created_by + "\n";
+  out += "failures " + std::to_string(s.count_login_failures("192.0.2.1", Instant{0})) + "\n";
+  s.scan_audit([&](const AuditRecord& r) {
+    out += std::to_string(r.seq) + " " + r.dossier + " " + r.event + " " + r.actor + " " + r.data + " " + r.hash + "\n";
+    return true;
+  });
+  for (const auto& m : s.version_mismatches(10)) out += "mismatch " + m + "\n";
+  return out;
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(accounts_store)
@@ -131,6 +187,66 @@ BOOST_AUTO_TEST_CASE(audit_verify_counts_account_records) {
   why.clear();
   BOOST_TEST(!db.verify(&why));
   BOOST_TEST(why.find("account user:coordinator") != std::string::npos, why);
+}
+
+
+BOOST_AUTO_TEST_CASE(the_memory_store_keeps_accounts_as_the_database_does) {
+  BackendCheck check;
+  Db db;
+  MemoryStore memory;
+  std::vector<std::string> sessions[2];
+  std::string texts[2];
+  for (int k = 0; k < 2; ++k) {
+    Store& s = k == 0 ? static_cast<Store&>(*db.store) : static_cast<Store&>(memory);
+    CountingSecrets secrets;
+    FixedClock clock{*parse_instant("2026-03-02T08:00:00Z", 0)};
+    EngineAccounts a(db.config, s, secrets, clock, SessionPolicy{});
+    auto step = [&](std::int64_t seconds) { clock.set(Instant{clock.now().seconds + seconds}); };
+    auto login = [&](const std::string& user, const std::string& pw, const std::string& code = "") {
+      auto r = a.login(LoginRequest{user, pw, code, "192.0.2.1"});
+      if (r.ok()) sessions[k].push_back(r.value.session);
+      return r.status.code();
+    };
+    BOOST_TEST(a.set_password("coordinator", kPassword, "cli:root").ok());
+    BOOST_TEST(login("coordinator", kPassword) == Code::ok);
+    BOOST_TEST(login("nobody", kPassword) == Code::forbidden);
+    for (int i = 0; i < 5; ++i) BOOST_TEST(login("coordinator", "wrong password!!") == Code::forbidden);
+    step(16 * 60);
+    BOOST_TEST(login("coordinator", kPassword) == Code::ok);
+    step(60);
+    BOOST_TEST(a.authenticate_session(sessions[k].back()).ok());  // touched
+    auto t1 = a.create_token("coordinator", 30, "cli:root", "cổng huyện");
+    step(1);
+    auto t2 = a.create_token("signer", 1, "cli:root", "");
+    BOOST_TEST((t1.ok() && t2.ok()));
+    BOOST_TEST(a.revoke_token(t1.value.id, "cli:root").ok());
+    auto inv = a.invite("signer", "cli:root");
+    BOOST_TEST(a.accept_invitation(inv.value, kPassword).ok());
+    auto e = a.enrol_totp("signer", "cli:root");
+    BOOST_REQUIRE(e.ok());
+    BOOST_TEST(login("signer", kPassword) == Code::forbidden);
+    std::string key = "";
+    // The code from the secret the store holds: base32 of 20 bytes.
+    for (std::size_t i = 0, bits = 0, buf = 0; i < e.value.secret.size(); ++i) {
+      const char ch = e.value.secret[i];
+      buf = (buf << 5) | static_cast<std::size_t>(ch >= 'A' ? ch - 'A' : ch - '2' + 26);
+      bits += 5;
+      if (bits >= 8) {
+        key += static_cast<char>((buf >> (bits - 8)) & 0xFF);
+        bits -= 8;
+      }
+    }
+    BOOST_TEST(login("signer", kPassword, totp_code(secrets, key, clock.now().seconds / 30)) == Code::ok);
+    BOOST_TEST(a.logout(sessions[k].front()).ok());
+    BOOST_TEST(a.logout_everywhere("signer", "cli:root").ok());
+    texts[k] = accounts_text(s, {"coordinator", "signer", "nobody"}, sessions[k]);
+  }
+  BOOST_TEST(texts[0] == texts[1]);
+  // It compared something: the records and rows are there.
+  for (const char* what : {" locked_out ", " token_revoked ", " totp_enrolled ", " signed_out_everywhere ", "fake$",
+                           "cổng huyện", "failures 6", "session gone"})
+    BOOST_TEST(texts[0].find(what) != std::string::npos, what);
+  BOOST_TEST(texts[0].find("mismatch") == std::string::npos, texts[0]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
