@@ -99,6 +99,19 @@ check "password_set, failures, locked_out, login" \
   "[r['event'] for r in out].count('locked_out') == 1 and out[0]['event'] == 'password_set' and out[-1]['event'] == 'login'"
 check "no record holds the password" "all('mật khẩu' not in json.dumps(r, ensure_ascii=False) for r in out)"
 
+# --- several processes at once: the failures are counted in the database, once each ------------
+RACER=council.tq.hoa
+expect 0 "a password for the racer" -- feed "$PW" "$OCOP" "${NOW[@]}" user password "$RACER"
+for i in $(seq 1 10); do
+  (printf 'wrong password!!\n' | "$OCOP" "${NOW[@]}" user login "$RACER" >/dev/null 2>"$WORK/race.$i"; echo $? >"$WORK/race.$i.rc") &
+done
+wait
+ok "ten wrong sign-ins at once: each refused (6)" test "$(cat "$WORK"/race.*.rc | sort -u)" = 6
+expect 0 "the racer's history" -- "$OCOP" --json history "user:$RACER"
+check "ten failures recorded, one lock-out after the fifth" \
+  "[r['event'] for r in out].count('login_failed') == 10 and [r['event'] for r in out].count('locked_out') == 1 and sum(1 for r in out if r['event'] == 'login_failed' and r['data'].get('reason') == 'locked') == 5"
+expect 0 "the chain holds after the race" -- "$OCOP" audit verify
+
 # --- sessions end ------------------------------------------------------------------------------
 expect 6 "idle for 30 minutes" -- feed "$SESSION" "$OCOP" --now 2026-03-02T08:30:00+07:00 user session
 expect 0 "sign in again" -- feed "$PW" "$OCOP" --now 2026-03-02T09:00:00+07:00 user login "$COORD"
