@@ -26,20 +26,6 @@ const char* const kTokenPrefix = "ocop_";
 Instant plus(Instant t, std::int64_t seconds) { return Instant{t.seconds + seconds}; }
 std::string utc(Instant t) { return format_instant(t, 0); }
 
-bool valid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (n < 0 || end - p <= n) return n == 0;
-    if (c == 0xC0 || c == 0xC1 || c > 0xF4) return false;
-    for (int i = 1; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
-}
 
 std::size_t utf8_chars(const std::string& s) {
   std::size_t n = 0;

@@ -180,4 +180,19 @@ Status check_data_size(std::string_view event, std::size_t canonical_bytes) {
                           std::to_string(limits::kMaxDataBytes) + " bytes");
 }
 
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || end - p <= n) return n == 0;
+    if (c == 0xC0 || c == 0xC1 || c > 0xF4) return false;
+    for (int i = 1; i <= n; ++i)
+      if ((p[i] & 0xC0) != 0x80) return false;
+    p += n + 1;
+  }
+  return true;
+}
+
 }  // namespace ocop

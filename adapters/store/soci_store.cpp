@@ -16,6 +16,7 @@
 
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
+#include "ocop/limits.hpp"
 #include "store/migrations.hpp"
 
 namespace ocop::store {
@@ -24,24 +25,6 @@ namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
-}
-
-// Whether `s` is well-formed UTF-8. PostgreSQL refuses any other text as a parameter (an
-// error, where SQLite simply finds nothing), and no stored key can hold it: the look-ups
-// below answer "not found" for such a key without asking PostgreSQL.
-bool valid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (n < 0 || end - p <= n) return n == 0;
-    if (c == 0xC0 || c == 0xC1 || c > 0xF4) return false;
-    for (int i = 1; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
 }
 
 // SQLite: busy or locked (another connection holds the write lock past busy_timeout).
@@ -958,6 +941,8 @@ void SociStore::exec(const std::string& q) {
 }
 
 std::optional<Dossier> SociStore::load_dossier(const std::string& id) {
+  // PostgreSQL refuses text that is not UTF-8 as a parameter (an error, where SQLite simply finds
+  // nothing), and no stored key can hold it: "not found" without asking.
   if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
   auto& I = *impl_;
   if (I.in_tx) {

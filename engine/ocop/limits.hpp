@@ -51,6 +51,10 @@ Status check_json_nesting(std::string_view text, int max_depth, const std::strin
 // LF and TAB. Bytes that are not valid UTF-8 are not this function's business (skipped).
 std::optional<std::string> forbidden_character(std::string_view s, bool free_text = false);
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates' lead bytes C0/C1, nothing
+// above U+10FFFF). PostgreSQL refuses any other text as a parameter.
+bool valid_utf8(std::string_view s);
+
 // Bad input "WHAT contains U+001B (a control character) at byte 3; ..." when `s` holds one.
 Status check_name(std::string_view s, const std::string& what);
 

@@ -163,3 +163,16 @@ BOOST_AUTO_TEST_CASE(bytes_that_are_not_utf8_are_written_as_hex) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// valid_utf8: what PostgreSQL accepts as text, and nothing else.
+BOOST_AUTO_TEST_CASE(utf8_is_well_formed_or_not) {
+  BOOST_TEST(valid_utf8(""));
+  BOOST_TEST(valid_utf8("Chè Shan tuyết Cao Bồ"));
+  BOOST_TEST(valid_utf8("\xF0\x9F\x8D\xB5"));          // U+1F375, four bytes
+  BOOST_TEST(!valid_utf8("\xC3"));                     // truncated
+  BOOST_TEST(!valid_utf8("ab\xE1\xBA"));               // truncated at the end
+  BOOST_TEST(!valid_utf8("\xC0\xAF"));                 // overlong '/'
+  BOOST_TEST(!valid_utf8("\xF5\x80\x80\x80"));         // above U+10FFFF
+  BOOST_TEST(!valid_utf8("\x80"));                     // a continuation byte alone
+  BOOST_TEST(!valid_utf8(std::string("\xE1\x41\x41")));  // a lead byte without its continuations
+}
