@@ -46,7 +46,7 @@ std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, 
   if (units.size() < cfg.units.size()) f.units.assign(units.begin(), units.end());
   f.min_stars = a.policy.min_stars;
   f.valid_until_after = a.ends;
-  f.by_unit = !f.units.empty();  // from certificates_unit; otherwise by validity, from certificates_state
+  f.brief = true;  // sorted below
   std::vector<Certificate> found;
   for (Certificate& c : store.certificates(f))
     if (in_open_to(c.unit)) found.push_back(std::move(c));

@@ -611,6 +611,28 @@ struct SociStore::Impl {
   static constexpr const char* kCertColumns =
       "id, dossier, product, product_set, unit, stars, level, decision_no, decision_date, issued_on,"
       " valid_until, state, superseded_by, revocation_ground, revocation_decision_no, revoked_on";
+  // CertificateFilter::brief: the columns an invitation lists.
+  void bind_cert_brief_out(soci::statement& st) {
+    st.exchange(soci::into(cert.id));
+    st.exchange(soci::into(cert.dossier));
+    st.exchange(soci::into(cert.product));
+    st.exchange(soci::into(cert.unit));
+    st.exchange(soci::into(cert.stars));
+    st.exchange(soci::into(cert.valid_until));
+    st.exchange(soci::into(cert.state));
+  }
+  static constexpr const char* kCertBriefColumns = "id, dossier, product, unit, stars, valid_until, state";
+  Certificate cert_brief_from_row() const {
+    Certificate c;
+    c.id = cert.id;
+    c.dossier = cert.dossier;
+    c.product = cert.product;
+    c.unit = cert.unit;
+    c.stars = cert.stars;
+    c.valid_until = parse_date(cert.valid_until).value_or(Date{});
+    c.state = cert.state;
+    return c;
+  }
   Certificate cert_from_row() const {
     Certificate c;
     c.id = cert.id;
@@ -1579,7 +1601,8 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
   auto& I = *impl_;
   std::vector<Certificate> out;
   try {
-    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates";
+    std::string q = std::string("SELECT ") + (f.brief ? Impl::kCertBriefColumns : Impl::kCertColumns) +
+                    " FROM certificates";
     // A list of units is searched unit by unit in certificates_unit (unit, state). SQLite's planner,
     // without statistics (the engine never runs ANALYZE), would rather walk certificates_state
     // (state, valid_until) for the order and test every certificate in that state against the
@@ -1591,7 +1614,10 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
     int stars = f.stars, min_stars = f.min_stars;
     soci::statement st(I.sql);
     st.alloc();
-    I.bind_cert_out(st);
+    if (f.brief)
+      I.bind_cert_brief_out(st);
+    else
+      I.bind_cert_out(st);
     auto any_of = [&](const char* column, const char* name, std::vector<std::string>& values) {
       q += std::string(" AND ") + column + " IN (";
       for (size_t i = 0; i < values.size(); ++i) {
@@ -1628,11 +1654,11 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
       q += " AND valid_until > :after";
       st.exchange(soci::use(after));
     }
-    q += f.by_unit ? " ORDER BY unit, id" : " ORDER BY valid_until, id";
+    if (!f.brief) q += " ORDER BY valid_until, id";
     I.prepare(st, q);
     if (st.execute(true)) {
       do {
-        out.push_back(I.cert_from_row());
+        out.push_back(f.brief ? I.cert_brief_from_row() : I.cert_from_row());
       } while (st.fetch());
     }
   } catch (const std::exception& e) {

@@ -54,8 +54,8 @@ struct DossierFilter {
   int limit = 0;                  // 0 = no limit
 };
 
-// Certificates in (valid_until, id) order, or (unit, id) with by_unit. Every criterion given
-// must hold; an empty one is no criterion.
+// Certificates in (valid_until, id) order. Every criterion given must hold; an empty one is no
+// criterion.
 struct CertificateFilter {
   std::string state;
   std::vector<std::string> states;  // any of these states (with `state`: both must hold)
@@ -65,7 +65,9 @@ struct CertificateFilter {
   std::optional<Date> valid_until_on_or_before;
   std::optional<Date> valid_until_after;
   std::string dossier;  // the certificates one dossier was issued
-  bool by_unit = false;
+  // Only id, dossier, product, unit, stars, valid_until and state are read, in no particular
+  // order (the other fields may be empty): what an invitation lists, for thousands of rows.
+  bool brief = false;
 };
 
 // Counts for the cycle report.

@@ -1,6 +1,8 @@
 // Certificates' life on a real SQLite file (spec §3): revocation (who, on what ground, in which
 // order of checks, recorded in the dossier's hash chain), supersession through the certificate
 // machine, the scheduler's notice and expiry, filters, and a product's history across cycles.
+#include <algorithm>
+
 #include "fixture.hpp"
 #include "ocop/product.hpp"
 
@@ -357,6 +359,33 @@ BOOST_AUTO_TEST_CASE(certificates_filter_by_state_units_stars_and_validity) {
   f = {};
   f.dossier = "BX-2026-000115";
   BOOST_TEST((ids(f) == std::set<std::string>{a}));
+  // Any of several states, at least some stars, valid after a day (an invitation's read).
+  f = {};
+  f.states = {"active", "expiring"};
+  BOOST_TEST((ids(f) == std::set<std::string>{a, c}));
+  f.min_stars = 4;
+  BOOST_TEST((ids(f) == std::set<std::string>{c}));
+  f.min_stars = 3;
+  f.valid_until_after = parse_date("2029-10-30");
+  BOOST_TEST(ids(f).empty());
+  f.valid_until_after = parse_date("2029-10-29");
+  BOOST_TEST(ids(f).size() == 2u);
+  // A brief read finds the same certificates with the fields an invitation lists.
+  auto full = db.store->certificates(f);
+  f.brief = true;
+  auto brief = db.store->certificates(f);
+  BOOST_REQUIRE_EQUAL(brief.size(), full.size());
+  std::sort(brief.begin(), brief.end(), [](const Certificate& x, const Certificate& y) { return x.id < y.id; });
+  std::sort(full.begin(), full.end(), [](const Certificate& x, const Certificate& y) { return x.id < y.id; });
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    BOOST_TEST(brief[i].id == full[i].id);
+    BOOST_TEST(brief[i].dossier == full[i].dossier);
+    BOOST_TEST(brief[i].product == full[i].product);
+    BOOST_TEST(brief[i].unit == full[i].unit);
+    BOOST_TEST(brief[i].stars == full[i].stars);
+    BOOST_TEST(format_date(brief[i].valid_until) == format_date(full[i].valid_until));
+    BOOST_TEST(brief[i].state == full[i].state);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_product_history_follows_names_producers_and_upgrades) {

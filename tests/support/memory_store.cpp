@@ -191,10 +191,9 @@ std::vector<Certificate> MemoryStore::certificates(const CertificateFilter& f) {
     if (f.valid_until_after && !(c.valid_until > *f.valid_until_after)) continue;
     out.push_back(c);
   }
-  std::stable_sort(out.begin(), out.end(), [&](const Certificate& a, const Certificate& b) {
-    return f.by_unit ? a.unit < b.unit : a.valid_until < b.valid_until;
-  });
-  return out;  // by valid_until or unit, then id (the map's order)
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Certificate& a, const Certificate& b) { return a.valid_until < b.valid_until; });
+  return out;  // by valid_until, then id (the map's order); brief reads may have any order
 }
 
 // --- idempotency -----------------------------------------------------------------------------
