@@ -19,6 +19,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -354,7 +355,8 @@ void Session::wait_request() {
   reading_ = true;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
-  parser_->body_limit(server_.options().max_body_bytes);
+  // The route's own limit is set once the target is known (on_header); until then the largest.
+  parser_->body_limit(std::max(server_.options().max_body_bytes, server_.upload_limit()));
   if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
   // Idle: wait for the next request's first bytes.
   stream_.expires_after(std::chrono::milliseconds(server_.options().idle_timeout_ms));
@@ -391,6 +393,8 @@ void Session::on_header(beast::error_code ec, std::size_t) {
     return fail_request(problem(431, Code::bad_input, "the request line and headers are larger than " +
                                                           std::to_string(server_.options().max_header_bytes) +
                                                           " bytes"));
+  if (ec == bhttp::error::body_limit)
+    return fail_request(problem(413, Code::bad_input, "the body is larger than any route accepts"));
   if (ec) return fail_request(bad_request("malformed HTTP request: " + ec.message()));
   auto& h = parser_->get();
   req_ = Request{};
