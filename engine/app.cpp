@@ -265,7 +265,10 @@ Result<std::int64_t> Application::count(const DossierQuery& q) {
 
 Result<std::vector<AuditRecord>> Application::history(const std::string& id) {
   return read<std::vector<AuditRecord>>([&](std::vector<AuditRecord>& out) {
-    if (!store_.object_id_taken(id)) return Status::NotFound("no dossier, activity, participation or inspection " + id);
+    // An account's records carry "user:<id>" (ocop/accounts.hpp).
+    const bool account = id.rfind("user:", 0) == 0 && store_.load_account(id.substr(5)).has_value();
+    if (!account && !store_.object_id_taken(id))
+      return Status::NotFound("no dossier, activity, participation, inspection or account " + id);
     out = store_.history(id);
     return Status::Ok();
   });

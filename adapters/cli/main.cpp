@@ -2,6 +2,8 @@
 // configuration, runs one command, prints text (or JSON with --json) and exits with the
 // spec's codes: 0 done, 1 internal, 2 bad input, 3 not found, 4 refused, 5 conflict,
 // 6 forbidden.
+#include <pwd.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -37,7 +39,9 @@
 #include "event_lines.hpp"
 #include "ocop/limits.hpp"
 #include "terminal.hpp"
+#include "ocop/accounts.hpp"
 #include "ocop/app.hpp"
+#include "security/sodium_secrets.hpp"
 #include "views/json_views.hpp"
 #include "http/api.hpp"
 #include "http/serve.hpp"
@@ -999,6 +1003,267 @@ int cmd_outbox_retry(const Options& o, const std::string& id_text) {
   return 0;
 }
 
+
+// --- accounts: passwords, invitations, TOTP, sign-out, tokens (ocop/accounts.hpp) ------------
+
+// The documented password `ocop user demo-passwords` gives every user of a simulation database.
+const char* const kDemoPassword = "ocop-demo-2026";
+
+// Who runs an account command, for the audit record: --actor, else "cli:" and the login name.
+std::string cli_actor(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return std::string("cli:") + pw->pw_name;
+  return "cli:uid" + std::to_string(geteuid());
+}
+
+// Accounts over the session's store, configuration and clock; the argon2id cost from
+// security.password_hashing.
+struct AccountsCli {
+  std::unique_ptr<security::SodiumSecrets> secrets;
+  std::unique_ptr<EngineAccounts> accounts;
+};
+AccountsCli make_accounts(Session& s) {
+  security::PasswordCost cost = security::PasswordCost::moderate;
+  security::parse_password_cost(s.config.security.password_hashing, cost);
+  AccountsCli a;
+  a.secrets = std::make_unique<security::SodiumSecrets>(cost);
+  a.accounts = std::make_unique<EngineAccounts>(s.config, *s.store, *a.secrets, s.clock(), s.config.security);
+  return a;
+}
+
+// One line from stdin without its line end; on a terminal, prompted on stderr without echo.
+// False at the end of input.
+bool read_secret_line(const std::string& prompt, std::string& out) {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  const bool got = static_cast<bool>(std::getline(std::cin, out));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  return got;
+}
+
+// A new password from stdin: twice on a terminal (they must match), once from a pipe.
+Status read_new_password(const std::string& user, std::string& out) {
+  if (!read_secret_line("New password for " + user + ": ", out))
+    return Status::BadInput("no password on stdin (the password is read from stdin, never from the arguments)");
+  if (isatty(STDIN_FILENO)) {
+    std::string again;
+    if (!read_secret_line("Again: ", again) || again != out) return Status::BadInput("the passwords differ");
+  }
+  return Status::Ok();
+}
+
+int cmd_user_password(const Options& o, const std::string& user, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  if (!s.config.user(user)) return fail(o, Status::NotFound("no configured user \"" + user + "\""));
+  std::string password;
+  if (Status st = read_new_password(user, password); !st.ok()) return fail(o, st);
+  if (Status st = a.accounts->set_password(user, password, cli_actor(actor)); !st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"user", user}, {"password_set", true}});
+  else
+    std::printf("password set for %s; their sessions were ended\n", Term(user).c_str());
+  return 0;
+}
+
+int cmd_user_invite(const Options& o, const std::string& user, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  auto r = a.accounts->invite(user, cli_actor(actor));
+  if (!r.ok()) return fail(o, r.status);
+  const Instant expires{s.clock().now().seconds + 3600LL * s.config.security.invitation_hours};
+  if (o.json_out) {
+    print_json({{"user", user}, {"invitation", r.value}, {"expires", format_instant(expires, s.offset())}});
+  } else {
+    std::printf("%s\n", r.value.c_str());
+    std::fprintf(stderr,
+                 "one-time invitation for %s, good until %s: give it to them by a trusted channel; it is not "
+                 "shown again\n",
+                 Term(user).c_str(), format_instant(expires, s.offset()).c_str());
+  }
+  return 0;
+}
+
+// `ocop user accept-invitation`: the secret, then the new password, on stdin.
+int cmd_user_accept(const Options& o) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  std::string secret, password;
+  if (!read_secret_line("Invitation: ", secret)) return fail(o, Status::BadInput("no invitation on stdin"));
+  if (Status st = read_new_password("you", password); !st.ok()) return fail(o, st);
+  if (Status st = a.accounts->accept_invitation(secret, password); !st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"password_set", true}});
+  else
+    std::printf("password set\n");
+  return 0;
+}
+
+int cmd_user_totp(const Options& o, const std::string& user, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  auto r = a.accounts->enrol_totp(user, cli_actor(actor));
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    print_json({{"user", user}, {"uri", r.value.uri}, {"secret", r.value.secret}});
+  } else {
+    std::printf("%s\n", r.value.uri.c_str());
+    std::fprintf(stderr,
+                 "scan it into an authenticator app now (it is not shown again); %s signs in with its 6-digit "
+                 "codes%s\n",
+                 Term(user).c_str(),
+                 needs_second_factor(s.config, s.config.security, user) ? "" : " (their roles do not require it)");
+  }
+  return 0;
+}
+
+int cmd_user_signout(const Options& o, const std::string& user, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  if (Status st = a.accounts->logout_everywhere(user, cli_actor(actor)); !st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"user", user}, {"signed_out", true}});
+  else
+    std::printf("%s is signed out everywhere\n", Term(user).c_str());
+  return 0;
+}
+
+// `ocop user login USER`: checks a password (stdin) and a code as the service does, and opens a
+// session (printed: the value of the service's cookie). For operators and tests.
+int cmd_user_login(const Options& o, const std::string& user, const std::string& code, const std::string& address) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  std::string password;
+  if (!read_secret_line("Password for " + user + ": ", password))
+    return fail(o, Status::BadInput("no password on stdin"));
+  auto r = a.accounts->login(LoginRequest{user, password, code, address});
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out)
+    print_json({{"user", user}, {"session", r.value.session}, {"second_factor", r.value.principal.second_factor}});
+  else
+    std::printf("%s\n", r.value.session.c_str());
+  return 0;
+}
+
+// `ocop user session`: the session id on stdin; who it belongs to (refreshes it).
+int cmd_user_session(const Options& o) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  std::string session;
+  if (!read_secret_line("Session: ", session)) return fail(o, Status::BadInput("no session on stdin"));
+  auto r = a.accounts->authenticate_session(session);
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out)
+    print_json({{"user", r.value.user}, {"via", r.value.via}, {"second_factor", r.value.second_factor}});
+  else
+    std::printf("%s\n", r.value.user.c_str());
+  return 0;
+}
+
+// `ocop user demo-passwords`: every configured user gets the documented demo password, on a
+// simulation database only.
+int cmd_user_demo_passwords(const Options& o, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  if (!s.simulation)
+    return fail(o, Status::Refused("demo passwords are given only on a simulation database (ocop init "
+                                   "--simulation): a real one gets its passwords by `ocop user password` or "
+                                   "an invitation"));
+  auto a = make_accounts(s);
+  auto r = a.accounts->set_demo_passwords(kDemoPassword, cli_actor(actor));
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    print_json({{"users", r.value}, {"password", kDemoPassword}});
+  } else {
+    std::printf("%d user(s) now sign in with the password \"%s\"", r.value, kDemoPassword);
+    std::printf(" (users whose roles need a second factor also need `ocop user totp USER`)\n");
+  }
+  return 0;
+}
+
+int cmd_token_create(const Options& o, const std::string& user, int days, const std::string& note,
+                     const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  auto r = a.accounts->create_token(user, days, cli_actor(actor), note);
+  if (!r.ok()) return fail(o, r.status);
+  if (o.json_out) {
+    print_json({{"token", r.value.token},
+                {"id", r.value.id},
+                {"user", user},
+                {"expires", format_instant(r.value.expires, s.offset())}});
+  } else {
+    std::printf("%s\n", r.value.token.c_str());
+    std::fprintf(stderr, "token %s for %s, until %s: it is not shown again (revoke: ocop token revoke %s)\n",
+                 r.value.id.c_str(), Term(user).c_str(), format_instant(r.value.expires, s.offset()).c_str(),
+                 r.value.id.c_str());
+  }
+  return 0;
+}
+
+int cmd_token_list(const Options& o, const std::string& user) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  auto r = a.accounts->tokens(user);
+  if (!r.ok()) return fail(o, r.status);
+  const int off = s.offset();
+  const Instant now = s.clock().now();
+  auto state = [&](const TokenInfo& t) {
+    return t.revoked ? "revoked" : (now < t.expires ? "active" : "expired");
+  };
+  if (o.json_out) {
+    json arr = json::array();
+    for (const auto& t : r.value)
+      arr.push_back({{"id", t.id},
+                     {"user", t.user},
+                     {"created", format_instant(t.created, off)},
+                     {"expires", format_instant(t.expires, off)},
+                     {"revoked", t.revoked},
+                     {"state", state(t)},
+                     {"note", t.note}});
+    print_json(arr);
+    return 0;
+  }
+  std::printf("%-16s %-24s %-8s %-25s %-25s %s\n", "ID", "USER", "STATE", "CREATED", "EXPIRES", "NOTE");
+  for (const auto& t : r.value)
+    std::printf("%-16s %-24s %-8s %-25s %-25s %s\n", t.id.c_str(), Term(t.user).c_str(), state(t),
+                format_instant(t.created, off).c_str(), format_instant(t.expires, off).c_str(), Term(t.note).c_str());
+  std::printf("(%zu token(s))\n", r.value.size());
+  return 0;
+}
+
+int cmd_token_revoke(const Options& o, const std::string& id, const std::string& actor) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  auto a = make_accounts(s);
+  if (Status st = a.accounts->revoke_token(id, cli_actor(actor)); !st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"id", id}, {"revoked", true}});
+  else
+    std::printf("token %s revoked\n", Term(id).c_str());
+  return 0;
+}
+
 // `ocop serve`: the HTTP service (adapters/http). The database must be initialised; the
 // configuration is loaded as for any command, and again from the same file on SIGHUP.
 struct ServeArgs {
@@ -1006,9 +1271,20 @@ struct ServeArgs {
   bool print_routes = false;
 };
 
-// The engine's accounts for each worker thread (none in this build yet: every /api/v1 route
-// then answers 401).
-http::AccountsFactory accounts_factory() { return {}; }
+// The engine's accounts for each worker thread: its own Secrets (argon2id at the configured
+// cost) and EngineAccounts over the thread's store, configuration and clock.
+http::AccountsFactory accounts_factory() {
+  return [](store::SociStore& store, const Config& config, const Clock& clock) -> std::unique_ptr<Accounts> {
+    struct Owned : EngineAccounts {
+      Owned(std::unique_ptr<security::SodiumSecrets> s, const Config& c, Store& st, const Clock& k)
+          : EngineAccounts(c, st, *s, k, c.security), secrets(std::move(s)) {}
+      std::unique_ptr<security::SodiumSecrets> secrets;
+    };
+    security::PasswordCost cost = security::PasswordCost::moderate;
+    security::parse_password_cost(config.security.password_hashing, cost);
+    return std::make_unique<Owned>(std::make_unique<security::SodiumSecrets>(cost), config, store, clock);
+  };
+}
 
 int cmd_serve(const Options& o, ServeArgs a) {
   if (a.print_routes) {  // the route table, for the OpenAPI check (tests/cli/serve_test.sh)
@@ -1224,6 +1500,46 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 3600000));
   serve->add_flag("--print-routes", serve_args.print_routes, "print the route table and exit");
 
+  // Accounts (ocop/accounts.hpp; docs/operations.md "Sign-in").
+  std::string acct_user, acct_actor, login_code, login_address, token_note, token_id;
+  int token_days = 0;
+  auto* user_cmd = app.add_subcommand("user", "accounts: passwords, invitations, second factor, sessions");
+  user_cmd->require_subcommand(1);
+  auto* user_password =
+      user_cmd->add_subcommand("password", "set a user's password, read from stdin (no echo on a terminal)");
+  user_password->add_option("user", acct_user)->required();
+  auto* user_invite = user_cmd->add_subcommand("invite", "print a one-time secret with which USER sets a password");
+  user_invite->add_option("user", acct_user)->required();
+  auto* user_accept = user_cmd->add_subcommand(
+      "accept-invitation", "set a password with an invitation: the secret, then the password, on stdin");
+  auto* user_totp = user_cmd->add_subcommand("totp", "enrol USER's second factor: prints an otpauth:// URI once");
+  user_totp->add_option("user", acct_user)->required();
+  auto* user_signout = user_cmd->add_subcommand("signout", "end every session of USER (sign out everywhere)");
+  user_signout->add_option("user", acct_user)->required();
+  auto* user_login = user_cmd->add_subcommand(
+      "login", "sign in as the service does (password on stdin); prints the new session's id");
+  user_login->add_option("user", acct_user)->required();
+  user_login->add_option("--code", login_code, "the 6-digit TOTP code, for users who need one");
+  user_login->add_option("--address", login_address, "the client's address (throttling)");
+  auto* user_session = user_cmd->add_subcommand("session", "whose is the session id on stdin (refreshes it)");
+  auto* user_demo = user_cmd->add_subcommand(
+      "demo-passwords", "simulation databases only: every configured user gets the demo password");
+  for (auto* c : {user_password, user_invite, user_totp, user_signout, user_demo})
+    c->add_option("--actor", acct_actor, "who does it, for the audit trail (default cli:LOGIN)");
+
+  auto* token_cmd = app.add_subcommand("token", "API tokens for integrations");
+  token_cmd->require_subcommand(1);
+  auto* token_create = token_cmd->add_subcommand("create", "create a token for USER; prints it once");
+  token_create->add_option("user", acct_user)->required();
+  token_create->add_option("--expires", token_days, "days until it expires")->required();
+  token_create->add_option("--note", token_note, "what it is for");
+  auto* token_list = token_cmd->add_subcommand("list", "tokens (of USER): id, state, dates, note; never the secret");
+  token_list->add_option("user", acct_user);
+  auto* token_revoke = token_cmd->add_subcommand("revoke", "revoke a token by its id");
+  token_revoke->add_option("id", token_id)->required();
+  for (auto* c : {token_create, token_revoke})
+    c->add_option("--actor", acct_actor, "who does it, for the audit trail (default cli:LOGIN)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -1260,6 +1576,17 @@ int main(int argc, char** argv) {
     if (*outbox_retry) return cmd_outbox_retry(o, retry_id);
     if (*outbox) return cmd_outbox(o, outbox_state, outbox_limit);
     if (*serve) return cmd_serve(o, std::move(serve_args));
+    if (*user_password) return cmd_user_password(o, acct_user, acct_actor);
+    if (*user_invite) return cmd_user_invite(o, acct_user, acct_actor);
+    if (*user_accept) return cmd_user_accept(o);
+    if (*user_totp) return cmd_user_totp(o, acct_user, acct_actor);
+    if (*user_signout) return cmd_user_signout(o, acct_user, acct_actor);
+    if (*user_login) return cmd_user_login(o, acct_user, login_code, login_address);
+    if (*user_session) return cmd_user_session(o);
+    if (*user_demo) return cmd_user_demo_passwords(o, acct_actor);
+    if (*token_create) return cmd_token_create(o, acct_user, token_days, token_note, acct_actor);
+    if (*token_list) return cmd_token_list(o, acct_user);
+    if (*token_revoke) return cmd_token_revoke(o, token_id, acct_actor);
   } catch (const std::exception& e) {
     return fail(o, Status::Internal(e.what()));
   }

@@ -55,13 +55,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DocumentPolicy, max_bytes, directory)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MessageTemplate, subject, body)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PromotionPolicy, min_stars, max_booths_per_producer, booth_fee_vnd,
                                    support_percent, support_cap_vnd)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SessionPolicy, idle_minutes, absolute_hours, lockout_failures, lockout_minutes,
+                                   address_failures, min_password_length, invitation_hours, max_token_days,
+                                   second_factor_roles, password_hashing)
 
 namespace config {
 
 // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates; 8: the
 // directory's size in the header (a truncated snapshot is refused before it is read), fields read
-// in place; 9: promotion, and the reminder kinds promotion_outcome, inspection_due, remedy_due.
-constexpr int kSnapshotFormat = 9;
+// in place; 9: promotion, and the reminder kinds promotion_outcome, inspection_due, remedy_due;
+// 10: security.
+constexpr int kSnapshotFormat = 10;
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
@@ -163,6 +167,7 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"scheduler_actor", c.scheduler_actor},
             {"templates", c.templates},
             {"promotion", c.promotion},
+            {"security", c.security},
             {"units", c.units.size()},
             {"users", c.users.size()}};
   std::string dir;
@@ -217,6 +222,7 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("scheduler_actor").get_to(c.scheduler_actor);
     j.at("templates").get_to(c.templates);
     j.at("promotion").get_to(c.promotion);
+    j.at("security").get_to(c.security);
     const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
     if (j.at("directory_bytes").get<size_t>() != bytes.size() - nl - 1) return std::nullopt;  // truncated
     if (units + users > (bytes.size() - nl) / 2) return std::nullopt;  // a line has 2 bytes at least

@@ -12,7 +12,7 @@
 
 #include "cli/event_lines.hpp"
 #include "notify/curl_transports.hpp"
-#include "ocop/acting.hpp"
+#include "ocop/accounts.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
 #include "store/soci_store.hpp"
@@ -223,7 +223,7 @@ Response events_post(Call& c) {
     return bad_request(st.message());
   if (Status st = request_key(c.req, req.key); !st.ok()) return bad_request(st.message());
   if (Status st = request_version(c.req, req.expected_version); !st.ok()) return bad_request(st.message());
-  if (Status st = act_as(c.principal, req); !st.ok()) return problem(st);
+  if (Status st = bind_actor(req, c.principal); !st.ok()) return problem(st);
   return fire_response(c, std::move(req));
 }
 
@@ -247,7 +247,7 @@ Response document_upload(Call& c) {
   req.data = json{{"kind", param(c.req, "kind")}};
   if (Status st = request_key(c.req, req.key); !st.ok()) return bad_request(st.message());
   if (Status st = request_version(c.req, req.expected_version); !st.ok()) return bad_request(st.message());
-  if (Status st = act_as(c.principal, req); !st.ok()) return problem(st);
+  if (Status st = bind_actor(req, c.principal); !st.ok()) return problem(st);
   std::istringstream bytes(c.req.body);
   if (Status st = c.app().stage_attachment(req, bytes, static_cast<std::int64_t>(c.req.body.size()), name);
       !st.ok())
@@ -488,7 +488,7 @@ Response inspections_plan(Call& c) {
   rq.due = *due;
   EventRequest acting;
   if (body.contains("actor") && body["actor"].is_string()) acting.actor = body["actor"].get<std::string>();
-  if (Status st = act_as(c.principal, acting); !st.ok()) return problem(st);
+  if (Status st = bind_actor(acting, c.principal); !st.ok()) return problem(st);
   rq.actor = acting.actor;
   InspectionPlan p = c.app().plan_inspections(rq);
   if (!p.status.ok()) {
@@ -603,7 +603,7 @@ const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", "/healthz", Where::reader, false, false, healthz},
       {"GET", "/metrics", Where::io, false, false, nullptr},
-      {"POST", "/api/v1/session", Where::writer, false, false, session_login},
+      {"POST", "/api/v1/session", Where::signin, false, false, session_login},
       {"DELETE", "/api/v1/session", Where::writer, true, false, session_logout},
       {"DELETE", "/api/v1/sessions", Where::writer, true, false, sessions_logout_everywhere},
       {"GET", "/api/v1/me", Where::reader, true, false, me},

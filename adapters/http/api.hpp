@@ -16,8 +16,10 @@
 
 namespace ocop::http {
 
-// Where a route runs: on the I/O thread (no database), on a reader or on the writer.
-enum class Where { io, reader, writer };
+// Where a route runs: on the I/O thread (no database), on a reader, on the writer, or on the
+// sign-in thread (password hashing is slow and memory-hard by design: one at a time, and never
+// in the way of events or reads).
+enum class Where { io, reader, writer, signin };
 
 struct Call;
 using Handler = Response (*)(Call&);

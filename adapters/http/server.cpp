@@ -144,7 +144,8 @@ class Server {
     notify::global_init();
     readers_ = std::make_unique<WorkerPool>("reader", options_.readers, options_.max_queue, settings_, config_);
     writer_ = std::make_unique<WorkerPool>("writer", 1, options_.max_queue, settings_, config_);
-    if (!readers_->start(error) || !writer_->start(error)) {
+    signin_ = std::make_unique<WorkerPool>("signin", 1, options_.max_queue, settings_, config_);
+    if (!readers_->start(error) || !writer_->start(error) || !signin_->start(error)) {
       log_->error(fields({{"msg", error}}));
       return 1;
     }
@@ -157,6 +158,7 @@ class Server {
       log_->error(fields({{"msg", "cannot listen on " + options_.listen + ": " + ec.message()}}));
       readers_->stop();
       writer_->stop();
+      signin_->stop();
       return 1;
     }
     const tcp::endpoint bound = acceptor_.local_endpoint();
@@ -175,6 +177,7 @@ class Server {
     // queues are empty: stop their threads.
     readers_->stop();
     writer_->stop();
+    signin_->stop();
     log_->info(fields({{"msg", "stopped"}}));
     return 0;
   }
@@ -196,7 +199,8 @@ class Server {
 
   // Runs `task` on the route's pool; false when its queue is full.
   bool submit(Where where, WorkerPool::Task task) {
-    return (where == Where::writer ? *writer_ : *readers_).submit(std::move(task));
+    WorkerPool& pool = where == Where::writer ? *writer_ : where == Where::signin ? *signin_ : *readers_;
+    return pool.submit(std::move(task));
   }
 
   std::string metrics_text() {
@@ -205,6 +209,7 @@ class Server {
         {"ocop_worker_queue_writer", static_cast<double>(writer_->queued())},
         {"ocop_worker_busy_reader", static_cast<double>(readers_->busy())},
         {"ocop_worker_busy_writer", static_cast<double>(writer_->busy())},
+        {"ocop_worker_queue_signin", static_cast<double>(signin_->queued())},
         {"ocop_config_generation", static_cast<double>(config_.generation())},
     };
     return metrics_.render(g);
@@ -304,7 +309,7 @@ class Server {
   BackendSettings settings_;
   ApiSettings api_;
   Metrics metrics_;
-  std::unique_ptr<WorkerPool> readers_, writer_;
+  std::unique_ptr<WorkerPool> readers_, writer_, signin_;
   std::unordered_set<Session*> sessions_;
   bool draining_ = false;
 };

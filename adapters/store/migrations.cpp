@@ -174,6 +174,34 @@ const std::vector<Migration>& migrations() {
        }},
       {7, "after recognition: promotion activities, participations, inspections", after_recognition(false),
        after_recognition(true)},
+      {8,
+       "accounts: passwords, sessions, API tokens, invitations, failed sign-ins",
+       {
+           // One row per configured user that ever had a password, session, token or record;
+           // `version` counts its audit records ("user:<id>"), which audit verify compares.
+           // Secrets are never stored: argon2id encodings of passwords, SHA-256 of session ids,
+           // tokens and invitations. The TOTP secret is the exception (HMAC needs it).
+           "CREATE TABLE accounts (id TEXT PRIMARY KEY, version BIGINT NOT NULL, password_hash TEXT,"
+           " password_set_at TEXT, failures INTEGER NOT NULL, locked_until TEXT, totp_secret TEXT,"
+           " totp_last_step BIGINT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+           "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL,"
+           " last_seen TEXT NOT NULL, expires_at TEXT NOT NULL, second_factor INTEGER NOT NULL, address TEXT)",
+           "CREATE INDEX sessions_user ON sessions (user_id)",
+           "CREATE INDEX sessions_expires ON sessions (expires_at)",
+           "CREATE INDEX sessions_last_seen ON sessions (last_seen)",
+           "CREATE TABLE api_tokens (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,"
+           " created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT, note TEXT,"
+           " created_by TEXT NOT NULL)",
+           "CREATE INDEX api_tokens_user ON api_tokens (user_id, created_at)",
+           "CREATE TABLE invitations (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at TEXT NOT NULL,"
+           " expires_at TEXT NOT NULL, used_at TEXT)",
+           "CREATE INDEX invitations_user ON invitations (user_id)",
+           // Failed sign-ins by address, for throttling; rows older than the window are purged.
+           "CREATE TABLE login_failures (address TEXT NOT NULL, user_name TEXT NOT NULL, at TEXT NOT NULL)",
+           "CREATE INDEX login_failures_address ON login_failures (address, at)",
+           "CREATE INDEX login_failures_at ON login_failures (at)",
+       },
+       {}},
   };
   return all;
 }

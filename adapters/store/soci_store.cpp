@@ -1686,14 +1686,28 @@ std::vector<std::string> SociStore::version_mismatches(int limit) {
         out.push_back(std::string(kind) + " " + cell(r, 0) + " is at version " + cell(r, 1) +
                       " but the trail holds " + cell(r, 2) + " record(s) of it");
     }
+    // Accounts: their records carry "user:<id>".
+    if (const int left = limit - static_cast<int>(out.size()); left > 0) {
+      soci::rowset<soci::row> rs =
+          impl_->sql.prepare << "SELECT t.id, t.version, (SELECT COUNT(*) FROM audit a WHERE a.dossier = 'user:' || t.id)"
+                                " AS n FROM accounts t WHERE t.version <>"
+                                " (SELECT COUNT(*) FROM audit a WHERE a.dossier = 'user:' || t.id)"
+                                " ORDER BY t.id LIMIT " +
+                                    std::to_string(left);
+      for (const auto& r : rs)
+        out.push_back("account user:" + cell(r, 0) + " is at version " + cell(r, 1) + " but the trail holds " +
+                      cell(r, 2) + " record(s) of it");
+    }
     // Records whose id is no object at all: each distinct id once (the audit_dossier index gives
-    // them in order), then four primary-key probes, instead of probes for every record.
+    // them in order), then primary-key probes, instead of probes for every record.
     soci::rowset<soci::row> orphans = impl_->sql.prepare
                                       << "SELECT o.id FROM (SELECT DISTINCT dossier AS id FROM audit) o"
                                          " WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.id = o.id)"
                                          " AND NOT EXISTS (SELECT 1 FROM activities t WHERE t.id = o.id)"
                                          " AND NOT EXISTS (SELECT 1 FROM participations t WHERE t.id = o.id)"
                                          " AND NOT EXISTS (SELECT 1 FROM inspections t WHERE t.id = o.id)"
+                                         " AND NOT (o.id LIKE 'user:%' AND EXISTS"
+                                         " (SELECT 1 FROM accounts t WHERE t.id = substr(o.id, 6)))"
                                          " ORDER BY o.id LIMIT " +
                                              std::to_string(limit);
     for (const auto& r : orphans)
@@ -2782,6 +2796,360 @@ std::vector<Inspection> SociStore::inspections(const InspectionFilter& f) {
     rethrow(e, "listing inspections");
   }
   return out;
+}
+
+}  // namespace ocop::store
+
+// --- accounts (migration 8) --------------------------------------------------------------------
+// Few rows and few calls (a sign-in, a session check per request at most once a minute written):
+// one-shot statements, not the cached ones of the event path.
+
+namespace ocop::store {
+namespace {
+
+std::optional<Instant> opt_ts(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return parse_ts(s);
+}
+
+Account account_from_row(const soci::row& r) {
+  Account a;
+  a.user = cell(r, 0);
+  a.version = std::stoll(cell(r, 1));
+  a.password_hash = cell(r, 2);
+  a.password_set_at = opt_ts(cell(r, 3));
+  a.failures = static_cast<int>(std::stoll(cell(r, 4)));
+  a.locked_until = opt_ts(cell(r, 5));
+  a.totp_secret = cell(r, 6);
+  a.totp_last_step = std::stoll(cell(r, 7));
+  a.created_at = parse_ts(cell(r, 8));
+  a.updated_at = parse_ts(cell(r, 9));
+  return a;
+}
+
+StoredSession session_from_row(const soci::row& r) {
+  StoredSession s;
+  s.id_hash = cell(r, 0);
+  s.user = cell(r, 1);
+  s.created_at = parse_ts(cell(r, 2));
+  s.last_seen = parse_ts(cell(r, 3));
+  s.expires_at = parse_ts(cell(r, 4));
+  s.second_factor = cell(r, 5) == "1";
+  s.address = cell(r, 6);
+  return s;
+}
+
+ApiToken token_from_row(const soci::row& r) {
+  ApiToken t;
+  t.id = cell(r, 0);
+  t.hash = cell(r, 1);
+  t.user = cell(r, 2);
+  t.created_at = parse_ts(cell(r, 3));
+  t.expires_at = parse_ts(cell(r, 4));
+  t.revoked_at = opt_ts(cell(r, 5));
+  t.note = cell(r, 6);
+  t.created_by = cell(r, 7);
+  return t;
+}
+
+Invitation invitation_from_row(const soci::row& r) {
+  Invitation i;
+  i.hash = cell(r, 0);
+  i.user = cell(r, 1);
+  i.created_at = parse_ts(cell(r, 2));
+  i.expires_at = parse_ts(cell(r, 3));
+  i.used_at = opt_ts(cell(r, 4));
+  return i;
+}
+
+const char* const kAccountColumns =
+    "id, version, password_hash, password_set_at, failures, locked_until, totp_secret, totp_last_step, created_at,"
+    " updated_at";
+const char* const kSessionColumns = "id_hash, user_id, created_at, last_seen, expires_at, second_factor, address";
+const char* const kTokenColumns = "id, hash, user_id, created_at, expires_at, revoked_at, note, created_by";
+const char* const kInvitationColumns = "hash, user_id, created_at, expires_at, used_at";
+
+// Text or NULL (empty).
+struct NullableText {
+  std::string value;
+  soci::indicator ind;
+  explicit NullableText(std::string v) : value(std::move(v)), ind(value.empty() ? soci::i_null : soci::i_ok) {}
+  explicit NullableText(const std::optional<Instant>& t)
+      : value(t ? ts(*t) : std::string()), ind(t ? soci::i_ok : soci::i_null) {}
+};
+
+}  // namespace
+
+void SociStore::create_account(const std::string& user, Instant now) {
+  try {
+    std::string id = user, at = ts(now);
+    impl_->sql << "INSERT INTO accounts (id, version, failures, totp_last_step, created_at, updated_at)"
+                  " VALUES (:id, 0, 0, 0, :c, :u) ON CONFLICT (id) DO NOTHING",
+        soci::use(id), soci::use(at), soci::use(at);
+  } catch (const std::exception& e) {
+    rethrow(e, "creating an account");
+  }
+}
+
+std::optional<Account> SociStore::load_account(const std::string& user) {
+  if (!impl_->sqlite && !valid_utf8(user)) return std::nullopt;
+  try {
+    std::string id = user;
+    soci::row r;
+    impl_->sql << std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = :id" +
+                      (impl_->in_tx && !impl_->sqlite ? " FOR UPDATE" : ""),
+        soci::use(id), soci::into(r);
+    if (!impl_->sql.got_data()) return std::nullopt;
+    return account_from_row(r);
+  } catch (const std::exception& e) {
+    rethrow(e, "loading an account");
+  }
+}
+
+void SociStore::update_account(const Account& a) {
+  try {
+    std::string id = a.user, updated = ts(a.updated_at);
+    long long version = a.version, step = a.totp_last_step;
+    int failures = a.failures;
+    NullableText hash(a.password_hash), set_at(a.password_set_at), locked(a.locked_until), totp(a.totp_secret);
+    impl_->sql << "UPDATE accounts SET version = :v, password_hash = :h, password_set_at = :s, failures = :f,"
+                  " locked_until = :l, totp_secret = :t, totp_last_step = :st, updated_at = :u WHERE id = :id",
+        soci::use(version), soci::use(hash.value, hash.ind), soci::use(set_at.value, set_at.ind), soci::use(failures),
+        soci::use(locked.value, locked.ind), soci::use(totp.value, totp.ind), soci::use(step), soci::use(updated),
+        soci::use(id);
+  } catch (const std::exception& e) {
+    rethrow(e, "updating an account");
+  }
+}
+
+std::optional<StoredSession> SociStore::load_session(const std::string& id_hash) {
+  if (!impl_->sqlite && !valid_utf8(id_hash)) return std::nullopt;
+  try {
+    std::string h = id_hash;
+    soci::row r;
+    impl_->sql << std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id_hash = :h", soci::use(h),
+        soci::into(r);
+    if (!impl_->sql.got_data()) return std::nullopt;
+    return session_from_row(r);
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a session");
+  }
+}
+
+void SociStore::insert_session(const StoredSession& s) {
+  try {
+    std::string h = s.id_hash, user = s.user, c = ts(s.created_at), l = ts(s.last_seen), x = ts(s.expires_at);
+    int second = s.second_factor ? 1 : 0;
+    NullableText address(s.address);
+    impl_->sql << "INSERT INTO sessions (id_hash, user_id, created_at, last_seen, expires_at, second_factor, address)"
+                  " VALUES (:h, :u, :c, :l, :x, :s, :a)",
+        soci::use(h), soci::use(user), soci::use(c), soci::use(l), soci::use(x), soci::use(second),
+        soci::use(address.value, address.ind);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting a session");
+  }
+}
+
+void SociStore::touch_session(const std::string& id_hash, Instant last_seen) {
+  try {
+    std::string h = id_hash, l = ts(last_seen);
+    impl_->sql << "UPDATE sessions SET last_seen = :l WHERE id_hash = :h AND last_seen < :l2", soci::use(l),
+        soci::use(h), soci::use(l);
+  } catch (const std::exception& e) {
+    rethrow(e, "touching a session");
+  }
+}
+
+int SociStore::delete_session(const std::string& id_hash) {
+  try {
+    std::string h = id_hash;
+    soci::statement st = (impl_->sql.prepare << "DELETE FROM sessions WHERE id_hash = :h", soci::use(h));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "deleting a session");
+  }
+}
+
+int SociStore::delete_sessions_of(const std::string& user) {
+  try {
+    std::string u = user;
+    soci::statement st = (impl_->sql.prepare << "DELETE FROM sessions WHERE user_id = :u", soci::use(u));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "deleting sessions");
+  }
+}
+
+int SociStore::delete_sessions_expired(Instant now, Instant idle_before) {
+  try {
+    std::string n = ts(now), i = ts(idle_before);
+    soci::statement st =
+        (impl_->sql.prepare << "DELETE FROM sessions WHERE expires_at <= :n OR last_seen <= :i", soci::use(n),
+         soci::use(i));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "deleting expired sessions");
+  }
+}
+
+std::optional<ApiToken> SociStore::load_token(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
+  try {
+    std::string k = id;
+    soci::row r;
+    impl_->sql << std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE id = :id" +
+                      (impl_->in_tx && !impl_->sqlite ? " FOR UPDATE" : ""),
+        soci::use(k), soci::into(r);
+    if (!impl_->sql.got_data()) return std::nullopt;
+    return token_from_row(r);
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a token");
+  }
+}
+
+std::optional<ApiToken> SociStore::load_token_by_hash(const std::string& hash) {
+  if (!impl_->sqlite && !valid_utf8(hash)) return std::nullopt;
+  try {
+    std::string h = hash;
+    soci::row r;
+    impl_->sql << std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE hash = :h", soci::use(h),
+        soci::into(r);
+    if (!impl_->sql.got_data()) return std::nullopt;
+    return token_from_row(r);
+  } catch (const std::exception& e) {
+    rethrow(e, "loading a token");
+  }
+}
+
+void SociStore::insert_token(const ApiToken& t) {
+  try {
+    std::string id = t.id, h = t.hash, u = t.user, c = ts(t.created_at), x = ts(t.expires_at), by = t.created_by;
+    NullableText revoked(t.revoked_at), note(t.note);
+    impl_->sql << "INSERT INTO api_tokens (id, hash, user_id, created_at, expires_at, revoked_at, note, created_by)"
+                  " VALUES (:id, :h, :u, :c, :x, :r, :n, :b)",
+        soci::use(id), soci::use(h), soci::use(u), soci::use(c), soci::use(x), soci::use(revoked.value, revoked.ind),
+        soci::use(note.value, note.ind), soci::use(by);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting a token");
+  }
+}
+
+bool SociStore::revoke_token(const std::string& id, Instant at) {
+  try {
+    std::string k = id, a = ts(at);
+    soci::statement st =
+        (impl_->sql.prepare << "UPDATE api_tokens SET revoked_at = :a WHERE id = :id AND revoked_at IS NULL",
+         soci::use(a), soci::use(k));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "revoking a token");
+  }
+}
+
+std::vector<ApiToken> SociStore::tokens_of(const std::string& user) {
+  std::vector<ApiToken> out;
+  if (!impl_->sqlite && !valid_utf8(user)) return out;
+  try {
+    std::string u = user;
+    const std::string q = std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE user_id = :u OR :all = 1"
+                                                                   " ORDER BY created_at, id";
+    int all = user.empty() ? 1 : 0;
+    soci::rowset<soci::row> rs = (impl_->sql.prepare << q, soci::use(u), soci::use(all));
+    for (const auto& r : rs) out.push_back(token_from_row(r));
+  } catch (const std::exception& e) {
+    rethrow(e, "listing tokens");
+  }
+  return out;
+}
+
+std::optional<Invitation> SociStore::load_invitation(const std::string& hash) {
+  if (!impl_->sqlite && !valid_utf8(hash)) return std::nullopt;
+  try {
+    std::string h = hash;
+    soci::row r;
+    impl_->sql << std::string("SELECT ") + kInvitationColumns + " FROM invitations WHERE hash = :h" +
+                      (impl_->in_tx && !impl_->sqlite ? " FOR UPDATE" : ""),
+        soci::use(h), soci::into(r);
+    if (!impl_->sql.got_data()) return std::nullopt;
+    return invitation_from_row(r);
+  } catch (const std::exception& e) {
+    rethrow(e, "loading an invitation");
+  }
+}
+
+void SociStore::insert_invitation(const Invitation& i) {
+  try {
+    std::string h = i.hash, u = i.user, c = ts(i.created_at), x = ts(i.expires_at);
+    NullableText used(i.used_at);
+    impl_->sql << "INSERT INTO invitations (hash, user_id, created_at, expires_at, used_at)"
+                  " VALUES (:h, :u, :c, :x, :used)",
+        soci::use(h), soci::use(u), soci::use(c), soci::use(x), soci::use(used.value, used.ind);
+  } catch (const std::exception& e) {
+    rethrow(e, "inserting an invitation");
+  }
+}
+
+bool SociStore::use_invitation(const std::string& hash, Instant at) {
+  try {
+    std::string h = hash, a = ts(at);
+    soci::statement st =
+        (impl_->sql.prepare << "UPDATE invitations SET used_at = :a WHERE hash = :h AND used_at IS NULL",
+         soci::use(a), soci::use(h));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  } catch (const std::exception& e) {
+    rethrow(e, "using an invitation");
+  }
+}
+
+int SociStore::delete_unused_invitations(const std::string& user) {
+  try {
+    std::string u = user;
+    soci::statement st =
+        (impl_->sql.prepare << "DELETE FROM invitations WHERE user_id = :u AND used_at IS NULL", soci::use(u));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "deleting invitations");
+  }
+}
+
+void SociStore::record_login_failure(const std::string& address, const std::string& user, Instant at) {
+  try {
+    std::string ad = address, u = user, a = ts(at);
+    impl_->sql << "INSERT INTO login_failures (address, user_name, at) VALUES (:ad, :u, :a)", soci::use(ad),
+        soci::use(u), soci::use(a);
+  } catch (const std::exception& e) {
+    rethrow(e, "recording a failed sign-in");
+  }
+}
+
+std::int64_t SociStore::count_login_failures(const std::string& address, Instant since) {
+  if (!impl_->sqlite && !valid_utf8(address)) return 0;
+  try {
+    std::string ad = address, s = ts(since);
+    long long n = 0;
+    impl_->sql << "SELECT COUNT(*) FROM login_failures WHERE address = :ad AND at >= :s", soci::use(ad),
+        soci::use(s), soci::into(n);
+    return n;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting failed sign-ins");
+  }
+}
+
+int SociStore::purge_login_failures(Instant before) {
+  try {
+    std::string b = ts(before);
+    soci::statement st = (impl_->sql.prepare << "DELETE FROM login_failures WHERE at < :b", soci::use(b));
+    st.execute(true);
+    return static_cast<int>(st.get_affected_rows());
+  } catch (const std::exception& e) {
+    rethrow(e, "purging failed sign-ins");
+  }
 }
 
 }  // namespace ocop::store

@@ -118,6 +118,29 @@ class SociStore : public Store {
   bool update_inspection(const Inspection& i, std::int64_t expected_version) override;
   std::vector<Inspection> inspections(const InspectionFilter& f) override;
 
+  // AccountStore (migration 8; soci_store.cpp's end)
+  void create_account(const std::string& user, Instant now) override;
+  std::optional<Account> load_account(const std::string& user) override;
+  void update_account(const Account& a) override;
+  std::optional<StoredSession> load_session(const std::string& id_hash) override;
+  void insert_session(const StoredSession& s) override;
+  void touch_session(const std::string& id_hash, Instant last_seen) override;
+  int delete_session(const std::string& id_hash) override;
+  int delete_sessions_of(const std::string& user) override;
+  int delete_sessions_expired(Instant now, Instant idle_before) override;
+  std::optional<ApiToken> load_token(const std::string& id) override;
+  std::optional<ApiToken> load_token_by_hash(const std::string& hash) override;
+  void insert_token(const ApiToken& t) override;
+  bool revoke_token(const std::string& id, Instant at) override;
+  std::vector<ApiToken> tokens_of(const std::string& user) override;
+  std::optional<Invitation> load_invitation(const std::string& hash) override;
+  void insert_invitation(const Invitation& i) override;
+  bool use_invitation(const std::string& hash, Instant at) override;
+  int delete_unused_invitations(const std::string& user) override;
+  void record_login_failure(const std::string& address, const std::string& user, Instant at) override;
+  std::int64_t count_login_failures(const std::string& address, Instant since) override;
+  int purge_login_failures(Instant before) override;
+
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);
 

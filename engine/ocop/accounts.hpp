@@ -17,11 +17,15 @@
 //  - Time comes from the Clock; a simulation database's clock makes expiry testable.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ocop/app.hpp"
+#include "ocop/security.hpp"
+#include "ocop/transaction.hpp"
 #include "ocop/time.hpp"
 
 namespace ocop {
@@ -35,6 +39,10 @@ class Secrets {
   virtual bool verify_password(const std::string& encoded, const std::string& password) = 0;
   // 32 random bytes, base64url without padding (43 characters).
   virtual std::string random_token() = 0;
+  // Added with the implementation: `n` random bytes (a TOTP secret), and HMAC-SHA1 (RFC 2104)
+  // of `message` under `key`, 20 raw bytes, for TOTP (RFC 6238). The engine holds no crypto.
+  virtual std::string random_bytes(std::size_t n) = 0;
+  virtual std::string hmac_sha1(const std::string& key, const std::string& message) = 0;
 };
 
 // The authenticated caller of a request: the actor of everything it does.
@@ -72,16 +80,7 @@ struct TokenInfo {
   std::string note;
 };
 
-// How long sessions live and when sign-in is throttled (configuration `security:`; these are
-// the defaults, documented in config/README).
-struct SessionPolicy {
-  int idle_minutes = 30;
-  int absolute_hours = 12;
-  int lockout_failures = 5;     // consecutive failures of one account before a lock-out
-  int lockout_minutes = 15;
-  int address_failures = 20;    // failures from one address per lockout window
-  int min_password_length = 12;
-};
+// SessionPolicy: ocop/security.hpp (configuration `security:`).
 
 class Accounts {
  public:
@@ -100,6 +99,91 @@ class Accounts {
                                             const std::string& note) = 0;
   virtual Result<std::vector<TokenInfo>> tokens(const std::string& user) = 0;  // "" : every user's
   virtual Status revoke_token(const std::string& id, const std::string& actor) = 0;
+};
+
+// --- the engine's implementation ------------------------------------------------------------
+
+// The message of every failed sign-in (wrong or unknown user or password, no password set,
+// locked, throttled address, wrong or replayed code): it never tells which.
+inline constexpr const char* kSignInFailed = "sign-in failed: wrong user, password or code, or too many attempts";
+// The message when the password was right but the user's roles need a TOTP code and none was
+// given (forbidden, not counted as a failure): the front end asks for the code and tries again.
+inline constexpr const char* kSecondFactorRequired = "a second factor is required: give the 6-digit code";
+// The message of an unknown, expired or revoked session or token (forbidden).
+inline constexpr const char* kNotSignedIn = "not signed in: the session or token is unknown, expired or revoked";
+
+// Whether `user`'s roles need a second factor under `policy`.
+bool needs_second_factor(const Config& config, const SessionPolicy& policy, const std::string& user);
+
+// Makes the request's actor the principal's user: an empty actor becomes it; a different
+// non-empty one is forbidden (6), because nobody acts in another's name. The HTTP service calls
+// it on every event it fires.
+Status bind_actor(EventRequest& req, const Principal& principal);
+
+// RFC 4648 base32 (upper case, no padding), as authenticator apps take TOTP secrets.
+std::string base32_encode(const std::string& bytes);
+// RFC 6238 TOTP: the 6-digit code of 30-second step `step` (seconds / 30) under `key`.
+std::string totp_code(Secrets& secrets, const std::string& key, std::int64_t step);
+
+// A TOTP enrolment: the secret in base32 and the otpauth:// URI an authenticator app scans.
+struct TotpEnrolment {
+  std::string secret;
+  std::string uri;
+};
+
+// The engine's Accounts over an AccountStore (the database every process shares: sessions,
+// failure counters and lock-outs are rows, never memory), the configuration's users, the
+// Secrets port and the Clock. One instance per Store (one connection), used from one thread at a
+// time, like Application. The Config must outlive it (a reload: a new instance).
+//
+// Every write is one transaction under with_retry; password hashing and verification (slow by
+// design) run outside any transaction. Audit records: see the contract above; an unknown
+// user name's failed sign-in has no account and no audit record (it would let anyone write any
+// name into the permanent chain): it is counted by address in login_failures only.
+class EngineAccounts : public Accounts {
+ public:
+  EngineAccounts(const Config& config, Store& store, Secrets& secrets, const Clock& clock, SessionPolicy policy);
+
+  Result<LoginResult> login(const LoginRequest& req) override;
+  Result<Principal> authenticate_session(const std::string& session) override;
+  Result<Principal> authenticate_token(const std::string& token) override;
+  Status logout(const std::string& session) override;
+  Status logout_everywhere(const std::string& user, const std::string& actor) override;
+  Status set_password(const std::string& user, const std::string& password, const std::string& actor) override;
+  Result<std::string> invite(const std::string& user, const std::string& actor) override;
+  Status accept_invitation(const std::string& secret, const std::string& password) override;
+  Result<TokenCreated> create_token(const std::string& user, int expires_days, const std::string& actor,
+                                    const std::string& note) override;
+  Result<std::vector<TokenInfo>> tokens(const std::string& user) override;
+  Status revoke_token(const std::string& id, const std::string& actor) override;
+
+  // Enrols (or replaces) the user's TOTP secret; the URI is shown once. Audit: totp_enrolled.
+  Result<TotpEnrolment> enrol_totp(const std::string& user, const std::string& actor);
+  // Gives every configured user `password` (one hash for all: a demonstration, never production;
+  // the CLI allows it on a simulation database only). Audit: password_set {via: demo} per user.
+  // The number of users.
+  Result<int> set_demo_passwords(const std::string& password, const std::string& actor);
+  // The password policy alone (bad_input with the reason), for a front end to check early.
+  Status check_password(const std::string& password) const;
+  const SessionPolicy& policy() const { return policy_; }
+
+ private:
+  Status check_user(const std::string& user) const;
+  void audit(const std::string& user, const std::string& actor, const std::string& event, nlohmann::json data,
+             Instant at);
+  // The account row of a configured user, created when missing, locked for this transaction.
+  Account lock_account(const std::string& user, Instant now);
+  std::optional<std::int64_t> totp_step(const Account& a, const std::string& code, Instant now);
+  template <typename T, typename F>
+  Result<T> write(F&& f);
+
+  const Config& config_;
+  Store& store_;
+  Secrets& secrets_;
+  const Clock& clock_;
+  SessionPolicy policy_;
+  std::string dummy_hash_;  // verified against when there is no real hash (same cost)
+  RetryPolicy retry_;
 };
 
 }  // namespace ocop

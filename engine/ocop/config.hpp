@@ -18,6 +18,7 @@
 
 #include "ocop/names.hpp"
 #include "ocop/promotion.hpp"
+#include "ocop/security.hpp"
 #include "ocop/time.hpp"
 
 namespace ocop {
@@ -195,6 +196,9 @@ struct Config {
   // The province's trade-promotion policy (spec §10.1, `promotion`); the defaults when the
   // configuration has no such section.
   PromotionPolicy promotion;
+  // Sign-in: sessions, throttling, second factor (`security`; ocop/security.hpp's defaults when
+  // the configuration has no such section).
+  SessionPolicy security;
 
   // Precomputes the lookups below and each user's event mask. Call after building.
   void index();

@@ -138,10 +138,10 @@ class AuditLog {
   virtual std::string dossier_creator(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
-  // Dossiers, activities, participations and inspections whose version differs from the
-  // number of audit records they have (every accepted event adds one of each): records
-  // removed from the trail, even from its tail, show here. Then records of an id that is none
-  // of these. At most `limit` descriptions of each of the two kinds.
+  // Dossiers, activities, participations, inspections and accounts (whose records carry
+  // "user:<id>") whose version differs from the number of audit records they have (every
+  // accepted event adds one of each): records removed from the trail, even from its tail, show
+  // here. Then records of an id that is none of these. At most `limit` descriptions of each of the two kinds.
   virtual std::vector<std::string> version_mismatches(int limit) = 0;
 };
 
@@ -275,6 +275,93 @@ class PromotionStore {
   virtual std::vector<Inspection> inspections(const InspectionFilter& f) = 0;
 };
 
+// --- accounts (ocop/accounts.hpp): sign-in state, shared by every process of a database ---
+
+// One configured user's sign-in state. `version` counts the user's audit records (dossier
+// "user:<id>"), as a dossier's version counts its own: audit verify compares the two.
+struct Account {
+  std::string user;
+  std::int64_t version = 0;
+  std::string password_hash;  // argon2id encoding (Secrets); empty: no password set
+  std::optional<Instant> password_set_at;
+  int failures = 0;                    // consecutive failed sign-ins since the last success or lock-out
+  std::optional<Instant> locked_until;  // a lock-out in force until then
+  std::string totp_secret;             // base32; empty: no second factor enrolled
+  std::int64_t totp_last_step = 0;     // the last 30-second step accepted (never accepted twice)
+  Instant created_at, updated_at;
+};
+
+// A server-side session: only the SHA-256 of its id is stored.
+struct StoredSession {
+  std::string id_hash;
+  std::string user;
+  Instant created_at, last_seen, expires_at;  // expires_at: the absolute timeout
+  bool second_factor = false;
+  std::string address;
+};
+
+// An API token: `id` is public; only the SHA-256 of the secret is stored.
+struct ApiToken {
+  std::string id;
+  std::string hash;
+  std::string user;
+  Instant created_at, expires_at;
+  std::optional<Instant> revoked_at;
+  std::string note;
+  std::string created_by;
+};
+
+// A one-time invitation to set a password: only the SHA-256 of its secret is stored.
+struct Invitation {
+  std::string hash;
+  std::string user;
+  Instant created_at, expires_at;
+  std::optional<Instant> used_at;
+};
+
+// Accounts, sessions, tokens, invitations and failed sign-ins (migration 8). Writes happen in
+// the caller's transaction. Loads inside a write transaction lock their row (PostgreSQL: FOR
+// UPDATE), so two processes counting failures of one account, or using one invitation, queue.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // Inserts a fresh account (version 0, nothing set) unless one exists; never changes one.
+  virtual void create_account(const std::string& user, Instant now) = 0;
+  virtual std::optional<Account> load_account(const std::string& user) = 0;
+  // Writes every field of an existing account but `user` and `created_at`.
+  virtual void update_account(const Account& a) = 0;
+
+  virtual std::optional<StoredSession> load_session(const std::string& id_hash) = 0;
+  virtual void insert_session(const StoredSession& s) = 0;
+  virtual void touch_session(const std::string& id_hash, Instant last_seen) = 0;
+  // How many sessions were deleted.
+  virtual int delete_session(const std::string& id_hash) = 0;
+  virtual int delete_sessions_of(const std::string& user) = 0;
+  // Sessions whose absolute or idle timeout passed (housekeeping); how many.
+  virtual int delete_sessions_expired(Instant now, Instant idle_before) = 0;
+
+  virtual std::optional<ApiToken> load_token(const std::string& id) = 0;
+  virtual std::optional<ApiToken> load_token_by_hash(const std::string& hash) = 0;
+  virtual void insert_token(const ApiToken& t) = 0;
+  // Marks a token revoked at `at`; false when there is none or it is revoked already.
+  virtual bool revoke_token(const std::string& id, Instant at) = 0;
+  // A user's tokens ("" : everyone's), by created_at then id.
+  virtual std::vector<ApiToken> tokens_of(const std::string& user) = 0;
+
+  virtual std::optional<Invitation> load_invitation(const std::string& hash) = 0;
+  virtual void insert_invitation(const Invitation& i) = 0;
+  // Marks it used at `at`; false when there is none or it was used already.
+  virtual bool use_invitation(const std::string& hash, Instant at) = 0;
+  // Deletes the user's invitations that were never used; how many.
+  virtual int delete_unused_invitations(const std::string& user) = 0;
+
+  // Failed sign-ins by address (per-address throttling). `user` is the name as given, for
+  // people who read the table; it is never trusted.
+  virtual void record_login_failure(const std::string& address, const std::string& user, Instant at) = 0;
+  virtual std::int64_t count_login_failures(const std::string& address, Instant since) = 0;
+  virtual int purge_login_failures(Instant before) = 0;
+};
+
 // The whole port, by role. One Store is one connection, used from one thread (see above).
 class Store : public TransactionPort,
               public DossierStore,
@@ -282,6 +369,7 @@ class Store : public TransactionPort,
               public OutboxStore,
               public SchedulerReads,
               public ReadModel,
-              public PromotionStore {};
+              public PromotionStore,
+              public AccountStore {};
 
 }  // namespace ocop

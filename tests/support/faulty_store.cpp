@@ -309,4 +309,111 @@ std::vector<Inspection> FaultyStore::inspections(const InspectionFilter& f) {
   return inner_.inspections(f);
 }
 
+// --- accounts ---------------------------------------------------------------------------------
+
+void FaultyStore::create_account(const std::string& user, Instant now) {
+  enter("create_account");
+  inner_.create_account(user, now);
+}
+
+std::optional<Account> FaultyStore::load_account(const std::string& user) {
+  enter("load_account");
+  return inner_.load_account(user);
+}
+
+void FaultyStore::update_account(const Account& a) {
+  enter("update_account");
+  inner_.update_account(a);
+}
+
+std::optional<StoredSession> FaultyStore::load_session(const std::string& id_hash) {
+  enter("load_session");
+  return inner_.load_session(id_hash);
+}
+
+void FaultyStore::insert_session(const StoredSession& s) {
+  enter("insert_session");
+  inner_.insert_session(s);
+}
+
+void FaultyStore::touch_session(const std::string& id_hash, Instant last_seen) {
+  enter("touch_session");
+  inner_.touch_session(id_hash, last_seen);
+}
+
+int FaultyStore::delete_session(const std::string& id_hash) {
+  enter("delete_session");
+  return inner_.delete_session(id_hash);
+}
+
+int FaultyStore::delete_sessions_of(const std::string& user) {
+  enter("delete_sessions_of");
+  return inner_.delete_sessions_of(user);
+}
+
+int FaultyStore::delete_sessions_expired(Instant now, Instant idle_before) {
+  enter("delete_sessions_expired");
+  return inner_.delete_sessions_expired(now, idle_before);
+}
+
+std::optional<ApiToken> FaultyStore::load_token(const std::string& id) {
+  enter("load_token");
+  return inner_.load_token(id);
+}
+
+std::optional<ApiToken> FaultyStore::load_token_by_hash(const std::string& hash) {
+  enter("load_token_by_hash");
+  return inner_.load_token_by_hash(hash);
+}
+
+void FaultyStore::insert_token(const ApiToken& t) {
+  enter("insert_token");
+  inner_.insert_token(t);
+}
+
+bool FaultyStore::revoke_token(const std::string& id, Instant at) {
+  enter("revoke_token");
+  return inner_.revoke_token(id, at);
+}
+
+std::vector<ApiToken> FaultyStore::tokens_of(const std::string& user) {
+  enter("tokens_of");
+  return inner_.tokens_of(user);
+}
+
+std::optional<Invitation> FaultyStore::load_invitation(const std::string& hash) {
+  enter("load_invitation");
+  return inner_.load_invitation(hash);
+}
+
+void FaultyStore::insert_invitation(const Invitation& i) {
+  enter("insert_invitation");
+  inner_.insert_invitation(i);
+}
+
+bool FaultyStore::use_invitation(const std::string& hash, Instant at) {
+  enter("use_invitation");
+  return inner_.use_invitation(hash, at);
+}
+
+int FaultyStore::delete_unused_invitations(const std::string& user) {
+  enter("delete_unused_invitations");
+  return inner_.delete_unused_invitations(user);
+}
+
+void FaultyStore::record_login_failure(const std::string& address, const std::string& user, Instant at) {
+  enter("record_login_failure");
+  inner_.record_login_failure(address, user, at);
+}
+
+std::int64_t FaultyStore::count_login_failures(const std::string& address, Instant since) {
+  enter("count_login_failures");
+  return inner_.count_login_failures(address, since);
+}
+
+int FaultyStore::purge_login_failures(Instant before) {
+  enter("purge_login_failures");
+  return inner_.purge_login_failures(before);
+}
+
 }  // namespace ocop::testing

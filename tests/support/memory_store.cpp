@@ -259,11 +259,12 @@ std::vector<std::string> MemoryStore::version_mismatches(int limit) {
   for (const auto& [id, a] : data_.activities) compare("activity", id, a.version);
   for (const auto& [id, p] : data_.participations) compare("participation", id, p.version);
   for (const auto& [id, i] : data_.inspections) compare("inspection", id, i.version);
+  for (const auto& [id, a] : data_.accounts) compare("account", "user:" + id, a.version);
   int n = 0;
   for (const auto& [id, count] : records) {
     if (n >= limit) break;
     if (data_.dossiers.count(id) || data_.activities.count(id) || data_.participations.count(id) ||
-        data_.inspections.count(id))
+        data_.inspections.count(id) || (id.rfind("user:", 0) == 0 && data_.accounts.count(id.substr(5))))
       continue;
     out.push_back("the trail has records of " + id + ", which is not in the database");
     ++n;
@@ -709,6 +710,170 @@ std::vector<Inspection> MemoryStore::inspections(const InspectionFilter& f) {
                    [](const Inspection& a, const Inspection& b) { return a.due < b.due; });
   keep_first(out, f.limit);
   return out;  // by due, then id (the map's order)
+}
+
+
+// --- accounts (the SOCI store's migration 8) --------------------------------------------------
+
+void MemoryStore::create_account(const std::string& user, Instant now) {
+  require_transaction("create_account");
+  if (data_.accounts.count(user)) return;
+  Account a;
+  a.user = user;
+  a.created_at = a.updated_at = now;
+  data_.accounts.emplace(user, a);
+}
+
+std::optional<Account> MemoryStore::load_account(const std::string& user) {
+  auto it = data_.accounts.find(user);
+  if (it == data_.accounts.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::update_account(const Account& a) {
+  require_transaction("update_account");
+  auto it = data_.accounts.find(a.user);
+  if (it == data_.accounts.end()) return;  // an UPDATE of no row
+  const Instant created = it->second.created_at;
+  it->second = a;
+  it->second.created_at = created;
+}
+
+std::optional<StoredSession> MemoryStore::load_session(const std::string& id_hash) {
+  auto it = data_.sessions.find(id_hash);
+  if (it == data_.sessions.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_session(const StoredSession& s) {
+  require_transaction("insert_session");
+  if (!data_.sessions.emplace(s.id_hash, s).second) throw StoreError("insert_session: duplicate id", false);
+}
+
+void MemoryStore::touch_session(const std::string& id_hash, Instant last_seen) {
+  require_transaction("touch_session");
+  auto it = data_.sessions.find(id_hash);
+  if (it != data_.sessions.end() && it->second.last_seen < last_seen) it->second.last_seen = last_seen;
+}
+
+int MemoryStore::delete_session(const std::string& id_hash) {
+  require_transaction("delete_session");
+  return static_cast<int>(data_.sessions.erase(id_hash));
+}
+
+int MemoryStore::delete_sessions_of(const std::string& user) {
+  require_transaction("delete_sessions_of");
+  int n = 0;
+  for (auto it = data_.sessions.begin(); it != data_.sessions.end();)
+    if (it->second.user == user) {
+      it = data_.sessions.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  return n;
+}
+
+int MemoryStore::delete_sessions_expired(Instant now, Instant idle_before) {
+  require_transaction("delete_sessions_expired");
+  int n = 0;
+  for (auto it = data_.sessions.begin(); it != data_.sessions.end();)
+    if (!(now < it->second.expires_at) || !(idle_before < it->second.last_seen)) {
+      it = data_.sessions.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  return n;
+}
+
+std::optional<ApiToken> MemoryStore::load_token(const std::string& id) {
+  auto it = data_.tokens.find(id);
+  if (it == data_.tokens.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ApiToken> MemoryStore::load_token_by_hash(const std::string& hash) {
+  for (const auto& [id, t] : data_.tokens)
+    if (t.hash == hash) return t;
+  return std::nullopt;
+}
+
+void MemoryStore::insert_token(const ApiToken& t) {
+  require_transaction("insert_token");
+  if (load_token_by_hash(t.hash) || !data_.tokens.emplace(t.id, t).second)
+    throw StoreError("insert_token: duplicate id or hash", false);
+}
+
+bool MemoryStore::revoke_token(const std::string& id, Instant at) {
+  require_transaction("revoke_token");
+  auto it = data_.tokens.find(id);
+  if (it == data_.tokens.end() || it->second.revoked_at) return false;
+  it->second.revoked_at = at;
+  return true;
+}
+
+std::vector<ApiToken> MemoryStore::tokens_of(const std::string& user) {
+  std::vector<ApiToken> out;
+  for (const auto& [id, t] : data_.tokens)
+    if (user.empty() || t.user == user) out.push_back(t);
+  std::stable_sort(out.begin(), out.end(), [](const ApiToken& a, const ApiToken& b) {
+    return a.created_at.seconds != b.created_at.seconds ? a.created_at < b.created_at : a.id < b.id;
+  });
+  return out;
+}
+
+std::optional<Invitation> MemoryStore::load_invitation(const std::string& hash) {
+  auto it = data_.invitations.find(hash);
+  if (it == data_.invitations.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStore::insert_invitation(const Invitation& i) {
+  require_transaction("insert_invitation");
+  if (!data_.invitations.emplace(i.hash, i).second) throw StoreError("insert_invitation: duplicate", false);
+}
+
+bool MemoryStore::use_invitation(const std::string& hash, Instant at) {
+  require_transaction("use_invitation");
+  auto it = data_.invitations.find(hash);
+  if (it == data_.invitations.end() || it->second.used_at) return false;
+  it->second.used_at = at;
+  return true;
+}
+
+int MemoryStore::delete_unused_invitations(const std::string& user) {
+  require_transaction("delete_unused_invitations");
+  int n = 0;
+  for (auto it = data_.invitations.begin(); it != data_.invitations.end();)
+    if (it->second.user == user && !it->second.used_at) {
+      it = data_.invitations.erase(it);
+      ++n;
+    } else {
+      ++it;
+    }
+  return n;
+}
+
+void MemoryStore::record_login_failure(const std::string& address, const std::string& user, Instant at) {
+  require_transaction("record_login_failure");
+  data_.login_failures.emplace_back(address, user, at);
+}
+
+std::int64_t MemoryStore::count_login_failures(const std::string& address, Instant since) {
+  std::int64_t n = 0;
+  for (const auto& [a, u, at] : data_.login_failures)
+    if (a == address && !(at < since)) ++n;
+  return n;
+}
+
+int MemoryStore::purge_login_failures(Instant before) {
+  require_transaction("purge_login_failures");
+  const auto n = data_.login_failures.size();
+  data_.login_failures.erase(std::remove_if(data_.login_failures.begin(), data_.login_failures.end(),
+                                            [&](const auto& f) { return std::get<2>(f) < before; }),
+                             data_.login_failures.end());
+  return static_cast<int>(n - data_.login_failures.size());
 }
 
 }  // namespace ocop::testing

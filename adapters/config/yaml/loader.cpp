@@ -97,7 +97,7 @@ LoadResult Loader::run(const std::string& text) {
   Fields f = fields(root, top,
                     {"province", "units", "users", "product_sets", "roles", "rule_sets", "calendar", "cycles",
                      "reminders", "channels", "document_kinds", "documents", "revocation_grounds",
-                     "scheduler", "templates", "promotion"});
+                     "scheduler", "templates", "promotion", "security"});
   auto section = [&](std::string_view name, bool required) -> const Node* {
     const Node* v = f.get(name);
     if (!v) {
@@ -132,6 +132,7 @@ LoadResult Loader::run(const std::string& text) {
   const Node* s_scheduler = section("scheduler", false);
   const Node* s_templates = section("templates", false);
   const Node* s_promotion = section("promotion", false);
+  const Node* s_security = section("security", false);
   legacy_kinds_ = s_document_kinds;
 
   auto run_section = [&](const Node* n, std::string_view name, auto member) {
@@ -156,6 +157,7 @@ LoadResult Loader::run(const std::string& text) {
   run_section(s_scheduler, "scheduler", &Loader::scheduler);
   run_section(s_templates, "templates", &Loader::templates);
   run_section(s_promotion, "promotion", &Loader::promotion);
+  run_section(s_security, "security", &Loader::security);
   return finish();
 }
 

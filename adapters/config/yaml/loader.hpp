@@ -233,6 +233,7 @@ class Loader {
   void scheduler(const Node& n, const Path& p);
   void channels(const Node& n, const Path& p);
   void templates(const Node& n, const Path& p);
+  void security(const Node& n, const Path& p);
 
   std::string file_;
   Config cfg_;
