@@ -357,6 +357,16 @@ resp = s.recv(4096)
 check("40 KB of headers: 431", resp.startswith(b"HTTP/1.1 431"), resp[:100])
 s.close()
 
+s = socket.create_connection(("127.0.0.1", P))
+s.sendall(b"POST /api/v1/dossiers/x/documents?kind=business_plan&name=a.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + token(PRODUCER).encode() + b"\r\nContent-Length: 22020096\r\n\r\n")
+s.settimeout(5)
+resp = s.recv(4096)
+check("an upload over documents.max_bytes: 413 at once", resp.startswith(b"HTTP/1.1 413"), resp[:100])
+s.close()
+st, h, body = request(P, "HEAD", "/healthz", raw=True)
+check("HEAD: headers, no body", st == 200 and body == b"" and h.get("content-length") == "16", (st, h, body))
+
 slow = [socket.create_connection(("127.0.0.1", P)) for _ in range(8)]
 for c in slow:
     c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -450,6 +460,23 @@ check("SIGHUP with a good file: reloaded", "configuration reloaded" in srv.logs(
 st, _, body = request(P, "GET", "/metrics", raw=True)
 check("metrics count the reloads", b'ocop_config_reloads_total{result="failed"} 1' in body and b'ocop_config_reloads_total{result="ok"} 1' in body)
 check("SIGINT: exits 0", srv.stop(signal.SIGINT) == 0)
+
+# --- the connection limit ---------------------------------------------------------------------------------------
+srv = Server("--max-connections", "3")
+P = srv.port
+held = [socket.create_connection(("127.0.0.1", P)) for _ in range(3)]
+time.sleep(0.3)
+try:
+    st, h, j = request(P, "GET", "/healthz")
+    check("over --max-connections: 503 with Retry-After", st == 503 and h.get("retry-after") == "1", (st, j))
+except (OSError, http.client.HTTPException) as e:
+    check("over --max-connections: 503", False, e)
+for c in held:
+    c.close()
+time.sleep(0.3)
+st, _, _ = request(P, "GET", "/healthz")
+check("below the limit again: 200", st == 200, st)
+check("SIGTERM with idle connections: exits 0", srv.stop() == 0)
 
 # --- listening ---------------------------------------------------------------------------------------------------
 r = subprocess.run([OCOP, "serve", "--listen", "0.0.0.0:0"], env=ENV, capture_output=True, text=True, timeout=30)

@@ -1,6 +1,8 @@
 // The application layer (engine/ocop/app.hpp) on a real database: the use cases that used to
 // live in the CLI, tested without it (the CLI scripts test them through the binary as well).
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "fixture.hpp"
@@ -126,6 +128,43 @@ BOOST_AUTO_TEST_CASE(reads_validate_their_filters_and_say_what_is_missing) {
   BOOST_REQUIRE(shown.ok());
   BOOST_TEST(shown.value.dossier.state == State::idea_submitted);
   BOOST_TEST(shown.value.scoresheets.empty());  // no level yet
+}
+
+BOOST_AUTO_TEST_CASE(lists_page_by_id_and_count_every_match) {
+  App a;
+  for (int i = 1; i <= 5; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "BX-2026-%06d", i);
+    BOOST_REQUIRE(a.db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  }
+  DossierQuery q;
+  q.unit = "BX-C0001";
+  q.limit = 2;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    auto r = a.app.list(q);
+    BOOST_REQUIRE(r.ok());
+    if (r.value.empty()) break;
+    BOOST_TEST(r.value.size() <= 2u);
+    for (const auto& d : r.value) seen.push_back(d.id);
+    q.after = r.value.back().id;  // the next page: ids after the last one seen
+  }
+  BOOST_TEST(seen.size() == 5u);
+  BOOST_TEST(std::is_sorted(seen.begin(), seen.end()));
+  auto n = a.app.count(q);  // its limit and `after` do not count
+  BOOST_REQUIRE(n.ok());
+  BOOST_TEST(n.value == 5);
+  q.state = "idea_accepted";
+  BOOST_TEST(a.app.count(q).value == 0);
+  q.state = "dreaming";
+  BOOST_TEST(a.app.count(q).status.code() == Code::bad_input);
+}
+
+BOOST_AUTO_TEST_CASE(operators_are_users_whose_role_lists_the_schedulers_expire) {
+  App a;
+  BOOST_TEST(a.app.authorize_operator("scheduler").ok());
+  BOOST_TEST(a.app.authorize_operator("officer.bx-c0001").code() == Code::forbidden);
+  BOOST_TEST(a.app.authorize_operator("nobody").code() == Code::forbidden);
 }
 
 BOOST_AUTO_TEST_CASE(report_and_verification) {
