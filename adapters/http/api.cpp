@@ -603,7 +603,7 @@ const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", "/healthz", Where::reader, false, false, healthz},
       {"GET", "/metrics", Where::io, false, false, nullptr},
-      {"POST", "/api/v1/session", Where::signin, false, false, session_login},
+      {"POST", "/api/v1/session", Where::slow, false, false, session_login},
       {"DELETE", "/api/v1/session", Where::writer, true, false, session_logout},
       {"DELETE", "/api/v1/sessions", Where::writer, true, false, sessions_logout_everywhere},
       {"GET", "/api/v1/me", Where::reader, true, false, me},
@@ -623,7 +623,7 @@ const std::vector<Route>& routes() {
       {"GET", "/api/v1/outbox", Where::reader, true, false, outbox_list},
       {"POST", "/api/v1/outbox/{id}/retry", Where::writer, true, false, outbox_retry},
       {"POST", "/api/v1/tick", Where::writer, true, false, tick},
-      {"POST", "/api/v1/deliver", Where::writer, true, false, deliver},
+      {"POST", "/api/v1/deliver", Where::slow, true, false, deliver},
       {"GET", "/api/v1/activities", Where::reader, true, false, activities_list},
       {"GET", "/api/v1/activities/{id}", Where::reader, true, false, activity_show},
       {"GET", "/api/v1/inspections", Where::reader, true, false, inspections_list},

@@ -17,9 +17,9 @@
 namespace ocop::http {
 
 // Where a route runs: on the I/O thread (no database), on a reader, on the writer, or on the
-// sign-in thread (password hashing is slow and memory-hard by design: one at a time, and never
-// in the way of events or reads).
-enum class Where { io, reader, writer, signin };
+// slow thread: signing in (password hashing is slow and memory-hard by design: one at a time)
+// and delivering notifications (SMTP and webhook round trips), never in the way of events or reads.
+enum class Where { io, reader, writer, slow };
 
 struct Call;
 using Handler = Response (*)(Call&);

@@ -144,8 +144,8 @@ class Server {
     notify::global_init();
     readers_ = std::make_unique<WorkerPool>("reader", options_.readers, options_.max_queue, settings_, config_);
     writer_ = std::make_unique<WorkerPool>("writer", 1, options_.max_queue, settings_, config_);
-    signin_ = std::make_unique<WorkerPool>("signin", 1, options_.max_queue, settings_, config_);
-    if (!readers_->start(error) || !writer_->start(error) || !signin_->start(error)) {
+    slow_ = std::make_unique<WorkerPool>("slow", 1, options_.max_queue, settings_, config_);
+    if (!readers_->start(error) || !writer_->start(error) || !slow_->start(error)) {
       log_->error(fields({{"msg", error}}));
       return 1;
     }
@@ -158,7 +158,7 @@ class Server {
       log_->error(fields({{"msg", "cannot listen on " + options_.listen + ": " + ec.message()}}));
       readers_->stop();
       writer_->stop();
-      signin_->stop();
+      slow_->stop();
       return 1;
     }
     const tcp::endpoint bound = acceptor_.local_endpoint();
@@ -177,7 +177,7 @@ class Server {
     // queues are empty: stop their threads.
     readers_->stop();
     writer_->stop();
-    signin_->stop();
+    slow_->stop();
     log_->info(fields({{"msg", "stopped"}}));
     return 0;
   }
@@ -199,7 +199,7 @@ class Server {
 
   // Runs `task` on the route's pool; false when its queue is full.
   bool submit(Where where, WorkerPool::Task task) {
-    WorkerPool& pool = where == Where::writer ? *writer_ : where == Where::signin ? *signin_ : *readers_;
+    WorkerPool& pool = where == Where::writer ? *writer_ : where == Where::slow ? *slow_ : *readers_;
     return pool.submit(std::move(task));
   }
 
@@ -209,7 +209,7 @@ class Server {
         {"ocop_worker_queue_writer", static_cast<double>(writer_->queued())},
         {"ocop_worker_busy_reader", static_cast<double>(readers_->busy())},
         {"ocop_worker_busy_writer", static_cast<double>(writer_->busy())},
-        {"ocop_worker_queue_signin", static_cast<double>(signin_->queued())},
+        {"ocop_worker_queue_slow", static_cast<double>(slow_->queued())},
         {"ocop_config_generation", static_cast<double>(config_.generation())},
     };
     return metrics_.render(g);
@@ -309,7 +309,7 @@ class Server {
   BackendSettings settings_;
   ApiSettings api_;
   Metrics metrics_;
-  std::unique_ptr<WorkerPool> readers_, writer_, signin_;
+  std::unique_ptr<WorkerPool> readers_, writer_, slow_;
   std::unordered_set<Session*> sessions_;
   bool draining_ = false;
 };

@@ -2,7 +2,8 @@
 //
 // Application calls block on the database, and a SociStore (one connection) is used by one
 // thread at a time. So the service runs a WorkerPool of one writer thread (events, uploads,
-// tick, deliver, the outbox, sign-in) and a pool of reader threads (every GET); each thread owns
+// tick, the outbox), a pool of reader threads (every GET) and one thread for slow work (sign-in,
+// deliver: api.hpp, Where); each thread owns
 // a Backend: its own connection, machines, blob store, Application and Accounts, over the
 // configuration current when its task starts. SQLite in WAL mode lets the readers read while
 // the writer writes; on PostgreSQL the store's locks decide as for several CLI processes.
