@@ -86,6 +86,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_first_bytes(beast::error_code ec, std::size_t n);
   void read_header();
   void on_header(beast::error_code ec, std::size_t);
+  void read_body();
   void on_body(beast::error_code ec, std::size_t);
   void dispatch();
   void respond(Response r);
@@ -427,6 +428,18 @@ void Session::on_header(beast::error_code ec, std::size_t) {
                                 "the body is larger than " + std::to_string(limit) + " bytes"));
   parser_->body_limit(limit);
   if (parser_->is_done()) return on_body({}, 0);
+  if (beast::iequals(h[bhttp::field::expect], "100-continue")) {  // curl asks before a large body
+    auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+    bhttp::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code e, std::size_t) {
+      if (e) return self->close();
+      self->read_body();
+    });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
   bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
 }
 

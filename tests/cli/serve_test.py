@@ -264,8 +264,12 @@ content = b"%PDF-1.4 phuong an\n" + os.urandom(2000)
 up = request(P, "POST", "/api/v1/dossiers/%s/documents?kind=business_plan&name=%s" % (D, urllib.parse.quote("Phương án.pdf")),
              content, user=PRODUCER, headers={"Content-Type": "application/pdf"})
 check("upload a document", up[0] == 200, up)
+big = os.urandom(300000)
+up2 = request(P, "POST", "/api/v1/dossiers/%s/documents?kind=samples&name=mau.bin" % D, big, user=PRODUCER,
+              headers={"Expect": "100-continue"})
+check("upload with Expect: 100-continue", up2[0] == 200, up2)
 st, _, docs = request(P, "GET", "/api/v1/dossiers/%s/documents" % D, user=OFFICER)
-check("documents list", st == 200 and len(docs) == 1 and docs[0]["name"] == "Phương án.pdf" and docs[0]["stored"] is True, docs)
+check("documents list", st == 200 and len(docs) == 2 and docs[0]["name"] == "Phương án.pdf" and docs[0]["stored"] is True, docs)
 if docs:
     st, h, data = request(P, "GET", "/api/v1/documents/" + docs[0]["sha256"], user=OFFICER, raw=True)
     check("download: the exact bytes", st == 200 and data == content and h.get("content-type") == "application/octet-stream", (st, len(data)))
