@@ -537,7 +537,8 @@ Result<TokenCreated> EngineAccounts::create_token(const std::string& user, int e
                                                  " days, not " + std::to_string(expires_days)));
   const Instant now = clock_.now();
   ApiToken t;
-  t.id = secrets_.random_token().substr(0, 16);
+  // 64 random bits in hex: an id a shell never takes for an option (base64url may start with '-').
+  t.id = sha256_hex(secrets_.random_token()).substr(0, 16);
   const std::string secret = kTokenPrefix + secrets_.random_token();
   t.hash = sha256_hex(secret);
   t.user = user;

@@ -157,6 +157,15 @@ class EngineAccounts : public Accounts {
   Result<std::vector<TokenInfo>> tokens(const std::string& user) override;
   Status revoke_token(const std::string& id, const std::string& actor) override;
 
+  // Notes on the calls above, as implemented here:
+  //  - login: the address is throttled first (no password work then); a locked account, a wrong
+  //    password or code, a replayed code (a step not later than the last accepted) and a user
+  //    without a password or enrolment are all kSignInFailed; the right password without a
+  //    code, for a user who needs one, is kSecondFactorRequired and counts as no failure.
+  //  - a token's principal has second_factor = true: tokens are made by an operator (CLI) or,
+  //    over HTTP, only from a session that has its second factor (the service's rule).
+  //  - revoke_token of a revoked token: refused (4); tokens("nobody"): not_found.
+  //  - logout of an unknown session: ok (nothing to do).
   // Enrols (or replaces) the user's TOTP secret; the URI is shown once. Audit: totp_enrolled.
   Result<TotpEnrolment> enrol_totp(const std::string& user, const std::string& actor);
   // Gives every configured user `password` (one hash for all: a demonstration, never production;

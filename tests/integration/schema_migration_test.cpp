@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
     auto old = store::open(url);
     BOOST_TEST(old->migrate(6) == 6);
     BOOST_TEST(old->schema_version() == 6);
-    BOOST_TEST(old->pending_migrations() == 1);
+    BOOST_TEST(old->pending_migrations() == store::SociStore::latest_schema_version() - 6);
     // Work done at schema 6: dossiers through the engine, a certificate among them.
     Schema6Store at6(*old);
     Executor ex(fixture.config, *fixture.lifecycle, *fixture.certificates, at6, fixture.clock);
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
 
   auto s = store::open(url);  // a later build opens the same database
   BOOST_TEST(s->schema_version() == 6);
-  BOOST_TEST(s->migrate() == 1);
+  BOOST_TEST(s->migrate() == store::SociStore::latest_schema_version() - 6);  // 7 and every later one
   BOOST_TEST(s->schema_version() == store::SociStore::latest_schema_version());
   BOOST_TEST(s->pending_migrations() == 0);
   BOOST_TEST(s->migrate() == 0);

@@ -1283,13 +1283,72 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
   BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
   BOOST_TEST(back->reminders[4].days_before == 2);
   BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
-  // A snapshot of the previous format (8: no promotion policy) is not used: the file is parsed again.
-  const std::string marker = "\"format\":9";
+  // A snapshot of a previous format (9: no security policy) is not used: the file is parsed again.
+  const std::string marker = "\"format\":10";
   BOOST_REQUIRE(snap.find(marker) != std::string::npos);
   std::string old = snap;
-  old.replace(old.find(marker), marker.size(), "\"format\":8");
+  old.replace(old.find(marker), marker.size(), "\"format\":9");
   BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
   BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// --- security (sign-in; ocop/security.hpp) ----------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(config_security)
+
+BOOST_AUTO_TEST_CASE(defaults_without_the_section) {
+  auto r = load(kBase);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r.config.security.idle_minutes == 30);
+  BOOST_TEST(r.config.security.lockout_failures == 5);
+  BOOST_TEST((r.config.security.second_factor_roles == std::vector<std::string>{"signer", "administrator"}));
+  BOOST_TEST(r.config.security.password_hashing == "moderate");
+}
+
+BOOST_AUTO_TEST_CASE(the_section_sets_the_policy) {
+  auto r = load(kBase +
+                "\nsecurity:\n  idle_minutes: 10\n  absolute_hours: 8\n  lockout_failures: 3\n  lockout_minutes: 5\n"
+                "  address_failures: 50\n  min_password_length: 14\n  invitation_hours: 24\n  max_token_days: 90\n"
+                "  second_factor_roles: [coordinator]\n  password_hashing: interactive\n");
+  BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
+  const SessionPolicy& s = r.config.security;
+  BOOST_TEST(s.idle_minutes == 10);
+  BOOST_TEST(s.absolute_hours == 8);
+  BOOST_TEST(s.lockout_failures == 3);
+  BOOST_TEST(s.lockout_minutes == 5);
+  BOOST_TEST(s.address_failures == 50);
+  BOOST_TEST(s.min_password_length == 14);
+  BOOST_TEST(s.invitation_hours == 24);
+  BOOST_TEST(s.max_token_days == 90);
+  BOOST_TEST((s.second_factor_roles == std::vector<std::string>{"coordinator"}));
+  BOOST_TEST(s.password_hashing == "interactive");
+  // The snapshot keeps it.
+  auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->security.idle_minutes == 10);
+  BOOST_TEST(back->security.max_token_days == 90);
+  BOOST_TEST((back->security.second_factor_roles == std::vector<std::string>{"coordinator"}));
+  BOOST_TEST(back->security.password_hashing == "interactive");
+  auto none = load(kBase + "\nsecurity:\n  second_factor_roles: []\n");
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(none.config.security.second_factor_roles.empty());
+}
+
+BOOST_AUTO_TEST_CASE(problems_name_the_line_and_key) {
+  const std::string head = kBase + "\nsecurity:";
+  // The line after "security:".
+  const int first = static_cast<int>(std::count(head.begin(), head.end(), '\n')) + 2;
+  expect_one(load(kBase + "\nsecurity:\n  idle_minutes: 0\n"), first, "security.idle_minutes", "");
+  expect_one(load(kBase + "\nsecurity:\n  min_password_length: 6\n"), first, "security.min_password_length", "");
+  expect_one(load(kBase + "\nsecurity:\n  lockout_minutes: soon\n"), first, "security.lockout_minutes", "");
+  expect_one(load(kBase + "\nsecurity:\n  second_factor_roles: [signers]\n"), first,
+             "security.second_factor_roles[0]", "unknown role \"signers\"");
+  expect_one(load(kBase + "\nsecurity:\n  password_hashing: fast\n"), first, "security.password_hashing",
+             "expected one of: moderate, interactive");
+  expect_one(load(kBase + "\nsecurity:\n  idle_minute: 10\n"), first, "security.idle_minute", "idle_minutes");
+  expect_one(load(kBase + "\nsecurity: 5\n"), first - 1, "security", "a mapping");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

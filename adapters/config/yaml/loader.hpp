@@ -139,7 +139,7 @@ size_t utf8_length(std::string_view t, size_t i);
 // The keys of one mapping, checked against the keys it may have.
 
 struct Fields {
-  static constexpr size_t kMax = 24;  // the most keys a mapping may have (the top level has 16)
+  static constexpr size_t kMax = 24;  // the most keys a mapping may have (the top level has 17)
   const Node* map = nullptr;
   std::array<std::string_view, kMax> names{};
   std::array<const Node*, kMax> keys{};
