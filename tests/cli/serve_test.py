@@ -346,6 +346,16 @@ st, h, _ = request(P, "DELETE", "/api/v1/session", headers={"Cookie": sess, "Ori
 check("logout: 204, cookie cleared", st == 204 and "Max-Age=0" in h.get("set-cookie", ""), (st, h))
 is_problem("the session after logout", request(P, "GET", "/api/v1/me", headers={"Cookie": sess}), 401)
 
+# Throttling: lockout_failures (5) wrong passwords in a row lock the account; the right one then fails too,
+# with the same answer.
+COORD2 = "coordinator.tq.hung"
+r = ocop("user", "password", COORD2, stdin=PASSWORD + "\n")
+for i in range(5):
+    request(P, "POST", "/api/v1/session", {"user": COORD2, "password": "not the password %d" % i})
+got = request(P, "POST", "/api/v1/session", {"user": COORD2, "password": PASSWORD})
+is_problem("a locked account: the right password is refused too", got, 401)
+check("a locked account says nothing more than a wrong password", "sign-in failed" in got[2].get("detail", ""), got[2])
+
 # --- limits: oversized body, headers, slow clients ------------------------------------------------------------
 s = socket.create_connection(("127.0.0.1", P))
 s.sendall(b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token(PRODUCER).encode() +
@@ -438,6 +448,30 @@ for key, d in answered:
 check("every 2xx answered is in the database", not missing, missing[:5])
 r = ocop("audit", "verify")
 check("audit verify after SIGTERM", r.returncode == 0, r.stderr)
+
+# --- SIGKILL during requests, and a restart: nothing answered 2xx is lost ------------------------------------
+srv = Server()
+P = srv.port
+answered.clear()
+stop_flag.clear()
+threads = [threading.Thread(target=writer, args=(n + 10,)) for n in range(4)]
+for t in threads:
+    t.start()
+time.sleep(1.5)
+srv.stop(signal.SIGKILL)
+stop_flag.set()
+for t in threads:
+    t.join(30)
+check("SIGKILL: requests were answered before it", len(answered) > 5, len(answered))
+missing = [d for key, d in answered if ocop("show", d, "--json").returncode != 0]
+check("SIGKILL: every 2xx answered is in the database", not missing, missing[:5])
+r = ocop("audit", "verify")
+check("audit verify after SIGKILL", r.returncode == 0, r.stderr)
+srv = Server()
+P = srv.port
+st, _, j = request(P, "GET", "/api/v1/dossiers?limit=1", user=OFFICER)
+check("restarted after SIGKILL: serving", st == 200, (st, j))
+check("SIGTERM after the restart: exits 0", srv.stop() == 0)
 
 # --- SIGHUP: a bad file keeps the configuration, a good one is taken ------------------------------------------
 cfg = os.path.join(WORK, "config.yaml")
