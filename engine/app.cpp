@@ -56,6 +56,30 @@ FireResult Application::fire(EventRequest req) {
   return r;
 }
 
+std::vector<FireResult> Application::fire_group(std::vector<EventRequest>& reqs) {
+  std::vector<FireResult> out;
+  if (reqs.size() == 1) {
+    out.push_back(fire(std::move(reqs[0])));
+    return out;
+  }
+  RetryPolicy policy = executor_.retry_policy();
+  policy.attempts = std::min(policy.attempts, 2);
+  try {
+    return with_retry(policy, [&](int) {
+      std::vector<FireResult> attempt;
+      attempt.reserve(reqs.size());
+      Transaction tx(store_);
+      for (const auto& r : reqs) attempt.push_back(executor_.fire_in_transaction(r));
+      tx.commit();
+      return attempt;
+    });
+  } catch (const std::exception&) {
+    // As a batched import does: one by one, each in its own transaction (and retried).
+  }
+  for (auto& r : reqs) out.push_back(fire(std::move(r)));
+  return out;
+}
+
 Status Application::stage_attachment(EventRequest& req, std::istream& bytes, std::int64_t size,
                                      const std::string& file_name) {
   if (req.event != "attach")

@@ -1498,6 +1498,10 @@ int main(int argc, char** argv) {
   serve->add_option("--idle-timeout-ms", serve_args.o.idle_timeout_ms,
                     "a kept-alive connection without a request is closed after this (default 60000)")
       ->check(CLI::Range(100, 3600000));
+  serve->add_option("--group-commit", serve_args.o.max_group,
+                    "events that arrive while a commit runs share the next one, at most N (default 64; 1: "
+                    "one transaction per event)")
+      ->check(CLI::Range(1, 10000));
   serve->add_flag("--print-routes", serve_args.print_routes, "print the route table and exit");
 
   // Accounts (ocop/accounts.hpp; docs/operations.md "Sign-in").

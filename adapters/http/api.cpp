@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -202,8 +203,20 @@ Status request_version(const Request& req, std::optional<std::int64_t>& version)
   return Status::Ok();
 }
 
-Response fire_response(Call& c, EventRequest req) {
-  FireResult r = c.app().fire(std::move(req));
+
+// POST /api/v1/events: the body is one line of an event file (spec §9); its actor, when given,
+// must be the signed-in user.
+std::optional<Response> event_request(Call& c, EventRequest& req) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (Status st = cli::parse_event_line(c.req.body, c.backend.simulation(), c.offset(), req, false); !st.ok())
+    return bad_request(st.message());
+  if (Status st = request_key(c.req, req.key); !st.ok()) return bad_request(st.message());
+  if (Status st = request_version(c.req, req.expected_version); !st.ok()) return bad_request(st.message());
+  if (Status st = bind_actor(req, c.principal); !st.ok()) return problem(st);
+  return std::nullopt;
+}
+
+Response fired(Call& c, FireResult r) {
   if (!r.status.ok()) {
     c.metrics.event(code_name(r.status.code()));
     return problem(r.status);
@@ -214,17 +227,11 @@ Response fire_response(Call& c, EventRequest req) {
   return out;
 }
 
-// POST /api/v1/events: the body is one line of an event file (spec §9); its actor, when given,
-// must be the signed-in user.
+// Without group commit (a single event): parse, fire, answer.
 Response events_post(Call& c) {
-  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
   EventRequest req;
-  if (Status st = cli::parse_event_line(c.req.body, c.backend.simulation(), c.offset(), req, false); !st.ok())
-    return bad_request(st.message());
-  if (Status st = request_key(c.req, req.key); !st.ok()) return bad_request(st.message());
-  if (Status st = request_version(c.req, req.expected_version); !st.ok()) return bad_request(st.message());
-  if (Status st = bind_actor(req, c.principal); !st.ok()) return problem(st);
-  return fire_response(c, std::move(req));
+  if (auto problem_response = event_request(c, req)) return std::move(*problem_response);
+  return fired(c, c.app().fire(std::move(req)));
 }
 
 // A document's name as a person gave it: no path, no control characters.
@@ -252,7 +259,7 @@ Response document_upload(Call& c) {
   if (Status st = c.app().stage_attachment(req, bytes, static_cast<std::int64_t>(c.req.body.size()), name);
       !st.ok())
     return problem(st);
-  return fire_response(c, std::move(req));
+  return fired(c, c.app().fire(std::move(req)));
 }
 
 // GET /api/v1/documents/{sha256}: the exact bytes (checked against the hash as they are read).
@@ -613,7 +620,7 @@ const std::vector<Route>& routes() {
       {"GET", "/api/v1/dossiers/{id}/documents", Where::reader, true, false, dossier_documents},
       {"POST", "/api/v1/dossiers/{id}/documents", Where::writer, true, true, document_upload},
       {"GET", "/api/v1/documents/{sha256}", Where::reader, true, false, document_get},
-      {"POST", "/api/v1/events", Where::writer, true, false, events_post},
+      {"POST", "/api/v1/events", Where::events, true, false, events_post},
       {"GET", "/api/v1/certificates", Where::reader, true, false, certificates_list},
       {"GET", "/api/v1/products/{product}", Where::reader, true, false, product_show},
       {"GET", "/api/v1/report", Where::reader, true, false, report},
@@ -647,38 +654,71 @@ Match match(const std::string& method, const std::vector<std::string>& segments)
   return m;
 }
 
+namespace {
+// Who is calling: the principal of the bearer token or the session cookie (with the CSRF check
+// of an unsafe request), or the response that refuses the request.
+std::optional<Response> authenticate(const Request& req, Backend& backend, const ApiSettings& settings,
+                                     Principal& out) {
+  Accounts* accounts = backend.accounts();
+  if (!accounts) return unauthenticated("signing in is not available in this build");
+  const std::string& authorization = req.header("authorization");
+  Result<Principal> who;
+  if (!authorization.empty()) {
+    if (authorization.size() < 8 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0)
+      return unauthenticated("Authorization must be \"Bearer TOKEN\"");
+    who = accounts->authenticate_token(authorization.substr(7));
+  } else if (std::string session = req.cookie(kSessionCookie); !session.empty()) {
+    if (req.unsafe() && !same_origin(req, settings.origins))
+      return problem(403, Code::forbidden,
+                     "cross-site request refused: an unsafe request with the session cookie needs Origin "
+                     "of this service or Sec-Fetch-Site: same-origin");
+    who = accounts->authenticate_session(session);
+  } else {
+    return unauthenticated("sign in first: Authorization: Bearer TOKEN, or the session cookie of "
+                           "POST /api/v1/session");
+  }
+  if (!who.ok()) {
+    if (who.status.code() == Code::internal) return problem(who.status);
+    return unauthenticated(who.status.message());
+  }
+  out = std::move(who.value);
+  return std::nullopt;
+}
+}  // namespace
+
 Response handle(const Match& m, const Request& req, Backend& backend, const ApiSettings& settings,
                 Metrics& metrics) {
   try {
     Call call{req, m.params, backend, settings, metrics, Principal{}};
-    if (m.route->authenticated) {
-      Accounts* accounts = backend.accounts();
-      if (!accounts) return unauthenticated("signing in is not available in this build");
-      const std::string& authorization = req.header("authorization");
-      Result<Principal> who;
-      if (!authorization.empty()) {
-        if (authorization.size() < 8 || strncasecmp(authorization.c_str(), "Bearer ", 7) != 0)
-          return unauthenticated("Authorization must be \"Bearer TOKEN\"");
-        who = accounts->authenticate_token(authorization.substr(7));
-      } else if (std::string session = req.cookie(kSessionCookie); !session.empty()) {
-        if (req.unsafe() && !same_origin(req, settings.origins))
-          return problem(403, Code::forbidden,
-                         "cross-site request refused: an unsafe request with the session cookie needs Origin "
-                         "of this service or Sec-Fetch-Site: same-origin");
-        who = accounts->authenticate_session(session);
-      } else {
-        return unauthenticated("sign in first: Authorization: Bearer TOKEN, or the session cookie of "
-                               "POST /api/v1/session");
-      }
-      if (!who.ok()) {
-        if (who.status.code() == Code::internal) return problem(who.status);
-        return unauthenticated(who.status.message());
-      }
-      call.principal = std::move(who.value);
-    }
+    if (m.route->authenticated)
+      if (auto refused = authenticate(req, backend, settings, call.principal)) return std::move(*refused);
     Response r = m.route->handler(call);
     r.user = call.principal.user;
     return r;
+  } catch (const std::exception& e) {
+    return problem(500, Code::internal, std::string("internal error: ") + e.what());
+  }
+}
+
+std::optional<Response> prepare_event(const Request& req, Backend& backend, const ApiSettings& settings,
+                                      Metrics& metrics, EventRequest& out, std::string& user) {
+  try {
+    const std::vector<std::string> none;
+    Call call{req, none, backend, settings, metrics, Principal{}};
+    if (auto refused = authenticate(req, backend, settings, call.principal)) return refused;
+    user = call.principal.user;
+    return event_request(call, out);
+  } catch (const std::exception& e) {
+    return problem(500, Code::internal, std::string("internal error: ") + e.what());
+  }
+}
+
+Response event_response(const Request& req, Backend& backend, const ApiSettings& settings, Metrics& metrics,
+                        FireResult&& result) {
+  try {
+    const std::vector<std::string> none;
+    Call call{req, none, backend, settings, metrics, Principal{}};
+    return fired(call, std::move(result));
   } catch (const std::exception& e) {
     return problem(500, Code::internal, std::string("internal error: ") + e.what());
   }

@@ -7,6 +7,7 @@
 // (workers.hpp) with that thread's Backend. Nothing here keeps state between requests.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ namespace ocop::http {
 // Where a route runs: on the I/O thread (no database), on a reader, on the writer, or on the
 // slow thread: signing in (password hashing is slow and memory-hard by design: one at a time)
 // and delivering notifications (SMTP and webhook round trips), never in the way of events or reads.
-enum class Where { io, reader, writer, slow };
+// `events`: the writer, grouped with the events queued behind it (group commit).
+enum class Where { io, reader, writer, slow, events };
 
 struct Call;
 using Handler = Response (*)(Call&);
@@ -57,5 +59,13 @@ inline constexpr const char* kSessionCookie = "__Host-ocop_session";
 // throws: an exception becomes a 500 problem.
 Response handle(const Match& m, const Request& req, Backend& backend, const ApiSettings& settings,
                 Metrics& metrics);
+
+// POST /api/v1/events in two steps for the writer's group commit (workers.hpp, EventTask):
+// authenticate and parse the request into `out` (a response when it is refused; `user` is the
+// signed-in user, for the access log), then answer the event's result.
+std::optional<Response> prepare_event(const Request& req, Backend& backend, const ApiSettings& settings,
+                                      Metrics& metrics, EventRequest& out, std::string& user);
+Response event_response(const Request& req, Backend& backend, const ApiSettings& settings, Metrics& metrics,
+                        FireResult&& result);
 
 }  // namespace ocop::http

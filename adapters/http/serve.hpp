@@ -35,6 +35,7 @@ struct ServeOptions {
   int idle_timeout_ms = 60000;   // a kept-alive connection waiting for its next request
   int write_timeout_ms = 60000;  // writing a response (a spooled one gets more per MiB)
   int max_connections = 512;
+  int max_group = 64;  // events in one transaction on the writer (group commit; 1: each alone)
 
   AccountsFactory accounts;
 };

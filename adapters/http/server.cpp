@@ -145,6 +145,7 @@ class Server {
     notify::global_init();
     readers_ = std::make_unique<WorkerPool>("reader", options_.readers, options_.max_queue, settings_, config_);
     writer_ = std::make_unique<WorkerPool>("writer", 1, options_.max_queue, settings_, config_);
+    writer_->set_max_group(static_cast<std::size_t>(options_.max_group));
     slow_ = std::make_unique<WorkerPool>("slow", 1, options_.max_queue, settings_, config_);
     if (!readers_->start(error) || !writer_->start(error) || !slow_->start(error)) {
       log_->error(fields({{"msg", error}}));
@@ -199,6 +200,7 @@ class Server {
   net::io_context& ioc() { return ioc_; }
 
   // Runs `task` on the route's pool; false when its queue is full.
+  bool submit_event(std::shared_ptr<EventTask> task) { return writer_->submit_event(std::move(task)); }
   bool submit(Where where, WorkerPool::Task task) {
     WorkerPool& pool = where == Where::writer ? *writer_ : where == Where::slow ? *slow_ : *readers_;
     return pool.submit(std::move(task));
@@ -212,6 +214,8 @@ class Server {
         {"ocop_worker_busy_writer", static_cast<double>(writer_->busy())},
         {"ocop_worker_queue_slow", static_cast<double>(slow_->queued())},
         {"ocop_config_generation", static_cast<double>(config_.generation())},
+        {"ocop_event_commits_total", static_cast<double>(writer_->groups.load())},
+        {"ocop_event_committed_requests_total", static_cast<double>(writer_->grouped_events.load())},
     };
     return metrics_.render(g);
   }
@@ -470,6 +474,42 @@ void Session::dispatch() {
   auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
       server_.ioc().get_executor());
   auto self = shared_from_this();
+  if (match_.route->where == Where::events) {  // the writer's group commit
+    auto task = std::make_shared<EventTask>();
+    // The task holds the session and the guard until its answer is posted, and then nothing:
+    // the session is only ever destroyed on the I/O thread.
+    task->keep = self;
+    task->guard = guard;
+    Session* s = this;
+    EventTask* t = task.get();
+    auto answer = [s, t](Response r) {
+      net::post(s->stream_.get_executor(),
+                [s, keep = std::move(t->keep), g = std::move(t->guard), r = std::move(r)]() mutable {
+                  s->respond(std::move(r));
+                });
+    };
+    task->prepare = [s, answer](Backend& backend, EventRequest& req) {
+      std::string user;
+      auto refused = prepare_event(s->req_, backend, s->server_.api(), s->server_.metrics(), req, user);
+      s->user_ = user;  // the I/O thread reads it only after the answer is posted
+      if (!refused) return true;
+      refused->user = user;
+      answer(std::move(*refused));
+      return false;
+    };
+    task->finish = [s, answer](Backend& backend, FireResult&& result) {
+      Response r = event_response(s->req_, backend, s->server_.api(), s->server_.metrics(), std::move(result));
+      r.user = s->user_;
+      answer(std::move(r));
+    };
+    if (!server_.submit_event(std::move(task))) {
+      ++server_.metrics().overloaded;
+      Response r = problem(503, Code::internal, "the service is busy; try again shortly");
+      r.set("Retry-After", "1");
+      respond(std::move(r));
+    }
+    return;
+  }
   // The session is only ever destroyed on the I/O thread: the task hands its reference over.
   const bool queued = server_.submit(match_.route->where, [self, guard](Backend& backend) mutable {
     Response r = handle(self->match_, self->req_, backend, self->server_.api(), self->server_.metrics());

@@ -80,10 +80,39 @@ bool WorkerPool::submit(Task task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || queue_.size() >= max_queue_) return false;
-    queue_.push_back(std::move(task));
+    queue_.push_back(Job{std::move(task), nullptr});
   }
   cv_.notify_one();
   return true;
+}
+
+bool WorkerPool::submit_event(std::shared_ptr<EventTask> event) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || queue_.size() >= max_queue_) return false;
+    queue_.push_back(Job{nullptr, std::move(event)});
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void WorkerPool::run_events(Backend& backend, std::vector<std::shared_ptr<EventTask>>& group) {
+  std::vector<EventRequest> reqs;
+  std::vector<EventTask*> fired;
+  reqs.reserve(group.size());
+  for (auto& e : group) {
+    EventRequest req;
+    if (e->prepare(backend, req)) {
+      reqs.push_back(std::move(req));
+      fired.push_back(e.get());
+    }
+  }
+  if (reqs.empty()) return;
+  // Requests with staged bytes are never here (uploads are plain tasks).
+  std::vector<FireResult> results = backend.app().fire_group(reqs);
+  ++groups;
+  grouped_events += results.size();
+  for (std::size_t i = 0; i < fired.size() && i < results.size(); ++i) fired[i]->finish(backend, std::move(results[i]));
 }
 
 std::size_t WorkerPool::queued() const {
@@ -119,13 +148,21 @@ void WorkerPool::run(int /*index*/) {
   }
   started_cv_.notify_all();
   for (;;) {
-    Task task;
+    Job job;
+    std::vector<std::shared_ptr<EventTask>> group;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued has run
-      task = std::move(queue_.front());
+      job = std::move(queue_.front());
       queue_.pop_front();
+      if (job.event) {  // the events queued right behind it join its transaction
+        group.push_back(std::move(job.event));
+        while (group.size() < max_group_ && !queue_.empty() && queue_.front().event) {
+          group.push_back(std::move(queue_.front().event));
+          queue_.pop_front();
+        }
+      }
     }
     ++busy_;
     try {
@@ -133,7 +170,10 @@ void WorkerPool::run(int /*index*/) {
     } catch (...) {
       // The task still runs on the configuration it had; it reports its own failures.
     }
-    task(*backend);
+    if (group.empty())
+      job.task(*backend);
+    else
+      run_events(*backend, group);
     --busy_;
   }
 }

@@ -246,6 +246,13 @@ class Application {
   // Fires one event in its own transaction (spec §2, §3). Staged blobs the request carries are
   // published if it is accepted and discarded either way.
   FireResult fire(EventRequest req);
+  // Group commit (issue 11): fires several events, in order, in one transaction, and returns
+  // each one's result once that transaction is durable. A refused event writes nothing and does
+  // not undo its neighbours (the executor checks before it writes); a later event sees the
+  // earlier ones (same dossier, same key). A database failure rolls the group back; after one
+  // more try the events are fired one by one, each in its own transaction, so that none is lost
+  // or applied twice. Requests with staged blobs are not grouped: fire() them.
+  std::vector<FireResult> fire_group(std::vector<EventRequest>& reqs);
   // Checks an attachment (kind, size) against the document policy and stages its bytes in the
   // blob store, filling data.name (default `file_name`), data.sha256 and data.bytes and adding
   // the staged blob to `req`; `size` is the size when known beforehand (< 0: unknown).
