@@ -6,19 +6,28 @@ recognised) and 50,000 certificates whose valid_until spreads over three years f
 written directly with SQL (importing events for them would take minutes and is measured by
 bench/run.sh). Deterministic (seed 2026).
 
-    national.py config OUT.yaml [--users]
+    national.py config OUT.yaml [--users] [--promotion]
     national.py fill DB.sqlite DAY
+    national.py promotion EVENTS.jsonl DAY ACTIVITIES,PARTICIPATIONS FAIR INSPECTIONS [SUMMARY.json]
 
 --users adds people as tests/data/config/gen_workload.yaml has them: 21 coordinators, signers,
 council chairs and members and an auditor at P01 and VN, and an officer and a producer (with an
-e-mail) per commune: 6,664 users with the scheduler (bench/show.sh).
+e-mail) per commune: 6,664 users with the scheduler (bench/show.sh). --promotion adds what the
+events after recognition need (gen_workload.py --promotion: an organiser and an inspector per
+province and at central, the promotion policy and reminders).
+
+`promotion` writes bench/gen_workload.py's events after recognition (its Promotion) over the
+50,000 certificates `fill` writes for the same DAY: activities, applications and inspections up
+to DAY (the tick day), to import into the filled database (bench/promotion.sh); SUMMARY gets
+their states.
 """
 import datetime as dt
+import json
 import random
 import sqlite3
 import sys
 
-from gen_workload import Shape, config_yaml
+from gen_workload import Calendar, Promotion, Shape, config_yaml, jsonl
 
 PROVINCES, COMMUNES, MOVING, CERTIFICATES = 34, 3321, 50_000, 50_000
 SHAPE = Shape(COMMUNES, PROVINCES)  # VN over P01..P34, communes P01-C0001.. dealt round-robin
@@ -39,13 +48,14 @@ TICK_REMINDERS = [
 ]
 
 
-def config(path, with_users=False):
+def config(path, with_users=False, promotion=False):
     """The national tree of bench/gen_workload.py with the scheduler's user (and, with_users,
-    the generator's people: officers and producers of every commune, councils, signers), the tick
+    the generator's people: officers and producers of every commune, councils, signers; with
+    promotion, the organisers and inspectors, policy and reminders after recognition), the tick
     benchmark's rounds and reminders, and a make-up working day."""
     text = config_yaml(SHAPE, [2026], staff=with_users, rounds=tick_rounds, reminders=TICK_REMINDERS,
                        extra_holidays=["2026-01-02"], working_days=["2026-01-10"], scheduler="scheduler",
-                       channels=False,
+                       channels=False, promotion=promotion,
                        header="# bench/national.py: 34 provinces and 3,321 communes, for the tick benchmark")
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -55,7 +65,8 @@ def ts(t):
     return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def fill(db, day):
+def rows_for(day):
+    """The dossiers' and certificates' rows `fill` writes for DAY (deterministic)."""
     rng = random.Random(2026)
     day = dt.date.fromisoformat(day)
     tz = dt.timezone(dt.timedelta(hours=7))
@@ -85,6 +96,11 @@ def fill(db, day):
         rows.append((did, state, 1, unit, f"Sản phẩm {n}", "tea", f"HTX {n}", 2026,
                      "R148_1489" if li >= 0 else None, li, level, "new" if li >= 0 else None, cert,
                      ts(created), ts(since), ts(since)))
+    return rows, certs
+
+
+def fill(db, day):
+    rows, certs = rows_for(day)
     con = sqlite3.connect(db)
     con.execute("PRAGMA journal_mode=WAL")
     with con:
@@ -98,8 +114,39 @@ def fill(db, day):
     print(f"{len(rows)} dossiers ({MOVING} moving), {len(certs)} certificates, {COMMUNES} communes")
 
 
+class Filled:
+    """What gen_workload.Promotion asks of its generator, for the certificates `fill` writes."""
+
+    def __init__(self, day):
+        self.shape = SHAPE
+        self.cal = Calendar([2026])
+        self.cal.holidays.add(dt.date(2026, 1, 2))  # as the configuration's calendar
+        _, certs = rows_for(day)
+        self.certs, self.cert_info = {}, {}
+        for cert, did, _, _, unit, stars, level, _, issued, _, _, _ in certs:
+            self.certs[cert] = stars
+            self.cert_info[cert] = (did, unit, f"HTX {int(did.rsplit('-', 1)[1])}",
+                                    dt.date.fromisoformat(issued), level)
+
+
+def promotion(events, day, counts, fair, inspections, summary=None):
+    activities, participations = (int(x) for x in counts.split(","))
+    day = dt.date.fromisoformat(day)
+    pro = Promotion(Filled(day.isoformat()), activities, participations, int(fair), int(inspections), 2026)
+    out = pro.run(None, tick_day=day)
+    with open(events, "w", encoding="utf-8", newline="\n") as f:
+        f.write(jsonl(out))
+    if summary:
+        with open(summary, "w", encoding="utf-8") as f:
+            json.dump(dict(pro.outcome, tick_day=day.isoformat(), events=len(out)), f, indent=1, sort_keys=True)
+            f.write("\n")
+    print(f"{len(out)} events after recognition up to {day} -> {events}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "config":
-        config(sys.argv[2], "--users" in sys.argv[3:])
+        config(sys.argv[2], "--users" in sys.argv[3:], "--promotion" in sys.argv[3:])
+    elif sys.argv[1] == "promotion":
+        promotion(*sys.argv[2:])
     else:
         fill(sys.argv[2], sys.argv[3])

@@ -1,8 +1,10 @@
 // Invitations to a promotion activity (spec §10.1, open_registration).
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "ocop/notify.hpp"
+#include "ocop/reminders.hpp"
 #include "promotion_events.hpp"
 
 namespace ocop {
@@ -27,21 +29,38 @@ std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, 
   std::set<std::string> units;
   for (const auto& u : open_to)
     for (auto& c : cfg.units_under(u, day)) units.insert(std::move(c));
-  std::vector<Certificate> out;
-  for (const char* state : {"active", "expiring"}) {
-    CertificateFilter f;
-    f.state = state;
-    f.units.assign(units.begin(), units.end());
-    for (Certificate& c : store.certificates(f)) {
-      if (c.stars < a.policy.min_stars || !(c.valid_until > a.ends)) continue;
-      bool in = false;
-      for (const auto& u : open_to) in = in || cfg.in_scope(u, c.unit, day);
-      if (in) out.push_back(std::move(c));
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Certificate& x, const Certificate& y) {
-    return x.unit != y.unit ? x.unit < y.unit : x.id < y.id;
+  // Whether a unit is in open_to that day: asked once per unit, not once per certificate (a
+  // province has a hundred communes and thousands of certificates).
+  std::map<std::string, bool> eligible_unit;
+  auto in_open_to = [&](const std::string& unit) {
+    auto [it, fresh] = eligible_unit.try_emplace(unit, false);
+    if (fresh)
+      for (const auto& u : open_to) it->second = it->second || cfg.in_scope(u, unit, day);
+    return it->second;
+  };
+  // The certificates in force that the activity's policy admits, in one read. Open to the whole
+  // tree (a national fair), no list of units: the store then searches by state and validity
+  // instead of seeking each of the country's units.
+  CertificateFilter f;
+  f.states = {"active", "expiring"};
+  if (units.size() < cfg.units.size()) f.units.assign(units.begin(), units.end());
+  f.min_stars = a.policy.min_stars;
+  f.valid_until_after = a.ends;
+  f.by_unit = !f.units.empty();  // from certificates_unit; otherwise by validity, from certificates_state
+  std::vector<Certificate> found;
+  for (Certificate& c : store.certificates(f))
+    if (in_open_to(c.unit)) found.push_back(std::move(c));
+  // By unit, then id: the order is sorted on positions, and each certificate moved once.
+  std::vector<std::size_t> order(found.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const Certificate& cx = found[x];
+    const Certificate& cy = found[y];
+    return cx.unit != cy.unit ? cx.unit < cy.unit : cx.id < cy.id;
   });
+  std::vector<Certificate> out;
+  out.reserve(found.size());
+  for (std::size_t i : order) out.push_back(std::move(found[i]));
   return out;
 }
 
@@ -73,7 +92,9 @@ int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instan
   int queued = 0;
   auto send = [&](const std::string& key, const Recipient& r, const std::vector<const Certificate*>& list) {
     std::string lines;
-    for (const Certificate* c : list) lines += (lines.empty() ? "" : "\n") + product_line(*c);
+    for (std::size_t i = 0; i < list.size() && i < text::kDigestMaxEntries; ++i)
+      lines += (lines.empty() ? "" : "\n") + product_line(*list[i]);
+    if (std::string more = text::more_entries(list.size(), "sản phẩm"); !more.empty()) lines += "\n" + more;
     vars["recipient_name"] = r.name;
     vars["count"] = std::to_string(list.size());
     vars["products"] = lines;
@@ -86,8 +107,15 @@ int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instan
   const std::vector<std::string> open_to = a.open_to.empty() ? std::vector<std::string>{a.unit} : a.open_to;
   for (const auto& u : open_to) {
     std::vector<const Certificate*> list;
-    for (const auto& c : certs)
-      if (cfg.in_scope(u, c.unit, day)) list.push_back(&c);
+    const std::string* last = nullptr;  // certs come by unit: in_scope once per unit
+    bool in = false;
+    for (const auto& c : certs) {
+      if (!last || *last != c.unit) {
+        last = &c.unit;
+        in = cfg.in_scope(u, c.unit, day);
+      }
+      if (in) list.push_back(&c);
+    }
     auto r = unit_recipient(cfg, u, day);
     if (!r || list.empty()) continue;
     send("invite/" + a.id + "/unit/" + u, *r, list);

@@ -71,11 +71,17 @@ std::string milestone_vi(const std::string& milestone, const Round* round) {
   return "mốc " + milestone;
 }
 
+std::string more_entries(std::size_t total, const std::string& what) {
+  if (total <= kDigestMaxEntries) return "";
+  return "… và còn " + std::to_string(total - kDigestMaxEntries) + " " + what + " khác.";
+}
+
 namespace {
 
 std::string lines_of(const std::vector<DigestLine>& lines) {
   std::string s;
-  for (const auto& l : lines) s += line_of(l, true);
+  for (std::size_t i = 0; i < lines.size() && i < kDigestMaxEntries; ++i) s += line_of(lines[i], true);
+  if (std::string more = more_entries(lines.size(), "hồ sơ"); !more.empty()) s += more + "\n";
   return s;
 }
 

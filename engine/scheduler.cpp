@@ -628,7 +628,8 @@ struct Scheduler::Run {
     for (auto& [key, g] : groups) {
       if (g.email.empty()) continue;
       std::string list;
-      for (const auto& l : g.lines) list += l + "\n";
+      for (std::size_t i = 0; i < g.lines.size() && i < text::kDigestMaxEntries; ++i) list += g.lines[i] + "\n";
+      if (std::string more = text::more_entries(g.lines.size(), "mục"); !more.empty()) list += more + "\n";
       vars["recipient_name"] = g.name;
       vars["count"] = std::to_string(g.lines.size());
       vars["items"] = list;
@@ -679,6 +680,10 @@ struct Scheduler::Run {
       if (rule.kind != ReminderKind::promotion_outcome) continue;
       ParticipationFilter f;
       f.states = {"selected"};
+      // The states in which an activity can have a selected participation (none while planned;
+      // closing needs none left selected; cancelling cancels them): named, so that the store
+      // searches activities (state, ends) instead of walking every participation ever made.
+      f.activity_states = {"registration_open", "registration_closed", "running", "finished"};
       f.ends_on_or_before = latest_entry_for(cfg.calendar, day, std::max(1, rule.after_days));
       std::map<std::string, ObjectDigest> remind, escalate;
       std::map<std::string, int> missing;

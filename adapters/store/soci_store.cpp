@@ -1594,28 +1594,40 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
   auto& I = *impl_;
   std::vector<Certificate> out;
   try {
-    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates WHERE 1=1";
-    std::string state = f.state, until, dossier = f.dossier;
-    std::vector<std::string> units = f.units;  // bound by reference: kept alive here
-    int stars = f.stars;
+    std::string q = std::string("SELECT ") + Impl::kCertColumns + " FROM certificates";
+    // A list of units is searched unit by unit in certificates_unit (unit, state). SQLite's planner,
+    // without statistics (the engine never runs ANALYZE), would rather walk certificates_state
+    // (state, valid_until) for the order and test every certificate in that state against the
+    // list: each open_registration then read every certificate in force in the country (issue 17).
+    if (I.sqlite && !f.units.empty()) q += " INDEXED BY certificates_unit";
+    q += " WHERE 1=1";
+    std::string state = f.state, until, after, dossier = f.dossier;
+    std::vector<std::string> states = f.states, units = f.units;  // bound by reference: kept alive here
+    int stars = f.stars, min_stars = f.min_stars;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_cert_out(st);
+    auto any_of = [&](const char* column, const char* name, std::vector<std::string>& values) {
+      q += std::string(" AND ") + column + " IN (";
+      for (size_t i = 0; i < values.size(); ++i) {
+        q += (i ? ", :" : ":") + std::string(name) + std::to_string(i);
+        st.exchange(soci::use(values[i]));
+      }
+      q += ")";
+    };
     if (!state.empty()) {
       q += " AND state = :state";
       st.exchange(soci::use(state));
     }
-    if (!units.empty()) {
-      q += " AND unit IN (";
-      for (size_t i = 0; i < units.size(); ++i) {
-        q += (i ? ", :u" : ":u") + std::to_string(i);
-        st.exchange(soci::use(units[i]));
-      }
-      q += ")";
-    }
+    if (!states.empty()) any_of("state", "s", states);
+    if (!units.empty()) any_of("unit", "u", units);
     if (stars) {
       q += " AND stars = :stars";
       st.exchange(soci::use(stars));
+    }
+    if (min_stars) {
+      q += " AND stars >= :min_stars";
+      st.exchange(soci::use(min_stars));
     }
     if (!dossier.empty()) {
       q += " AND dossier = :dossier";
@@ -1626,7 +1638,12 @@ std::vector<Certificate> SociStore::certificates(const CertificateFilter& f) {
       q += " AND valid_until <= :until";
       st.exchange(soci::use(until));
     }
-    q += " ORDER BY valid_until, id";
+    if (f.valid_until_after) {
+      after = format_date(*f.valid_until_after);
+      q += " AND valid_until > :after";
+      st.exchange(soci::use(after));
+    }
+    q += f.by_unit ? " ORDER BY unit, id" : " ORDER BY valid_until, id";
     I.prepare(st, q);
     if (st.execute(true)) {
       do {

@@ -215,25 +215,29 @@ json activity_view_json(const ActivityView& v, int offset) {
   a["booths_selected"] = v.totals.booths_selected;
   json ps = json::array();
   for (const auto& p : v.participations) ps.push_back(participation_json(p, offset));
-  return {{"activity", a}, {"participations", ps}, {"totals", totals_json(v.totals)}};
+  // Moved, not copied: the initializer list would copy every participation (2,000 at a fair).
+  return {{"activity", std::move(a)}, {"participations", std::move(ps)}, {"totals", totals_json(v.totals)}};
 }
 
 json participation_json(const Participation& p, int offset) {
-  json j = {{"id", p.id},
-            {"activity", p.activity},
-            {"dossier", p.dossier},
-            {"certificate", p.certificate},
-            {"product", p.product},
-            {"producer", p.producer},
-            {"unit", p.unit},
-            {"state", p.state},
-            {"version", p.version},
-            {"booths", p.booths},
-            {"support_vnd", p.support_vnd},
-            {"revenue_vnd", optional_int(p.revenue_vnd)},
-            {"contracts", optional_int(p.contracts)},
-            {"buyers", optional_int(p.buyers)},
-            {"state_since", format_instant(p.state_since, offset)}};
+  // Member by member: an initializer list builds each pair as an array first (an activity lists
+  // thousands of participations).
+  json j = json::object();
+  j["id"] = p.id;
+  j["activity"] = p.activity;
+  j["dossier"] = p.dossier;
+  j["certificate"] = p.certificate;
+  j["product"] = p.product;
+  j["producer"] = p.producer;
+  j["unit"] = p.unit;
+  j["state"] = p.state;
+  j["version"] = p.version;
+  j["booths"] = p.booths;
+  j["support_vnd"] = p.support_vnd;
+  j["revenue_vnd"] = optional_int(p.revenue_vnd);
+  j["contracts"] = optional_int(p.contracts);
+  j["buyers"] = optional_int(p.buyers);
+  j["state_since"] = format_instant(p.state_since, offset);
   if (!p.note.empty()) j["note"] = p.note;
   if (!p.reason.empty()) j["reason"] = p.reason;
   return j;

@@ -32,6 +32,13 @@ struct DigestLine {
   int waited = 0;     // working days waited on the digest's day (calendar.hpp, working_days_waited)
 };
 
+// A digest lists at most this many entries (dossiers, products) and then says how many more
+// there are: a national unit's list of every product in force would be a message of megabytes
+// that no mail server accepts and nobody reads. The count in the message is always the whole.
+constexpr std::size_t kDigestMaxEntries = 200;
+// "… và còn N <what> khác." when `total` exceeds kDigestMaxEntries, else "".
+std::string more_entries(std::size_t total, const std::string& what);
+
 // "hồ sơ đã nộp, chờ tiếp nhận" for `submitted`, ...
 std::string state_vi(State s);
 // "hạn nhận đăng ký ý tưởng sản phẩm" for ideas_close, ...; a round's cut-off names the round.

@@ -55,12 +55,18 @@ struct DossierFilter {
   int limit = 0;                  // 0 = no limit
 };
 
+// Certificates in (valid_until, id) order, or (unit, id) with by_unit. Every criterion given
+// must hold; an empty one is no criterion.
 struct CertificateFilter {
   std::string state;
+  std::vector<std::string> states;  // any of these states (with `state`: both must hold)
   std::vector<std::string> units;  // any of these units; empty = all
   int stars = 0;
+  int min_stars = 0;
   std::optional<Date> valid_until_on_or_before;
+  std::optional<Date> valid_until_after;
   std::string dossier;  // the certificates one dossier was issued
+  bool by_unit = false;
 };
 
 // Counts for the cycle report.

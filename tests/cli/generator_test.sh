@@ -9,6 +9,9 @@
 #   re-evaluations of expiring ones) is a valid configuration and imports with 0 refused, to the
 #   outcome the generator computed on its own (dossiers by state, certificates by stars,
 #   superseded; the certificates that upgrades and re-evaluations name superseded by theirs);
+# - with --promotion the events after recognition are appended (the dossiers' lines unchanged; 0,0
+#   gives the same events and the promotion's configuration), deterministic, and import with 0
+#   refused to the activities, participations and inspections by state the generator computed;
 # - bad arguments are refused with exit 2 and a message naming the argument, and write nothing.
 # Runs on SQLite and, as cli_generator_test_postgresql, on PostgreSQL.
 # Usage: generator_test.sh PATH/TO/ocop REPO_DIR
@@ -110,6 +113,44 @@ PY
 ok "the outcome is the one the generator computed ($(tr '\n' ' ' <"$WORK/outcome.txt"))" test -z "$(grep '^problem' "$WORK/outcome.txt")"
 ok "the dossiers are spread over the three provinces' communes ($(cat "$WORK/units.txt"))" test "$(cat "$WORK/units.txt")" -eq 12
 
+# --- events after recognition (--promotion): appended, and imported with 0 refused --------------
+PARGS=("${ARGS[@]}" --promotion 30,400 --fair 60 --inspections 20)
+for d in p p2; do
+  mkdir -p "$WORK/$d"
+  expect 0 "with --promotion into $d" -- python3 "$GEN" "${PARGS[@]}" --events "$WORK/$d/e.jsonl" --config "$WORK/$d/c.yaml" --summary "$WORK/$d/s.json"
+done
+for f in e.jsonl c.yaml s.json; do ok "--promotion: $f is byte-identical when written again" cmp -s "$WORK/p/$f" "$WORK/p2/$f"; done
+N=$(wc -l <"$WORK/a/e.jsonl")
+ok "--promotion appends to the dossiers' events, which stay as they are" cmp -s "$WORK/a/e.jsonl" <(head -n "$N" "$WORK/p/e.jsonl")
+expect 0 "--promotion 0,0" -- python3 "$GEN" "${ARGS[@]}" --promotion 0,0 --events "$WORK/p/zero.jsonl" --config "$WORK/p/zero.yaml"
+ok "--promotion 0,0: the same events, the configuration with the promotion's people" cmp -s "$WORK/a/e.jsonl" "$WORK/p/zero.jsonl"
+ok "--promotion 0,0: the same configuration as with activities" cmp -s "$WORK/p/c.yaml" "$WORK/p/zero.yaml"
+expect 0 "the promotion's configuration is valid" -- "$OCOP" config check "$WORK/p/c.yaml"
+tail -n +"$((N + 1))" "$WORK/p/e.jsonl" >"$WORK/p/after.jsonl"
+PTOTAL=$(wc -l <"$WORK/p/after.jsonl")
+OCOP_CONFIG="$WORK/p/c.yaml" expect 0 "import the events after recognition" -- "$OCOP" --json import --batch 50 "$WORK/p/after.jsonl"
+check "every one applied, none refused ($PTOTAL)" "out['applied'] == $PTOTAL and out['refused'] == 0 and out['skipped'] == 0"
+OCOP_CONFIG="$WORK/p/c.yaml" expect 0 "the chain still verifies" -- "$OCOP" audit verify
+for t in activities participations inspections; do
+  db_sql "$OCOP_DB" "SELECT state, COUNT(*) FROM $t GROUP BY state ORDER BY state" >"$WORK/p/$t.txt"
+done
+python3 - "$WORK/p" >"$WORK/p/outcome.txt" 2>&1 <<'PY'
+import json, sys
+w = sys.argv[1]
+want = json.load(open(f"{w}/s.json"))["promotion"]
+rows = lambda t: {k: int(v) for k, v in (l.split("|") for l in open(f"{w}/{t}.txt").read().split())}
+problems = [f"{t} {rows(t)} != {want[t + '_by_state']}" for t in ("activities", "participations", "inspections")
+            if rows(t) != want[t + "_by_state"]]
+if sum(rows("participations").values()) != 400 or sum(rows("activities").values()) != 30:
+    problems.append("not 30 activities and 400 participations")
+if len(want["activities_by_state"]) < 5:
+    problems.append(f"activities in too few states on the tick day: {want['activities_by_state']}")
+print(json.dumps({t: rows(t) for t in ("activities", "participations", "inspections")}))
+for p in problems: print("problem", p)
+PY
+ok "activities, participations and inspections by state are the generator's ($(head -c 400 "$WORK/p/outcome.txt"))" \
+  test -z "$(grep '^problem' "$WORK/p/outcome.txt")"
+
 # --- bad arguments: exit 2, the argument named, nothing written ---------------------------------
 bad() {  # DESCRIPTION TEXT_IN_STDERR ARGS...
   local what=$1 text=$2
@@ -125,6 +166,9 @@ bad "a council smaller than its quorum" "--members 4" --members 4
 bad "a negative size" "--dossiers -1" --dossiers -1
 bad "fewer communes than provinces" "--communes 2" --communes 2 --provinces 3
 bad "a size that is not a number" "--dossiers: invalid int value" --dossiers many
+bad "--promotion that is not two counts" "--promotion '30'" --promotion 30
+bad "--fair larger than the participations" "--fair 500" --promotion 3,100 --fair 500
+bad "--inspections without --promotion" "go with --promotion" --inspections 5
 expect 2 "nothing to write" -- python3 "$GEN" --dossiers 5
 stderr_has "says so" "nothing to write"
 expect 1 "a directory that does not exist" -- python3 "$GEN" --dossiers 5 --events "$WORK/no/such/dir/e.jsonl"

@@ -182,15 +182,19 @@ std::vector<Certificate> MemoryStore::certificates(const CertificateFilter& f) {
   std::vector<Certificate> out;
   for (const auto& [id, c] : data_.certificates) {
     if (!f.state.empty() && c.state != f.state) continue;
+    if (!f.states.empty() && !contains(f.states, c.state)) continue;
     if (!f.units.empty() && !contains(f.units, c.unit)) continue;
     if (f.stars && c.stars != f.stars) continue;
+    if (c.stars < f.min_stars) continue;
     if (!f.dossier.empty() && c.dossier != f.dossier) continue;
     if (f.valid_until_on_or_before && !(c.valid_until <= *f.valid_until_on_or_before)) continue;
+    if (f.valid_until_after && !(c.valid_until > *f.valid_until_after)) continue;
     out.push_back(c);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Certificate& a, const Certificate& b) { return a.valid_until < b.valid_until; });
-  return out;  // by valid_until, then id (the map's order)
+  std::stable_sort(out.begin(), out.end(), [&](const Certificate& a, const Certificate& b) {
+    return f.by_unit ? a.unit < b.unit : a.valid_until < b.valid_until;
+  });
+  return out;  // by valid_until or unit, then id (the map's order)
 }
 
 // --- idempotency -----------------------------------------------------------------------------

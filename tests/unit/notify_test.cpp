@@ -15,6 +15,7 @@
 #include "notify/mail_format.hpp"
 #include "ocop/dispatch.hpp"
 #include "ocop/notify.hpp"
+#include "ocop/reminders.hpp"
 
 using namespace ocop;
 
@@ -170,6 +171,43 @@ BOOST_AUTO_TEST_CASE(the_schedulers_messages_are_templates_too) {
   BOOST_TEST(r.problems[0].line == first + 2);
   BOOST_TEST(r.problems[0].key == "templates.reminder_stalled.subject");
   BOOST_TEST(r.problems[0].message.find("unknown placeholder {stars}") != std::string::npos);
+}
+
+// A digest lists its first kDigestMaxEntries entries and says how many more there are; the
+// count it gives is the whole. At the limit exactly, nothing is said.
+BOOST_AUTO_TEST_CASE(a_long_digest_lists_two_hundred_and_counts_the_rest) {
+  auto r = config::load_string(gen_workload_yaml(), "t.yaml");
+  BOOST_REQUIRE(r.problems.empty());
+  Reminder rule;
+  rule.id = "stalled-submitted";
+  rule.state = State::submitted;
+  rule.after_days = 10;
+  auto digest = [&](std::size_t n) {
+    std::vector<text::DigestLine> lines(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      lines[i].dossier = "BX-2026-" + std::to_string(10000 + i);
+      lines[i].product = "Sản phẩm " + std::to_string(i);
+      lines[i].state = State::submitted;
+      lines[i].since = make_date(2026, 3, 2);
+    }
+    return text::stalled_digest(r.config, rule, "UBND xã", make_date(2026, 3, 20), lines).body;
+  };
+  auto count = [](const std::string& body, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = body.find(what); at != std::string::npos; at = body.find(what, at + 1)) ++n;
+    return n;
+  };
+  const std::string at_limit = digest(text::kDigestMaxEntries);
+  BOOST_TEST(count(at_limit, "\n- BX-2026-") == text::kDigestMaxEntries);
+  BOOST_TEST(at_limit.find("và còn") == std::string::npos);
+  const std::string long_one = digest(text::kDigestMaxEntries + 37);
+  BOOST_TEST(count(long_one, "\n- BX-2026-") == text::kDigestMaxEntries);
+  BOOST_TEST(long_one.find("BX-2026-10199:") != std::string::npos);  // the 200th
+  BOOST_TEST(long_one.find("BX-2026-10200:") == std::string::npos);  // the 201st is counted, not listed
+  BOOST_TEST(long_one.find("… và còn 37 hồ sơ khác.") != std::string::npos);
+  BOOST_TEST(long_one.find(std::to_string(text::kDigestMaxEntries + 37)) != std::string::npos);  // {count}
+  BOOST_TEST(text::more_entries(text::kDigestMaxEntries, "x").empty());
+  BOOST_TEST(text::more_entries(text::kDigestMaxEntries + 1, "sản phẩm") == "… và còn 1 sản phẩm khác.");
 }
 
 BOOST_AUTO_TEST_CASE(an_optional_segment_is_written_only_with_all_its_values) {
