@@ -1,4 +1,5 @@
 #include "ocop/app.hpp"
+#include "ocop/authorize.hpp"
 
 #include <algorithm>
 #include <set>
@@ -31,6 +32,12 @@ Application::Application(const Config& config, Store& store, const Workflows& wo
 
 Date Application::today() const { return local_date(clock_.now(), config_.province.utc_offset_minutes); }
 
+Status Application::authorize_operator(const std::string& user) const {
+  const User* u = config_.user(user);
+  if (!u) return Status::Forbidden("unknown user " + user);
+  return authorize_actor(config_, *u, "expire", certificate_event_bit(CertificateEvent::expire), today());
+}
+
 // Runs a read; a database failure becomes Code::internal.
 Status Application::units_under(const std::string& unit, const char* flag,
                                 std::vector<std::string>& out) const {
@@ -47,6 +54,30 @@ FireResult Application::fire(EventRequest req) {
   if (blobs_)
     for (const auto& b : req.blobs) blobs_->discard(b);  // refused: the copy goes; accepted: published
   return r;
+}
+
+std::vector<FireResult> Application::fire_group(std::vector<EventRequest>& reqs) {
+  std::vector<FireResult> out;
+  if (reqs.size() == 1) {
+    out.push_back(fire(std::move(reqs[0])));
+    return out;
+  }
+  RetryPolicy policy = executor_.retry_policy();
+  policy.attempts = std::min(policy.attempts, 2);
+  try {
+    return with_retry(policy, [&](int) {
+      std::vector<FireResult> attempt;
+      attempt.reserve(reqs.size());
+      Transaction tx(store_);
+      for (const auto& r : reqs) attempt.push_back(executor_.fire_in_transaction(r));
+      tx.commit();
+      return attempt;
+    });
+  } catch (const std::exception&) {
+    // As a batched import does: one by one, each in its own transaction (and retried).
+  }
+  for (auto& r : reqs) out.push_back(fire(std::move(r)));
+  return out;
 }
 
 Status Application::stage_attachment(EventRequest& req, std::istream& bytes, std::int64_t size,
@@ -220,21 +251,38 @@ Result<DossierView> Application::show(const std::string& id) {
   });
 }
 
+Status Application::dossier_filter(const DossierQuery& q, DossierFilter& f) const {
+  if (!q.state.empty() && !parse_state(q.state))
+    return Status::BadInput("--state \"" + q.state + "\" is not a dossier state");
+  if (q.limit < 0) return Status::BadInput("--limit must not be negative");
+  f.state = q.state;
+  f.level = q.level;
+  f.product_set = q.product_set;
+  f.year = q.year;
+  f.limit = q.limit;
+  f.after = q.after;
+  // A unit's dossiers, including those of units merged into it (or below it) by today.
+  if (!q.unit.empty())
+    if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
+  return Status::Ok();
+}
+
 Result<std::vector<Dossier>> Application::list(const DossierQuery& q) {
   return read<std::vector<Dossier>>([&](std::vector<Dossier>& out) {
-    if (!q.state.empty() && !parse_state(q.state))
-      return Status::BadInput("--state \"" + q.state + "\" is not a dossier state");
-    if (q.limit < 0) return Status::BadInput("--limit must not be negative");
     DossierFilter f;
-    f.state = q.state;
-    f.level = q.level;
-    f.product_set = q.product_set;
-    f.year = q.year;
-    f.limit = q.limit;
-    // A unit's dossiers, including those of units merged into it (or below it) by today.
-    if (!q.unit.empty())
-      if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
+    if (Status st = dossier_filter(q, f); !st.ok()) return st;
     out = store_.list_dossiers(f);
+    return Status::Ok();
+  });
+}
+
+Result<std::int64_t> Application::count(const DossierQuery& q) {
+  return read<std::int64_t>([&](std::int64_t& out) {
+    DossierFilter f;
+    if (Status st = dossier_filter(q, f); !st.ok()) return st;
+    f.limit = 0;
+    f.after.clear();
+    out = store_.count_dossiers(f);
     return Status::Ok();
   });
 }

@@ -3,13 +3,13 @@
 # for a bounded time over its seed corpus, tests/fuzz/corpus/NAME/. Fails on a crash, a leak,
 # running out of memory (-rss_limit_mb) or an input that takes too long (-timeout).
 #   FUZZ_SECONDS   seconds per fuzzer (default 60)
-#   FUZZERS        which ones (default: fuzz_event_line fuzz_event_data fuzz_config)
+#   FUZZERS        which ones (default: fuzz_event_line fuzz_event_data fuzz_config fuzz_http_request)
 # Inputs that fail are kept in build-fuzz/artifacts/NAME/; new inputs found stay in
 # build-fuzz/corpus/NAME/ (the committed seeds are not changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZERS=${FUZZERS:-"fuzz_event_line fuzz_event_data fuzz_config"}
+FUZZERS=${FUZZERS:-"fuzz_event_line fuzz_event_data fuzz_config fuzz_http_request"}
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 CXX=${FUZZ_CXX:-clang++-14} cmake -S . -B "$BUILD_DIR" -G Ninja -DOCOP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "$@" >/dev/null

@@ -13,7 +13,8 @@ namespace ocop::cli {
 
 using nlohmann::json;
 
-Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req) {
+Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req,
+                        bool actor_required) {
   if (text.size() > limits::kMaxLineBytes)
     return Status::BadInput("the line is longer than " + std::to_string(limits::kMaxLineBytes) + " bytes");
   // The line's object is one level above the data's: checked on the text, before any tree.
@@ -30,7 +31,7 @@ Status parse_event_line(const std::string& text, bool simulation, int offset_min
     out = std::move(it->get_ref<std::string&>());
     return Status::Ok();
   };
-  for (Status st : {str("event", req.event, true), str("actor", req.actor, true),
+  for (Status st : {str("event", req.event, true), str("actor", req.actor, actor_required),
                     str("dossier", req.dossier, false), str("key", req.key, false)})
     if (!st.ok()) return st;
   if (auto it = j.find("data"); it != j.end() && !it->is_null()) {

@@ -33,7 +33,9 @@ using ocop::EventLine;  // ocop/app.hpp
 
 // Parses one JSONL line (spec §9) into `req`; a failed Status says what is wrong with it.
 // `at` is accepted only on a simulation database; `offset_minutes` is the province's zone.
-Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req);
+// Without `actor_required` (the HTTP service: the actor is whoever signed in) "actor" may be absent.
+Status parse_event_line(const std::string& text, bool simulation, int offset_minutes, EventRequest& req,
+                        bool actor_required = true);
 
 // The number of line feeds in `path` when it is a regular file (0 otherwise: a pipe or a
 // device may never end). Reads it in blocks; memory stays flat.

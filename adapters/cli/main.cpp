@@ -43,6 +43,8 @@
 #include "ocop/app.hpp"
 #include "security/sodium_secrets.hpp"
 #include "views/json_views.hpp"
+#include "http/api.hpp"
+#include "http/serve.hpp"
 
 using nlohmann::json;
 using namespace ocop;
@@ -1262,6 +1264,46 @@ int cmd_token_revoke(const Options& o, const std::string& id, const std::string&
   return 0;
 }
 
+// `ocop serve`: the HTTP service (adapters/http). The database must be initialised; the
+// configuration is loaded as for any command, and again from the same file on SIGHUP.
+struct ServeArgs {
+  http::ServeOptions o;
+  bool print_routes = false;
+};
+
+// The engine's accounts for each worker thread: its own Secrets (argon2id at the configured
+// cost) and EngineAccounts over the thread's store, configuration and clock.
+http::AccountsFactory accounts_factory() {
+  return [](store::SociStore& store, const Config& config, const Clock& clock) -> std::unique_ptr<Accounts> {
+    struct Owned : EngineAccounts {
+      Owned(std::unique_ptr<security::SodiumSecrets> s, const Config& c, Store& st, const Clock& k)
+          : EngineAccounts(c, st, *s, k, c.security), secrets(std::move(s)) {}
+      std::unique_ptr<security::SodiumSecrets> secrets;
+    };
+    security::PasswordCost cost = security::PasswordCost::moderate;
+    security::parse_password_cost(config.security.password_hashing, cost);
+    return std::make_unique<Owned>(std::make_unique<security::SodiumSecrets>(cost), config, store, clock);
+  };
+}
+
+int cmd_serve(const Options& o, ServeArgs a) {
+  if (a.print_routes) {  // the route table, for the OpenAPI check (tests/cli/serve_test.sh)
+    for (const auto& r : http::routes()) std::printf("%s %s\n", r.method, r.pattern);
+    return 0;
+  }
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  a.o.db = o.db;
+  a.o.config_path = o.config;
+  a.o.config = std::make_shared<const Config>(s.config);
+  a.o.documents_env = env_or("OCOP_DOCUMENTS_DIR", "");
+  a.o.simulation = s.simulation;
+  a.o.now = s.now;
+  a.o.accounts = accounts_factory();
+  s.store.reset();  // the workers open their own connections
+  return http::serve(std::move(a.o));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1432,6 +1474,36 @@ int main(int argc, char** argv) {
       outbox->add_subcommand("retry", "a dead or waiting message back to pending, attempts reset");
   outbox_retry->add_option("id", retry_id, "the message's id (ocop outbox)")->required();
 
+  ServeArgs serve_args;
+  auto* serve = app.add_subcommand("serve", "the HTTP service (API under /api/v1; docs/operations.md)");
+  serve->add_option("--listen", serve_args.o.listen, "HOST:PORT to listen on, an IP address (default 127.0.0.1:8080)");
+  serve->add_flag("--allow-remote", serve_args.o.allow_remote,
+                  "listen on an address that is not loopback (TLS belongs to a proxy in front)");
+  serve->add_option("--origin", serve_args.o.origins,
+                    "an origin (https://host) allowed to send unsafe requests with the session cookie; "
+                    "default: the request's Host");
+  serve->add_option("--readers", serve_args.o.readers, "reader threads (default 2)")->check(CLI::Range(1, 64));
+  serve->add_option("--max-connections", serve_args.o.max_connections, "open connections (default 512)")
+      ->check(CLI::Range(1, 100000));
+  serve->add_option("--max-queue", serve_args.o.max_queue, "requests waiting per pool before 503 (default 256)")
+      ->check(CLI::Range(1, 100000));
+  serve->add_option("--max-header-bytes", serve_args.o.max_header_bytes, "request line and headers (default 16384)")
+      ->check(CLI::Range(1024, 1 << 20));
+  serve->add_option("--max-body-bytes", serve_args.o.max_body_bytes,
+                    "a JSON body (default 1052672); uploads: documents.max_bytes")
+      ->check(CLI::Range(1024, 64 << 20));
+  serve->add_option("--read-timeout-ms", serve_args.o.read_timeout_ms,
+                    "a request must arrive whole within this of its first byte (default 10000)")
+      ->check(CLI::Range(100, 600000));
+  serve->add_option("--idle-timeout-ms", serve_args.o.idle_timeout_ms,
+                    "a kept-alive connection without a request is closed after this (default 60000)")
+      ->check(CLI::Range(100, 3600000));
+  serve->add_option("--group-commit", serve_args.o.max_group,
+                    "events that arrive while a commit runs share the next one, at most N (default 64; 1: "
+                    "one transaction per event)")
+      ->check(CLI::Range(1, 10000));
+  serve->add_flag("--print-routes", serve_args.print_routes, "print the route table and exit");
+
   // Accounts (ocop/accounts.hpp; docs/operations.md "Sign-in").
   std::string acct_user, acct_actor, login_code, login_address, token_note, token_id;
   int token_days = 0;
@@ -1507,6 +1579,7 @@ int main(int argc, char** argv) {
     if (*deliver) return cmd_deliver(o, deliver_limit);
     if (*outbox_retry) return cmd_outbox_retry(o, retry_id);
     if (*outbox) return cmd_outbox(o, outbox_state, outbox_limit);
+    if (*serve) return cmd_serve(o, std::move(serve_args));
     if (*user_password) return cmd_user_password(o, acct_user, acct_actor);
     if (*user_invite) return cmd_user_invite(o, acct_user, acct_actor);
     if (*user_accept) return cmd_user_accept(o);

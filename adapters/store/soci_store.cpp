@@ -1910,25 +1910,18 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
   }
 }
 
-std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
-  if (!impl_->sqlite) {
-    for (const std::string* v :
-         {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate})
-      if (!valid_utf8(*v)) return {};
-    for (const auto& u : f.units)
-      if (!valid_utf8(u)) return {};
-  }
-  auto& I = *impl_;
-  std::vector<Dossier> out;
-  try {
-    std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers WHERE 1=1";
-    std::string state = f.state, level = f.level, ps = f.product_set, rule_set = f.rule_set,
-                product = f.product, producer = f.producer, base = f.base_certificate;
-    const std::vector<std::string> units = f.units;  // bound by reference: must not move
-    int year = f.year;
-    soci::statement st(I.sql);
-    st.alloc();
-    I.bind_dossier_out(st);
+namespace {
+// The values a dossier filter binds, kept alive (soci::use binds by reference) until the
+// statement has run; where() appends the WHERE clause and binds them to `st`.
+struct DossierWhere {
+  std::string state, level, ps, rule_set, product, producer, base, after;
+  std::vector<std::string> units;
+  int year = 0;
+  explicit DossierWhere(const DossierFilter& f)
+      : state(f.state), level(f.level), ps(f.product_set), rule_set(f.rule_set), product(f.product),
+        producer(f.producer), base(f.base_certificate), after(f.after), units(f.units), year(f.year) {}
+  void where(soci::statement& st, std::string& q) {
+    q += " WHERE 1=1";
     if (!state.empty()) {
       q += " AND state = :state";
       st.exchange(soci::use(state));
@@ -1969,6 +1962,34 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
       q += " AND base_certificate = :base";
       st.exchange(soci::use(base));
     }
+    if (!after.empty()) {
+      q += " AND id > :after";
+      st.exchange(soci::use(after));
+    }
+  }
+};
+
+bool filter_is_utf8(const DossierFilter& f) {
+  for (const std::string* v :
+       {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate, &f.after})
+    if (!valid_utf8(*v)) return false;
+  for (const auto& u : f.units)
+    if (!valid_utf8(u)) return false;
+  return true;
+}
+}  // namespace
+
+std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
+  if (!impl_->sqlite && !filter_is_utf8(f)) return {};
+  auto& I = *impl_;
+  std::vector<Dossier> out;
+  try {
+    std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers";
+    DossierWhere w(f);
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_dossier_out(st);
+    w.where(st, q);
     q += " ORDER BY id";
     if (f.limit > 0) q += " LIMIT " + std::to_string(f.limit);
     I.prepare(st, q);
@@ -1981,6 +2002,25 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
     rethrow(e, "listing dossiers");
   }
   return out;
+}
+
+std::int64_t SociStore::count_dossiers(const DossierFilter& f) {
+  if (!impl_->sqlite && !filter_is_utf8(f)) return 0;
+  auto& I = *impl_;
+  try {
+    std::string q = "SELECT COUNT(*) FROM dossiers";
+    DossierWhere w(f);
+    long long n = 0;
+    soci::statement st(I.sql);
+    st.alloc();
+    st.exchange(soci::into(n));
+    w.where(st, q);
+    I.prepare(st, q);
+    st.execute(true);
+    return n;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting dossiers");
+  }
 }
 
 namespace {

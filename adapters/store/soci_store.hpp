@@ -91,6 +91,7 @@ class SociStore : public Store {
   std::optional<std::string> find_key(const std::string& key) override;
   void put_key(const std::string& key, const std::string& dossier, const std::string& result) override;
   std::vector<Dossier> list_dossiers(const DossierFilter& f) override;
+  std::int64_t count_dossiers(const DossierFilter& f) override;
   std::vector<CountRow> count_by_state_and_unit() override;
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
   std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,

@@ -79,7 +79,8 @@ struct DossierQuery {
   std::string state, level, product_set;
   std::string unit;  // that unit, the units below it and those merged into it by today
   int year = 0;
-  int limit = 0;  // 0: no limit
+  int limit = 0;      // 0: no limit
+  std::string after;  // keyset paging: only ids greater than this (the list is by id)
 };
 
 struct CertificateQuery {
@@ -245,6 +246,13 @@ class Application {
   // Fires one event in its own transaction (spec §2, §3). Staged blobs the request carries are
   // published if it is accepted and discarded either way.
   FireResult fire(EventRequest req);
+  // Group commit (issue 11): fires several events, in order, in one transaction, and returns
+  // each one's result once that transaction is durable. A refused event writes nothing and does
+  // not undo its neighbours (the executor checks before it writes); a later event sees the
+  // earlier ones (same dossier, same key). A database failure rolls the group back; after one
+  // more try the events are fired one by one, each in its own transaction, so that none is lost
+  // or applied twice. Requests with staged blobs are not grouped: fire() them.
+  std::vector<FireResult> fire_group(std::vector<EventRequest>& reqs);
   // Checks an attachment (kind, size) against the document policy and stages its bytes in the
   // blob store, filling data.name (default `file_name`), data.sha256 and data.bytes and adding
   // the staged blob to `req`; `size` is the size when known beforehand (< 0: unknown).
@@ -258,6 +266,8 @@ class Application {
   // --- reads ---
   Result<DossierView> show(const std::string& id);
   Result<std::vector<Dossier>> list(const DossierQuery& query);
+  // How many dossiers match the query's filters (its limit and `after` do not count).
+  Result<std::int64_t> count(const DossierQuery& query);
   Result<std::vector<AuditRecord>> history(const std::string& id);
   Result<std::vector<DocumentView>> documents(const std::string& id);
   // Writes a stored document's exact bytes to `out` (not found: 3; damaged: 4).
@@ -284,6 +294,10 @@ class Application {
   Status audit_export(const std::function<void(const AuditRecord&)>& sink);
 
   // --- the scheduler and the outbox ---
+  // Whether `user` may run the scheduler's work on request (tick, deliver, the outbox: the HTTP
+  // service's operator routes; the CLI's operator is whoever runs it): a configured user one of
+  // whose roles lists the scheduler's `expire`, with a unit valid today. Forbidden otherwise.
+  Status authorize_operator(const std::string& user) const;
   TickReport tick(bool dry_run);
   CycleReport cycle(int year);  // year 0: the clock's year
   // Sends due messages through the transports given (channel name -> transport).
@@ -307,6 +321,8 @@ class Application {
     return r;
   }
   void promotion_report(Report& r);
+  // The store's filter for a list query (its unit widened to the units below and merged into it).
+  Status dossier_filter(const DossierQuery& q, DossierFilter& f) const;
   ActivityTotals totals_of(const std::vector<Participation>& ps) const;
   Status units_under(const std::string& unit, const char* flag, std::vector<std::string>& out) const;
 

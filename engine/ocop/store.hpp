@@ -51,6 +51,7 @@ struct DossierFilter {
   int year = 0;
   std::string product, producer;  // exact names (indexed together, product first)
   std::string base_certificate;   // dossiers that upgrade or re-evaluate this certificate
+  std::string after;              // keyset paging: only ids greater than this (lists are by id)
   int limit = 0;                  // 0 = no limit
 };
 
@@ -219,6 +220,13 @@ class ReadModel {
 
   // --- reads for people ---
   virtual std::vector<Dossier> list_dossiers(const DossierFilter& f) = 0;
+  // How many dossiers list_dossiers would return without `limit` (and with `after`). The
+  // default counts a full list; a database store counts in SQL.
+  virtual std::int64_t count_dossiers(const DossierFilter& f) {
+    DossierFilter all = f;
+    all.limit = 0;
+    return static_cast<std::int64_t>(list_dossiers(all).size());
+  }
   // counts grouped by (state, unit) or (stars, unit) of active certificates
   virtual std::vector<CountRow> count_by_state_and_unit() = 0;
   virtual std::vector<CountRow> count_certificates_by_stars_and_unit() = 0;

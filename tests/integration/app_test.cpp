@@ -1,6 +1,8 @@
 // The application layer (engine/ocop/app.hpp) on a real database: the use cases that used to
 // live in the CLI, tested without it (the CLI scripts test them through the binary as well).
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "fixture.hpp"
@@ -126,6 +128,72 @@ BOOST_AUTO_TEST_CASE(reads_validate_their_filters_and_say_what_is_missing) {
   BOOST_REQUIRE(shown.ok());
   BOOST_TEST(shown.value.dossier.state == State::idea_submitted);
   BOOST_TEST(shown.value.scoresheets.empty());  // no level yet
+}
+
+BOOST_AUTO_TEST_CASE(lists_page_by_id_and_count_every_match) {
+  App a;
+  for (int i = 1; i <= 5; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "BX-2026-%06d", i);
+    BOOST_REQUIRE(a.db.fire("submit_idea", "", "producer.bx-c0001", new_product(id)).status.ok());
+  }
+  DossierQuery q;
+  q.unit = "BX-C0001";
+  q.limit = 2;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    auto r = a.app.list(q);
+    BOOST_REQUIRE(r.ok());
+    if (r.value.empty()) break;
+    BOOST_TEST(r.value.size() <= 2u);
+    for (const auto& d : r.value) seen.push_back(d.id);
+    q.after = r.value.back().id;  // the next page: ids after the last one seen
+  }
+  BOOST_TEST(seen.size() == 5u);
+  BOOST_TEST(std::is_sorted(seen.begin(), seen.end()));
+  auto n = a.app.count(q);  // its limit and `after` do not count
+  BOOST_REQUIRE(n.ok());
+  BOOST_TEST(n.value == 5);
+  q.state = "idea_accepted";
+  BOOST_TEST(a.app.count(q).value == 0);
+  q.state = "dreaming";
+  BOOST_TEST(a.app.count(q).status.code() == Code::bad_input);
+}
+
+BOOST_AUTO_TEST_CASE(a_group_commits_together_and_a_refusal_undoes_no_neighbour) {
+  App a;
+  std::vector<EventRequest> group;
+  group.push_back(event("submit_idea", "", "producer.bx-c0001", new_product("BX-2026-000001"), "g1"));
+  group.push_back(event("accept_idea", "BX-2026-000001", "officer.bx-c0001", json::object(), "g2"));  // sees g1
+  group.push_back(event("reject", "BX-2026-000001", "producer.bx-c0001", json{{"reason", "x"}}, "g3"));  // forbidden
+  group.push_back(event("submit_plan", "BX-2026-000001", "producer.bx-c0001", json::object(), "g4"));
+  group.push_back(event("submit_plan", "BX-2026-000001", "producer.bx-c0001", json::object(), "g4"));  // its key again
+  group.push_back(event("accept_idea", "BX-2026-000009", "officer.bx-c0001", json::object(), ""));  // not found
+  auto results = a.app.fire_group(group);
+  BOOST_REQUIRE(results.size() == 6u);
+  BOOST_TEST(results[0].status.ok());
+  BOOST_TEST(results[1].status.ok());
+  BOOST_REQUIRE(results[1].dossier);
+  BOOST_TEST(results[1].dossier->version == 2);  // each result is the dossier after its own event
+  BOOST_TEST(results[2].status.code() == Code::forbidden);
+  BOOST_TEST(results[3].status.ok());
+  BOOST_TEST(results[4].status.ok());
+  BOOST_TEST(results[4].duplicate);
+  BOOST_TEST(results[5].status.code() == Code::not_found);
+  auto d = a.db.store->load_dossier("BX-2026-000001");
+  BOOST_REQUIRE(d);
+  BOOST_TEST(d->state == State::plan_submitted);
+  BOOST_TEST(d->version == 3);
+  BOOST_TEST(a.db.verify());
+  auto h = a.app.history("BX-2026-000001");
+  BOOST_TEST(h.value.size() == 3u);  // submit_idea, accept_idea, submit_plan: nothing else written
+}
+
+BOOST_AUTO_TEST_CASE(operators_are_users_whose_role_lists_the_schedulers_expire) {
+  App a;
+  BOOST_TEST(a.app.authorize_operator("scheduler").ok());
+  BOOST_TEST(a.app.authorize_operator("officer.bx-c0001").code() == Code::forbidden);
+  BOOST_TEST(a.app.authorize_operator("nobody").code() == Code::forbidden);
 }
 
 BOOST_AUTO_TEST_CASE(report_and_verification) {

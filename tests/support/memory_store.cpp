@@ -482,6 +482,7 @@ std::vector<Dossier> MemoryStore::list_dossiers(const DossierFilter& f) {
     if (!f.product.empty() && d.product != f.product) continue;
     if (!f.producer.empty() && d.producer != f.producer) continue;
     if (!f.base_certificate.empty() && d.base_certificate != f.base_certificate) continue;
+    if (!f.after.empty() && !(id > f.after)) continue;
     out.push_back(d);
   }
   return out;

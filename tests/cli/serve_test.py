@@ -1,0 +1,560 @@
+"""`ocop serve` end to end (driven by serve_test.sh): the real binary on an ephemeral port, real
+HTTP clients (http.client and raw sockets), on the database serve_test.sh made.
+
+Usage: serve_test.py OCOP REPO WORK DB
+Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+OCOP, REPO, WORK, DB = sys.argv[1:5]
+CONFIG = os.path.join(REPO, "config", "sample.yaml")
+ENV = dict(os.environ, OCOP_DB=DB, OCOP_CONFIG=CONFIG, OCOP_DOCUMENTS_DIR=os.path.join(WORK, "documents"))
+passed = 0
+failed = 0
+
+
+def check(what, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, str(detail)[:600])
+    return ok
+
+
+def ocop(*args, stdin=None):
+    return subprocess.run([OCOP, *args], env=ENV, input=stdin, capture_output=True, text=True)
+
+
+class Server:
+    def __init__(self, *extra, config=CONFIG):
+        self.log = open(os.path.join(WORK, "serve-%d.log" % time.time_ns()), "w+")
+        self.proc = subprocess.Popen(
+            [OCOP, "serve", "--config", config, "--listen", "127.0.0.1:0", "--read-timeout-ms", "1500",
+             "--idle-timeout-ms", "4000", *extra],
+            env=ENV, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.log.seek(0)
+            raise SystemExit("serve did not start: %r %s" % (line, self.log.read()[-2000:]))
+        self.port = int(m.group(1))
+
+    def logs(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return "hung"
+
+
+def stored_ids(ids):
+    """Which of these dossier ids the database holds (one query, on either backend)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    if DB.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(DB[len("sqlite:"):])
+        rows = con.execute("SELECT id FROM dossiers WHERE id IN (%s)" % ",".join("?" * len(ids)), ids).fetchall()
+        con.close()
+        return {r[0] for r in rows}
+    quoted = ",".join("'" + i.replace("'", "''") + "'" for i in ids)
+    out = subprocess.run(["psql", "-qAt", DB, "-c", "SELECT id FROM dossiers WHERE id IN (%s)" % quoted],
+                         capture_output=True, text=True)
+    return set(out.stdout.split())
+
+
+_tokens = {}
+
+
+def token(user):
+    if user not in _tokens:
+        r = ocop("token", "create", user, "--expires", "1", "--json")
+        if r.returncode != 0:
+            raise SystemExit("ocop token create %s failed: %s" % (user, r.stderr))
+        _tokens[user] = json.loads(r.stdout)["token"]
+    return _tokens[user]
+
+
+def request(port, method, path, body=None, user=None, headers=None, raw=False):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    h = dict(headers or {})
+    if user:
+        h["Authorization"] = "Bearer " + token(user)
+    if body is not None and not isinstance(body, (bytes, str)):
+        body = json.dumps(body)
+        h.setdefault("Content-Type", "application/json")
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    if raw:
+        return r.status, hdrs, data
+    try:
+        j = json.loads(data) if data else None
+    except ValueError:
+        j = data.decode("utf-8", "replace")
+    return r.status, hdrs, j
+
+
+def is_problem(what, got, status, code=None):
+    st, h, j = got
+    ok = st == status and h.get("content-type", "").startswith("application/problem+json") and isinstance(j, dict) \
+        and j.get("status") == status and (code is None or j.get("code") == code)
+    return check("%s: %d %s" % (what, status, code or ""), ok, (st, j))
+
+
+SECURITY = {
+    "content-security-policy": lambda v: "default-src 'self'" in v and "frame-ancestors 'none'" in v and "unsafe-inline" not in v,
+    "x-content-type-options": lambda v: v == "nosniff",
+    "referrer-policy": lambda v: v == "no-referrer",
+    "cache-control": lambda v: "no-store" in v,
+}
+
+
+def security_headers(what, h):
+    bad = [k for k, ok in SECURITY.items() if not ok(h.get(k, ""))]
+    return check("security headers on " + what, not bad, bad)
+
+
+# --- the database and a few dossiers ----------------------------------------------------------------
+r = ocop("init")
+if r.returncode != 0:
+    raise SystemExit("init failed: " + r.stderr)
+
+srv = Server()
+P = srv.port
+PRODUCER, OFFICER, COORD, OPERATOR = "producer.bacquang", "officer.bacquang", "coordinator.tq.thu", "scheduler.tq"
+
+# --- the route table and docs/openapi.json, both ways -------------------------------------------------
+with open(os.path.join(REPO, "docs", "openapi.json")) as f:
+    spec = json.load(f)
+documented = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+served = set()
+for line in ocop("serve", "--print-routes").stdout.splitlines():
+    m, p = line.split(" ", 1)
+    served.add((m, p))
+check("every served route is in docs/openapi.json", served <= documented, sorted(served - documented))
+check("every documented route is served", documented <= served, sorted(documented - served))
+check("openapi 3.1", spec.get("openapi", "").startswith("3.1"))
+
+# --- public routes, security headers ----------------------------------------------------------------
+st, h, j = request(P, "GET", "/healthz")
+check("healthz 200", st == 200 and j == {"status": "ok"}, (st, j))
+security_headers("/healthz", h)
+st, h, body = request(P, "GET", "/metrics", raw=True)
+check("metrics: Prometheus text", st == 200 and b"ocop_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1" in body
+      and b"ocop_http_request_duration_seconds_bucket" in body, body[:300])
+got = request(P, "GET", "/nowhere")
+is_problem("unknown path", got, 404, "not_found")
+security_headers("a 404 problem", got[1])
+got = request(P, "PUT", "/api/v1/events")
+is_problem("wrong method", got, 405)
+check("405 names Allow", got[1].get("allow") == "POST", got[1])
+
+# --- 401 on every /api/v1 route without credentials, and with a bad token --------------------------------
+for method, path in sorted(served):
+    if not path.startswith("/api/v1") or (method, path) == ("POST", "/api/v1/session"):
+        continue
+    concrete = re.sub(r"\{[^}]+\}", "x", path)
+    got = request(P, method, concrete, body="" if method != "GET" else None)
+    is_problem("no credentials: %s %s" % (method, path), got, 401, "unauthenticated")
+got = request(P, "GET", "/api/v1/dossiers", headers={"Authorization": "Bearer not-a-token"})
+is_problem("a bad token", got, 401, "unauthenticated")
+check("401 says how to authenticate", got[1].get("www-authenticate", "").startswith("Bearer"), got[1])
+got = request(P, "GET", "/api/v1/dossiers", headers={"Authorization": "Basic eDp5"})
+is_problem("not a bearer token", got, 401)
+
+# --- events, ETag, If-Match, idempotency ------------------------------------------------------------------
+idea = {"event": "submit_idea", "data": {"product": "Cam sành Bắc Quang", "product_set": "fresh_produce",
+                                           "producer": "HTX Cam Bắc Quang", "unit": "TQ-BACQUANG"}}
+st, h, j = request(P, "POST", "/api/v1/events", idea, user=PRODUCER)
+check("submit_idea 200 as the signed-in user", st == 200 and j.get("state") == "idea_submitted", (st, j))
+D = j.get("id") if isinstance(j, dict) else None
+check("event result ETag is the version", h.get("etag") == '"1"', h.get("etag"))
+security_headers("an event's result", h)
+st, h, j = request(P, "GET", "/api/v1/dossiers/" + urllib.parse.quote(D, safe=""), user=OFFICER)
+check("show: 200 with ETag", st == 200 and j["id"] == D and h.get("etag") == '"1"', (st, h.get("etag")))
+st, h, _ = request(P, "GET", "/api/v1/dossiers/" + D, user=OFFICER, headers={"If-None-Match": '"1"'}, raw=True)
+check("show: If-None-Match the same version: 304", st == 304, st)
+got = request(P, "GET", "/api/v1/dossiers/NO-SUCH", user=OFFICER)
+is_problem("show an unknown dossier", got, 404, "not_found")
+
+other = dict(idea, actor=OFFICER)
+got = request(P, "POST", "/api/v1/events", other, user=PRODUCER)
+is_problem("a body actor that is not the signed-in user", got, 403, "forbidden")
+same = dict(idea, actor=PRODUCER)
+st, _, j = request(P, "POST", "/api/v1/events", same, user=PRODUCER)
+check("a body actor that is the signed-in user", st == 200, (st, j))
+
+# Two clients read version 1; the first accept wins, the second's If-Match is stale: 412.
+st1, _, _ = request(P, "GET", "/api/v1/dossiers/" + D, user=OFFICER)
+a = request(P, "POST", "/api/v1/events", {"event": "accept_idea", "dossier": D}, user=OFFICER, headers={"If-Match": '"1"'})
+check("client A with If-Match 1: 200, ETag 2", a[0] == 200 and a[1].get("etag") == '"2"', a)
+b = request(P, "POST", "/api/v1/events", {"event": "annotate", "dossier": D, "data": {"note": "xem lại"}}, user=OFFICER,
+            headers={"If-Match": '"1"'})
+is_problem("client B with the stale If-Match 1", b, 412, "conflict")
+got = request(P, "POST", "/api/v1/events", {"event": "annotate", "dossier": D, "data": {"note": "x"}}, user=OFFICER,
+              headers={"If-Match": "soon"})
+is_problem("If-Match that is not an ETag", got, 400, "bad_input")
+
+note = {"event": "annotate", "dossier": D, "data": {"note": "đã kiểm tra"}}
+first = request(P, "POST", "/api/v1/events", note, user=OFFICER, headers={"Idempotency-Key": "k-note-1"})
+again = request(P, "POST", "/api/v1/events", note, user=OFFICER, headers={"Idempotency-Key": "k-note-1"})
+check("Idempotency-Key: first 200", first[0] == 200 and not first[2].get("duplicate"), first)
+check("Idempotency-Key: replay answers the first result", again[0] == 200 and again[2].get("duplicate") is True
+      and again[2]["first_result"]["version"] == first[2]["version"], again)
+other_note = dict(note, data={"note": "khác"})
+is_problem("Idempotency-Key with a different request", request(P, "POST", "/api/v1/events", other_note, user=OFFICER,
+                                                                   headers={"Idempotency-Key": "k-note-1"}), 422, "bad_input")
+is_problem("Idempotency-Key differing from the body's key",
+           request(P, "POST", "/api/v1/events", dict(note, key="k2"), user=OFFICER, headers={"Idempotency-Key": "k3"}), 400)
+
+# Problem codes from the application layer.
+is_problem("refused by the state", request(P, "POST", "/api/v1/events", {"event": "accept_idea", "dossier": D}, user=OFFICER), 409, "refused")
+is_problem("an unknown dossier", request(P, "POST", "/api/v1/events", {"event": "accept_idea", "dossier": "TQ-2026-99999"}, user=OFFICER), 404, "not_found")
+is_problem("forbidden by role", request(P, "POST", "/api/v1/events", {"event": "reject", "dossier": D, "data": {"reason": "x"}}, user=PRODUCER), 403, "forbidden")
+is_problem("an unknown event", request(P, "POST", "/api/v1/events", {"event": "teleport"}, user=PRODUCER), 422, "bad_input")
+is_problem("not JSON", request(P, "POST", "/api/v1/events", "{nope", user=PRODUCER), 400, "bad_input")
+is_problem("JSON nested 100,000 deep", request(P, "POST", "/api/v1/events", "[" * 100000 + "]" * 100000, user=PRODUCER), 400)
+is_problem("invalid UTF-8", request(P, "POST", "/api/v1/events", b'{"event": "submit_idea", "data": {"product": "\xff\xfe"}}', user=PRODUCER), 400)
+esc = json.loads(json.dumps(idea))
+esc["data"]["product"] = "Cam \x1b[31mđỏ\x1b[0m"
+got = request(P, "POST", "/api/v1/events", esc, user=PRODUCER)
+is_problem("a terminal escape in a name", got, 422, "bad_input")
+check("the escape is not echoed raw", "\x1b" not in json.dumps(got[2], ensure_ascii=False) or "\\u001b" in json.dumps(got[2]), got[2])
+is_problem("an unknown query parameter", request(P, "GET", "/api/v1/dossiers?stat=submitted", user=OFFICER), 400)
+is_problem("a path with ..", request(P, "GET", "/api/v1/dossiers/%2E%2E", user=OFFICER), 400)
+is_problem("a malformed escape", request(P, "GET", "/api/v1/dossiers/%zz", user=OFFICER), 400)
+
+# --- paging ------------------------------------------------------------------------------------------
+ids = []
+for i in range(7):
+    d = json.loads(json.dumps(idea))
+    d["data"]["product"] = "Sản phẩm %d" % i
+    st, _, j = request(P, "POST", "/api/v1/events", d, user=PRODUCER)
+    ids.append(j["id"])
+seen, cursor, pages, count = [], None, 0, None
+while True:
+    q = "/api/v1/dossiers?unit=TQ-BACQUANG&limit=3" + ("&cursor=" + cursor if cursor else "")
+    st, _, j = request(P, "GET", q, user=OFFICER)
+    if st != 200:
+        check("a page", False, (st, j))
+        break
+    pages += 1
+    count = j["count"]
+    seen += [d["id"] for d in j["items"]]
+    cursor = j["next_cursor"]
+    if not cursor or pages > 10:
+        break
+check("paging: every dossier once, in id order", seen == sorted(set(seen)) and len(seen) == count == 9, (seen, count))
+check("paging: pages of 3", pages == 3, pages)
+st, _, j = request(P, "GET", "/api/v1/dossiers?state=idea_accepted", user=OFFICER)
+check("list filter and count", st == 200 and j["count"] == 1 and j["items"][0]["id"] == D and j["next_cursor"] is None, j)
+is_problem("a page over the hard maximum", request(P, "GET", "/api/v1/dossiers?limit=501", user=OFFICER), 400)
+is_problem("a cursor the service did not give", request(P, "GET", "/api/v1/dossiers?cursor=%21%21", user=OFFICER), 400)
+is_problem("an unknown state", request(P, "GET", "/api/v1/dossiers?state=dreaming", user=OFFICER), 422)
+
+# --- history, documents ---------------------------------------------------------------------------------
+st, _, j = request(P, "GET", "/api/v1/dossiers/%s/history" % D, user=OFFICER)
+check("history", st == 200 and [r["event"] for r in j][:2] == ["submit_idea", "accept_idea"], j)
+content = b"%PDF-1.4 phuong an\n" + os.urandom(2000)
+up = request(P, "POST", "/api/v1/dossiers/%s/documents?kind=business_plan&name=%s" % (D, urllib.parse.quote("Phương án.pdf")),
+             content, user=PRODUCER, headers={"Content-Type": "application/pdf"})
+check("upload a document", up[0] == 200, up)
+big = os.urandom(300000)
+up2 = request(P, "POST", "/api/v1/dossiers/%s/documents?kind=samples&name=mau.bin" % D, big, user=PRODUCER,
+              headers={"Expect": "100-continue"})
+check("upload with Expect: 100-continue", up2[0] == 200, up2)
+st, _, docs = request(P, "GET", "/api/v1/dossiers/%s/documents" % D, user=OFFICER)
+check("documents list", st == 200 and len(docs) == 2 and docs[0]["name"] == "Phương án.pdf" and docs[0]["stored"] is True, docs)
+if docs:
+    st, h, data = request(P, "GET", "/api/v1/documents/" + docs[0]["sha256"], user=OFFICER, raw=True)
+    check("download: the exact bytes", st == 200 and data == content and h.get("content-type") == "application/octet-stream", (st, len(data)))
+is_problem("a document name with a path", request(P, "POST", "/api/v1/dossiers/%s/documents?kind=business_plan&name=..%%2F..%%2Fetc%%2Fpasswd" % D,
+                                                 b"x", user=PRODUCER), 422)
+is_problem("a document that is not a SHA-256", request(P, "GET", "/api/v1/documents/..%2F..%2Fetc%2Fpasswd", user=OFFICER), 400)
+is_problem("an unknown document", request(P, "GET", "/api/v1/documents/" + "0" * 64, user=OFFICER), 404)
+is_problem("an unknown kind", request(P, "POST", "/api/v1/dossiers/%s/documents?kind=selfie&name=a.jpg" % D, b"x", user=PRODUCER), 422)
+
+# --- the other reads -------------------------------------------------------------------------------------
+for path, test in [("/api/v1/certificates", lambda j: isinstance(j, list)),
+                   ("/api/v1/certificates?expiring_within=90&unit=TQ", lambda j: isinstance(j, list)),
+                   ("/api/v1/products/" + D, lambda j: j["dossiers"][0]["id"] == D),
+                   ("/api/v1/report", lambda j: j["dossiers_by_state"].get("idea_accepted") == 1),
+                   ("/api/v1/cycle", lambda j: "milestones" in j),
+                   ("/api/v1/audit/verify", lambda j: j["valid"] is True),
+                   ("/api/v1/activities?year=2026", lambda j: isinstance(j, list)),
+                   ("/api/v1/inspections", lambda j: isinstance(j, list)),
+                   ("/api/v1/me", lambda j: j["user"] == OFFICER and j["via"] == "token" and j["operator"] is False)]:
+    st, h, j = request(P, "GET", path, user=OFFICER)
+    check("GET " + path, st == 200 and test(j), (st, j))
+is_problem("an unknown activity", request(P, "GET", "/api/v1/activities/TQ-XT-2026-999", user=OFFICER), 404)
+is_problem("an unknown product", request(P, "GET", "/api/v1/products/nothing-like-it", user=OFFICER), 404)
+is_problem("a bad year", request(P, "GET", "/api/v1/cycle?year=12", user=OFFICER), 400)
+st, h, data = request(P, "GET", "/api/v1/audit/export", user=OFFICER, raw=True)
+lines = data.decode().splitlines()
+check("audit export jsonl", st == 200 and h.get("content-type") == "application/x-ndjson" and len(lines) >= 12
+      and all(json.loads(x)["hash"] for x in lines), (st, len(lines)))
+st, h, data = request(P, "GET", "/api/v1/audit/export?format=csv", user=OFFICER, raw=True)
+check("audit export csv", st == 200 and data.startswith(b"seq,at,actor") and data.count(b"\n") >= len(lines) + 1, (st, data[:100]))
+is_problem("audit export in another format", request(P, "GET", "/api/v1/audit/export?format=xml", user=OFFICER), 400)
+
+# --- operators ---------------------------------------------------------------------------------------------
+is_problem("tick by a non-operator", request(P, "POST", "/api/v1/tick?dry_run=true", "", user=OFFICER), 403, "forbidden")
+is_problem("outbox by a non-operator", request(P, "GET", "/api/v1/outbox", user=OFFICER), 403, "forbidden")
+st, _, j = request(P, "POST", "/api/v1/tick?dry_run=true", "", user=OPERATOR)
+check("tick dry run by the scheduler", st == 200 and j["dry_run"] is True, (st, j))
+st, _, j = request(P, "GET", "/api/v1/outbox", user=OPERATOR)
+check("outbox", st == 200 and isinstance(j, list), (st, j))
+is_problem("retry an unknown message", request(P, "POST", "/api/v1/outbox/999999/retry", "", user=OPERATOR), 404)
+is_problem("retry a message id that is not a number", request(P, "POST", "/api/v1/outbox/abc/retry", "", user=OPERATOR), 400)
+st, _, j = request(P, "POST", "/api/v1/deliver?limit=1", "", user=OPERATOR)
+check("deliver", st == 200 and "sent" in j, (st, j))
+st, _, j = request(P, "POST", "/api/v1/inspections/plan", {"year": 2026, "share": 10, "due": "2026-11-13"}, user="inspector.tq.khoa")
+check("inspections plan as the signed-in inspector", st == 200 and j["planned"] == 0, (st, j))
+is_problem("inspections plan for another actor", request(P, "POST", "/api/v1/inspections/plan",
+                                                        {"year": 2026, "share": 10, "due": "2026-11-13", "actor": COORD}, user="inspector.tq.khoa"), 403)
+
+# --- sessions and CSRF ---------------------------------------------------------------------------------------
+PASSWORD = "correct horse battery"
+r = ocop("user", "password", COORD, stdin=PASSWORD + "\n")
+check("ocop user password", r.returncode == 0, r.stderr)
+st, h, j = request(P, "POST", "/api/v1/session", {"user": COORD, "password": "wrong password!"})
+is_problem("login with a wrong password", (st, h, j), 401)
+st, h, j = request(P, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+cookie = h.get("set-cookie", "")
+check("login sets the __Host- cookie", st == 200 and cookie.startswith("__Host-ocop_session=") and "Secure" in cookie
+      and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie, (st, cookie, j))
+sess = cookie.split(";")[0]
+host = "127.0.0.1:%d" % P
+st, _, j = request(P, "GET", "/api/v1/me", headers={"Cookie": sess})
+check("the cookie authenticates a read", st == 200 and j["user"] == COORD and j["via"] == "session", (st, j))
+note2 = {"event": "annotate", "dossier": D, "data": {"note": "từ trình duyệt"}}
+is_problem("CSRF: an unsafe request with the cookie and no Origin", request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess}), 403)
+is_problem("CSRF: another site's Origin", request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess, "Origin": "https://evil.example"}), 403)
+is_problem("CSRF: Sec-Fetch-Site cross-site", request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess, "Sec-Fetch-Site": "cross-site"}), 403)
+st, _, j = request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess, "Origin": "http://" + host})
+check("same Origin with the cookie", st == 200, (st, j))
+st, _, j = request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess, "Sec-Fetch-Site": "same-origin"})
+check("Sec-Fetch-Site same-origin with the cookie", st == 200, (st, j))
+is_problem("login from another site", request(P, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD},
+                                              headers={"Origin": "https://evil.example"}), 403)
+st, h, _ = request(P, "DELETE", "/api/v1/session", headers={"Cookie": sess, "Origin": "http://" + host}, raw=True)
+check("logout: 204, cookie cleared", st == 204 and "Max-Age=0" in h.get("set-cookie", ""), (st, h))
+is_problem("the session after logout", request(P, "GET", "/api/v1/me", headers={"Cookie": sess}), 401)
+
+# Throttling: lockout_failures (5) wrong passwords in a row lock the account; the right one then fails too,
+# with the same answer.
+COORD2 = "coordinator.tq.hung"
+r = ocop("user", "password", COORD2, stdin=PASSWORD + "\n")
+for i in range(5):
+    request(P, "POST", "/api/v1/session", {"user": COORD2, "password": "not the password %d" % i})
+got = request(P, "POST", "/api/v1/session", {"user": COORD2, "password": PASSWORD})
+is_problem("a locked account: the right password is refused too", got, 401)
+check("a locked account says nothing more than a wrong password", "sign-in failed" in got[2].get("detail", ""), got[2])
+
+# --- limits: oversized body, headers, slow clients ------------------------------------------------------------
+s = socket.create_connection(("127.0.0.1", P))
+s.sendall(b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token(PRODUCER).encode() +
+          b"\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
+s.settimeout(5)
+resp = s.recv(4096)
+check("a 100 MB body is refused at once: 413", resp.startswith(b"HTTP/1.1 413"), resp[:100])
+s.close()
+s = socket.create_connection(("127.0.0.1", P))
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+s.settimeout(5)
+resp = s.recv(4096)
+check("40 KB of headers: 431", resp.startswith(b"HTTP/1.1 431"), resp[:100])
+s.close()
+
+s = socket.create_connection(("127.0.0.1", P))
+s.sendall(b"POST /api/v1/dossiers/x/documents?kind=business_plan&name=a.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+          + token(PRODUCER).encode() + b"\r\nContent-Length: 22020096\r\n\r\n")
+s.settimeout(5)
+resp = s.recv(4096)
+check("an upload over documents.max_bytes: 413 at once", resp.startswith(b"HTTP/1.1 413"), resp[:100])
+s.close()
+st, h, body = request(P, "HEAD", "/healthz", raw=True)
+check("HEAD: headers, no body", st == 200 and body == b"" and h.get("content-length") == "16", (st, h, body))
+
+slow = [socket.create_connection(("127.0.0.1", P)) for _ in range(8)]
+for c in slow:
+    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+t0 = time.time()
+ok_meanwhile = True
+while time.time() - t0 < 2.5:
+    for c in slow:
+        try:
+            c.send(b"X-Slow: 1\r\n")
+        except OSError:
+            pass
+    st, _, _ = request(P, "GET", "/healthz")
+    ok_meanwhile = ok_meanwhile and st == 200
+    time.sleep(0.25)
+check("slow-headers clients do not hold the server", ok_meanwhile)
+closed = 0
+for c in slow:
+    c.settimeout(3)
+    try:
+        data = c.recv(4096)
+        closed += 1 if (data == b"" or data.startswith(b"HTTP/1.1 408")) else 0
+    except (socket.timeout, OSError):
+        closed += 1 if False else 0
+    c.close()
+check("slow-headers clients are cut off after the read timeout", closed == len(slow), closed)
+
+# --- group commit: concurrent events share transactions; each is answered after its commit ---------------------
+def burst(n):
+    d = json.loads(json.dumps(idea))
+    d["data"]["product"] = "Nhóm %d" % n
+    return request(P, "POST", "/api/v1/events", d, user=PRODUCER)[0]
+
+
+results = []
+threads = [threading.Thread(target=lambda n=n: results.append(burst(n))) for n in range(24)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(60)
+check("24 events at once: all 200", results.count(200) == 24, results)
+st, _, body = request(P, "GET", "/metrics", raw=True)
+m_commits = re.search(rb"^ocop_event_commits_total (\d+)", body, re.M)
+m_events = re.search(rb"^ocop_event_committed_requests_total (\d+)", body, re.M)
+check("metrics: commits and the events in them", m_commits and m_events and int(m_events.group(1)) >= int(m_commits.group(1)) > 0,
+      (m_commits and m_commits.group(0), m_events and m_events.group(0)))
+check("the chain holds after concurrent events", ocop("audit", "verify").returncode == 0)
+
+# --- SIGTERM while requests are in flight ------------------------------------------------------------------
+answered, lock, stop_flag = [], threading.Lock(), threading.Event()
+
+
+def writer(n):
+    i = 0
+    while not stop_flag.is_set():
+        i += 1
+        key = "term-%d-%d" % (n, i)
+        d = json.loads(json.dumps(idea))
+        d["data"]["product"] = "Tải %d-%d" % (n, i)
+        try:
+            st, _, j = request(P, "POST", "/api/v1/events", d, user=PRODUCER, headers={"Idempotency-Key": key})
+        except (OSError, http.client.HTTPException):
+            return
+        if st == 200:
+            with lock:
+                answered.append((key, j["id"]))
+
+
+threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+for t in threads:
+    t.start()
+time.sleep(1.5)
+code = srv.stop(signal.SIGTERM)
+stop_flag.set()
+for t in threads:
+    t.join(30)
+check("SIGTERM: serve exits 0", code == 0, code)
+check("SIGTERM: requests were answered before it", len(answered) > 5, len(answered))
+logs = srv.logs()
+check("access log lines are JSON", all(json.loads(x).get("ts") for x in logs.splitlines() if x.startswith("{")), logs[-500:])
+check("the access log has the user", '"user":"%s"' % PRODUCER in logs, logs[-500:])
+missing = sorted({d for _, d in answered} - stored_ids(d for _, d in answered))
+check("every 2xx answered is in the database", not missing, missing[:5])
+r = ocop("audit", "verify")
+check("audit verify after SIGTERM", r.returncode == 0, r.stderr)
+
+# --- SIGKILL during requests, and a restart: nothing answered 2xx is lost ------------------------------------
+srv = Server()
+P = srv.port
+answered.clear()
+stop_flag.clear()
+threads = [threading.Thread(target=writer, args=(n + 10,)) for n in range(4)]
+for t in threads:
+    t.start()
+time.sleep(1.5)
+srv.stop(signal.SIGKILL)
+stop_flag.set()
+for t in threads:
+    t.join(30)
+check("SIGKILL: requests were answered before it", len(answered) > 5, len(answered))
+missing = sorted({d for _, d in answered} - stored_ids(d for _, d in answered))
+check("SIGKILL: every 2xx answered is in the database", not missing, missing[:5])
+r = ocop("audit", "verify")
+check("audit verify after SIGKILL", r.returncode == 0, r.stderr)
+srv = Server()
+P = srv.port
+st, _, j = request(P, "GET", "/api/v1/dossiers?limit=1", user=OFFICER)
+check("restarted after SIGKILL: serving", st == 200, (st, j))
+check("SIGTERM after the restart: exits 0", srv.stop() == 0)
+
+# --- SIGHUP: a bad file keeps the configuration, a good one is taken ------------------------------------------
+cfg = os.path.join(WORK, "config.yaml")
+with open(CONFIG) as f:
+    good = f.read()
+with open(cfg, "w") as f:
+    f.write(good)
+srv = Server(config=cfg)
+P = srv.port
+with open(cfg, "w") as f:
+    f.write(good.replace("province: {", "province: {bogus_key: 1, ", 1).replace("max_attempts: 5", "max_attempts: many"))
+srv.proc.send_signal(signal.SIGHUP)
+time.sleep(1)
+st, _, j = request(P, "GET", "/api/v1/me", user=OFFICER)
+check("SIGHUP with a bad file: still serving", st == 200, (st, j))
+logs = srv.logs()
+problems = [json.loads(x) for x in logs.splitlines() if "reload refused" in x]
+check("SIGHUP with a bad file: every problem logged", len(problems) >= 2 and all(p.get("problem") for p in problems), logs[-1500:])
+with open(cfg, "w") as f:
+    f.write(good)
+srv.proc.send_signal(signal.SIGHUP)
+time.sleep(1)
+check("SIGHUP with a good file: reloaded", "configuration reloaded" in srv.logs(), srv.logs()[-500:])
+st, _, body = request(P, "GET", "/metrics", raw=True)
+check("metrics count the reloads", b'ocop_config_reloads_total{result="failed"} 1' in body and b'ocop_config_reloads_total{result="ok"} 1' in body)
+check("SIGINT: exits 0", srv.stop(signal.SIGINT) == 0)
+
+# --- the connection limit ---------------------------------------------------------------------------------------
+srv = Server("--max-connections", "3")
+P = srv.port
+held = [socket.create_connection(("127.0.0.1", P)) for _ in range(3)]
+time.sleep(0.3)
+try:
+    st, h, j = request(P, "GET", "/healthz")
+    check("over --max-connections: 503 with Retry-After", st == 503 and h.get("retry-after") == "1", (st, j))
+except (OSError, http.client.HTTPException) as e:
+    check("over --max-connections: 503", False, e)
+for c in held:
+    c.close()
+time.sleep(0.3)
+st, _, _ = request(P, "GET", "/healthz")
+check("below the limit again: 200", st == 200, st)
+check("SIGTERM with idle connections: exits 0", srv.stop() == 0)
+
+# --- listening ---------------------------------------------------------------------------------------------------
+r = subprocess.run([OCOP, "serve", "--listen", "0.0.0.0:0"], env=ENV, capture_output=True, text=True, timeout=30)
+check("a non-loopback address is refused without --allow-remote", r.returncode == 2 and "loopback" in r.stderr, r.stderr[-300:])
+r = subprocess.run([OCOP, "serve", "--listen", "localhost"], env=ENV, capture_output=True, text=True, timeout=30)
+check("--listen without a port is refused", r.returncode == 2, r.stderr[-300:])
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
