@@ -40,10 +40,12 @@ DONE=0
 while [ "$killed" -lt "$KILLS" ] && [ "$tries" -lt $((3 * KILLS)) ]; do
   tries=$((tries + 1))
   BATCH=$([ $((tries % 2)) -eq 0 ] && echo 40 || echo 1)
-  # A random point of the run: once 15-85 % of the records still to apply are committed, the
-  # import is killed at whatever it is doing then (mid-transaction, mid-commit, between two).
-  # Progress rather than a time guess: how fast an import runs depends on the machine's load.
-  TARGET=$(python3 -c "import random; print($DONE + max(1, int(($TOTAL - $DONE) * random.uniform(0.15, 0.85))))")
+  # A random point of the run: the k-th kill lands somewhere in the k-th of KILLS equal slices of
+  # the first 85 % of the records (so that each kill finds the import still running, however far
+  # the previous one overshot), and the import is killed at whatever it is doing then
+  # (mid-transaction, mid-commit, between two). Progress rather than a time guess: how fast an
+  # import runs depends on the machine's load.
+  TARGET=$(python3 -c "import random; print(max($DONE + 1, int($TOTAL * 0.85 * ($killed + random.uniform(0.1, 0.9)) / $KILLS)))")
   "$OCOP" --db "$CRASH" import --batch "$BATCH" "$WORK/events.jsonl" >/dev/null 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null && [ "$(committed)" -lt "$TARGET" ]; do sleep 0.0$((RANDOM % 5 + 1)); done
