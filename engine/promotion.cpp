@@ -355,19 +355,6 @@ std::vector<Recipient> signers_of(const Config& cfg, const std::string& level, c
   return out;
 }
 
-TemplateVars activity_vars(const Config& cfg, const Activity& a) {
-  TemplateVars v;
-  v["activity"] = a.id;
-  v["activity_name"] = a.name;
-  v["venue"] = a.venue;
-  v["starts"] = date_vi(a.starts);
-  v["ends"] = date_vi(a.ends);
-  v["registration_closes"] = date_vi(a.registration_closes);
-  const Unit* u = cfg.unit(a.unit);
-  v["organiser"] = u ? u->name : a.unit;
-  return v;
-}
-
 void notify_participation(Firing& f, const Activity& a, const Participation& p, std::string_view name,
                           const std::string& reason) {
   TemplateVars v = activity_vars(f.cfg, a);

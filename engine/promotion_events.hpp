@@ -34,6 +34,10 @@ Status cascade_certificate_end(const Config& cfg, const AfterRecognition* m, Sto
 OutboxMessage email_message(std::string key, const std::string& to, RenderedMessage text, std::string cause,
                             const std::string& object, Instant at);
 
+// The placeholders every activity message shares: activity, activity_name, venue, starts, ends,
+// registration_closes, organiser (the unit's name).
+TemplateVars activity_vars(const Config& cfg, const Activity& a);
+
 // open_registration's invitations (template promotion_invite): one digest to each unit of the
 // activity's open_to (default: its organiser) listing the products that may apply, and one
 // message to each producer user with an address and such a product. Deduplicated per activity

@@ -24,6 +24,19 @@ OutboxMessage email_message(std::string key, const std::string& to, RenderedMess
   return m;
 }
 
+TemplateVars activity_vars(const Config& cfg, const Activity& a) {
+  TemplateVars v;
+  v["activity"] = a.id;
+  v["activity_name"] = a.name;
+  v["venue"] = a.venue;
+  v["starts"] = date_vi(a.starts);
+  v["ends"] = date_vi(a.ends);
+  v["registration_closes"] = date_vi(a.registration_closes);
+  const Unit* u = cfg.unit(a.unit);
+  v["organiser"] = u ? u->name : a.unit;
+  return v;
+}
+
 std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, const Activity& a, Date day) {
   const std::vector<std::string> open_to = a.open_to.empty() ? std::vector<std::string>{a.unit} : a.open_to;
   std::set<std::string> units;
@@ -76,15 +89,7 @@ std::string product_line(const Certificate& c) {
 int queue_invitations(const Config& cfg, Store& store, const Activity& a, Instant at) {
   const Date day = local_date(at, cfg.province.utc_offset_minutes);
   const std::vector<Certificate> certs = eligible_certificates(cfg, store, a, day);
-  TemplateVars vars;
-  vars["activity"] = a.id;
-  vars["activity_name"] = a.name;
-  vars["venue"] = a.venue;
-  vars["starts"] = date_vi(a.starts);
-  vars["ends"] = date_vi(a.ends);
-  vars["registration_closes"] = date_vi(a.registration_closes);
-  const Unit* org = cfg.unit(a.unit);
-  vars["organiser"] = org ? org->name : a.unit;
+  TemplateVars vars = activity_vars(cfg, a);
   vars["province"] = cfg.province.name;
   vars["office"] = "Văn phòng Điều phối Chương trình OCOP tỉnh " + cfg.province.name;
   vars["date"] = date_vi(day);
