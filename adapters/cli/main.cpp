@@ -920,9 +920,8 @@ int cmd_deliver(const Options& o, int limit) {
   notify::global_init();
   const Clock& clock = s.clock();
   const int off = s.offset();
-  notify::SmtpTransport smtp(s.config.channels, clock, off);
-  notify::WebhookTransport webhook(s.config.channels);
-  auto result = s.app().deliver(limit, {{"email", &smtp}, {"webhook", &webhook}});
+  notify::Transports transports(s.config.channels, clock, off);
+  auto result = s.app().deliver(limit, transports.by_channel());
   if (!result.ok()) return fail(o, result.status);
   const DeliveryReport& r = result.value;
   if (r.held > 0)  // a channel that cannot send, with messages waiting for it
