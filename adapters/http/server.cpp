@@ -32,6 +32,7 @@
 #include "http/api.hpp"
 #include "http/serve.hpp"
 #include "notify/curl_transports.hpp"
+#include "store/soci_store.hpp"
 #include "views/json_views.hpp"
 
 namespace ocop::http {
@@ -206,17 +207,65 @@ class Server {
     return pool.submit(std::move(task));
   }
 
-  std::string metrics_text() {
-    std::map<std::string, double> g = {
-        {"ocop_worker_queue_reader", static_cast<double>(readers_->queued())},
-        {"ocop_worker_queue_writer", static_cast<double>(writer_->queued())},
-        {"ocop_worker_busy_reader", static_cast<double>(readers_->busy())},
-        {"ocop_worker_busy_writer", static_cast<double>(writer_->busy())},
-        {"ocop_worker_queue_slow", static_cast<double>(slow_->queued())},
-        {"ocop_config_generation", static_cast<double>(config_.generation())},
-        {"ocop_event_commits_total", static_cast<double>(writer_->groups.load())},
-        {"ocop_event_committed_requests_total", static_cast<double>(writer_->grouped_events.load())},
+  // GET /metrics. The outbox's counts are kept for kOutboxCountsFor; when older, they are
+  // counted again first on a reader (its connection), and `then` runs on that reader; otherwise
+  // (or when the readers' queue is full: the older counts) at once. Then call metrics_text().
+  void refresh_outbox_counts(std::function<void()> then) {
+    {
+      std::lock_guard<std::mutex> lock(outbox_.mu);
+      if (outbox_.known && Clock_::now() - outbox_.at < kOutboxCountsFor) return then();
+    }
+    auto counted = [this, then](Backend& backend) {
+      try {
+        auto counts = backend.store().outbox_counts();
+        std::lock_guard<std::mutex> lock(outbox_.mu);
+        outbox_.by_state = std::move(counts);
+        outbox_.known = true;
+        outbox_.at = Clock_::now();
+      } catch (const std::exception& e) {
+        {
+          std::lock_guard<std::mutex> lock(outbox_.mu);
+          ++outbox_.errors;
+        }
+        log_->warn(fields({{"msg", "metrics: cannot count the outbox"}, {"error", e.what()}}));
+      }
+      then();
     };
+    if (!readers_->submit(counted)) then();
+  }
+
+  std::string metrics_text() {
+    std::vector<Sample> g = {
+        {"ocop_worker_queue_reader", "", static_cast<double>(readers_->queued()), "gauge",
+         "Requests waiting for a reader thread."},
+        {"ocop_worker_queue_writer", "", static_cast<double>(writer_->queued()), "gauge",
+         "Requests waiting for the writer thread."},
+        {"ocop_worker_busy_reader", "", static_cast<double>(readers_->busy()), "gauge", "Reader threads working."},
+        {"ocop_worker_busy_writer", "", static_cast<double>(writer_->busy()), "gauge", "Whether the writer works."},
+        {"ocop_worker_queue_slow", "", static_cast<double>(slow_->queued()), "gauge",
+         "Requests waiting for the slow thread (sign-in, deliver)."},
+        {"ocop_config_generation", "", static_cast<double>(config_.generation()), "gauge",
+         "Configurations loaded since start (SIGHUP reloads)."},
+        {"ocop_event_commits_total", "", static_cast<double>(writer_->groups.load()), "counter",
+         "Transactions the writer committed for POSTed events (group commit)."},
+        {"ocop_event_committed_requests_total", "", static_cast<double>(writer_->grouped_events.load()), "counter",
+         "POSTed events those transactions held."},
+    };
+    {
+      std::lock_guard<std::mutex> lock(outbox_.mu);
+      if (outbox_.known) {
+        std::map<std::string, std::int64_t> by_state = {{"pending", 0}, {"sending", 0}, {"sent", 0}, {"dead", 0}};
+        for (const auto& [state, n] : outbox_.by_state) by_state[state] = n;
+        const char* help = "Messages in the outbox by state, counted at most 5 s ago (shared by every process).";
+        for (const auto& [state, n] : by_state) {
+          g.push_back({"ocop_outbox_messages", Metrics::label_pair("state", state), static_cast<double>(n), "gauge",
+                       help});
+          help = "";
+        }
+      }
+      g.push_back({"ocop_outbox_count_errors_total", "", static_cast<double>(outbox_.errors), "counter",
+                   "Times counting the outbox for /metrics failed (the last counts are shown)."});
+    }
     return metrics_.render(g);
   }
 
@@ -315,6 +364,14 @@ class Server {
   ApiSettings api_;
   Metrics metrics_;
   std::unique_ptr<WorkerPool> readers_, writer_, slow_;
+  static constexpr auto kOutboxCountsFor = std::chrono::seconds(5);
+  struct OutboxCounts {
+    std::mutex mu;
+    std::map<std::string, std::int64_t> by_state;
+    Clock_::time_point at{};
+    bool known = false;
+    std::uint64_t errors = 0;
+  } outbox_;
   std::unordered_set<Session*> sessions_;
   bool draining_ = false;
 };
@@ -464,16 +521,21 @@ void Session::on_body(beast::error_code ec, std::size_t) {
 void Session::dispatch() {
   busy_ = true;
   ++server_.metrics().in_flight;
-  if (match_.route->where == Where::io) {  // GET /metrics
-    Response r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = server_.metrics_text();
-    return respond(std::move(r));
-  }
   // The loop must not end while the task is on a worker (a stop waits for it).
   auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
       server_.ioc().get_executor());
   auto self = shared_from_this();
+  if (match_.route->where == Where::io) {  // GET /metrics: rendered on the I/O thread
+    server_.refresh_outbox_counts([self, guard]() mutable {
+      net::post(self->stream_.get_executor(), [self, guard]() mutable {
+        Response r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = self->server_.metrics_text();
+        self->respond(std::move(r));
+      });
+    });
+    return;
+  }
   if (match_.route->where == Where::events) {  // the writer's group commit
     auto task = std::make_shared<EventTask>();
     // The task holds the session and the guard until its answer is posted, and then nothing:

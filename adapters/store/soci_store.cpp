@@ -2041,6 +2041,16 @@ std::vector<CountRow> SociStore::count_by_state_and_unit() {
   }
 }
 
+std::map<std::string, std::int64_t> SociStore::outbox_counts() {
+  try {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& r : counts(impl_->sql, "SELECT state, '', COUNT(*) FROM outbox GROUP BY state")) out[r.a] = r.n;
+    return out;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting outbox messages");
+  }
+}
+
 std::vector<CountRow> SociStore::count_certificates_by_stars_and_unit() {
   try {
     return counts(impl_->sql,

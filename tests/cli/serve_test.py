@@ -16,53 +16,21 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import serve_lib  # noqa: E402
+from serve_lib import check, metrics, summary, wait_for  # noqa: E402
+
 OCOP, REPO, WORK, DB = sys.argv[1:5]
 CONFIG = os.path.join(REPO, "config", "sample.yaml")
 ENV = dict(os.environ, OCOP_DB=DB, OCOP_CONFIG=CONFIG, OCOP_DOCUMENTS_DIR=os.path.join(WORK, "documents"))
-passed = 0
-failed = 0
 
 
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, str(detail)[:600])
-    return ok
+def ocop(*args, stdin=None, env=ENV):
+    return subprocess.run([OCOP, *args], env=env, input=stdin, capture_output=True, text=True)
 
 
-def ocop(*args, stdin=None):
-    return subprocess.run([OCOP, *args], env=ENV, input=stdin, capture_output=True, text=True)
-
-
-class Server:
-    def __init__(self, *extra, config=CONFIG):
-        self.log = open(os.path.join(WORK, "serve-%d.log" % time.time_ns()), "w+")
-        self.proc = subprocess.Popen(
-            [OCOP, "serve", "--config", config, "--listen", "127.0.0.1:0", "--read-timeout-ms", "1500",
-             "--idle-timeout-ms", "4000", *extra],
-            env=ENV, stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.log.seek(0)
-            raise SystemExit("serve did not start: %r %s" % (line, self.log.read()[-2000:]))
-        self.port = int(m.group(1))
-
-    def logs(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self, sig=signal.SIGTERM, timeout=20):
-        self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return "hung"
+def Server(*extra, config=CONFIG, env=ENV):
+    return serve_lib.Server(OCOP, env, WORK, *extra, config=config)
 
 
 def stored_ids(ids):
@@ -95,25 +63,7 @@ def token(user):
 
 
 def request(port, method, path, body=None, user=None, headers=None, raw=False):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    h = dict(headers or {})
-    if user:
-        h["Authorization"] = "Bearer " + token(user)
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body)
-        h.setdefault("Content-Type", "application/json")
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    if raw:
-        return r.status, hdrs, data
-    try:
-        j = json.loads(data) if data else None
-    except ValueError:
-        j = data.decode("utf-8", "replace")
-    return r.status, hdrs, j
+    return serve_lib.request(port, method, path, body, headers, raw, bearer=token(user) if user else None)
 
 
 def is_problem(what, got, status, code=None):
@@ -334,6 +284,34 @@ st, _, j = request(P, "POST", "/api/v1/inspections/plan", {"year": 2026, "share"
 check("inspections plan as the signed-in inspector", st == 200 and j["planned"] == 0, (st, j))
 is_problem("inspections plan for another actor", request(P, "POST", "/api/v1/inspections/plan",
                                                         {"year": 2026, "share": 10, "due": "2026-11-13", "actor": COORD}, user="inspector.tq.khoa"), 403)
+
+# --- the outbox's depth in /metrics: a count by state, counted again within seconds --------------------------
+def outbox_by_state():
+    r = ocop("--json", "outbox")
+    counts = {"pending": 0, "sending": 0, "sent": 0, "dead": 0}
+    for m in json.loads(r.stdout):
+        counts[m["state"]] = counts.get(m["state"], 0) + 1
+    return counts
+
+
+def metrics_outbox():
+    m = metrics(P)
+    return {k[len('ocop_outbox_messages{state="'):-2]: v for k, v in m.items() if k.startswith("ocop_outbox_messages{")}
+
+
+st, _, body = request(P, "GET", "/metrics", raw=True)
+check("metrics: ocop_outbox_messages typed once, a line per state",
+      body.count(b"# TYPE ocop_outbox_messages gauge") == 1 and set(metrics_outbox()) >= {"pending", "sending", "sent", "dead"},
+      [x for x in body.decode().splitlines() if "outbox" in x])
+check("metrics: the outbox's counts are the database's", metrics_outbox() == outbox_by_state(), (metrics_outbox(), outbox_by_state()))
+d = json.loads(json.dumps(idea))
+d["data"]["product"] = "Trả lại để đếm"
+st, _, j = request(P, "POST", "/api/v1/events", d, user=PRODUCER)
+st, _, j = request(P, "POST", "/api/v1/events", {"event": "return_idea", "dossier": j["id"], "data": {"reason": "thiếu mô tả"}}, user=OFFICER)
+check("a returned idea queues its producer's message", st == 200, (st, j))
+after = outbox_by_state()
+check("metrics: a new message is counted within seconds (the counts are cached at most 5 s)",
+      wait_for("the new counts", lambda: metrics_outbox() == after, timeout=30), (metrics_outbox(), after))
 
 # --- sessions and CSRF ---------------------------------------------------------------------------------------
 PASSWORD = "correct horse battery"
@@ -556,5 +534,4 @@ check("a non-loopback address is refused without --allow-remote", r.returncode =
 r = subprocess.run([OCOP, "serve", "--listen", "localhost"], env=ENV, capture_output=True, text=True, timeout=30)
 check("--listen without a port is refused", r.returncode == 2, r.stderr[-300:])
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(summary())

@@ -3,7 +3,8 @@
 # real HTTP clients: the route table against docs/openapi.json, every route, every problem code,
 # paging, ETag / If-Match between two clients, Idempotency-Key, 401, CSRF, a forbidden actor,
 # security headers, an oversized body and headers, slow-headers clients, SIGTERM during
-# requests (every 2xx answered is in the database, the chain verifies), SIGHUP with a bad file.
+# requests (every 2xx answered is in the database, the chain verifies), SIGHUP with a bad file,
+# the outbox's depth in /metrics.
 # Runs on SQLite and, as cli_serve_test_postgresql, on PostgreSQL (lib/backend.sh).
 # Usage: serve_test.sh PATH/TO/ocop REPO_DIR
 set -uo pipefail
