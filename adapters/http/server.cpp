@@ -32,6 +32,7 @@
 #include "http/api.hpp"
 #include "http/serve.hpp"
 #include "notify/curl_transports.hpp"
+#include "store/lease.hpp"
 #include "store/soci_store.hpp"
 #include "views/json_views.hpp"
 
@@ -170,6 +171,21 @@ class Server {
                               ":" + std::to_string(bound.port());
     log_->info(fields({{"msg", "listening"}, {"address", where}, {"readers", options_.readers}}));
     std::cout << "listening on http://" << where << std::endl;
+    if (options_.scheduler.enabled) {
+      auto log = log_;
+      scheduler_ = std::make_unique<ServiceScheduler>(
+          options_.scheduler, settings_, config_, store::open_lease(options_.db, "scheduler"),
+          [log](const char* level, const json& j) {
+            const std::string line = fields(j);
+            if (level[0] == 'e')
+              log->error(line);
+            else if (level[0] == 'w')
+              log->warn(line);
+            else
+              log->info(line);
+          });
+      scheduler_->start();
+    }
     stop_signals_.async_wait([this](beast::error_code e, int sig) {
       if (!e) stop(sig);
     });
@@ -177,7 +193,8 @@ class Server {
     accept();
     ioc_.run();
     // Every session has finished (each held the loop while it had a request); the pools'
-    // queues are empty: stop their threads.
+    // queues are empty: stop their threads, and the scheduler after its run in progress.
+    if (scheduler_) scheduler_->stop();
     readers_->stop();
     writer_->stop();
     slow_->stop();
@@ -266,6 +283,13 @@ class Server {
       g.push_back({"ocop_outbox_count_errors_total", "", static_cast<double>(outbox_.errors), "counter",
                    "Times counting the outbox for /metrics failed (the last counts are shown)."});
     }
+    if (scheduler_) {
+      for (auto& sample : scheduler_->samples()) g.push_back(std::move(sample));
+    } else {
+      g.push_back({"ocop_scheduler_enabled", "", 0, "gauge", "Whether this process runs the scheduler (--scheduler)."});
+      g.push_back({"ocop_scheduler_leader", "", 0, "gauge",
+                   "Whether this process holds the scheduler lease (ticks and delivers) now."});
+    }
     return metrics_.render(g);
   }
 
@@ -346,6 +370,7 @@ class Server {
                        {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
                        {"connections", sessions_.size()}}));
     draining_ = true;
+    if (scheduler_) scheduler_->request_stop();
     beast::error_code ec;
     acceptor_.close(ec);
     hup_.cancel(ec);
@@ -364,6 +389,7 @@ class Server {
   ApiSettings api_;
   Metrics metrics_;
   std::unique_ptr<WorkerPool> readers_, writer_, slow_;
+  std::unique_ptr<ServiceScheduler> scheduler_;
   static constexpr auto kOutboxCountsFor = std::chrono::seconds(5);
   struct OutboxCounts {
     std::mutex mu;
