@@ -1,7 +1,7 @@
 """`ocop serve` end to end (driven by serve_test.sh): the real binary on an ephemeral port, real
 HTTP clients (http.client and raw sockets), on the database serve_test.sh made.
 
-Usage: serve_test.py OCOP REPO WORK DB
+Usage: serve_test.py OCOP REPO WORK DB SIM_DB   (SIM_DB: an empty database for the session timeouts)
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 """
 import http.client
@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import serve_lib  # noqa: E402
 from serve_lib import check, metrics, summary, wait_for  # noqa: E402
 
-OCOP, REPO, WORK, DB = sys.argv[1:5]
+OCOP, REPO, WORK, DB, SIM_DB = sys.argv[1:6]
 CONFIG = os.path.join(REPO, "config", "sample.yaml")
 ENV = dict(os.environ, OCOP_DB=DB, OCOP_CONFIG=CONFIG, OCOP_DOCUMENTS_DIR=os.path.join(WORK, "documents"))
 
@@ -533,5 +533,57 @@ r = subprocess.run([OCOP, "serve", "--listen", "0.0.0.0:0"], env=ENV, capture_ou
 check("a non-loopback address is refused without --allow-remote", r.returncode == 2 and "loopback" in r.stderr, r.stderr[-300:])
 r = subprocess.run([OCOP, "serve", "--listen", "localhost"], env=ENV, capture_output=True, text=True, timeout=30)
 check("--listen without a port is refused", r.returncode == 2, r.stderr[-300:])
+
+# --- sessions past their idle and absolute timeouts: 401 ------------------------------------------------------
+# A simulation database (its clock is --now), the sample with sessions of 30 idle minutes and 1
+# hour at most, and cheaper password hashing; each step is a serve started at a later --now.
+SIM_CFG = os.path.join(WORK, "sessions.yaml")
+with open(CONFIG) as f:
+    text = f.read()
+for a, b in [("absolute_hours: 12", "absolute_hours: 1"), ("password_hashing: moderate", "password_hashing: interactive")]:
+    check("the test configuration has " + a, a in text)
+    text = text.replace(a, b, 1)
+with open(SIM_CFG, "w") as f:
+    f.write(text)
+SIM_ENV = dict(ENV, OCOP_DB=SIM_DB, OCOP_CONFIG=SIM_CFG)
+check("init --simulation", ocop("init", "--simulation", env=SIM_ENV).returncode == 0)
+check("a password", ocop("user", "password", COORD, stdin=PASSWORD + "\n", env=SIM_ENV).returncode == 0)
+
+
+def at(minutes):
+    t = 8 * 60 + minutes
+    return "2026-03-02T%02d:%02d:00+07:00" % (t // 60, t % 60)
+
+
+def me(srv, cookie):
+    return request(srv.port, "GET", "/api/v1/me", headers={"Cookie": cookie})
+
+
+srv = Server("--now", at(0), config=SIM_CFG, env=SIM_ENV)
+cookies = []
+for _ in range(2):
+    st, h, j = request(srv.port, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+    cookies.append(h.get("set-cookie", "").split(";")[0])
+    check("signed in at 08:00", st == 200 and cookies[-1].startswith("__Host-ocop_session="), (st, j))
+kept, idle = cookies
+check("08:00: the session serves", me(srv, kept)[0] == 200)
+srv.stop()
+for minutes, cookie, status, what in [(25, kept, 200, "08:25: used within its idle time"),
+                                      (31, idle, 401, "08:31: unused for 31 minutes (idle 30): 401"),
+                                      (31, kept, 200, "08:31: used 6 minutes ago: still serves"),
+                                      (55, kept, 200, "08:55: used 24 minutes ago: still serves"),
+                                      (61, kept, 401, "09:01: past its absolute hour though used 6 minutes ago: 401")]:
+    srv = Server("--now", at(minutes), config=SIM_CFG, env=SIM_ENV)
+    got = me(srv, cookie)
+    if status == 401:
+        is_problem(what, got, 401, "unauthenticated")
+    else:
+        check(what, got[0] == status, got)
+    srv.stop()
+srv = Server("--now", at(62), config=SIM_CFG, env=SIM_ENV)
+is_problem("an expired session stays expired", me(srv, idle), 401)
+st, h, j = request(srv.port, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+check("signing in again gives a new session that serves", st == 200 and me(srv, h.get("set-cookie", "").split(";")[0])[0] == 200, (st, j))
+srv.stop()
 
 sys.exit(summary())
