@@ -447,8 +447,13 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds, st_add_doc,
       st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key, st_put_key, st_begin,
-      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator;
+      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator, st_token_by_hash;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
+  // load_token_by_hash's columns (every API request signs in with a token: prepared once).
+  struct {
+    std::string hash, id, user, created, expires, revoked, note, by;
+    soci::indicator revoked_ind = soci::i_ok, note_ind = soci::i_ok, by_ind = soci::i_ok;
+  } tok;
   // After recognition: loads ([1]: locked, inside a write transaction on PostgreSQL), inserts,
   // conditional updates, the id look-ups.
   ActivityRow act;
@@ -466,7 +471,8 @@ struct SociStore::Impl {
     for (auto* st : {&st_load,        &st_insert,           &st_sheets,      &st_put_sheet,   &st_doc_kinds,
                      &st_add_doc,     &st_load_cert,        &st_insert_cert, &st_update_cert, &st_head,
                      &st_append,      &st_find_key,         &st_put_key,     &st_begin,       &st_commit,
-                     &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator})
+                     &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator,
+                     &st_token_by_hash})
       st->reset();
     for (auto& st : st_update_by_mask) st.reset();
   }
@@ -3050,13 +3056,38 @@ std::optional<ApiToken> SociStore::load_token(const std::string& id) {
 
 std::optional<ApiToken> SociStore::load_token_by_hash(const std::string& hash) {
   if (!impl_->sqlite && !valid_utf8(hash)) return std::nullopt;
+  auto& I = *impl_;
+  auto& t = I.tok;
   try {
-    std::string h = hash;
-    soci::row r;
-    impl_->sql << std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE hash = :h", soci::use(h),
-        soci::into(r);
-    if (!impl_->sql.got_data()) return std::nullopt;
-    return token_from_row(r);
+    if (!I.st_token_by_hash) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(t.id));
+      fresh->exchange(soci::into(t.user));
+      fresh->exchange(soci::into(t.created));
+      fresh->exchange(soci::into(t.expires));
+      fresh->exchange(soci::into(t.revoked, t.revoked_ind));
+      fresh->exchange(soci::into(t.note, t.note_ind));
+      fresh->exchange(soci::into(t.by, t.by_ind));
+      fresh->exchange(soci::use(t.hash));
+      I.prepare(*fresh,
+                "SELECT id, user_id, created_at, expires_at, revoked_at, note, created_by FROM api_tokens "
+                "WHERE hash = :h");
+      I.st_token_by_hash = std::move(fresh);  // cached only once prepared
+    }
+    t.hash = hash;
+    if (!I.st_token_by_hash->execute(true)) return std::nullopt;
+    ApiToken out;
+    out.id = t.id;
+    out.hash = hash;
+    out.user = t.user;
+    out.created_at = parse_ts(t.created);
+    out.expires_at = parse_ts(t.expires);
+    out.revoked_at = t.revoked_ind == soci::i_ok ? opt_ts(t.revoked) : std::nullopt;
+    out.note = t.note_ind == soci::i_ok ? t.note : std::string();
+    out.created_by = t.by_ind == soci::i_ok ? t.by : std::string();
+    finish(*I.st_token_by_hash);
+    return out;
   } catch (const std::exception& e) {
     rethrow(e, "loading a token");
   }
