@@ -447,13 +447,19 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds, st_add_doc,
       st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key, st_put_key, st_begin,
-      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator, st_token_by_hash;
+      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator, st_token_by_hash,
+      st_documents;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
   // load_token_by_hash's columns (every API request signs in with a token: prepared once).
   struct {
     std::string hash, id, user, created, expires, revoked, note, by;
     soci::indicator revoked_ind = soci::i_ok, note_ind = soci::i_ok, by_ind = soci::i_ok;
   } tok;
+  // documents()' row (every GET of a dossier lists them: prepared once).
+  struct {
+    std::string dossier, kind, name, sha256, at;
+    long long bytes = 0;
+  } docs;
   // After recognition: loads ([1]: locked, inside a write transaction on PostgreSQL), inserts,
   // conditional updates, the id look-ups.
   ActivityRow act;
@@ -472,7 +478,7 @@ struct SociStore::Impl {
                      &st_add_doc,     &st_load_cert,        &st_insert_cert, &st_update_cert, &st_head,
                      &st_append,      &st_find_key,         &st_put_key,     &st_begin,       &st_commit,
                      &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator,
-                     &st_token_by_hash})
+                     &st_token_by_hash, &st_documents})
       st->reset();
     for (auto& st : st_update_by_mask) st.reset();
   }
@@ -1214,20 +1220,31 @@ void SociStore::add_document(const Document& d) {
 
 std::vector<Document> SociStore::documents(const std::string& dossier) {
   if (!impl_->sqlite && !valid_utf8(dossier)) return {};
+  auto& I = *impl_;
+  auto& row = I.docs;
   std::vector<Document> out;
   try {
-    std::string d = dossier;
-    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT kind, name, sha256, bytes, at FROM documents"
-                                                        " WHERE dossier = :d ORDER BY at, kind, name",
-                                  soci::use(d));
-    for (const auto& r : rs) {
+    if (!I.st_documents) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(row.kind));
+      fresh->exchange(soci::into(row.name));
+      fresh->exchange(soci::into(row.sha256));
+      fresh->exchange(soci::into(row.bytes));
+      fresh->exchange(soci::into(row.at));
+      fresh->exchange(soci::use(row.dossier));
+      I.prepare(*fresh, "SELECT kind, name, sha256, bytes, at FROM documents WHERE dossier = :d ORDER BY at, kind, name");
+      I.st_documents = std::move(fresh);  // cached only once prepared
+    }
+    row.dossier = dossier;
+    for (bool got = I.st_documents->execute(true); got; got = I.st_documents->fetch()) {
       Document doc;
       doc.dossier = dossier;
-      doc.kind = r.get<std::string>(0);
-      doc.name = r.get<std::string>(1);
-      doc.sha256 = r.get<std::string>(2);
-      doc.bytes = std::stoll(cell(r, 3));
-      doc.at = parse_ts(r.get<std::string>(4));
+      doc.kind = row.kind;
+      doc.name = row.name;
+      doc.sha256 = row.sha256;
+      doc.bytes = row.bytes;
+      doc.at = parse_ts(row.at);
       out.push_back(std::move(doc));
     }
   } catch (const std::exception& e) {
