@@ -55,12 +55,12 @@ echo "import --batch 1 (SQLite): $IMPORT_RATE events/s"
 python3 -c "
 import json, sys
 print('\n'.join(sorted({json.loads(l)['actor'] for l in open('$OUT/events.jsonl')})))" >"$OUT/actors.txt"
+token_of() { sed -n 's/^ *"token": *"\([^"]*\)".*/\1/p'; }  # from `token create --json`
 make_template() {  # URL TOKENS_FILE
   "$OCOP_BIN" --db "$1" init --simulation >/dev/null
   : >"$2"
   while read -r actor; do
-    printf '%s\t%s\n' "$actor" "$("$OCOP_BIN" --db "$1" --json token create "$actor" --expires 30 |
-      python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')" >>"$2"
+    printf '%s\t%s\n' "$actor" "$("$OCOP_BIN" --db "$1" --json token create "$actor" --expires 30 | token_of)" >>"$2"
   done <"$OUT/actors.txt"
 }
 make_template "sqlite:$OUT/template.db" "$OUT/tokens-sqlite.tsv"
@@ -100,13 +100,13 @@ stop_serve() {  # prints the peak RSS (MiB) of each process and the mean group c
   local rss="" commits=0 events=0 port m
   for pid in "${PIDS[@]}"; do rss="$rss $(($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024))"; done
   for port in ${PORTS//,/ }; do
-    m=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/metrics').read().decode())")
+    m=$(curl -s "http://127.0.0.1:$port/metrics")
     commits=$((commits + $(echo "$m" | awk '/^ocop_event_commits_total/ {print $2}')))
     events=$((events + $(echo "$m" | awk '/^ocop_event_committed_requests_total/ {print $2}')))
   done
   kill -TERM "${PIDS[@]}"
   wait "${PIDS[@]}" || true
-  echo "peak RSS MiB:$rss; events per commit $(python3 -c "print(round($events / max($commits, 1), 1))")"
+  echo "peak RSS MiB:$rss; events per commit $(awk "BEGIN {printf \"%.1f\", $events / ($commits > 0 ? $commits : 1)}")"
 }
 
 replay() {  # BACKEND PROCESSES CONNECTIONS
@@ -136,8 +136,7 @@ if [ "${NATIONAL:-1}" = 1 ]; then
   NDB="sqlite:$N/national.db"
   "$OCOP_BIN" --db "$NDB" init --simulation >/dev/null
   python3 bench/national.py fill "$N/national.db" 2026-11-16 >/dev/null
-  TOKEN=$("$OCOP_BIN" --db "$NDB" --json token create auditor --expires 30 |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  TOKEN=$("$OCOP_BIN" --db "$NDB" --json token create auditor --expires 30 | token_of)
   sqlite3 "$N/national.db" "SELECT id FROM dossiers" >"$N/ids.txt"
   start_serve "$NDB" 1
   "$LOAD_BIN" get "$PORTS" 64 "$N/ids.txt" "$TOKEN" 2000 >/dev/null  # warm up
