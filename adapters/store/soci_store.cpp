@@ -1,13 +1,16 @@
 #include "store/soci_store.hpp"
 #include "store/sqlite_wal_vfs.hpp"
 
+#include <dlfcn.h>
 #include <sqlite3.h>
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -18,6 +21,7 @@
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
 #include "store/migrations.hpp"
+#include "store/pg_plugin.hpp"
 
 namespace ocop::store {
 namespace {
@@ -35,10 +39,54 @@ bool retryable_message(const std::string& m) {
          s.find("database table is locked") != std::string::npos;
 }
 
+// The PostgreSQL module's reader of SQLSTATEs (pg_plugin.hpp); set once, by the first
+// PostgreSQL database opened, before any of its errors can be raised.
+std::atomic<PgSqlstateFn> g_pg_sqlstate{nullptr};
+
 // PostgreSQL's SQLSTATE, when the error is the server's (empty otherwise).
 std::string sqlstate(const std::exception& e) {
-  if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate();
+  char out[kSqlstateSize];
+  PgSqlstateFn fn = g_pg_sqlstate.load(std::memory_order_acquire);
+  if (fn && fn(&e, out)) return out;
   return "";
+}
+
+// The directory of the running executable ("" when /proc is not there).
+std::string executable_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : exe.parent_path().string();
+}
+
+// Loads libocop_pgsql.so once per process (pg_plugin.hpp says where it is looked for); the
+// reason, naming every place tried, when it is not found.
+std::string load_pg_plugin() {
+  static const std::string error = [] {
+    std::vector<std::string> dirs;
+    if (const char* d = std::getenv("OCOP_PLUGIN_DIR"); d && *d) dirs.emplace_back(d);
+    if (std::string d = executable_dir(); !d.empty()) dirs.push_back(d);
+#ifdef OCOP_PLUGIN_INSTALL_DIR
+    dirs.emplace_back(OCOP_PLUGIN_INSTALL_DIR);
+#endif
+    std::string tried;
+    for (const std::string& d : dirs) {
+      const std::string path = d + "/" + kPgPluginFile;
+      if (void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {  // kept for the process
+        if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
+          g_pg_sqlstate.store(fn, std::memory_order_release);
+          return std::string();
+        }
+        tried += "; " + path + ": no " + kPgSqlstateSymbol;
+        continue;
+      }
+      const char* why = dlerror();
+      tried += "; " + (why ? std::string(why) : path);
+    }
+    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" +
+           (tried.empty() ? std::string(": no directory to look in") : tried) +
+           " (set OCOP_PLUGIN_DIR to the directory that holds it)";
+  }();
+  return error;
 }
 
 // Which failures a caller may retry as a whole transaction (store.hpp): serialization
@@ -732,6 +780,8 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   const std::string shown = redact_url(url);
   s->impl_->sqlite = u.backend == "sqlite3";
   if (s->impl_->sqlite) configure_sqlite_library();
+  if (!s->impl_->sqlite)
+    if (std::string e = load_pg_plugin(); !e.empty()) throw StoreError("cannot open database " + shown + ": " + e, false);
   try {
     s->impl_->sql.open(u.backend, u.connection);
     if (s->impl_->sqlite) {
