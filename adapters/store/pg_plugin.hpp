@@ -4,9 +4,11 @@
 // SQLSTATE (five characters and a NUL; `out` holds kSqlstateSize) and returns 1; returns 0
 // for any other exception.
 //
-// The store looks for the module, in order, in $OCOP_PLUGIN_DIR, beside the running executable,
-// and in the directory it is installed to (OCOP_PLUGIN_INSTALL_DIR, set by CMake); opening a
-// PostgreSQL database without it fails and names the directories it searched.
+// The store looks for the module, in order, in $OCOP_PLUGIN_DIR, beside the running executable
+// (the build tree), in ../lib/ocop from it (an installed tree: OCOP_PLUGIN_RELATIVE_DIR, the
+// package's /usr/lib/ocop), and in the directory CMake installs it to
+// (OCOP_PLUGIN_INSTALL_DIR); opening a PostgreSQL database without it fails and names every
+// place it looked.
 #pragma once
 
 #include <cstddef>

@@ -64,7 +64,12 @@ std::string load_pg_plugin() {
   static const std::string error = [] {
     std::vector<std::string> dirs;
     if (const char* d = std::getenv("OCOP_PLUGIN_DIR"); d && *d) dirs.emplace_back(d);
-    if (std::string d = executable_dir(); !d.empty()) dirs.push_back(d);
+    if (std::string d = executable_dir(); !d.empty()) {
+      dirs.push_back(d);
+#ifdef OCOP_PLUGIN_RELATIVE_DIR
+      dirs.push_back(d + "/../" + OCOP_PLUGIN_RELATIVE_DIR);  // an installed tree, wherever it is
+#endif
+    }
 #ifdef OCOP_PLUGIN_INSTALL_DIR
     dirs.emplace_back(OCOP_PLUGIN_INSTALL_DIR);
 #endif
@@ -805,6 +810,13 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   } catch (const std::exception& e) {
     rethrow(e, ("cannot open database " + shown).c_str());
   }
+  // A database a newer ocop has migrated is refused before anything reads or writes it: this
+  // binary does not know its tables (an upgrade rolled back, an old copy of the program).
+  if (const int v = s->schema_version(), latest = SociStore::latest_schema_version(); v > latest)
+    throw StoreError("cannot open database " + shown + ": its schema version is " + std::to_string(v) +
+                         ", newer than this ocop knows (" + std::to_string(latest) +
+                         "): it was migrated by a newer version of ocop; run that version (or a later one)",
+                     false);
   return s;
 }
 
