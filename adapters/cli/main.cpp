@@ -33,6 +33,7 @@
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
+#include "store/backup.hpp"
 #include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
@@ -522,6 +523,102 @@ int cmd_audit_export(const Options& o, const std::string& format) {
     }
   });
   return st.ok() ? 0 : fail(o, st);
+}
+
+// --- backups (store/backup.hpp; docs/operations.md, "Backups") --------------------------------
+
+// The audit chain of the SQLite database at `path`, verified through the application (no
+// migration check: a backup from an older version is verified as it is).
+AuditVerification verify_copy(const std::string& path) {
+  Session c;
+  try {
+    c.store = store::open("sqlite:" + path);
+  } catch (const StoreError& e) {
+    AuditVerification v;
+    v.status = Status::Internal(e.what());
+    return v;
+  }
+  return c.app().audit_verify("");
+}
+
+// `ocop backup DEST`: a consistent copy of a SQLite database and its documents, taken while
+// other processes work on it, its chain verified, and a manifest written last.
+int cmd_backup(const Options& o, const std::string& dest) {
+  std::string url_error;
+  const store::DbUrl u = store::parse_url(o.db, url_error);
+  if (u.backend.empty()) return fail(o, Status::BadInput(url_error));
+  if (u.backend != "sqlite3")
+    return fail(o, Status::BadInput("ocop backup copies a SQLite database; back up PostgreSQL with pg_dump "
+                                    "(docs/operations.md, \"Backups\")"));
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) return fail(o, Status::BadInput("backup directory " + dest + " exists: give a new one"));
+  auto failed = [&](const Status& st) {
+    std::filesystem::remove_all(dest, ec);  // never a half backup left to be mistaken for one
+    return fail(o, st);
+  };
+  store::BackupManifest m;
+  m.created_at = format_instant(s.clock().now(), s.offset());
+  m.source = store::redact_url(o.db);
+  m.simulation = s.simulation;
+  m.schema_version = s.store->schema_version();
+  if (Status st = store::copy_database(u.path, dest); !st.ok()) return failed(st);
+  auto blobs = open_blobs(o, s);
+  if (Status st = store::copy_documents(blobs ? blobs->root() : "", dest, m); !st.ok()) return failed(st);
+  AuditVerification v = verify_copy(dest + "/" + store::kBackupDatabase);
+  if (!v.status.ok()) return failed(v.status);
+  if (!v.valid) return failed(Status::Refused("the copy's audit chain does not verify: " + v.problem));
+  m.audit_records = v.checked;
+  m.audit_head = v.head;
+  if (Status st = store::write_manifest(dest, m); !st.ok()) return failed(st);
+  if (o.json_out)
+    print_json({{"backup", dest}, {"records", m.audit_records}, {"head", m.audit_head},
+                {"documents", m.documents.size()}, {"documents_not_stored", m.not_stored.size()},
+                {"database_bytes", m.database_bytes}, {"schema_version", m.schema_version}});
+  else
+    std::printf("backup %s: %lld audit record(s), head %s; %zu document(s) copied, %zu named without bytes; "
+                "database %lld bytes\n",
+                Term(dest).c_str(), static_cast<long long>(m.audit_records), m.audit_head.c_str(),
+                m.documents.size(), m.not_stored.size(), static_cast<long long>(m.database_bytes));
+  return 0;
+}
+
+// `ocop restore SRC`: checks every hash of a backup, copies it to --db (a SQLite file that
+// must not exist) and its documents directory, and verifies the restored chain's head.
+int cmd_restore(const Options& o, const std::string& src) {
+  std::string url_error;
+  const store::DbUrl u = store::parse_url(o.db, url_error);
+  if (u.backend.empty()) return fail(o, Status::BadInput(url_error));
+  if (u.backend != "sqlite3")
+    return fail(o, Status::BadInput("ocop restore writes a SQLite database; restore PostgreSQL with pg_restore "
+                                    "(docs/operations.md, \"Backups\")"));
+  Config cfg;
+  if (Status st = load_config(o.config, cfg); !st.ok()) return fail(o, st);
+  store::BackupManifest m;
+  if (Status st = store::check_backup(src, m); !st.ok()) return fail(o, st);
+  const std::string docs = store::documents_dir(u, cfg.documents.directory, env_or("OCOP_DOCUMENTS_DIR", ""));
+  std::vector<std::string> created;
+  if (Status st = store::restore_files(src, m, u.path, docs, created); !st.ok()) return fail(o, st);
+  AuditVerification v = verify_copy(u.path);
+  if (!v.status.ok() || !v.valid || v.head != m.audit_head || v.checked != m.audit_records) {
+    store::remove_restored(created, docs);
+    if (!v.status.ok()) return fail(o, v.status);
+    return fail(o, Status::Refused("the restored audit chain is not the backup's (" +
+                                   (v.valid ? "head " + v.head + ", " + std::to_string(v.checked) + " records"
+                                            : v.problem) +
+                                   "; the manifest says head " + m.audit_head + ", " +
+                                   std::to_string(m.audit_records) + " records): nothing restored"));
+  }
+  if (o.json_out)
+    print_json({{"restored", store::redact_url(o.db)}, {"from", src}, {"records", v.checked}, {"head", v.head},
+                {"documents", m.documents.size()}, {"schema_version", m.schema_version}});
+  else
+    std::printf("restored %s from %s: %lld audit record(s), head %s; %zu document(s)%s\n",
+                store::redact_url(o.db).c_str(), Term(src).c_str(), static_cast<long long>(v.checked),
+                v.head.c_str(), m.documents.size(),
+                m.schema_version < store::SociStore::latest_schema_version() ? " (run `ocop init` to migrate it)" : "");
+  return 0;
 }
 
 int cmd_certificates(const Options& o, const CertificateQuery& q) {
@@ -1388,6 +1485,12 @@ int main(int argc, char** argv) {
   import->add_option("file", import_file)->required();
   import->add_option("--batch", batch, "events per transaction (default 1)")->check(CLI::Range(1, 100000));
 
+  std::string backup_dest, restore_src;
+  auto* backup = app.add_subcommand("backup", "copy the SQLite database and its documents into a new directory, verified");
+  backup->add_option("dest", backup_dest, "the backup directory to create")->required();
+  auto* restore = app.add_subcommand("restore", "restore a backup directory to --db (which must not exist)");
+  restore->add_option("src", restore_src, "a directory made by ocop backup")->required();
+
   auto* audit = app.add_subcommand("audit", "audit trail commands");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "recompute the hash chain");
@@ -1565,6 +1668,8 @@ int main(int argc, char** argv) {
     if (*history) return cmd_history(o, hist_id);
     if (*migrate) return cmd_migrate(o, plan_path, migrate_actor, migrate_dry);
     if (*import) return cmd_import(o, import_file, batch);
+    if (*backup) return cmd_backup(o, backup_dest);
+    if (*restore) return cmd_restore(o, restore_src);
     if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_query);
