@@ -124,6 +124,10 @@ struct Session {
   std::unique_ptr<Application> app_;
 };
 
+// Whoever runs the CLI on the server (with the database itself at hand) reads everything: every
+// read takes this scope (ocop/read_scope.hpp; the HTTP service scopes its users' reads).
+const ReadScope kOperator = ReadScope::unrestricted();
+
 using config::load_config;  // config/config_cache.hpp: the file, or its snapshot in the database
 
 // Opens the database (which must be initialised) and the configuration.
@@ -389,7 +393,7 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
 int cmd_show(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().show(id);
+  auto r = s.app().show(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const json j = views::dossier_view_json(r.value, s.offset());
   if (o.json_out) {
@@ -414,7 +418,7 @@ int cmd_show(const Options& o, const std::string& id) {
 int cmd_documents(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app(open_blobs(o, s)).documents(id);  // no blob store: "stored" is unknown
+  auto r = s.app(open_blobs(o, s)).documents(kOperator, id);  // no blob store: "stored" is unknown
   if (!r.ok()) return fail(o, r.status);
   json arr = json::array();
   for (const auto& d : r.value) arr.push_back(views::document_json(d, s.offset()));
@@ -438,14 +442,15 @@ int cmd_documents(const Options& o, const std::string& id) {
 int cmd_document_get(const Options& o, const std::string& sha256) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  if (Status st = s.app(open_blobs(o, s)).document_bytes(sha256, std::cout); !st.ok()) return fail(o, st);
+  if (Status st = s.app(open_blobs(o, s)).document_bytes(kOperator, sha256, std::cout); !st.ok())
+    return fail(o, st);
   return 0;
 }
 
 int cmd_list(const Options& o, const DossierQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().list(q);
+  auto r = s.app().list(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -466,7 +471,7 @@ int cmd_list(const Options& o, const DossierQuery& q) {
 int cmd_history(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().history(id);
+  auto r = s.app().history(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const int off = s.offset();
   if (o.json_out) {
@@ -486,7 +491,7 @@ int cmd_history(const Options& o, const std::string& id) {
 int cmd_audit_verify(const Options& o, const std::string& anchor) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
-  AuditVerification v = s.app().audit_verify(anchor);
+  AuditVerification v = s.app().audit_verify(kOperator, anchor);
   if (!v.status.ok()) return fail(o, v.status);
   if (o.json_out) print_json(views::verification_json(v));
   if (!v.valid) {
@@ -512,7 +517,7 @@ int cmd_audit_export(const Options& o, const std::string& format) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
   if (format == "csv") std::cout << "seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash\n";
-  Status st = s.app().audit_export([&](const AuditRecord& r) {
+  Status st = s.app().audit_export(kOperator, [&](const AuditRecord& r) {
     if (format == "jsonl") {
       std::cout << dump(views::audit_json(r, 0), -1) << "\n";
     } else {
@@ -624,7 +629,7 @@ int cmd_restore(const Options& o, const std::string& src) {
 int cmd_certificates(const Options& o, const CertificateQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().certificates(q);
+  auto r = s.app().certificates(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -646,7 +651,7 @@ int cmd_certificates(const Options& o, const CertificateQuery& q) {
 int cmd_product_show(const Options& o, const std::string& product, const std::string& producer) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().product(product, producer);
+  auto r = s.app().product(kOperator, product, producer);
   if (!r.ok()) return fail(o, r.status);
   const ProductHistory& h = r.value;
   if (o.json_out) {
@@ -705,7 +710,7 @@ std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
 int cmd_report(const Options& o) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().report();
+  auto r = s.app().report(kOperator);
   if (!r.ok()) return fail(o, r.status);
   const Report& rep = r.value;
   if (o.json_out) {
@@ -754,7 +759,7 @@ int cmd_report(const Options& o) {
 int cmd_activities(const Options& o, const ActivityQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().activities(q);
+  auto r = s.app().activities(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -779,7 +784,7 @@ int cmd_activities(const Options& o, const ActivityQuery& q) {
 int cmd_activity(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().activity(id);
+  auto r = s.app().activity(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const ActivityView& v = r.value;
   if (o.json_out) {
@@ -806,7 +811,7 @@ int cmd_activity(const Options& o, const std::string& id) {
 int cmd_inspections(const Options& o, const InspectionQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().inspections(q);
+  auto r = s.app().inspections(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -879,7 +884,7 @@ int cmd_tick(const Options& o, bool dry_run) {
 int cmd_cycle_show(const Options& o, int year) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  CycleReport r = s.app().cycle(year);
+  CycleReport r = s.app().cycle(kOperator, year);
   if (!r.status.ok()) return fail(o, r.status);
   if (o.json_out) {
     print_json(views::cycle_json(r));
@@ -1048,7 +1053,7 @@ int cmd_deliver(const Options& o, int limit) {
 int cmd_outbox(const Options& o, const std::string& state, int limit) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().outbox(state, limit);
+  auto r = s.app().outbox(kOperator, state, limit);
   if (!r.ok()) return fail(o, r.status);
   const int off = s.offset();
   if (o.json_out) {
