@@ -1,0 +1,119 @@
+// The application: a shell (who is signed in, navigation, language) around one screen chosen by
+// the path. docs/web.md describes the screens.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, setUnauthenticatedHandler, type Me } from './api';
+import { label, lang, setLang, t } from './i18n';
+import { navigate, onLinkClick, useLocation } from './router';
+import { SignIn } from './pages/signin';
+import { Worklist } from './pages/worklist';
+import { DossierPage } from './pages/dossier';
+import { Dashboard } from './pages/dashboard';
+import { AuditDesk } from './pages/audit';
+
+function App() {
+  const loc = useLocation();
+  const [me, setMe] = useState<Me | null | undefined>(undefined); // undefined: not known yet
+  const [, setLangTick] = useState(0);
+  const [expired, setExpired] = useState(false);
+
+  const loadMe = () =>
+    api.me().then(
+      (r) => setMe(r.data),
+      () => setMe(null),
+    );
+
+  useEffect(() => {
+    document.documentElement.lang = lang();
+    setUnauthenticatedHandler(() => {
+      setExpired(true);
+      setMe(null);
+    });
+    loadMe();
+  }, []);
+
+  useEffect(() => {
+    document.title = t('app_name');
+  });
+
+  if (me === undefined) return <p class="loading">{t('loading')}</p>;
+
+  if (me === null)
+    return (
+      <Shell me={null} onLang={() => setLangTick((n) => n + 1)}>
+        <SignIn
+          expired={expired}
+          onSignedIn={() => {
+            setExpired(false);
+            loadMe(); // stays on the page that was asked for (a shared link works after signing in)
+          }}
+        />
+      </Shell>
+    );
+
+  let page;
+  const m = /^\/ho-so\/(.+)$/.exec(loc.path);
+  if (m) page = <DossierPage id={decodeURIComponent(m[1])} me={me} />;
+  else if (loc.path === '/tong-quan') page = <Dashboard />;
+  else if (loc.path === '/kiem-tra') page = <AuditDesk />;
+  else page = <Worklist me={me} query={loc.query} />;
+
+  return (
+    <Shell me={me} onLang={() => setLangTick((n) => n + 1)} onSignOut={() => {
+      api.signOut().finally(() => {
+        setMe(null);
+        navigate('/', true);
+      });
+    }} path={loc.path}>
+      {page}
+    </Shell>
+  );
+}
+
+function Shell(props: { me: Me | null; children: preact.ComponentChildren; onLang: () => void; onSignOut?: () => void; path?: string }) {
+  const { me } = props;
+  const nav = [
+    { href: '/', key: 'nav_worklist' as const, active: props.path === '/' || props.path?.startsWith('/ho-so') },
+    { href: '/tong-quan', key: 'nav_dashboard' as const, active: props.path === '/tong-quan' },
+    { href: '/kiem-tra', key: 'nav_audit' as const, active: props.path === '/kiem-tra' },
+  ];
+  return (
+    <>
+      <a class="skip" href="#main">{t('skip_to_content')}</a>
+      <header class="top">
+        <div class="brand">
+          <a href="/" onClick={onLinkClick}><img src="/favicon.svg" alt="" width="28" height="28" /> <span>{t('app_name')}</span></a>
+        </div>
+        {me && (
+          <div class="who" data-testid="who">
+            <span class="who-name">{me.name || me.user}</span>
+            <span class="who-meta">{me.roles.map((r) => label('role', r)).join(', ')} · {me.unit}</span>
+          </div>
+        )}
+        <div class="top-tools">
+          <label class="lang">
+            <span class="sr-only">{t('language')}</span>
+            <select value={lang()} onChange={(e) => {
+              setLang((e.currentTarget as HTMLSelectElement).value as 'vi' | 'en');
+              props.onLang();
+            }}>
+              <option value="vi">{t('lang_vi')}</option>
+              <option value="en">{t('lang_en')}</option>
+            </select>
+          </label>
+          {me && props.onSignOut && <button type="button" class="btn btn-quiet" onClick={props.onSignOut}>{t('signout')}</button>}
+        </div>
+      </header>
+      {me && (
+        <nav class="nav" aria-label={t('nav_main')}>
+          {nav.map((n) => (
+            <a href={n.href} onClick={onLinkClick} aria-current={n.active ? 'page' : undefined}>{t(n.key)}</a>
+          ))}
+        </nav>
+      )}
+      <main id="main" tabIndex={-1}>{props.children}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

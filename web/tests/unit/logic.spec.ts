@@ -1,0 +1,114 @@
+// The front end's own logic, without a browser.
+import { test, expect } from '@playwright/test';
+import { fold, matches } from '../../src/fold';
+import { formatDate, formatDateTime, formatNumber, provinceDate, workingDaysBetween } from '../../src/format';
+import { parsePoints, preview, starsFor } from '../../src/score';
+import { actionableStates, availableEvents } from '../../src/lifecycle';
+import { funnel } from '../../src/pages/dashboard-model';
+import { vi } from '../../src/i18n/vi';
+import { en } from '../../src/i18n/en';
+
+test.describe('search folding', () => {
+  test('removes tones and vowel marks, maps đ, lower-cases', () => {
+    expect(fold('Chè Shan tuyết')).toBe('che shan tuyet');
+    expect(fold('ĐẶC SẢN  Đồng Văn')).toBe('dac san dong van');
+    expect(fold('Mật ong bạc hà')).toBe('mat ong bac ha');
+    expect(fold('Cam sành Hàm Yên')).toBe('cam sanh ham yen');
+  });
+  test('"che shan tuyet" finds "Chè Shan tuyết"', () => {
+    expect(matches('che shan tuyet', 'Chè Shan tuyết Thượng Sơn')).toBe(true);
+    expect(matches('CHÈ SHAN', 'Chè Shan tuyết Thượng Sơn')).toBe(true);
+    expect(matches('shan thuong', 'Chè Shan tuyết Thượng Sơn')).toBe(true); // words in any order
+    expect(matches('che shan tuyet', 'Mật ong Bắc Mê')).toBe(false);
+  });
+  test('any field matches; an empty query matches everything', () => {
+    expect(matches('htx cao bo', 'Chè', 'HTX Chè Cao Bồ')).toBe(true);
+    expect(matches('tq-2026-0004', 'Chè', null, 'TQ-2026-0004')).toBe(true);
+    expect(matches('   ', 'anything')).toBe(true);
+  });
+});
+
+test.describe('dates and numbers', () => {
+  test('calendar dates are dd/mm/yyyy', () => {
+    expect(formatDate('2026-03-05')).toBe('05/03/2026');
+    expect(formatDate('')).toBe('');
+    expect(formatDate('not a date')).toBe('');
+  });
+  test('instants are shown in Asia/Ho_Chi_Minh whatever their offset', () => {
+    expect(formatDate('2026-03-05T10:00:00+07:00')).toBe('05/03/2026');
+    expect(formatDateTime('2026-03-05T10:00:00+07:00')).toBe('05/03/2026 10:00');
+    // 18:30 UTC on 4 March is 01:30 on 5 March in Hà Nội
+    expect(formatDateTime('2026-03-04T18:30:00Z')).toBe('05/03/2026 01:30');
+    expect(formatDate('2026-12-31T17:00:00Z')).toBe('01/01/2027');
+    expect(provinceDate(new Date('2026-12-31T17:00:00Z'))).toBe('2027-01-01');
+  });
+  test('numbers in vi-VN: dot for thousands, comma for decimals', () => {
+    expect(formatNumber(1234567)).toBe('1.234.567');
+    expect(formatNumber(69.5)).toBe('69,5');
+    expect(formatNumber(69.5, 'en')).toBe('69.5');
+    expect(formatNumber(null)).toBe('');
+  });
+  test('working days skip weekends and do not count the first day', () => {
+    expect(workingDaysBetween('2026-03-06', '2026-03-09')).toBe(1); // Friday → Monday
+    expect(workingDaysBetween('2026-03-02T08:00:00+07:00', '2026-03-16')).toBe(10);
+    expect(workingDaysBetween('2026-03-09', '2026-03-09')).toBe(0);
+    expect(workingDaysBetween('2026-03-09', '2026-03-01')).toBe(0);
+  });
+});
+
+test.describe('score band preview', () => {
+  test('the bands of Decision 148', () => {
+    expect(starsFor(0)).toBe(1);
+    expect(starsFor(29.99)).toBe(1);
+    expect(starsFor(30)).toBe(2);
+    expect(starsFor(49.5)).toBe(2);
+    expect(starsFor(50)).toBe(3);
+    expect(starsFor(69.5)).toBe(3);
+    expect(starsFor(70)).toBe(4);
+    expect(starsFor(89)).toBe(4);
+    expect(starsFor(90)).toBe(5);
+    expect(starsFor(100)).toBe(5);
+  });
+  test('total and band as the member types', () => {
+    expect(preview({ A: '32', B: '20' })).toMatchObject({ total: null, stars: null, problems: { C: 'missing' } });
+    expect(preview({ A: '32', B: '20', C: '28' })).toMatchObject({ total: 80, stars: 4 });
+    expect(preview({ A: '32,5', B: '20', C: '28' })).toMatchObject({ total: 80.5, stars: 4 });
+    expect(preview({ A: '40', B: '25', C: '35' })).toMatchObject({ total: 100, stars: 5 });
+  });
+  test('each part within its maximum, a number, not negative', () => {
+    expect(preview({ A: '41', B: '20', C: '28' })).toMatchObject({ total: null, problems: { A: 'over_max' } });
+    expect(preview({ A: 'abc', B: '20', C: '28' }).problems.A).toBe('not_a_number');
+    expect(preview({ A: '-1', B: '20', C: '28' }).problems.A).toBe('negative');
+    expect(parsePoints('12,5')).toBe(12.5);
+    expect(parsePoints('1e3')).toBeNull();
+  });
+});
+
+test.describe('actions by state and role', () => {
+  test('a commune officer screens ideas and dossiers', () => {
+    expect(availableEvents('idea_submitted', ['screener'])).toEqual(['accept_idea', 'return_idea', 'reject', 'annotate']);
+    expect(availableEvents('submitted', ['screener'])).toEqual(['return_dossier', 'accept_dossier', 'annotate']);
+    expect(actionableStates(['screener'])).toEqual(['idea_submitted', 'plan_submitted', 'submitted', 'under_review', 'scored', 'recognized']);
+  });
+  test('a producer resubmits, a member scores, a signer recognises', () => {
+    expect(availableEvents('returned', ['producer'])).toEqual(['resubmit', 'withdraw', 'annotate']);
+    expect(availableEvents('under_review', ['council_member'])).toEqual(['score', 'annotate']);
+    expect(availableEvents('scored', ['signer'])).toEqual(['recognize', 'not_recognize', 'annotate']);
+    expect(availableEvents('recognized', ['auditor'])).toEqual([]);
+  });
+});
+
+test.describe('dashboard', () => {
+  test('the funnel counts dossiers that reached at least each stage', () => {
+    const f = funnel({ idea_submitted: 2, plan_submitted: 1, in_development: 3, scored: 1, not_recognized: 1, recognized: 4 });
+    expect(f.map((x) => x.n)).toEqual([12, 10, 9, 6, 4]);
+  });
+});
+
+test('the English language file has every key of the Vietnamese one', () => {
+  expect(Object.keys(en).sort()).toEqual(Object.keys(vi).sort());
+  for (const [k, v] of Object.entries(vi)) {
+    const params = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+    expect(params((en as Record<string, string>)[k]), k).toBe(params(v));
+  }
+});
