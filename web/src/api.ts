@@ -63,6 +63,19 @@ export interface Report {
   units: Record<string, { dossiers_by_state?: Record<string, number>; certificates_by_stars?: Record<string, number> }>;
 }
 
+export interface OutboxMessage {
+  id: number;
+  state: string;
+  channel: string;
+  recipient: string;
+  subject: string;
+  cause: string;
+  dossier: string | null;
+  attempts: number;
+  created_at: string;
+  last_error: string | null;
+}
+
 export class ApiError extends Error {
   constructor(public status: number, public code: string, public detail: string) {
     super(detail || `HTTP ${status}`);
@@ -134,6 +147,23 @@ export const api = {
       `/api/v1/dossiers/${encodeURIComponent(dossier)}/documents?kind=${encodeURIComponent(kind)}&name=${encodeURIComponent(file.name)}`,
       { raw: file, headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': key, ...(version ? { 'If-Match': version } : {}) } },
     ),
+  outbox: (state: string) => request<OutboxMessage[]>('GET', '/api/v1/outbox?state=' + encodeURIComponent(state) + '&limit=200'),
+  retry: (id: number, key: string) => request<OutboxMessage>('POST', `/api/v1/outbox/${id}/retry`, { headers: { 'Idempotency-Key': key } }),
+  tick: (dryRun: boolean) => request<unknown>('POST', '/api/v1/tick' + (dryRun ? '?dry_run=true' : '')),
+  certificates: (expiringWithin: number, unit: string) =>
+    request<{ id: string }[]>('GET', `/api/v1/certificates?expiring_within=${expiringWithin}` + (unit ? '&unit=' + encodeURIComponent(unit) : '')),
   report: () => request<Report>('GET', '/api/v1/report'),
+  // The whole trail (JSONL), parsed: the auditor's search runs over it in the page.
+  trail: async (): Promise<AuditRecord[]> => {
+    let res: Response;
+    try {
+      res = await fetch('/api/v1/audit/export?format=jsonl', { credentials: 'same-origin', cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'network', '');
+    }
+    if (!res.ok) throw new ApiError(res.status, res.status === 403 ? 'forbidden' : 'internal', '');
+    const text = await res.text();
+    return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as AuditRecord);
+  },
   verify: () => request<{ valid: boolean; records?: number; head?: string; problem?: string }>('GET', '/api/v1/audit/verify'),
 };

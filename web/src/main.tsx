@@ -10,6 +10,7 @@ import { Worklist } from './pages/worklist';
 import { DossierPage } from './pages/dossier';
 import { Dashboard } from './pages/dashboard';
 import { AuditDesk } from './pages/audit';
+import { OutboxDesk } from './pages/outbox';
 
 function App() {
   const loc = useLocation();
@@ -54,8 +55,9 @@ function App() {
   let page;
   const m = /^\/ho-so\/(.+)$/.exec(loc.path);
   if (m) page = <DossierPage id={decodeURIComponent(m[1])} me={me} />;
-  else if (loc.path === '/tong-quan') page = <Dashboard />;
+  else if (loc.path === '/tong-quan') page = <Dashboard query={loc.query} />;
   else if (loc.path === '/kiem-tra') page = <AuditDesk />;
+  else if (loc.path === '/van-hanh') page = <OutboxDesk query={loc.query} />;
   else page = <Worklist me={me} query={loc.query} />;
 
   return (
@@ -76,6 +78,7 @@ function Shell(props: { me: Me | null; children: preact.ComponentChildren; onLan
     { href: '/', key: 'nav_worklist' as const, active: props.path === '/' || props.path?.startsWith('/ho-so') },
     { href: '/tong-quan', key: 'nav_dashboard' as const, active: props.path === '/tong-quan' },
     { href: '/kiem-tra', key: 'nav_audit' as const, active: props.path === '/kiem-tra' },
+    ...(me?.operator ? [{ href: '/van-hanh', key: 'nav_outbox' as const, active: props.path === '/van-hanh' }] : []),
   ];
   return (
     <>

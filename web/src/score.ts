@@ -62,3 +62,15 @@ export function preview(inputs: Partial<Record<Part['key'], string>>, parts: Par
   }
   return p;
 }
+
+// The sample's council levels (province, central) need 5 sheets to close the scoring.
+export const QUORUM_R148 = 5;
+
+// The chair's view of the sheets: how many, whether the quorum is met, the average of the
+// totals and the band it falls in (the engine computes the final stars when scoring closes,
+// capped by failed mandatory criteria and the level's recognisable stars).
+export function councilSummary(totals: number[], quorum = QUORUM_R148, bands: Band[] = BANDS_R148) {
+  const n = totals.length;
+  const average = n ? Math.round((totals.reduce((a, b) => a + b, 0) / n) * 100) / 100 : null;
+  return { sheets: n, quorum, quorumMet: n >= quorum, average, stars: average === null ? null : starsFor(average, bands) };
+}

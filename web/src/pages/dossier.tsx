@@ -10,6 +10,7 @@ import { availableEvents, DOCUMENT_KINDS, EVENTS, FINAL_STATES, STAGES, stageInd
 import { onLinkClick } from '../router';
 import { ErrorBox } from '../errors';
 import { ScoreInput } from './score';
+import { councilSummary } from '../score';
 
 function size(bytes: number): string {
   if (bytes < 1024) return t('bytes', { n: formatNumber(bytes, lang()) });
@@ -147,6 +148,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
           {dossier.scoresheets && (
             <section class="card" aria-labelledby="sheets-title">
               <h2 id="sheets-title">{t('scoresheets')}</h2>
+              <CouncilSummary totals={dossier.scoresheets.map((s) => s.total)} />
               {dossier.scoresheets.length === 0 ? <p class="muted">{t('scoresheets_none')}</p> : (
                 <table class="list">
                   <thead><tr><th scope="col">{t('sheet_member')}</th><th scope="col">A</th><th scope="col">B</th><th scope="col">C</th><th scope="col">{t('sheet_total')}</th></tr></thead>
@@ -174,6 +176,17 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
+function CouncilSummary({ totals }: { totals: number[] }) {
+  const c = councilSummary(totals);
+  return (
+    <p class={c.quorumMet ? 'council ok' : 'council'} data-testid="council-summary">
+      {t('council_sheets', { n: c.sheets, quorum: c.quorum })}
+      {' · '}{c.quorumMet ? t('council_quorum_met') : t('council_quorum_missing', { missing: c.quorum - c.sheets })}
+      {c.average !== null && <> · {t('council_average')}: <strong>{formatNumber(c.average, lang())}</strong> ({t('score_band_value', { stars: c.stars ?? 0 })})</>}
+    </p>
+  );
+}
+
 function TimelineItem({ r }: { r: AuditRecord }) {
   const data = (r.data && typeof r.data === 'object' ? r.data : {}) as Record<string, unknown>;
   const missing = Array.isArray(data.missing) ? (data.missing as string[]).map((k) => label('kind', k)).join(', ') : '';
@@ -190,6 +203,10 @@ function TimelineItem({ r }: { r: AuditRecord }) {
       {typeof data.reason === 'string' && <p>{t('tl_reason', { reason: data.reason })}</p>}
       {missing && <p>{t('tl_missing', { missing })}</p>}
       {typeof data.note === 'string' && <p>{t('tl_note', { note: data.note })}</p>}
+      {r.event === 'score' && typeof data.A === 'number' && (
+        <p>A {formatNumber(data.A as number, lang())} · B {formatNumber(data.B as number, lang())} · C {formatNumber(data.C as number, lang())}</p>
+      )}
+      {typeof data.decision_no === 'string' && <p>{t('tl_decision', { no: data.decision_no, date: formatDate(String(data.decision_date ?? '')) })}</p>}
     </li>
   );
 }

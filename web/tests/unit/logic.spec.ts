@@ -2,9 +2,11 @@
 import { test, expect } from '@playwright/test';
 import { fold, matches } from '../../src/fold';
 import { formatDate, formatDateTime, formatNumber, provinceDate, workingDaysBetween } from '../../src/format';
-import { parsePoints, preview, starsFor } from '../../src/score';
+import { councilSummary, parsePoints, preview, starsFor } from '../../src/score';
 import { actionableStates, availableEvents } from '../../src/lifecycle';
 import { funnel } from '../../src/pages/dashboard-model';
+import { filterTrail, toCsv } from '../../src/pages/audit-model';
+import type { AuditRecord } from '../../src/api';
 import { vi } from '../../src/i18n/vi';
 import { en } from '../../src/i18n/en';
 
@@ -84,6 +86,12 @@ test.describe('score band preview', () => {
   });
 });
 
+test('the chair sees the sheets, the quorum, the average and its band', () => {
+  expect(councilSummary([80, 72, 90, 85])).toEqual({ sheets: 4, quorum: 5, quorumMet: false, average: 81.75, stars: 4 });
+  expect(councilSummary([69, 70, 69, 70, 69.5])).toMatchObject({ quorumMet: true, average: 69.5, stars: 3 });
+  expect(councilSummary([])).toMatchObject({ sheets: 0, average: null, stars: null });
+});
+
 test.describe('actions by state and role', () => {
   test('a commune officer screens ideas and dossiers', () => {
     expect(availableEvents('idea_submitted', ['screener'])).toEqual(['accept_idea', 'return_idea', 'reject', 'annotate']);
@@ -111,4 +119,26 @@ test('the English language file has every key of the Vietnamese one', () => {
     const params = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
     expect(params((en as Record<string, string>)[k]), k).toBe(params(v));
   }
+});
+
+test.describe("the auditor's search", () => {
+  const rec = (seq: number, at: string, actor: string, event: string, dossier: string, data: unknown = {}): AuditRecord =>
+    ({ seq, at, actor, role: 'screener', dossier, event, from: 'submitted', to: 'returned', level: 'commune', data, prev_hash: '', hash: '' });
+  const trail = [
+    rec(1, '2026-03-01T23:30:00Z', 'officer.bacquang', 'return_dossier', 'TQ-2026-0001', { reason: 'Thiếu, "mẫu"' }),
+    rec(2, '2026-03-02T08:00:00+07:00', 'coordinator.hg.lan', 'forward', 'TQ-2026-0002'),
+    rec(3, '2026-03-05T08:00:00+07:00', 'officer.bacquang', 'accept_dossier', 'TQ-2026-0003'),
+  ];
+  test('filters by actor, event, dossier and the province’s dates', () => {
+    expect(filterTrail(trail, { actor: 'bacquang' }).map((r) => r.seq)).toEqual([1, 3]);
+    expect(filterTrail(trail, { actor: 'lan', event: 'forward' }).map((r) => r.seq)).toEqual([2]);
+    expect(filterTrail(trail, { dossier: 'tq-2026-0003' }).map((r) => r.seq)).toEqual([3]);
+    // 23:30 UTC on 1 March is 2 March in the province
+    expect(filterTrail(trail, { from: '2026-03-02', to: '2026-03-02' }).map((r) => r.seq)).toEqual([1, 2]);
+  });
+  test('CSV quotes what needs quoting', () => {
+    const csv = toCsv(trail.slice(0, 1));
+    expect(csv.split('\r\n')[0]).toBe('seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash');
+    expect(csv).toContain('"{""reason"":""Thiếu, \\""mẫu\\""""}"');
+  });
 });
