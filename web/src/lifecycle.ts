@@ -26,6 +26,10 @@ export interface EventSpec {
   from: State[];
   fields: Field[];
   tone?: 'primary' | 'danger' | 'neutral';
+  // Sent without If-Match: the event does not depend on what the page showed (a member's own
+  // sheet, a note), so five members scoring at once do not turn each other away; the engine
+  // still refuses it when the state no longer allows it.
+  unversioned?: boolean;
 }
 
 const BEFORE_RECOGNIZED: State[] = [
@@ -55,7 +59,7 @@ export const EVENTS: Record<string, EventSpec> = {
   resubmit: { from: ['returned'], fields: [], tone: 'primary' },
   accept_dossier: { from: ['submitted'], fields: [{ name: 'round', kind: 'text' }], tone: 'primary' },
   assess: { from: ['under_review'], fields: [{ name: 'locality', kind: 'locality', required: true }] },
-  score: { from: ['under_review'], fields: [{ name: 'score', kind: 'score', required: true }], tone: 'primary' },
+  score: { from: ['under_review'], fields: [{ name: 'score', kind: 'score', required: true }], tone: 'primary', unversioned: true },
   close_scoring: { from: ['under_review'], fields: [{ name: 'failed_criteria', kind: 'criteria' }], tone: 'primary' },
   forward: { from: ['scored', 'recognized', 'under_review'], fields: [], tone: 'primary' },
   recognize: {
@@ -68,7 +72,7 @@ export const EVENTS: Record<string, EventSpec> = {
   },
   not_recognize: { from: ['scored'], fields: [reason], tone: 'danger' },
   withdraw: { from: BEFORE_RECOGNIZED, fields: [reason], tone: 'danger' },
-  annotate: { from: [...STATES], fields: [{ name: 'note', kind: 'textarea', required: true }], tone: 'neutral' },
+  annotate: { from: [...STATES], fields: [{ name: 'note', kind: 'textarea', required: true }], tone: 'neutral', unversioned: true },
 };
 
 // The sample configuration's roles (config/sample.yaml), dossier events only.

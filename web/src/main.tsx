@@ -1,7 +1,7 @@
 // The application: a shell (who is signed in, navigation, language) around one screen chosen by
 // the path. docs/web.md describes the screens.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, setUnauthenticatedHandler, type Me } from './api';
 import { label, lang, setLang, t } from './i18n';
 import { navigate, onLinkClick, useLocation } from './router';
@@ -17,17 +17,23 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined); // undefined: not known yet
   const [, setLangTick] = useState(0);
   const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  const firstPath = useRef(true);
 
   const loadMe = () =>
     api.me().then(
-      (r) => setMe(r.data),
+      (r) => {
+        signedIn.current = true;
+        setMe(r.data);
+      },
       () => setMe(null),
     );
 
   useEffect(() => {
     document.documentElement.lang = lang();
     setUnauthenticatedHandler(() => {
-      setExpired(true);
+      if (signedIn.current) setExpired(true); // a session that ended, not a first visit
+      signedIn.current = false;
       setMe(null);
     });
     loadMe();
@@ -36,6 +42,15 @@ function App() {
   useEffect(() => {
     document.title = t('app_name');
   });
+
+  // A new screen: move the focus to the content (screen readers announce it), not on first load.
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [loc.path]);
 
   if (me === undefined) return <p class="loading">{t('loading')}</p>;
 
@@ -63,6 +78,7 @@ function App() {
   return (
     <Shell me={me} onLang={() => setLangTick((n) => n + 1)} onSignOut={() => {
       api.signOut().finally(() => {
+        signedIn.current = false;
         setMe(null);
         navigate('/', true);
       });

@@ -114,7 +114,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
                   load();
                 }} />
             )}
-            {canAttach && <UploadForm dossier={dossier} etag={etag} onError={setError} onDone={(name) => { setDone(t('doc_uploaded', { name })); load(); }} />}
+            {canAttach && <UploadForm dossier={dossier} onError={setError} onDone={(name) => { setDone(t('doc_uploaded', { name })); load(); }} />}
           </section>
 
           <section class="card" aria-labelledby="facts-title">
@@ -145,7 +145,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
             )}
           </section>
 
-          {dossier.scoresheets && (
+          {dossier.scoresheets && (dossier.scoresheets.length > 0 || dossier.level === 'province' || dossier.level === 'central') && (
             <section class="card" aria-labelledby="sheets-title">
               <h2 id="sheets-title">{t('scoresheets')}</h2>
               <CouncilSummary totals={dossier.scoresheets.map((s) => s.total)} />
@@ -260,7 +260,7 @@ function EventForm({ event, dossier, etag, onCancel, onError, onDone }: {
     setBusy(true);
     onError(null);
     try {
-      const r = await api.fire(event, dossier.id, data, etag, key);
+      const r = await api.fire(event, dossier.id, data, spec.unversioned ? null : etag, key);
       onDone(r.data);
     } catch (err) {
       onError(err);
@@ -328,7 +328,7 @@ function EventForm({ event, dossier, etag, onCancel, onError, onDone }: {
   );
 }
 
-function UploadForm({ dossier, etag, onError, onDone }: { dossier: Dossier; etag: string | null; onError: (e: unknown) => void; onDone: (name: string) => void }) {
+function UploadForm({ dossier, onError, onDone }: { dossier: Dossier; onError: (e: unknown) => void; onDone: (name: string) => void }) {
   const [kind, setKind] = useState('');
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(newKey);
@@ -340,7 +340,7 @@ function UploadForm({ dossier, etag, onError, onDone }: { dossier: Dossier; etag
     setBusy(true);
     onError(null);
     try {
-      await api.upload(dossier.id, kind, file, etag, key);
+      await api.upload(dossier.id, kind, file, null, key); // a document does not depend on the page's version
       setKey(newKey());
       input.value = '';
       onDone(file.name);
