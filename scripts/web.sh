@@ -9,7 +9,7 @@
 #                                times in OUT_DIR
 #   web.sh docs-screenshots OCOP WEB_DIR
 #                                the browser suite, also writing the README's two screenshots
-#                                (docs/web-*.png, committed)
+#                                (docs/web-*.jpg, committed)
 # Node and npm come from scripts/setup.sh; nothing is downloaded but the npm packages that
 # web/package-lock.json pins (no browser download: /usr/bin/chromium).
 set -euo pipefail
@@ -53,7 +53,7 @@ case "$cmd" in
     out=$(mktemp -d)
     OCOP_DOCS_SCREENSHOTS="$ROOT/docs" "$0" test-browser "$1" "$2" "$out"
     rm -rf "$out"
-    ls -l "$ROOT"/docs/web-*.png
+    ls -l "$ROOT"/docs/web-*.jpg
     ;;
   *)
     sed -n '2,15p' "$0" >&2

@@ -94,8 +94,12 @@ export const ROLE_EVENTS: Record<string, string[]> = {
 // last. Level-bound events are offered as well: the engine checks the level.
 export function availableEvents(state: string, roles: string[]): string[] {
   const mine = new Set(roles.flatMap((r) => ROLE_EVENTS[r] ?? []));
+  // A screener forwards from a screening level (under review); forwarding a scored or
+  // recognised dossier is a council level's coordinator's.
+  const councilForward = roles.includes('coordinator');
   const list = Object.entries(EVENTS)
     .filter(([name, spec]) => mine.has(name) && spec.from.includes(state as State))
+    .filter(([name]) => name !== 'forward' || state === 'under_review' || councilForward)
     .map(([name]) => name);
   return [...list.filter((e) => e !== 'annotate'), ...list.filter((e) => e === 'annotate')];
 }

@@ -108,8 +108,20 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
         </nav>
       )}
 
-      <details class="filters" open={FILTERS.some((f) => query.get(f)) || !!query.get('q')}>
-        <summary>{t('filters')}</summary>
+      <details class="filters">
+        <summary>
+          {t('filters')}
+          {FILTERS.some((f) => query.get(f)) && (
+            <span class="active-filters" data-testid="active-filters">
+              {': '}
+              {FILTERS.filter((f) => query.get(f)).map((f) => {
+                const v = query.get(f)!;
+                const shown = f === 'state' ? label('state', v) : f === 'level' ? label('level', v) : v;
+                return `${t(('filter_' + f) as 'filter_state')} ${shown}`;
+              }).join(' · ')}
+            </span>
+          )}
+        </summary>
         <form onSubmit={applyFilters} class="form form-grid" key={query.toString()}>
           <label>
             <span>{t('filter_state')}</span>

@@ -42,7 +42,7 @@ for (const [form, viewport] of Object.entries(WIDTHS)) {
       // scripts/web.sh docs-screenshots: the two pictures of the README, the visible part only.
       const docs = process.env.OCOP_DOCS_SCREENSHOTS;
       if (docs && ((s.name === 'worklist' && form === 'phone') || (s.name === 'dossier-council' && form === 'desktop')))
-        await page.screenshot({ path: join(docs, `web-${s.name}-${form}.png`) });
+        await page.screenshot({ path: join(docs, `web-${s.name}-${form}.jpg`), type: 'jpeg', quality: 70 });
       // Nothing wider than the screen at 360 px.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${s.name} fits ${viewport.width} px`).toBeLessThanOrEqual(0);

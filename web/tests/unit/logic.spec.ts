@@ -96,7 +96,9 @@ test.describe('actions by state and role', () => {
   test('a commune officer screens ideas and dossiers', () => {
     expect(availableEvents('idea_submitted', ['screener'])).toEqual(['accept_idea', 'return_idea', 'reject', 'annotate']);
     expect(availableEvents('submitted', ['screener'])).toEqual(['return_dossier', 'accept_dossier', 'annotate']);
-    expect(actionableStates(['screener'])).toEqual(['idea_submitted', 'plan_submitted', 'submitted', 'under_review', 'scored', 'recognized']);
+    expect(actionableStates(['screener'])).toEqual(['idea_submitted', 'plan_submitted', 'submitted', 'under_review']);
+    expect(availableEvents('scored', ['coordinator'])).toContain('forward');
+    expect(availableEvents('scored', ['screener'])).toEqual(['annotate']);
   });
   test('a producer resubmits, a member scores, a signer recognises', () => {
     expect(availableEvents('returned', ['producer'])).toEqual(['resubmit', 'withdraw', 'annotate']);
