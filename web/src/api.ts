@@ -141,6 +141,9 @@ export const api = {
       body: { event, dossier, data },
       headers: { 'Idempotency-Key': key, ...(version ? { 'If-Match': version } : {}) },
     }),
+  // An event that creates its object (submit_idea): no dossier, no version.
+  create: (event: string, data: Record<string, unknown>, key: string) =>
+    request<Dossier>('POST', '/api/v1/events', { body: { event, data }, headers: { 'Idempotency-Key': key } }),
   upload: (dossier: string, kind: string, file: File, version: string | null, key: string) =>
     request<Dossier>(
       'POST',

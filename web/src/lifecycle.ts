@@ -126,3 +126,12 @@ export const DOCUMENT_KINDS = [
   'registration_form', 'self_assessment', 'business_plan', 'samples', 'commune_report',
   'test_report', 'food_safety_cert', 'label', 'photo',
 ];
+
+// The sample's product sets (config/sample.yaml, product_sets: the national classification).
+export const PRODUCT_SETS = [
+  'fresh_produce', 'fresh_meat', 'rice_cereals', 'honey', 'fast_food', 'processed_cereals',
+  'processed_produce', 'processed_meat', 'sauces', 'spices', 'tea', 'herbal_tea', 'coffee_cocoa',
+  'spirits', 'other_alcohol', 'soft_drinks', 'herbal_medicine', 'herbal_cosmetics', 'essential_oils',
+  'medicinal_herbs', 'textiles', 'handicrafts', 'flowers', 'ornamental_plants', 'ornamental_animals',
+  'community_tourism',
+];

@@ -45,6 +45,7 @@ export const en: Record<Key, string> = {
 
   worklist_title: 'My work',
   worklist_lead: 'Dossiers in your scope. Choose one to view and act on it.',
+  idea_new: 'Register a new product idea',
   filters: 'Filters',
   filter_state: 'State',
   filter_level: 'Level',

@@ -47,6 +47,7 @@ export const vi = {
   // worklist
   worklist_title: 'Việc của tôi',
   worklist_lead: 'Hồ sơ trong phạm vi của bạn. Chọn một hồ sơ để xem và xử lý.',
+  idea_new: 'Đăng ký ý tưởng sản phẩm mới',
   filters: 'Bộ lọc',
   filter_state: 'Trạng thái',
   filter_level: 'Cấp',

@@ -10,6 +10,7 @@ import { formatDate, formatNumber, provinceDate, workingDaysBetween, lang } from
 import { actionableStates, LEVELS, STATES } from '../lifecycle';
 import { navigate, onLinkClick } from '../router';
 import { ErrorBox } from '../errors';
+import { NewIdea } from './new-idea';
 
 const FILTERS = ['state', 'level', 'unit', 'product_set', 'year'] as const;
 const PAGE = 50;
@@ -107,6 +108,8 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
           ))}
         </nav>
       )}
+
+      {me.roles.some((r) => r === 'producer' || r === 'coordinator') && <NewIdea me={me} />}
 
       <details class="filters">
         <summary>
