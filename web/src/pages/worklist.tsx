@@ -35,6 +35,11 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
   const [error, setError] = useState<unknown>(null);
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [search, setSearch] = useState(query.get('q') ?? '');
+  const [units, setUnits] = useState<string[]>([]);
+  // The units that hold dossiers, offered as the unit filter is typed (read once, on focus).
+  const loadUnits = () => {
+    if (units.length === 0) api.report().then((r) => setUnits(Object.keys(r.data.units ?? {}).sort()), () => {});
+  };
   const mine = useMemo(() => actionableStates(me.roles), [me.roles.join(',')]);
   const apiQuery = useMemo(() => {
     const p = new URLSearchParams();
@@ -142,7 +147,9 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
           </label>
           <label>
             <span>{t('filter_unit')}</span>
-            <input name="unit" value={query.get('unit') ?? ''} placeholder="TQ-BACQUANG" autocapitalize="characters" />
+            <input name="unit" value={query.get('unit') ?? ''} placeholder="TQ-BACQUANG" autocapitalize="characters"
+              list="unit-list" onFocus={loadUnits} />
+            <datalist id="unit-list">{units.map((u) => <option value={u} />)}</datalist>
           </label>
           <label>
             <span>{t('filter_product_set')}</span>
