@@ -170,6 +170,8 @@ export const en: Record<Key, string> = {
   err_internal: 'The service failed. Try again; if it persists, tell the administrator.',
   err_busy: 'The service is busy. Try again in a moment.',
   err_network: 'Cannot reach the server. Check the network and try again.',
+  why_missing_documents: 'Required documents are missing: {kinds}.',
+  why_state: 'The dossier is “{state}”, where this action is not possible.',
   err_detail: 'Details from the service: {detail}',
 
   dash_title: 'Dashboard',

@@ -175,6 +175,8 @@ export const vi = {
   err_internal: 'Hệ thống gặp lỗi. Hãy thử lại; nếu vẫn lỗi, báo cho quản trị viên.',
   err_busy: 'Hệ thống đang bận. Hãy thử lại sau giây lát.',
   err_network: 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.',
+  why_missing_documents: 'Còn thiếu tài liệu bắt buộc: {kinds}.',
+  why_state: 'Hồ sơ đang ở trạng thái “{state}”, nên không thực hiện được thao tác này.',
   err_detail: 'Chi tiết từ hệ thống: {detail}',
 
   // dashboard

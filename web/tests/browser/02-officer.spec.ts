@@ -67,6 +67,7 @@ test('the officer accepts a dossier for screening; a refusal is shown in plain w
   await page.locator('form[data-form="forward"]').getByRole('button', { name: 'Chuyển lên cấp trên' }).click();
   const refusal = page.getByTestId('err_refused');
   await expect(refusal).toContainText('không chấp nhận');
-  await expect(refusal).toContainText('commune_report');
+  await expect(refusal.getByTestId('why')).toHaveText('Còn thiếu tài liệu bắt buộc: Báo cáo đánh giá, đề xuất của UBND xã.');
+  await expect(refusal).toContainText('commune_report'); // the engine's own words below
   await expect(page.getByTestId('state')).toHaveText('Đang xem xét');
 });

@@ -8,6 +8,7 @@ import { funnel } from '../../src/pages/dashboard-model';
 import { filterTrail, toCsv } from '../../src/pages/audit-model';
 import type { AuditRecord } from '../../src/api';
 import { vi } from '../../src/i18n/vi';
+import { explain } from '../../src/errors';
 import { en } from '../../src/i18n/en';
 
 test.describe('search folding', () => {
@@ -143,4 +144,12 @@ test.describe("the auditor's search", () => {
     expect(csv.split('\r\n')[0]).toBe('seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash');
     expect(csv).toContain('"{""reason"":""Thiếu, \\""mẫu\\""""}"');
   });
+});
+
+test("the engine's common refusals in Vietnamese", () => {
+  expect(explain('forward refused for dossier X in state under_review: required documents missing for forward: commune_report, samples'))
+    .toBe('Còn thiếu tài liệu bắt buộc: Báo cáo đánh giá, đề xuất của UBND xã, Biên bản giao nhận mẫu sản phẩm.');
+  expect(explain('accept_dossier is not allowed for dossier X in state under_review; allowed there: score'))
+    .toBe('Hồ sơ đang ở trạng thái “Đang xem xét”, nên không thực hiện được thao tác này.');
+  expect(explain('something else')).toBeNull();
 });
