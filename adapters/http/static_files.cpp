@@ -112,8 +112,9 @@ std::string default_web_dir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";
-  const fs::path web = exe.parent_path() / "web";
-  return fs::is_regular_file(web / "index.html", ec) ? web.string() : "";
+  for (const fs::path web : {exe.parent_path() / "web", exe.parent_path().parent_path() / "share" / "ocop" / "web"})
+    if (fs::is_regular_file(web / "index.html", ec)) return web.string();
+  return "";
 }
 
 }  // namespace ocop::http

@@ -52,9 +52,9 @@ class StaticSite {
   std::size_t bytes_ = 0;
 };
 
-// The directory `ocop serve` serves when --web is not given: $OCOP_WEB_DIR, else "web" beside the
-// executable (where the build puts it: build/ocop and build/web) when it holds index.html, else
-// "" (the API only).
+// The directory `ocop serve` serves when --web is not given: $OCOP_WEB_DIR, else the first of
+// "web" beside the executable (the build's build/ocop and build/web) and ../share/ocop/web (the
+// package's /usr/bin/ocop and /usr/share/ocop/web) that holds index.html, else "" (the API only).
 std::string default_web_dir();
 
 }  // namespace ocop::http

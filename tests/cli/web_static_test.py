@@ -148,5 +148,22 @@ finally:
     proc.terminate()
     proc.wait(20)
 
+# The package's layout: BIN/ocop finds BIN/../share/ocop/web (/usr/bin/ocop, /usr/share/ocop/web).
+prefix = os.path.join(WORK, "usr")
+os.makedirs(os.path.join(prefix, "bin"))
+os.makedirs(os.path.join(prefix, "share", "ocop"))
+import shutil
+shutil.copy(OCOP, os.path.join(prefix, "bin", "ocop"))
+shutil.copytree(site, os.path.join(prefix, "share", "ocop", "web"), symlinks=True)
+ENV["OCOP_WEB_DIR"] = ""
+OCOP = os.path.join(prefix, "bin", "ocop")
+proc, P, err = serve()
+try:
+    st, h, body = get(P, "/tong-quan") if P else (0, {}, err.encode())
+    check("an installed ocop serves ../share/ocop/web by default", st == 200 and body == INDEX, (st, body[:120]))
+finally:
+    proc.terminate()
+    proc.wait(20)
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
