@@ -544,7 +544,7 @@ AuditVerification verify_copy(const std::string& path) {
     v.status = Status::Internal(e.what());
     return v;
   }
-  return c.app().audit_verify("");
+  return c.app().audit_verify(kOperator, "");
 }
 
 // `ocop backup DEST`: a consistent copy of a SQLite database and its documents, taken while
