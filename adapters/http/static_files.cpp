@@ -112,7 +112,7 @@ std::string default_web_dir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return "";
-  for (const fs::path web : {exe.parent_path() / "web", exe.parent_path().parent_path() / "share" / "ocop" / "web"})
+  for (const fs::path& web : {exe.parent_path() / "web", exe.parent_path().parent_path() / "share" / "ocop" / "web"})
     if (fs::is_regular_file(web / "index.html", ec)) return web.string();
   return "";
 }
