@@ -46,6 +46,7 @@
 #include "views/json_views.hpp"
 #include "http/api.hpp"
 #include "http/serve.hpp"
+#include "http/static_files.hpp"
 
 using nlohmann::json;
 using namespace ocop;
@@ -1590,6 +1591,10 @@ int main(int argc, char** argv) {
   serve->add_option("--origin", serve_args.o.origins,
                     "an origin (https://host) allowed to send unsafe requests with the session cookie; "
                     "default: the request's Host");
+  serve->add_option("--web", serve_args.o.web_dir,
+                    "the web application's built directory (docs/web.md); default: $OCOP_WEB_DIR, else web/ "
+                    "beside this executable when built; --web '' serves the API only");
+  serve_args.o.web_dir = http::default_web_dir();
   serve->add_option("--readers", serve_args.o.readers, "reader threads (default 2)")->check(CLI::Range(1, 64));
   serve->add_option("--max-connections", serve_args.o.max_connections, "open connections (default 512)")
       ->check(CLI::Range(1, 100000));

@@ -80,6 +80,15 @@ c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]), timeout=10)
 c.request('GET', '/healthz'); r = c.getresponse(); r.read(); assert r.status == 200, r.status
 c.request('GET', '/api/v1/dossiers'); r = c.getresponse(); r.read(); assert r.status == 401, r.status
 PY"
+if [ -f "$BUILD/web/index.html" ]; then  # a build with the web application (OCOP_WEB)
+  check "the installed service serves the web application from /usr/share/ocop/web" bash -c "
+    test -f /usr/share/ocop/web/index.html && python3 - $PORT <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1]), timeout=10)
+c.request('GET', '/ho-so/TQ-2026-0001'); r = c.getresponse(); b = r.read()
+assert r.status == 200 and r.getheader('Content-Type').startswith('text/html') and b'/assets/app-' in b, (r.status, b[:200])
+PY"
+fi
 kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; rc=$?; SERVE_PID=
 check "the service stops cleanly on SIGTERM" test "$rc" -eq 0
 
