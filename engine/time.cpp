@@ -163,4 +163,37 @@ Date local_date(Instant t, int offset_minutes) {
   return Date{static_cast<std::int32_t>(day)};
 }
 
+std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
+  std::size_t i = 0;
+  std::int64_t n = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    if (n > 1'000'000'000) return std::nullopt;
+    n = n * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  const std::string_view unit = s.substr(i);
+  std::int64_t scale = 0;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit.empty() || unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  else
+    return std::nullopt;
+  const std::int64_t ms = n * scale;
+  if (ms <= 0 || ms > 366LL * 24 * 3'600'000) return std::nullopt;
+  return ms;
+}
+
+std::optional<int> parse_time_of_day(std::string_view s) {
+  int h, m;
+  if (s.size() != 5 || s[2] != ':' || !digits(s, 0, 2, h) || !digits(s, 3, 2, m) || h > 23 || m > 59)
+    return std::nullopt;
+  return h * 60 + m;
+}
+
 }  // namespace ocop

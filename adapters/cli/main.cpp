@@ -1023,9 +1023,8 @@ int cmd_deliver(const Options& o, int limit) {
   notify::global_init();
   const Clock& clock = s.clock();
   const int off = s.offset();
-  notify::SmtpTransport smtp(s.config.channels, clock, off);
-  notify::WebhookTransport webhook(s.config.channels);
-  auto result = s.app().deliver(limit, {{"email", &smtp}, {"webhook", &webhook}});
+  notify::Transports transports(s.config.channels, clock, off);
+  auto result = s.app().deliver(limit, transports.by_channel());
   if (!result.ok()) return fail(o, result.status);
   const DeliveryReport& r = result.value;
   if (r.held > 0)  // a channel that cannot send, with messages waiting for it
@@ -1372,7 +1371,33 @@ int cmd_token_revoke(const Options& o, const std::string& id, const std::string&
 struct ServeArgs {
   http::ServeOptions o;
   bool print_routes = false;
+  std::string tick_every, deliver_every, lease_retry, tick_from;  // the scheduler's, as given
 };
+
+// The scheduler's options (docs/operations.md, "The scheduler in the service"): durations
+// such as 30s, 5m, 1h; a time of day HH:MM.
+Status scheduler_options(const ServeArgs& a, http::SchedulerOptions& s) {
+  const std::pair<const std::string*, std::int64_t*> durations[] = {
+      {&a.tick_every, &s.tick_every_ms}, {&a.deliver_every, &s.deliver_every_ms}, {&a.lease_retry, &s.lease_retry_ms}};
+  const char* names[] = {"--tick-every", "--deliver-every", "--lease-retry"};
+  for (int i = 0; i < 3; ++i) {
+    if (durations[i].first->empty()) continue;
+    auto ms = parse_duration_ms(*durations[i].first);
+    if (!ms || *ms < 100)
+      return Status::BadInput(std::string(names[i]) + " must be a duration such as 500ms, 30s, 5m or 1h (at least "
+                              "100ms, at most a year), not \"" + *durations[i].first + "\"");
+    *durations[i].second = *ms;
+  }
+  if (!a.tick_from.empty()) {
+    auto minutes = parse_time_of_day(a.tick_from);
+    if (!minutes) return Status::BadInput("--tick-from must be a time of day HH:MM, not \"" + a.tick_from + "\"");
+    s.tick_from_minutes = *minutes;
+  }
+  const bool any = !a.tick_every.empty() || !a.deliver_every.empty() || !a.lease_retry.empty() || !a.tick_from.empty();
+  if (any && !s.enabled)
+    return Status::BadInput("--tick-every, --deliver-every, --lease-retry and --tick-from need --scheduler");
+  return Status::Ok();
+}
 
 // The engine's accounts for each worker thread: its own Secrets (argon2id at the configured
 // cost) and EngineAccounts over the thread's store, configuration and clock.
@@ -1394,6 +1419,7 @@ int cmd_serve(const Options& o, ServeArgs a) {
     for (const auto& r : http::routes()) std::printf("%s %s\n", r.method, r.pattern);
     return 0;
   }
+  if (Status st = scheduler_options(a, a.o.scheduler); !st.ok()) return fail(o, st);
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   a.o.db = o.db;
@@ -1615,6 +1641,17 @@ int main(int argc, char** argv) {
                     "events that arrive while a commit runs share the next one, at most N (default 64; 1: "
                     "one transaction per event)")
       ->check(CLI::Range(1, 10000));
+  serve->add_flag("--scheduler", serve_args.o.scheduler.enabled,
+                  "run tick and deliver on an interval while this process holds the database's scheduler lease "
+                  "(one process of all those sharing the database at a time)");
+  serve->add_option("--tick-every", serve_args.tick_every, "with --scheduler: how often to tick (default 1h)");
+  serve->add_option("--tick-from", serve_args.tick_from,
+                    "with --scheduler: no tick before this time of day, HH:MM in the province's zone (default 06:00)");
+  serve->add_option("--deliver-every", serve_args.deliver_every,
+                    "with --scheduler: how often to send due notifications (default 1m)");
+  serve->add_option("--lease-retry", serve_args.lease_retry,
+                    "with --scheduler: how often a process without the lease asks for it, and the holder checks "
+                    "it (default 10s)");
   serve->add_flag("--print-routes", serve_args.print_routes, "print the route table and exit");
 
   // Accounts (ocop/accounts.hpp; docs/operations.md "Sign-in").

@@ -453,9 +453,8 @@ Response deliver(Call& c) {
   long long limit = 0;
   if (Status st = int_param(c.req, "limit", 1, 100000, 0, limit); !st.ok()) return bad_request(st.message());
   const Config& config = c.backend.config();
-  notify::SmtpTransport smtp(config.channels, c.backend.clock(), c.offset());
-  notify::WebhookTransport webhook(config.channels);
-  auto r = c.app().deliver(static_cast<int>(limit), {{"email", &smtp}, {"webhook", &webhook}});
+  notify::Transports transports(config.channels, c.backend.clock(), c.offset());
+  auto r = c.app().deliver(static_cast<int>(limit), transports.by_channel());
   if (!r.ok()) return problem(r.status);
   return json_response(views::delivery_json(r.value, c.offset()));
 }

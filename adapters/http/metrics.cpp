@@ -18,12 +18,21 @@ std::string label(const std::string& v) {  // a label value, escaped
   }
   return out;
 }
-std::string num(double v) {
+std::string num(double v) {  // whole numbers (counts, timestamps) in full
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  else if (v > 1e6 || v < -1e6)
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 }  // namespace
+
+std::string Metrics::label_pair(const std::string& key, const std::string& value) {
+  return key + "=\"" + label(value) + "\"";
+}
 
 void Metrics::request(const std::string& route, const std::string& method, unsigned status, double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -45,7 +54,7 @@ void Metrics::reload(bool ok) {
   ++(ok ? reloads_ok_ : reloads_failed_);
 }
 
-std::string Metrics::render(const std::map<std::string, double>& gauges) const {
+std::string Metrics::render(const std::vector<Sample>& extra) const {
   std::ostringstream o;
   std::lock_guard<std::mutex> lock(mu_);
   o << "# HELP ocop_http_requests_total Requests answered, by route, method and status.\n"
@@ -82,7 +91,17 @@ std::string Metrics::render(const std::map<std::string, double>& gauges) const {
   gauge("ocop_http_requests_in_flight", "Requests read and not yet answered.", in_flight.load());
   gauge("ocop_http_overloaded_total", "Requests answered 503 because a worker queue was full.", overloaded.load(),
         "counter");
-  for (const auto& [name, v] : gauges) o << "# TYPE " << name << " gauge\n" << name << " " << num(v) << "\n";
+  const std::string* last = nullptr;
+  for (const Sample& s : extra) {
+    if (!last || *last != s.name) {
+      if (*s.help) o << "# HELP " << s.name << " " << s.help << "\n";
+      o << "# TYPE " << s.name << " " << s.type << "\n";
+    }
+    last = &s.name;
+    o << s.name;
+    if (!s.labels.empty()) o << "{" << s.labels << "}";
+    o << " " << num(s.value) << "\n";
+  }
   return o.str();
 }
 

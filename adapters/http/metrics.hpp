@@ -10,8 +10,18 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace ocop::http {
+
+// One line of /metrics computed by its owner at render time (queues, the scheduler, the outbox).
+struct Sample {
+  std::string name;    // ocop_...; samples of one name must be consecutive
+  std::string labels;  // `state="pending"`, or empty
+  double value = 0;
+  const char* type = "gauge";  // or "counter"
+  const char* help = "";       // for the first sample of a name
+};
 
 class Metrics {
  public:
@@ -29,8 +39,10 @@ class Metrics {
   std::atomic<std::int64_t> in_flight{0};             // requests between read and written
   std::atomic<std::int64_t> overloaded{0};            // 503: a worker queue was full
 
-  // Renders everything; `gauges` adds name -> value lines computed by the caller (queues).
-  std::string render(const std::map<std::string, double>& gauges) const;
+  // key="value", the value escaped, for Sample::labels.
+  static std::string label_pair(const std::string& key, const std::string& value);
+  // Renders everything, then `extra`, each name with its HELP and TYPE once.
+  std::string render(const std::vector<Sample>& extra) const;
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "http/scheduler.hpp"
 #include "http/workers.hpp"
 #include "ocop/config.hpp"
 #include "ocop/time.hpp"
@@ -37,6 +38,8 @@ struct ServeOptions {
   int write_timeout_ms = 60000;  // writing a response (a spooled one gets more per MiB)
   int max_connections = 512;
   int max_group = 64;  // events in one transaction on the writer (group commit; 1: each alone)
+
+  SchedulerOptions scheduler;  // tick and deliver under the database's lease (scheduler.hpp)
 
   AccountsFactory accounts;
 };

@@ -98,21 +98,13 @@ bool WorkerPool::submit_event(std::shared_ptr<EventTask> event) {
 
 void WorkerPool::run_events(Backend& backend, std::vector<std::shared_ptr<EventTask>>& group) {
   std::vector<EventRequest> reqs;
-  std::vector<EventTask*> fired;
   reqs.reserve(group.size());
-  for (auto& e : group) {
-    EventRequest req;
-    if (e->prepare(backend, req)) {
-      reqs.push_back(std::move(req));
-      fired.push_back(e.get());
-    }
-  }
-  if (reqs.empty()) return;
+  for (auto& e : group) reqs.push_back(std::move(e->request));
   // Requests with staged bytes are never here (uploads are plain tasks).
   std::vector<FireResult> results = backend.app().fire_group(reqs);
   ++groups;
   grouped_events += results.size();
-  for (std::size_t i = 0; i < fired.size() && i < results.size(); ++i) fired[i]->finish(backend, std::move(results[i]));
+  for (std::size_t i = 0; i < group.size() && i < results.size(); ++i) group[i]->finish(backend, std::move(results[i]));
 }
 
 std::size_t WorkerPool::queued() const {

@@ -10,7 +10,9 @@
 //
 // Group commit (issue 11, item 4): the writer takes the events queued behind the one it starts
 // (up to max_group) and fires them in one transaction (Application::fire_group), so that events
-// arriving while a commit runs share the next one; each is answered after its commit.
+// arriving while a commit runs share the next one; each is answered after its commit. Events
+// are authenticated and parsed on a reader before they are queued (server.cpp), so that the
+// writer's thread does little but the transactions, their commits and the answers.
 #pragma once
 
 #include <atomic>
@@ -100,13 +102,11 @@ class Backend {
   std::unique_ptr<Accounts> accounts_;
 };
 
-// An event for the writer's group commit: prepare() runs first on the writer (authenticates,
-// parses; false when it has answered already), then the group is fired, then finish() gets
-// this event's result.
+// An event for the writer's group commit, authenticated and parsed before it is queued (on a
+// reader); the group is fired, then finish() gets this event's result on the writer.
 struct EventTask {
-  std::function<bool(Backend&, EventRequest&)> prepare;
+  EventRequest request;
   std::function<void(Backend&, FireResult&&)> finish;
-  std::shared_ptr<void> keep, guard;  // the caller's: handed back with the answer
 };
 
 // A fixed set of threads, each with its Backend, running tasks in arrival order.

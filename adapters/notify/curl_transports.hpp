@@ -18,6 +18,7 @@
 // well within a claim's lease. Use from one thread; call global_init() once per process first.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "ocop/config.hpp"
@@ -54,6 +55,20 @@ class WebhookTransport : public Transport {
   std::string secret_env_;
   std::string secret_;
   bool have_secret_ = false;
+};
+
+// Both transports over one configuration, as every deliverer uses them (`ocop deliver`,
+// POST /api/v1/deliver, the service's scheduler): by_channel() is what Application::deliver
+// takes. Built per run, so that a reloaded configuration takes effect.
+class Transports {
+ public:
+  Transports(const Channels& channels, const Clock& clock, int offset_minutes)
+      : smtp_(channels, clock, offset_minutes), webhook_(channels) {}
+  std::map<std::string, Transport*> by_channel() { return {{"email", &smtp_}, {"webhook", &webhook_}}; }
+
+ private:
+  SmtpTransport smtp_;
+  WebhookTransport webhook_;
 };
 
 }  // namespace ocop::notify

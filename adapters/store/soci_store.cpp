@@ -527,8 +527,19 @@ struct SociStore::Impl {
 
   std::unique_ptr<soci::statement> st_load, st_insert, st_sheets, st_put_sheet, st_doc_kinds, st_add_doc,
       st_load_cert, st_insert_cert, st_update_cert, st_head, st_append, st_find_key, st_put_key, st_begin,
-      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator;
+      st_commit, st_load_locked, st_load_cert_locked, st_chain_lock, st_enqueue, st_creator, st_token_by_hash,
+      st_documents;
   std::unique_ptr<soci::statement> st_update_by_mask[8];
+  // load_token_by_hash's columns (every API request signs in with a token: prepared once).
+  struct {
+    std::string hash, id, user, created, expires, revoked, note, by;
+    soci::indicator revoked_ind = soci::i_ok, note_ind = soci::i_ok, by_ind = soci::i_ok;
+  } tok;
+  // documents()' row (every GET of a dossier lists them: prepared once).
+  struct {
+    std::string dossier, kind, name, sha256, at;
+    long long bytes = 0;
+  } docs;
   // After recognition: loads ([1]: locked, inside a write transaction on PostgreSQL), inserts,
   // conditional updates, the id look-ups.
   ActivityRow act;
@@ -546,7 +557,8 @@ struct SociStore::Impl {
     for (auto* st : {&st_load,        &st_insert,           &st_sheets,      &st_put_sheet,   &st_doc_kinds,
                      &st_add_doc,     &st_load_cert,        &st_insert_cert, &st_update_cert, &st_head,
                      &st_append,      &st_find_key,         &st_put_key,     &st_begin,       &st_commit,
-                     &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator})
+                     &st_load_locked, &st_load_cert_locked, &st_chain_lock,  &st_enqueue,     &st_creator,
+                     &st_token_by_hash, &st_documents})
       st->reset();
     for (auto& st : st_update_by_mask) st.reset();
   }
@@ -1297,20 +1309,31 @@ void SociStore::add_document(const Document& d) {
 
 std::vector<Document> SociStore::documents(const std::string& dossier) {
   if (!impl_->sqlite && !valid_utf8(dossier)) return {};
+  auto& I = *impl_;
+  auto& row = I.docs;
   std::vector<Document> out;
   try {
-    std::string d = dossier;
-    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT kind, name, sha256, bytes, at FROM documents"
-                                                        " WHERE dossier = :d ORDER BY at, kind, name",
-                                  soci::use(d));
-    for (const auto& r : rs) {
+    if (!I.st_documents) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(row.kind));
+      fresh->exchange(soci::into(row.name));
+      fresh->exchange(soci::into(row.sha256));
+      fresh->exchange(soci::into(row.bytes));
+      fresh->exchange(soci::into(row.at));
+      fresh->exchange(soci::use(row.dossier));
+      I.prepare(*fresh, "SELECT kind, name, sha256, bytes, at FROM documents WHERE dossier = :d ORDER BY at, kind, name");
+      I.st_documents = std::move(fresh);  // cached only once prepared
+    }
+    row.dossier = dossier;
+    for (bool got = I.st_documents->execute(true); got; got = I.st_documents->fetch()) {
       Document doc;
       doc.dossier = dossier;
-      doc.kind = r.get<std::string>(0);
-      doc.name = r.get<std::string>(1);
-      doc.sha256 = r.get<std::string>(2);
-      doc.bytes = std::stoll(cell(r, 3));
-      doc.at = parse_ts(r.get<std::string>(4));
+      doc.kind = row.kind;
+      doc.name = row.name;
+      doc.sha256 = row.sha256;
+      doc.bytes = row.bytes;
+      doc.at = parse_ts(row.at);
       out.push_back(std::move(doc));
     }
   } catch (const std::exception& e) {
@@ -2172,6 +2195,16 @@ std::vector<CountRow> SociStore::count_by_state_and_unit() {
                   "SELECT state, unit, COUNT(*) FROM dossiers GROUP BY state, unit ORDER BY state, unit");
   } catch (const std::exception& e) {
     rethrow(e, "counting dossiers");
+  }
+}
+
+std::map<std::string, std::int64_t> SociStore::outbox_counts() {
+  try {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& r : counts(impl_->sql, "SELECT state, '', COUNT(*) FROM outbox GROUP BY state")) out[r.a] = r.n;
+    return out;
+  } catch (const std::exception& e) {
+    rethrow(e, "counting outbox messages");
   }
 }
 
@@ -3148,13 +3181,38 @@ std::optional<ApiToken> SociStore::load_token(const std::string& id) {
 
 std::optional<ApiToken> SociStore::load_token_by_hash(const std::string& hash) {
   if (!impl_->sqlite && !valid_utf8(hash)) return std::nullopt;
+  auto& I = *impl_;
+  auto& t = I.tok;
   try {
-    std::string h = hash;
-    soci::row r;
-    impl_->sql << std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE hash = :h", soci::use(h),
-        soci::into(r);
-    if (!impl_->sql.got_data()) return std::nullopt;
-    return token_from_row(r);
+    if (!I.st_token_by_hash) {
+      auto fresh = std::make_unique<soci::statement>(I.sql);
+      fresh->alloc();
+      fresh->exchange(soci::into(t.id));
+      fresh->exchange(soci::into(t.user));
+      fresh->exchange(soci::into(t.created));
+      fresh->exchange(soci::into(t.expires));
+      fresh->exchange(soci::into(t.revoked, t.revoked_ind));
+      fresh->exchange(soci::into(t.note, t.note_ind));
+      fresh->exchange(soci::into(t.by, t.by_ind));
+      fresh->exchange(soci::use(t.hash));
+      I.prepare(*fresh,
+                "SELECT id, user_id, created_at, expires_at, revoked_at, note, created_by FROM api_tokens "
+                "WHERE hash = :h");
+      I.st_token_by_hash = std::move(fresh);  // cached only once prepared
+    }
+    t.hash = hash;
+    if (!I.st_token_by_hash->execute(true)) return std::nullopt;
+    ApiToken out;
+    out.id = t.id;
+    out.hash = hash;
+    out.user = t.user;
+    out.created_at = parse_ts(t.created);
+    out.expires_at = parse_ts(t.expires);
+    out.revoked_at = t.revoked_ind == soci::i_ok ? opt_ts(t.revoked) : std::nullopt;
+    out.note = t.note_ind == soci::i_ok ? t.note : std::string();
+    out.created_by = t.by_ind == soci::i_ok ? t.by : std::string();
+    finish(*I.st_token_by_hash);
+    return out;
   } catch (const std::exception& e) {
     rethrow(e, "loading a token");
   }

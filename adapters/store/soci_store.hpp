@@ -8,7 +8,9 @@
 // are built once per connection and reused.
 #pragma once
 
+#include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -142,6 +144,10 @@ class SociStore : public Store {
   void record_login_failure(const std::string& address, const std::string& user, Instant at) override;
   std::int64_t count_login_failures(const std::string& address, Instant since) override;
   int purge_login_failures(Instant before) override;
+
+  // Outbox messages by state (pending, sending, sent, dead; states without one are absent),
+  // for the service's /metrics: one GROUP BY over the (state, next_attempt_at) index.
+  std::map<std::string, std::int64_t> outbox_counts();
 
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);

@@ -45,4 +45,10 @@ std::string format_instant(Instant t, int offset_minutes);
 // The civil day of `t` in the given offset.
 Date local_date(Instant t, int offset_minutes);
 
+// A length of time for an option: a whole number with a unit, "500ms", "30s", "5m", "1h"
+// ("30" alone is seconds), as milliseconds; nullopt when malformed, zero or over a year.
+std::optional<std::int64_t> parse_duration_ms(std::string_view s);
+// A time of day "HH:MM" (00:00 – 23:59) as minutes after midnight; nullopt when malformed.
+std::optional<int> parse_time_of_day(std::string_view s);
+
 }  // namespace ocop

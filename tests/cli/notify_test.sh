@@ -12,19 +12,11 @@
 set -uo pipefail
 OCOP=$1
 REPO=$2
-PY=/usr/bin/python3  # Debian's interpreter: the one that sees python3-aiosmtpd
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-  echo "SKIP: $PY cannot import aiosmtpd (install python3-aiosmtpd: scripts/setup.sh)"
-  exit 77
-fi
 LIB="$(cd "$(dirname "$0")" && pwd)/lib"
+source "$LIB/receivers.sh"
 WORK=$(mktemp -d)
-SMTP_PID=
-HOOK_PID=
 cleanup() {
-  [ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null
-  [ -n "$HOOK_PID" ] && kill "$HOOK_PID" 2>/dev/null
-  wait 2>/dev/null
+  stop_receivers
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -36,7 +28,6 @@ failed=0
 source "$LIB/asserts.sh"
 
 # --- the receivers ------------------------------------------------------------------------------
-source "$LIB/receivers.sh"
 start_receivers
 
 # The sample configuration, its channels pointed at the receivers: config PATH MAX_ATTEMPTS.

@@ -25,21 +25,12 @@ set -uo pipefail
 OCOP=$1
 REPO=$2
 DOSSIERS=${3:-150}
-PY=/usr/bin/python3  # Debian's interpreter: the one that sees python3-aiosmtpd
-GEN="$REPO/bench/gen_workload.py"
-if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-  echo "SKIP: $PY cannot import aiosmtpd (install python3-aiosmtpd: scripts/setup.sh)"
-  exit 77
-fi
 LIB="$(cd "$(dirname "$0")" && pwd)/lib"
+source "$LIB/receivers.sh"
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib/backend.sh"
-SMTP_PID=
-HOOK_PID=
 cleanup() {
-  [ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null
-  [ -n "$HOOK_PID" ] && kill "$HOOK_PID" 2>/dev/null
-  wait 2>/dev/null
+  stop_receivers
   drop_dbs
   rm -rf "$WORK"
 }
@@ -51,51 +42,17 @@ failed=0
 source "$LIB/asserts.sh"
 
 # --- the receivers ------------------------------------------------------
-source "$LIB/receivers.sh"
 start_receivers
 
 # --- the workload, with the channels pointed at the receivers ---------------------------------
-python3 "$GEN" --dossiers "$DOSSIERS" --communes 5 --events "$WORK/all.jsonl" --config "$WORK/gen.yaml" >/dev/null
-# The tests' copy of the generated configuration (5 communes, plus the scheduler's user), with
-# SMTP on our port and a signed webhook: the import's events queue e-mails and webhook calls.
-"$PY" - "$REPO/tests/data/config/gen_workload.yaml" "$WORK/province.yaml" "$SMTP_PORT" "$HOOK_PORT" <<'PY'
-import re, sys
-src, dst, smtp, hook = sys.argv[1:]
-text = open(src, encoding="utf-8").read()
-text, n = re.subn(r"(?m)^  smtp: \{url: \"smtp://127\.0\.0\.1:2525\", (from: [^}]*)\}$",
-                  f'  smtp: {{url: "smtp://127.0.0.1:{smtp}", \\1}}\n'
-                  f'  webhook: {{url: "http://127.0.0.1:{hook}/ok", secret_env: OCOP_TEST_SECRET}}', text)
-assert n == 1, "no channels.smtp line to replace"
-open(dst, "w", encoding="utf-8").write(text)
-PY
-export OCOP_CONFIG="$WORK/province.yaml"
-# One dossier in five stops after `register` (it waits in `submitted` from 2026 on).
-python3 - "$WORK/all.jsonl" "$WORK/events.jsonl" <<'PY'
-import json, sys
-stopped, done = set(), set()
-with open(sys.argv[2], "w") as out:
-    for line in open(sys.argv[1]):
-        e = json.loads(line)
-        d = e.get("dossier") or e.get("data", {}).get("id")
-        if int(d.rsplit("-", 1)[1]) % 5 == 0:
-            if d in done: continue
-            if e["event"] == "register": done.add(d)
-        out.write(line)
-PY
-TOTAL=$(wc -l <"$WORK/events.jsonl")
+source "$LIB/tick_workload.sh"
+tick_workload "$DOSSIERS"
 
 PAR=$(new_db par)
 expect 0 "init" -- "$OCOP" --db "$PAR" init --simulation
 expect 0 "import the workload" -- "$OCOP" --db "$PAR" --json import "$WORK/events.jsonl"
 check "every event applied" "out['applied'] == $TOTAL and out['refused'] == 0"
-if [ "$BACKEND" = postgresql ]; then
-  psql -q "$OCOP_TEST_POSTGRES" -c "CREATE DATABASE ${PG_PREFIX}single TEMPLATE ${PG_PREFIX}par" >/dev/null
-  SINGLE=$(pg_url "${PG_PREFIX}single")
-else
-  cp "$WORK/par.db" "$WORK/single.db"
-  [ -f "$WORK/par.db-wal" ] && cp "$WORK/par.db-wal" "$WORK/single.db-wal"
-  SINGLE="sqlite:$WORK/single.db"
-fi
+SINGLE=$(clone_db "$PAR" single)
 expect 0 "the copy is the same database" -- "$OCOP" --db "$SINGLE" --json audit verify
 check "same trail" "out['valid'] and out['records'] >= $TOTAL"
 

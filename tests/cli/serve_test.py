@@ -1,7 +1,7 @@
 """`ocop serve` end to end (driven by serve_test.sh): the real binary on an ephemeral port, real
 HTTP clients (http.client and raw sockets), on the database serve_test.sh made.
 
-Usage: serve_test.py OCOP REPO WORK DB
+Usage: serve_test.py OCOP REPO WORK DB SIM_DB   (SIM_DB: an empty database for the session timeouts)
 Prints one line per failed check and "N passed, M failed"; exits 1 on any failure.
 """
 import http.client
@@ -16,53 +16,21 @@ import threading
 import time
 import urllib.parse
 
-OCOP, REPO, WORK, DB = sys.argv[1:5]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import serve_lib  # noqa: E402
+from serve_lib import check, metrics, summary, wait_for  # noqa: E402
+
+OCOP, REPO, WORK, DB, SIM_DB = sys.argv[1:6]
 CONFIG = os.path.join(REPO, "config", "sample.yaml")
 ENV = dict(os.environ, OCOP_DB=DB, OCOP_CONFIG=CONFIG, OCOP_DOCUMENTS_DIR=os.path.join(WORK, "documents"))
-passed = 0
-failed = 0
 
 
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, str(detail)[:600])
-    return ok
+def ocop(*args, stdin=None, env=ENV):
+    return subprocess.run([OCOP, *args], env=env, input=stdin, capture_output=True, text=True)
 
 
-def ocop(*args, stdin=None):
-    return subprocess.run([OCOP, *args], env=ENV, input=stdin, capture_output=True, text=True)
-
-
-class Server:
-    def __init__(self, *extra, config=CONFIG):
-        self.log = open(os.path.join(WORK, "serve-%d.log" % time.time_ns()), "w+")
-        self.proc = subprocess.Popen(
-            [OCOP, "serve", "--config", config, "--listen", "127.0.0.1:0", "--read-timeout-ms", "1500",
-             "--idle-timeout-ms", "4000", *extra],
-            env=ENV, stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.log.seek(0)
-            raise SystemExit("serve did not start: %r %s" % (line, self.log.read()[-2000:]))
-        self.port = int(m.group(1))
-
-    def logs(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self, sig=signal.SIGTERM, timeout=20):
-        self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return "hung"
+def Server(*extra, config=CONFIG, env=ENV):
+    return serve_lib.Server(OCOP, env, WORK, *extra, config=config)
 
 
 def stored_ids(ids):
@@ -95,25 +63,7 @@ def token(user):
 
 
 def request(port, method, path, body=None, user=None, headers=None, raw=False):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    h = dict(headers or {})
-    if user:
-        h["Authorization"] = "Bearer " + token(user)
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body)
-        h.setdefault("Content-Type", "application/json")
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    if raw:
-        return r.status, hdrs, data
-    try:
-        j = json.loads(data) if data else None
-    except ValueError:
-        j = data.decode("utf-8", "replace")
-    return r.status, hdrs, j
+    return serve_lib.request(port, method, path, body, headers, raw, bearer=token(user) if user else None)
 
 
 def is_problem(what, got, status, code=None):
@@ -413,6 +363,34 @@ check("inspections plan as the signed-in inspector", st == 200 and j["planned"] 
 is_problem("inspections plan for another actor", request(P, "POST", "/api/v1/inspections/plan",
                                                         {"year": 2026, "share": 10, "due": "2026-11-13", "actor": COORD}, user="inspector.tq.khoa"), 403)
 
+# --- the outbox's depth in /metrics: a count by state, counted again within seconds --------------------------
+def outbox_by_state():
+    r = ocop("--json", "outbox")
+    counts = {"pending": 0, "sending": 0, "sent": 0, "dead": 0}
+    for m in json.loads(r.stdout):
+        counts[m["state"]] = counts.get(m["state"], 0) + 1
+    return counts
+
+
+def metrics_outbox():
+    m = metrics(P)
+    return {k[len('ocop_outbox_messages{state="'):-2]: v for k, v in m.items() if k.startswith("ocop_outbox_messages{")}
+
+
+st, _, body = request(P, "GET", "/metrics", raw=True)
+check("metrics: ocop_outbox_messages typed once, a line per state",
+      body.count(b"# TYPE ocop_outbox_messages gauge") == 1 and set(metrics_outbox()) >= {"pending", "sending", "sent", "dead"},
+      [x for x in body.decode().splitlines() if "outbox" in x])
+check("metrics: the outbox's counts are the database's", metrics_outbox() == outbox_by_state(), (metrics_outbox(), outbox_by_state()))
+d = json.loads(json.dumps(idea))
+d["data"]["product"] = "Trả lại để đếm"
+st, _, j = request(P, "POST", "/api/v1/events", d, user=PRODUCER)
+st, _, j = request(P, "POST", "/api/v1/events", {"event": "return_idea", "dossier": j["id"], "data": {"reason": "thiếu mô tả"}}, user=OFFICER)
+check("a returned idea queues its producer's message", st == 200, (st, j))
+after = outbox_by_state()
+check("metrics: a new message is counted within seconds (the counts are cached at most 5 s)",
+      wait_for("the new counts", lambda: metrics_outbox() == after, timeout=30), (metrics_outbox(), after))
+
 # --- sessions and CSRF ---------------------------------------------------------------------------------------
 PASSWORD = "correct horse battery"
 r = ocop("user", "password", COORD, stdin=PASSWORD + "\n")
@@ -634,5 +612,56 @@ check("a non-loopback address is refused without --allow-remote", r.returncode =
 r = subprocess.run([OCOP, "serve", "--listen", "localhost"], env=ENV, capture_output=True, text=True, timeout=30)
 check("--listen without a port is refused", r.returncode == 2, r.stderr[-300:])
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+# --- sessions past their idle and absolute timeouts: 401 ------------------------------------------------------
+# A simulation database (its clock is --now), the sample with sessions of 30 idle minutes and 1
+# hour at most, and cheaper password hashing; each step is a serve started at a later --now.
+SIM_CFG = os.path.join(WORK, "sessions.yaml")
+with open(CONFIG) as f:
+    text = f.read()
+for a, b in [("absolute_hours: 12", "absolute_hours: 1"), ("password_hashing: moderate", "password_hashing: interactive")]:
+    check("the test configuration has " + a, a in text)
+    text = text.replace(a, b, 1)
+with open(SIM_CFG, "w") as f:
+    f.write(text)
+SIM_ENV = dict(ENV, OCOP_DB=SIM_DB, OCOP_CONFIG=SIM_CFG)
+check("init --simulation", ocop("init", "--simulation", env=SIM_ENV).returncode == 0)
+check("a password", ocop("user", "password", COORD, stdin=PASSWORD + "\n", env=SIM_ENV).returncode == 0)
+
+
+def at(minutes):
+    t = 8 * 60 + minutes
+    return "2026-03-02T%02d:%02d:00+07:00" % (t // 60, t % 60)
+
+
+def me(srv, cookie):
+    return request(srv.port, "GET", "/api/v1/me", headers={"Cookie": cookie})
+
+
+srv = Server("--now", at(0), config=SIM_CFG, env=SIM_ENV)
+cookies = []
+for _ in range(2):
+    st, h, j = request(srv.port, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+    cookies.append(h.get("set-cookie", "").split(";")[0])
+    check("signed in at 08:00", st == 200 and cookies[-1].startswith("__Host-ocop_session="), (st, j))
+kept, idle = cookies
+check("08:00: the session serves", me(srv, kept)[0] == 200)
+srv.stop()
+for minutes, cookie, status, what in [(25, kept, 200, "08:25: used within its idle time"),
+                                      (31, idle, 401, "08:31: unused for 31 minutes (idle 30): 401"),
+                                      (31, kept, 200, "08:31: used 6 minutes ago: still serves"),
+                                      (55, kept, 200, "08:55: used 24 minutes ago: still serves"),
+                                      (61, kept, 401, "09:01: past its absolute hour though used 6 minutes ago: 401")]:
+    srv = Server("--now", at(minutes), config=SIM_CFG, env=SIM_ENV)
+    got = me(srv, cookie)
+    if status == 401:
+        is_problem(what, got, 401, "unauthenticated")
+    else:
+        check(what, got[0] == status, got)
+    srv.stop()
+srv = Server("--now", at(62), config=SIM_CFG, env=SIM_ENV)
+is_problem("an expired session stays expired", me(srv, idle), 401)
+st, h, j = request(srv.port, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+check("signing in again gives a new session that serves", st == 200 and me(srv, h.get("set-cookie", "").split(";")[0])[0] == 200, (st, j))
+srv.stop()
+
+sys.exit(summary())

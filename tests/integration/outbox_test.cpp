@@ -57,4 +57,25 @@ BOOST_AUTO_TEST_CASE(a_rolled_back_transaction_queues_nothing) {
   BOOST_TEST(db.store->outbox("", 0).at(0).dossier == "BX-2026-000001");
 }
 
+BOOST_AUTO_TEST_CASE(messages_are_counted_by_state) {
+  Db db;
+  BOOST_TEST(db.store->outbox_counts().empty());
+  db.store->begin();
+  for (int i = 0; i < 3; ++i) {
+    OutboxMessage m = message("count/" + std::to_string(i));
+    BOOST_REQUIRE(db.store->enqueue(m));
+  }
+  db.store->commit();
+  // One claimed for sending: it leaves pending.
+  db.store->begin();
+  auto claimed = db.store->claim_outbox({"email"}, *parse_instant("2026-03-02T09:00:00+07:00", 420),
+                                        *parse_instant("2026-03-02T09:10:00+07:00", 420), "w1", 1, 5);
+  db.store->commit();
+  BOOST_REQUIRE(claimed.size() == 1u);
+  auto counts = db.store->outbox_counts();
+  BOOST_TEST(counts.size() == 2u);
+  BOOST_TEST(counts["pending"] == 2);
+  BOOST_TEST(counts["sending"] == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

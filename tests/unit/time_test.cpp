@@ -34,4 +34,19 @@ BOOST_AUTO_TEST_CASE(months_clamp_to_the_end_of_the_month) {
   BOOST_TEST(format_date(add_months(*parse_date("2026-01-31"), 1)) == "2026-02-28");
 }
 
+BOOST_AUTO_TEST_CASE(durations_and_times_of_day_for_options) {
+  BOOST_TEST(parse_duration_ms("500ms").value_or(-1) == 500);
+  BOOST_TEST(parse_duration_ms("30s").value_or(-1) == 30000);
+  BOOST_TEST(parse_duration_ms("30").value_or(-1) == 30000);
+  BOOST_TEST(parse_duration_ms("5m").value_or(-1) == 300000);
+  BOOST_TEST(parse_duration_ms("1h").value_or(-1) == 3600000);
+  for (const char* bad : {"", "s", "0s", "0", "-5s", "1.5s", "5 m", "5min", "1d", "9999999999h", "99999999999999999999"})
+    BOOST_TEST(!parse_duration_ms(bad).has_value(), bad);
+  BOOST_TEST(parse_time_of_day("06:00").value_or(-1) == 360);
+  BOOST_TEST(parse_time_of_day("23:59").value_or(-1) == 1439);
+  BOOST_TEST(parse_time_of_day("00:00").value_or(-1) == 0);
+  for (const char* bad : {"6:00", "24:00", "12:60", "12-00", "", "12:00:00"})
+    BOOST_TEST(!parse_time_of_day(bad).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

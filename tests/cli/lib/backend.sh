@@ -4,7 +4,8 @@
 # With OCOP_TEST_BACKEND=postgresql, `new_db NAME` creates a fresh database on the server
 # that OCOP_TEST_POSTGRES names (scripts/with-postgres.sh starts a throwaway one) and prints
 # its URL; otherwise it prints the URL of a SQLite file in $WORK. `db_sql URL SQL` runs SQL on
-# either (rows as a|b|c). `drop_dbs` removes this script's PostgreSQL databases. CTest
+# either (rows as a|b|c). `clone_db URL NAME` copies a database no process has open into a new
+# one and prints its URL. `drop_dbs` removes this script's PostgreSQL databases. CTest
 # registers every script that sources this file twice (cli_NAME, cli_NAME_postgresql); the
 # PostgreSQL run exits 77 (skipped) when no server is given.
 BACKEND=${OCOP_TEST_BACKEND:-sqlite}
@@ -45,4 +46,18 @@ drop_dbs() {
   for name in $(psql -qAt "$OCOP_TEST_POSTGRES" -c "SELECT datname FROM pg_database WHERE datname LIKE '${PG_PREFIX}%'" 2>/dev/null); do
     psql -q "$OCOP_TEST_POSTGRES" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
   done
+}
+
+clone_db() {
+  if [ "$BACKEND" = postgresql ]; then
+    local from=${1##*/}
+    psql -q "$OCOP_TEST_POSTGRES" -c "CREATE DATABASE $PG_PREFIX$2 TEMPLATE ${from%%\?*}" >/dev/null ||
+      { echo "cannot copy database $from" >&2; return 1; }
+    pg_url "$PG_PREFIX$2"
+  else
+    local src=${1#sqlite:}
+    cp "$src" "$WORK/$2.db"
+    [ -f "$src-wal" ] && cp "$src-wal" "$WORK/$2.db-wal"
+    echo "sqlite:$WORK/$2.db"
+  fi
 }

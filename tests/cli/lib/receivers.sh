@@ -1,8 +1,22 @@
 # Real receivers for the delivery tests (sourced; not a test itself): an aiosmtpd SMTP server
 # whose mail lands in the Maildir $WORK/mail, and lib/webhook_receiver.py, which checks each
 # request's HMAC with the secret in $OCOP_TEST_SECRET and logs it to $WORK/hook.log. The script
-# sets WORK, PY (a python3 with aiosmtpd) and LIB, and SMTP_PID= HOOK_PID= for its cleanup.
-# After start_receivers: SMTP_PORT, HOOK_PORT, SMTP_PID, HOOK_PID are set.
+# sets LIB, sources this file before it makes WORK (without aiosmtpd the script ends here,
+# skipped: 77), and calls stop_receivers in its cleanup. PY is Debian's python3, the one that
+# sees python3-aiosmtpd. After start_receivers: SMTP_PORT, HOOK_PORT, SMTP_PID, HOOK_PID are set.
+PY=/usr/bin/python3
+if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
+  echo "SKIP: $PY cannot import aiosmtpd (install python3-aiosmtpd: scripts/setup.sh)"
+  exit 77
+fi
+SMTP_PID=
+HOOK_PID=
+
+stop_receivers() {
+  [ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null
+  [ -n "$HOOK_PID" ] && kill "$HOOK_PID" 2>/dev/null
+  wait 2>/dev/null
+}
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
