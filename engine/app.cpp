@@ -38,13 +38,46 @@ Status Application::authorize_operator(const std::string& user) const {
   return authorize_actor(config_, *u, "expire", certificate_event_bit(CertificateEvent::expire), today());
 }
 
-// Runs a read; a database failure becomes Code::internal.
-Status Application::units_under(const std::string& unit, const char* flag,
-                                std::vector<std::string>& out) const {
-  if (!config_.unit(unit))
-    return Status::BadInput(std::string(flag) + " \"" + unit + "\" is not a configured unit");
+Result<ReadScope> Application::read_scope(const std::string& user) const {
+  Result<ReadScope> r;
+  r.status = ReadScope::of_user(config_, user, today(), r.value);
+  return r;
+}
+
+Status Application::scoped_units(const ReadScope& scope, const std::string& unit,
+                                 std::vector<std::string>& out) const {
+  if (unit.empty()) {
+    out = scope.units();
+    return Status::Ok();
+  }
+  if (!config_.unit(unit)) return Status::BadInput("--unit \"" + unit + "\" is not a configured unit");
+  if (!scope.sees(unit))
+    return Status::Forbidden("--unit " + unit + " is outside what " + scope.describe() + " may read");
   out = config_.units_under(unit, today());
+  std::erase_if(out, [&](const std::string& u) { return !scope.sees(u); });
   return Status::Ok();
+}
+
+std::optional<Dossier> Application::dossier_in_scope(const ReadScope& scope, const std::string& id) {
+  auto d = store_.load_dossier(id);
+  if (d && !scope.sees(d->unit)) d.reset();
+  return d;
+}
+
+Status Application::object_in_scope(const ReadScope& scope, const std::string& id) {
+  bool seen = false;
+  if (scope.whole())
+    seen = store_.object_id_taken(id);
+  else if (auto d = store_.load_dossier(id))
+    seen = scope.sees(d->unit);
+  else if (auto a = store_.load_activity(id))
+    seen = scope.sees_activity(a->unit);
+  else if (auto p = store_.load_participation(id))
+    seen = scope.sees(p->unit);
+  else if (auto i = store_.load_inspection(id))
+    seen = scope.sees(i->unit);
+  if (seen) return Status::Ok();
+  return Status::NotFound("no dossier, activity, participation, inspection or account " + id);
 }
 
 // --- events ------------------------------------------------------------------------------------
@@ -237,9 +270,9 @@ MigrationReport Application::migrate(const MigrationPlan& plan, const std::strin
 
 // --- reads -------------------------------------------------------------------------------------
 
-Result<DossierView> Application::show(const std::string& id) {
+Result<DossierView> Application::show(const ReadScope& scope, const std::string& id) {
   return read<DossierView>([&](DossierView& v) {
-    auto d = store_.load_dossier(id);
+    auto d = dossier_in_scope(scope, id);
     if (!d) return Status::NotFound("dossier " + id + " not found");
     v.dossier = std::move(*d);
     // A dossier of a unit merged away is listed and scoped under its successor (docs/design.md).
@@ -251,7 +284,7 @@ Result<DossierView> Application::show(const std::string& id) {
   });
 }
 
-Status Application::dossier_filter(const DossierQuery& q, DossierFilter& f) const {
+Status Application::dossier_filter(const ReadScope& scope, const DossierQuery& q, DossierFilter& f) const {
   if (!q.state.empty() && !parse_state(q.state))
     return Status::BadInput("--state \"" + q.state + "\" is not a dossier state");
   if (q.limit < 0) return Status::BadInput("--limit must not be negative");
@@ -262,24 +295,22 @@ Status Application::dossier_filter(const DossierQuery& q, DossierFilter& f) cons
   f.limit = q.limit;
   f.after = q.after;
   // A unit's dossiers, including those of units merged into it (or below it) by today.
-  if (!q.unit.empty())
-    if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
-  return Status::Ok();
+  return scoped_units(scope, q.unit, f.units);
 }
 
-Result<std::vector<Dossier>> Application::list(const DossierQuery& q) {
+Result<std::vector<Dossier>> Application::list(const ReadScope& scope, const DossierQuery& q) {
   return read<std::vector<Dossier>>([&](std::vector<Dossier>& out) {
     DossierFilter f;
-    if (Status st = dossier_filter(q, f); !st.ok()) return st;
+    if (Status st = dossier_filter(scope, q, f); !st.ok()) return st;
     out = store_.list_dossiers(f);
     return Status::Ok();
   });
 }
 
-Result<std::int64_t> Application::count(const DossierQuery& q) {
+Result<std::int64_t> Application::count(const ReadScope& scope, const DossierQuery& q) {
   return read<std::int64_t>([&](std::int64_t& out) {
     DossierFilter f;
-    if (Status st = dossier_filter(q, f); !st.ok()) return st;
+    if (Status st = dossier_filter(scope, q, f); !st.ok()) return st;
     f.limit = 0;
     f.after.clear();
     out = store_.count_dossiers(f);
@@ -287,20 +318,21 @@ Result<std::int64_t> Application::count(const DossierQuery& q) {
   });
 }
 
-Result<std::vector<AuditRecord>> Application::history(const std::string& id) {
+Result<std::vector<AuditRecord>> Application::history(const ReadScope& scope, const std::string& id) {
   return read<std::vector<AuditRecord>>([&](std::vector<AuditRecord>& out) {
     // An account's records carry "user:<id>" (ocop/accounts.hpp).
-    const bool account = id.rfind("user:", 0) == 0 && store_.load_account(id.substr(5)).has_value();
-    if (!account && !store_.object_id_taken(id))
-      return Status::NotFound("no dossier, activity, participation, inspection or account " + id);
+    const bool account = id.rfind("user:", 0) == 0 && scope.sees_account(id.substr(5)) &&
+                         store_.load_account(id.substr(5)).has_value();
+    if (!account)
+      if (Status st = object_in_scope(scope, id); !st.ok()) return st;
     out = store_.history(id);
     return Status::Ok();
   });
 }
 
-Result<std::vector<DocumentView>> Application::documents(const std::string& id) {
+Result<std::vector<DocumentView>> Application::documents(const ReadScope& scope, const std::string& id) {
   return read<std::vector<DocumentView>>([&](std::vector<DocumentView>& out) {
-    if (!store_.load_dossier(id)) return Status::NotFound("dossier " + id + " not found");
+    if (!dossier_in_scope(scope, id)) return Status::NotFound("dossier " + id + " not found");
     for (auto& doc : store_.documents(id)) {
       DocumentView v;
       auto label = config_.document_kinds.find(doc.kind);
@@ -313,12 +345,12 @@ Result<std::vector<DocumentView>> Application::documents(const std::string& id) 
   });
 }
 
-Status Application::document_bytes(const std::string& sha256, std::ostream& out) {
+Status Application::document_bytes(const ReadScope& scope, const std::string& sha256, std::ostream& out) {
   if (!is_sha256_hex(sha256))
     return Status::BadInput("\"" + sha256 + "\" is not a SHA-256 (64 lower-case hex digits)");
   std::optional<Document> doc;
   try {
-    doc = store_.find_document(sha256);
+    doc = store_.find_document(sha256, scope.units());  // whole: any dossier's
   } catch (const StoreError& e) {
     return Status::Internal(std::string("database: ") + e.what());
   }
@@ -335,7 +367,8 @@ Status Application::document_bytes(const std::string& sha256, std::ostream& out)
   return blobs_->read(sha256, out);
 }
 
-Result<std::vector<Certificate>> Application::certificates(const CertificateQuery& q) {
+Result<std::vector<Certificate>> Application::certificates(const ReadScope& scope,
+                                                           const CertificateQuery& q) {
   return read<std::vector<Certificate>>([&](std::vector<Certificate>& out) {
     static const std::set<std::string> states = {"active", "expiring", "expired", "revoked", "superseded"};
     if (!q.state.empty() && !states.count(q.state))
@@ -348,8 +381,7 @@ Result<std::vector<Certificate>> Application::certificates(const CertificateQuer
     f.state = q.state;
     f.stars = q.stars;
     // The unit, every unit below it, and those merged into it by today.
-    if (!q.unit.empty())
-      if (Status st = units_under(q.unit, "--unit", f.units); !st.ok()) return st;
+    if (Status st = scoped_units(scope, q.unit, f.units); !st.ok()) return st;
     if (q.expiring_within_days >= 0) f.valid_until_on_or_before = add_days(today(), q.expiring_within_days);
     out = store_.certificates(f);
     if (q.expiring_within_days >= 0 && q.state.empty()) {
@@ -360,30 +392,41 @@ Result<std::vector<Certificate>> Application::certificates(const CertificateQuer
   });
 }
 
-Result<ProductHistory> Application::product(const std::string& product, const std::string& producer) {
+Result<ProductHistory> Application::product(const ReadScope& scope, const std::string& product,
+                                            const std::string& producer) {
   return read<ProductHistory>(
-      [&](ProductHistory& out) { return product_history(store_, product, producer, out); });
+      [&](ProductHistory& out) { return product_history(store_, product, producer, scope, out); });
 }
 
-Result<Report> Application::report() {
+Result<Report> Application::report(const ReadScope& scope) {
   return read<Report>([&](Report& r) {
+    // The counts come grouped by unit from the store (a row per state or stars and unit): the
+    // scope keeps its units' rows.
     for (const auto& row : store_.count_by_state_and_unit()) {
+      if (!scope.sees(row.b)) continue;
       r.dossiers_by_state[row.a] += row.n;
       r.unit_dossiers_by_state[row.b][row.a] += row.n;
     }
     for (const auto& row : store_.count_certificates_by_stars_and_unit()) {
+      if (!scope.sees(row.b)) continue;
       r.certificates_by_stars[row.a] += row.n;
       r.unit_certificates_by_stars[row.b][row.a] += row.n;
     }
-    promotion_report(r);
+    promotion_report(scope, r);
     return Status::Ok();
   });
 }
 
 // --- the audit trail ---------------------------------------------------------------------------
 
-AuditVerification Application::audit_verify(const std::string& anchor) {
+AuditVerification Application::audit_verify(const ReadScope& scope, const std::string& anchor) {
   AuditVerification out;
+  if (!scope.whole()) {
+    out.status = Status::Forbidden(scope.describe() +
+                                   " may not verify the audit chain: it is verified whole, by province-wide "
+                                   "readers (the provincial office, its auditors)");
+    return out;
+  }
   try {
     ChainVerifier v;
     bool anchor_seen = anchor.empty();
@@ -415,12 +458,17 @@ AuditVerification Application::audit_verify(const std::string& anchor) {
   return out;
 }
 
-Status Application::audit_export(const std::function<void(const AuditRecord&)>& sink) {
+Status Application::audit_export(const ReadScope& scope,
+                                 const std::function<void(const AuditRecord&)>& sink) {
+  auto feed = [&](const AuditRecord& r) {
+    sink(r);
+    return true;
+  };
   try {
-    store_.scan_audit([&](const AuditRecord& r) {
-      sink(r);
-      return true;
-    });
+    if (scope.whole())
+      store_.scan_audit(feed);
+    else
+      store_.scan_audit_of(AuditFilter{scope.units(), scope.activity_units(), "user:" + scope.user()}, feed);
   } catch (const StoreError& e) {
     return Status::Internal(std::string("database: ") + e.what());
   }
@@ -437,13 +485,13 @@ TickReport Application::tick(bool dry_run) {
   return r;
 }
 
-CycleReport Application::cycle(int year) {
+CycleReport Application::cycle(const ReadScope& scope, int year) {
   // One instant for the whole report, however long it takes.
   FixedClock clock(clock_.now());
   Executor ex(config_, workflows_.dossiers, workflows_.certificates, store_, clock);
   Scheduler scheduler(config_, ex, workflows_.certificates, workflows_.cycles, store_, clock);
   return scheduler.cycle_report(
-      year == 0 ? year_of(local_date(clock.now(), config_.province.utc_offset_minutes)) : year);
+      year == 0 ? year_of(local_date(clock.now(), config_.province.utc_offset_minutes)) : year, scope);
 }
 
 Result<DeliveryReport> Application::deliver(int limit, const std::map<std::string, Transport*>& transports) {
@@ -456,8 +504,11 @@ Result<DeliveryReport> Application::deliver(int limit, const std::map<std::strin
   });
 }
 
-Result<std::vector<OutboxMessage>> Application::outbox(const std::string& state, int limit) {
+Result<std::vector<OutboxMessage>> Application::outbox(const ReadScope& scope, const std::string& state,
+                                                       int limit) {
   return read<std::vector<OutboxMessage>>([&](std::vector<OutboxMessage>& out) {
+    if (!scope.is_operator())
+      if (Status st = authorize_operator(scope.user()); !st.ok()) return st;
     if (!state.empty() && !is_outbox_state(state))
       return Status::BadInput("--state \"" + state +
                               "\" is not an outbox state (pending, sending, sent, dead)");

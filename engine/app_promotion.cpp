@@ -21,18 +21,22 @@ ActivityTotals Application::totals_of(const std::vector<Participation>& ps) cons
   return t;
 }
 
-Result<std::vector<ActivitySummary>> Application::activities(const ActivityQuery& q) {
+Result<std::vector<ActivitySummary>> Application::activities(const ReadScope& scope, const ActivityQuery& q) {
   return read<std::vector<ActivitySummary>>([&](std::vector<ActivitySummary>& out) {
     if (!q.state.empty() && !parse_activity_state(q.state))
       return Status::BadInput("--state \"" + q.state + "\" is not an activity state");
     ActivityFilter f;
     f.state = q.state;
     f.year = q.year;
-    if (!q.unit.empty())
-      if (Status s = units_under(q.unit, "--unit", f.units); !s.ok()) return s;
+    // Without a unit: what the scope organises and what is announced to it.
+    if (q.unit.empty())
+      f.units = scope.activity_units();
+    else if (Status s = scoped_units(scope, q.unit, f.units); !s.ok())
+      return s;
     for (Activity& a : store_.activities(f)) {
       ParticipationFilter pf;
       pf.activity = a.id;
+      pf.units = scope.units();
       ActivitySummary s{std::move(a), totals_of(store_.participations(pf))};
       out.push_back(std::move(s));
     }
@@ -40,28 +44,28 @@ Result<std::vector<ActivitySummary>> Application::activities(const ActivityQuery
   });
 }
 
-Result<ActivityView> Application::activity(const std::string& id) {
+Result<ActivityView> Application::activity(const ReadScope& scope, const std::string& id) {
   return read<ActivityView>([&](ActivityView& v) {
     auto a = store_.load_activity(id);
-    if (!a) return Status::NotFound("activity " + id + " not found");
+    if (!a || !scope.sees_activity(a->unit)) return Status::NotFound("activity " + id + " not found");
     v.activity = std::move(*a);
     ParticipationFilter pf;
     pf.activity = id;
+    pf.units = scope.units();  // of an announced activity, the scope's own participations
     v.participations = store_.participations(pf);
     v.totals = totals_of(v.participations);
     return Status::Ok();
   });
 }
 
-Result<std::vector<Inspection>> Application::inspections(const InspectionQuery& q) {
+Result<std::vector<Inspection>> Application::inspections(const ReadScope& scope, const InspectionQuery& q) {
   return read<std::vector<Inspection>>([&](std::vector<Inspection>& out) {
     if (!q.state.empty() && !parse_inspection_state(q.state))
       return Status::BadInput("--state \"" + q.state + "\" is not an inspection state");
     InspectionFilter f;
     f.state = q.state;
     f.year = q.year;
-    if (!q.unit.empty())
-      if (Status s = units_under(q.unit, "--unit", f.units); !s.ok()) return s;
+    if (Status s = scoped_units(scope, q.unit, f.units); !s.ok()) return s;
     out = store_.inspections(f);
     return Status::Ok();
   });
@@ -70,7 +74,8 @@ Result<std::vector<Inspection>> Application::inspections(const InspectionQuery& 
 InspectionPlan Application::plan_inspections(const InspectionPlanRequest& rq) {
   InspectionPlan plan;
   if (rq.share < 1 || rq.share > 100) {
-    plan.status = Status::BadInput("--share must be a percentage from 1 to 100, not " + std::to_string(rq.share));
+    plan.status =
+        Status::BadInput("--share must be a percentage from 1 to 100, not " + std::to_string(rq.share));
     return plan;
   }
   if (!config_.user(rq.actor)) {
@@ -137,12 +142,20 @@ InspectionPlan Application::plan_inspections(const InspectionPlanRequest& rq) {
   return plan;
 }
 
-void Application::promotion_report(Report& r) {
-  for (const Activity& a : store_.activities(ActivityFilter{})) {
+void Application::promotion_report(const ReadScope& scope, Report& r) {
+  // The scope's units only: activities they organise, their products' participations and
+  // inspections (a whole scope: every unit).
+  ActivityFilter af;
+  af.units = scope.units();
+  ParticipationFilter pf;
+  pf.units = scope.units();
+  InspectionFilter inf;
+  inf.units = scope.units();
+  for (const Activity& a : store_.activities(af)) {
     ++r.unit_promotion[a.unit].activities;
     ++r.promotion.activities;
   }
-  for (const Participation& p : store_.participations(ParticipationFilter{})) {
+  for (const Participation& p : store_.participations(pf)) {
     if (p.state != "selected" && p.state != "reported") continue;
     for (PromotionUnitRow* row : {&r.unit_promotion[p.unit], &r.promotion}) {
       ++row->participations_selected;
@@ -151,7 +164,7 @@ void Application::promotion_report(Report& r) {
       row->contracts += p.contracts.value_or(0);
     }
   }
-  for (const Inspection& i : store_.inspections(InspectionFilter{})) {
+  for (const Inspection& i : store_.inspections(inf)) {
     const std::string& key = i.result.empty() ? i.state : i.result;
     ++r.unit_promotion[i.unit].inspections_by_result[key];
     ++r.promotion.inspections_by_result[key];

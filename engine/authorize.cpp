@@ -17,6 +17,10 @@ Status authorize_actor(const Config& cfg, const User& user, std::string_view eve
     return Status::Forbidden(user.id + " may not fire " + std::string(event) + ": none of their roles (" +
                              roles + ") allows it");
   }
+  return authorize_unit(cfg, user, day);
+}
+
+Status authorize_unit(const Config& cfg, const User& user, Date day) {
   if (const Unit* au = cfg.unit(user.unit); !au || !au->valid_on(day))
     return Status::Forbidden(user.id + "'s unit " + user.unit + " is not valid on " + format_date(day));
   return Status::Ok();

@@ -55,6 +55,7 @@ void Config::index() {
   any_user_email_ = false;
   unit_slots_ = build_slots(units, unit_key);
   user_slots_ = build_slots(users, user_key);
+  index_units_below();
   for (size_t i = 0; i < users.size(); ++i) {
     User& u = users[i];
     u.events = 0;
@@ -134,9 +135,40 @@ bool Config::in_scope(const std::string& actor_unit, const std::string& code, Da
   return false;
 }
 
+// Counting sort of the reversed parent and successor edges into below_start_ / below_.
+void Config::index_units_below() {
+  const size_t n = units.size();
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  // (upper, lower)
+  edges.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    for (const std::string* up : {&units[i].parent, &units[i].successor}) {
+      if (up->empty()) continue;
+      const Unit* u = unit(*up);
+      if (u) edges.emplace_back(static_cast<std::uint32_t>(u - units.data()), static_cast<std::uint32_t>(i));
+    }
+  }
+  below_start_.assign(n + 1, 0);
+  for (const auto& e : edges) ++below_start_[e.first + 1];
+  for (size_t i = 0; i < n; ++i) below_start_[i + 1] += below_start_[i];
+  below_.assign(edges.size(), 0);
+  std::vector<std::uint32_t> next(below_start_.begin(), below_start_.end() - 1);
+  for (const auto& e : edges) below_[next[e.first]++] = e.second;
+}
+
 std::vector<std::string> Config::units_under(const std::string& code, Date day) const {
   std::vector<std::string> out;
-  for (const Unit& u : units) {
+  const Unit* top = unit(code);
+  if (!top) return out;
+  // Every unit listed under `code` reaches it by parent and successor edges (the day's chain
+  // and the chain as written both follow only those), so the units reached from `code` by the
+  // reversed edges are the only candidates; each is then tested as the contract says.
+  std::vector<char> seen(units.size(), 0);
+  std::vector<std::uint32_t> todo{static_cast<std::uint32_t>(top - units.data())};
+  seen[todo.front()] = 1;
+  while (!todo.empty()) {
+    const std::uint32_t i = todo.back();
+    todo.pop_back();
+    const Unit& u = units[i];
     bool under = u.code == code || in_scope(code, u.code, day);
     const Unit* p = &u;
     for (int depth = 0; !under && p && !p->parent.empty() && depth < 16; ++depth) {  // as written
@@ -144,6 +176,9 @@ std::vector<std::string> Config::units_under(const std::string& code, Date day) 
       p = unit(p->parent);
     }
     if (under) out.push_back(u.code);
+    if (i + 1 >= below_start_.size()) continue;  // units added after index(): none below known
+    for (std::uint32_t k = below_start_[i]; k < below_start_[i + 1]; ++k)
+      if (!seen[below_[k]]) seen[below_[k]] = 1, todo.push_back(below_[k]);
   }
   std::sort(out.begin(), out.end());
   return out;

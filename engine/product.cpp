@@ -8,18 +8,25 @@
 namespace ocop {
 
 Status product_history(Store& store, const std::string& product, const std::string& producer,
-                       ProductHistory& out, std::size_t limit) {
+                       const ReadScope& scope, ProductHistory& out, std::size_t limit) {
   out = ProductHistory{};
+  // A dossier the scope sees (a certificate's unit is its dossier's).
+  auto visible = [&](const std::string& id) {
+    auto d = store.load_dossier(id);
+    if (d && !scope.sees(d->unit)) d.reset();
+    return d;
+  };
   // The seed: a dossier, a certificate's dossier, or the dossiers of a product name.
   std::vector<Dossier> seeds;
-  if (auto d = store.load_dossier(product)) {
+  if (auto d = visible(product)) {
     seeds.push_back(std::move(*d));
   } else if (auto c = store.load_certificate(product)) {
-    if (auto cd = store.load_dossier(c->dossier)) seeds.push_back(std::move(*cd));
+    if (auto cd = visible(c->dossier)) seeds.push_back(std::move(*cd));
   } else {
     DossierFilter f;
     f.product = product;
     f.producer = producer;
+    f.units = scope.units();
     seeds = store.list_dossiers(f);
     std::set<std::string> producers;
     for (const auto& d : seeds) producers.insert(d.producer);
@@ -49,6 +56,7 @@ Status product_history(Store& store, const std::string& product, const std::stri
       DossierFilter f;
       f.product = d.product;
       f.producer = d.producer;
+      f.units = scope.units();
       for (auto& other : store.list_dossiers(f)) push(std::move(other));
     }
     // Dossiers that build on one of its certificates.
@@ -57,13 +65,14 @@ Status product_history(Store& store, const std::string& product, const std::stri
     for (auto& c : store.certificates(cf)) {
       DossierFilter f;
       f.base_certificate = c.id;
+      f.units = scope.units();
       for (auto& other : store.list_dossiers(f)) push(std::move(other));
       if (seen_certificates.insert(c.id).second) out.certificates.push_back(std::move(c));
     }
     // The dossier whose certificate it builds on.
     if (!d.base_certificate.empty())
       if (auto base = store.load_certificate(d.base_certificate))
-        if (auto bd = store.load_dossier(base->dossier)) push(std::move(*bd));
+        if (auto bd = visible(base->dossier)) push(std::move(*bd));
     out.dossiers.push_back(std::move(d));
   }
   std::sort(out.dossiers.begin(), out.dossiers.end(), [](const Dossier& a, const Dossier& b) {

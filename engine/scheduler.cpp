@@ -847,7 +847,7 @@ TickReport Scheduler::tick(bool dry_run) {
   return rep;
 }
 
-CycleReport Scheduler::cycle_report(int year) {
+CycleReport Scheduler::cycle_report(int year, const ReadScope& scope) {
   CycleReport rep;
   rep.year = year;
   const int offset = config_.province.utc_offset_minutes;
@@ -857,6 +857,7 @@ CycleReport Scheduler::cycle_report(int year) {
     if (auto stored = store_.cycle_state(year))
       rep.state = parse_cycle_state(*stored).value_or(CycleState::planned);
     for (const auto& r : store_.count_year_by_state_and_unit(year)) {
+      if (!scope.sees(r.b)) continue;
       rep.by_state[r.a] += r.n;
       rep.by_unit[r.b][r.a] += r.n;
     }
@@ -867,7 +868,7 @@ CycleReport Scheduler::cycle_report(int year) {
     }
     const auto years = cycle_years(config_, year);
     auto in_cycle = [&](const Dossier& d) {
-      return std::find(years.begin(), years.end(), d.year) != years.end();
+      return scope.sees(d.unit) && std::find(years.begin(), years.end(), d.year) != years.end();
     };
     for (const auto& d : store_.dossiers_waiting(unfinished_states(), std::nullopt))
       if (d.year != year && in_cycle(d)) ++rep.carried_in;

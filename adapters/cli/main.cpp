@@ -33,6 +33,7 @@
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
+#include "store/backup.hpp"
 #include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
 #include "store/soci_store.hpp"
@@ -45,6 +46,7 @@
 #include "views/json_views.hpp"
 #include "http/api.hpp"
 #include "http/serve.hpp"
+#include "http/static_files.hpp"
 
 using nlohmann::json;
 using namespace ocop;
@@ -122,6 +124,10 @@ struct Session {
   std::unique_ptr<AfterRecognition> after_;
   std::unique_ptr<Application> app_;
 };
+
+// Whoever runs the CLI on the server (with the database itself at hand) reads everything: every
+// read takes this scope (ocop/read_scope.hpp; the HTTP service scopes its users' reads).
+const ReadScope kOperator = ReadScope::unrestricted();
 
 using config::load_config;  // config/config_cache.hpp: the file, or its snapshot in the database
 
@@ -388,7 +394,7 @@ int cmd_migrate(const Options& o, const std::string& plan_path, const std::strin
 int cmd_show(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().show(id);
+  auto r = s.app().show(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const json j = views::dossier_view_json(r.value, s.offset());
   if (o.json_out) {
@@ -413,7 +419,7 @@ int cmd_show(const Options& o, const std::string& id) {
 int cmd_documents(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app(open_blobs(o, s)).documents(id);  // no blob store: "stored" is unknown
+  auto r = s.app(open_blobs(o, s)).documents(kOperator, id);  // no blob store: "stored" is unknown
   if (!r.ok()) return fail(o, r.status);
   json arr = json::array();
   for (const auto& d : r.value) arr.push_back(views::document_json(d, s.offset()));
@@ -437,14 +443,15 @@ int cmd_documents(const Options& o, const std::string& id) {
 int cmd_document_get(const Options& o, const std::string& sha256) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  if (Status st = s.app(open_blobs(o, s)).document_bytes(sha256, std::cout); !st.ok()) return fail(o, st);
+  if (Status st = s.app(open_blobs(o, s)).document_bytes(kOperator, sha256, std::cout); !st.ok())
+    return fail(o, st);
   return 0;
 }
 
 int cmd_list(const Options& o, const DossierQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().list(q);
+  auto r = s.app().list(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -465,7 +472,7 @@ int cmd_list(const Options& o, const DossierQuery& q) {
 int cmd_history(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().history(id);
+  auto r = s.app().history(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const int off = s.offset();
   if (o.json_out) {
@@ -485,7 +492,7 @@ int cmd_history(const Options& o, const std::string& id) {
 int cmd_audit_verify(const Options& o, const std::string& anchor) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
-  AuditVerification v = s.app().audit_verify(anchor);
+  AuditVerification v = s.app().audit_verify(kOperator, anchor);
   if (!v.status.ok()) return fail(o, v.status);
   if (o.json_out) print_json(views::verification_json(v));
   if (!v.valid) {
@@ -511,7 +518,7 @@ int cmd_audit_export(const Options& o, const std::string& format) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
   if (format == "csv") std::cout << "seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash\n";
-  Status st = s.app().audit_export([&](const AuditRecord& r) {
+  Status st = s.app().audit_export(kOperator, [&](const AuditRecord& r) {
     if (format == "jsonl") {
       std::cout << dump(views::audit_json(r, 0), -1) << "\n";
     } else {
@@ -524,10 +531,106 @@ int cmd_audit_export(const Options& o, const std::string& format) {
   return st.ok() ? 0 : fail(o, st);
 }
 
+// --- backups (store/backup.hpp; docs/operations.md, "Backups") --------------------------------
+
+// The audit chain of the SQLite database at `path`, verified through the application (no
+// migration check: a backup from an older version is verified as it is).
+AuditVerification verify_copy(const std::string& path) {
+  Session c;
+  try {
+    c.store = store::open("sqlite:" + path);
+  } catch (const StoreError& e) {
+    AuditVerification v;
+    v.status = Status::Internal(e.what());
+    return v;
+  }
+  return c.app().audit_verify(kOperator, "");
+}
+
+// `ocop backup DEST`: a consistent copy of a SQLite database and its documents, taken while
+// other processes work on it, its chain verified, and a manifest written last.
+int cmd_backup(const Options& o, const std::string& dest) {
+  std::string url_error;
+  const store::DbUrl u = store::parse_url(o.db, url_error);
+  if (u.backend.empty()) return fail(o, Status::BadInput(url_error));
+  if (u.backend != "sqlite3")
+    return fail(o, Status::BadInput("ocop backup copies a SQLite database; back up PostgreSQL with pg_dump "
+                                    "(docs/operations.md, \"Backups\")"));
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) return fail(o, Status::BadInput("backup directory " + dest + " exists: give a new one"));
+  auto failed = [&](const Status& st) {
+    std::filesystem::remove_all(dest, ec);  // never a half backup left to be mistaken for one
+    return fail(o, st);
+  };
+  store::BackupManifest m;
+  m.created_at = format_instant(s.clock().now(), s.offset());
+  m.source = store::redact_url(o.db);
+  m.simulation = s.simulation;
+  m.schema_version = s.store->schema_version();
+  if (Status st = store::copy_database(u.path, dest); !st.ok()) return failed(st);
+  auto blobs = open_blobs(o, s);
+  if (Status st = store::copy_documents(blobs ? blobs->root() : "", dest, m); !st.ok()) return failed(st);
+  AuditVerification v = verify_copy(dest + "/" + store::kBackupDatabase);
+  if (!v.status.ok()) return failed(v.status);
+  if (!v.valid) return failed(Status::Refused("the copy's audit chain does not verify: " + v.problem));
+  m.audit_records = v.checked;
+  m.audit_head = v.head;
+  if (Status st = store::write_manifest(dest, m); !st.ok()) return failed(st);
+  if (o.json_out)
+    print_json({{"backup", dest}, {"records", m.audit_records}, {"head", m.audit_head},
+                {"documents", m.documents.size()}, {"documents_not_stored", m.not_stored.size()},
+                {"database_bytes", m.database_bytes}, {"schema_version", m.schema_version}});
+  else
+    std::printf("backup %s: %lld audit record(s), head %s; %zu document(s) copied, %zu named without bytes; "
+                "database %lld bytes\n",
+                Term(dest).c_str(), static_cast<long long>(m.audit_records), m.audit_head.c_str(),
+                m.documents.size(), m.not_stored.size(), static_cast<long long>(m.database_bytes));
+  return 0;
+}
+
+// `ocop restore SRC`: checks every hash of a backup, copies it to --db (a SQLite file that
+// must not exist) and its documents directory, and verifies the restored chain's head.
+int cmd_restore(const Options& o, const std::string& src) {
+  std::string url_error;
+  const store::DbUrl u = store::parse_url(o.db, url_error);
+  if (u.backend.empty()) return fail(o, Status::BadInput(url_error));
+  if (u.backend != "sqlite3")
+    return fail(o, Status::BadInput("ocop restore writes a SQLite database; restore PostgreSQL with pg_restore "
+                                    "(docs/operations.md, \"Backups\")"));
+  Config cfg;
+  if (Status st = load_config(o.config, cfg); !st.ok()) return fail(o, st);
+  store::BackupManifest m;
+  if (Status st = store::check_backup(src, m); !st.ok()) return fail(o, st);
+  const std::string docs = store::documents_dir(u, cfg.documents.directory, env_or("OCOP_DOCUMENTS_DIR", ""));
+  std::vector<std::string> created;
+  if (Status st = store::restore_files(src, m, u.path, docs, created); !st.ok()) return fail(o, st);
+  AuditVerification v = verify_copy(u.path);
+  if (!v.status.ok() || !v.valid || v.head != m.audit_head || v.checked != m.audit_records) {
+    store::remove_restored(created, docs);
+    if (!v.status.ok()) return fail(o, v.status);
+    return fail(o, Status::Refused("the restored audit chain is not the backup's (" +
+                                   (v.valid ? "head " + v.head + ", " + std::to_string(v.checked) + " records"
+                                            : v.problem) +
+                                   "; the manifest says head " + m.audit_head + ", " +
+                                   std::to_string(m.audit_records) + " records): nothing restored"));
+  }
+  if (o.json_out)
+    print_json({{"restored", store::redact_url(o.db)}, {"from", src}, {"records", v.checked}, {"head", v.head},
+                {"documents", m.documents.size()}, {"schema_version", m.schema_version}});
+  else
+    std::printf("restored %s from %s: %lld audit record(s), head %s; %zu document(s)%s\n",
+                store::redact_url(o.db).c_str(), Term(src).c_str(), static_cast<long long>(v.checked),
+                v.head.c_str(), m.documents.size(),
+                m.schema_version < store::SociStore::latest_schema_version() ? " (run `ocop init` to migrate it)" : "");
+  return 0;
+}
+
 int cmd_certificates(const Options& o, const CertificateQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().certificates(q);
+  auto r = s.app().certificates(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -549,7 +652,7 @@ int cmd_certificates(const Options& o, const CertificateQuery& q) {
 int cmd_product_show(const Options& o, const std::string& product, const std::string& producer) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().product(product, producer);
+  auto r = s.app().product(kOperator, product, producer);
   if (!r.ok()) return fail(o, r.status);
   const ProductHistory& h = r.value;
   if (o.json_out) {
@@ -608,7 +711,7 @@ std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
 int cmd_report(const Options& o) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().report();
+  auto r = s.app().report(kOperator);
   if (!r.ok()) return fail(o, r.status);
   const Report& rep = r.value;
   if (o.json_out) {
@@ -657,7 +760,7 @@ int cmd_report(const Options& o) {
 int cmd_activities(const Options& o, const ActivityQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().activities(q);
+  auto r = s.app().activities(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -682,7 +785,7 @@ int cmd_activities(const Options& o, const ActivityQuery& q) {
 int cmd_activity(const Options& o, const std::string& id) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().activity(id);
+  auto r = s.app().activity(kOperator, id);
   if (!r.ok()) return fail(o, r.status);
   const ActivityView& v = r.value;
   if (o.json_out) {
@@ -709,7 +812,7 @@ int cmd_activity(const Options& o, const std::string& id) {
 int cmd_inspections(const Options& o, const InspectionQuery& q) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().inspections(q);
+  auto r = s.app().inspections(kOperator, q);
   if (!r.ok()) return fail(o, r.status);
   if (o.json_out) {
     json arr = json::array();
@@ -782,7 +885,7 @@ int cmd_tick(const Options& o, bool dry_run) {
 int cmd_cycle_show(const Options& o, int year) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  CycleReport r = s.app().cycle(year);
+  CycleReport r = s.app().cycle(kOperator, year);
   if (!r.status.ok()) return fail(o, r.status);
   if (o.json_out) {
     print_json(views::cycle_json(r));
@@ -950,7 +1053,7 @@ int cmd_deliver(const Options& o, int limit) {
 int cmd_outbox(const Options& o, const std::string& state, int limit) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  auto r = s.app().outbox(state, limit);
+  auto r = s.app().outbox(kOperator, state, limit);
   if (!r.ok()) return fail(o, r.status);
   const int off = s.offset();
   if (o.json_out) {
@@ -1414,6 +1517,12 @@ int main(int argc, char** argv) {
   import->add_option("file", import_file)->required();
   import->add_option("--batch", batch, "events per transaction (default 1)")->check(CLI::Range(1, 100000));
 
+  std::string backup_dest, restore_src;
+  auto* backup = app.add_subcommand("backup", "copy the SQLite database and its documents into a new directory, verified");
+  backup->add_option("dest", backup_dest, "the backup directory to create")->required();
+  auto* restore = app.add_subcommand("restore", "restore a backup directory to --db (which must not exist)");
+  restore->add_option("src", restore_src, "a directory made by ocop backup")->required();
+
   auto* audit = app.add_subcommand("audit", "audit trail commands");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "recompute the hash chain");
@@ -1508,6 +1617,10 @@ int main(int argc, char** argv) {
   serve->add_option("--origin", serve_args.o.origins,
                     "an origin (https://host) allowed to send unsafe requests with the session cookie; "
                     "default: the request's Host");
+  serve->add_option("--web", serve_args.o.web_dir,
+                    "the web application's built directory (docs/web.md); default: $OCOP_WEB_DIR, else web/ "
+                    "beside this executable when built; --web '' serves the API only");
+  serve_args.o.web_dir = http::default_web_dir();
   serve->add_option("--readers", serve_args.o.readers, "reader threads (default 2)")->check(CLI::Range(1, 64));
   serve->add_option("--max-connections", serve_args.o.max_connections, "open connections (default 512)")
       ->check(CLI::Range(1, 100000));
@@ -1602,6 +1715,8 @@ int main(int argc, char** argv) {
     if (*history) return cmd_history(o, hist_id);
     if (*migrate) return cmd_migrate(o, plan_path, migrate_actor, migrate_dry);
     if (*import) return cmd_import(o, import_file, batch);
+    if (*backup) return cmd_backup(o, backup_dest);
+    if (*restore) return cmd_restore(o, restore_src);
     if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_query);

@@ -31,6 +31,7 @@ struct Call {
   const ApiSettings& settings;
   Metrics& metrics;
   Principal principal;
+  std::optional<ReadScope> scope;  // what the principal may read (set by reading())
 
   Application& app() { return backend.app(); }
   int offset() const { return backend.config().province.utc_offset_minutes; }
@@ -106,12 +107,22 @@ Status spool(Response& r, const std::function<Status(std::FILE*)>& write) {
 
 Status require_operator(Call& c) { return c.app().authorize_operator(c.principal.user); }
 
+// A read: the signed-in user's scope into c.scope (ocop/read_scope.hpp), or the problem that
+// refuses it (403: their unit is not valid today).
+std::optional<Response> reading(Call& c) {
+  auto r = c.app().read_scope(c.principal.user);
+  if (!r.ok()) return problem(r.status);
+  c.scope = std::move(r.value);
+  return std::nullopt;
+}
+
 // --- dossiers --------------------------------------------------------------------------------
 
 Response dossiers_list(Call& c) {
   const Request& req = c.req;
   if (Status st = only_params(req, {"state", "unit", "level", "year", "product_set", "limit", "cursor"}); !st.ok())
     return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   DossierQuery q;
   q.state = param(req, "state");
   q.unit = param(req, "unit");
@@ -126,9 +137,9 @@ Response dossiers_list(Call& c) {
   if (!cursor.empty() && (!from_base64url(cursor, q.after) || q.after.empty()))
     return bad_request("?cursor= is not a cursor this service gave (next_cursor of a page)");
   q.limit = static_cast<int>(limit) + 1;  // one more tells whether a next page exists
-  auto r = c.app().list(q);
+  auto r = c.app().list(*c.scope, q);
   if (!r.ok()) return problem(r.status);
-  auto n = c.app().count(q);
+  auto n = c.app().count(*c.scope, q);
   if (!n.ok()) return problem(n.status);
   json items = json::array();
   const bool more = static_cast<long long>(r.value.size()) > limit;
@@ -140,7 +151,8 @@ Response dossiers_list(Call& c) {
 
 Response dossier_show(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().show(c.params[0]);
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().show(*c.scope, c.params[0]);
   if (!r.ok()) return problem(r.status);
   const std::string tag = etag(r.value.dossier.version);
   if (c.req.header("if-none-match") == tag) {
@@ -157,7 +169,8 @@ Response dossier_show(Call& c) {
 
 Response dossier_history(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().history(c.params[0]);
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().history(*c.scope, c.params[0]);
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& rec : r.value) arr.push_back(views::audit_json(rec, c.offset()));
@@ -166,7 +179,8 @@ Response dossier_history(Call& c) {
 
 Response dossier_documents(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().documents(c.params[0]);
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().documents(*c.scope, c.params[0]);
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& d : r.value) arr.push_back(views::document_json(d, c.offset()));
@@ -265,6 +279,7 @@ Response document_upload(Call& c) {
 // GET /api/v1/documents/{sha256}: the exact bytes (checked against the hash as they are read).
 Response document_get(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   const std::string& sha = c.params[0];
   bool hex = sha.size() == 64;
   for (char ch : sha) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
@@ -273,7 +288,7 @@ Response document_get(Call& c) {
   out.content_type = "application/octet-stream";
   Status st = spool(out, [&](std::FILE* f) {
     std::ostringstream buf;  // document_bytes writes to a stream; documents are bounded (max_bytes)
-    Status s = c.app().document_bytes(sha, buf);
+    Status s = c.app().document_bytes(*c.scope, sha, buf);
     if (!s.ok()) return s;
     const std::string b = buf.str();
     if (std::fwrite(b.data(), 1, b.size(), f) != b.size()) return Status::Internal("cannot write a temporary file");
@@ -290,6 +305,7 @@ Response document_get(Call& c) {
 Response certificates_list(Call& c) {
   if (Status st = only_params(c.req, {"state", "unit", "stars", "expiring_within"}); !st.ok())
     return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   CertificateQuery q;
   q.state = param(c.req, "state");
   q.unit = param(c.req, "unit");
@@ -299,7 +315,7 @@ Response certificates_list(Call& c) {
     return bad_request(st.message());
   q.stars = static_cast<int>(stars);
   q.expiring_within_days = static_cast<int>(within);
-  auto r = c.app().certificates(q);
+  auto r = c.app().certificates(*c.scope, q);
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& cert : r.value) arr.push_back(views::certificate_json(cert, &c.backend.config()));
@@ -308,23 +324,26 @@ Response certificates_list(Call& c) {
 
 Response product_show(Call& c) {
   if (Status st = only_params(c.req, {"producer"}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().product(c.params[0], param(c.req, "producer"));
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().product(*c.scope, c.params[0], param(c.req, "producer"));
   if (!r.ok()) return problem(r.status);
   return json_response(views::product_json(r.value, c.backend.config()));
 }
 
 Response report(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().report();
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().report(*c.scope);
   if (!r.ok()) return problem(r.status);
   return json_response(views::report_json(r.value));
 }
 
 Response cycle(Call& c) {
   if (Status st = only_params(c.req, {"year"}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   long long year = 0;
   if (Status st = int_param(c.req, "year", 1900, 2999, 0, year); !st.ok()) return bad_request(st.message());
-  CycleReport r = c.app().cycle(static_cast<int>(year));
+  CycleReport r = c.app().cycle(*c.scope, static_cast<int>(year));
   if (!r.status.ok()) return problem(r.status);
   return json_response(views::cycle_json(r));
 }
@@ -333,7 +352,8 @@ Response cycle(Call& c) {
 
 Response audit_verify(Call& c) {
   if (Status st = only_params(c.req, {"anchor"}); !st.ok()) return bad_request(st.message());
-  AuditVerification v = c.app().audit_verify(param(c.req, "anchor"));
+  if (auto refused = reading(c)) return std::move(*refused);
+  AuditVerification v = c.app().audit_verify(*c.scope, param(c.req, "anchor"));
   if (!v.status.ok()) return problem(v.status);
   if (!v.valid) {
     Response out = problem(409, Code::refused, "audit chain broken: " + v.problem);
@@ -356,6 +376,7 @@ std::string csv_field(const std::string& s) {
 // written (memory stays flat).
 Response audit_export(Call& c) {
   if (Status st = only_params(c.req, {"format"}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   std::string format = param(c.req, "format");
   if (format.empty()) format = "jsonl";
   if (format != "jsonl" && format != "csv") return bad_request("?format= must be jsonl or csv");
@@ -363,7 +384,7 @@ Response audit_export(Call& c) {
   out.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
   Status st = spool(out, [&](std::FILE* f) {
     if (format == "csv") std::fputs("seq,at,actor,role,dossier,event,from,to,level,data,prev_hash,hash\n", f);
-    return c.app().audit_export([&](const AuditRecord& r) {
+    return c.app().audit_export(*c.scope, [&](const AuditRecord& r) {
       std::string line;
       if (format == "jsonl") {
         line = views::dump(views::audit_json(r, 0), -1) + "\n";
@@ -384,11 +405,12 @@ Response audit_export(Call& c) {
 
 Response outbox_list(Call& c) {
   if (Status st = only_params(c.req, {"state", "limit"}); !st.ok()) return bad_request(st.message());
-  if (Status st = require_operator(c); !st.ok()) return problem(st);
+  // The outbox is an operator's: the application checks it.
+  if (auto refused = reading(c)) return std::move(*refused);
   long long limit = 0;
   if (Status st = int_param(c.req, "limit", 1, c.settings.max_page, c.settings.default_page, limit); !st.ok())
     return bad_request(st.message());
-  auto r = c.app().outbox(param(c.req, "state"), static_cast<int>(limit));
+  auto r = c.app().outbox(*c.scope, param(c.req, "state"), static_cast<int>(limit));
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& m : r.value) arr.push_back(views::outbox_json(m, c.offset()));
@@ -441,13 +463,14 @@ Response deliver(Call& c) {
 
 Response activities_list(Call& c) {
   if (Status st = only_params(c.req, {"state", "year", "unit"}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   ActivityQuery q;
   q.state = param(c.req, "state");
   q.unit = param(c.req, "unit");
   long long year = 0;
   if (Status st = int_param(c.req, "year", 1900, 2999, 0, year); !st.ok()) return bad_request(st.message());
   q.year = static_cast<int>(year);
-  auto r = c.app().activities(q);
+  auto r = c.app().activities(*c.scope, q);
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& a : r.value) arr.push_back(views::activity_summary_json(a, c.offset()));
@@ -456,7 +479,8 @@ Response activities_list(Call& c) {
 
 Response activity_show(Call& c) {
   if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
-  auto r = c.app().activity(c.params[0]);
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().activity(*c.scope, c.params[0]);
   if (!r.ok()) return problem(r.status);
   Response out = json_response(views::activity_view_json(r.value, c.offset()));
   out.set("ETag", etag(r.value.activity.version));
@@ -465,13 +489,14 @@ Response activity_show(Call& c) {
 
 Response inspections_list(Call& c) {
   if (Status st = only_params(c.req, {"state", "year", "unit"}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
   InspectionQuery q;
   q.state = param(c.req, "state");
   q.unit = param(c.req, "unit");
   long long year = 0;
   if (Status st = int_param(c.req, "year", 1900, 2999, 0, year); !st.ok()) return bad_request(st.message());
   q.year = static_cast<int>(year);
-  auto r = c.app().inspections(q);
+  auto r = c.app().inspections(*c.scope, q);
   if (!r.ok()) return problem(r.status);
   json arr = json::array();
   for (const auto& i : r.value) arr.push_back(views::inspection_json(i, c.offset()));
@@ -688,7 +713,7 @@ std::optional<Response> authenticate(const Request& req, Backend& backend, const
 Response handle(const Match& m, const Request& req, Backend& backend, const ApiSettings& settings,
                 Metrics& metrics) {
   try {
-    Call call{req, m.params, backend, settings, metrics, Principal{}};
+    Call call{req, m.params, backend, settings, metrics, Principal{}, std::nullopt};
     if (m.route->authenticated)
       if (auto refused = authenticate(req, backend, settings, call.principal)) return std::move(*refused);
     Response r = m.route->handler(call);
@@ -703,7 +728,7 @@ std::optional<Response> prepare_event(const Request& req, Backend& backend, cons
                                       Metrics& metrics, EventRequest& out, std::string& user) {
   try {
     const std::vector<std::string> none;
-    Call call{req, none, backend, settings, metrics, Principal{}};
+    Call call{req, none, backend, settings, metrics, Principal{}, std::nullopt};
     if (auto refused = authenticate(req, backend, settings, call.principal)) return refused;
     user = call.principal.user;
     return event_request(call, out);
@@ -716,7 +741,7 @@ Response event_response(const Request& req, Backend& backend, const ApiSettings&
                         FireResult&& result) {
   try {
     const std::vector<std::string> none;
-    Call call{req, none, backend, settings, metrics, Principal{}};
+    Call call{req, none, backend, settings, metrics, Principal{}, std::nullopt};
     return fired(call, std::move(result));
   } catch (const std::exception& e) {
     return problem(500, Code::internal, std::string("internal error: ") + e.what());

@@ -27,6 +27,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT, an IP literal; port 0: any free port
   bool allow_remote = false;              // bind an address that is not loopback
   std::vector<std::string> origins;       // allowed Origin values for cookie-authenticated writes
+  std::string web_dir;                    // the web application's built files (--web); "": none
 
   int readers = 2;                             // reader threads (each its own connection)
   std::size_t max_queue = 256;                 // tasks waiting per pool before 503

@@ -31,6 +31,7 @@
 #include "config/config_cache.hpp"
 #include "http/api.hpp"
 #include "http/serve.hpp"
+#include "http/static_files.hpp"
 #include "ocop/limits.hpp"
 #include "notify/curl_transports.hpp"
 #include "store/lease.hpp"
@@ -139,6 +140,13 @@ void add_security_headers(bhttp::fields& h) {
   h.set(bhttp::field::cache_control, "no-store");
 }
 
+// The pseudo-route of the web application's files (static_files.hpp): a GET or HEAD that no
+// API route matches, answered on the I/O thread from memory.
+const Route& static_route() {
+  static const Route r{"GET", "/{static}", Where::io, false, false, nullptr};
+  return r;
+}
+
 }  // namespace
 
 class Server;
@@ -213,6 +221,14 @@ class Server {
                                       "--allow-remote to mean it)"}}));
       return 2;
     }
+    if (!options_.web_dir.empty()) {
+      if (Status st = StaticSite::load(options_.web_dir, site_); !st.ok()) {
+        log_->error(fields({{"msg", st.message()}}));
+        return 2;
+      }
+      log_->info(fields({{"msg", "serving the web application"}, {"dir", site_->dir()}, {"files", site_->files()},
+                         {"bytes", site_->bytes()}}));
+    }
     notify::global_init();
     readers_ = std::make_unique<WorkerPool>("reader", options_.readers, options_.max_queue, settings_, config_);
     writer_ = std::make_unique<WorkerPool>("writer", 1, options_.max_queue, settings_, config_);
@@ -274,6 +290,7 @@ class Server {
   // --- for sessions ---
   const ServeOptions& options() const { return options_; }
   const ApiSettings& api() const { return api_; }
+  const StaticSite* site() const { return site_.get(); }
   Metrics& metrics() { return metrics_; }
   spdlog::logger& log() { return *log_; }
   bool draining() const { return draining_; }
@@ -458,6 +475,7 @@ class Server {
   ApiSettings api_;
   Metrics metrics_;
   std::unique_ptr<WorkerPool> readers_, writer_, slow_;
+  std::unique_ptr<StaticSite> site_;
   std::unique_ptr<ServiceScheduler> scheduler_;
   static constexpr auto kOutboxCountsFor = std::chrono::seconds(5);
   struct OutboxCounts {
@@ -572,6 +590,9 @@ void Session::on_header(beast::error_code ec, std::size_t) {
   if (Status st = parse_target(req_.target, req_.segments, req_.query); !st.ok())
     return fail_request(bad_request(st.message()));
   match_ = match(req_.method, req_.segments);
+  if (!match_.route && server_.site() && (req_.method == "GET" || req_.method == "HEAD") &&
+      !(req_.segments.size() > 0 && req_.segments.front() == "api"))
+    match_.route = &static_route();
   if (!match_.route) {
     Response r = match_.allow.empty() ? problem(404, Code::not_found, "no such resource: " + req_.target)
                                       : problem(405, Code::bad_input, "method " + req_.method + " not allowed");
@@ -616,6 +637,10 @@ void Session::on_body(beast::error_code ec, std::size_t) {
 void Session::dispatch() {
   busy_ = true;
   ++server_.metrics().in_flight;
+  if (match_.route == &static_route()) {  // the web application's files, from memory
+    std::optional<Response> r = server_.site()->answer(req_);
+    return respond(r ? std::move(*r) : problem(404, Code::not_found, "no such resource: " + req_.target));
+  }
   // The loop must not end while the task is on a worker (a stop waits for it).
   auto guard = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
       server_.ioc().get_executor());
@@ -710,7 +735,12 @@ void Session::respond(Response r) {
     msg.result(r.status);
     add_security_headers(msg);
     if (!r.content_type.empty()) msg.set(bhttp::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers) msg.insert(k, v);
+    for (const auto& [k, v] : r.headers) {
+      if (beast::iequals(k, "Cache-Control"))
+        msg.set(bhttp::field::cache_control, v);  // the web application's files may be cached
+      else
+        msg.insert(k, v);
+    }
     msg.keep_alive(keep_alive);
   };
   auto done = [self = shared_from_this(), keep_alive](std::size_t bytes) {

@@ -26,8 +26,12 @@
 
 namespace ocop::notify {
 
-// curl_global_init, once per process (idempotent).
+// Loads libcurl (dlopen: commands that send nothing never map it) and runs curl_global_init,
+// once per process (idempotent, thread-safe). A transport whose libcurl could not be loaded is
+// unavailable() with the reason.
 void global_init();
+// Why libcurl could not be loaded or initialised; empty when it is ready.
+std::string curl_unavailable();
 
 class SmtpTransport : public Transport {
  public:

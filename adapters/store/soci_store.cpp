@@ -1,13 +1,16 @@
 #include "store/soci_store.hpp"
 #include "store/sqlite_wal_vfs.hpp"
 
+#include <dlfcn.h>
 #include <sqlite3.h>
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -18,6 +21,7 @@
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
 #include "store/migrations.hpp"
+#include "store/pg_plugin.hpp"
 
 namespace ocop::store {
 namespace {
@@ -35,10 +39,59 @@ bool retryable_message(const std::string& m) {
          s.find("database table is locked") != std::string::npos;
 }
 
+// The PostgreSQL module's reader of SQLSTATEs (pg_plugin.hpp); set once, by the first
+// PostgreSQL database opened, before any of its errors can be raised.
+std::atomic<PgSqlstateFn> g_pg_sqlstate{nullptr};
+
 // PostgreSQL's SQLSTATE, when the error is the server's (empty otherwise).
 std::string sqlstate(const std::exception& e) {
-  if (auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) return pg->sqlstate();
+  char out[kSqlstateSize];
+  PgSqlstateFn fn = g_pg_sqlstate.load(std::memory_order_acquire);
+  if (fn && fn(&e, out)) return out;
   return "";
+}
+
+// The directory of the running executable ("" when /proc is not there).
+std::string executable_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : exe.parent_path().string();
+}
+
+// Loads libocop_pgsql.so once per process (pg_plugin.hpp says where it is looked for); the
+// reason, naming every place tried, when it is not found.
+std::string load_pg_plugin() {
+  static const std::string error = [] {
+    std::vector<std::string> dirs;
+    if (const char* d = std::getenv("OCOP_PLUGIN_DIR"); d && *d) dirs.emplace_back(d);
+    if (std::string d = executable_dir(); !d.empty()) {
+      dirs.push_back(d);
+#ifdef OCOP_PLUGIN_RELATIVE_DIR
+      dirs.push_back(d + "/../" + OCOP_PLUGIN_RELATIVE_DIR);  // an installed tree, wherever it is
+#endif
+    }
+#ifdef OCOP_PLUGIN_INSTALL_DIR
+    dirs.emplace_back(OCOP_PLUGIN_INSTALL_DIR);
+#endif
+    std::string tried;
+    for (const std::string& d : dirs) {
+      const std::string path = d + "/" + kPgPluginFile;
+      if (void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {  // kept for the process
+        if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
+          g_pg_sqlstate.store(fn, std::memory_order_release);
+          return std::string();
+        }
+        tried += "; " + path + ": no " + kPgSqlstateSymbol;
+        continue;
+      }
+      const char* why = dlerror();
+      tried += "; " + (why ? std::string(why) : path);
+    }
+    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" +
+           (tried.empty() ? std::string(": no directory to look in") : tried) +
+           " (set OCOP_PLUGIN_DIR to the directory that holds it)";
+  }();
+  return error;
 }
 
 // Which failures a caller may retry as a whole transaction (store.hpp): serialization
@@ -106,6 +159,33 @@ std::string cell(const soci::row& r, std::size_t i) {
   }
 }
 Instant parse_ts(const std::string& s) { return parse_instant(s, 0).value_or(Instant{}); }
+
+// Whether every text is one PostgreSQL accepts as a parameter (SQLite: always).
+bool all_utf8(bool sqlite, std::initializer_list<const std::string*> texts,
+              std::initializer_list<const std::vector<std::string>*> lists = {}) {
+  if (sqlite) return true;
+  for (const auto* t : texts)
+    if (!valid_utf8(*t)) return false;
+  for (const auto* l : lists)
+    for (const auto& t : *l)
+      if (!valid_utf8(t)) return false;
+  return true;
+}
+
+// " AND p.state IN (:p_state0, :p_state1)", binding each of `values` (which must outlive the
+// statement). The placeholders are named after the column: SQLite takes two of the same name for
+// one parameter.
+void in_list(std::string& q, soci::statement& st, const std::string& column,
+             const std::vector<std::string>& values) {
+  std::string name = column;
+  std::replace(name.begin(), name.end(), '.', '_');
+  q += " AND " + column + " IN (";
+  for (size_t i = 0; i < values.size(); ++i) {
+    q += (i ? ", :" : ":") + name + std::to_string(i);
+    st.exchange(soci::use(values[i]));
+  }
+  q += ")";
+}
 
 }  // namespace
 
@@ -744,6 +824,8 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   const std::string shown = redact_url(url);
   s->impl_->sqlite = u.backend == "sqlite3";
   if (s->impl_->sqlite) configure_sqlite_library();
+  if (!s->impl_->sqlite)
+    if (std::string e = load_pg_plugin(); !e.empty()) throw StoreError("cannot open database " + shown + ": " + e, false);
   try {
     s->impl_->sql.open(u.backend, u.connection);
     if (s->impl_->sqlite) {
@@ -767,6 +849,13 @@ std::unique_ptr<SociStore> open(const std::string& url) {
   } catch (const std::exception& e) {
     rethrow(e, ("cannot open database " + shown).c_str());
   }
+  // A database a newer ocop has migrated is refused before anything reads or writes it: this
+  // binary does not know its tables (an upgrade rolled back, an old copy of the program).
+  if (const int v = s->schema_version(), latest = SociStore::latest_schema_version(); v > latest)
+    throw StoreError("cannot open database " + shown + ": its schema version is " + std::to_string(v) +
+                         ", newer than this ocop knows (" + std::to_string(latest) +
+                         "): it was migrated by a newer version of ocop; run that version (or a later one)",
+                     false);
   return s;
 }
 
@@ -1253,23 +1342,33 @@ std::vector<Document> SociStore::documents(const std::string& dossier) {
   return out;
 }
 
-std::optional<Document> SociStore::find_document(const std::string& sha256) {
-  if (!impl_->sqlite && !valid_utf8(sha256)) return std::nullopt;
+std::optional<Document> SociStore::find_document(const std::string& sha256,
+                                                 const std::vector<std::string>& units) {
+  if (!all_utf8(impl_->sqlite, {&sha256}, {&units})) return std::nullopt;
   try {
-    std::string h = sha256;
-    soci::rowset<soci::row> rs = (impl_->sql.prepare << "SELECT dossier, kind, name, bytes, at FROM documents"
-                                                        " WHERE sha256 = :s ORDER BY at, dossier LIMIT 1",
-                                  soci::use(h));
-    for (const auto& r : rs) {
-      Document doc;
-      doc.dossier = r.get<std::string>(0);
-      doc.kind = r.get<std::string>(1);
-      doc.name = r.get<std::string>(2);
-      doc.sha256 = sha256;
-      doc.bytes = std::stoll(cell(r, 3));
-      doc.at = parse_ts(r.get<std::string>(4));
-      return doc;
-    }
+    const std::string h = sha256;
+    soci::row r;
+    soci::statement st(impl_->sql);
+    st.alloc();
+    st.exchange(soci::into(r));
+    st.exchange(soci::use(h));
+    std::string q = "SELECT doc.dossier, doc.kind, doc.name, doc.bytes, doc.at FROM documents doc";
+    // A scoped reader's: only documents some dossier of theirs holds (documents_sha256, then the
+    // dossier's primary key).
+    if (!units.empty()) q += " JOIN dossiers d ON d.id = doc.dossier";
+    q += " WHERE doc.sha256 = :s";
+    if (!units.empty()) in_list(q, st, "d.unit", units);
+    q += " ORDER BY doc.at, doc.dossier LIMIT 1";
+    impl_->prepare(st, q);
+    if (!st.execute(true)) return std::nullopt;
+    Document doc;
+    doc.dossier = r.get<std::string>(0);
+    doc.kind = r.get<std::string>(1);
+    doc.name = r.get<std::string>(2);
+    doc.sha256 = sha256;
+    doc.bytes = std::stoll(cell(r, 3));
+    doc.at = parse_ts(r.get<std::string>(4));
+    return doc;
   } catch (const std::exception& e) {
     rethrow(e, "finding a document");
   }
@@ -1837,7 +1936,40 @@ std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
   return out;
 }
 
+namespace {
+// " AND (...)": the records of the objects `f` names (store.hpp, AuditFilter), each list as a
+// subquery on its table's unit; binds from `f`, which must outlive the statement.
+void audit_objects(std::string& q, soci::statement& st, const AuditFilter& f) {
+  std::string any;
+  auto objects = [&](const char* table, const char* alias, const std::vector<std::string>& units) {
+    if (units.empty()) return;
+    any += any.empty() ? "" : " OR ";
+    any += std::string("dossier IN (SELECT ") + alias + ".id FROM " + table + " " + alias + " WHERE 1=1";
+    in_list(any, st, std::string(alias) + ".unit", units);
+    any += ")";
+  };
+  objects("dossiers", "d", f.units);
+  objects("participations", "p", f.units);
+  objects("inspections", "i", f.units);
+  objects("activities", "a", f.activity_units);
+  if (!f.account.empty()) {
+    any += any.empty() ? "dossier = :account" : " OR dossier = :account";
+    st.exchange(soci::use(f.account));
+  }
+  q += any.empty() ? " AND 1=0" : " AND (" + any + ")";
+}
+}  // namespace
+
 void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
+  scan_audit_matching(nullptr, fn);
+}
+
+void SociStore::scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) {
+  if (!all_utf8(impl_->sqlite, {&f.account}, {&f.units, &f.activity_units})) return;
+  scan_audit_matching(&f, fn);
+}
+
+void SociStore::scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn) {
   auto& I = *impl_;
   try {
     // Pages by sequence so that memory stays flat on millions of records. SQLite steps one
@@ -1854,8 +1986,9 @@ void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
         sizes.exchange(soci::into(seq));
         sizes.exchange(soci::into(len));
         sizes.exchange(soci::use(after));
-        I.prepare(sizes, "SELECT seq, octet_length(data) FROM audit WHERE seq > :after ORDER BY seq LIMIT " +
-                             std::to_string(page));
+        std::string q = "SELECT seq, octet_length(data) FROM audit WHERE seq > :after";
+        if (f) audit_objects(q, sizes, *f);
+        I.prepare(sizes, q + " ORDER BY seq LIMIT " + std::to_string(page));
         if (sizes.execute(true)) {
           do {
             if (last != 0 && bytes + len > (16 << 20)) break;
@@ -1871,9 +2004,10 @@ void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
       I.bind_audit_out(st);
       st.exchange(soci::use(after));
       st.exchange(soci::use(upto));
-      I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns +
-                        " FROM audit WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT " +
-                        std::to_string(page));
+      std::string q =
+          std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE seq > :after AND seq <= :upto";
+      if (f) audit_objects(q, st, *f);
+      I.prepare(st, q + " ORDER BY seq LIMIT " + std::to_string(page));
       int n = 0;
       if (st.execute(true)) {
         do {
@@ -2394,33 +2528,6 @@ Inspection inspection_from_row(const InspectionRow& r) {
   return i;
 }
 
-// Whether every text is one PostgreSQL accepts as a parameter (SQLite: always).
-bool all_utf8(bool sqlite, std::initializer_list<const std::string*> texts,
-              std::initializer_list<const std::vector<std::string>*> lists = {}) {
-  if (sqlite) return true;
-  for (const auto* t : texts)
-    if (!valid_utf8(*t)) return false;
-  for (const auto* l : lists)
-    for (const auto& t : *l)
-      if (!valid_utf8(t)) return false;
-  return true;
-}
-
-// " AND p.state IN (:p_state0, :p_state1)", binding each of `values` (which must outlive the
-// statement). The placeholders are named after the column: SQLite takes two of the same name for
-// one parameter.
-void in_list(std::string& q, soci::statement& st, const std::string& column,
-             const std::vector<std::string>& values) {
-  std::string name = column;
-  std::replace(name.begin(), name.end(), '.', '_');
-  q += " AND " + column + " IN (";
-  for (size_t i = 0; i < values.size(); ++i) {
-    q += (i ? ", :" : ":") + name + std::to_string(i);
-    st.exchange(soci::use(values[i]));
-  }
-  q += ")";
-}
-
 void prepare_statement(soci::statement& st, const std::string& q) {
   st.prepare(q);
   st.define_and_bind();
@@ -2704,13 +2811,13 @@ bool SociStore::update_participation(const Participation& p, std::int64_t expect
 std::vector<Participation> SociStore::participations(const ParticipationFilter& f) {
   auto& I = *impl_;
   if (!all_utf8(I.sqlite, {&f.activity, &f.certificate, &f.dossier, &f.producer},
-                {&f.states, &f.activity_states}))
+                {&f.states, &f.activity_states, &f.units}))
     return {};
   std::vector<Participation> out;
   try {
     const std::string activity = f.activity, certificate = f.certificate, dossier = f.dossier,
                       producer = f.producer;
-    const std::vector<std::string> states = f.states, activity_states = f.activity_states;
+    const std::vector<std::string> states = f.states, activity_states = f.activity_states, units = f.units;
     std::string ends;
     const bool join = !activity_states.empty() || f.ends_on_or_before.has_value();
     soci::statement st(I.sql);
@@ -2737,6 +2844,7 @@ std::vector<Participation> SociStore::participations(const ParticipationFilter& 
     }
     if (!states.empty()) in_list(q, st, "p.state", states);
     if (!activity_states.empty()) in_list(q, st, "a.state", activity_states);
+    if (!units.empty()) in_list(q, st, "p.unit", units);
     if (f.ends_on_or_before) {
       ends = format_date(*f.ends_on_or_before);
       q += " AND a.ends <= :ends";

@@ -68,7 +68,8 @@ class SociStore : public Store {
   std::vector<std::string> document_kinds(const std::string& dossier) override;
   void add_document(const Document& d) override;
   std::vector<Document> documents(const std::string& dossier) override;
-  std::optional<Document> find_document(const std::string& sha256) override;
+  std::optional<Document> find_document(const std::string& sha256,
+                                        const std::vector<std::string>& units) override;
   bool enqueue(OutboxMessage& m) override;
   std::vector<OutboxMessage> outbox(const std::string& state, int limit) override;
   std::optional<OutboxMessage> outbox_message(std::int64_t id) override;
@@ -89,6 +90,7 @@ class SociStore : public Store {
   std::vector<AuditRecord> history(const std::string& dossier) override;
   std::string dossier_creator(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
+  void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
   std::optional<std::string> find_key(const std::string& key) override;
   void put_key(const std::string& key, const std::string& dossier, const std::string& result) override;
@@ -154,6 +156,8 @@ class SociStore : public Store {
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
   void link_unlinked();
+  // scan_audit (f null) and scan_audit_of.
+  void scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -9,6 +9,12 @@
 // disagree. Expected failures come back as a Status in the result (codes: ocop/status.hpp);
 // database failures come back as Code::internal; nothing here throws for an expected outcome.
 //
+// Who reads. Every read takes the reader's ReadScope (ocop/read_scope.hpp): the HTTP service
+// builds it from the signed-in user (read_scope), the CLI passes ReadScope::unrestricted() (its
+// operator reads everything). A single object outside the scope answers exactly as an absent
+// one (not found, 3, with the same message), so that its existence does not leak; lists, counts
+// and totals hold only what is in the scope, filtered in the store's query.
+//
 // Threads and connections. An Application uses one Store (one database connection) and is used
 // from one thread at a time; calls on one Application never run at once. A long-lived process
 // builds one Application per connection (per worker thread, or per request from a pool) over
@@ -42,6 +48,7 @@
 #include "ocop/lifecycle.hpp"
 #include "ocop/migration.hpp"
 #include "ocop/product.hpp"
+#include "ocop/read_scope.hpp"
 #include "ocop/scheduler.hpp"
 #include "ocop/status.hpp"
 #include "ocop/store.hpp"
@@ -77,7 +84,8 @@ struct DossierView {
 // `ocop list`: empty strings and zeros do not filter.
 struct DossierQuery {
   std::string state, level, product_set;
-  std::string unit;  // that unit, the units below it and those merged into it by today
+  std::string unit;  // that unit, the units below it and those merged into it by today (within
+                     // the reader's scope: a unit outside it is forbidden, 6)
   int year = 0;
   int limit = 0;      // 0: no limit
   std::string after;  // keyset paging: only ids greater than this (the list is by id)
@@ -264,22 +272,34 @@ class Application {
   MigrationReport migrate(const MigrationPlan& plan, const std::string& actor, bool dry_run);
 
   // --- reads ---
-  Result<DossierView> show(const std::string& id);
-  Result<std::vector<Dossier>> list(const DossierQuery& query);
+  // The scope of `user` reading today (ocop/read_scope.hpp): forbidden (6) when they are not a
+  // configured user or their unit is not valid today.
+  Result<ReadScope> read_scope(const std::string& user) const;
+
+  // Each read below sees what `scope` sees (the header's "Who reads").
+  Result<DossierView> show(const ReadScope& scope, const std::string& id);
+  Result<std::vector<Dossier>> list(const ReadScope& scope, const DossierQuery& query);
   // How many dossiers match the query's filters (its limit and `after` do not count).
-  Result<std::int64_t> count(const DossierQuery& query);
-  Result<std::vector<AuditRecord>> history(const std::string& id);
-  Result<std::vector<DocumentView>> documents(const std::string& id);
-  // Writes a stored document's exact bytes to `out` (not found: 3; damaged: 4).
-  Status document_bytes(const std::string& sha256, std::ostream& out);
-  Result<std::vector<Certificate>> certificates(const CertificateQuery& query);
-  Result<ProductHistory> product(const std::string& product, const std::string& producer);
-  Result<Report> report();
+  Result<std::int64_t> count(const ReadScope& scope, const DossierQuery& query);
+  // The records of a dossier, an activity, a participation, an inspection or an account
+  // ("user:<id>": province-wide readers and the user themself).
+  Result<std::vector<AuditRecord>> history(const ReadScope& scope, const std::string& id);
+  Result<std::vector<DocumentView>> documents(const ReadScope& scope, const std::string& id);
+  // Writes a stored document's exact bytes to `out` (not found: 3; damaged: 4). A document is
+  // readable when some dossier in the scope holds it.
+  Status document_bytes(const ReadScope& scope, const std::string& sha256, std::ostream& out);
+  Result<std::vector<Certificate>> certificates(const ReadScope& scope, const CertificateQuery& query);
+  Result<ProductHistory> product(const ReadScope& scope, const std::string& product,
+                                 const std::string& producer);
+  // Totals and rows over the scope's units only.
+  Result<Report> report(const ReadScope& scope);
 
   // --- after recognition (spec §10.3) ---
-  Result<std::vector<ActivitySummary>> activities(const ActivityQuery& query);
-  Result<ActivityView> activity(const std::string& id);
-  Result<std::vector<Inspection>> inspections(const InspectionQuery& query);
+  // Activities organised in the scope or announced to it (ReadScope::sees_activity), each with
+  // the totals of the participations in the scope.
+  Result<std::vector<ActivitySummary>> activities(const ReadScope& scope, const ActivityQuery& query);
+  Result<ActivityView> activity(const ReadScope& scope, const std::string& id);
+  Result<std::vector<Inspection>> inspections(const ReadScope& scope, const InspectionQuery& query);
   // Plans the round: in each unit valid on `due`, the ceil(share x n / 100) oldest (issued_on,
   // then id) of its n certificates in force, less those with an inspection due within the 24
   // months before `due` (or later), each planned by plan_inspection as `actor` in its own
@@ -288,10 +308,12 @@ class Application {
 
   // --- the audit trail ---
   // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
-  // empty, is a head published earlier that must still be in the chain.
-  AuditVerification audit_verify(const std::string& anchor);
-  // Feeds every record, in sequence order, to `sink`.
-  Status audit_export(const std::function<void(const AuditRecord&)>& sink);
+  // empty, is a head published earlier that must still be in the chain. The whole chain is
+  // verified or nothing: forbidden (6, in `status`) unless the scope is whole (ReadScope::whole).
+  AuditVerification audit_verify(const ReadScope& scope, const std::string& anchor);
+  // Feeds every record the scope sees, in sequence order, to `sink`: a whole scope, every
+  // record; any other, the records of the objects it sees and of the reader's own account.
+  Status audit_export(const ReadScope& scope, const std::function<void(const AuditRecord&)>& sink);
 
   // --- the scheduler and the outbox ---
   // Whether `user` may run the scheduler's work on request (tick, deliver, the outbox: the HTTP
@@ -299,10 +321,13 @@ class Application {
   // whose roles lists the scheduler's `expire`, with a unit valid today. Forbidden otherwise.
   Status authorize_operator(const std::string& user) const;
   TickReport tick(bool dry_run);
-  CycleReport cycle(int year);  // year 0: the clock's year
+  // The cycle's counts, waiting dossiers and overdue lines of the scope's units. Year 0: the
+  // clock's year.
+  CycleReport cycle(const ReadScope& scope, int year);
   // Sends due messages through the transports given (channel name -> transport).
   Result<DeliveryReport> deliver(int limit, const std::map<std::string, Transport*>& transports);
-  Result<std::vector<OutboxMessage>> outbox(const std::string& state, int limit);
+  // The outbox: operators only (the CLI's, or a user authorize_operator accepts; forbidden, 6).
+  Result<std::vector<OutboxMessage>> outbox(const ReadScope& scope, const std::string& state, int limit);
   Result<OutboxRetry> outbox_retry(std::int64_t id);
 
   // Executor settings for bulk work and tests.
@@ -320,11 +345,20 @@ class Application {
     }
     return r;
   }
-  void promotion_report(Report& r);
+  void promotion_report(const ReadScope& scope, Report& r);
   // The store's filter for a list query (its unit widened to the units below and merged into it).
-  Status dossier_filter(const DossierQuery& q, DossierFilter& f) const;
+  Status dossier_filter(const ReadScope& scope, const DossierQuery& q, DossierFilter& f) const;
   ActivityTotals totals_of(const std::vector<Participation>& ps) const;
-  Status units_under(const std::string& unit, const char* flag, std::vector<std::string>& out) const;
+  // A store filter's units for the scope and a `--unit` filter: without one, the scope's units
+  // (none: any, for a whole scope); with one, the units under it that the scope sees (bad input,
+  // 2, when it is not a configured unit; forbidden, 6, when it is outside the scope). Never
+  // empty for a restricted scope.
+  Status scoped_units(const ReadScope& scope, const std::string& unit, std::vector<std::string>& out) const;
+  // Whether the scope sees the object `id` (a dossier, an activity, a participation or an
+  // inspection; not found, 3, when there is none or it is outside the scope).
+  Status object_in_scope(const ReadScope& scope, const std::string& id);
+  // The dossier `id` when the scope sees it.
+  std::optional<Dossier> dossier_in_scope(const ReadScope& scope, const std::string& id);
 
   const Config& config_;
   Store& store_;

@@ -20,6 +20,9 @@ namespace ocop {
 // The user's first role that lists an event of `bit`; empty when none does.
 std::string role_for(const Config& cfg, const User& user, EventMask bit);
 
+// The actor's own unit is valid on `day` (spec §2: a user acts, and reads, only while it is).
+Status authorize_unit(const Config& cfg, const User& user, Date day);
+
 // The role and the actor's own unit on `day`.
 Status authorize_actor(const Config& cfg, const User& user, std::string_view event, EventMask bit, Date day);
 

@@ -238,6 +238,12 @@ struct Config {
   // units, 6,664 users) indexes in well under a millisecond.
   std::vector<std::uint32_t> unit_slots_;
   std::vector<std::uint32_t> user_slots_;
+  // The units directly below each unit, as a tree of reversed edges: for unit i,
+  // below_[below_start_[i] .. below_start_[i + 1]) are the positions of the units whose parent
+  // or successor is i. units_under walks these from its unit instead of testing every unit.
+  std::vector<std::uint32_t> below_start_;
+  std::vector<std::uint32_t> below_;
+  void index_units_below();
   // The positions of the users with the producer role and an e-mail, by unit, then in
   // configuration order.
   std::vector<std::uint32_t> producers_with_email_;

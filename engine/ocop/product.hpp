@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ocop/dossier.hpp"
+#include "ocop/read_scope.hpp"
 #include "ocop/status.hpp"
 #include "ocop/store.hpp"
 
@@ -26,8 +27,10 @@ struct ProductHistory {
 
 // `product` is a dossier id, a certificate id, or an exact product name; a name shared by
 // several producers needs `producer` (else bad input listing them). Not found: exit 3.
-// At most `limit` dossiers are gathered (a safety bound, not a page).
+// Only dossiers and certificates `scope` sees are gathered (a seed outside it is not found),
+// selected in the store's queries. At most `limit` dossiers are gathered (a safety bound, not a
+// page).
 Status product_history(Store& store, const std::string& product, const std::string& producer,
-                       ProductHistory& out, std::size_t limit = 10000);
+                       const ReadScope& scope, ProductHistory& out, std::size_t limit = 10000);
 
 }  // namespace ocop

@@ -103,8 +103,9 @@ struct ParticipationFilter {
   std::string activity;
   std::string certificate;
   std::string dossier;
-  std::string producer;              // with `activity`: one producer's applications there
-  std::vector<std::string> states;   // any of these (empty: any)
+  std::string producer;                      // with `activity`: one producer's applications there
+  std::vector<std::string> units;            // of a dossier filed under any of these (empty: any)
+  std::vector<std::string> states;           // any of these (empty: any)
   std::vector<std::string> activity_states;  // participations whose activity is in one of these
   std::optional<Date> ends_on_or_before;     // ... and whose activity ended on or before this day
   int limit = 0;

@@ -35,6 +35,7 @@
 #include "ocop/cycle_lifecycle.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/outbox.hpp"
+#include "ocop/read_scope.hpp"
 #include "ocop/reminders.hpp"
 #include "ocop/status.hpp"
 #include "ocop/store.hpp"
@@ -101,8 +102,9 @@ class Scheduler {
   // and is rolled back) and reports what would be queued and fired.
   TickReport tick(bool dry_run);
 
-  // A cycle on the clock's day: milestones, counts by state and unit, what is overdue.
-  CycleReport cycle_report(int year);
+  // A cycle on the clock's day: milestones, counts by state and unit, what is overdue; of the
+  // dossiers `scope` sees only.
+  CycleReport cycle_report(int year, const ReadScope& scope);
 
   // Messages are committed in batches of this many (each digest stays whole); tests lower it.
   void set_batch(int n) { batch_ = n < 1 ? 1 : n; }

@@ -71,6 +71,14 @@ struct CertificateFilter {
   bool brief = false;
 };
 
+// The audit records of some objects only (a reader's scope, ocop/read_scope.hpp). An empty list
+// or account names nothing: a filter with nothing in it matches no record.
+struct AuditFilter {
+  std::vector<std::string> units;           // dossiers, participations, inspections filed under these
+  std::vector<std::string> activity_units;  // activities organised by these
+  std::string account;                      // "user:<id>": that account's records
+};
+
 // Counts for the cycle report.
 struct CountRow {
   std::string a, b;  // grouping keys
@@ -106,8 +114,10 @@ class DossierStore {
   virtual std::vector<std::string> document_kinds(const std::string& dossier) = 0;
   virtual void add_document(const Document& d) = 0;
   virtual std::vector<Document> documents(const std::string& dossier) = 0;
-  // The earliest document recorded with these bytes (any dossier), if any.
-  virtual std::optional<Document> find_document(const std::string& sha256) = 0;
+  // The earliest document recorded with these bytes, held by a dossier filed under any of
+  // `units` (empty: any dossier), if any.
+  virtual std::optional<Document> find_document(const std::string& sha256,
+                                                const std::vector<std::string>& units) = 0;
 
   // --- certificates ---
   virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;
@@ -146,6 +156,9 @@ class AuditLog {
   virtual std::string dossier_creator(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
+  // The same, for the records of the objects `f` names only (selected in the query: the trail is
+  // read in pages as scan_audit reads it, never loaded whole).
+  virtual void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) = 0;
   // Dossiers, activities, participations, inspections and accounts (whose records carry
   // "user:<id>") whose version differs from the number of audit records they have (every
   // accepted event adds one of each): records removed from the trail, even from its tail, show

@@ -53,4 +53,16 @@ export OCOP_DOCUMENTS_DIR="$WORK/documents"
 "$OCOP" "${ATTACH[@]}" >/dev/null || { echo "FAIL: attach --file on PostgreSQL"; exit 1; }
 H=$(sha256sum "$WORK/Phiếu.bin" | cut -c1-64)
 "$OCOP" document get "$H" | cmp -s - "$WORK/Phiếu.bin" || { echo "FAIL: document get on PostgreSQL"; exit 1; }
+# PostgreSQL support is a module beside the executable (libocop_pgsql.so, issue 10): a copy of
+# the binary alone is refused with the reason and the way out, and OCOP_PLUGIN_DIR is the way out.
+mkdir "$WORK/alone" && cp "$OCOP" "$WORK/alone/ocop"
+(unset OCOP_PLUGIN_DIR; "$WORK/alone/ocop" show TQ-2026-0026 >/dev/null 2>"$WORK/alone.err"); rc=$?
+[ $rc -ne 0 ] && grep -q 'libocop_pgsql.so) could not be loaded' "$WORK/alone.err" && grep -q OCOP_PLUGIN_DIR "$WORK/alone.err" ||
+  { echo "FAIL: a copy without the PostgreSQL module (exit $rc):"; cat "$WORK/alone.err"; exit 1; }
+OCOP_PLUGIN_DIR=$(dirname "$OCOP") "$WORK/alone/ocop" show TQ-2026-0026 >/dev/null ||
+  { echo "FAIL: OCOP_PLUGIN_DIR did not find the module"; exit 1; }
+# ... while the SQLite default needs neither it nor libcurl and libpq at all.
+(unset OCOP_PLUGIN_DIR; OCOP_DB="sqlite:$WORK/ocop.db" "$WORK/alone/ocop" show TQ-2026-0026 >/dev/null) ||
+  { echo "FAIL: the SQLite default without the module"; exit 1; }
+if ldd "$OCOP" | grep -Eq 'libcurl|libpq|libsoci_postgresql'; then echo "FAIL: ocop links libcurl or libpq"; exit 1; fi
 echo "1 passed, 0 failed"

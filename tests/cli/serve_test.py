@@ -114,7 +114,7 @@ security_headers("/healthz", h)
 st, h, body = request(P, "GET", "/metrics", raw=True)
 check("metrics: Prometheus text", st == 200 and b"ocop_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1" in body
       and b"ocop_http_request_duration_seconds_bucket" in body, body[:300])
-got = request(P, "GET", "/nowhere")
+got = request(P, "GET", "/api/v1/nowhere")  # outside /api/ the web application answers (web_static_test)
 is_problem("unknown path", got, 404, "not_found")
 security_headers("a 404 problem", got[1])
 got = request(P, "PUT", "/api/v1/events")
@@ -248,11 +248,10 @@ is_problem("an unknown kind", request(P, "POST", "/api/v1/dossiers/%s/documents?
 
 # --- the other reads -------------------------------------------------------------------------------------
 for path, test in [("/api/v1/certificates", lambda j: isinstance(j, list)),
-                   ("/api/v1/certificates?expiring_within=90&unit=TQ", lambda j: isinstance(j, list)),
+                   ("/api/v1/certificates?expiring_within=90&unit=TQ-BACQUANG", lambda j: isinstance(j, list)),
                    ("/api/v1/products/" + D, lambda j: j["dossiers"][0]["id"] == D),
                    ("/api/v1/report", lambda j: j["dossiers_by_state"].get("idea_accepted") == 1),
                    ("/api/v1/cycle", lambda j: "milestones" in j),
-                   ("/api/v1/audit/verify", lambda j: j["valid"] is True),
                    ("/api/v1/activities?year=2026", lambda j: isinstance(j, list)),
                    ("/api/v1/inspections", lambda j: isinstance(j, list)),
                    ("/api/v1/me", lambda j: j["user"] == OFFICER and j["via"] == "token" and j["operator"] is False)]:
@@ -268,6 +267,85 @@ check("audit export jsonl", st == 200 and h.get("content-type") == "application/
 st, h, data = request(P, "GET", "/api/v1/audit/export?format=csv", user=OFFICER, raw=True)
 check("audit export csv", st == 200 and data.startswith(b"seq,at,actor") and data.count(b"\n") >= len(lines) + 1, (st, data[:100]))
 is_problem("audit export in another format", request(P, "GET", "/api/v1/audit/export?format=xml", user=OFFICER), 400)
+
+# --- reads scoped by unit ------------------------------------------------------------------------------------
+# Another commune's producer files a dossier with a document; Bắc Quang's producer and officer must not see it.
+OTHER, AUDITOR, GONE = "producer.hungan", "auditor.tq.lien", "officer.huyen.bacquang"  # GONE: Huyện Bắc Quang ended 2025-06-30
+theirs = {"event": "submit_idea", "data": {"product": "Chè Shan tuyết Hùng An", "product_set": "tea",
+                                            "producer": "HTX Chè Hùng An", "unit": "TQ-HUNGAN"}}
+st, _, j = request(P, "POST", "/api/v1/events", theirs, user=OTHER)
+check("another commune's idea", st == 200, (st, j))
+DH = j.get("id") if isinstance(j, dict) else "?"
+secret = b"%PDF-1.4 Hung An " + os.urandom(64)
+up = request(P, "POST", "/api/v1/dossiers/%s/documents?kind=business_plan&name=hungan.pdf" % DH, secret, user=OTHER)
+check("another commune's document", up[0] == 200, up)
+st, _, their_docs = request(P, "GET", "/api/v1/dossiers/%s/documents" % DH, user=OTHER)
+check("its producer lists its documents", st == 200 and len(their_docs) == 1, (st, their_docs))
+SHA_DH = their_docs[0]["sha256"] if st == 200 and their_docs else "0" * 64
+for who in (PRODUCER, OFFICER):
+    got = request(P, "GET", "/api/v1/dossiers/" + DH, user=who)
+    is_problem("%s: another commune's dossier by URL" % who, got, 404, "not_found")
+    check("%s: ... answered as an absent one" % who, got[2].get("detail") == "dossier %s not found" % DH, got[2])
+    is_problem("%s: its history" % who, request(P, "GET", "/api/v1/dossiers/%s/history" % DH, user=who), 404, "not_found")
+    is_problem("%s: its documents" % who, request(P, "GET", "/api/v1/dossiers/%s/documents" % DH, user=who), 404, "not_found")
+    got = request(P, "GET", "/api/v1/documents/" + SHA_DH, user=who)
+    is_problem("%s: its document's bytes" % who, got, 404, "not_found")
+    check("%s: ... as an unknown hash" % who, got[2].get("detail") == "no document has SHA-256 " + SHA_DH, got[2])
+    is_problem("%s: its product" % who, request(P, "GET", "/api/v1/products/" + DH, user=who), 404, "not_found")
+    is_problem("%s: a unit filter outside the scope" % who, request(P, "GET", "/api/v1/dossiers?unit=TQ-HUNGAN", user=who), 403, "forbidden")
+    is_problem("%s: the province as a unit filter" % who, request(P, "GET", "/api/v1/certificates?unit=TQ", user=who), 403, "forbidden")
+    st, _, j = request(P, "GET", "/api/v1/dossiers?limit=500", user=who)
+    mine = [d["id"] for d in j["items"]] if st == 200 else []
+    check("%s: the list and its count exclude it" % who, st == 200 and DH not in mine and j["count"] == len(mine) and D in mine
+          and all(d["unit"] == "TQ-BACQUANG" for d in j["items"]), (st, j if st != 200 else j["count"]))
+    st, _, rep = request(P, "GET", "/api/v1/report", user=who)
+    check("%s: the report's totals are the commune's" % who, st == 200 and sum(rep["dossiers_by_state"].values()) == len(mine)
+          and set(rep["units"]) == {"TQ-BACQUANG"} and "TQ-HUNGAN" not in json.dumps(rep), (st, rep))
+    st, _, cyc = request(P, "GET", "/api/v1/cycle", user=who)
+    check("%s: the cycle's counts are the commune's" % who, st == 200 and "TQ-HUNGAN" not in json.dumps(cyc), (st, cyc))
+    is_problem("%s: audit verify is the auditor's" % who, request(P, "GET", "/api/v1/audit/verify", user=who), 403, "forbidden")
+# Its own producer sees it, and nothing of Bắc Quang's.
+st, _, j = request(P, "GET", "/api/v1/dossiers/" + DH, user=OTHER)
+check("its producer sees it", st == 200 and j["id"] == DH, (st, j))
+is_problem("its producer does not see Bắc Quang's", request(P, "GET", "/api/v1/dossiers/" + D, user=OTHER), 404, "not_found")
+st, _, j = request(P, "GET", "/api/v1/dossiers", user=OTHER)
+check("its producer's list: its one dossier", st == 200 and j["count"] == 1 and j["items"][0]["id"] == DH, (st, j))
+st, _, data = request(P, "GET", "/api/v1/documents/" + SHA_DH, user=OTHER, raw=True)
+check("its producer downloads its document", st == 200 and data == secret, st)
+st, h, data = request(P, "GET", "/api/v1/audit/export", user=OTHER, raw=True)
+recs = [json.loads(x) for x in data.decode().splitlines()] if st == 200 else []
+st2, _, hist = request(P, "GET", "/api/v1/dossiers/%s/history" % DH, user=OTHER)
+check("a commune's export: its dossier's records and its own account's, in order",
+      st == 200 and recs and {r["dossier"] for r in recs} <= {DH, "user:" + OTHER}
+      and len([r for r in recs if r["dossier"] == DH]) == len(hist) and [r["seq"] for r in recs] == sorted(r["seq"] for r in recs),
+      (st, [r["dossier"] for r in recs][:20]))
+# The auditor (unit TQ) sees the whole province and the whole chain.
+st, _, j = request(P, "GET", "/api/v1/dossiers?limit=500", user=AUDITOR)
+check("the auditor lists every dossier", st == 200 and j["count"] >= 10 and DH in [d["id"] for d in j["items"]], (st, j.get("count")))
+for dossier in (D, DH):
+    st, _, j = request(P, "GET", "/api/v1/dossiers/" + dossier, user=AUDITOR)
+    check("the auditor sees " + dossier, st == 200, (st, j))
+st, _, rep = request(P, "GET", "/api/v1/report", user=AUDITOR)
+check("the auditor's report: every unit", st == 200 and {"TQ-HUNGAN", "TQ-BACQUANG"} <= set(rep.get("units", {}))
+      and sum(rep["dossiers_by_state"].values()) >= 10, (st, rep))
+st, _, v = request(P, "GET", "/api/v1/audit/verify", user=AUDITOR)
+check("the auditor verifies the chain", st == 200 and v["valid"] is True, (st, v))
+st, _, data = request(P, "GET", "/api/v1/audit/export", user=AUDITOR, raw=True)
+cli = ocop("audit", "export")
+check("the auditor exports the whole chain", st == 200 and data.decode().splitlines() == cli.stdout.splitlines(),
+      (st, len(data.decode().splitlines()), len(cli.stdout.splitlines())))
+st, _, j = request(P, "GET", "/api/v1/audit/verify?anchor=" + v.get("head", ""), user=AUDITOR)
+check("the auditor verifies against an anchor", st == 200 and j["valid"] is True, (st, j))
+st, _, j = request(P, "GET", "/api/v1/dossiers/user:%s/history" % OTHER, user=AUDITOR)
+check("the auditor reads an account's records", st == 200 and len(j) >= 1, (st, j))
+is_problem("a user reads no one else's account records",
+           request(P, "GET", "/api/v1/dossiers/user:%s/history" % OTHER, user=PRODUCER), 404, "not_found")
+# A user whose unit has ended reads nothing.
+r = ocop("token", "create", GONE, "--expires", "1", "--json")
+if check("a token for a user whose unit has ended", r.returncode == 0, r.stderr):
+    _tokens[GONE] = json.loads(r.stdout)["token"]
+    is_problem("a user whose unit has ended: list", request(P, "GET", "/api/v1/dossiers", user=GONE), 403, "forbidden")
+    is_problem("a user whose unit has ended: a dossier", request(P, "GET", "/api/v1/dossiers/" + D, user=GONE), 403, "forbidden")
 
 # --- operators ---------------------------------------------------------------------------------------------
 is_problem("tick by a non-operator", request(P, "POST", "/api/v1/tick?dry_run=true", "", user=OFFICER), 403, "forbidden")

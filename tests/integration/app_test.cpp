@@ -98,33 +98,33 @@ BOOST_AUTO_TEST_CASE(import_applies_skips_and_refuses_in_file_order_at_any_batch
 BOOST_AUTO_TEST_CASE(reads_validate_their_filters_and_say_what_is_missing) {
   App a;
   BOOST_REQUIRE(a.db.fire("submit_idea", "", "producer.bx-c0001", new_product("BX-2026-000001")).status.ok());
-  BOOST_TEST(a.app.show("BX-2026-999999").status.code() == Code::not_found);
-  BOOST_TEST(a.app.history("BX-2026-999999").status.code() == Code::not_found);
-  BOOST_TEST(a.app.documents("BX-2026-999999").status.code() == Code::not_found);
+  BOOST_TEST(a.app.show(kOperator, "BX-2026-999999").status.code() == Code::not_found);
+  BOOST_TEST(a.app.history(kOperator, "BX-2026-999999").status.code() == Code::not_found);
+  BOOST_TEST(a.app.documents(kOperator, "BX-2026-999999").status.code() == Code::not_found);
   DossierQuery bad_state;
   bad_state.state = "no_such_state";
-  BOOST_TEST(a.app.list(bad_state).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.list(kOperator, bad_state).status.code() == Code::bad_input);
   DossierQuery by_unit;
   by_unit.unit = "NOWHERE";
-  BOOST_TEST(a.app.list(by_unit).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.list(kOperator, by_unit).status.code() == Code::bad_input);
   by_unit.unit = "BX-C0001";
-  auto listed = a.app.list(by_unit);
+  auto listed = a.app.list(kOperator, by_unit);
   BOOST_REQUIRE(listed.ok());
   BOOST_TEST(listed.value.size() == 1u);
   by_unit.unit = "BX-C0002";
-  BOOST_TEST(a.app.list(by_unit).value.empty());
+  BOOST_TEST(a.app.list(kOperator, by_unit).value.empty());
   CertificateQuery cq;
   cq.stars = 6;
-  BOOST_TEST(a.app.certificates(cq).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.certificates(kOperator, cq).status.code() == Code::bad_input);
   cq = CertificateQuery{};
   cq.state = "lost";
-  BOOST_TEST(a.app.certificates(cq).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.certificates(kOperator, cq).status.code() == Code::bad_input);
   std::ostringstream bytes;
-  BOOST_TEST(a.app.document_bytes("abc", bytes).code() == Code::bad_input);
-  BOOST_TEST(a.app.document_bytes(std::string(64, 'a'), bytes).code() == Code::not_found);
-  BOOST_TEST(a.app.outbox("lost", 0).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.document_bytes(kOperator, "abc", bytes).code() == Code::bad_input);
+  BOOST_TEST(a.app.document_bytes(kOperator, std::string(64, 'a'), bytes).code() == Code::not_found);
+  BOOST_TEST(a.app.outbox(kOperator, "lost", 0).status.code() == Code::bad_input);
   BOOST_TEST(a.app.outbox_retry(12345).status.code() == Code::not_found);
-  auto shown = a.app.show("BX-2026-000001");
+  auto shown = a.app.show(kOperator, "BX-2026-000001");
   BOOST_REQUIRE(shown.ok());
   BOOST_TEST(shown.value.dossier.state == State::idea_submitted);
   BOOST_TEST(shown.value.scoresheets.empty());  // no level yet
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(lists_page_by_id_and_count_every_match) {
   q.limit = 2;
   std::vector<std::string> seen;
   for (int page = 0; page < 5; ++page) {
-    auto r = a.app.list(q);
+    auto r = a.app.list(kOperator, q);
     BOOST_REQUIRE(r.ok());
     if (r.value.empty()) break;
     BOOST_TEST(r.value.size() <= 2u);
@@ -151,13 +151,13 @@ BOOST_AUTO_TEST_CASE(lists_page_by_id_and_count_every_match) {
   }
   BOOST_TEST(seen.size() == 5u);
   BOOST_TEST(std::is_sorted(seen.begin(), seen.end()));
-  auto n = a.app.count(q);  // its limit and `after` do not count
+  auto n = a.app.count(kOperator, q);  // its limit and `after` do not count
   BOOST_REQUIRE(n.ok());
   BOOST_TEST(n.value == 5);
   q.state = "idea_accepted";
-  BOOST_TEST(a.app.count(q).value == 0);
+  BOOST_TEST(a.app.count(kOperator, q).value == 0);
   q.state = "dreaming";
-  BOOST_TEST(a.app.count(q).status.code() == Code::bad_input);
+  BOOST_TEST(a.app.count(kOperator, q).status.code() == Code::bad_input);
 }
 
 BOOST_AUTO_TEST_CASE(a_group_commits_together_and_a_refusal_undoes_no_neighbour) {
@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(a_group_commits_together_and_a_refusal_undoes_no_neighbour)
   BOOST_TEST(d->state == State::plan_submitted);
   BOOST_TEST(d->version == 3);
   BOOST_TEST(a.db.verify());
-  auto h = a.app.history("BX-2026-000001");
+  auto h = a.app.history(kOperator, "BX-2026-000001");
   BOOST_TEST(h.value.size() == 3u);  // submit_idea, accept_idea, submit_plan: nothing else written
 }
 
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(report_and_verification) {
                     .status.ok());
   BOOST_REQUIRE(a.db.fire("submit_idea", "", "producer.bx-c0002", new_product("BX-2026-000002", "BX-C0002"))
                     .status.ok());
-  auto rep = a.app.report();
+  auto rep = a.app.report(kOperator);
   BOOST_REQUIRE(rep.ok());
   BOOST_TEST(rep.value.dossiers() == 2);
   BOOST_TEST(rep.value.dossiers_by_state["recognized"] == 1);
@@ -215,20 +215,20 @@ BOOST_AUTO_TEST_CASE(report_and_verification) {
 
   CertificateQuery expiring;
   expiring.expiring_within_days = 5000;
-  BOOST_TEST(a.app.certificates(expiring).value.size() == 1u);
+  BOOST_TEST(a.app.certificates(kOperator, expiring).value.size() == 1u);
   expiring.expiring_within_days = 10;  // valid 36 months: not within 10 days
-  BOOST_TEST(a.app.certificates(expiring).value.empty());
+  BOOST_TEST(a.app.certificates(kOperator, expiring).value.empty());
 
-  AuditVerification v = a.app.audit_verify("");
+  AuditVerification v = a.app.audit_verify(kOperator, "");
   BOOST_TEST(v.valid);
   BOOST_TEST(v.checked == a.db.audit_count());
-  AuditVerification anchored = a.app.audit_verify(v.head);
+  AuditVerification anchored = a.app.audit_verify(kOperator, v.head);
   BOOST_TEST(anchored.valid);
-  AuditVerification foreign = a.app.audit_verify(std::string(64, 'f'));
+  AuditVerification foreign = a.app.audit_verify(kOperator, std::string(64, 'f'));
   BOOST_TEST(!foreign.valid);
   BOOST_TEST(foreign.problem.find("anchored hash") != std::string::npos);
   long exported = 0;
-  BOOST_TEST(a.app.audit_export([&](const AuditRecord&) { ++exported; }).ok());
+  BOOST_TEST(a.app.audit_export(kOperator, [&](const AuditRecord&) { ++exported; }).ok());
   BOOST_TEST(exported == a.db.audit_count());
 }
 

@@ -408,7 +408,7 @@ BOOST_AUTO_TEST_CASE(a_product_history_follows_names_producers_and_upgrades) {
 
   for (const std::string& seed : {std::string("BX-2026-000120"), second, std::string("BX-2026-000122")}) {
     ProductHistory h;
-    BOOST_REQUIRE_MESSAGE(product_history(*db.store, seed, "", h).ok(), seed);
+    BOOST_REQUIRE_MESSAGE(product_history(*db.store, seed, "", ReadScope::unrestricted(), h).ok(), seed);
     std::vector<std::string> dossiers, certs;
     for (const auto& d : h.dossiers) dossiers.push_back(d.id);
     for (const auto& c : h.certificates) certs.push_back(c.id);
@@ -418,15 +418,19 @@ BOOST_AUTO_TEST_CASE(a_product_history_follows_names_producers_and_upgrades) {
     BOOST_TEST(h.certificates[0].superseded_by == second);
   }
   ProductHistory h;
-  Status s = product_history(*db.store, "Chè Shan tuyết Cao Bồ", "", h);
+  Status s = product_history(*db.store, "Chè Shan tuyết Cao Bồ", "", ReadScope::unrestricted(), h);
   BOOST_TEST(s.exit_code() == 2, s.message());  // two producers make one of that name
   BOOST_TEST(s.message().find("HTX Chè Bản Lìm") != std::string::npos, s.message());
-  BOOST_TEST(product_history(*db.store, "Chè Shan tuyết Cao Bồ", "HTX Chè Bản Lìm", h).ok());
+  BOOST_TEST(
+      product_history(*db.store, "Chè Shan tuyết Cao Bồ", "HTX Chè Bản Lìm", ReadScope::unrestricted(), h)
+          .ok());
   BOOST_TEST(h.dossiers.size() == 1u);
   BOOST_TEST(h.dossiers[0].id == "BX-2026-000123");
-  BOOST_TEST(product_history(*db.store, "Chè Shan tuyết Cao Bồ", "HTX Chè Cao Bồ", h).ok());
+  BOOST_TEST(
+      product_history(*db.store, "Chè Shan tuyết Cao Bồ", "HTX Chè Cao Bồ", ReadScope::unrestricted(), h)
+          .ok());
   BOOST_TEST(h.dossiers.size() == 3u);
-  BOOST_TEST(product_history(*db.store, "Cà phê", "", h).exit_code() == 3);
+  BOOST_TEST(product_history(*db.store, "Cà phê", "", ReadScope::unrestricted(), h).exit_code() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -152,11 +152,11 @@ BOOST_AUTO_TEST_CASE(stored_bytes_are_published_with_the_event_and_only_with_it)
   auto last = db.store->history("TQ-2026-9020").back();
   BOOST_TEST(last.event == "attach");
   BOOST_TEST(json::parse(last.data)["sha256"] == staged.sha256);
-  auto found = db.store->find_document(staged.sha256);
+  auto found = db.store->find_document(staged.sha256, {});
   BOOST_REQUIRE(found);
   BOOST_TEST(found->dossier == "TQ-2026-9020");
   BOOST_TEST(found->name == "Phiếu kết quả kiểm nghiệm.pdf");
-  BOOST_TEST(!db.store->find_document(sha256_hex("never attached")));
+  BOOST_TEST(!db.store->find_document(sha256_hex("never attached"), {}));
   BOOST_TEST(db.verify());
 }
 

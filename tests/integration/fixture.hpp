@@ -40,6 +40,9 @@ inline std::string env(const char* name) {
   return v ? v : "";
 }
 
+// The CLI's operator: every read sees everything (ocop/read_scope.hpp).
+inline const ReadScope kOperator = ReadScope::unrestricted();
+
 inline bool postgresql_backend() { return env("OCOP_TEST_BACKEND") == "postgresql"; }
 
 // The server URL with another database name.
@@ -141,7 +144,7 @@ struct Db {
   bool verify(std::string* why = nullptr) {
     auto cycles = workflows::make_cycle_lifecycle();
     Application app(config, *store, Workflows{*lifecycle, *certificates, *cycles, &after}, clock);
-    AuditVerification v = app.audit_verify("");
+    AuditVerification v = app.audit_verify(kOperator, "");
     if (why && !(v.status.ok() && v.valid)) *why = v.status.ok() ? v.problem : v.status.message();
     return v.status.ok() && v.valid;
   }
@@ -171,6 +174,22 @@ inline void to_province_review(Db& db, const std::string& id, const std::string&
   BOOST_REQUIRE(db.fire("assess", id, officer, {{"locality", {{"origin", 2}}}}).status.ok());
   BOOST_REQUIRE(db.fire("forward", id, officer).status.ok());
   BOOST_REQUIRE(db.fire("accept_dossier", id, "coordinator", {{"round", "2026-1"}}).status.ok());
+}
+
+// The province's spring fair: plan_activity's data, organised by BX.
+inline nlohmann::json fair(int booths = 3) {
+  return {{"name", "Hội chợ OCOP tỉnh mùa xuân 2026"},
+          {"kind", "fair"},
+          {"unit", "BX"},
+          {"venue", "Quảng trường tỉnh"},
+          {"registration_opens", "2026-04-01"},
+          {"registration_closes", "2026-04-20"},
+          {"starts", "2026-05-01"},
+          {"ends", "2026-05-05"},
+          {"booths", booths},
+          {"booth_fee_vnd", 4000000},
+          {"support_percent", 50},
+          {"support_cap_vnd", 3000000}};
 }
 
 inline void score_all(Db& db, const std::string& id, double a, double b, double c, int members = 5,

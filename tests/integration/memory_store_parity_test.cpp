@@ -118,6 +118,13 @@ struct Twin {
     for (const auto& d : s.list_dossiers({})) {
       BOOST_TEST(texts(s.history(d.id)) == texts(m.history(d.id)), boost::test_tools::per_element());
       BOOST_TEST(texts(s.documents(d.id)) == texts(m.documents(d.id)), boost::test_tools::per_element());
+      // Any dossier's, one in its own unit's, none in another unit's (a reader's scope).
+      for (const auto& doc : s.documents(d.id))
+        for (const auto& units : std::vector<std::vector<std::string>>{{}, {d.unit}, {"NOWHERE"}}) {
+          auto fs = s.find_document(doc.sha256, units), fm = m.find_document(doc.sha256, units);
+          BOOST_TEST((fs ? text(*fs) : "-") == (fm ? text(*fm) : "-"));
+          BOOST_TEST(fs.has_value() == (units.empty() || units[0] == d.unit));
+        }
       for (const char* level : {"province", "central"})
         BOOST_TEST(texts(s.scoresheets(d.id, level)) == texts(m.scoresheets(d.id, level)),
                    boost::test_tools::per_element());
@@ -292,6 +299,25 @@ std::vector<std::string> after_recognition_reads(Store& s) {
   pf.activity_states = {"planned", "registration_open", "finished"};
   pf.limit = 3;
   add("at planned, open or finished activities, 3", s.participations(pf));
+  pf = {};
+  pf.units = {"BX-C0001", "Y"};
+  add("participations of BX-C0001, Y", s.participations(pf));
+  pf.units = {"Y"};
+  add("participations of Y", s.participations(pf));
+
+  // A reader's scope (ocop/read_scope.hpp): the records of some objects only.
+  auto scoped = [&](const std::string& label, const AuditFilter& f) {
+    std::vector<AuditRecord> rows;
+    s.scan_audit_of(f, [&](const AuditRecord& r) {
+      rows.push_back(r);
+      return true;
+    });
+    add(label, rows);
+  };
+  scoped("records of BX-C0001's objects", AuditFilter{{"BX-C0001"}, {}, ""});
+  scoped("records of activities of B, A", AuditFilter{{}, {"B", "A"}, ""});
+  scoped("records of X and user:lan", AuditFilter{{"X"}, {}, "user:lan"});
+  scoped("records of nothing", AuditFilter{});
 
   add("all inspections", s.inspections({}));
   InspectionFilter inf;
@@ -365,6 +391,11 @@ BOOST_AUTO_TEST_CASE(after_recognition_objects_read_back_the_same_from_both_stor
   has("activities with a date in [08-12, 08-21]: 0 row(s)");
   has("selected at finished activities ended by 05-04: 1 row(s)");
   has("remedy due in [05-16, 05-15]: 0 row(s)");
+  has("participations of BX-C0001, Y: 6 row(s)");
+  has("participations of Y: 0 row(s)");
+  has("records of BX-C0001's objects: 2 row(s)");  // the dossier's and A-XT-2026-001/D1's
+  has("records of activities of B, A: 1 row(s)");  // B-XT-2026-002's
+  has("records of nothing: 0 row(s)");
   has("mismatch: participation B-XT-2026-001/D1 is at version 1 but the trail holds 0 record(s) of it");
   has("mismatch: the trail has records of NOWHERE-1, which is not in the database");
   auto all = s.activities({});

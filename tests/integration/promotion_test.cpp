@@ -36,21 +36,6 @@ std::string certificate_for(Db& db, const std::string& id, const std::string& un
   return id + "/province";
 }
 
-json fair(int booths = 3) {
-  return {{"name", "Hội chợ OCOP tỉnh mùa xuân 2026"},
-          {"kind", "fair"},
-          {"unit", "BX"},
-          {"venue", "Quảng trường tỉnh"},
-          {"registration_opens", "2026-04-01"},
-          {"registration_closes", "2026-04-20"},
-          {"starts", "2026-05-01"},
-          {"ends", "2026-05-05"},
-          {"booths", booths},
-          {"booth_fee_vnd", 4000000},
-          {"support_percent", 50},
-          {"support_cap_vnd", 3000000}};
-}
-
 // Plans and opens `data`; returns the activity's id.
 std::string open_fair(Db& db, json data = fair()) {
   auto r = db.fire("plan_activity", "", "organiser", std::move(data));
@@ -135,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_fair_from_plan_to_close) {
 
   auto cycles = workflows::make_cycle_lifecycle();
   Application app(db.config, *db.store, Workflows{*db.lifecycle, *db.certificates, *cycles, &db.after}, db.clock);
-  auto view = app.activity(act);
+  auto view = app.activity(kOperator, act);
   BOOST_REQUIRE(view.ok());
   // Totals count selected and reported participations only: p1 (reported); p3 is no_show.
   BOOST_TEST(view.value.totals.booths_selected == 2);
@@ -144,14 +129,14 @@ BOOST_AUTO_TEST_CASE(a_fair_from_plan_to_close) {
   BOOST_TEST(view.value.totals.contracts == 3);
   BOOST_TEST(view.value.totals.by_state.at("no_show") == 1);
   BOOST_TEST(view.value.totals.by_state.at("declined") == 1);
-  auto listed = app.activities(ActivityQuery{"closed", 2026, "BX"});
+  auto listed = app.activities(kOperator, ActivityQuery{"closed", 2026, "BX"});
   BOOST_REQUIRE(listed.ok());
   BOOST_TEST(listed.value.size() == 1u);
-  auto history = app.history(act);
+  auto history = app.history(kOperator, act);
   BOOST_REQUIRE(history.ok());
   // plan, open_registration, close_registration, start, finish, close: the refused close left nothing
   BOOST_TEST(history.value.size() == 6u);
-  auto rep = app.report();
+  auto rep = app.report(kOperator);
   BOOST_REQUIRE(rep.ok());
   BOOST_TEST(rep.value.promotion.activities == 1);
   BOOST_TEST(rep.value.promotion.participations_selected == 1);

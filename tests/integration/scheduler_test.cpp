@@ -387,9 +387,9 @@ BOOST_AUTO_TEST_CASE(cycle_show_counts_and_overdue) {
   register_at(db, "BX-2026-000002", "2026-03-12T09:00:00+07:00", "BX-C0002");
   // 16/03: 9 whole working days lie between 02/03 and it (03-13/03): not yet overdue.
   db.clock.set(*parse_instant("2026-03-16T07:00:00+07:00", 420));
-  BOOST_TEST(tick.scheduler.cycle_report(2026).overdue.empty());
+  BOOST_TEST(tick.scheduler.cycle_report(2026, ReadScope::unrestricted()).overdue.empty());
   db.clock.set(*parse_instant("2026-03-17T07:00:00+07:00", 420));
-  CycleReport c = tick.scheduler.cycle_report(2026);
+  CycleReport c = tick.scheduler.cycle_report(2026, ReadScope::unrestricted());
   BOOST_REQUIRE(c.status.ok());
   BOOST_TEST(c.by_state["submitted"] == 2);
   BOOST_TEST(c.by_unit["BX-C0002"]["submitted"] == 1);
@@ -401,18 +401,18 @@ BOOST_AUTO_TEST_CASE(cycle_show_counts_and_overdue) {
   // (03-20/03); on Tuesday 24/03, 15.
   for (const char* day : {"2026-03-22T07:00:00+07:00", "2026-03-23T07:00:00+07:00"}) {
     db.clock.set(*parse_instant(day, 420));
-    c = tick.scheduler.cycle_report(2026);
+    c = tick.scheduler.cycle_report(2026, ReadScope::unrestricted());
     BOOST_REQUIRE_EQUAL(c.overdue.size(), 1u);
     BOOST_TEST(c.overdue[0].line.waited == 14);
     BOOST_TEST(!c.overdue[0].escalated);
   }
   db.clock.set(*parse_instant("2026-03-24T07:00:00+07:00", 420));
-  c = tick.scheduler.cycle_report(2026);
+  c = tick.scheduler.cycle_report(2026, ReadScope::unrestricted());
   BOOST_REQUIRE_EQUAL(c.overdue.size(), 1u);
   BOOST_TEST(c.overdue[0].line.waited == 15);
   BOOST_TEST(c.overdue[0].escalated);
   BOOST_TEST(c.milestones.size() == 4u);  // ideas_close, plans_close, two round cut-offs
-  BOOST_TEST(tick.scheduler.cycle_report(2031).status.exit_code() == 3);
+  BOOST_TEST(tick.scheduler.cycle_report(2031, ReadScope::unrestricted()).status.exit_code() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

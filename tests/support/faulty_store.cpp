@@ -119,9 +119,10 @@ std::vector<Document> FaultyStore::documents(const std::string& dossier) {
   enter("documents");
   return inner_.documents(dossier);
 }
-std::optional<Document> FaultyStore::find_document(const std::string& sha256) {
+std::optional<Document> FaultyStore::find_document(const std::string& sha256,
+                                                   const std::vector<std::string>& units) {
   enter("find_document");
-  return inner_.find_document(sha256);
+  return inner_.find_document(sha256, units);
 }
 std::optional<Certificate> FaultyStore::load_certificate(const std::string& id) {
   enter("load_certificate");
@@ -167,6 +168,10 @@ std::string FaultyStore::dossier_creator(const std::string& dossier) {
 void FaultyStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
   enter("scan_audit");
   inner_.scan_audit(fn);
+}
+void FaultyStore::scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) {
+  enter("scan_audit_of");
+  inner_.scan_audit_of(f, fn);
 }
 std::vector<std::string> FaultyStore::version_mismatches(int limit) {
   enter("version_mismatches");

@@ -67,7 +67,8 @@ class FaultyStore : public Store {
   std::vector<std::string> document_kinds(const std::string& dossier) override;
   void add_document(const Document& d) override;
   std::vector<Document> documents(const std::string& dossier) override;
-  std::optional<Document> find_document(const std::string& sha256) override;
+  std::optional<Document> find_document(const std::string& sha256,
+                                        const std::vector<std::string>& units) override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;
@@ -81,6 +82,7 @@ class FaultyStore : public Store {
   std::vector<AuditRecord> history(const std::string& dossier) override;
   std::string dossier_creator(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
+  void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
 
   // OutboxStore

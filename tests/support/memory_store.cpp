@@ -141,10 +141,15 @@ std::vector<Document> MemoryStore::documents(const std::string& dossier) {
   return out;
 }
 
-std::optional<Document> MemoryStore::find_document(const std::string& sha256) {
+std::optional<Document> MemoryStore::find_document(const std::string& sha256,
+                                                   const std::vector<std::string>& units) {
   const Document* best = nullptr;
   for (const auto& d : data_.documents) {
     if (d.sha256 != sha256) continue;
+    if (!units.empty()) {  // JOIN dossiers: a document of a missing dossier is left out
+      auto holder = data_.dossiers.find(d.dossier);
+      if (holder == data_.dossiers.end() || !contains(units, holder->second.unit)) continue;
+    }
     if (!best || std::tie(d.at.seconds, d.dossier) < std::tie(best->at.seconds, best->dossier)) best = &d;
   }
   if (!best) return std::nullopt;
@@ -244,6 +249,21 @@ std::string MemoryStore::dossier_creator(const std::string& dossier) {
 void MemoryStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
   for (const auto& [seq, r] : data_.audit)
     if (!fn(as_read(r))) return;
+}
+
+void MemoryStore::scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) {
+  // An object filed under one of `units` (or organised by one of `activity_units`).
+  auto filed = [&](const auto& table, const std::string& id, const std::vector<std::string>& units) {
+    auto it = table.find(id);
+    return it != table.end() && contains(units, it->second.unit);
+  };
+  for (const auto& [seq, r] : data_.audit) {
+    const bool in =
+        (!f.account.empty() && r.dossier == f.account) || filed(data_.dossiers, r.dossier, f.units) ||
+        filed(data_.participations, r.dossier, f.units) || filed(data_.inspections, r.dossier, f.units) ||
+        filed(data_.activities, r.dossier, f.activity_units);
+    if (in && !fn(as_read(r))) return;
+  }
 }
 
 std::vector<std::string> MemoryStore::version_mismatches(int limit) {
@@ -645,6 +665,7 @@ std::vector<Participation> MemoryStore::participations(const ParticipationFilter
     if (!f.dossier.empty() && p.dossier != f.dossier) continue;
     if (!f.producer.empty() && p.producer != f.producer) continue;
     if (!f.states.empty() && !contains(f.states, p.state)) continue;
+    if (!f.units.empty() && !contains(f.units, p.unit)) continue;
     if (join) {  // JOIN activities: a participation whose activity is missing is left out
       auto a = data_.activities.find(p.activity);
       if (a == data_.activities.end()) continue;
@@ -714,7 +735,6 @@ std::vector<Inspection> MemoryStore::inspections(const InspectionFilter& f) {
   keep_first(out, f.limit);
   return out;  // by due, then id (the map's order)
 }
-
 
 // --- accounts (the SOCI store's migration 8) --------------------------------------------------
 

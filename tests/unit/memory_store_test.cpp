@@ -225,8 +225,8 @@ BOOST_AUTO_TEST_CASE(reads_come_in_the_soci_stores_orders_and_filters) {
   auto docs = s.documents("A");
   BOOST_REQUIRE(docs.size() == 2u);
   BOOST_TEST(docs[0].kind == "registration_form");
-  BOOST_TEST(s.find_document("h1")->dossier == "B");
-  BOOST_TEST(!s.find_document("h3"));
+  BOOST_TEST(s.find_document("h1", {})->dossier == "B");
+  BOOST_TEST(!s.find_document("h3", {}));
   BOOST_TEST(s.document_kinds("A").size() == 2u);
 
   // scoresheets: one per member, replaced, by member

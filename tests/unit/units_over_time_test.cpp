@@ -1,5 +1,7 @@
 // Units over time (Config::unit_on, ancestors_on, in_scope, units_under) on the small province
 // of tests/data/config/history.yaml: Hà Giang and its district Bắc Quang end on 30/06/2025.
+#include <algorithm>
+
 #include <boost/test/unit_test.hpp>
 
 #include "config/yaml_config.hpp"
@@ -68,6 +70,36 @@ BOOST_AUTO_TEST_CASE(listing_under_a_unit_keeps_history_findable) {
   BOOST_TEST(c.units_under("TQ", kAfter).size() == 9u);   // all but VN
   BOOST_TEST(c.units_under("TQ", kBefore).size() == 3u);  // TQ and its two (future) communes, as written
   BOOST_TEST(c.units_under("NOPE", kAfter).empty());
+}
+
+// The contract of units_under tested unit by unit, the slow way: `code` itself, the units that
+// belong to it on the day, and those filed under it as written.
+std::vector<std::string> units_under_by_definition(const Config& c, const std::string& code, Date day) {
+  std::vector<std::string> out;
+  if (!c.unit(code)) return out;
+  for (const Unit& u : c.units) {
+    bool under = u.code == code || c.in_scope(code, u.code, day);
+    for (const Unit* p = &u; !under && p && !p->parent.empty(); p = c.unit(p->parent)) under = p->parent == code;
+    if (under) out.push_back(u.code);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(listing_under_every_unit_on_every_day_matches_the_definition) {
+  auto sample = config::load_file(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
+  BOOST_REQUIRE(sample.ok());
+  for (const Config* c : std::vector<const Config*>{&history(), &sample.config}) {
+    std::size_t listed = 0;
+    for (const char* d : {"2020-01-01", "2025-06-30", "2025-07-01", "2026-06-01", "2030-01-01"}) {
+      for (const Unit& u : c->units) {
+        auto got = c->units_under(u.code, *parse_date(d));
+        BOOST_TEST(got == units_under_by_definition(*c, u.code, *parse_date(d)), u.code << " on " << d);
+        listed += got.size();
+      }
+    }
+    BOOST_TEST(listed > c->units.size());  // some unit has others under it
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

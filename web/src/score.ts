@@ -1,0 +1,76 @@
+// The council's scoresheet as the member types it: parts A, B, C within their maxima, the total
+// and the star band it falls in (Decision 148/QĐ-TTg: A 40, B 25, C 35; <30 → 1★, 30–49 → 2★,
+// 50–69 → 3★, 70–89 → 4★, 90–100 → 5★). The engine decides; this is the preview. The maxima
+// and bands are the sample's rule set R148_1489 (the API does not publish rule sets yet).
+
+export interface Part { key: 'A' | 'B' | 'C'; max: number }
+export interface Band { stars: number; min: number }
+
+export const PARTS_R148: Part[] = [
+  { key: 'A', max: 40 },
+  { key: 'B', max: 25 },
+  { key: 'C', max: 35 },
+];
+export const BANDS_R148: Band[] = [
+  { stars: 1, min: 0 },
+  { stars: 2, min: 30 },
+  { stars: 3, min: 50 },
+  { stars: 4, min: 70 },
+  { stars: 5, min: 90 },
+];
+
+export type PartProblem = 'missing' | 'not_a_number' | 'negative' | 'over_max';
+
+export interface Preview {
+  values: Partial<Record<Part['key'], number>>;
+  problems: Partial<Record<Part['key'], PartProblem>>;
+  total: number | null;   // null until every part is a valid number
+  stars: number | null;
+}
+
+// "12,5" and "12.5" are both twelve and a half (a Vietnamese keyboard types the comma).
+export function parsePoints(text: string): number | null {
+  const t = text.trim().replace(',', '.');
+  if (t === '' || !/^\d+(\.\d+)?$/.test(t)) return null;
+  return Number(t);
+}
+
+export function starsFor(total: number, bands: Band[] = BANDS_R148): number {
+  let stars = 0;
+  for (const b of [...bands].sort((x, y) => x.min - y.min)) if (total >= b.min) stars = b.stars;
+  return stars;
+}
+
+export function preview(inputs: Partial<Record<Part['key'], string>>, parts: Part[] = PARTS_R148,
+                        bands: Band[] = BANDS_R148): Preview {
+  const p: Preview = { values: {}, problems: {}, total: null, stars: null };
+  let total = 0;
+  let complete = true;
+  for (const part of parts) {
+    const raw = (inputs[part.key] ?? '').trim();
+    if (raw === '') { p.problems[part.key] = 'missing'; complete = false; continue; }
+    if (/^-/.test(raw)) { p.problems[part.key] = 'negative'; complete = false; continue; }
+    const v = parsePoints(raw);
+    if (v === null) { p.problems[part.key] = 'not_a_number'; complete = false; continue; }
+    if (v > part.max) p.problems[part.key] = 'over_max';
+    p.values[part.key] = v;
+    total += v;
+  }
+  if (complete && Object.keys(p.problems).length === 0) {
+    p.total = Math.round(total * 100) / 100;
+    p.stars = starsFor(p.total, bands);
+  }
+  return p;
+}
+
+// The sample's council levels (province, central) need 5 sheets to close the scoring.
+export const QUORUM_R148 = 5;
+
+// The chair's view of the sheets: how many, whether the quorum is met, the average of the
+// totals and the band it falls in (the engine computes the final stars when scoring closes,
+// capped by failed mandatory criteria and the level's recognisable stars).
+export function councilSummary(totals: number[], quorum = QUORUM_R148, bands: Band[] = BANDS_R148) {
+  const n = totals.length;
+  const average = n ? Math.round((totals.reduce((a, b) => a + b, 0) / n) * 100) / 100 : null;
+  return { sheets: n, quorum, quorumMet: n >= quorum, average, stars: average === null ? null : starsFor(average, bands) };
+}
