@@ -89,8 +89,7 @@ constexpr const char* kSecurityHeaders =
     "Referrer-Policy: no-referrer\r\n"
     "X-Frame-Options: DENY\r\n"
     "Cross-Origin-Opener-Policy: same-origin\r\n"
-    "Cross-Origin-Resource-Policy: same-origin\r\n"
-    "Cache-Control: no-store\r\n";
+    "Cross-Origin-Resource-Policy: same-origin\r\n";
 
 // A header value without CR or LF (the values are the service's own; this keeps it so).
 void append_value(std::string& out, const std::string& v) {
@@ -109,6 +108,9 @@ std::string serialize_head(const Response& r, bool keep_alive, std::size_t lengt
   out += reason_phrase(r.status);
   out += "\r\n";
   out += kSecurityHeaders;
+  // no-store, unless the response says otherwise (the web application's files may be cached).
+  if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return beast::iequals(h.first, "Cache-Control"); }))
+    out += "Cache-Control: no-store\r\n";
   if (!r.content_type.empty()) {
     out += "Content-Type: ";
     append_value(out, r.content_type);

@@ -89,6 +89,11 @@ try:
     st, h, body = get(P, "/assets/app-ABC123.js")
     check("a hashed asset: its bytes, text/javascript", st == 200 and body == APP and h.get("content-type", "").startswith("text/javascript"), (st, h))
     check("a hashed asset is cached a year, immutable", h.get("cache-control") == "public, max-age=31536000, immutable", h)
+    for target in ("/", "/assets/app-ABC123.js"):
+        st, data = raw(P, target)
+        head = data.split(b"\r\n\r\n", 1)[0].lower()
+        check("%s: one Cache-Control header (the file's, not no-store as well)" % target,
+              st == 200 and head.count(b"\r\ncache-control:") == 1, head[:600])
     st, h, body = get(P, "/assets/app-ABC123.js", method="HEAD")
     check("HEAD: the length, no body", st == 200 and body == b"" and h.get("content-length") == str(len(APP)), (st, h))
     st, h, body = get(P, "/favicon.svg")
