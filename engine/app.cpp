@@ -417,6 +417,55 @@ Result<Report> Application::report(const ReadScope& scope) {
   });
 }
 
+Result<OfficeReport> Application::office_report(const ReadScope& scope, int expiring_within_days) {
+  if (expiring_within_days < 0 || expiring_within_days > 3650)
+    return {Status::BadInput("the days before expiry must be 0 to 3650, not " + std::to_string(expiring_within_days)),
+            {}};
+  Result<OfficeReport> out;
+  out.value.as_of = today();
+  out.value.expiring_within_days = expiring_within_days;
+  Result<Report> rep = report(scope);
+  if (!rep.ok()) return {rep.status, {}};
+  out.value.report = std::move(rep.value);
+  CertificateQuery in_force;
+  in_force.expiring_within_days = 36500;  // "in force" (active or expiring), whatever its end
+  Result<std::vector<Certificate>> certs = certificates(scope, in_force);
+  if (!certs.ok()) return {certs.status, {}};
+  out.status = read<OfficeReport>([&](OfficeReport&) {
+    // A certificate names its product; who makes it is its dossier's producer.
+    const Date horizon = add_days(out.value.as_of, expiring_within_days);
+    for (Certificate& c : certs.value) {
+      std::optional<Dossier> d = store_.load_dossier(c.dossier);
+      RecognisedProduct p{std::move(c), d ? d->producer : std::string()};
+      if (p.certificate.valid_until <= horizon) out.value.expiring.push_back(p);
+      out.value.in_force.push_back(std::move(p));
+    }
+    return Status::Ok();
+  }).status;
+  return out;
+}
+
+Result<CertificateFeed> Application::certificate_feed(std::int64_t before, int limit) {
+  if (limit < 1 || limit > 200) return {Status::BadInput("the feed's page is 1 to 200 entries, not " + std::to_string(limit)), {}};
+  if (before < 0) return {Status::BadInput("before must be a sequence number, not " + std::to_string(before)), {}};
+  return read<CertificateFeed>([&](CertificateFeed& out) {
+    std::vector<AuditRecord> records = store_.certificate_events(before, limit + 1);
+    if (static_cast<int>(records.size()) > limit) {
+      records.resize(limit);
+      out.older = records.back().seq;
+    }
+    for (AuditRecord& r : records) {
+      // A certificate's id is its dossier's and the level that issued it; the record names both.
+      std::optional<Certificate> c = store_.load_certificate(r.dossier + "/" + r.level);
+      if (!c) continue;  // a recognition whose certificate is gone cannot be: skipped, not invented
+      std::optional<Dossier> d = store_.load_dossier(r.dossier);
+      out.entries.push_back(CertificateFeedEntry{r.seq, r.at, std::move(r.event), std::move(r.hash), std::move(*c),
+                                                 d ? d->producer : std::string()});
+    }
+    return Status::Ok();
+  });
+}
+
 // --- the audit trail ---------------------------------------------------------------------------
 
 AuditVerification Application::audit_verify(const ReadScope& scope, const std::string& anchor) {

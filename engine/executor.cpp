@@ -1108,6 +1108,8 @@ FireResult Executor::fire_certificate_event(const EventRequest& req, Certificate
     return out;
   }
 
+  queue_certificate_webhook(config_, store_, ev, after, d, rec);
+
   if (!lean_) out.certificate = after;
   if (!req.key.empty()) {
     store_.put_key(req.key, d.id, key_result(d.id, &after.id, after.state, d.version, fingerprint));

@@ -614,4 +614,67 @@ int queue_event_notifications(const Config& config, Store& store, Event ev, cons
   return queued;
 }
 
+int queue_certificate_webhook(const Config& config, Store& store, CertificateEvent ev, const Certificate& after,
+                              const Dossier& dossier, const AuditRecord& rec) {
+  if (config.channels.webhook_url.empty()) return 0;
+  if (ev != CertificateEvent::revoke && ev != CertificateEvent::expire) return 0;
+  const int offset = config.province.utc_offset_minutes;
+  json certificate = {{"id", after.id},
+                      {"product", after.product},
+                      {"product_set", after.product_set},
+                      {"unit", after.unit},
+                      {"stars", after.stars},
+                      {"level", after.level},
+                      {"decision_no", after.decision_no},
+                      {"issued_on", format_date(after.issued_on)},
+                      {"valid_until", format_date(after.valid_until)},
+                      {"state", after.state}};
+  if (ev == CertificateEvent::revoke) {
+    json revocation = {{"ground", after.revocation_ground}, {"decision_no", after.revocation_decision_no}};
+    auto g = config.revocation_grounds.find(after.revocation_ground);
+    if (g != config.revocation_grounds.end()) revocation["ground_text"] = g->second;
+    if (after.revoked_on) revocation["revoked_on"] = format_date(*after.revoked_on);
+    certificate["revocation"] = revocation;
+  }
+  const bool revoked = ev == CertificateEvent::revoke;
+  // For people, as every webhook body carries them: a subject line and a text.
+  const Unit* unit = config.unit(after.unit);
+  std::string text = "Giấy chứng nhận OCOP " + after.id + " của sản phẩm \"" + after.product + "\" (" +
+                     dossier.producer + ", " + (unit ? unit->name : after.unit) + "), hạng " +
+                     std::to_string(after.stars) + " sao, quyết định số " + after.decision_no;
+  if (revoked) {
+    auto g = config.revocation_grounds.find(after.revocation_ground);
+    text += ", đã bị thu hồi theo quyết định số " + after.revocation_decision_no +
+            (after.revoked_on ? " ngày " + date_vi(*after.revoked_on) : std::string()) + ". Lý do: " +
+            (g == config.revocation_grounds.end() ? after.revocation_ground : g->second) + ".";
+  } else {
+    text += ", đã hết hiệu lực ngày " + date_vi(after.valid_until) + ".";
+  }
+  const std::string subject = std::string(revoked ? "[OCOP] Thu hồi" : "[OCOP] Hết hiệu lực") +
+                              " giấy chứng nhận sản phẩm " + after.product;
+  json body = {{"type", revoked ? "certificate.revoked" : "certificate.expired"},
+               {"event", to_string(ev)},
+               {"at", format_instant(rec.at, offset)},
+               {"certificate", certificate},
+               {"dossier", dossier.id},
+               {"product", dossier.product},
+               {"producer", dossier.producer},
+               {"unit", dossier.unit},
+               {"actor", rec.actor},
+               {"subject", subject},
+               {"text", text}};
+  OutboxMessage m;
+  m.dedupe_key = "event/" + dossier.id + "/v" + std::to_string(dossier.version) + "/webhook";
+  m.channel = "webhook";
+  m.recipient = config.channels.webhook_url;
+  m.subject = subject;
+  m.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  m.cause = "certificate " + after.id + " " + std::string(to_string(ev)) + " (dossier " + dossier.id + " version " +
+            std::to_string(dossier.version) + ")";
+  m.dossier = dossier.id;
+  m.created_at = rec.at;
+  m.next_attempt_at = rec.at;
+  return store.enqueue(m) ? 1 : 0;
+}
+
 }  // namespace ocop

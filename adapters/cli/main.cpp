@@ -33,6 +33,7 @@
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
+#include "report/office_workbook.hpp"
 #include "store/backup.hpp"
 #include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
@@ -708,9 +709,33 @@ std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
   return out.empty() ? "-" : out;
 }
 
-int cmd_report(const Options& o) {
+// `ocop report --format xlsx --output FILE`: the offices' spreadsheet (report/office_workbook.hpp).
+int cmd_report_xlsx(const Options& o, Session& s, const std::string& output, int expiring_days) {
+  if (output.empty()) return fail(o, Status::BadInput("--format xlsx needs --output FILE (a spreadsheet is not text)"));
+  if (std::filesystem::is_directory(output))
+    return fail(o, Status::BadInput("--output " + output + " is a directory; name the file to write"));
+  auto r = s.app().office_report(kOperator, expiring_days);
+  if (!r.ok()) return fail(o, r.status);
+  if (Status st = report::write_xlsx(report::office_workbook(r.value, s.config), output); !st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"output", output},
+                {"in_force", r.value.in_force.size()},
+                {"expiring", r.value.expiring.size()},
+                {"as_of", format_date(r.value.as_of)}});
+  else
+    std::printf("Wrote %s: %zu product(s) in force, %zu ending within %d days\n", Term(output).c_str(),
+                r.value.in_force.size(), r.value.expiring.size(), expiring_days);
+  return 0;
+}
+
+int cmd_report(const Options& o, const std::string& format, const std::string& output, int expiring_days) {
+  if (format != "text" && format != "xlsx")
+    return fail(o, Status::BadInput("--format must be text or xlsx, not \"" + format + "\" (--json for JSON)"));
+  if (format == "text" && !output.empty())
+    return fail(o, Status::BadInput("--output is for --format xlsx; the text report goes to standard output"));
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  if (format == "xlsx") return cmd_report_xlsx(o, s, output, expiring_days);
   auto r = s.app().report(kOperator);
   if (!r.ok()) return fail(o, r.status);
   const Report& rep = r.value;
@@ -1554,6 +1579,13 @@ int main(int argc, char** argv) {
 
   auto* report =
       app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
+  std::string report_format = "text", report_output;
+  int report_expiring_days = 90;
+  report->add_option("--format", report_format, "text (default) or xlsx (the offices' spreadsheet; needs --output)");
+  report->add_option("--output", report_output, "the .xlsx file to write (replaced whole)");
+  report->add_option("--expiring-days", report_expiring_days,
+                     "xlsx: list certificates in force that end within this many days (default 90)")
+      ->check(CLI::Range(0, 3650));
 
   ActivityQuery activity_query;
   auto* activities = app.add_subcommand("activities", "promotion activities (fairs, points of sale) with their booths");
@@ -1721,7 +1753,7 @@ int main(int argc, char** argv) {
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_query);
     if (*product_show) return cmd_product_show(o, product_arg, product_producer);
-    if (*report) return cmd_report(o);
+    if (*report) return cmd_report(o, report_format, report_output, report_expiring_days);
     if (*activities) return cmd_activities(o, activity_query);
     if (*activity) return cmd_activity(o, activity_id);
     if (*inspections_plan) return cmd_inspections_plan(o, plan_request, plan_due);

@@ -1,11 +1,13 @@
 #include "http/api.hpp"
 
 #include <strings.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -16,7 +18,9 @@
 #include "ocop/accounts.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
+#include "report/office_workbook.hpp"
 #include "store/soci_store.hpp"
+#include "views/feed_views.hpp"
 #include "views/json_views.hpp"
 
 namespace ocop::http {
@@ -330,9 +334,42 @@ Response product_show(Call& c) {
   return json_response(views::product_json(r.value, c.backend.config()));
 }
 
+// ?format=xlsx: the offices' spreadsheet (report/office_workbook.hpp) over the caller's units,
+// written to a temporary file that becomes the body.
+Response report_xlsx(Call& c) {
+  long long within = 90;
+  if (Status st = int_param(c.req, "expiring_within", 0, 3650, 90, within); !st.ok()) return bad_request(st.message());
+  auto r = c.app().office_report(*c.scope, static_cast<int>(within));
+  if (!r.ok()) return problem(r.status);
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = std::string(dir && *dir ? dir : "/tmp") + "/ocop-report-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) return problem(Status::Internal(std::string("cannot create a temporary file: ") + std::strerror(errno)));
+  close(fd);
+  Status written = report::write_xlsx(report::office_workbook(r.value, c.backend.config()), path);
+  Response out;
+  if (written.ok()) {
+    auto s = std::make_shared<Spool>();
+    s->file = std::fopen(path.c_str(), "rb");
+    if (!s->file) written = Status::Internal("cannot read back " + path + ": " + std::strerror(errno));
+    out.spool = std::move(s);
+  }
+  std::remove(path.c_str());  // an open file stays readable; nothing is left behind
+  if (!written.ok()) return problem(written);
+  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  out.set("Content-Disposition", "attachment; filename=\"" + report::office_workbook_file_name(r.value) + "\"");
+  return out;
+}
+
 Response report(Call& c) {
-  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (Status st = only_params(c.req, {"format", "expiring_within"}); !st.ok()) return bad_request(st.message());
+  const std::string format = param(c.req, "format");
+  if (!format.empty() && format != "json" && format != "xlsx")
+    return bad_request("?format= must be json or xlsx, not \"" + format + "\"");
+  if (format != "xlsx" && !param(c.req, "expiring_within").empty())
+    return bad_request("?expiring_within= is for ?format=xlsx");
   if (auto refused = reading(c)) return std::move(*refused);
+  if (format == "xlsx") return report_xlsx(c);
   auto r = c.app().report(*c.scope);
   if (!r.ok()) return problem(r.status);
   return json_response(views::report_json(r.value));
@@ -623,6 +660,31 @@ Response me(Call& c) {
                         {"operator", c.app().authorize_operator(c.principal.user).ok()}});
 }
 
+// --- the public feed of certificates (issue 13): no sign-in ------------------------------------
+
+Response certificate_feed(Call& c, bool atom) {
+  if (Status st = only_params(c.req, {"before", "limit"}); !st.ok()) return bad_request(st.message());
+  long long before = 0, limit = 50;
+  if (Status st = int_param(c.req, "before", 1, std::numeric_limits<long long>::max(), 0, before); !st.ok())
+    return bad_request(st.message());
+  if (Status st = int_param(c.req, "limit", 1, 200, 50, limit); !st.ok()) return bad_request(st.message());
+  auto r = c.app().certificate_feed(before, static_cast<int>(limit));
+  if (!r.ok()) return problem(r.status);
+  Response out;
+  const std::string self = atom ? "/feeds/certificates.atom" : "/feeds/certificates.json";
+  if (atom) {
+    out.content_type = "application/atom+xml; charset=utf-8";
+    out.body = views::certificate_feed_atom(r.value, c.backend.config(), self, static_cast<int>(limit));
+  } else {
+    out.content_type = "application/feed+json; charset=utf-8";
+    out.body = views::certificate_feed_json(r.value, c.backend.config(), self, static_cast<int>(limit));
+  }
+  return out;
+}
+
+Response certificate_feed_atom(Call& c) { return certificate_feed(c, true); }
+Response certificate_feed_json(Call& c) { return certificate_feed(c, false); }
+
 Response healthz(Call& c) {
   if (c.backend.store().schema_version() <= 0) return problem(503, Code::internal, "the database is not initialised");
   return json_response({{"status", "ok"}});
@@ -634,6 +696,8 @@ const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", "/healthz", Where::reader, false, false, healthz},
       {"GET", "/metrics", Where::io, false, false, nullptr},
+      {"GET", "/feeds/certificates.atom", Where::reader, false, false, certificate_feed_atom},
+      {"GET", "/feeds/certificates.json", Where::reader, false, false, certificate_feed_json},
       {"POST", "/api/v1/session", Where::slow, false, false, session_login},
       {"DELETE", "/api/v1/session", Where::writer, true, false, session_logout},
       {"DELETE", "/api/v1/sessions", Where::writer, true, false, sessions_logout_everywhere},

@@ -202,6 +202,14 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX login_failures_at ON login_failures (at)",
        },
        {}},
+      {9,
+       "the certificates' feed: an index of the records that recognise, revoke or expire one",
+       {
+           // A partial index (SQLite and PostgreSQL): the feed's query names the same condition.
+           "CREATE INDEX audit_certificate_events ON audit (seq)"
+           " WHERE event IN ('recognize', 'revoke', 'expire')",
+       },
+       {}},
   };
   return all;
 }

@@ -1,7 +1,6 @@
 #include "store/soci_store.hpp"
 #include "store/sqlite_wal_vfs.hpp"
 
-#include <dlfcn.h>
 #include <sqlite3.h>
 
 #include <soci/soci.h>
@@ -10,7 +9,6 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
-#include <filesystem>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -21,6 +19,7 @@
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
 #include "store/migrations.hpp"
+#include "plugin.hpp"
 #include "store/pg_plugin.hpp"
 
 namespace ocop::store {
@@ -51,45 +50,15 @@ std::string sqlstate(const std::exception& e) {
   return "";
 }
 
-// The directory of the running executable ("" when /proc is not there).
-std::string executable_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
-
-// Loads libocop_pgsql.so once per process (pg_plugin.hpp says where it is looked for); the
-// reason, naming every place tried, when it is not found.
+// Loads libocop_pgsql.so once per process (adapters/plugin.hpp says where it is looked for);
+// the reason, naming every place tried, when it is not found.
 std::string load_pg_plugin() {
   static const std::string error = [] {
-    std::vector<std::string> dirs;
-    if (const char* d = std::getenv("OCOP_PLUGIN_DIR"); d && *d) dirs.emplace_back(d);
-    if (std::string d = executable_dir(); !d.empty()) {
-      dirs.push_back(d);
-#ifdef OCOP_PLUGIN_RELATIVE_DIR
-      dirs.push_back(d + "/../" + OCOP_PLUGIN_RELATIVE_DIR);  // an installed tree, wherever it is
-#endif
-    }
-#ifdef OCOP_PLUGIN_INSTALL_DIR
-    dirs.emplace_back(OCOP_PLUGIN_INSTALL_DIR);
-#endif
-    std::string tried;
-    for (const std::string& d : dirs) {
-      const std::string path = d + "/" + kPgPluginFile;
-      if (void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {  // kept for the process
-        if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
-          g_pg_sqlstate.store(fn, std::memory_order_release);
-          return std::string();
-        }
-        tried += "; " + path + ": no " + kPgSqlstateSymbol;
-        continue;
-      }
-      const char* why = dlerror();
-      tried += "; " + (why ? std::string(why) : path);
-    }
-    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" +
-           (tried.empty() ? std::string(": no directory to look in") : tried) +
-           " (set OCOP_PLUGIN_DIR to the directory that holds it)";
+    std::string why;
+    auto fn = reinterpret_cast<PgSqlstateFn>(plugin_symbol(kPgPluginFile, kPgSqlstateSymbol, why));
+    if (!fn) return "PostgreSQL support (" + std::string(kPgPluginFile) + ") " + why;
+    g_pg_sqlstate.store(fn, std::memory_order_release);
+    return std::string();
   }();
   return error;
 }
@@ -1932,6 +1901,32 @@ std::vector<AuditRecord> SociStore::history(const std::string& dossier) {
     }
   } catch (const std::exception& e) {
     rethrow(e, "reading history");
+  }
+  return out;
+}
+
+std::vector<AuditRecord> SociStore::certificate_events(std::int64_t before_seq, int limit) {
+  auto& I = *impl_;
+  std::vector<AuditRecord> out;
+  try {
+    long long before = before_seq > 0 ? before_seq : std::numeric_limits<long long>::max();
+    int n = limit;
+    soci::statement st(I.sql);
+    st.alloc();
+    I.bind_audit_out(st);
+    st.exchange(soci::use(before));
+    st.exchange(soci::use(n));
+    // The condition is the partial index's own (migration 9, audit_certificate_events).
+    I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns +
+                      " FROM audit WHERE event IN ('recognize', 'revoke', 'expire') AND seq < :before"
+                      " ORDER BY seq DESC LIMIT :n");
+    if (st.execute(true)) {
+      do {
+        out.push_back(I.audit_from_row());
+      } while (st.fetch());
+    }
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the certificates' events");
   }
   return out;
 }

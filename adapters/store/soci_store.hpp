@@ -92,6 +92,7 @@ class SociStore : public Store {
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
   void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
+  std::vector<AuditRecord> certificate_events(std::int64_t before_seq, int limit) override;
   std::optional<std::string> find_key(const std::string& key) override;
   void put_key(const std::string& key, const std::string& dossier, const std::string& result) override;
   std::vector<Dossier> list_dossiers(const DossierFilter& f) override;

@@ -132,6 +132,39 @@ struct Report {
   std::int64_t dossiers() const;  // every dossier
 };
 
+// A recognised product as provincial offices list it: the certificate and the dossier's
+// producer (a certificate names the product, not who makes it).
+struct RecognisedProduct {
+  Certificate certificate;
+  std::string producer;
+};
+
+// The public feed of certificates (issue 13): what integrators (e-commerce, provincial portals)
+// follow to stay current. Newest first, by the audit record's sequence number.
+struct CertificateFeedEntry {
+  std::int64_t seq = 0;     // the audit record's
+  Instant at;               // when the event was recorded
+  std::string event;        // recognize | revoke | expire
+  std::string hash;         // the audit record's hash (an integrator may check it against the chain)
+  Certificate certificate;  // as it is now (a recognised one may have been revoked since)
+  std::string producer;     // its dossier's
+};
+
+struct CertificateFeed {
+  std::vector<CertificateFeedEntry> entries;
+  std::int64_t older = 0;  // the `before` of the next page; 0 when there is none
+};
+
+// `ocop report --format xlsx` and `GET /api/v1/report?format=xlsx`: the report, the products in
+// force and those whose certificate ends within `expiring_within_days`, all within the scope.
+struct OfficeReport {
+  Date as_of;  // today, in the province's zone
+  int expiring_within_days = 90;
+  Report report;
+  std::vector<RecognisedProduct> in_force;  // active and expiring certificates, by id
+  std::vector<RecognisedProduct> expiring;  // of them, valid_until <= as_of + expiring_within_days
+};
+
 // --- after recognition (spec §10.3) ---
 
 // `ocop activities`: empty strings and zeros do not filter.
@@ -293,6 +326,16 @@ class Application {
                                  const std::string& producer);
   // Totals and rows over the scope's units only.
   Result<Report> report(const ReadScope& scope);
+  // The report with the lists offices send (OfficeReport). `expiring_within_days` 0..3650 (else 2).
+  // The counts and the lists are read one after the other, not in one snapshot (a read must not
+  // take SQLite's write lock): on a quiet database the report's certificates_by_stars counts
+  // exactly `in_force`; an event between the reads may make them differ by that event.
+  Result<OfficeReport> office_report(const ReadScope& scope, int expiring_within_days = 90);
+  // Certificates recognised, revoked and expired, newest first: `limit` (1..200, else 2) records
+  // with a sequence number below `before` (0: from the newest). Public: it holds only what a
+  // certificate shows (no scores, reasons other than the revocation's ground, documents or
+  // people), so it takes no scope; the whole province's.
+  Result<CertificateFeed> certificate_feed(std::int64_t before, int limit);
 
   // --- after recognition (spec §10.3) ---
   // Activities organised in the scope or announced to it (ReadScope::sees_activity), each with

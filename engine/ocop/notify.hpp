@@ -119,4 +119,16 @@ struct EventNotice {
 // transaction. Returns how many messages were queued. Throws StoreError like the store.
 int queue_event_notifications(const Config& config, Store& store, Event ev, const EventNotice& n);
 
+// A certificate that ends (`revoke`, `expire`; issue 13's feed for integrators): when
+// channels.webhook is configured, one webhook message, {"type": "certificate.revoked" or
+// "certificate.expired", "at" (the event's time), "certificate" (as
+// `ocop certificates --json` shows it), "dossier", "product", "producer", "unit", "actor", and for
+// people "subject" and "text" (Vietnamese) as every webhook body},
+// keyed "event/<dossier>/v<version>/webhook" like the dossier's events. A recognition is already
+// "dossier.recognized" with its certificate. (Not the record's sequence number or hash: on
+// PostgreSQL a record is numbered and chained at commit, after this.) Returns the messages queued (0 or 1); other
+// events queue nothing. In the caller's transaction; throws StoreError like the store.
+int queue_certificate_webhook(const Config& config, Store& store, CertificateEvent ev, const Certificate& after,
+                              const Dossier& dossier, const AuditRecord& rec);
+
 }  // namespace ocop

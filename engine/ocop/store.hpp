@@ -164,6 +164,10 @@ class AuditLog {
   // accepted event adds one of each): records removed from the trail, even from its tail, show
   // here. Then records of an id that is none of these. At most `limit` descriptions of each of the two kinds.
   virtual std::vector<std::string> version_mismatches(int limit) = 0;
+  // The records that recognise, revoke or expire a certificate (events "recognize", "revoke",
+  // "expire"), newest first, with a sequence number below `before_seq` (0: from the newest), at
+  // most `limit` (the public feed of certificates; an index keeps it fast on millions).
+  virtual std::vector<AuditRecord> certificate_events(std::int64_t before_seq, int limit) = 0;
 };
 
 // The notification outbox (ocop/outbox.hpp, ocop/dispatch.hpp).

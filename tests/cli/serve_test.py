@@ -81,6 +81,16 @@ SECURITY = {
 }
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_cells(data):  # every sheet's rows of values, read by openpyxl (an independent reader)
+    import io
+    import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
 def security_headers(what, h):
     bad = [k for k, ok in SECURITY.items() if not ok(h.get(k, ""))]
     return check("security headers on " + what, not bad, bad)
@@ -301,6 +311,11 @@ for who in (PRODUCER, OFFICER):
     st, _, rep = request(P, "GET", "/api/v1/report", user=who)
     check("%s: the report's totals are the commune's" % who, st == 200 and sum(rep["dossiers_by_state"].values()) == len(mine)
           and set(rep["units"]) == {"TQ-BACQUANG"} and "TQ-HUNGAN" not in json.dumps(rep), (st, rep))
+    st, h, data = request(P, "GET", "/api/v1/report?format=xlsx", user=who, raw=True)
+    cells = xlsx_cells(data) if st == 200 else {}
+    check("%s: the report's spreadsheet is the commune's" % who,
+          st == 200 and h.get("content-type") == XLSX and [r[0] for r in cells["Theo đơn vị"][1:]] == ["TQ-BACQUANG", "Tổng cộng"]
+          and "TQ-HUNGAN" not in json.dumps(cells, ensure_ascii=False, default=str), (st, h.get("content-type")))
     st, _, cyc = request(P, "GET", "/api/v1/cycle", user=who)
     check("%s: the cycle's counts are the commune's" % who, st == 200 and "TQ-HUNGAN" not in json.dumps(cyc), (st, cyc))
     is_problem("%s: audit verify is the auditor's" % who, request(P, "GET", "/api/v1/audit/verify", user=who), 403, "forbidden")
@@ -328,6 +343,16 @@ for dossier in (D, DH):
 st, _, rep = request(P, "GET", "/api/v1/report", user=AUDITOR)
 check("the auditor's report: every unit", st == 200 and {"TQ-HUNGAN", "TQ-BACQUANG"} <= set(rep.get("units", {}))
       and sum(rep["dossiers_by_state"].values()) >= 10, (st, rep))
+st, h, data = request(P, "GET", "/api/v1/report?format=xlsx&expiring_within=30", user=AUDITOR, raw=True)
+cells = xlsx_cells(data) if st == 200 else {}
+units = cells.get("Theo đơn vị", [[]])
+check("the auditor's spreadsheet: an attachment, every unit, the report's totals",
+      st == 200 and h.get("content-type") == XLSX and re.fullmatch(r'attachment; filename="bao-cao-ocop-\d{4}-\d\d-\d\d\.xlsx"', h.get("content-disposition", ""))
+      and {"TQ-HUNGAN", "TQ-BACQUANG"} <= {r[0] for r in units[1:]}
+      and units[-1][units[0].index("Tổng số hồ sơ")] == sum(rep["dossiers_by_state"].values()), (st, h))
+is_problem("a report in an unknown format", request(P, "GET", "/api/v1/report?format=pdf", user=AUDITOR), 400, "bad_input")
+is_problem("expiring_within without xlsx", request(P, "GET", "/api/v1/report?expiring_within=5", user=AUDITOR), 400, "bad_input")
+is_problem("expiring_within out of range", request(P, "GET", "/api/v1/report?format=xlsx&expiring_within=99999", user=AUDITOR), 400, "bad_input")
 st, _, v = request(P, "GET", "/api/v1/audit/verify", user=AUDITOR)
 check("the auditor verifies the chain", st == 200 and v["valid"] is True, (st, v))
 st, _, data = request(P, "GET", "/api/v1/audit/export", user=AUDITOR, raw=True)

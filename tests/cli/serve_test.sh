@@ -16,4 +16,5 @@ source "$REPO/tests/cli/lib/backend.sh"
 trap 'drop_dbs; rm -rf "$WORK"' EXIT
 DB=$(new_db serve) || exit 1
 SIM_DB=$(new_db serve_sim) || exit 1
-python3 "$REPO/tests/cli/serve_test.py" "$OCOP" "$REPO" "$WORK" "$DB" "$SIM_DB"
+# Debian's python3, whose python3-openpyxl reads the report's spreadsheet.
+/usr/bin/python3 "$REPO/tests/cli/serve_test.py" "$OCOP" "$REPO" "$WORK" "$DB" "$SIM_DB"

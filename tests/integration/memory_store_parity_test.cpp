@@ -533,6 +533,24 @@ BOOST_AUTO_TEST_CASE(the_same_work_leaves_the_same_store) {
     BOOST_TEST((rs.counts == rm.counts));
     t.same();
   }
+  // The feed's read (Store::certificate_events): the same records, newest first, in pages.
+  auto feed = [](Store& s, std::int64_t before, int limit) {
+    std::vector<std::string> rows;
+    for (const AuditRecord& r : s.certificate_events(before, limit))
+      rows.push_back(std::to_string(r.seq) + " " + r.event + " " + r.dossier + " " + r.level + " " + r.hash);
+    return rows;
+  };
+  const auto all = feed(*t.db.store, 0, 100);
+  BOOST_TEST(all == feed(t.memory, 0, 100), boost::test_tools::per_element());
+  std::string joined;
+  for (const auto& row : all) joined += row + "\n";
+  for (const char* event : {" recognize ", " revoke "}) BOOST_TEST(joined.find(event) != std::string::npos);
+  BOOST_REQUIRE(all.size() >= 3u);
+  const std::int64_t second = std::stoll(all[1]);
+  BOOST_TEST(feed(*t.db.store, second, 2) == feed(t.memory, second, 2), boost::test_tools::per_element());
+  BOOST_TEST(feed(*t.db.store, second, 2).front() == all[2]);
+  BOOST_TEST(feed(*t.db.store, 1, 10).empty());
+
   FakeTransport st, mt;
   Dispatcher ds(t.db.config, *t.db.store, t.db.clock), dm(t.db.config, t.memory, t.db.clock);
   ds.set_transport("email", &st);

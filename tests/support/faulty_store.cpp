@@ -177,6 +177,10 @@ std::vector<std::string> FaultyStore::version_mismatches(int limit) {
   enter("version_mismatches");
   return inner_.version_mismatches(limit);
 }
+std::vector<AuditRecord> FaultyStore::certificate_events(std::int64_t before_seq, int limit) {
+  enter("certificate_events");
+  return inner_.certificate_events(before_seq, limit);
+}
 
 bool FaultyStore::enqueue(OutboxMessage& m) {
   enter("enqueue");

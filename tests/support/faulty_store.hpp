@@ -84,6 +84,7 @@ class FaultyStore : public Store {
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
   void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
+  std::vector<AuditRecord> certificate_events(std::int64_t before_seq, int limit) override;
 
   // OutboxStore
   bool enqueue(OutboxMessage& m) override;

@@ -266,6 +266,16 @@ void MemoryStore::scan_audit_of(const AuditFilter& f, const std::function<bool(c
   }
 }
 
+std::vector<AuditRecord> MemoryStore::certificate_events(std::int64_t before_seq, int limit) {
+  std::vector<AuditRecord> out;
+  for (auto it = data_.audit.rbegin(); it != data_.audit.rend() && static_cast<int>(out.size()) < limit; ++it) {
+    const AuditRecord& r = it->second;
+    if (before_seq > 0 && it->first >= before_seq) continue;
+    if (r.event == "recognize" || r.event == "revoke" || r.event == "expire") out.push_back(as_read(r));
+  }
+  return out;
+}
+
 std::vector<std::string> MemoryStore::version_mismatches(int limit) {
   std::map<std::string, std::int64_t> records;
   for (const auto& [seq, r] : data_.audit) ++records[r.dossier];
