@@ -1,5 +1,6 @@
 // Accounts: sign-in, sessions, API tokens, invitations, TOTP (ocop/accounts.hpp).
 #include "ocop/accounts.hpp"
+#include "ocop/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -72,6 +73,10 @@ std::optional<std::string> base32_decode(const std::string& text) {
   return out;
 }
 
+std::string session_credential(const std::string& id_hash) { return id_hash.substr(0, 16); }
+
+}  // namespace
+
 std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -86,10 +91,6 @@ std::string url_encode(const std::string& s) {
   }
   return out;
 }
-
-std::string session_credential(const std::string& id_hash) { return id_hash.substr(0, 16); }
-
-}  // namespace
 
 std::string base32_encode(const std::string& bytes) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

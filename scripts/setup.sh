@@ -6,7 +6,8 @@ PACKAGES=(cmake ninja-build pkg-config g++ python3
   libboost1.81-dev libboost-test1.81-dev libsoci-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev python3-aiosmtpd nginx openssl
-  clang-14 libclang-rt-14-dev dpkg-dev file chromium)
+  clang-14 libclang-rt-14-dev dpkg-dev file chromium
+  libqrencode-dev libpng-dev libcairo2-dev fonts-dejavu-core zbar-tools poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

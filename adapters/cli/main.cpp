@@ -27,6 +27,7 @@
 #include "participation_machine.hpp"
 #include "dossier_machine.hpp"
 #include "notify/curl_transports.hpp"
+#include "print/printer.hpp"
 #include "ocop/dispatch.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
@@ -645,6 +646,33 @@ int cmd_certificates(const Options& o, const CertificateQuery& q) {
                 Term(c.level).c_str(), Term(c.unit).c_str(), format_date(c.issued_on).c_str(),
                 format_date(c.valid_until).c_str(), Term(c.state).c_str(), Term(c.product).c_str());
   std::printf("(%zu certificate(s))\n", r.value.size());
+  return 0;
+}
+
+// `ocop certificate qr|pdf ID --output FILE` (issue 13; docs/public.md): the request is checked
+// first (the file's type, where it goes, the public address: 2), then the certificate (3).
+int cmd_certificate_print(const Options& o, bool pdf, const std::string& id, const std::string& output,
+                          const std::string& base_url) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  print::QrFormat format;
+  if (!pdf)
+    if (Status st = print::qr_format(output, format); !st.ok()) return fail(o, st);
+  if (Status st = print::check_output(output); !st.ok()) return fail(o, st);
+  std::string url;
+  if (Status st = print::verification_url(base_url, s.config, "CODE", url); !st.ok()) return fail(o, st);
+  auto r = s.app().public_certificate(kOperator, id);
+  if (!r.ok()) return fail(o, r.status);
+  if (Status st = print::verification_url(base_url, s.config, r.value.code, url); !st.ok()) return fail(o, st);
+  Status st = pdf ? print::write_certificate_pdf(r.value, s.config, url, s.app().today(), output)
+                  : print::write_qr(url, output);
+  if (!st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"certificate", r.value.id}, {"code", r.value.code}, {"url", url}, {"status", r.value.status},
+                {"output", output}});
+  else
+    std::printf("%s: %s of certificate %s, for %s\n", Term(output).c_str(), pdf ? "the certificate (PDF)" : "QR code",
+                Term(r.value.id).c_str(), Term(url).c_str());
   return 0;
 }
 
@@ -1542,6 +1570,20 @@ int main(int argc, char** argv) {
   certs->add_option("--unit", cert_query.unit);
   certs->add_option("--stars", cert_query.stars);
 
+  std::string print_id, print_output, print_base_url;
+  auto* cert_cmd = app.add_subcommand("certificate", "one certificate: its QR code and printable sheet");
+  cert_cmd->require_subcommand(1);
+  auto* cert_qr = cert_cmd->add_subcommand(
+      "qr", "write the QR code of the certificate's public verification page (PNG or SVG, by --output's extension)");
+  auto* cert_pdf = cert_cmd->add_subcommand(
+      "pdf", "write the printable certificate (giấy chứng nhận, A4 PDF in Vietnamese) with its QR code");
+  for (auto* c : {cert_qr, cert_pdf}) {
+    c->add_option("id", print_id, "the certificate's id (ocop certificates)")->required();
+    c->add_option("--output", print_output, "the file to write")->required();
+    c->add_option("--base-url", print_base_url,
+                  "the public address of `ocop serve` (https://HOST); default: province.public_url");
+  }
+
   std::string product_arg, product_producer;
   auto* product = app.add_subcommand("product", "a product's history across cycles");
   product->require_subcommand(1);
@@ -1641,6 +1683,10 @@ int main(int argc, char** argv) {
                     "events that arrive while a commit runs share the next one, at most N (default 64; 1: "
                     "one transaction per event)")
       ->check(CLI::Range(1, 10000));
+  serve->add_option("--public-rate", serve_args.o.public_rate_per_minute,
+                    "requests a minute each client address may make to the public pages and API (/verify, "
+                    "/api/v1/public; default 60; 0: no limit)")
+      ->check(CLI::Range(0, 1000000));
   serve->add_flag("--scheduler", serve_args.o.scheduler.enabled,
                   "run tick and deliver on an interval while this process holds the database's scheduler lease "
                   "(one process of all those sharing the database at a time)");
@@ -1720,6 +1766,8 @@ int main(int argc, char** argv) {
     if (*verify) return cmd_audit_verify(o, anchor);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_query);
+    if (*cert_qr) return cmd_certificate_print(o, false, print_id, print_output, print_base_url);
+    if (*cert_pdf) return cmd_certificate_print(o, true, print_id, print_output, print_base_url);
     if (*product_show) return cmd_product_show(o, product_arg, product_producer);
     if (*report) return cmd_report(o);
     if (*activities) return cmd_activities(o, activity_query);

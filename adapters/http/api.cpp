@@ -1,4 +1,6 @@
 #include "http/api.hpp"
+#include "http/catalogue_pages.hpp"
+#include "http/public_pages.hpp"
 
 #include <strings.h>
 
@@ -14,6 +16,8 @@
 #include "cli/event_lines.hpp"
 #include "notify/curl_transports.hpp"
 #include "ocop/accounts.hpp"
+#include "ocop/catalogue.hpp"
+#include "ocop/url.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
 #include "store/soci_store.hpp"
@@ -623,6 +627,102 @@ Response me(Call& c) {
                         {"operator", c.app().authorize_operator(c.principal.user).ok()}});
 }
 
+// --- the public face (issue 13; docs/public.md): no sign-in, rate limited per address ---------
+
+std::string public_url(Call& c, const std::string& code) {
+  const std::string& base = c.backend.config().province.public_url;
+  return base.empty() || code.empty() ? std::string() : base + "/verify/" + code;
+}
+
+Response public_certificate(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.app().verify_certificate(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  return json_response(views::public_certificate_json(r.value, public_url(c, r.value.code)));
+}
+
+Response verify(Call& c) {
+  auto r = c.app().verify_certificate(c.params[0]);
+  if (r.status.code() == Code::not_found) return verify_not_found_page(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  return verify_page(r.value, c.app().today());
+}
+
+Response public_style(Call&) { return public_stylesheet(); }
+
+// The catalogue's filters from the query string (the API's and the page's).
+Status catalogue_query(const Request& req, CatalogueQuery& q) {
+  if (Status st = only_params(req, {"q", "product_set", "group", "unit", "stars", "year", "limit", "cursor"}); !st.ok())
+    return st;
+  q.q = param(req, "q");
+  if (q.q.size() > 200) return Status::BadInput("?q= is longer than 200 bytes");
+  q.product_set = param(req, "product_set");
+  q.group = param(req, "group");
+  q.unit = param(req, "unit");
+  long long stars = 0, year = 0, limit = 0;
+  if (Status st = int_param(req, "stars", 1, 5, 0, stars); !st.ok()) return st;
+  if (Status st = int_param(req, "year", 2000, 2200, 0, year); !st.ok()) return st;
+  if (Status st = int_param(req, "limit", 1, kCatalogueMaxPage, 20, limit); !st.ok()) return st;
+  q.stars = static_cast<int>(stars);
+  q.year = static_cast<int>(year);
+  q.limit = static_cast<int>(limit);
+  const std::string cursor = param(req, "cursor");
+  if (!cursor.empty() && (!from_base64url(cursor, q.after) || q.after.empty()))
+    return Status::BadInput("?cursor= is not a cursor this service gave (next_cursor of a page)");
+  return Status::Ok();
+}
+
+Response public_products(Call& c) {
+  CatalogueQuery q;
+  if (Status st = catalogue_query(c.req, q); !st.ok()) return bad_request(st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.products(q);
+  if (!r.ok()) return problem(r.status);
+  json items = json::array();
+  for (const auto& p : r.value.items) items.push_back(views::public_certificate_json(p, public_url(c, p.code)));
+  json next = r.value.next.empty() ? json(nullptr) : json(base64url(r.value.next));
+  return json_response({{"items", items}, {"limit", q.limit}, {"next_cursor", next}});
+}
+
+Response public_product(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.product(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  json certs = json::array();
+  for (const auto& p : r.value.certificates) certs.push_back(views::public_certificate_json(p, public_url(c, p.code)));
+  return json_response({{"product", r.value.product}, {"producer", r.value.producer}, {"certificates", certs}});
+}
+
+// GET /catalogue: the list as a page; the form submits its filters by GET.
+Response catalogue_html(Call& c) {
+  CatalogueQuery q;
+  if (Status st = catalogue_query(c.req, q); !st.ok()) return catalogue_problem_page(400, st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.products(q);
+  if (!r.ok()) return catalogue_problem_page(http_status(r.status.code()), r.status.message());
+  std::map<std::string, std::string> groups;
+  for (const auto& [code, set] : c.backend.config().product_sets) groups.emplace(set.group, vn_group(set.group));
+  std::string next;
+  if (!r.value.next.empty()) {
+    next = "/catalogue?";
+    for (const auto& [name, value] : c.req.query)
+      if (name != "cursor" && !value.empty()) next += name + "=" + url_encode(value) + "&";
+    next += "cursor=" + base64url(r.value.next);
+  }
+  return catalogue_page(r.value, q, groups, next, c.app().today());
+}
+
+Response product_html(Call& c) {
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.product(c.params[0]);
+  if (r.status.code() == Code::not_found)
+    return catalogue_problem_page(404, "Kh\u00f4ng c\u00f3 s\u1ea3n ph\u1ea9m OCOP n\u00e0o c\u00f3 m\u00e3 n\u00e0y.");
+  if (!r.ok()) return problem(r.status);
+  return product_page(r.value, c.app().today());
+}
+
+
 Response healthz(Call& c) {
   if (c.backend.store().schema_version() <= 0) return problem(503, Code::internal, "the database is not initialised");
   return json_response({{"status", "ok"}});
@@ -659,8 +759,22 @@ const std::vector<Route>& routes() {
       {"GET", "/api/v1/activities/{id}", Where::reader, true, false, activity_show},
       {"GET", "/api/v1/inspections", Where::reader, true, false, inspections_list},
       {"POST", "/api/v1/inspections/plan", Where::writer, true, false, inspections_plan},
+      // The public face: no sign-in; is_public() routes are rate limited per client address.
+      {"GET", "/api/v1/public/certificates/{code}", Where::reader, false, false, public_certificate},
+      {"GET", "/api/v1/public/products", Where::reader, false, false, public_products},
+      {"GET", "/api/v1/public/products/{code}", Where::reader, false, false, public_product},
+      {"GET", "/verify/{code}", Where::reader, false, false, verify},
+      {"GET", "/catalogue", Where::reader, false, false, catalogue_html},
+      {"GET", "/catalogue/{code}", Where::reader, false, false, product_html},
+      {"GET", "/public/style.css", Where::reader, false, false, public_style},
   };
   return table;
+}
+
+bool is_public(const Route& r) {
+  const std::string_view p = r.pattern;
+  return !r.authenticated && (p.rfind("/verify/", 0) == 0 || p.rfind("/api/v1/public/", 0) == 0 ||
+                              p.rfind("/public/", 0) == 0 || p.rfind("/catalogue", 0) == 0);
 }
 
 Match match(const std::string& method, const std::vector<std::string>& segments) {

@@ -202,6 +202,27 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX login_failures_at ON login_failures (at)",
        },
        {}},
+      {9,
+       "certificates' verification codes (issue 13)",
+       {
+           // The code is derived from the database's secret and the certificate's id
+           // (ocop/verification.hpp), kept here and never in the audit trail. The secret: 32
+           // random bytes from the database's own generator (SQLite's randomblob, ChaCha20 seeded
+           // from the operating system; PostgreSQL's gen_random_uuid, pg_strong_random: two UUIDs
+           // give 244 random bits), written once; the migration then fills the codes of the
+           // certificates already issued (SociStore::migrate).
+           "ALTER TABLE certificates ADD COLUMN verification_code TEXT",
+           "INSERT INTO meta (key, value) SELECT 'verification_secret', lower(hex(randomblob(32)))"
+           " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'verification_secret')",
+           "CREATE UNIQUE INDEX certificates_verification_code ON certificates (verification_code)",
+       },
+       {
+           "ALTER TABLE certificates ADD COLUMN verification_code TEXT",
+           "INSERT INTO meta (key, value) SELECT 'verification_secret',"
+           " replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"
+           " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'verification_secret')",
+           "CREATE UNIQUE INDEX certificates_verification_code ON certificates (verification_code)",
+       }},
   };
   return all;
 }

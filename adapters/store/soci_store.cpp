@@ -20,7 +20,9 @@
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
+#include "ocop/verification.hpp"
 #include "store/migrations.hpp"
+#include "store/modules.hpp"
 #include "store/pg_plugin.hpp"
 
 namespace ocop::store {
@@ -52,43 +54,19 @@ std::string sqlstate(const std::exception& e) {
 }
 
 // The directory of the running executable ("" when /proc is not there).
-std::string executable_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
-
 // Loads libocop_pgsql.so once per process (pg_plugin.hpp says where it is looked for); the
 // reason, naming every place tried, when it is not found.
 std::string load_pg_plugin() {
   static const std::string error = [] {
-    std::vector<std::string> dirs;
-    if (const char* d = std::getenv("OCOP_PLUGIN_DIR"); d && *d) dirs.emplace_back(d);
-    if (std::string d = executable_dir(); !d.empty()) {
-      dirs.push_back(d);
-#ifdef OCOP_PLUGIN_RELATIVE_DIR
-      dirs.push_back(d + "/../" + OCOP_PLUGIN_RELATIVE_DIR);  // an installed tree, wherever it is
-#endif
-    }
-#ifdef OCOP_PLUGIN_INSTALL_DIR
-    dirs.emplace_back(OCOP_PLUGIN_INSTALL_DIR);
-#endif
     std::string tried;
-    for (const std::string& d : dirs) {
-      const std::string path = d + "/" + kPgPluginFile;
-      if (void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {  // kept for the process
-        if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
-          g_pg_sqlstate.store(fn, std::memory_order_release);
-          return std::string();
-        }
-        tried += "; " + path + ": no " + kPgSqlstateSymbol;
-        continue;
+    if (void* lib = open_module(kPgPluginFile, tried)) {
+      if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
+        g_pg_sqlstate.store(fn, std::memory_order_release);
+        return std::string();
       }
-      const char* why = dlerror();
-      tried += "; " + (why ? std::string(why) : path);
+      tried += std::string("; ") + kPgPluginFile + ": no " + kPgSqlstateSymbol;
     }
-    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" +
-           (tried.empty() ? std::string(": no directory to look in") : tried) +
+    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" + tried +
            " (set OCOP_PLUGIN_DIR to the directory that holds it)";
   }();
   return error;
@@ -516,6 +494,9 @@ struct SociStore::Impl {
 
   // hot-path statements, prepared on first use
   std::string key_buf, dossier_buf, level_buf, member_buf, kind_buf, str_buf, str_buf2;
+  // The database's verification secret (meta, migration 9), read at the first certificate
+  // written; and the code bound to the insert.
+  std::string verification_secret, verification_code;
   double a = 0, b = 0, c = 0;
   long long n = 0;
   DossierRow row;
@@ -921,6 +902,7 @@ int SociStore::migrate(int up_to) {
         }
         impl_->sql << q;
       }
+      if (m.version == 9) backfill_verification_codes();
       std::string desc = m.description;
       std::string now = ts(SystemClock().now());
       int version = m.version;
@@ -1644,6 +1626,52 @@ std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
   }
 }
 
+std::optional<Certificate> SociStore::certificate_by_code(const std::string& code) {
+  if (code.size() != kVerificationCodeLength) return std::nullopt;
+  std::string id;
+  try {
+    soci::indicator ind = soci::i_null;
+    std::string k = code;
+    impl_->sql << "SELECT id FROM certificates WHERE verification_code = :c", soci::into(id, ind), soci::use(k);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  } catch (const std::exception& e) {
+    rethrow(e, "finding a certificate by its verification code");
+  }
+  return load_certificate(id);
+}
+
+std::string SociStore::verification_code_of(const std::string& certificate_id) {
+  if (!impl_->sqlite && !valid_utf8(certificate_id)) return {};
+  try {
+    std::string code;
+    soci::indicator ind = soci::i_null;
+    std::string k = certificate_id;
+    impl_->sql << "SELECT verification_code FROM certificates WHERE id = :id", soci::into(code, ind), soci::use(k);
+    return impl_->sql.got_data() && ind == soci::i_ok ? code : std::string();
+  } catch (const std::exception& e) {
+    rethrow(e, "reading a verification code");
+  }
+}
+
+// Migration 9: every certificate written before it gets its code, in the migration's transaction.
+void SociStore::backfill_verification_codes() {
+  const std::string secret = meta("verification_secret");
+  if (secret.empty()) throw StoreError("migration 9 wrote no verification secret", false);
+  std::vector<std::string> ids;
+  {
+    soci::rowset<std::string> rs = impl_->sql.prepare << "SELECT id FROM certificates WHERE verification_code IS NULL";
+    for (const auto& id : rs) ids.push_back(id);
+  }
+  std::string id, code;
+  soci::statement st = (impl_->sql.prepare << "UPDATE certificates SET verification_code = :c WHERE id = :id",
+                        soci::use(code), soci::use(id));
+  for (const auto& each : ids) {
+    id = each;
+    code = verification_code(secret, id);
+    st.execute(true);
+  }
+}
+
 void SociStore::insert_certificate(const Certificate& c) {
   auto& I = *impl_;
   try {
@@ -1667,11 +1695,12 @@ void SociStore::insert_certificate(const Certificate& c) {
       st.exchange(soci::use(I.cert.revocation_ground, I.cert.i_revocation_ground));
       st.exchange(soci::use(I.cert.revocation_decision_no, I.cert.i_revocation_decision_no));
       st.exchange(soci::use(I.cert.revoked_on, I.cert.i_revoked_on));
+      st.exchange(soci::use(I.verification_code));
       I.prepare(st,
                 std::string("INSERT INTO certificates (") + Impl::kCertColumns +
-                    ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
-                    " :decision_date, :issued_on, :valid_until, :state, :superseded_by, :revocation_ground,"
-                    " :revocation_decision_no, :revoked_on)");
+                    ", verification_code) VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level,"
+                    " :decision_no, :decision_date, :issued_on, :valid_until, :state, :superseded_by,"
+                    " :revocation_ground, :revocation_decision_no, :revoked_on, :verification_code)");
       I.st_insert_cert = std::move(fresh);  // cached only once prepared
     }
     I.cert.id = c.id;
@@ -1686,6 +1715,10 @@ void SociStore::insert_certificate(const Certificate& c) {
     I.cert.issued_on = format_date(c.issued_on);
     I.cert.valid_until = format_date(c.valid_until);
     I.cert_mutable_to_row(c);
+    if (I.verification_secret.empty()) I.verification_secret = meta("verification_secret");
+    if (I.verification_secret.empty())
+      throw StoreError("the database has no verification secret (meta verification_secret, migration 9)", false);
+    I.verification_code = verification_code(I.verification_secret, c.id);
     I.st_insert_cert->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "writing a certificate");

@@ -83,6 +83,8 @@ class SociStore : public Store {
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
+  std::optional<Certificate> certificate_by_code(const std::string& code) override;
+  std::string verification_code_of(const std::string& certificate_id) override;
   AuditHead audit_head() override;
   void append_audit(const AuditRecord& r) override;
   // SQLite: links at once. PostgreSQL: at commit(), under the chain's row lock (store.hpp).
@@ -156,6 +158,7 @@ class SociStore : public Store {
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
   void link_unlinked();
+  void backfill_verification_codes();
   // scan_audit (f null) and scan_audit_of.
   void scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn);
   struct Impl;

@@ -47,6 +47,43 @@ json dossier_json(const Dossier& d, int offset) {
   return j;
 }
 
+json public_certificate_json(const PublicCertificate& p, const std::string& url) {
+  auto text_or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  json revocation = nullptr;
+  if (p.status == "revoked")
+    revocation = {{"ground", p.revocation_ground},
+                  {"ground_text", text_or_null(p.revocation_ground_name)},
+                  {"decision_no", text_or_null(p.revocation_decision_no)},
+                  {"revoked_on", p.revoked_on ? json(format_date(*p.revoked_on)) : json(nullptr)}};
+  json superseded = nullptr;
+  if (p.status == "superseded")
+    superseded = {{"id", p.superseded_by},
+                  {"code", text_or_null(p.superseded_by_code)},
+                  {"stars", p.superseded_by_stars},
+                  {"level", text_or_null(p.superseded_by_level)}};
+  const bool in_force = p.status == "in_force" || p.status == "expiring";
+  return {{"code", p.code},
+          {"certificate", p.id},
+          {"status", p.status},
+          {"in_force", in_force},
+          {"days_left", in_force ? json(p.days_left) : json(nullptr)},
+          {"product", p.product},
+          {"product_set", p.product_set},
+          {"product_set_name", text_or_null(p.product_set_name)},
+          {"producer", p.producer},
+          {"unit", p.unit},
+          {"unit_name", text_or_null(p.unit_name)},
+          {"stars", p.stars},
+          {"level", p.level},
+          {"decision_no", p.decision_no},
+          {"decision_date", format_date(p.decision_date)},
+          {"issued_on", format_date(p.issued_on)},
+          {"valid_until", format_date(p.valid_until)},
+          {"revocation", revocation},
+          {"superseded_by", superseded},
+          {"url", text_or_null(url)}};
+}
+
 json certificate_json(const Certificate& c, const Config* config) {
   json revocation = nullptr;
   if (!c.revocation_ground.empty()) {

@@ -24,6 +24,9 @@ json error_json(const Status& s);
 json dossier_json(const Dossier& d, int offset);
 // With a configuration, a revoked one's ground also carries its text.
 json certificate_json(const Certificate& c, const Config* config = nullptr);
+// What anyone may see of a certificate (GET /api/v1/public/certificates/{code}; docs/public.md).
+// `url`: the public verification page (empty: not configured, null).
+json public_certificate_json(const PublicCertificate& p, const std::string& url);
 // `ocop fire`: the dossier (or certificate) after the event; a duplicate key adds
 // "duplicate": true and "first_result": {state, version}.
 json fire_json(const FireResult& r, const Config& config);

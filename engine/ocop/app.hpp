@@ -195,6 +195,34 @@ struct OutboxRetry {
   OutboxMessage before, after;
 };
 
+// --- the public face (issue 13; docs/public.md) ---
+
+// How many days before valid_until a certificate in force is shown as expiring to the public.
+inline constexpr int kPublicExpiringDays = 90;
+
+// What anyone may learn of a certificate, without signing in: no scores, no reasons but the
+// revocation's ground, no documents, no person, nothing of the dossier but its producer.
+struct PublicCertificate {
+  std::string code;  // the verification code (ocop/verification.hpp)
+  std::string id;
+  // Its state today: in_force, expiring (in force, valid_until within kPublicExpiringDays),
+  // expired (ended by expiry, or valid_until reached though the scheduler has not yet run),
+  // revoked, superseded.
+  std::string status;
+  int days_left = 0;  // in force: days from today to valid_until
+  std::string product, product_set, product_set_name, producer;
+  std::string unit, unit_name;  // the unit the product's dossier is filed under
+  int stars = 0;
+  std::string level;  // the issuing level: commune, district, province, central
+  std::string decision_no;
+  Date decision_date, issued_on, valid_until;
+  std::string revocation_ground, revocation_ground_name, revocation_decision_no;  // revoked
+  std::optional<Date> revoked_on;
+  // superseded: the certificate that replaced it (its code, so a page can link to it)
+  std::string superseded_by, superseded_by_code, superseded_by_level;
+  int superseded_by_stars = 0;
+};
+
 // --- the import ----------------------------------------------------------------------------
 
 // One line of an event file (spec §9), parsed.
@@ -306,6 +334,14 @@ class Application {
   // transaction with the key "plan/<year>/<certificate>". Run twice, it plans nothing twice.
   InspectionPlan plan_inspections(const InspectionPlanRequest& request);
 
+  // --- the public face (issue 13): no sign-in, no scope ---
+  // The certificate of a verification code as anyone may see it today (not found, 3, for a code
+  // that is malformed or names no certificate: the same answer either way).
+  Result<PublicCertificate> verify_certificate(const std::string& code);
+  // The same view of a certificate by its id, for a reader who sees its dossier (the CLI's QR
+  // code and printed certificate): not found, 3, otherwise.
+  Result<PublicCertificate> public_certificate(const ReadScope& scope, const std::string& id);
+
   // --- the audit trail ---
   // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
   // empty, is a head published earlier that must still be in the chain. The whole chain is
@@ -346,6 +382,7 @@ class Application {
     return r;
   }
   void promotion_report(const ReadScope& scope, Report& r);
+  PublicCertificate public_view(const Certificate& c);
   // The store's filter for a list query (its unit widened to the units below and merged into it).
   Status dossier_filter(const ReadScope& scope, const DossierQuery& q, DossierFilter& f) const;
   ActivityTotals totals_of(const std::vector<Participation>& ps) const;

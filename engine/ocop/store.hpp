@@ -121,6 +121,8 @@ class DossierStore {
 
   // --- certificates ---
   virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;
+  // Writes a new certificate with its verification code, verification_code(the database's
+  // secret, c.id) (ocop/verification.hpp), in a column of its own: never in an audit record.
   virtual void insert_certificate(const Certificate& c) = 0;
   // Writes a certificate's state, superseded_by and revocation fields (the rest never changes).
   virtual void update_certificate(const Certificate& c) = 0;
@@ -244,6 +246,10 @@ class ReadModel {
   virtual std::vector<CountRow> count_by_state_and_unit() = 0;
   virtual std::vector<CountRow> count_certificates_by_stars_and_unit() = 0;
   virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
+  // The certificate whose verification code is exactly `code` (ocop/verification.hpp), if any.
+  virtual std::optional<Certificate> certificate_by_code(const std::string& code) = 0;
+  // A certificate's verification code; empty when there is no such certificate.
+  virtual std::string verification_code_of(const std::string& certificate_id) = 0;
 };
 
 // After recognition (spec §10): activities, participations, inspections. Loads inside a write

@@ -5,6 +5,7 @@
 #include "faulty_store.hpp"
 #include "fixture.hpp"
 #include "ocop/transaction.hpp"
+#include "ocop/verification.hpp"
 #include "promotion_samples.hpp"
 
 using namespace ocop;
@@ -14,9 +15,20 @@ namespace {
 // The store as a build of schema 6 used it, for today's executor to do that build's work: an
 // id was taken only by a dossier (migration 7 adds the activities, participations and
 // inspections whose ids a dossier may not take either).
+// Its certificates had no verification code (migration 9 adds the column and fills it).
 struct Schema6Store : FaultyStore {
-  using FaultyStore::FaultyStore;
+  explicit Schema6Store(store::SociStore& s) : FaultyStore(s), sql(s) {}
   bool object_id_taken(const std::string& id) override { return load_dossier(id).has_value(); }
+  void insert_certificate(const Certificate& c) override {
+    auto q = [](const std::string& v) { return "'" + v + "'"; };  // the test's values hold no quote
+    sql.exec("INSERT INTO certificates (id, dossier, product, product_set, unit, stars, level, decision_no,"
+             " decision_date, issued_on, valid_until, state) VALUES (" +
+             q(c.id) + ", " + q(c.dossier) + ", " + q(c.product) + ", " + q(c.product_set) + ", " + q(c.unit) + ", " +
+             std::to_string(c.stars) + ", " + q(c.level) + ", " + q(c.decision_no) + ", " +
+             q(format_date(c.decision_date)) + ", " + q(format_date(c.issued_on)) + ", " +
+             q(format_date(c.valid_until)) + ", " + q(c.state) + ")");
+  }
+  store::SociStore& sql;
 };
 }  // namespace
 
@@ -84,6 +96,13 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
   BOOST_TEST(d->state == State::recognized);
   BOOST_REQUIRE(s->load_certificate(d->certificate));
   BOOST_TEST(s->load_certificate(d->certificate)->state == "active");
+  // Migration 9 gave the certificate issued before it its verification code, from the secret.
+  const std::string code = s->verification_code_of(d->certificate);
+  BOOST_TEST(code == verification_code(s->meta("verification_secret"), d->certificate));
+  BOOST_TEST(code.size() == kVerificationCodeLength);
+  BOOST_REQUIRE(s->certificate_by_code(code));
+  BOOST_TEST(s->certificate_by_code(code)->id == d->certificate);
+  BOOST_TEST(s->meta("verification_secret").size() == 64u);
   BOOST_TEST(s->history(d->id).size() == static_cast<size_t>(d->version));
   BOOST_TEST(s->version_mismatches(10).empty());
   ChainVerifier v;

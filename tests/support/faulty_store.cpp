@@ -247,6 +247,16 @@ std::vector<CountRow> FaultyStore::count_certificates_by_stars_and_unit() {
   enter("count_certificates_by_stars_and_unit");
   return inner_.count_certificates_by_stars_and_unit();
 }
+std::optional<Certificate> FaultyStore::certificate_by_code(const std::string& code) {
+  enter("certificate_by_code");
+  return inner_.certificate_by_code(code);
+}
+
+std::string FaultyStore::verification_code_of(const std::string& certificate_id) {
+  enter("verification_code_of");
+  return inner_.verification_code_of(certificate_id);
+}
+
 std::vector<Certificate> FaultyStore::certificates(const CertificateFilter& f) {
   enter("certificates");
   return inner_.certificates(f);

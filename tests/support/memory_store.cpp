@@ -1,4 +1,5 @@
 #include "memory_store.hpp"
+#include "ocop/verification.hpp"
 
 #include <algorithm>
 #include <set>
@@ -181,6 +182,20 @@ void MemoryStore::update_certificate(const Certificate& c) {
   row.revocation_ground = c.revocation_ground;
   row.revocation_decision_no = c.revocation_decision_no;
   row.revoked_on = c.revoked_on;
+}
+
+// The in-memory database's verification secret: fixed (tests compare codes across runs).
+static const char* const kMemoryVerificationSecret = "memory-store-verification-secret";
+
+std::optional<Certificate> MemoryStore::certificate_by_code(const std::string& code) {
+  for (const auto& [id, c] : data_.certificates)
+    if (verification_code(kMemoryVerificationSecret, id) == code) return c;
+  return std::nullopt;
+}
+
+std::string MemoryStore::verification_code_of(const std::string& certificate_id) {
+  if (!data_.certificates.count(certificate_id)) return {};
+  return verification_code(kMemoryVerificationSecret, certificate_id);
 }
 
 std::vector<Certificate> MemoryStore::certificates(const CertificateFilter& f) {

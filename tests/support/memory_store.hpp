@@ -102,6 +102,8 @@ class MemoryStore : public Store {
   std::vector<CountRow> count_by_state_and_unit() override;
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
+  std::optional<Certificate> certificate_by_code(const std::string& code) override;
+  std::string verification_code_of(const std::string& certificate_id) override;
 
   // PromotionStore
   bool object_id_taken(const std::string& id) override;

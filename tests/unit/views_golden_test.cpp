@@ -210,6 +210,40 @@ BOOST_AUTO_TEST_CASE(dossier_and_certificate) {
   check_golden("certificate_revoked", views::certificate_json(revoked, &cfg));
 }
 
+BOOST_AUTO_TEST_CASE(public_certificate) {  // issue 13: what anyone may see (docs/public.md)
+  PublicCertificate p;
+  p.code = "K7QJ3MZP5XW2ARVD6YHT";
+  p.id = "TQ-2026-00001/province";
+  p.status = "expiring";
+  p.days_left = 42;
+  p.product = "Chè Shan tuyết Cao Bồ";
+  p.product_set = "tea";
+  p.product_set_name = "Chè";
+  p.producer = "HTX Chè Cao Bồ";
+  p.unit = "TQ-CAOBO";
+  p.unit_name = "Xã Cao Bồ";
+  p.stars = 4;
+  p.level = "province";
+  p.decision_no = "1187/QĐ-UBND";
+  p.decision_date = p.issued_on = day("2026-06-15");
+  p.valid_until = day("2029-06-15");
+  check_golden("public_certificate", views::public_certificate_json(p, "https://ocop.example.vn/verify/" + p.code));
+  PublicCertificate r = p;
+  r.status = "revoked";
+  r.revocation_ground = "food_safety";
+  r.revocation_ground_name = "Vi phạm quy định về an toàn thực phẩm";
+  r.revocation_decision_no = "12/QĐ-UBND";
+  r.revoked_on = day("2027-01-15");
+  check_golden("public_certificate_revoked", views::public_certificate_json(r, ""));
+  PublicCertificate s = p;
+  s.status = "superseded";
+  s.superseded_by = "TQ-2026-00001/central";
+  s.superseded_by_code = "MZP5XW2ARVD6YHTK7QJ3";
+  s.superseded_by_level = "central";
+  s.superseded_by_stars = 5;
+  check_golden("public_certificate_superseded", views::public_certificate_json(s, ""));
+}
+
 BOOST_AUTO_TEST_CASE(fire_results) {
   const Config cfg = sample_config();
   FireResult r;
