@@ -111,26 +111,40 @@ int write_svg(const QRcode& q, const char* path, std::string& why) {
 
 constexpr double kPageW = 595.276, kPageH = 841.89;  // A4 in points; y below counts from the top
 
+// The fonts, as cairo font faces over FreeType faces. cairo may keep a face in its caches after
+// the last reference is dropped, so each FT_Face is handed to its cairo face and closed by it
+// (user data with a destructor, as cairo_ft_font_face_create_for_ft_face asks), and the
+// FreeType library lives as long as the module (kept in a static: reachable, not leaked).
 struct Fonts {
-  FT_Library ft = nullptr;
-  FT_Face regular_face = nullptr, bold_face = nullptr;
   cairo_font_face_t* regular = nullptr;
   cairo_font_face_t* bold = nullptr;
   ~Fonts() {
     if (regular) cairo_font_face_destroy(regular);
     if (bold) cairo_font_face_destroy(bold);
-    if (regular_face) FT_Done_Face(regular_face);
-    if (bold_face) FT_Done_Face(bold_face);
-    if (ft) FT_Done_FreeType(ft);
+  }
+  static cairo_font_face_t* open(FT_Library ft, const char* path) {
+    static const cairo_user_data_key_t key{};
+    FT_Face face = nullptr;
+    if (FT_New_Face(ft, path, 0, &face)) return nullptr;
+    cairo_font_face_t* f = cairo_ft_font_face_create_for_ft_face(face, 0);
+    if (cairo_font_face_status(f) != CAIRO_STATUS_SUCCESS ||
+        cairo_font_face_set_user_data(f, &key, face, [](void* p) { FT_Done_Face(static_cast<FT_Face>(p)); }) !=
+            CAIRO_STATUS_SUCCESS) {
+      cairo_font_face_destroy(f);
+      FT_Done_Face(face);
+      return nullptr;
+    }
+    return f;
   }
   bool load(const char* regular_path, const char* bold_path) {
-    if (FT_Init_FreeType(&ft) || FT_New_Face(ft, regular_path, 0, &regular_face) ||
-        FT_New_Face(ft, bold_path, 0, &bold_face))
-      return false;
-    regular = cairo_ft_font_face_create_for_ft_face(regular_face, 0);
-    bold = cairo_ft_font_face_create_for_ft_face(bold_face, 0);
-    return cairo_font_face_status(regular) == CAIRO_STATUS_SUCCESS &&
-           cairo_font_face_status(bold) == CAIRO_STATUS_SUCCESS;
+    static FT_Library ft = [] {
+      FT_Library lib = nullptr;
+      return FT_Init_FreeType(&lib) ? nullptr : lib;
+    }();
+    if (!ft) return false;
+    regular = open(ft, regular_path);
+    bold = open(ft, bold_path);
+    return regular && bold;
   }
 };
 

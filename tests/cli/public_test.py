@@ -270,5 +270,9 @@ refused("a base URL that is not http(s)", 2, ["certificate", "qr", cert["id"], "
                                               "--base-url", "ftp://x"], "--base-url", WORK + "/y.png")
 r = ocop("certificate", "qr", cert["id"])
 check("--output is required: exit 2", r.returncode == 2, (r.returncode, r.stderr))
+r = subprocess.run([OCOP, "certificate", "pdf", cert["id"], "--output", WORK + "/z.pdf", "--base-url", BASE, *NOW],
+                   env=dict(ENV, OCOP_FONT_DIR=WORK + "/no-fonts"), capture_output=True, text=True)
+check("no fonts: exit 1, saying which, nothing written", r.returncode == 1 and "cannot load the fonts" in r.stderr and
+      "fonts-dejavu-core" in r.stderr and not os.path.exists(WORK + "/z.pdf"), (r.returncode, r.stderr))
 
 sys.exit(summary())
