@@ -202,6 +202,18 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX login_failures_at ON login_failures (at)",
        },
        {}},
+      {10,
+       "archives: what `ocop archive` moved out, and its checkpoints",
+       {
+           // One row per archive (adapters/store/archive.hpp): its checkpoint record's sequence
+           // number (audit verify starts there), the manifest's SHA-256 the checkpoint names.
+           "CREATE TABLE archives (id TEXT PRIMARY KEY, until_year INTEGER NOT NULL, checkpoint BIGINT NOT NULL,"
+           " manifest_sha256 TEXT NOT NULL, dossiers BIGINT NOT NULL, records BIGINT NOT NULL, at TEXT NOT NULL)",
+           // The archived dossiers' ids stay taken, and reads of them say where they went.
+           "CREATE TABLE archived_dossiers (id TEXT PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL,"
+           " archive TEXT NOT NULL)",
+       },
+       {}},
   };
   return all;
 }
