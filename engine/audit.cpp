@@ -255,9 +255,22 @@ bool ChainVerifier::feed(const AuditRecord& r) {
 struct PipelinedChainVerifier::Impl {
   static constexpr std::size_t kBatch = 2048;
   struct Batch {
-    std::vector<AuditRecord> records = std::vector<AuditRecord>(kBatch);
+    std::vector<AuditRecord> records = reserved();
     std::size_t n = 0;
   };
+  // Slots whose strings hold a usual record without growing (about 1 KiB each): copying into
+  // them then allocates only for the rare longer text.
+  static std::vector<AuditRecord> reserved() {
+    std::vector<AuditRecord> v(kBatch);
+    for (AuditRecord& r : v) {
+      r.data.reserve(512);
+      r.prev_hash.reserve(64);
+      r.hash.reserve(64);
+      for (std::string* f : {&r.at_text, &r.actor, &r.role, &r.dossier, &r.event, &r.from_state, &r.to_state, &r.level})
+        f->reserve(48);
+    }
+    return v;
+  }
   ChainVerifier& verifier;
   Batch batches[2];
   int filling = 0;      // the batch feed() writes into

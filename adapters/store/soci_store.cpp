@@ -773,6 +773,7 @@ struct SociStore::Impl {
     st.exchange(soci::into(audit.prev_hash));
     st.exchange(soci::into(audit.hash));
   }
+  bool archives_known = false;  // SociStore::has_archives
   static constexpr const char* kAuditColumns =
       "seq, at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash";
   // Moves the row's data out (the next fetch fills the buffer again): one copy of a large record.
@@ -1858,11 +1859,11 @@ std::vector<std::string> SociStore::version_mismatches(int limit) {
                                          " AND NOT EXISTS (SELECT 1 FROM participations t WHERE t.id = o.id)"
                                          " AND NOT EXISTS (SELECT 1 FROM inspections t WHERE t.id = o.id)"
                                          " AND NOT (o.id LIKE 'user:%' AND EXISTS"
-                                         " (SELECT 1 FROM accounts t WHERE t.id = substr(o.id, 6)))"
-                                         " AND NOT (o.id LIKE 'archive:%' AND EXISTS"
-                                         " (SELECT 1 FROM archives t WHERE t.id = substr(o.id, 9)))"
-                                         " ORDER BY o.id LIMIT " +
-                                             std::to_string(limit);
+                                         " (SELECT 1 FROM accounts t WHERE t.id = substr(o.id, 6)))" +
+                                             std::string(has_archives() ? " AND NOT (o.id LIKE 'archive:%' AND EXISTS"
+                                                                          " (SELECT 1 FROM archives t WHERE t.id = substr(o.id, 9)))"
+                                                                        : "") +
+                                             " ORDER BY o.id LIMIT " + std::to_string(limit);
     for (const auto& r : orphans)
       out.push_back("the trail has records of " + cell(r, 0) + ", which is not in the database");
   } catch (const std::exception& e) {
@@ -2079,6 +2080,7 @@ void SociStore::scan_audit_matching(const AuditFilter* f, const std::function<bo
 std::optional<ArchivedDossier> SociStore::archived_dossier(const std::string& id) {
   if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
   try {
+    if (!has_archives()) return std::nullopt;
     ArchivedDossier a;
     soci::indicator ind = soci::i_null;
     std::string key = id;
@@ -2095,8 +2097,19 @@ std::optional<ArchivedDossier> SociStore::archived_dossier(const std::string& id
   }
 }
 
+// Whether migration 10 (archives) is applied: a backup of an older version is verified as it is
+// (ocop backup, restore), without it.
+bool SociStore::has_archives() {
+  if (impl_->archives_known) return true;
+  long long n = 0;
+  if (schema_version() >= 10) impl_->sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = 10", soci::into(n);
+  impl_->archives_known = n > 0;
+  return impl_->archives_known;
+}
+
 std::int64_t SociStore::audit_checkpoint() {
   try {
+    if (!has_archives()) return 0;
     long long seq = 0;
     soci::indicator ind = soci::i_null;
     impl_->sql << "SELECT MAX(checkpoint) FROM archives", soci::into(seq, ind);

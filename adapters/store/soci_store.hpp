@@ -166,6 +166,7 @@ class SociStore : public Store {
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
   void link_unlinked();
+  bool has_archives();  // migration 10 applied (cached once it is)
   // scan_audit (f null) and scan_audit_of.
   void scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn);
   struct Impl;
