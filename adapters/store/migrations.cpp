@@ -223,6 +223,18 @@ const std::vector<Migration>& migrations() {
            " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'verification_secret')",
            "CREATE UNIQUE INDEX certificates_verification_code ON certificates (verification_code)",
        }},
+      {10,
+       "archives: what `ocop archive` moved out, and its checkpoints",
+       {
+           // One row per archive (adapters/store/archive.hpp): its checkpoint record's sequence
+           // number (audit verify starts there), the manifest's SHA-256 the checkpoint names.
+           "CREATE TABLE archives (id TEXT PRIMARY KEY, until_year INTEGER NOT NULL, checkpoint BIGINT NOT NULL,"
+           " manifest_sha256 TEXT NOT NULL, dossiers BIGINT NOT NULL, records BIGINT NOT NULL, at TEXT NOT NULL)",
+           // The archived dossiers' ids stay taken, and reads of them say where they went.
+           "CREATE TABLE archived_dossiers (id TEXT PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL,"
+           " archive TEXT NOT NULL)",
+       },
+       {}},
   };
   return all;
 }

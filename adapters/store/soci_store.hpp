@@ -16,6 +16,10 @@
 
 #include "ocop/store.hpp"
 
+namespace soci {
+class session;
+}
+
 namespace ocop::store {
 
 struct DbUrl {
@@ -154,11 +158,18 @@ class SociStore : public Store {
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);
 
+  // Archives (adapters/store/archive.hpp).
+  std::optional<ArchivedDossier> archived_dossier(const std::string& id) override;
+  std::int64_t audit_checkpoint() override;
+  // The connection, for the archive's own SQL inside this store's begin()/commit().
+  soci::session& session();
+
  private:
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
   void link_unlinked();
   void backfill_verification_codes();
+  bool has_archives();  // migration 10 applied (cached once it is)
   // scan_audit (f null) and scan_audit_of.
   void scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn);
   struct Impl;

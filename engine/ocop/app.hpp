@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "ocop/audit.hpp"
 #include "ocop/blobs.hpp"
 #include "ocop/certificate_lifecycle.hpp"
 #include "ocop/config.hpp"
@@ -346,7 +347,11 @@ class Application {
   // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
   // empty, is a head published earlier that must still be in the chain. The whole chain is
   // verified or nothing: forbidden (6, in `status`) unless the scope is whole (ReadScope::whole).
-  AuditVerification audit_verify(const ReadScope& scope, const std::string& anchor);
+  // `archives` (audit verify --archive, docs/operations.md "Archive"): the trail's archives;
+  // given, the chain is verified from its first record through them, each matched with its
+  // checkpoint; none, from the newest checkpoint on (ChainVerifier::expect_checkpoint).
+  AuditVerification audit_verify(const ReadScope& scope, const std::string& anchor,
+                                 const std::vector<ArchivedTrail*>& archives = {});
   // Feeds every record the scope sees, in sequence order, to `sink`: a whole scope, every
   // record; any other, the records of the objects it sees and of the reader's own account.
   Status audit_export(const ReadScope& scope, const std::function<void(const AuditRecord&)>& sink);
@@ -394,6 +399,9 @@ class Application {
   // Whether the scope sees the object `id` (a dossier, an activity, a participation or an
   // inspection; not found, 3, when there is none or it is outside the scope).
   Status object_in_scope(const ReadScope& scope, const std::string& id);
+  // `not_found`, or, when `id` is a dossier the scope saw and it was archived, a NotFound saying
+  // so and where it went.
+  Status archived_or(const ReadScope& scope, const std::string& id, Status not_found);
   // The dossier `id` when the scope sees it.
   std::optional<Dossier> dossier_in_scope(const ReadScope& scope, const std::string& id);
 

@@ -39,6 +39,14 @@ class StoreError : public std::runtime_error {
   bool retryable_;
 };
 
+// A dossier moved into an archive (`ocop archive`, docs/operations.md "Archive"): what stays in
+// the live database to say so.
+struct ArchivedDossier {
+  std::string id, unit, archive;  // archive: the archive's id (its manifest's, its checkpoint's)
+  int year = 0;
+  std::int64_t checkpoint = 0;  // the checkpoint record's sequence number
+};
+
 struct AuditHead {
   std::int64_t seq = 0;  // 0: empty chain
   std::string hash;      // kGenesisHash when empty
@@ -102,6 +110,9 @@ class DossierStore {
 
   // --- dossiers ---
   virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
+  // The dossier `id` if it was archived (it is then no longer loaded); a store without archives
+  // has none.
+  virtual std::optional<ArchivedDossier> archived_dossier(const std::string&) { return std::nullopt; }
   virtual void insert_dossier(const Dossier& d) = 0;
   // Writes `d` over `before` if the stored version is still `before.version`; false means it
   // is not (a conflict). Columns equal in both may be left alone (fewer index writes).
@@ -141,6 +152,9 @@ class AuditLog {
   // The newest record's sequence number and hash (committed, or appended by this transaction
   // with append_audit).
   virtual AuditHead audit_head() = 0;
+  // The sequence number of the newest archive's checkpoint record (ocop/audit.hpp,
+  // ChainVerifier::expect_checkpoint); 0 when nothing was ever archived.
+  virtual std::int64_t audit_checkpoint() { return 0; }
   // Appends `r` exactly as given (seq, prev_hash and hash already set) in the caller's
   // transaction.
   virtual void append_audit(const AuditRecord& r) = 0;

@@ -2,11 +2,14 @@
 // holds work: a database built and used at the schema before a migration gets it from
 // `migrate()` (what `ocop init` runs), keeps everything it held, and then stores what the
 // migration is for. On SQLite and (integration_postgresql) PostgreSQL.
+#include <algorithm>
+
 #include "faulty_store.hpp"
 #include "fixture.hpp"
 #include "ocop/transaction.hpp"
 #include "ocop/verification.hpp"
 #include "promotion_samples.hpp"
+#include "store/migrations.hpp"
 
 using namespace ocop;
 using namespace ocop::testing;
@@ -30,6 +33,11 @@ struct Schema6Store : FaultyStore {
   }
   store::SociStore& sql;
 };
+// How many migrations are numbered after 6 (numbers may have gaps while branches are merged).
+int migrations_after_6() {
+  const auto& all = store::migrations();
+  return static_cast<int>(std::count_if(all.begin(), all.end(), [](const auto& m) { return m.version > 6; }));
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(schema_migrations)
@@ -51,7 +59,7 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
     auto old = store::open(url);
     BOOST_TEST(old->migrate(6) == 6);
     BOOST_TEST(old->schema_version() == 6);
-    BOOST_TEST(old->pending_migrations() == store::SociStore::latest_schema_version() - 6);
+    BOOST_TEST(old->pending_migrations() == migrations_after_6());
     // Work done at schema 6: dossiers through the engine, a certificate among them.
     Schema6Store at6(*old);
     Executor ex(fixture.config, *fixture.lifecycle, *fixture.certificates, at6, fixture.clock);
@@ -86,7 +94,7 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
 
   auto s = store::open(url);  // a later build opens the same database
   BOOST_TEST(s->schema_version() == 6);
-  BOOST_TEST(s->migrate() == store::SociStore::latest_schema_version() - 6);  // 7 and every later one
+  BOOST_TEST(s->migrate() == migrations_after_6());  // 7 and every later one
   BOOST_TEST(s->schema_version() == store::SociStore::latest_schema_version());
   BOOST_TEST(s->pending_migrations() == 0);
   BOOST_TEST(s->migrate() == 0);
