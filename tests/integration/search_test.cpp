@@ -17,11 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> ids(const std::vector<Dossier>& ds) {
-  std::vector<std::string> out;
-  for (const auto& d : ds) out.push_back(d.id);
-  return out;
-}
+std::vector<std::string> ids(const std::vector<Dossier>& ds) { return dossier_ids(ds); }
 
 struct Searching {
   Db db;
