@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ocop/audit.hpp"
+#include "ocop/search.hpp"
 #include "ocop/sha256.hpp"
 #include "ocop/transaction.hpp"
 
@@ -304,8 +305,10 @@ Status Application::dossier_filter(const ReadScope& scope, const DossierQuery& q
   f.level = q.level;
   f.product_set = q.product_set;
   f.year = q.year;
+  f.round = q.round;
   f.limit = q.limit;
   f.after = q.after;
+  if (Status st = search_words(q.text, f.words); !st.ok()) return st;
   // A unit's dossiers, including those of units merged into it (or below it) by today.
   return scoped_units(scope, q.unit, f.units);
 }
@@ -425,8 +428,40 @@ Result<Report> Application::report(const ReadScope& scope) {
       r.unit_certificates_by_stars[row.b][row.a] += row.n;
     }
     promotion_report(scope, r);
+    if (scope.whole()) {
+      OutboxCounts o;
+      for (const auto& row : store_.count_outbox()) {
+        o.by_state[row.a] += row.n;
+        if (row.b == "reminder" && row.a == "sent") o.reminders_sent += row.n;
+        if (row.b == "reminder" && row.a == "dead") o.reminders_dead += row.n;
+      }
+      r.outbox = std::move(o);
+    }
     return Status::Ok();
   });
+}
+
+Result<PublishedConfig> Application::published_config(const ReadScope& scope) const {
+  Result<PublishedConfig> r;
+  PublishedConfig& p = r.value;
+  p.config = &config_;
+  p.today = today();
+  for (const Unit& u : config_.units) p.units.push_back(ConfigUnit{&u, config_.unit_on(u.code, p.today), scope.sees(u.code)});
+  std::sort(p.units.begin(), p.units.end(),
+            [](const ConfigUnit& a, const ConfigUnit& b) { return a.unit->code < b.unit->code; });
+  p.rule_set_today = config_.rule_set_on(p.today);
+  for (const auto& [year, cycle] : config_.cycles)
+    for (const Round& round : cycle.rounds) p.rounds.push_back(ConfigRound{year, &round});
+  std::stable_sort(p.rounds.begin(), p.rounds.end(), [](const ConfigRound& a, const ConfigRound& b) {
+    return a.year != b.year ? a.year < b.year : a.round->cutoff < b.round->cutoff;
+  });
+  for (const Reminder& rem : config_.reminders) {
+    if (rem.kind != ReminderKind::stalled || !rem.state) continue;
+    const std::string state(to_string(*rem.state));
+    auto it = p.overdue_after_days.find(state);
+    if (it == p.overdue_after_days.end() || rem.after_days < it->second) p.overdue_after_days[state] = rem.after_days;
+  }
+  return r;
 }
 
 // --- the audit trail ---------------------------------------------------------------------------

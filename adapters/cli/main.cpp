@@ -1608,6 +1608,9 @@ int main(int argc, char** argv) {
   list->add_option("--level", filter.level);
   list->add_option("--year", filter.year);
   list->add_option("--product-set", filter.product_set);
+  list->add_option("--round", filter.round, "an evaluation round's id");
+  list->add_option("--search", filter.text,
+                   "words to find in the product's and producer's names, accents and case ignored");
   list->add_option("--limit", filter.limit);
 
   std::string docs_id;

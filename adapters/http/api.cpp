@@ -124,10 +124,13 @@ std::optional<Response> reading(Call& c) {
 
 Response dossiers_list(Call& c) {
   const Request& req = c.req;
-  if (Status st = only_params(req, {"state", "unit", "level", "year", "product_set", "limit", "cursor"}); !st.ok())
+  if (Status st = only_params(req, {"state", "unit", "level", "year", "product_set", "round", "q", "limit", "cursor"});
+      !st.ok())
     return bad_request(st.message());
   if (auto refused = reading(c)) return std::move(*refused);
   DossierQuery q;
+  q.round = param(req, "round");
+  q.text = param(req, "q");
   q.state = param(req, "state");
   q.unit = param(req, "unit");
   q.level = param(req, "level");
@@ -723,6 +726,46 @@ Response product_html(Call& c) {
 }
 
 
+// GET /api/v1/config: what the configuration publishes to a signed-in reader.
+Response published_config(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().published_config(*c.scope);
+  if (!r.ok()) return problem(r.status);
+  return json_response(views::config_json(r.value));
+}
+
+// GET /api/v1/me/tokens: the signed-in user's own API tokens (never their secrets).
+Response my_tokens(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.backend.accounts()->tokens(c.principal.user);
+  if (!r.ok()) return problem(r.status);
+  json arr = json::array();
+  for (const auto& t : r.value) arr.push_back(views::token_json(t, c.offset()));
+  return json_response(arr);
+}
+
+// DELETE /api/v1/me/tokens/{id}: revokes one of the user's own tokens (another's: 404).
+Response my_token_revoke(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (Status st = c.backend.accounts()->revoke_own_token(c.principal.user, c.params[0]); !st.ok()) return problem(st);
+  Response out;
+  out.status = 204;
+  out.content_type.clear();
+  return out;
+}
+
+// GET /api/v1/me/sessions: the user's sessions in force, the one making the request marked.
+Response my_sessions(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.backend.accounts()->sessions(c.principal.user);
+  if (!r.ok()) return problem(r.status);
+  json arr = json::array();
+  for (const auto& s : r.value)
+    arr.push_back(views::session_json(s, c.offset(), c.principal.via == "session" && s.id == c.principal.credential));
+  return json_response(arr);
+}
+
 Response healthz(Call& c) {
   if (c.backend.store().schema_version() <= 0) return problem(503, Code::internal, "the database is not initialised");
   return json_response({{"status", "ok"}});
@@ -738,6 +781,10 @@ const std::vector<Route>& routes() {
       {"DELETE", "/api/v1/session", Where::writer, true, false, session_logout},
       {"DELETE", "/api/v1/sessions", Where::writer, true, false, sessions_logout_everywhere},
       {"GET", "/api/v1/me", Where::reader, true, false, me},
+      {"GET", "/api/v1/me/tokens", Where::reader, true, false, my_tokens},
+      {"DELETE", "/api/v1/me/tokens/{id}", Where::writer, true, false, my_token_revoke},
+      {"GET", "/api/v1/me/sessions", Where::reader, true, false, my_sessions},
+      {"GET", "/api/v1/config", Where::reader, true, false, published_config},
       {"GET", "/api/v1/dossiers", Where::reader, true, false, dossiers_list},
       {"GET", "/api/v1/dossiers/{id}", Where::reader, true, false, dossier_show},
       {"GET", "/api/v1/dossiers/{id}/history", Where::reader, true, false, dossier_history},

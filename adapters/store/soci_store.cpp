@@ -22,6 +22,7 @@
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/verification.hpp"
+#include "ocop/search.hpp"
 #include "store/migrations.hpp"
 #include "store/modules.hpp"
 #include "store/pg_plugin.hpp"
@@ -783,12 +784,32 @@ namespace {
 // (spec of Store), so SQLite's own mutexes are not needed, and its memory statistics, which
 // take a global mutex on every allocation, are off. If the library was initialised already
 // (by another component), sqlite3_config refuses and the defaults stay: correct, only slower.
+// ocop_fold(TEXT): the engine's fold_text (ocop/search.hpp), for the dossier list's search;
+// NULL stays NULL.
+void sqlite_fold(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* text = sqlite3_value_text(argv[0]);
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const std::string folded =
+      fold_text(std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
+int register_sqlite_functions(sqlite3* db, char** /*error*/, const void* /*api*/) {
+  return sqlite3_create_function_v2(db, "ocop_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                    sqlite_fold, nullptr, nullptr, nullptr);
+}
+
 void configure_sqlite_library() {
   static const bool once = [] {
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     // A commit's WAL frames in one write (sqlite_wal_vfs.hpp), as the default VFS.
     register_coalescing_wal_vfs();
+    // ocop_fold() on every connection opened from now on (SOCI's too: one libsqlite3).
+    sqlite3_auto_extension(reinterpret_cast<void (*)(void)>(register_sqlite_functions));
     return true;
   }();
   (void)once;
@@ -1463,6 +1484,19 @@ std::vector<OutboxMessage> SociStore::outbox(const std::string& state, int limit
     }
   } catch (const std::exception& e) {
     rethrow(e, "reading the outbox");
+  }
+  return out;
+}
+
+std::vector<CountRow> SociStore::count_outbox() {
+  std::vector<CountRow> out;
+  try {
+    soci::rowset<soci::row> rs =
+        impl_->sql.prepare << "SELECT state, CASE WHEN cause LIKE 'reminder %' THEN 'reminder' ELSE 'other' END AS kind,"
+                              " COUNT(*) FROM outbox GROUP BY state, kind ORDER BY state, kind";
+    for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
+  } catch (const std::exception& e) {
+    rethrow(e, "counting the outbox");
   }
   return out;
 }
@@ -2200,13 +2234,46 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
 namespace {
 // The values a dossier filter binds, kept alive (soci::use binds by reference) until the
 // statement has run; where() appends the WHERE clause and binds them to `st`.
+// The stored product and producer names folded in SQL as fold_text folds them in the engine
+// (ocop/search.hpp). SQLite: ocop_fold(), the engine's fold_text registered as an SQL function on
+// every connection (configure_sqlite_library). PostgreSQL: TRANSLATE with the same table (each
+// replaced text is one code point; the combining marks come last and have no counterpart, so
+// TRANSLATE drops them), then LOWER, which only ASCII letters are left to meet (PostgreSQL's LOWER
+// also lowers other scripts' capitals, which no Vietnamese name holds).
+std::string folded_names_sql(bool sqlite) {
+  if (sqlite) return "ocop_fold(product || ' ' || producer)";
+  static const std::string pg = [] {
+    std::string from, to;
+    for (const auto& [f, t] : fold_replacements()) {
+      from += f;
+      to += t;
+    }
+    return "LOWER(TRANSLATE(product || ' ' || producer, '" + from + "', '" + to + "'))";
+  }();
+  return pg;
+}
+
+// A LIKE pattern that finds `word` anywhere (its %, _ and \ escaped with \).
+std::string contains_pattern(const std::string& word) {
+  std::string p = "%";
+  for (char c : word) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  return p + "%";
+}
+
 struct DossierWhere {
-  std::string state, level, ps, rule_set, product, producer, base, after;
-  std::vector<std::string> units;
+  std::string state, level, ps, rule_set, product, producer, base, round, after;
+  std::vector<std::string> units, patterns;
   int year = 0;
   explicit DossierWhere(const DossierFilter& f)
       : state(f.state), level(f.level), ps(f.product_set), rule_set(f.rule_set), product(f.product),
-        producer(f.producer), base(f.base_certificate), after(f.after), units(f.units), year(f.year) {}
+        producer(f.producer), base(f.base_certificate), round(f.round), after(f.after), units(f.units),
+        year(f.year) {
+    for (const auto& w : f.words) patterns.push_back(contains_pattern(w));
+  }
+  bool sqlite = true;
   void where(soci::statement& st, std::string& q) {
     q += " WHERE 1=1";
     if (!state.empty()) {
@@ -2249,6 +2316,14 @@ struct DossierWhere {
       q += " AND base_certificate = :base";
       st.exchange(soci::use(base));
     }
+    if (!round.empty()) {
+      q += " AND round = :round";
+      st.exchange(soci::use(round));
+    }
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      q += " AND " + folded_names_sql(sqlite) + " LIKE :w" + std::to_string(i) + " ESCAPE '\\'";
+      st.exchange(soci::use(patterns[i]));
+    }
     if (!after.empty()) {
       q += " AND id > :after";
       st.exchange(soci::use(after));
@@ -2258,8 +2333,11 @@ struct DossierWhere {
 
 bool filter_is_utf8(const DossierFilter& f) {
   for (const std::string* v :
-       {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate, &f.after})
+       {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate, &f.round,
+        &f.after})
     if (!valid_utf8(*v)) return false;
+  for (const auto& w : f.words)
+    if (!valid_utf8(w)) return false;
   for (const auto& u : f.units)
     if (!valid_utf8(u)) return false;
   return true;
@@ -2273,6 +2351,7 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   try {
     std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers";
     DossierWhere w(f);
+    w.sqlite = I.sqlite;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_dossier_out(st);
@@ -2297,6 +2376,7 @@ std::int64_t SociStore::count_dossiers(const DossierFilter& f) {
   try {
     std::string q = "SELECT COUNT(*) FROM dossiers";
     DossierWhere w(f);
+    w.sqlite = I.sqlite;
     long long n = 0;
     soci::statement st(I.sql);
     st.alloc();
@@ -3387,6 +3467,22 @@ std::vector<ApiToken> SociStore::tokens_of(const std::string& user) {
     for (const auto& r : rs) out.push_back(token_from_row(r));
   } catch (const std::exception& e) {
     rethrow(e, "listing tokens");
+  }
+  return out;
+}
+
+std::vector<StoredSession> SociStore::sessions_of(const std::string& user) {
+  std::vector<StoredSession> out;
+  if (!impl_->sqlite && !valid_utf8(user)) return out;
+  try {
+    std::string u = user;
+    soci::rowset<soci::row> rs =
+        (impl_->sql.prepare << std::string("SELECT ") + kSessionColumns +
+                                   " FROM sessions WHERE user_id = :u ORDER BY created_at, id_hash",
+         soci::use(u));
+    for (const auto& r : rs) out.push_back(session_from_row(r));
+  } catch (const std::exception& e) {
+    rethrow(e, "listing sessions");
   }
   return out;
 }

@@ -83,6 +83,7 @@ class SociStore : public Store {
   bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
   int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
   bool retry_outbox(std::int64_t id, Instant now) override;
+  std::vector<CountRow> count_outbox() override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;
@@ -143,6 +144,7 @@ class SociStore : public Store {
   void insert_token(const ApiToken& t) override;
   bool revoke_token(const std::string& id, Instant at) override;
   std::vector<ApiToken> tokens_of(const std::string& user) override;
+  std::vector<StoredSession> sessions_of(const std::string& user) override;
   std::optional<Invitation> load_invitation(const std::string& hash) override;
   void insert_invitation(const Invitation& i) override;
   bool use_invitation(const std::string& hash, Instant at) override;

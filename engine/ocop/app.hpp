@@ -88,6 +88,11 @@ struct DossierQuery {
   std::string unit;  // that unit, the units below it and those merged into it by today (within
                      // the reader's scope: a unit outside it is forbidden, 6)
   int year = 0;
+  std::string round;  // the evaluation round (a configured round's id)
+  // Words to find, accent- and case-insensitively, in the product's and the producer's names
+  // ("che shan tuyet" finds "Chè Shan tuyết"; ocop/search.hpp): every word must occur. At most
+  // 200 bytes of UTF-8 and 8 words (bad input, 2, otherwise).
+  std::string text;
   int limit = 0;      // 0: no limit
   std::string after;  // keyset paging: only ids greater than this (the list is by id)
 };
@@ -122,6 +127,13 @@ struct PromotionUnitRow {
   std::map<std::string, std::int64_t> inspections_by_result;  // its products' inspections: result or state
 };
 
+// The outbox's messages, counted (for the dashboard: whole scopes only).
+struct OutboxCounts {
+  std::map<std::string, std::int64_t> by_state;  // pending, sending, sent, dead
+  std::int64_t reminders_sent = 0;               // sent messages a reminder rule made
+  std::int64_t reminders_dead = 0;
+};
+
 // `ocop report`: totals and per unit.
 struct Report {
   std::map<std::string, std::int64_t> dossiers_by_state;
@@ -130,6 +142,7 @@ struct Report {
   std::map<std::string, std::map<std::string, std::int64_t>> unit_certificates_by_stars;
   std::map<std::string, PromotionUnitRow> unit_promotion;  // spec §10.3: units with any
   PromotionUnitRow promotion;                              // the province's totals
+  std::optional<OutboxCounts> outbox;  // whole scopes only (the outbox is the province's)
   std::int64_t dossiers() const;  // every dossier
 };
 
@@ -190,6 +203,32 @@ struct InspectionPlan {
   std::vector<InspectionPlanUnit> units;  // units with certificates in force, by code
   std::int64_t planned = 0;
   Status status;  // the first refusal of plan_inspection, if any (planning stops there)
+};
+
+// What a front end needs of the configuration to show what the engine will decide (issue 12's
+// GET /api/v1/config): names and shapes only, never users, e-mail addresses, channels or
+// secrets. Pointers into the Config the Application holds.
+struct ConfigUnit {
+  const Unit* unit = nullptr;
+  const Unit* now = nullptr;  // the unit it belongs to today (itself while valid; its successor's
+                              // after a merger; null when none is valid today)
+  bool in_scope = false;      // the reader sees its dossiers
+};
+
+struct ConfigRound {
+  int year = 0;
+  const Round* round = nullptr;
+};
+
+struct PublishedConfig {
+  const Config* config = nullptr;
+  Date today;
+  std::vector<ConfigUnit> units;           // every configured unit, current and ended, by code
+  const RuleSet* rule_set_today = nullptr;  // the rule set in force today (may be null)
+  std::vector<ConfigRound> rounds;         // every cycle's rounds, by year then cutoff
+  // The stalled reminders' thresholds: state -> working days after which a dossier waiting in
+  // it is overdue (the smallest after_days of the `stalled` rules naming the state).
+  std::map<std::string, int> overdue_after_days;
 };
 
 struct OutboxRetry {
@@ -320,8 +359,11 @@ class Application {
   Result<std::vector<Certificate>> certificates(const ReadScope& scope, const CertificateQuery& query);
   Result<ProductHistory> product(const ReadScope& scope, const std::string& product,
                                  const std::string& producer);
-  // Totals and rows over the scope's units only.
+  // Totals and rows over the scope's units only; the outbox's counts for a whole scope.
   Result<Report> report(const ReadScope& scope);
+  // What the configuration publishes to a signed-in reader (PublishedConfig); every reader gets
+  // the same units and rules, each unit marked in or out of their scope.
+  Result<PublishedConfig> published_config(const ReadScope& scope) const;
 
   // --- after recognition (spec §10.3) ---
   // Activities organised in the scope or announced to it (ReadScope::sees_activity), each with

@@ -59,6 +59,11 @@ struct DossierFilter {
   int year = 0;
   std::string product, producer;  // exact names (indexed together, product first)
   std::string base_certificate;   // dossiers that upgrade or re-evaluate this certificate
+  std::string round;              // the evaluation round (Dossier::round)
+  // Text search (ocop/search.hpp): every word, already folded by fold_text (lower-case ASCII
+  // letters for Vietnamese ones, no marks), occurs in fold_text(product + " " + producer).
+  // A database store folds the stored names in SQL with fold_replacements(), the same table.
+  std::vector<std::string> words;
   std::string after;              // keyset paging: only ids greater than this (lists are by id)
   int limit = 0;                  // 0 = no limit
 };
@@ -215,6 +220,9 @@ class OutboxStore {
   // A dead or pending message back to pending, due at `now`, attempts 0. False when the
   // message is sending or sent (nothing written).
   virtual bool retry_outbox(std::int64_t id, Instant now) = 0;
+  // Every message counted by (state, kind): kind "reminder" for messages a reminder rule made
+  // (cause starting "reminder "), "other" for the rest.
+  virtual std::vector<CountRow> count_outbox() = 0;
 };
 
 // What the scheduler reads and records (ocop/scheduler.hpp).
@@ -388,6 +396,8 @@ class AccountStore {
   virtual bool revoke_token(const std::string& id, Instant at) = 0;
   // A user's tokens ("" : everyone's), by created_at then id.
   virtual std::vector<ApiToken> tokens_of(const std::string& user) = 0;
+  // A user's sessions (expired ones not yet purged included), by created_at then id_hash.
+  virtual std::vector<StoredSession> sessions_of(const std::string& user) = 0;
 
   virtual std::optional<Invitation> load_invitation(const std::string& hash) = 0;
   virtual void insert_invitation(const Invitation& i) = 0;

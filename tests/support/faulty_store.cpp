@@ -431,4 +431,14 @@ int FaultyStore::purge_login_failures(Instant before) {
   return inner_.purge_login_failures(before);
 }
 
+std::vector<CountRow> FaultyStore::count_outbox() {
+  enter("count_outbox");
+  return inner_.count_outbox();
+}
+
+std::vector<StoredSession> FaultyStore::sessions_of(const std::string& user) {
+  enter("sessions_of");
+  return inner_.sessions_of(user);
+}
+
 }  // namespace ocop::testing

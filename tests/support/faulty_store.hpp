@@ -95,6 +95,7 @@ class FaultyStore : public Store {
   bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
   int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
   bool retry_outbox(std::int64_t id, Instant now) override;
+  std::vector<CountRow> count_outbox() override;
 
   // SchedulerReads
   std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,
@@ -146,6 +147,7 @@ class FaultyStore : public Store {
   void insert_token(const ApiToken& t) override;
   bool revoke_token(const std::string& id, Instant at) override;
   std::vector<ApiToken> tokens_of(const std::string& user) override;
+  std::vector<StoredSession> sessions_of(const std::string& user) override;
   std::optional<Invitation> load_invitation(const std::string& hash) override;
   void insert_invitation(const Invitation& i) override;
   bool use_invitation(const std::string& hash, Instant at) override;

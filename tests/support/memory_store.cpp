@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "ocop/audit.hpp"
+#include "ocop/search.hpp"
 
 namespace ocop::testing {
 
@@ -345,6 +346,15 @@ std::vector<OutboxMessage> MemoryStore::outbox(const std::string& state, int lim
   return out;
 }
 
+std::vector<CountRow> MemoryStore::count_outbox() {
+  std::map<std::pair<std::string, std::string>, std::int64_t> n;
+  for (const auto& [id, row] : data_.outbox)
+    ++n[{row.m.state, row.m.cause.rfind("reminder ", 0) == 0 ? "reminder" : "other"}];
+  std::vector<CountRow> out;
+  for (const auto& [k, v] : n) out.push_back(CountRow{k.first, k.second, v});
+  return out;
+}
+
 std::optional<OutboxMessage> MemoryStore::outbox_message(std::int64_t id) {
   auto it = data_.outbox.find(id);
   if (it == data_.outbox.end()) return std::nullopt;
@@ -517,6 +527,13 @@ std::vector<Dossier> MemoryStore::list_dossiers(const DossierFilter& f) {
     if (!f.product.empty() && d.product != f.product) continue;
     if (!f.producer.empty() && d.producer != f.producer) continue;
     if (!f.base_certificate.empty() && d.base_certificate != f.base_certificate) continue;
+    if (!f.round.empty() && d.round != f.round) continue;
+    if (!f.words.empty()) {
+      const std::string hay = fold_text(d.product + " " + d.producer);
+      bool all = true;
+      for (const auto& w : f.words) all = all && hay.find(w) != std::string::npos;
+      if (!all) continue;
+    }
     if (!f.after.empty() && !(id > f.after)) continue;
     out.push_back(d);
   }
@@ -857,6 +874,16 @@ std::vector<ApiToken> MemoryStore::tokens_of(const std::string& user) {
     if (user.empty() || t.user == user) out.push_back(t);
   std::stable_sort(out.begin(), out.end(), [](const ApiToken& a, const ApiToken& b) {
     return a.created_at.seconds != b.created_at.seconds ? a.created_at < b.created_at : a.id < b.id;
+  });
+  return out;
+}
+
+std::vector<StoredSession> MemoryStore::sessions_of(const std::string& user) {
+  std::vector<StoredSession> out;
+  for (const auto& [h, sess] : data_.sessions)
+    if (sess.user == user) out.push_back(sess);
+  std::stable_sort(out.begin(), out.end(), [](const StoredSession& a, const StoredSession& b) {
+    return a.created_at.seconds != b.created_at.seconds ? a.created_at < b.created_at : a.id_hash < b.id_hash;
   });
   return out;
 }
