@@ -1,5 +1,6 @@
 // Accounts: sign-in, sessions, API tokens, invitations, TOTP (ocop/accounts.hpp).
 #include "ocop/accounts.hpp"
+#include "ocop/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -72,6 +73,10 @@ std::optional<std::string> base32_decode(const std::string& text) {
   return out;
 }
 
+std::string session_credential(const std::string& id_hash) { return id_hash.substr(0, 16); }
+
+}  // namespace
+
 std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -86,10 +91,6 @@ std::string url_encode(const std::string& s) {
   }
   return out;
 }
-
-std::string session_credential(const std::string& id_hash) { return id_hash.substr(0, 16); }
-
-}  // namespace
 
 std::string base32_encode(const std::string& bytes) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -578,6 +579,36 @@ Status EngineAccounts::revoke_token(const std::string& id, const std::string& ac
            return {};
          })
       .status;
+}
+
+Result<std::vector<SessionInfo>> EngineAccounts::sessions(const std::string& user) {
+  if (Status s = check_user(user); !s.ok()) return failed<std::vector<SessionInfo>>(s);
+  Result<std::vector<SessionInfo>> r;
+  try {
+    const Instant now = clock_.now();
+    for (const StoredSession& s : store_.sessions_of(user)) {
+      // Ended (as authenticate_session decides); purged later.
+      if (!(now < s.expires_at) || now.seconds - s.last_seen.seconds >= 60LL * policy_.idle_minutes) continue;
+      r.value.push_back(
+          SessionInfo{session_credential(s.id_hash), s.created_at, s.last_seen, s.expires_at, s.second_factor, s.address});
+    }
+  } catch (const StoreError& e) {
+    r.status = Status::Internal(std::string("database: ") + e.what());
+  }
+  return r;
+}
+
+Status EngineAccounts::revoke_own_token(const std::string& user, const std::string& id) {
+  if (Status s = check_user(user); !s.ok()) return s;
+  if (Status s = check_text(id, kMaxSecretBytes, "token id", false); !s.ok()) return s;
+  try {
+    // A token's owner never changes: checked before the write, which revokes it as the user.
+    auto t = store_.load_token(id);
+    if (!t || t->user != user) return Status::NotFound("no token \"" + id + "\"");
+  } catch (const StoreError& e) {
+    return Status::Internal(std::string("database: ") + e.what());
+  }
+  return revoke_token(id, user);
 }
 
 // --- TOTP -------------------------------------------------------------------------------------

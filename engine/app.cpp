@@ -2,9 +2,13 @@
 #include "ocop/authorize.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "ocop/audit.hpp"
+#include "ocop/search.hpp"
 #include "ocop/sha256.hpp"
 #include "ocop/transaction.hpp"
 
@@ -67,7 +71,7 @@ std::optional<Dossier> Application::dossier_in_scope(const ReadScope& scope, con
 Status Application::object_in_scope(const ReadScope& scope, const std::string& id) {
   bool seen = false;
   if (scope.whole())
-    seen = store_.object_id_taken(id);
+    seen = store_.object_id_taken(id) && !store_.archived_dossier(id);  // an archived id stays taken
   else if (auto d = store_.load_dossier(id))
     seen = scope.sees(d->unit);
   else if (auto a = store_.load_activity(id))
@@ -77,7 +81,16 @@ Status Application::object_in_scope(const ReadScope& scope, const std::string& i
   else if (auto i = store_.load_inspection(id))
     seen = scope.sees(i->unit);
   if (seen) return Status::Ok();
-  return Status::NotFound("no dossier, activity, participation, inspection or account " + id);
+  return archived_or(scope, id, Status::NotFound("no dossier, activity, participation, inspection or account " + id));
+}
+
+Status Application::archived_or(const ReadScope& scope, const std::string& id, Status not_found) {
+  auto a = store_.archived_dossier(id);
+  if (!a || !scope.sees(a->unit)) return not_found;
+  return Status::NotFound("dossier " + id + " was archived (cycle " + std::to_string(a->year) + ", archive " +
+                          a->archive + ", checkpoint record " + std::to_string(a->checkpoint) +
+                          "): its records, scoresheets and documents are in that archive's folder "
+                          "(docs/operations.md, \"Archive\")");
 }
 
 // --- events ------------------------------------------------------------------------------------
@@ -273,7 +286,7 @@ MigrationReport Application::migrate(const MigrationPlan& plan, const std::strin
 Result<DossierView> Application::show(const ReadScope& scope, const std::string& id) {
   return read<DossierView>([&](DossierView& v) {
     auto d = dossier_in_scope(scope, id);
-    if (!d) return Status::NotFound("dossier " + id + " not found");
+    if (!d) return archived_or(scope, id, Status::NotFound("dossier " + id + " not found"));
     v.dossier = std::move(*d);
     // A dossier of a unit merged away is listed and scoped under its successor (docs/design.md).
     if (const Unit* now = config_.unit_on(v.dossier.unit, today()); now && now->code != v.dossier.unit)
@@ -292,8 +305,10 @@ Status Application::dossier_filter(const ReadScope& scope, const DossierQuery& q
   f.level = q.level;
   f.product_set = q.product_set;
   f.year = q.year;
+  f.round = q.round;
   f.limit = q.limit;
   f.after = q.after;
+  if (Status st = search_words(q.text, f.words); !st.ok()) return st;
   // A unit's dossiers, including those of units merged into it (or below it) by today.
   return scoped_units(scope, q.unit, f.units);
 }
@@ -332,7 +347,7 @@ Result<std::vector<AuditRecord>> Application::history(const ReadScope& scope, co
 
 Result<std::vector<DocumentView>> Application::documents(const ReadScope& scope, const std::string& id) {
   return read<std::vector<DocumentView>>([&](std::vector<DocumentView>& out) {
-    if (!dossier_in_scope(scope, id)) return Status::NotFound("dossier " + id + " not found");
+    if (!dossier_in_scope(scope, id)) return archived_or(scope, id, Status::NotFound("dossier " + id + " not found"));
     for (auto& doc : store_.documents(id)) {
       DocumentView v;
       auto label = config_.document_kinds.find(doc.kind);
@@ -413,6 +428,15 @@ Result<Report> Application::report(const ReadScope& scope) {
       r.unit_certificates_by_stars[row.b][row.a] += row.n;
     }
     promotion_report(scope, r);
+    if (scope.whole()) {
+      OutboxCounts o;
+      for (const auto& row : store_.count_outbox()) {
+        o.by_state[row.a] += row.n;
+        if (row.b == "reminder" && row.a == "sent") o.reminders_sent += row.n;
+        if (row.b == "reminder" && row.a == "dead") o.reminders_dead += row.n;
+      }
+      r.outbox = std::move(o);
+    }
     return Status::Ok();
   });
 }
@@ -464,11 +488,44 @@ Result<CertificateFeed> Application::certificate_feed(std::int64_t before, int l
     }
     return Status::Ok();
   });
+Result<PublishedConfig> Application::published_config(const ReadScope& scope) const {
+  Result<PublishedConfig> r;
+  PublishedConfig& p = r.value;
+  p.config = &config_;
+  p.today = today();
+  for (const Unit& u : config_.units) p.units.push_back(ConfigUnit{&u, config_.unit_on(u.code, p.today), scope.sees(u.code)});
+  std::sort(p.units.begin(), p.units.end(),
+            [](const ConfigUnit& a, const ConfigUnit& b) { return a.unit->code < b.unit->code; });
+  p.rule_set_today = config_.rule_set_on(p.today);
+  for (const auto& [year, cycle] : config_.cycles)
+    for (const Round& round : cycle.rounds) p.rounds.push_back(ConfigRound{year, &round});
+  std::stable_sort(p.rounds.begin(), p.rounds.end(), [](const ConfigRound& a, const ConfigRound& b) {
+    return a.year != b.year ? a.year < b.year : a.round->cutoff < b.round->cutoff;
+  });
+  for (const Reminder& rem : config_.reminders) {
+    if (rem.kind != ReminderKind::stalled || !rem.state) continue;
+    const std::string state(to_string(*rem.state));
+    auto it = p.overdue_after_days.find(state);
+    if (it == p.overdue_after_days.end() || rem.after_days < it->second) p.overdue_after_days[state] = rem.after_days;
+  }
+  return r;
 }
 
 // --- the audit trail ---------------------------------------------------------------------------
 
-AuditVerification Application::audit_verify(const ReadScope& scope, const std::string& anchor) {
+namespace {
+// An archive given to `audit verify --archive`, as the merge reads it.
+struct ArchiveSource {
+  ArchivedTrail* trail;
+  AuditRecord next;
+  bool has = false;
+  RecordDigest digest;
+  bool matched = false;  // its checkpoint was found in the trail
+};
+}  // namespace
+
+AuditVerification Application::audit_verify(const ReadScope& scope, const std::string& anchor,
+                                            const std::vector<ArchivedTrail*>& archives) {
   AuditVerification out;
   if (!scope.whole()) {
     out.status = Status::Forbidden(scope.describe() +
@@ -477,14 +534,87 @@ AuditVerification Application::audit_verify(const ReadScope& scope, const std::s
     return out;
   }
   try {
+    // Reading (this thread) and hashing (a second one) overlap: PipelinedChainVerifier. Without
+    // archives the trail is verified as it is, from the newest checkpoint on (ChainVerifier::
+    // expect_checkpoint); with them, their records and the trail's are merged by sequence and
+    // verified as one chain from the first record, and each archive is matched with its
+    // checkpoint (manifest, count and digest of its records).
     ChainVerifier v;
+    if (archives.empty()) v.expect_checkpoint(store_.audit_checkpoint());
     bool anchor_seen = anchor.empty();
-    store_.scan_audit([&](const AuditRecord& r) {
-      if (!anchor_seen && r.hash == anchor) anchor_seen = true;
-      return v.feed(r);
-    });
+    std::optional<std::string> archive_problem;
+    std::vector<std::unique_ptr<ArchiveSource>> sources;
+    for (ArchivedTrail* t : archives) {
+      auto src = std::make_unique<ArchiveSource>();
+      src->trail = t;
+      src->has = t->next(src->next);
+      if (!src->has && !t->problem().empty() && !archive_problem) archive_problem = t->problem();
+      sources.push_back(std::move(src));
+    }
+    {
+      PipelinedChainVerifier pipe(v);
+      // Feeds the archives' records numbered below `seq`, in order; false to stop.
+      auto archived_before = [&](std::int64_t seq) {
+        for (;;) {
+          ArchiveSource* first = nullptr;
+          for (auto& src : sources)
+            if (src->has && src->next.seq < seq && (!first || src->next.seq < first->next.seq)) first = src.get();
+          if (!first) return true;
+          if (!anchor_seen && first->next.hash == anchor) anchor_seen = true;
+          first->digest.add(first->next.seq, first->next.hash);
+          if (!pipe.feed(first->next)) return false;
+          first->has = first->trail->next(first->next);
+          if (!first->has && !first->trail->problem().empty()) {
+            if (!archive_problem) archive_problem = first->trail->problem();
+            return false;
+          }
+        }
+      };
+      store_.scan_audit([&](const AuditRecord& r) {
+        if (!sources.empty()) {
+          if (archive_problem || !archived_before(r.seq)) return false;
+          if (r.event == kArchiveEvent && r.dossier.rfind(kArchivePrefix, 0) == 0) {
+            const std::string id = r.dossier.substr(std::char_traits<char>::length(kArchivePrefix));
+            const nlohmann::json data = nlohmann::json::parse(r.data, nullptr, false);
+            auto found = std::find_if(sources.begin(), sources.end(), [&](auto& s) { return s->trail->id() == id; });
+            const std::string where = "audit record " + std::to_string(r.seq) + " (checkpoint of archive " + id + ")";
+            if (found == sources.end()) {
+              archive_problem = where + ": that archive was not given (--archive): every archive of the trail "
+                                        "is needed to verify it from its first record";
+            } else if (!data.is_object() ||
+                       data.value("manifest_sha256", std::string()) != (*found)->trail->manifest_sha256()) {
+              archive_problem = where + ": the archive's manifest.json is not the one the checkpoint names "
+                                        "(the manifest was changed, or it is another archive)";
+            } else {
+              (*found)->matched = true;
+              const std::int64_t want = data.value("archived_records", std::int64_t{-1});
+              const std::string digest = data.value("archived_digest", std::string());
+              const std::int64_t have = (*found)->digest.count();
+              const std::string got = (*found)->digest.hex();
+              if (want != have || digest != got)
+                archive_problem = where + ": it says " + std::to_string(want) + " record(s) were archived (digest " +
+                                  digest + "), the archive holds " + std::to_string(have) + " (digest " + got + ")";
+            }
+            if (archive_problem) return false;
+          }
+        }
+        if (!anchor_seen && r.hash == anchor) anchor_seen = true;
+        return pipe.feed(r);
+      });
+      if (!sources.empty() && !archive_problem) archived_before(std::numeric_limits<std::int64_t>::max());
+      pipe.finish();
+    }
     out.checked = v.checked();
     std::optional<std::string> problem = v.failure();
+    if (!problem) problem = archive_problem;
+    if (!problem)
+      for (auto& src : sources)
+        if (!src->matched) {
+          problem = "archive " + src->trail->id() +
+                    ": no checkpoint in this trail names it (it is from another database, or its checkpoint "
+                    "record was removed)";
+          break;
+        }
     if (!problem && !anchor_seen)
       problem = "no record has the anchored hash " + anchor +
                 " (records after it, or it, were removed; or the anchor is from another database)";

@@ -7,6 +7,7 @@ PACKAGES=(cmake ninja-build pkg-config g++ python3
   postgresql libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev python3-aiosmtpd nginx openssl
   clang-14 libclang-rt-14-dev dpkg-dev file chromium
+  libqrencode-dev libpng-dev libcairo2-dev fonts-dejavu-core zbar-tools poppler-utils
   libxlsxwriter-dev python3-openpyxl)
 missing=()
 for p in "${PACKAGES[@]}"; do

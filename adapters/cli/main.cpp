@@ -27,6 +27,7 @@
 #include "participation_machine.hpp"
 #include "dossier_machine.hpp"
 #include "notify/curl_transports.hpp"
+#include "print/printer.hpp"
 #include "ocop/dispatch.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/migration.hpp"
@@ -34,6 +35,7 @@
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
 #include "report/office_workbook.hpp"
+#include "store/archive.hpp"
 #include "store/backup.hpp"
 #include "store/damaged_database.hpp"
 #include "store/file_blob_store.hpp"
@@ -490,10 +492,26 @@ int cmd_history(const Options& o, const std::string& id) {
   return 0;
 }
 
-int cmd_audit_verify(const Options& o, const std::string& anchor) {
+int cmd_audit_verify(const Options& o, const std::string& anchor, const std::vector<std::string>& archive_dirs) {
   Session s;
   if (Status st = open_session(o, s, false); !st.ok()) return fail(o, st);
-  AuditVerification v = s.app().audit_verify(kOperator, anchor);
+  std::vector<std::unique_ptr<ArchivedTrail>> trails;
+  std::vector<ArchivedTrail*> archives;
+  for (const auto& dir : archive_dirs) {
+    Status st;
+    trails.push_back(store::open_archived_trail(dir, st));
+    if (!st.ok()) {
+      if (st.code() != Code::refused) return fail(o, st);
+      // A damaged archive is a broken chain (exit 4), as a damaged trail is.
+      AuditVerification v;
+      v.problem = st.message();
+      if (o.json_out) print_json(views::verification_json(v));
+      std::cerr << "error: audit chain broken: " << terminal_text(v.problem, true) << "\n";
+      return 4;
+    }
+    archives.push_back(trails.back().get());
+  }
+  AuditVerification v = s.app().audit_verify(kOperator, anchor, archives);
   if (!v.status.ok()) return fail(o, v.status);
   if (o.json_out) print_json(views::verification_json(v));
   if (!v.valid) {
@@ -501,8 +519,86 @@ int cmd_audit_verify(const Options& o, const std::string& anchor) {
     return 4;
   }
   if (!o.json_out)
-    std::printf("audit chain verified: %lld record(s), head %s\n", static_cast<long long>(v.checked),
-                v.head.c_str());
+    std::printf("audit chain verified: %lld record(s)%s, head %s\n", static_cast<long long>(v.checked),
+                archives.empty() ? "" : " (archives and live trail, from the first record)", v.head.c_str());
+  return 0;
+}
+
+// --- archives (store/archive.hpp; docs/operations.md, "Archive") ------------------------------
+
+// `ocop archive --until YEAR DEST`: moves the dossiers of closed cycles up to YEAR, with their
+// records, rows and documents, into DEST, and leaves a checkpoint in the trail. In steps, each
+// safe to stop after: the archive is written, fsynced and checked (manifest last) before one
+// transaction deletes anything; a rerun with the same DEST finishes a run stopped after its
+// manifest, and says so when it was finished already.
+int cmd_archive(const Options& o, int until, const std::string& dest) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  const Instant now = s.clock().now();
+  auto blobs = open_blobs(o, s);
+  const std::string docs = blobs ? blobs->root() : "";
+  store::ArchiveManifest m;
+  std::error_code ec;
+  bool resumed = false;
+  store::ArchivePlan plan;
+  if (std::filesystem::exists(dest, ec)) {
+    if (Status st = store::check_archive(dest, m, true); !st.ok()) return fail(o, st);
+    if (store::archive_committed(*s.store, m.id)) {
+      const std::int64_t purged = store::purge_documents(*s.store, m, docs);
+      if (o.json_out)
+        print_json({{"archive", m.id}, {"already", true}, {"dossiers", m.dossiers}, {"records", m.records},
+                    {"documents_removed", purged}});
+      else
+        std::printf("archive %s is done already (%lld dossier(s), %lld record(s)): nothing archived again\n",
+                    m.id.c_str(), static_cast<long long>(m.dossiers), static_cast<long long>(m.records));
+      return 0;
+    }
+    if (m.until != until)
+      return fail(o, Status::BadInput(dest + " is the archive until " + std::to_string(m.until) + ", not " +
+                                      std::to_string(until)));
+    resumed = true;  // written, not committed: finish it
+  } else {
+    std::map<int, Date> last_days;
+    for (const auto& [year, c] : s.config.cycles) last_days[year] = c.last_day();
+    try {
+      if (Status st = store::plan_archive(*s.store, until, last_days, local_date(now, s.offset()), plan); !st.ok())
+        return fail(o, st);
+    } catch (const std::exception& e) {
+      return fail(o, Status::Internal(std::string("database: ") + e.what()));
+    }
+    if (plan.dossiers.empty()) {
+      if (o.json_out)
+        print_json({{"archive", nullptr}, {"dossiers", 0}, {"kept", plan.kept}});
+      else {
+        std::printf("nothing to archive until %d\n", until);
+        for (const auto& [why, n] : plan.kept) std::printf("  kept live: %lld (%s)\n", static_cast<long long>(n), why.c_str());
+      }
+      return 0;
+    }
+    // The archive's own chain check first: what is archived must be a proven trail.
+    AuditVerification v = s.app().audit_verify(kOperator, "");
+    if (!v.status.ok()) return fail(o, v.status);
+    if (!v.valid) return fail(o, Status::Refused("the audit chain does not verify, nothing archived: " + v.problem));
+    if (Status st = store::write_archive(*s.store, plan, docs, dest, format_instant(now, s.offset()),
+                                         store::redact_url(o.db), m);
+        !st.ok())
+      return fail(o, st);
+  }
+  std::int64_t checkpoint = 0;
+  if (Status st = store::commit_archive(*s.store, m, dest, now, "operator", checkpoint); !st.ok()) return fail(o, st);
+  const std::int64_t purged = store::purge_documents(*s.store, m, docs);
+  if (o.json_out) {
+    print_json({{"archive", m.id}, {"dest", dest}, {"until", until}, {"dossiers", m.dossiers}, {"records", m.records},
+                {"checkpoint", checkpoint}, {"documents", m.documents.size()}, {"documents_removed", purged},
+                {"resumed", resumed}, {"kept", plan.kept}});
+  } else {
+    std::printf("archived %lld dossier(s) and %lld audit record(s) until %d into %s (archive %s%s); checkpoint "
+                "record %lld; %zu document(s) moved\n",
+                static_cast<long long>(m.dossiers), static_cast<long long>(m.records), until, Term(dest).c_str(),
+                m.id.c_str(), resumed ? ", finished from an earlier run" : "", static_cast<long long>(checkpoint),
+                m.documents.size());
+    for (const auto& [why, n] : plan.kept) std::printf("  kept live: %lld (%s)\n", static_cast<long long>(n), why.c_str());
+  }
   return 0;
 }
 
@@ -646,6 +742,33 @@ int cmd_certificates(const Options& o, const CertificateQuery& q) {
                 Term(c.level).c_str(), Term(c.unit).c_str(), format_date(c.issued_on).c_str(),
                 format_date(c.valid_until).c_str(), Term(c.state).c_str(), Term(c.product).c_str());
   std::printf("(%zu certificate(s))\n", r.value.size());
+  return 0;
+}
+
+// `ocop certificate qr|pdf ID --output FILE` (issue 13; docs/public.md): the request is checked
+// first (the file's type, where it goes, the public address: 2), then the certificate (3).
+int cmd_certificate_print(const Options& o, bool pdf, const std::string& id, const std::string& output,
+                          const std::string& base_url) {
+  Session s;
+  if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
+  print::QrFormat format;
+  if (!pdf)
+    if (Status st = print::qr_format(output, format); !st.ok()) return fail(o, st);
+  if (Status st = print::check_output(output); !st.ok()) return fail(o, st);
+  std::string url;
+  if (Status st = print::verification_url(base_url, s.config, "CODE", url); !st.ok()) return fail(o, st);
+  auto r = s.app().public_certificate(kOperator, id);
+  if (!r.ok()) return fail(o, r.status);
+  if (Status st = print::verification_url(base_url, s.config, r.value.code, url); !st.ok()) return fail(o, st);
+  Status st = pdf ? print::write_certificate_pdf(r.value, s.config, url, s.app().today(), output)
+                  : print::write_qr(url, output);
+  if (!st.ok()) return fail(o, st);
+  if (o.json_out)
+    print_json({{"certificate", r.value.id}, {"code", r.value.code}, {"url", url}, {"status", r.value.status},
+                {"output", output}});
+  else
+    std::printf("%s: %s of certificate %s, for %s\n", Term(output).c_str(), pdf ? "the certificate (PDF)" : "QR code",
+                Term(r.value.id).c_str(), Term(url).c_str());
   return 0;
 }
 
@@ -1510,6 +1633,9 @@ int main(int argc, char** argv) {
   list->add_option("--level", filter.level);
   list->add_option("--year", filter.year);
   list->add_option("--product-set", filter.product_set);
+  list->add_option("--round", filter.round, "an evaluation round's id");
+  list->add_option("--search", filter.text,
+                   "words to find in the product's and producer's names, accents and case ignored");
   list->add_option("--limit", filter.limit);
 
   std::string docs_id;
@@ -1547,6 +1673,13 @@ int main(int argc, char** argv) {
   backup->add_option("dest", backup_dest, "the backup directory to create")->required();
   auto* restore = app.add_subcommand("restore", "restore a backup directory to --db (which must not exist)");
   restore->add_option("src", restore_src, "a directory made by ocop backup")->required();
+  std::string archive_dest;
+  int archive_until = 0;
+  auto* archive = app.add_subcommand(
+      "archive", "move the dossiers of closed cycles up to a year into an archive directory, keeping the chain provable");
+  archive->add_option("--until", archive_until, "the last cycle year to archive")->required()->check(CLI::Range(2000, 2200));
+  archive->add_option("dest", archive_dest, "the archive directory to create (or to finish, after a stopped run)")
+      ->required();
 
   auto* audit = app.add_subcommand("audit", "audit trail commands");
   audit->require_subcommand(1);
@@ -1555,6 +1688,10 @@ int main(int argc, char** argv) {
   verify->add_option(
       "--anchor", anchor,
       "a head hash published earlier (printed by a previous verify): it must still be in the chain");
+  std::vector<std::string> verify_archives;
+  verify->add_option("--archive", verify_archives,
+                     "an archive directory (ocop archive): verify it and the trail together from the first record "
+                     "(repeat for every archive of the trail)");
   std::string format = "jsonl";
   auto* exportc = audit->add_subcommand("export", "export the trail");
   exportc->add_option("--format", format, "jsonl or csv");
@@ -1566,6 +1703,20 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   certs->add_option("--unit", cert_query.unit);
   certs->add_option("--stars", cert_query.stars);
+
+  std::string print_id, print_output, print_base_url;
+  auto* cert_cmd = app.add_subcommand("certificate", "one certificate: its QR code and printable sheet");
+  cert_cmd->require_subcommand(1);
+  auto* cert_qr = cert_cmd->add_subcommand(
+      "qr", "write the QR code of the certificate's public verification page (PNG or SVG, by --output's extension)");
+  auto* cert_pdf = cert_cmd->add_subcommand(
+      "pdf", "write the printable certificate (giấy chứng nhận, A4 PDF in Vietnamese) with its QR code");
+  for (auto* c : {cert_qr, cert_pdf}) {
+    c->add_option("id", print_id, "the certificate's id (ocop certificates)")->required();
+    c->add_option("--output", print_output, "the file to write")->required();
+    c->add_option("--base-url", print_base_url,
+                  "the public address of `ocop serve` (https://HOST); default: province.public_url");
+  }
 
   std::string product_arg, product_producer;
   auto* product = app.add_subcommand("product", "a product's history across cycles");
@@ -1673,6 +1824,10 @@ int main(int argc, char** argv) {
                     "events that arrive while a commit runs share the next one, at most N (default 64; 1: "
                     "one transaction per event)")
       ->check(CLI::Range(1, 10000));
+  serve->add_option("--public-rate", serve_args.o.public_rate_per_minute,
+                    "requests a minute each client address may make to the public pages and API (/verify, "
+                    "/api/v1/public; default 60; 0: no limit)")
+      ->check(CLI::Range(0, 1000000));
   serve->add_flag("--scheduler", serve_args.o.scheduler.enabled,
                   "run tick and deliver on an interval while this process holds the database's scheduler lease "
                   "(one process of all those sharing the database at a time)");
@@ -1749,9 +1904,12 @@ int main(int argc, char** argv) {
     if (*import) return cmd_import(o, import_file, batch);
     if (*backup) return cmd_backup(o, backup_dest);
     if (*restore) return cmd_restore(o, restore_src);
-    if (*verify) return cmd_audit_verify(o, anchor);
+    if (*archive) return cmd_archive(o, archive_until, archive_dest);
+    if (*verify) return cmd_audit_verify(o, anchor, verify_archives);
     if (*exportc) return cmd_audit_export(o, format);
     if (*certs) return cmd_certificates(o, cert_query);
+    if (*cert_qr) return cmd_certificate_print(o, false, print_id, print_output, print_base_url);
+    if (*cert_pdf) return cmd_certificate_print(o, true, print_id, print_output, print_base_url);
     if (*product_show) return cmd_product_show(o, product_arg, product_producer);
     if (*report) return cmd_report(o, report_format, report_output, report_expiring_days);
     if (*activities) return cmd_activities(o, activity_query);

@@ -37,7 +37,7 @@ struct adl_serializer<std::optional<T>> {
 
 namespace ocop {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Province, code, name, timezone, utc_offset_minutes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Province, code, name, timezone, utc_offset_minutes, public_url)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ProductSet, code, group, name)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StarBand, stars, min)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LevelRule, level, kind, quorum, recognizes, forward_min)
@@ -64,8 +64,8 @@ namespace config {
 // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates; 8: the
 // directory's size in the header (a truncated snapshot is refused before it is read), fields read
 // in place; 9: promotion, and the reminder kinds promotion_outcome, inspection_due, remedy_due;
-// 10: security.
-constexpr int kSnapshotFormat = 10;
+// 10: security; 11: province.public_url.
+constexpr int kSnapshotFormat = 11;
 
 std::string fingerprint(const std::string& content) {
   return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);

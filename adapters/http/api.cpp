@@ -1,4 +1,6 @@
 #include "http/api.hpp"
+#include "http/catalogue_pages.hpp"
+#include "http/public_pages.hpp"
 
 #include <strings.h>
 #include <unistd.h>
@@ -16,6 +18,8 @@
 #include "cli/event_lines.hpp"
 #include "notify/curl_transports.hpp"
 #include "ocop/accounts.hpp"
+#include "ocop/catalogue.hpp"
+#include "ocop/url.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
 #include "report/office_workbook.hpp"
@@ -124,10 +128,13 @@ std::optional<Response> reading(Call& c) {
 
 Response dossiers_list(Call& c) {
   const Request& req = c.req;
-  if (Status st = only_params(req, {"state", "unit", "level", "year", "product_set", "limit", "cursor"}); !st.ok())
+  if (Status st = only_params(req, {"state", "unit", "level", "year", "product_set", "round", "q", "limit", "cursor"});
+      !st.ok())
     return bad_request(st.message());
   if (auto refused = reading(c)) return std::move(*refused);
   DossierQuery q;
+  q.round = param(req, "round");
+  q.text = param(req, "q");
   q.state = param(req, "state");
   q.unit = param(req, "unit");
   q.level = param(req, "level");
@@ -684,6 +691,141 @@ Response certificate_feed(Call& c, bool atom) {
 
 Response certificate_feed_atom(Call& c) { return certificate_feed(c, true); }
 Response certificate_feed_json(Call& c) { return certificate_feed(c, false); }
+// --- the public face (issue 13; docs/public.md): no sign-in, rate limited per address ---------
+
+std::string public_url(Call& c, const std::string& code) {
+  const std::string& base = c.backend.config().province.public_url;
+  return base.empty() || code.empty() ? std::string() : base + "/verify/" + code;
+}
+
+Response public_certificate(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.app().verify_certificate(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  return json_response(views::public_certificate_json(r.value, public_url(c, r.value.code)));
+}
+
+Response verify(Call& c) {
+  auto r = c.app().verify_certificate(c.params[0]);
+  if (r.status.code() == Code::not_found) return verify_not_found_page(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  return verify_page(r.value, c.app().today());
+}
+
+Response public_style(Call&) { return public_stylesheet(); }
+
+// The catalogue's filters from the query string (the API's and the page's).
+Status catalogue_query(const Request& req, CatalogueQuery& q) {
+  if (Status st = only_params(req, {"q", "product_set", "group", "unit", "stars", "year", "limit", "cursor"}); !st.ok())
+    return st;
+  q.q = param(req, "q");
+  if (q.q.size() > 200) return Status::BadInput("?q= is longer than 200 bytes");
+  q.product_set = param(req, "product_set");
+  q.group = param(req, "group");
+  q.unit = param(req, "unit");
+  long long stars = 0, year = 0, limit = 0;
+  if (Status st = int_param(req, "stars", 1, 5, 0, stars); !st.ok()) return st;
+  if (Status st = int_param(req, "year", 2000, 2200, 0, year); !st.ok()) return st;
+  if (Status st = int_param(req, "limit", 1, kCatalogueMaxPage, 20, limit); !st.ok()) return st;
+  q.stars = static_cast<int>(stars);
+  q.year = static_cast<int>(year);
+  q.limit = static_cast<int>(limit);
+  const std::string cursor = param(req, "cursor");
+  if (!cursor.empty() && (!from_base64url(cursor, q.after) || q.after.empty()))
+    return Status::BadInput("?cursor= is not a cursor this service gave (next_cursor of a page)");
+  return Status::Ok();
+}
+
+Response public_products(Call& c) {
+  CatalogueQuery q;
+  if (Status st = catalogue_query(c.req, q); !st.ok()) return bad_request(st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.products(q);
+  if (!r.ok()) return problem(r.status);
+  json items = json::array();
+  for (const auto& p : r.value.items) items.push_back(views::public_certificate_json(p, public_url(c, p.code)));
+  json next = r.value.next.empty() ? json(nullptr) : json(base64url(r.value.next));
+  return json_response({{"items", items}, {"limit", q.limit}, {"next_cursor", next}});
+}
+
+Response public_product(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.product(c.params[0]);
+  if (!r.ok()) return problem(r.status);
+  json certs = json::array();
+  for (const auto& p : r.value.certificates) certs.push_back(views::public_certificate_json(p, public_url(c, p.code)));
+  return json_response({{"product", r.value.product}, {"producer", r.value.producer}, {"certificates", certs}});
+}
+
+// GET /catalogue: the list as a page; the form submits its filters by GET.
+Response catalogue_html(Call& c) {
+  CatalogueQuery q;
+  if (Status st = catalogue_query(c.req, q); !st.ok()) return catalogue_problem_page(400, st.message());
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.products(q);
+  if (!r.ok()) return catalogue_problem_page(http_status(r.status.code()), r.status.message());
+  std::map<std::string, std::string> groups;
+  for (const auto& [code, set] : c.backend.config().product_sets) groups.emplace(set.group, vn_group(set.group));
+  std::string next;
+  if (!r.value.next.empty()) {
+    next = "/catalogue?";
+    for (const auto& [name, value] : c.req.query)
+      if (name != "cursor" && !value.empty()) next += name + "=" + url_encode(value) + "&";
+    next += "cursor=" + base64url(r.value.next);
+  }
+  return catalogue_page(r.value, q, groups, next, c.app().today());
+}
+
+Response product_html(Call& c) {
+  Catalogue catalogue(c.backend.config(), c.backend.store(), c.app().today());
+  auto r = catalogue.product(c.params[0]);
+  if (r.status.code() == Code::not_found)
+    return catalogue_problem_page(404, "Kh\u00f4ng c\u00f3 s\u1ea3n ph\u1ea9m OCOP n\u00e0o c\u00f3 m\u00e3 n\u00e0y.");
+  if (!r.ok()) return problem(r.status);
+  return product_page(r.value, c.app().today());
+}
+
+
+// GET /api/v1/config: what the configuration publishes to a signed-in reader.
+Response published_config(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (auto refused = reading(c)) return std::move(*refused);
+  auto r = c.app().published_config(*c.scope);
+  if (!r.ok()) return problem(r.status);
+  return json_response(views::config_json(r.value));
+}
+
+// GET /api/v1/me/tokens: the signed-in user's own API tokens (never their secrets).
+Response my_tokens(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.backend.accounts()->tokens(c.principal.user);
+  if (!r.ok()) return problem(r.status);
+  json arr = json::array();
+  for (const auto& t : r.value) arr.push_back(views::token_json(t, c.offset()));
+  return json_response(arr);
+}
+
+// DELETE /api/v1/me/tokens/{id}: revokes one of the user's own tokens (another's: 404).
+Response my_token_revoke(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  if (Status st = c.backend.accounts()->revoke_own_token(c.principal.user, c.params[0]); !st.ok()) return problem(st);
+  Response out;
+  out.status = 204;
+  out.content_type.clear();
+  return out;
+}
+
+// GET /api/v1/me/sessions: the user's sessions in force, the one making the request marked.
+Response my_sessions(Call& c) {
+  if (Status st = only_params(c.req, {}); !st.ok()) return bad_request(st.message());
+  auto r = c.backend.accounts()->sessions(c.principal.user);
+  if (!r.ok()) return problem(r.status);
+  json arr = json::array();
+  for (const auto& s : r.value)
+    arr.push_back(views::session_json(s, c.offset(), c.principal.via == "session" && s.id == c.principal.credential));
+  return json_response(arr);
+}
 
 Response healthz(Call& c) {
   if (c.backend.store().schema_version() <= 0) return problem(503, Code::internal, "the database is not initialised");
@@ -702,6 +844,10 @@ const std::vector<Route>& routes() {
       {"DELETE", "/api/v1/session", Where::writer, true, false, session_logout},
       {"DELETE", "/api/v1/sessions", Where::writer, true, false, sessions_logout_everywhere},
       {"GET", "/api/v1/me", Where::reader, true, false, me},
+      {"GET", "/api/v1/me/tokens", Where::reader, true, false, my_tokens},
+      {"DELETE", "/api/v1/me/tokens/{id}", Where::writer, true, false, my_token_revoke},
+      {"GET", "/api/v1/me/sessions", Where::reader, true, false, my_sessions},
+      {"GET", "/api/v1/config", Where::reader, true, false, published_config},
       {"GET", "/api/v1/dossiers", Where::reader, true, false, dossiers_list},
       {"GET", "/api/v1/dossiers/{id}", Where::reader, true, false, dossier_show},
       {"GET", "/api/v1/dossiers/{id}/history", Where::reader, true, false, dossier_history},
@@ -723,8 +869,23 @@ const std::vector<Route>& routes() {
       {"GET", "/api/v1/activities/{id}", Where::reader, true, false, activity_show},
       {"GET", "/api/v1/inspections", Where::reader, true, false, inspections_list},
       {"POST", "/api/v1/inspections/plan", Where::writer, true, false, inspections_plan},
+      // The public face: no sign-in; is_public() routes are rate limited per client address.
+      {"GET", "/api/v1/public/certificates/{code}", Where::reader, false, false, public_certificate},
+      {"GET", "/api/v1/public/products", Where::reader, false, false, public_products},
+      {"GET", "/api/v1/public/products/{code}", Where::reader, false, false, public_product},
+      {"GET", "/verify/{code}", Where::reader, false, false, verify},
+      {"GET", "/catalogue", Where::reader, false, false, catalogue_html},
+      {"GET", "/catalogue/{code}", Where::reader, false, false, product_html},
+      {"GET", "/public/style.css", Where::reader, false, false, public_style},
   };
   return table;
+}
+
+bool is_public(const Route& r) {
+  const std::string_view p = r.pattern;
+  return !r.authenticated && (p.rfind("/verify/", 0) == 0 || p.rfind("/api/v1/public/", 0) == 0 ||
+                              p.rfind("/public/", 0) == 0 || p.rfind("/catalogue", 0) == 0 ||
+                              p.rfind("/feeds/", 0) == 0);
 }
 
 Match match(const std::string& method, const std::vector<std::string>& segments) {

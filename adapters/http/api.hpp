@@ -38,6 +38,10 @@ struct Route {
 // Every route, in the order they are matched.
 const std::vector<Route>& routes();
 
+// The public face's routes (/verify/..., /catalogue..., /api/v1/public/..., /public/..., /feeds/...): no sign-in, and
+// limited per client address by the server (ServeOptions::public_rate_per_minute).
+bool is_public(const Route& r);
+
 struct Match {
   const Route* route = nullptr;
   std::vector<std::string> params;  // the {name} segments, in order

@@ -89,6 +89,8 @@ std::string Metrics::render(const std::vector<Sample>& extra) const {
         connections_refused.load(), "counter");
   gauge("ocop_http_timeouts_total", "Connections closed by the read or idle timeout.", timeouts.load(), "counter");
   gauge("ocop_http_requests_in_flight", "Requests read and not yet answered.", in_flight.load());
+  gauge("ocop_http_rate_limited_total", "Public requests answered 429: the address was over its budget.",
+        rate_limited.load(), "counter");
   gauge("ocop_http_overloaded_total", "Requests answered 503 because a worker queue was full.", overloaded.load(),
         "counter");
   const std::string* last = nullptr;

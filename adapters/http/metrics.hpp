@@ -38,6 +38,7 @@ class Metrics {
   std::atomic<std::int64_t> timeouts{0};              // connections closed by a read or idle timeout
   std::atomic<std::int64_t> in_flight{0};             // requests between read and written
   std::atomic<std::int64_t> overloaded{0};            // 503: a worker queue was full
+  std::atomic<std::int64_t> rate_limited{0};          // 429: an address over the public face's budget
 
   // key="value", the value escaped, for Sample::labels.
   static std::string label_pair(const std::string& key, const std::string& value);

@@ -37,6 +37,7 @@ struct ServeOptions {
   int idle_timeout_ms = 60000;   // a kept-alive connection waiting for its next request
   int write_timeout_ms = 60000;  // writing a response (a spooled one gets more per MiB)
   int max_connections = 512;
+  int public_rate_per_minute = 60;  // requests to the public face per client address (0: no limit)
   int max_group = 64;  // events in one transaction on the writer (group commit; 1: each alone)
 
   SchedulerOptions scheduler;  // tick and deliver under the database's lease (scheduler.hpp)

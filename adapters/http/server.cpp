@@ -32,6 +32,7 @@
 #include "http/api.hpp"
 #include "http/serve.hpp"
 #include "http/static_files.hpp"
+#include "http/rate_limit.hpp"
 #include "ocop/limits.hpp"
 #include "notify/curl_transports.hpp"
 #include "store/lease.hpp"
@@ -201,7 +202,8 @@ class Server {
         acceptor_(ioc),
         stop_signals_(ioc, SIGTERM, SIGINT),
         hup_(ioc, SIGHUP),
-        config_(options_.config) {
+        config_(options_.config),
+        public_limit_(options_.public_rate_per_minute) {
     settings_.db = options_.db;
     settings_.documents_env = options_.documents_env;
     settings_.now = options_.now;
@@ -294,6 +296,7 @@ class Server {
   const ApiSettings& api() const { return api_; }
   const StaticSite* site() const { return site_.get(); }
   Metrics& metrics() { return metrics_; }
+  RateLimiter& public_limit() { return public_limit_; }  // the I/O thread's
   spdlog::logger& log() { return *log_; }
   bool draining() const { return draining_; }
   void add(Session* s) { sessions_.insert(s); }
@@ -478,6 +481,7 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<WorkerPool> readers_, writer_, slow_;
   std::unique_ptr<StaticSite> site_;
+  RateLimiter public_limit_;
   std::unique_ptr<ServiceScheduler> scheduler_;
   static constexpr auto kOutboxCountsFor = std::chrono::seconds(5);
   struct OutboxCounts {
@@ -600,6 +604,18 @@ void Session::on_header(beast::error_code ec, std::size_t) {
                                       : problem(405, Code::bad_input, "method " + req_.method + " not allowed");
     if (!match_.allow.empty()) r.set("Allow", match_.allow);
     return fail_request(std::move(r));
+  }
+  if (is_public(*match_.route)) {  // the public face: a budget per client address (issue 13)
+    int retry_after = 1;
+    if (!server_.public_limit().allow(remote_, RateLimiter::Clock::now(), retry_after)) {
+      ++server_.metrics().rate_limited;
+      Response r = problem(429, Code::refused,
+                           "too many requests from this address to the public pages: at most " +
+                               std::to_string(server_.options().public_rate_per_minute) +
+                               " a minute; try again in " + std::to_string(retry_after) + " s");
+      r.set("Retry-After", std::to_string(retry_after));
+      return fail_request(std::move(r));
+    }
   }
   const std::size_t limit = match_.route->upload ? server_.upload_limit() : server_.options().max_body_bytes;
   if (auto length = parser_->content_length(); length && *length > limit)

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "views/vietnamese.hpp"
+
 namespace ocop::report {
 namespace {
 
@@ -25,14 +27,6 @@ const char* state_label(State s) {
     case State::withdrawn: return "Đã rút";
   }
   return "";
-}
-
-std::string level_label(const std::string& level) {
-  if (level == "commune") return "Xã";
-  if (level == "district") return "Huyện";
-  if (level == "province") return "Tỉnh";
-  if (level == "central") return "Trung ương";
-  return level;
 }
 
 std::string certificate_state_label(const std::string& s) {
@@ -131,7 +125,7 @@ std::vector<Cell> product_row(std::size_t n, const RecognisedProduct& p, const C
           Cell::of(c.unit),
           Cell::of(unit_name(config, c.unit)),
           Cell::of(static_cast<std::int64_t>(c.stars)),
-          Cell::of(level_label(c.level)),
+          Cell::of(views::vn_level(c.level)),
           Cell::of(c.decision_no),
           Cell::of(c.decision_date),
           Cell::of(c.issued_on),

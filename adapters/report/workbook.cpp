@@ -1,6 +1,10 @@
 #include "report/workbook.hpp"
 
-#include "plugin.hpp"
+#include <dlfcn.h>
+
+#include <utility>
+
+#include "store/modules.hpp"
 
 namespace ocop::report {
 
@@ -40,9 +44,18 @@ Status write_xlsx(const Workbook& wb, const std::string& path) {
     if (s.name.empty() || s.name.size() > 31 || s.name.find_first_of("[]:*?/\\") != std::string::npos)
       return Status::BadInput("sheet name \"" + s.name + "\": 1 to 31 bytes, none of []:*?/\\");
   }
-  std::string why;
-  auto write = reinterpret_cast<XlsxWriteFn>(plugin_symbol(kXlsxPluginFile, kXlsxWriteSymbol, why));
-  if (!write) return Status::Internal("spreadsheet support (" + std::string(kXlsxPluginFile) + ") " + why);
+  // Loaded once per process (store/modules.hpp says where it is looked for).
+  static const std::pair<XlsxWriteFn, std::string> module = [] {
+    std::string tried;
+    void* lib = open_module(kXlsxPluginFile, tried);
+    if (!lib)
+      return std::make_pair(XlsxWriteFn{}, std::string("could not be loaded") + tried +
+                                               " (set OCOP_PLUGIN_DIR to the directory that holds it)");
+    auto fn = reinterpret_cast<XlsxWriteFn>(dlsym(lib, kXlsxWriteSymbol));
+    return std::make_pair(fn, fn ? std::string() : std::string("has no ") + kXlsxWriteSymbol);
+  }();
+  auto write = module.first;
+  if (!write) return Status::Internal("spreadsheet support (" + std::string(kXlsxPluginFile) + ") " + module.second);
   char error[512] = {0};
   if (write(&wb, path.c_str(), error, sizeof error) != 0) return Status::Internal(error);
   return Status::Ok();

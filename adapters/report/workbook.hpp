@@ -2,7 +2,7 @@
 //
 // The reports offices send (office_workbook.hpp) are built as a Workbook: sheets of typed cells
 // under one header row. write_xlsx() hands it to libocop_xlsx.so (xlsx_plugin.cpp, libxlsxwriter),
-// a module loaded on the first call (adapters/plugin.hpp), so that no other command maps
+// a module loaded on the first call (store/modules.hpp), so that no other command maps
 // libxlsxwriter and its zip libraries. Every sheet gets its header row frozen and an
 // autofilter over its header and rows; integers, amounts and dates are written as numbers and
 // dates (an office filters and sums them), text as text. Text is UTF-8.

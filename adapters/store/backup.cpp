@@ -39,6 +39,8 @@ Status open_db(const std::string& path, int flags, Db& out) {
   return Status::Ok();
 }
 
+}  // namespace
+
 bool fsync_path(const std::string& path, bool directory) {
   int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) return false;
@@ -103,8 +105,6 @@ Status copy_checked(const std::string& from, const std::string& to, const std::s
   fsync_path(fs::path(to).parent_path().string(), true);
   return Status::Ok();
 }
-
-}  // namespace
 
 Status copy_database(const std::string& source_path, const std::string& dest) {
   std::error_code ec;

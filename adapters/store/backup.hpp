@@ -81,6 +81,15 @@ Status check_backup(const std::string& src, BackupManifest& manifest);
 Status restore_files(const std::string& src, const BackupManifest& manifest, const std::string& db_path,
                      const std::string& documents_dir, std::vector<std::string>& created);
 
+// File helpers shared with the archive (store/archive.hpp).
+// fsync of a file or directory; false when it cannot be opened or synced.
+bool fsync_path(const std::string& path, bool directory);
+// The SHA-256 and size of a file, streamed (a missing file: Refused, naming it).
+Status hash_file(const std::string& path, std::string& sha, std::int64_t& bytes);
+// Copies `from` to `to` through `to`.part (fsynced, then renamed), checking the SHA-256 and
+// size of what it copied against `sha` and `bytes` (a mismatch: Refused, naming `from`).
+Status copy_checked(const std::string& from, const std::string& to, const std::string& sha, std::int64_t bytes);
+
 // Removes what restore_files created (newest first, with the database's -wal and -shm), and the
 // directories under and including `documents_dir` that are left empty.
 void remove_restored(std::vector<std::string>& created, const std::string& documents_dir);

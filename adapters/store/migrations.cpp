@@ -203,6 +203,39 @@ const std::vector<Migration>& migrations() {
        },
        {}},
       {9,
+       "certificates' verification codes (issue 13)",
+       {
+           // The code is derived from the database's secret and the certificate's id
+           // (ocop/verification.hpp), kept here and never in the audit trail. The secret: 32
+           // random bytes from the database's own generator (SQLite's randomblob, ChaCha20 seeded
+           // from the operating system; PostgreSQL's gen_random_uuid, pg_strong_random: two UUIDs
+           // give 244 random bits), written once; the migration then fills the codes of the
+           // certificates already issued (SociStore::migrate).
+           "ALTER TABLE certificates ADD COLUMN verification_code TEXT",
+           "INSERT INTO meta (key, value) SELECT 'verification_secret', lower(hex(randomblob(32)))"
+           " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'verification_secret')",
+           "CREATE UNIQUE INDEX certificates_verification_code ON certificates (verification_code)",
+       },
+       {
+           "ALTER TABLE certificates ADD COLUMN verification_code TEXT",
+           "INSERT INTO meta (key, value) SELECT 'verification_secret',"
+           " replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"
+           " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'verification_secret')",
+           "CREATE UNIQUE INDEX certificates_verification_code ON certificates (verification_code)",
+       }},
+      {10,
+       "archives: what `ocop archive` moved out, and its checkpoints",
+       {
+           // One row per archive (adapters/store/archive.hpp): its checkpoint record's sequence
+           // number (audit verify starts there), the manifest's SHA-256 the checkpoint names.
+           "CREATE TABLE archives (id TEXT PRIMARY KEY, until_year INTEGER NOT NULL, checkpoint BIGINT NOT NULL,"
+           " manifest_sha256 TEXT NOT NULL, dossiers BIGINT NOT NULL, records BIGINT NOT NULL, at TEXT NOT NULL)",
+           // The archived dossiers' ids stay taken, and reads of them say where they went.
+           "CREATE TABLE archived_dossiers (id TEXT PRIMARY KEY, unit TEXT NOT NULL, year INTEGER NOT NULL,"
+           " archive TEXT NOT NULL)",
+       },
+       {}},
+      {11,
        "the certificates' feed: an index of the records that recognise, revoke or expire one",
        {
            // A partial index (SQLite and PostgreSQL): the feed's query names the same condition.

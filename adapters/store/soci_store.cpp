@@ -1,6 +1,8 @@
 #include "store/soci_store.hpp"
+#include "store/sqlite_handle.hpp"
 #include "store/sqlite_wal_vfs.hpp"
 
+#include <dlfcn.h>
 #include <sqlite3.h>
 
 #include <soci/soci.h>
@@ -9,6 +11,7 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -18,8 +21,10 @@
 #include "ocop/audit.hpp"
 #include "ocop/executor.hpp"
 #include "ocop/limits.hpp"
+#include "ocop/verification.hpp"
+#include "ocop/search.hpp"
 #include "store/migrations.hpp"
-#include "plugin.hpp"
+#include "store/modules.hpp"
 #include "store/pg_plugin.hpp"
 
 namespace ocop::store {
@@ -50,15 +55,21 @@ std::string sqlstate(const std::exception& e) {
   return "";
 }
 
-// Loads libocop_pgsql.so once per process (adapters/plugin.hpp says where it is looked for);
-// the reason, naming every place tried, when it is not found.
+// The directory of the running executable ("" when /proc is not there).
+// Loads libocop_pgsql.so once per process (pg_plugin.hpp says where it is looked for); the
+// reason, naming every place tried, when it is not found.
 std::string load_pg_plugin() {
   static const std::string error = [] {
-    std::string why;
-    auto fn = reinterpret_cast<PgSqlstateFn>(plugin_symbol(kPgPluginFile, kPgSqlstateSymbol, why));
-    if (!fn) return "PostgreSQL support (" + std::string(kPgPluginFile) + ") " + why;
-    g_pg_sqlstate.store(fn, std::memory_order_release);
-    return std::string();
+    std::string tried;
+    if (void* lib = open_module(kPgPluginFile, tried)) {
+      if (auto fn = reinterpret_cast<PgSqlstateFn>(dlsym(lib, kPgSqlstateSymbol))) {
+        g_pg_sqlstate.store(fn, std::memory_order_release);
+        return std::string();
+      }
+      tried += std::string("; ") + kPgPluginFile + ": no " + kPgSqlstateSymbol;
+    }
+    return "PostgreSQL support (" + std::string(kPgPluginFile) + ") could not be loaded" + tried +
+           " (set OCOP_PLUGIN_DIR to the directory that holds it)";
   }();
   return error;
 }
@@ -485,6 +496,9 @@ struct SociStore::Impl {
 
   // hot-path statements, prepared on first use
   std::string key_buf, dossier_buf, level_buf, member_buf, kind_buf, str_buf, str_buf2;
+  // The database's verification secret (meta, migration 9), read at the first certificate
+  // written; and the code bound to the insert.
+  std::string verification_secret, verification_code;
   double a = 0, b = 0, c = 0;
   long long n = 0;
   DossierRow row;
@@ -741,6 +755,7 @@ struct SociStore::Impl {
     st.exchange(soci::into(audit.prev_hash));
     st.exchange(soci::into(audit.hash));
   }
+  bool archives_known = false;  // SociStore::has_archives
   static constexpr const char* kAuditColumns =
       "seq, at, actor, role, dossier, event, from_state, to_state, level, data, prev_hash, hash";
   // Moves the row's data out (the next fetch fills the buffer again): one copy of a large record.
@@ -769,12 +784,32 @@ namespace {
 // (spec of Store), so SQLite's own mutexes are not needed, and its memory statistics, which
 // take a global mutex on every allocation, are off. If the library was initialised already
 // (by another component), sqlite3_config refuses and the defaults stay: correct, only slower.
+// ocop_fold(TEXT): the engine's fold_text (ocop/search.hpp), for the dossier list's search;
+// NULL stays NULL.
+void sqlite_fold(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* text = sqlite3_value_text(argv[0]);
+  if (!text) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const std::string folded =
+      fold_text(std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
+int register_sqlite_functions(sqlite3* db, char** /*error*/, const void* /*api*/) {
+  return sqlite3_create_function_v2(db, "ocop_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                    sqlite_fold, nullptr, nullptr, nullptr);
+}
+
 void configure_sqlite_library() {
   static const bool once = [] {
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     // A commit's WAL frames in one write (sqlite_wal_vfs.hpp), as the default VFS.
     register_coalescing_wal_vfs();
+    // ocop_fold() on every connection opened from now on (SOCI's too: one libsqlite3).
+    sqlite3_auto_extension(reinterpret_cast<void (*)(void)>(register_sqlite_functions));
     return true;
   }();
   (void)once;
@@ -890,6 +925,7 @@ int SociStore::migrate(int up_to) {
         }
         impl_->sql << q;
       }
+      if (m.version == 9) backfill_verification_codes();
       std::string desc = m.description;
       std::string now = ts(SystemClock().now());
       int version = m.version;
@@ -1452,6 +1488,19 @@ std::vector<OutboxMessage> SociStore::outbox(const std::string& state, int limit
   return out;
 }
 
+std::vector<CountRow> SociStore::count_outbox() {
+  std::vector<CountRow> out;
+  try {
+    soci::rowset<soci::row> rs =
+        impl_->sql.prepare << "SELECT state, CASE WHEN cause LIKE 'reminder %' THEN 'reminder' ELSE 'other' END AS kind,"
+                              " COUNT(*) FROM outbox GROUP BY state, kind ORDER BY state, kind";
+    for (const auto& r : rs) out.push_back(CountRow{cell(r, 0), cell(r, 1), std::stoll(cell(r, 2))});
+  } catch (const std::exception& e) {
+    rethrow(e, "counting the outbox");
+  }
+  return out;
+}
+
 std::optional<OutboxMessage> SociStore::outbox_message(std::int64_t id) {
   try {
     long long key = id;
@@ -1613,6 +1662,52 @@ std::optional<Certificate> SociStore::load_certificate(const std::string& id) {
   }
 }
 
+std::optional<Certificate> SociStore::certificate_by_code(const std::string& code) {
+  if (code.size() != kVerificationCodeLength) return std::nullopt;
+  std::string id;
+  try {
+    soci::indicator ind = soci::i_null;
+    std::string k = code;
+    impl_->sql << "SELECT id FROM certificates WHERE verification_code = :c", soci::into(id, ind), soci::use(k);
+    if (!impl_->sql.got_data() || ind != soci::i_ok) return std::nullopt;
+  } catch (const std::exception& e) {
+    rethrow(e, "finding a certificate by its verification code");
+  }
+  return load_certificate(id);
+}
+
+std::string SociStore::verification_code_of(const std::string& certificate_id) {
+  if (!impl_->sqlite && !valid_utf8(certificate_id)) return {};
+  try {
+    std::string code;
+    soci::indicator ind = soci::i_null;
+    std::string k = certificate_id;
+    impl_->sql << "SELECT verification_code FROM certificates WHERE id = :id", soci::into(code, ind), soci::use(k);
+    return impl_->sql.got_data() && ind == soci::i_ok ? code : std::string();
+  } catch (const std::exception& e) {
+    rethrow(e, "reading a verification code");
+  }
+}
+
+// Migration 9: every certificate written before it gets its code, in the migration's transaction.
+void SociStore::backfill_verification_codes() {
+  const std::string secret = meta("verification_secret");
+  if (secret.empty()) throw StoreError("migration 9 wrote no verification secret", false);
+  std::vector<std::string> ids;
+  {
+    soci::rowset<std::string> rs = impl_->sql.prepare << "SELECT id FROM certificates WHERE verification_code IS NULL";
+    for (const auto& id : rs) ids.push_back(id);
+  }
+  std::string id, code;
+  soci::statement st = (impl_->sql.prepare << "UPDATE certificates SET verification_code = :c WHERE id = :id",
+                        soci::use(code), soci::use(id));
+  for (const auto& each : ids) {
+    id = each;
+    code = verification_code(secret, id);
+    st.execute(true);
+  }
+}
+
 void SociStore::insert_certificate(const Certificate& c) {
   auto& I = *impl_;
   try {
@@ -1636,11 +1731,12 @@ void SociStore::insert_certificate(const Certificate& c) {
       st.exchange(soci::use(I.cert.revocation_ground, I.cert.i_revocation_ground));
       st.exchange(soci::use(I.cert.revocation_decision_no, I.cert.i_revocation_decision_no));
       st.exchange(soci::use(I.cert.revoked_on, I.cert.i_revoked_on));
+      st.exchange(soci::use(I.verification_code));
       I.prepare(st,
                 std::string("INSERT INTO certificates (") + Impl::kCertColumns +
-                    ") VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level, :decision_no,"
-                    " :decision_date, :issued_on, :valid_until, :state, :superseded_by, :revocation_ground,"
-                    " :revocation_decision_no, :revoked_on)");
+                    ", verification_code) VALUES (:id, :dossier, :product, :product_set, :unit, :stars, :level,"
+                    " :decision_no, :decision_date, :issued_on, :valid_until, :state, :superseded_by,"
+                    " :revocation_ground, :revocation_decision_no, :revoked_on, :verification_code)");
       I.st_insert_cert = std::move(fresh);  // cached only once prepared
     }
     I.cert.id = c.id;
@@ -1655,6 +1751,10 @@ void SociStore::insert_certificate(const Certificate& c) {
     I.cert.issued_on = format_date(c.issued_on);
     I.cert.valid_until = format_date(c.valid_until);
     I.cert_mutable_to_row(c);
+    if (I.verification_secret.empty()) I.verification_secret = meta("verification_secret");
+    if (I.verification_secret.empty())
+      throw StoreError("the database has no verification secret (meta verification_secret, migration 9)", false);
+    I.verification_code = verification_code(I.verification_secret, c.id);
     I.st_insert_cert->execute(true);
   } catch (const std::exception& e) {
     rethrow(e, "writing a certificate");
@@ -1826,9 +1926,11 @@ std::vector<std::string> SociStore::version_mismatches(int limit) {
                                          " AND NOT EXISTS (SELECT 1 FROM participations t WHERE t.id = o.id)"
                                          " AND NOT EXISTS (SELECT 1 FROM inspections t WHERE t.id = o.id)"
                                          " AND NOT (o.id LIKE 'user:%' AND EXISTS"
-                                         " (SELECT 1 FROM accounts t WHERE t.id = substr(o.id, 6)))"
-                                         " ORDER BY o.id LIMIT " +
-                                             std::to_string(limit);
+                                         " (SELECT 1 FROM accounts t WHERE t.id = substr(o.id, 6)))" +
+                                             std::string(has_archives() ? " AND NOT (o.id LIKE 'archive:%' AND EXISTS"
+                                                                          " (SELECT 1 FROM archives t WHERE t.id = substr(o.id, 9)))"
+                                                                        : "") +
+                                             " ORDER BY o.id LIMIT " + std::to_string(limit);
     for (const auto& r : orphans)
       out.push_back("the trail has records of " + cell(r, 0) + ", which is not in the database");
   } catch (const std::exception& e) {
@@ -1916,7 +2018,7 @@ std::vector<AuditRecord> SociStore::certificate_events(std::int64_t before_seq, 
     I.bind_audit_out(st);
     st.exchange(soci::use(before));
     st.exchange(soci::use(n));
-    // The condition is the partial index's own (migration 9, audit_certificate_events).
+    // The condition is the partial index's own (migration 11, audit_certificate_events).
     I.prepare(st, std::string("SELECT ") + Impl::kAuditColumns +
                       " FROM audit WHERE event IN ('recognize', 'revoke', 'expire') AND seq < :before"
                       " ORDER BY seq DESC LIMIT :n");
@@ -1956,7 +2058,56 @@ void audit_objects(std::string& q, soci::statement& st, const AuditFilter& f) {
 }  // namespace
 
 void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
-  scan_audit_matching(nullptr, fn);
+  if (!impl_->sqlite) return scan_audit_matching(nullptr, fn);
+  // SQLite: the whole trail through the C API, one record object reused (its strings keep
+  // their buffers). SOCI copied every cell into a buffer of its own and then into a new
+  // record: most of `audit verify`'s time. Pages of 65,536 records by sequence, as before: each
+  // page is its own read, so a long scan does not hold a snapshot (and the WAL) for its whole
+  // length.
+  auto* db = static_cast<sqlite3*>(sqlite_handle(impl_->sql));
+  if (!db) return scan_audit_matching(nullptr, fn);
+  sqlite3_stmt* st = nullptr;
+  const std::string q = std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT 65536";
+  if (sqlite3_prepare_v2(db, q.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    throw StoreError(std::string("reading the audit trail: ") + sqlite3_errmsg(db), false);
+  struct Finalize {
+    sqlite3_stmt* st;
+    ~Finalize() { sqlite3_finalize(st); }
+  } finalize{st};
+  auto text = [&](int col, std::string& out) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+    out.assign(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
+  };
+  AuditRecord r;
+  std::int64_t after = 0;
+  for (;;) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, after);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      ++n;
+      r.seq = sqlite3_column_int64(st, 0);
+      text(1, r.at_text);
+      r.at = parse_ts(r.at_text);
+      text(2, r.actor);
+      text(3, r.role);
+      text(4, r.dossier);
+      text(5, r.event);
+      text(6, r.from_state);
+      text(7, r.to_state);
+      text(8, r.level);
+      text(9, r.data);
+      text(10, r.prev_hash);
+      text(11, r.hash);
+      after = r.seq;
+      if (!fn(r)) return;
+    }
+    if (rc != SQLITE_DONE) {
+      const std::string m = sqlite3_errmsg(db);
+      throw StoreError("reading the audit trail: " + m, retryable_message(m));
+    }
+    if (n < 65536) return;
+  }
 }
 
 void SociStore::scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) {
@@ -2019,6 +2170,50 @@ void SociStore::scan_audit_matching(const AuditFilter* f, const std::function<bo
   }
 }
 
+std::optional<ArchivedDossier> SociStore::archived_dossier(const std::string& id) {
+  if (!impl_->sqlite && !valid_utf8(id)) return std::nullopt;
+  try {
+    if (!has_archives()) return std::nullopt;
+    ArchivedDossier a;
+    soci::indicator ind = soci::i_null;
+    std::string key = id;
+    long long checkpoint = 0;
+    impl_->sql << "SELECT d.id, d.unit, d.year, d.archive, a.checkpoint FROM archived_dossiers d"
+                  " JOIN archives a ON a.id = d.archive WHERE d.id = :id",
+        soci::into(a.id, ind), soci::into(a.unit), soci::into(a.year), soci::into(a.archive),
+        soci::into(checkpoint), soci::use(key);
+    if (ind != soci::i_ok) return std::nullopt;
+    a.checkpoint = checkpoint;
+    return a;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading an archived dossier");
+  }
+}
+
+// Whether migration 10 (archives) is applied: a backup of an older version is verified as it is
+// (ocop backup, restore), without it.
+bool SociStore::has_archives() {
+  if (impl_->archives_known) return true;
+  long long n = 0;
+  if (schema_version() >= 10) impl_->sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = 10", soci::into(n);
+  impl_->archives_known = n > 0;
+  return impl_->archives_known;
+}
+
+std::int64_t SociStore::audit_checkpoint() {
+  try {
+    if (!has_archives()) return 0;
+    long long seq = 0;
+    soci::indicator ind = soci::i_null;
+    impl_->sql << "SELECT MAX(checkpoint) FROM archives", soci::into(seq, ind);
+    return ind == soci::i_ok ? seq : 0;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the audit trail's checkpoint");
+  }
+}
+
+soci::session& SociStore::session() { return impl_->sql; }
+
 std::optional<std::string> SociStore::find_key(const std::string& key) {
   if (!impl_->sqlite && !valid_utf8(key)) return std::nullopt;
   auto& I = *impl_;
@@ -2065,13 +2260,46 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
 namespace {
 // The values a dossier filter binds, kept alive (soci::use binds by reference) until the
 // statement has run; where() appends the WHERE clause and binds them to `st`.
+// The stored product and producer names folded in SQL as fold_text folds them in the engine
+// (ocop/search.hpp). SQLite: ocop_fold(), the engine's fold_text registered as an SQL function on
+// every connection (configure_sqlite_library). PostgreSQL: TRANSLATE with the same table (each
+// replaced text is one code point; the combining marks come last and have no counterpart, so
+// TRANSLATE drops them), then LOWER, which only ASCII letters are left to meet (PostgreSQL's LOWER
+// also lowers other scripts' capitals, which no Vietnamese name holds).
+std::string folded_names_sql(bool sqlite) {
+  if (sqlite) return "ocop_fold(product || ' ' || producer)";
+  static const std::string pg = [] {
+    std::string from, to;
+    for (const auto& [f, t] : fold_replacements()) {
+      from += f;
+      to += t;
+    }
+    return "LOWER(TRANSLATE(product || ' ' || producer, '" + from + "', '" + to + "'))";
+  }();
+  return pg;
+}
+
+// A LIKE pattern that finds `word` anywhere (its %, _ and \ escaped with \).
+std::string contains_pattern(const std::string& word) {
+  std::string p = "%";
+  for (char c : word) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  return p + "%";
+}
+
 struct DossierWhere {
-  std::string state, level, ps, rule_set, product, producer, base, after;
-  std::vector<std::string> units;
+  std::string state, level, ps, rule_set, product, producer, base, round, after;
+  std::vector<std::string> units, patterns;
   int year = 0;
   explicit DossierWhere(const DossierFilter& f)
       : state(f.state), level(f.level), ps(f.product_set), rule_set(f.rule_set), product(f.product),
-        producer(f.producer), base(f.base_certificate), after(f.after), units(f.units), year(f.year) {}
+        producer(f.producer), base(f.base_certificate), round(f.round), after(f.after), units(f.units),
+        year(f.year) {
+    for (const auto& w : f.words) patterns.push_back(contains_pattern(w));
+  }
+  bool sqlite = true;
   void where(soci::statement& st, std::string& q) {
     q += " WHERE 1=1";
     if (!state.empty()) {
@@ -2114,6 +2342,14 @@ struct DossierWhere {
       q += " AND base_certificate = :base";
       st.exchange(soci::use(base));
     }
+    if (!round.empty()) {
+      q += " AND round = :round";
+      st.exchange(soci::use(round));
+    }
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      q += " AND " + folded_names_sql(sqlite) + " LIKE :w" + std::to_string(i) + " ESCAPE '\\'";
+      st.exchange(soci::use(patterns[i]));
+    }
     if (!after.empty()) {
       q += " AND id > :after";
       st.exchange(soci::use(after));
@@ -2123,8 +2359,11 @@ struct DossierWhere {
 
 bool filter_is_utf8(const DossierFilter& f) {
   for (const std::string* v :
-       {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate, &f.after})
+       {&f.state, &f.level, &f.product_set, &f.rule_set, &f.product, &f.producer, &f.base_certificate, &f.round,
+        &f.after})
     if (!valid_utf8(*v)) return false;
+  for (const auto& w : f.words)
+    if (!valid_utf8(w)) return false;
   for (const auto& u : f.units)
     if (!valid_utf8(u)) return false;
   return true;
@@ -2138,6 +2377,7 @@ std::vector<Dossier> SociStore::list_dossiers(const DossierFilter& f) {
   try {
     std::string q = std::string("SELECT ") + Impl::kDossierColumns + " FROM dossiers";
     DossierWhere w(f);
+    w.sqlite = I.sqlite;
     soci::statement st(I.sql);
     st.alloc();
     I.bind_dossier_out(st);
@@ -2162,6 +2402,7 @@ std::int64_t SociStore::count_dossiers(const DossierFilter& f) {
   try {
     std::string q = "SELECT COUNT(*) FROM dossiers";
     DossierWhere w(f);
+    w.sqlite = I.sqlite;
     long long n = 0;
     soci::statement st(I.sql);
     st.alloc();
@@ -2559,13 +2800,14 @@ bool SociStore::object_id_taken(const std::string& id) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
       fresh->alloc();
       fresh->exchange(soci::into(I.n));
-      for (int i = 0; i < 4; ++i) fresh->exchange(soci::use(I.id_buf));
-      // Four primary-key probes; the first that finds the id answers.
+      for (int i = 0; i < 5; ++i) fresh->exchange(soci::use(I.id_buf));
+      // Five primary-key probes (an archived dossier's id stays taken); the first that finds the id answers.
       prepare_statement(
           *fresh,
           "SELECT 1 FROM dossiers WHERE id = :d UNION ALL SELECT 1 FROM activities WHERE id = :a"
           " UNION ALL SELECT 1 FROM participations WHERE id = :p"
-          " UNION ALL SELECT 1 FROM inspections WHERE id = :i LIMIT 1");
+          " UNION ALL SELECT 1 FROM inspections WHERE id = :i"
+          " UNION ALL SELECT 1 FROM archived_dossiers WHERE id = :x LIMIT 1");
       I.st_id_taken = std::move(fresh);  // cached only once prepared
     }
     I.id_buf = id;
@@ -3251,6 +3493,22 @@ std::vector<ApiToken> SociStore::tokens_of(const std::string& user) {
     for (const auto& r : rs) out.push_back(token_from_row(r));
   } catch (const std::exception& e) {
     rethrow(e, "listing tokens");
+  }
+  return out;
+}
+
+std::vector<StoredSession> SociStore::sessions_of(const std::string& user) {
+  std::vector<StoredSession> out;
+  if (!impl_->sqlite && !valid_utf8(user)) return out;
+  try {
+    std::string u = user;
+    soci::rowset<soci::row> rs =
+        (impl_->sql.prepare << std::string("SELECT ") + kSessionColumns +
+                                   " FROM sessions WHERE user_id = :u ORDER BY created_at, id_hash",
+         soci::use(u));
+    for (const auto& r : rs) out.push_back(session_from_row(r));
+  } catch (const std::exception& e) {
+    rethrow(e, "listing sessions");
   }
   return out;
 }

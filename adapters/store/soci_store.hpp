@@ -16,6 +16,10 @@
 
 #include "ocop/store.hpp"
 
+namespace soci {
+class session;
+}
+
 namespace ocop::store {
 
 struct DbUrl {
@@ -79,10 +83,13 @@ class SociStore : public Store {
   bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
   int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
   bool retry_outbox(std::int64_t id, Instant now) override;
+  std::vector<CountRow> count_outbox() override;
   std::optional<Certificate> load_certificate(const std::string& id) override;
   void insert_certificate(const Certificate& c) override;
   void update_certificate(const Certificate& c) override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
+  std::optional<Certificate> certificate_by_code(const std::string& code) override;
+  std::string verification_code_of(const std::string& certificate_id) override;
   AuditHead audit_head() override;
   void append_audit(const AuditRecord& r) override;
   // SQLite: links at once. PostgreSQL: at commit(), under the chain's row lock (store.hpp).
@@ -138,6 +145,7 @@ class SociStore : public Store {
   void insert_token(const ApiToken& t) override;
   bool revoke_token(const std::string& id, Instant at) override;
   std::vector<ApiToken> tokens_of(const std::string& user) override;
+  std::vector<StoredSession> sessions_of(const std::string& user) override;
   std::optional<Invitation> load_invitation(const std::string& hash) override;
   void insert_invitation(const Invitation& i) override;
   bool use_invitation(const std::string& hash, Instant at) override;
@@ -153,10 +161,18 @@ class SociStore : public Store {
   // For tests: run raw SQL (tamper with the audit trail, inject faults).
   void exec(const std::string& sql);
 
+  // Archives (adapters/store/archive.hpp).
+  std::optional<ArchivedDossier> archived_dossier(const std::string& id) override;
+  std::int64_t audit_checkpoint() override;
+  // The connection, for the archive's own SQL inside this store's begin()/commit().
+  soci::session& session();
+
  private:
   friend std::unique_ptr<SociStore> open(const std::string& url);
   SociStore();
   void link_unlinked();
+  void backfill_verification_codes();
+  bool has_archives();  // migration 10 applied (cached once it is)
   // scan_audit (f null) and scan_audit_of.
   void scan_audit_matching(const AuditFilter* f, const std::function<bool(const AuditRecord&)>& fn);
   struct Impl;

@@ -47,6 +47,43 @@ json dossier_json(const Dossier& d, int offset) {
   return j;
 }
 
+json public_certificate_json(const PublicCertificate& p, const std::string& url) {
+  auto text_or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  json revocation = nullptr;
+  if (p.status == "revoked")
+    revocation = {{"ground", p.revocation_ground},
+                  {"ground_text", text_or_null(p.revocation_ground_name)},
+                  {"decision_no", text_or_null(p.revocation_decision_no)},
+                  {"revoked_on", p.revoked_on ? json(format_date(*p.revoked_on)) : json(nullptr)}};
+  json superseded = nullptr;
+  if (p.status == "superseded")
+    superseded = {{"id", p.superseded_by},
+                  {"code", text_or_null(p.superseded_by_code)},
+                  {"stars", p.superseded_by_stars},
+                  {"level", text_or_null(p.superseded_by_level)}};
+  const bool in_force = p.status == "in_force" || p.status == "expiring";
+  return {{"code", p.code},
+          {"certificate", p.id},
+          {"status", p.status},
+          {"in_force", in_force},
+          {"days_left", in_force ? json(p.days_left) : json(nullptr)},
+          {"product", p.product},
+          {"product_set", p.product_set},
+          {"product_set_name", text_or_null(p.product_set_name)},
+          {"producer", p.producer},
+          {"unit", p.unit},
+          {"unit_name", text_or_null(p.unit_name)},
+          {"stars", p.stars},
+          {"level", p.level},
+          {"decision_no", p.decision_no},
+          {"decision_date", format_date(p.decision_date)},
+          {"issued_on", format_date(p.issued_on)},
+          {"valid_until", format_date(p.valid_until)},
+          {"revocation", revocation},
+          {"superseded_by", superseded},
+          {"url", text_or_null(url)}};
+}
+
 json certificate_json(const Certificate& c, const Config* config) {
   json revocation = nullptr;
   if (!c.revocation_ground.empty()) {
@@ -172,10 +209,15 @@ json report_json(const Report& r) {
   for (const auto& [u, m] : r.unit_dossiers_by_state) units[u]["dossiers_by_state"] = m;
   for (const auto& [u, m] : r.unit_certificates_by_stars) units[u]["certificates_by_stars"] = m;
   for (const auto& [u, p] : r.unit_promotion) units[u]["promotion"] = promotion_row_json(p);
-  return {{"dossiers_by_state", r.dossiers_by_state},
+  json j = {{"dossiers_by_state", r.dossiers_by_state},
           {"certificates_by_stars", r.certificates_by_stars},
           {"promotion", promotion_row_json(r.promotion)},
           {"units", units}};
+  if (r.outbox)
+    j["outbox"] = {{"by_state", r.outbox->by_state},
+                   {"reminders_sent", r.outbox->reminders_sent},
+                   {"reminders_dead", r.outbox->reminders_dead}};
+  return j;
 }
 
 json activity_json(const Activity& a, int offset) {
@@ -415,6 +457,89 @@ json import_json(const ImportResult& r, const std::string& file) {
   json j = {{"file", file}, {"applied", r.applied}, {"skipped", r.skipped}, {"refused", r.refused}};
   if (!r.database_failure.ok()) j["stopped_at_line"] = r.stopped_at_line;
   return j;
+}
+
+json config_json(const PublishedConfig& p) {
+  const Config& c = *p.config;
+  auto date_or_null = [](const std::optional<Date>& d) { return d ? json(format_date(*d)) : json(nullptr); };
+  auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  json units = json::array();
+  for (const ConfigUnit& u : p.units)
+    units.push_back({{"code", u.unit->code},
+                     {"name", u.unit->name},
+                     {"level", std::string(to_string(u.unit->level))},
+                     {"parent", text_or_null(u.unit->parent)},
+                     {"valid_from", date_or_null(u.unit->valid_from)},
+                     {"valid_to", date_or_null(u.unit->valid_to)},
+                     {"successor", text_or_null(u.unit->successor)},
+                     {"unit_now", u.now ? json(u.now->code) : json(nullptr)},
+                     {"in_scope", u.in_scope}});
+  json rule_set = nullptr;
+  if (const RuleSet* rs = p.rule_set_today) {
+    json stars = json::array(), levels = json::array();
+    for (const StarBand& b : rs->stars) stars.push_back({{"stars", b.stars}, {"min", b.min}});
+    for (const LevelRule& l : rs->levels)
+      levels.push_back({{"level", std::string(to_string(l.level))},
+                        {"kind", l.kind == LevelKind::council ? "council" : "screen"},
+                        {"quorum", l.quorum},
+                        {"recognizes", l.recognizes}});
+    rule_set = {{"id", rs->id},
+                {"effective_from", format_date(rs->effective_from)},
+                {"parts", {{"A", rs->parts[0]}, {"B", rs->parts[1]}, {"C", rs->parts[2]}}},
+                {"stars", stars},
+                {"levels", levels}};
+  }
+  json kinds = json::array();
+  for (const auto& [kind, name] : c.document_kinds) kinds.push_back({{"kind", kind}, {"name", name}});
+  json sets = json::array();
+  for (const auto& [code, ps] : c.product_sets) sets.push_back({{"code", code}, {"group", ps.group}, {"name", ps.name}});
+  json roles = json::object();
+  for (const auto& [role, mask] : c.roles) {
+    json events = json::array();
+    for (int i = 0; i < kEventCount; ++i)
+      if (mask & event_bit(static_cast<Event>(i))) events.push_back(std::string(to_string(static_cast<Event>(i))));
+    roles[role] = events;
+  }
+  json rounds = json::array();
+  for (const ConfigRound& r : p.rounds)
+    rounds.push_back({{"year", r.year},
+                      {"id", r.round->id},
+                      {"level", std::string(to_string(r.round->level))},
+                      {"cutoff", format_date(r.round->cutoff)},
+                      {"meeting", format_date(r.round->meeting)}});
+  json weekend = json::array(), holidays = json::array(), working = json::array();
+  for (int i = 0; i < 7; ++i)
+    if (c.calendar.weekend[static_cast<std::size_t>(i)]) weekend.push_back(i + 1);
+  for (const Date& d : c.calendar.holidays) holidays.push_back(format_date(d));
+  for (const Date& d : c.calendar.working_days) working.push_back(format_date(d));
+  return {{"province", {{"code", c.province.code}, {"name", c.province.name}, {"timezone", c.province.timezone}}},
+          {"today", format_date(p.today)},
+          {"units", units},
+          {"rule_set", rule_set},
+          {"document_kinds", kinds},
+          {"product_sets", sets},
+          {"roles", roles},
+          {"rounds", rounds},
+          {"calendar", {{"weekend", weekend}, {"holidays", holidays}, {"working_days", working}}},
+          {"overdue_after_days", p.overdue_after_days}};
+}
+
+json token_json(const TokenInfo& t, int offset) {
+  return {{"id", t.id},
+          {"created", format_instant(t.created, offset)},
+          {"expires", format_instant(t.expires, offset)},
+          {"revoked", t.revoked},
+          {"note", t.note}};
+}
+
+json session_json(const SessionInfo& s, int offset, bool current) {
+  return {{"id", s.id},
+          {"created", format_instant(s.created, offset)},
+          {"last_seen", format_instant(s.last_seen, offset)},
+          {"expires", format_instant(s.expires, offset)},
+          {"second_factor", s.second_factor},
+          {"address", s.address},
+          {"current", current}};
 }
 
 }  // namespace ocop::views

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "ocop/accounts.hpp"
 #include "ocop/app.hpp"
 
 namespace ocop::views {
@@ -24,6 +25,9 @@ json error_json(const Status& s);
 json dossier_json(const Dossier& d, int offset);
 // With a configuration, a revoked one's ground also carries its text.
 json certificate_json(const Certificate& c, const Config* config = nullptr);
+// What anyone may see of a certificate (GET /api/v1/public/certificates/{code}; docs/public.md).
+// `url`: the public verification page (empty: not configured, null).
+json public_certificate_json(const PublicCertificate& p, const std::string& url);
 // `ocop fire`: the dossier (or certificate) after the event; a duplicate key adds
 // "duplicate": true and "first_result": {state, version}.
 json fire_json(const FireResult& r, const Config& config);
@@ -54,5 +58,17 @@ json activity_view_json(const ActivityView& v, int offset);
 json participation_json(const Participation& p, int offset);
 json inspection_json(const Inspection& i, int offset);
 json inspection_plan_json(const InspectionPlan& p);
+
+// GET /api/v1/config (issue 12): what a front end shows of the configuration. {"province",
+// "today", "units": [{code, name, level, parent, valid_from, valid_to, successor, unit_now,
+// in_scope}], "rule_set": {id, effective_from, parts {A,B,C}, stars [{stars, min}], levels
+// [{level, kind, quorum, recognizes}]} (null when none is in force), "document_kinds": [{kind,
+// name}], "product_sets": [{code, group, name}], "roles": {role: [dossier events]}, "rounds":
+// [{year, id, level, cutoff, meeting}], "calendar": {weekend [ISO day numbers, 1 = Monday],
+// holidays, working_days}, "overdue_after_days": {state: working days}}.
+json config_json(const PublishedConfig& p);
+// A user's API token (never its secret) and session (its public handle only).
+json token_json(const TokenInfo& t, int offset);
+json session_json(const SessionInfo& s, int offset, bool current);
 
 }  // namespace ocop::views

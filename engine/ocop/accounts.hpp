@@ -80,6 +80,15 @@ struct TokenInfo {
   std::string note;
 };
 
+// One of a user's sessions, as the user may see it: never its secret id, only the short public
+// handle (the first 16 hex digits of its hash) that audit records and Principal::credential use.
+struct SessionInfo {
+  std::string id;
+  Instant created, last_seen, expires;  // expires: the absolute timeout
+  bool second_factor = false;
+  std::string address;
+};
+
 // SessionPolicy: ocop/security.hpp (configuration `security:`).
 
 class Accounts {
@@ -99,6 +108,11 @@ class Accounts {
                                             const std::string& note) = 0;
   virtual Result<std::vector<TokenInfo>> tokens(const std::string& user) = 0;  // "" : every user's
   virtual Status revoke_token(const std::string& id, const std::string& actor) = 0;
+  // Added for the web application (issue 12), what a signed-in user may do to their own account:
+  // their sessions still in force (by created, then id); revoking one of their own tokens, as
+  // themselves (a token of another user answers exactly as an unknown one: not found, 3).
+  virtual Result<std::vector<SessionInfo>> sessions(const std::string& user) = 0;
+  virtual Status revoke_own_token(const std::string& user, const std::string& id) = 0;
 };
 
 // --- the engine's implementation ------------------------------------------------------------
@@ -156,6 +170,8 @@ class EngineAccounts : public Accounts {
                                     const std::string& note) override;
   Result<std::vector<TokenInfo>> tokens(const std::string& user) override;
   Status revoke_token(const std::string& id, const std::string& actor) override;
+  Result<std::vector<SessionInfo>> sessions(const std::string& user) override;
+  Status revoke_own_token(const std::string& user, const std::string& id) override;
 
   // Notes on the calls above, as implemented here:
   //  - login: the address is throttled first (no password work then); a locked account, a wrong

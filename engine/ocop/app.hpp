@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "ocop/audit.hpp"
 #include "ocop/blobs.hpp"
 #include "ocop/certificate_lifecycle.hpp"
 #include "ocop/config.hpp"
@@ -87,6 +88,11 @@ struct DossierQuery {
   std::string unit;  // that unit, the units below it and those merged into it by today (within
                      // the reader's scope: a unit outside it is forbidden, 6)
   int year = 0;
+  std::string round;  // the evaluation round (a configured round's id)
+  // Words to find, accent- and case-insensitively, in the product's and the producer's names
+  // ("che shan tuyet" finds "Chè Shan tuyết"; ocop/search.hpp): every word must occur. At most
+  // 200 bytes of UTF-8 and 8 words (bad input, 2, otherwise).
+  std::string text;
   int limit = 0;      // 0: no limit
   std::string after;  // keyset paging: only ids greater than this (the list is by id)
 };
@@ -121,6 +127,13 @@ struct PromotionUnitRow {
   std::map<std::string, std::int64_t> inspections_by_result;  // its products' inspections: result or state
 };
 
+// The outbox's messages, counted (for the dashboard: whole scopes only).
+struct OutboxCounts {
+  std::map<std::string, std::int64_t> by_state;  // pending, sending, sent, dead
+  std::int64_t reminders_sent = 0;               // sent messages a reminder rule made
+  std::int64_t reminders_dead = 0;
+};
+
 // `ocop report`: totals and per unit.
 struct Report {
   std::map<std::string, std::int64_t> dossiers_by_state;
@@ -129,6 +142,7 @@ struct Report {
   std::map<std::string, std::map<std::string, std::int64_t>> unit_certificates_by_stars;
   std::map<std::string, PromotionUnitRow> unit_promotion;  // spec §10.3: units with any
   PromotionUnitRow promotion;                              // the province's totals
+  std::optional<OutboxCounts> outbox;  // whole scopes only (the outbox is the province's)
   std::int64_t dossiers() const;  // every dossier
 };
 
@@ -224,8 +238,62 @@ struct InspectionPlan {
   Status status;  // the first refusal of plan_inspection, if any (planning stops there)
 };
 
+// What a front end needs of the configuration to show what the engine will decide (issue 12's
+// GET /api/v1/config): names and shapes only, never users, e-mail addresses, channels or
+// secrets. Pointers into the Config the Application holds.
+struct ConfigUnit {
+  const Unit* unit = nullptr;
+  const Unit* now = nullptr;  // the unit it belongs to today (itself while valid; its successor's
+                              // after a merger; null when none is valid today)
+  bool in_scope = false;      // the reader sees its dossiers
+};
+
+struct ConfigRound {
+  int year = 0;
+  const Round* round = nullptr;
+};
+
+struct PublishedConfig {
+  const Config* config = nullptr;
+  Date today;
+  std::vector<ConfigUnit> units;           // every configured unit, current and ended, by code
+  const RuleSet* rule_set_today = nullptr;  // the rule set in force today (may be null)
+  std::vector<ConfigRound> rounds;         // every cycle's rounds, by year then cutoff
+  // The stalled reminders' thresholds: state -> working days after which a dossier waiting in
+  // it is overdue (the smallest after_days of the `stalled` rules naming the state).
+  std::map<std::string, int> overdue_after_days;
+};
+
 struct OutboxRetry {
   OutboxMessage before, after;
+};
+
+// --- the public face (issue 13; docs/public.md) ---
+
+// How many days before valid_until a certificate in force is shown as expiring to the public.
+inline constexpr int kPublicExpiringDays = 90;
+
+// What anyone may learn of a certificate, without signing in: no scores, no reasons but the
+// revocation's ground, no documents, no person, nothing of the dossier but its producer.
+struct PublicCertificate {
+  std::string code;  // the verification code (ocop/verification.hpp)
+  std::string id;
+  // Its state today: in_force, expiring (in force, valid_until within kPublicExpiringDays),
+  // expired (ended by expiry, or valid_until reached though the scheduler has not yet run),
+  // revoked, superseded.
+  std::string status;
+  int days_left = 0;  // in force: days from today to valid_until
+  std::string product, product_set, product_set_name, producer;
+  std::string unit, unit_name;  // the unit the product's dossier is filed under
+  int stars = 0;
+  std::string level;  // the issuing level: commune, district, province, central
+  std::string decision_no;
+  Date decision_date, issued_on, valid_until;
+  std::string revocation_ground, revocation_ground_name, revocation_decision_no;  // revoked
+  std::optional<Date> revoked_on;
+  // superseded: the certificate that replaced it (its code, so a page can link to it)
+  std::string superseded_by, superseded_by_code, superseded_by_level;
+  int superseded_by_stars = 0;
 };
 
 // --- the import ----------------------------------------------------------------------------
@@ -324,7 +392,7 @@ class Application {
   Result<std::vector<Certificate>> certificates(const ReadScope& scope, const CertificateQuery& query);
   Result<ProductHistory> product(const ReadScope& scope, const std::string& product,
                                  const std::string& producer);
-  // Totals and rows over the scope's units only.
+  // Totals and rows over the scope's units only; the outbox's counts for a whole scope.
   Result<Report> report(const ReadScope& scope);
   // The report with the lists offices send (OfficeReport). `expiring_within_days` 0..3650 (else 2).
   // The counts and the lists are read one after the other, not in one snapshot (a read must not
@@ -336,6 +404,9 @@ class Application {
   // certificate shows (no scores, reasons other than the revocation's ground, documents or
   // people), so it takes no scope; the whole province's.
   Result<CertificateFeed> certificate_feed(std::int64_t before, int limit);
+  // What the configuration publishes to a signed-in reader (PublishedConfig); every reader gets
+  // the same units and rules, each unit marked in or out of their scope.
+  Result<PublishedConfig> published_config(const ReadScope& scope) const;
 
   // --- after recognition (spec §10.3) ---
   // Activities organised in the scope or announced to it (ReadScope::sees_activity), each with
@@ -349,11 +420,23 @@ class Application {
   // transaction with the key "plan/<year>/<certificate>". Run twice, it plans nothing twice.
   InspectionPlan plan_inspections(const InspectionPlanRequest& request);
 
+  // --- the public face (issue 13): no sign-in, no scope ---
+  // The certificate of a verification code as anyone may see it today (not found, 3, for a code
+  // that is malformed or names no certificate: the same answer either way).
+  Result<PublicCertificate> verify_certificate(const std::string& code);
+  // The same view of a certificate by its id, for a reader who sees its dossier (the CLI's QR
+  // code and printed certificate): not found, 3, otherwise.
+  Result<PublicCertificate> public_certificate(const ReadScope& scope, const std::string& id);
+
   // --- the audit trail ---
   // Recomputes the chain in sequence order, streaming (memory stays flat); `anchor`, when not
   // empty, is a head published earlier that must still be in the chain. The whole chain is
   // verified or nothing: forbidden (6, in `status`) unless the scope is whole (ReadScope::whole).
-  AuditVerification audit_verify(const ReadScope& scope, const std::string& anchor);
+  // `archives` (audit verify --archive, docs/operations.md "Archive"): the trail's archives;
+  // given, the chain is verified from its first record through them, each matched with its
+  // checkpoint; none, from the newest checkpoint on (ChainVerifier::expect_checkpoint).
+  AuditVerification audit_verify(const ReadScope& scope, const std::string& anchor,
+                                 const std::vector<ArchivedTrail*>& archives = {});
   // Feeds every record the scope sees, in sequence order, to `sink`: a whole scope, every
   // record; any other, the records of the objects it sees and of the reader's own account.
   Status audit_export(const ReadScope& scope, const std::function<void(const AuditRecord&)>& sink);
@@ -389,6 +472,7 @@ class Application {
     return r;
   }
   void promotion_report(const ReadScope& scope, Report& r);
+  PublicCertificate public_view(const Certificate& c);
   // The store's filter for a list query (its unit widened to the units below and merged into it).
   Status dossier_filter(const ReadScope& scope, const DossierQuery& q, DossierFilter& f) const;
   ActivityTotals totals_of(const std::vector<Participation>& ps) const;
@@ -400,6 +484,9 @@ class Application {
   // Whether the scope sees the object `id` (a dossier, an activity, a participation or an
   // inspection; not found, 3, when there is none or it is outside the scope).
   Status object_in_scope(const ReadScope& scope, const std::string& id);
+  // `not_found`, or, when `id` is a dossier the scope saw and it was archived, a NotFound saying
+  // so and where it went.
+  Status archived_or(const ReadScope& scope, const std::string& id, Status not_found);
   // The dossier `id` when the scope sees it.
   std::optional<Dossier> dossier_in_scope(const ReadScope& scope, const std::string& id);
 

@@ -28,6 +28,9 @@ struct Province {
   std::string name;
   std::string timezone = "Asia/Ho_Chi_Minh";
   int utc_offset_minutes = 420;  // derived from timezone
+  // Where the public reaches `ocop serve` (issue 13): https://HOST[:PORT][/PREFIX], no trailing
+  // slash. QR codes and printed certificates encode PUBLIC_URL/verify/CODE. Empty: not set.
+  std::string public_url;
 };
 
 struct Unit {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@ namespace ocop {
 
 // hex(SHA-256(bytes)): 64 lower-case hex digits.
 std::string sha256_hex(std::string_view bytes);
+
+// hex(SHA-256(the parts, one after the other)) written into out[0..63]: no allocation (one
+// digest context per thread, reused). The audit chain's verification hashes with it.
+void sha256_hex_into(std::initializer_list<std::string_view> parts, char* out);
 
 // True for 64 lower-case hex digits: the form every stored SHA-256 takes.
 bool is_sha256_hex(std::string_view s);

@@ -39,6 +39,14 @@ class StoreError : public std::runtime_error {
   bool retryable_;
 };
 
+// A dossier moved into an archive (`ocop archive`, docs/operations.md "Archive"): what stays in
+// the live database to say so.
+struct ArchivedDossier {
+  std::string id, unit, archive;  // archive: the archive's id (its manifest's, its checkpoint's)
+  int year = 0;
+  std::int64_t checkpoint = 0;  // the checkpoint record's sequence number
+};
+
 struct AuditHead {
   std::int64_t seq = 0;  // 0: empty chain
   std::string hash;      // kGenesisHash when empty
@@ -51,6 +59,11 @@ struct DossierFilter {
   int year = 0;
   std::string product, producer;  // exact names (indexed together, product first)
   std::string base_certificate;   // dossiers that upgrade or re-evaluate this certificate
+  std::string round;              // the evaluation round (Dossier::round)
+  // Text search (ocop/search.hpp): every word, already folded by fold_text (lower-case ASCII
+  // letters for Vietnamese ones, no marks), occurs in fold_text(product + " " + producer).
+  // A database store folds the stored names in SQL with fold_replacements(), the same table.
+  std::vector<std::string> words;
   std::string after;              // keyset paging: only ids greater than this (lists are by id)
   int limit = 0;                  // 0 = no limit
 };
@@ -102,6 +115,9 @@ class DossierStore {
 
   // --- dossiers ---
   virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
+  // The dossier `id` if it was archived (it is then no longer loaded); a store without archives
+  // has none.
+  virtual std::optional<ArchivedDossier> archived_dossier(const std::string&) { return std::nullopt; }
   virtual void insert_dossier(const Dossier& d) = 0;
   // Writes `d` over `before` if the stored version is still `before.version`; false means it
   // is not (a conflict). Columns equal in both may be left alone (fewer index writes).
@@ -121,6 +137,8 @@ class DossierStore {
 
   // --- certificates ---
   virtual std::optional<Certificate> load_certificate(const std::string& id) = 0;
+  // Writes a new certificate with its verification code, verification_code(the database's
+  // secret, c.id) (ocop/verification.hpp), in a column of its own: never in an audit record.
   virtual void insert_certificate(const Certificate& c) = 0;
   // Writes a certificate's state, superseded_by and revocation fields (the rest never changes).
   virtual void update_certificate(const Certificate& c) = 0;
@@ -139,6 +157,9 @@ class AuditLog {
   // The newest record's sequence number and hash (committed, or appended by this transaction
   // with append_audit).
   virtual AuditHead audit_head() = 0;
+  // The sequence number of the newest archive's checkpoint record (ocop/audit.hpp,
+  // ChainVerifier::expect_checkpoint); 0 when nothing was ever archived.
+  virtual std::int64_t audit_checkpoint() { return 0; }
   // Appends `r` exactly as given (seq, prev_hash and hash already set) in the caller's
   // transaction.
   virtual void append_audit(const AuditRecord& r) = 0;
@@ -203,6 +224,9 @@ class OutboxStore {
   // A dead or pending message back to pending, due at `now`, attempts 0. False when the
   // message is sending or sent (nothing written).
   virtual bool retry_outbox(std::int64_t id, Instant now) = 0;
+  // Every message counted by (state, kind): kind "reminder" for messages a reminder rule made
+  // (cause starting "reminder "), "other" for the rest.
+  virtual std::vector<CountRow> count_outbox() = 0;
 };
 
 // What the scheduler reads and records (ocop/scheduler.hpp).
@@ -248,6 +272,10 @@ class ReadModel {
   virtual std::vector<CountRow> count_by_state_and_unit() = 0;
   virtual std::vector<CountRow> count_certificates_by_stars_and_unit() = 0;
   virtual std::vector<Certificate> certificates(const CertificateFilter& f) = 0;
+  // The certificate whose verification code is exactly `code` (ocop/verification.hpp), if any.
+  virtual std::optional<Certificate> certificate_by_code(const std::string& code) = 0;
+  // A certificate's verification code; empty when there is no such certificate.
+  virtual std::string verification_code_of(const std::string& certificate_id) = 0;
 };
 
 // After recognition (spec §10): activities, participations, inspections. Loads inside a write
@@ -372,6 +400,8 @@ class AccountStore {
   virtual bool revoke_token(const std::string& id, Instant at) = 0;
   // A user's tokens ("" : everyone's), by created_at then id.
   virtual std::vector<ApiToken> tokens_of(const std::string& user) = 0;
+  // A user's sessions (expired ones not yet purged included), by created_at then id_hash.
+  virtual std::vector<StoredSession> sessions_of(const std::string& user) = 0;
 
   virtual std::optional<Invitation> load_invitation(const std::string& hash) = 0;
   virtual void insert_invitation(const Invitation& i) = 0;

@@ -160,7 +160,7 @@ bad() {  # DESCRIPTION TEXT_IN_STDERR ARGS...
   stderr_has "$what: says why" "$text"
   ok "$what: writes nothing" test ! -e "$WORK/bad.jsonl" -a ! -e "$WORK/bad.yaml"
 }
-bad "a year the calendar does not know" "--years '2031'" --years 2031
+bad "a year the calendar does not know" "--years '2036'" --years 2036
 bad "years that are not years" "--years 'next'" --years next
 bad "a council smaller than its quorum" "--members 4" --members 4
 bad "a negative size" "--dossiers -1" --dossiers -1

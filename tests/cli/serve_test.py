@@ -135,6 +135,8 @@ check("405 names Allow", got[1].get("allow") == "POST", got[1])
 for method, path in sorted(served):
     if not path.startswith("/api/v1") or (method, path) == ("POST", "/api/v1/session"):
         continue
+    if path.startswith("/api/v1/public/"):  # the public face: no sign-in (public_test.py)
+        continue
     concrete = re.sub(r"\{[^}]+\}", "x", path)
     got = request(P, method, concrete, body="" if method != "GET" else None)
     is_problem("no credentials: %s %s" % (method, path), got, 401, "unauthenticated")
@@ -416,6 +418,74 @@ after = outbox_by_state()
 check("metrics: a new message is counted within seconds (the counts are cached at most 5 s)",
       wait_for("the new counts", lambda: metrics_outbox() == after, timeout=30), (metrics_outbox(), after))
 
+# --- search, rounds and the published configuration (issue 12) -----------------------------------------------
+def found(user, query):
+    st, _, j = request(P, "GET", "/api/v1/dossiers?" + urllib.parse.urlencode(query), user=user)
+    return st, (j if st != 200 else (j["count"], sorted(d["id"] for d in j["items"]), j))
+
+
+cam = sorted(i for i in [D, same.get("id") if isinstance(same, dict) else None] if i)
+st, got = found(OFFICER, {"q": "cam sanh"})
+check("q: 'cam sanh' finds 'Cam sành Bắc Quang', and only those", st == 200 and got[0] == 2
+      and all(d["product"] == "Cam sành Bắc Quang" for d in got[2]["items"]), (st, got))
+st2, got2 = found(OFFICER, {"q": "  CAM   SÀNH "})
+check("q: case, marks and spaces do not matter", st2 == 200 and got2[:2] == got[:2], (st2, got2))
+st, got = found(OFFICER, {"q": "htx cam bac quang", "limit": 500})
+check("q: the producer's name is searched too", st == 200 and got[0] == len(got[1]) >= 9
+      and all(d["producer"] == "HTX Cam Bắc Quang" for d in got[2]["items"])
+      and "Sản phẩm 3" in [d["product"] for d in got[2]["items"]], (st, got))
+st, got = found(OFFICER, {"q": "san pham 3"})
+check("q: every word must occur", st == 200 and got[0] == 1 and got[2]["items"][0]["product"] == "Sản phẩm 3", (st, got))
+st, got = found(OFFICER, {"q": "cam sanh", "limit": 1})
+st2, got2 = (found(OFFICER, {"q": "cam sanh", "limit": 1, "cursor": got[2]["next_cursor"]}) if st == 200 and got[2]["next_cursor"]
+             else (0, None))
+check("q: pages by the cursor over the matches", st == 200 and got[0] == 2 and st2 == 200 and got2[0] == 2
+      and len(got[1]) == len(got2[1]) == 1 and got[1] != got2[1] and got2[2]["next_cursor"] is None, (st, got, st2, got2))
+st, got = found(OFFICER, {"q": "che shan tuyet"})
+check("q: another commune's dossier is not found (scope)", st == 200 and got[0] == 0, (st, got))
+st, got = found(OTHER, {"q": "che shan tuyet"})
+check("q: 'che shan tuyet' finds 'Chè Shan tuyết Hùng An' for its commune", st == 200 and got[1] == [DH], (st, got))
+st, got = found(AUDITOR, {"q": "chè hùng an"})
+check("q: the province finds it", st == 200 and DH in got[1], (st, got))
+st, got = found(OFFICER, {"q": "%"})
+check("q: % is a character, not a wildcard", st == 200 and got[0] == 0, (st, got))
+st, got = found(OFFICER, {"q": "cam", "state": "idea_accepted"})
+check("q: with the other filters", st == 200 and got[1] == [D], (st, got))
+is_problem("q: more than 8 words", request(P, "GET", "/api/v1/dossiers?q=" + "+".join("a" * 9), user=OFFICER), 422, "bad_input")
+is_problem("q: longer than 200 bytes", request(P, "GET", "/api/v1/dossiers?q=" + "a" * 201, user=OFFICER), 422, "bad_input")
+is_problem("q: not UTF-8", request(P, "GET", "/api/v1/dossiers?q=%FF%FE", user=OFFICER), 422, "bad_input")
+st, got = found(OFFICER, {"round": "2026-1"})
+check("round: no dossier is in a round yet", st == 200 and got[0] == 0, (st, got))
+
+st, _, cfg = request(P, "GET", "/api/v1/config", user=OFFICER)
+units = {u["code"]: u for u in cfg.get("units", [])} if st == 200 else {}
+check("config: 200 for a signed-in user", st == 200 and cfg["province"]["code"] == "TQ" and len(units) > 100, (st, str(cfg)[:300]))
+check("config: units with names, levels, parents and the reader's scope",
+      units.get("TQ-BACQUANG", {}).get("name") == "Xã Bắc Quang" and units["TQ-BACQUANG"]["level"] == "commune"
+      and units["TQ-BACQUANG"]["parent"] == "TQ" and units["TQ-BACQUANG"]["in_scope"] is True
+      and units["TQ-HUNGAN"]["in_scope"] is False and units["TQ"]["parent"] is not None or units["TQ"]["level"] == "province",
+      {k: units.get(k) for k in ("TQ-BACQUANG", "TQ-HUNGAN", "TQ")})
+check("config: a merged unit names its successor and the unit it is today",
+      units.get("HG-BQ-VIETQUANG", {}).get("successor") == "TQ-BACQUANG" and units["HG-BQ-VIETQUANG"]["valid_to"] == "2025-06-30"
+      and units["HG-BQ-VIETQUANG"]["unit_now"] == "TQ-BACQUANG" and units["HG-BQ-VIETQUANG"]["in_scope"] is True,
+      units.get("HG-BQ-VIETQUANG"))
+rs = cfg.get("rule_set") or {}
+check("config: the rule set's parts, bands and council quorum",
+      rs.get("parts") == {"A": 40, "B": 25, "C": 35} and [b["min"] for b in rs.get("stars", [])] == [0, 30, 50, 70, 90]
+      and any(lv["kind"] == "council" and lv["quorum"] == 5 for lv in rs.get("levels", [])), rs)
+check("config: document kinds with their Vietnamese names",
+      any(k["kind"] == "business_plan" and k["name"] for k in cfg.get("document_kinds", [])), cfg.get("document_kinds"))
+check("config: rounds, calendar, roles, overdue thresholds",
+      [r["id"] for r in cfg.get("rounds", []) if r["year"] == 2026] == ["2026-1", "2026-2", "2026-C"]
+      and "2026-09-02" in cfg["calendar"]["holidays"] and cfg["calendar"]["weekend"] == [6, 7]
+      and "2026-01-10" in cfg["calendar"]["working_days"] and "score" in cfg["roles"]["council_member"]
+      and cfg["overdue_after_days"].get("submitted") == 10, (cfg.get("rounds"), cfg.get("calendar"), cfg.get("overdue_after_days")))
+check("config: no users, addresses or channels", "@" not in json.dumps(cfg) and "users" not in cfg and "channels" not in cfg,
+      [k for k in cfg])
+is_problem("config: an unknown query parameter", request(P, "GET", "/api/v1/config?all=1", user=OFFICER), 400)
+st, _, j = request(P, "GET", "/api/v1/config", user=GONE)
+check("config: a user whose unit ended is refused (403)", st == 403, (st, j))
+
 # --- sessions and CSRF ---------------------------------------------------------------------------------------
 PASSWORD = "correct horse battery"
 r = ocop("user", "password", COORD, stdin=PASSWORD + "\n")
@@ -430,6 +500,41 @@ sess = cookie.split(";")[0]
 host = "127.0.0.1:%d" % P
 st, _, j = request(P, "GET", "/api/v1/me", headers={"Cookie": sess})
 check("the cookie authenticates a read", st == 200 and j["user"] == COORD and j["via"] == "session", (st, j))
+# The user's own sessions and tokens (issue 12's account screen).
+st2, h2, _ = request(P, "POST", "/api/v1/session", {"user": COORD, "password": PASSWORD})
+sess2 = h2.get("set-cookie", "").split(";")[0]
+st, _, j = request(P, "GET", "/api/v1/me/sessions", headers={"Cookie": sess})
+check("me/sessions: both sessions, this one marked current, no secret", st == 200 and len(j) == 2
+      and [x["current"] for x in j] == [True, False] and all(len(x["id"]) == 16 for x in j)
+      and sess.split("=", 1)[1] not in json.dumps(j), (st, j))
+st, _, j = request(P, "GET", "/api/v1/me/sessions", user=COORD)
+check("me/sessions with a token: none is current", st == 200 and len(j) == 2 and not any(x["current"] for x in j), (st, j))
+r = ocop("token", "create", COORD, "--expires", "1", "--note", "máy tính bảng", "--json")
+tok = json.loads(r.stdout) if r.returncode == 0 else {}
+st, _, j = request(P, "GET", "/api/v1/me/tokens", headers={"Cookie": sess})
+mine = {t["id"]: t for t in j} if st == 200 else {}
+check("me/tokens: the user's own tokens, no secret", st == 200 and tok.get("id") in mine and mine[tok["id"]]["note"] == "máy tính bảng"
+      and mine[tok["id"]]["revoked"] is False and tok.get("token", "?") not in json.dumps(j), (st, j))
+st, _, j = request(P, "GET", "/api/v1/me/tokens", user=OFFICER)
+check("me/tokens: another user sees only their own", st == 200 and tok.get("id") not in {t["id"] for t in j}, (st, j))
+is_problem("me/tokens: revoking another user's token is 404",
+           request(P, "DELETE", "/api/v1/me/tokens/" + tok.get("id", "x"), user=OFFICER), 404, "not_found")
+is_problem("me/tokens: revoking with the cookie and no Origin (CSRF)",
+           request(P, "DELETE", "/api/v1/me/tokens/" + tok.get("id", "x"), headers={"Cookie": sess}), 403)
+st, _, _ = request(P, "DELETE", "/api/v1/me/tokens/" + tok.get("id", "x"), headers={"Cookie": sess, "Origin": "http://127.0.0.1:%d" % P}, raw=True)
+check("me/tokens: revoking one's own: 204", st == 204, st)
+is_problem("me/tokens: the revoked token no longer authenticates",
+           request(P, "GET", "/api/v1/me", headers={"Authorization": "Bearer " + tok.get("token", "x")}), 401)
+is_problem("me/tokens: revoking it twice is 409",
+           request(P, "DELETE", "/api/v1/me/tokens/" + tok.get("id", "x"), user=COORD), 409, "refused")
+is_problem("me/tokens: an unknown token is 404", request(P, "DELETE", "/api/v1/me/tokens/nope", user=COORD), 404, "not_found")
+st, _, j = request(P, "GET", "/api/v1/me/tokens", user=COORD)
+check("me/tokens: listed as revoked", st == 200 and any(t["id"] == tok.get("id") and t["revoked"] for t in j), (st, j))
+st, _, hist = request(P, "GET", "/api/v1/dossiers/user:%s/history" % COORD, user=COORD)
+check("me/tokens: the revocation is an audit record by the user", st == 200 and any(
+    r["event"] == "token_revoked" and r["actor"] == COORD for r in hist), (st, hist if st != 200 else [r["event"] for r in hist]))
+st, _, _ = request(P, "DELETE", "/api/v1/session", headers={"Cookie": sess2, "Origin": "http://127.0.0.1:%d" % P}, raw=True)
+check("the second session signs out", st == 204, st)
 note2 = {"event": "annotate", "dossier": D, "data": {"note": "từ trình duyệt"}}
 is_problem("CSRF: an unsafe request with the cookie and no Origin", request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess}), 403)
 is_problem("CSRF: another site's Origin", request(P, "POST", "/api/v1/events", note2, headers={"Cookie": sess, "Origin": "https://evil.example"}), 403)

@@ -170,6 +170,54 @@ BOOST_AUTO_TEST_CASE(tokens_and_invitations_round_trip) {
   BOOST_TEST(db.verify(&why), why);
 }
 
+// What a user may do to their own account (the web application's account screen): list their
+// sessions in force, revoke their own tokens only.
+BOOST_AUTO_TEST_CASE(a_user_lists_their_sessions_and_revokes_only_their_own_tokens) {
+  BackendCheck check;
+  AccountsDb db;
+  BOOST_REQUIRE(db.accounts.set_password("coordinator", kPassword, "cli:root").ok());
+  auto s1 = db.accounts.login(db.req("coordinator", kPassword));
+  BOOST_REQUIRE_MESSAGE(s1.ok(), s1.status.message());
+  db.clock.set(Instant{db.clock.now().seconds + 60});
+  auto s2 = db.other.login(db.req("coordinator", kPassword));
+  BOOST_REQUIRE(s2.ok());
+  auto listed = db.other.sessions("coordinator");
+  BOOST_REQUIRE(listed.ok());
+  BOOST_REQUIRE(listed.value.size() == 2u);
+  BOOST_TEST(listed.value[0].id == s1.value.principal.credential);  // the public handle, oldest first
+  BOOST_TEST(listed.value[1].id == s2.value.principal.credential);
+  BOOST_TEST(listed.value[0].address == "192.0.2.1");
+  BOOST_TEST(db.accounts.sessions("signer").value.empty());
+  BOOST_TEST(db.accounts.sessions("nobody").status.code() == Code::not_found);
+  // An idle session is no longer listed (30 minutes idle): s2 is refreshed, s1 is not.
+  db.clock.set(Instant{db.clock.now().seconds + 29 * 60});
+  BOOST_TEST(db.accounts.authenticate_session(s2.value.session).ok());
+  db.clock.set(Instant{db.clock.now().seconds + 2 * 60});
+  listed = db.accounts.sessions("coordinator");
+  BOOST_REQUIRE(listed.value.size() == 1u);
+  BOOST_TEST(listed.value[0].id == s2.value.principal.credential);
+
+  auto mine = db.accounts.create_token("coordinator", 30, "cli:root", "");
+  auto theirs = db.accounts.create_token("signer", 30, "cli:root", "");
+  BOOST_REQUIRE(mine.ok() && theirs.ok());
+  // Another user's token answers as an unknown one, and stays in force.
+  auto refused = db.accounts.revoke_own_token("coordinator", theirs.value.id);
+  BOOST_TEST(refused.code() == Code::not_found);
+  BOOST_TEST(refused.message() == "no token \"" + theirs.value.id + "\"");  // as an unknown one's
+  BOOST_TEST(db.accounts.revoke_own_token("coordinator", "no-such-token").message() == "no token \"no-such-token\"");
+  BOOST_TEST(db.accounts.authenticate_token(theirs.value.token).ok());
+  BOOST_TEST(db.other.revoke_own_token("coordinator", mine.value.id).ok());
+  BOOST_TEST(db.accounts.authenticate_token(mine.value.token).status.code() == Code::forbidden);
+  BOOST_TEST(db.accounts.revoke_own_token("coordinator", mine.value.id).code() == Code::refused);
+  // Revoked by the user themself: the audit record's actor.
+  bool by_user = false;
+  for (const auto& r : db.store->history("user:coordinator"))
+    by_user = by_user || (r.event == "token_revoked" && r.actor == "coordinator");
+  BOOST_TEST(by_user);
+  std::string why;
+  BOOST_TEST(db.verify(&why), why);
+}
+
 BOOST_AUTO_TEST_CASE(audit_verify_counts_account_records) {
   BackendCheck check;
   AccountsDb db;

@@ -154,6 +154,13 @@ inline nlohmann::json doc(const std::string& kind) {
   return {{"kind", kind}, {"name", kind + ".pdf"}, {"sha256", sha256_hex(kind)}, {"bytes", 1234}};
 }
 
+// The ids of a list of dossiers, in its order.
+inline std::vector<std::string> dossier_ids(const std::vector<Dossier>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(d.id);
+  return out;
+}
+
 inline nlohmann::json new_product(const std::string& id, const std::string& unit = "BX-C0001") {
   return {{"id", id},
           {"product", "Chè Shan tuyết Cao Bồ"},

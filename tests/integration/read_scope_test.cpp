@@ -28,11 +28,7 @@ namespace {
 const std::string D1 = "BX-2026-000001";  // BX-C0001, recognised
 const std::string D2 = "BX-2026-000002";  // BX-C0002, an idea
 
-std::vector<std::string> ids(const std::vector<Dossier>& ds) {
-  std::vector<std::string> out;
-  for (const auto& d : ds) out.push_back(d.id);
-  return out;
-}
+std::vector<std::string> ids(const std::vector<Dossier>& ds) { return dossier_ids(ds); }
 
 template <class T>
 std::vector<std::string> object_ids(const std::vector<T>& xs) {

@@ -251,6 +251,16 @@ std::vector<CountRow> FaultyStore::count_certificates_by_stars_and_unit() {
   enter("count_certificates_by_stars_and_unit");
   return inner_.count_certificates_by_stars_and_unit();
 }
+std::optional<Certificate> FaultyStore::certificate_by_code(const std::string& code) {
+  enter("certificate_by_code");
+  return inner_.certificate_by_code(code);
+}
+
+std::string FaultyStore::verification_code_of(const std::string& certificate_id) {
+  enter("verification_code_of");
+  return inner_.verification_code_of(certificate_id);
+}
+
 std::vector<Certificate> FaultyStore::certificates(const CertificateFilter& f) {
   enter("certificates");
   return inner_.certificates(f);
@@ -423,6 +433,16 @@ std::int64_t FaultyStore::count_login_failures(const std::string& address, Insta
 int FaultyStore::purge_login_failures(Instant before) {
   enter("purge_login_failures");
   return inner_.purge_login_failures(before);
+}
+
+std::vector<CountRow> FaultyStore::count_outbox() {
+  enter("count_outbox");
+  return inner_.count_outbox();
+}
+
+std::vector<StoredSession> FaultyStore::sessions_of(const std::string& user) {
+  enter("sessions_of");
+  return inner_.sessions_of(user);
 }
 
 }  // namespace ocop::testing

@@ -1,10 +1,12 @@
 #include "memory_store.hpp"
+#include "ocop/verification.hpp"
 
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
 #include "ocop/audit.hpp"
+#include "ocop/search.hpp"
 
 namespace ocop::testing {
 
@@ -183,6 +185,20 @@ void MemoryStore::update_certificate(const Certificate& c) {
   row.revoked_on = c.revoked_on;
 }
 
+// The in-memory database's verification secret: fixed (tests compare codes across runs).
+static const char* const kMemoryVerificationSecret = "memory-store-verification-secret";
+
+std::optional<Certificate> MemoryStore::certificate_by_code(const std::string& code) {
+  for (const auto& [id, c] : data_.certificates)
+    if (verification_code(kMemoryVerificationSecret, id) == code) return c;
+  return std::nullopt;
+}
+
+std::string MemoryStore::verification_code_of(const std::string& certificate_id) {
+  if (!data_.certificates.count(certificate_id)) return {};
+  return verification_code(kMemoryVerificationSecret, certificate_id);
+}
+
 std::vector<Certificate> MemoryStore::certificates(const CertificateFilter& f) {
   std::vector<Certificate> out;
   for (const auto& [id, c] : data_.certificates) {
@@ -337,6 +353,15 @@ std::vector<OutboxMessage> MemoryStore::outbox(const std::string& state, int lim
     if (limit > 0 && static_cast<int>(out.size()) >= limit) break;
     if (state.empty() || row.m.state == state) out.push_back(row.m);
   }
+  return out;
+}
+
+std::vector<CountRow> MemoryStore::count_outbox() {
+  std::map<std::pair<std::string, std::string>, std::int64_t> n;
+  for (const auto& [id, row] : data_.outbox)
+    ++n[{row.m.state, row.m.cause.rfind("reminder ", 0) == 0 ? "reminder" : "other"}];
+  std::vector<CountRow> out;
+  for (const auto& [k, v] : n) out.push_back(CountRow{k.first, k.second, v});
   return out;
 }
 
@@ -512,6 +537,13 @@ std::vector<Dossier> MemoryStore::list_dossiers(const DossierFilter& f) {
     if (!f.product.empty() && d.product != f.product) continue;
     if (!f.producer.empty() && d.producer != f.producer) continue;
     if (!f.base_certificate.empty() && d.base_certificate != f.base_certificate) continue;
+    if (!f.round.empty() && d.round != f.round) continue;
+    if (!f.words.empty()) {
+      const std::string hay = fold_text(d.product + " " + d.producer);
+      bool all = true;
+      for (const auto& w : f.words) all = all && hay.find(w) != std::string::npos;
+      if (!all) continue;
+    }
     if (!f.after.empty() && !(id > f.after)) continue;
     out.push_back(d);
   }
@@ -852,6 +884,16 @@ std::vector<ApiToken> MemoryStore::tokens_of(const std::string& user) {
     if (user.empty() || t.user == user) out.push_back(t);
   std::stable_sort(out.begin(), out.end(), [](const ApiToken& a, const ApiToken& b) {
     return a.created_at.seconds != b.created_at.seconds ? a.created_at < b.created_at : a.id < b.id;
+  });
+  return out;
+}
+
+std::vector<StoredSession> MemoryStore::sessions_of(const std::string& user) {
+  std::vector<StoredSession> out;
+  for (const auto& [h, sess] : data_.sessions)
+    if (sess.user == user) out.push_back(sess);
+  std::stable_sort(out.begin(), out.end(), [](const StoredSession& a, const StoredSession& b) {
+    return a.created_at.seconds != b.created_at.seconds ? a.created_at < b.created_at : a.id_hash < b.id_hash;
   });
   return out;
 }

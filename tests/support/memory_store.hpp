@@ -88,6 +88,7 @@ class MemoryStore : public Store {
   bool settle_outbox(const OutboxMessage& m, const std::string& worker) override;
   int hold_outbox(const std::string& channel, Instant now, const std::string& error) override;
   bool retry_outbox(std::int64_t id, Instant now) override;
+  std::vector<CountRow> count_outbox() override;
 
   // SchedulerReads
   std::vector<Dossier> dossiers_waiting(const std::vector<State>& states,
@@ -103,6 +104,8 @@ class MemoryStore : public Store {
   std::vector<CountRow> count_by_state_and_unit() override;
   std::vector<CountRow> count_certificates_by_stars_and_unit() override;
   std::vector<Certificate> certificates(const CertificateFilter& f) override;
+  std::optional<Certificate> certificate_by_code(const std::string& code) override;
+  std::string verification_code_of(const std::string& certificate_id) override;
 
   // PromotionStore
   bool object_id_taken(const std::string& id) override;
@@ -137,6 +140,7 @@ class MemoryStore : public Store {
   void insert_token(const ApiToken& t) override;
   bool revoke_token(const std::string& id, Instant at) override;
   std::vector<ApiToken> tokens_of(const std::string& user) override;
+  std::vector<StoredSession> sessions_of(const std::string& user) override;
   std::optional<Invitation> load_invitation(const std::string& hash) override;
   void insert_invitation(const Invitation& i) override;
   bool use_invitation(const std::string& hash, Instant at) override;

@@ -127,3 +127,89 @@ BOOST_AUTO_TEST_CASE(strings_are_escaped_exactly_as_json_dump_does) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// PipelinedChainVerifier (audit verify's two threads) decides exactly what one thread decides:
+// the same first failure, count and head, over chains longer than its two batches.
+BOOST_AUTO_TEST_SUITE(audit_pipeline)
+
+namespace {
+ChainVerifier pipelined(const std::vector<AuditRecord>& recs) {
+  ChainVerifier v;
+  PipelinedChainVerifier pipe(v);
+  for (const auto& r : recs)
+    if (!pipe.feed(r)) break;
+  pipe.finish();
+  return v;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_pipeline_finds_what_one_thread_finds) {
+  const auto intact = chain(5000);
+  for (int where : {-1, 0, 2047, 2048, 4095, 4999}) {
+    auto recs = intact;
+    if (where >= 0) recs[where].to_state = "recognized";
+    ChainVerifier one;
+    for (const auto& r : recs)
+      if (!one.feed(r)) break;
+    ChainVerifier two = pipelined(recs);
+    BOOST_TEST(one.ok() == two.ok());
+    BOOST_TEST(one.checked() == two.checked());
+    BOOST_TEST(one.head() == two.head());
+    BOOST_TEST(one.failure().value_or("") == two.failure().value_or(""));
+    if (where >= 0)
+      BOOST_TEST(two.failure().value_or("").find("audit record " + std::to_string(where + 1) + " ") == 0);
+  }
+}
+
+// The live trail after an archive: records before the checkpoint with gaps, checked on their
+// own and against the checkpoint's count and digest; links from the checkpoint on.
+BOOST_AUTO_TEST_CASE(a_trail_from_a_checkpoint) {
+  auto recs = chain(20);
+  // Records 3, 4 and 7 archived; the checkpoint (21) commits to the 17 kept.
+  std::vector<AuditRecord> live;
+  RecordDigest kept;
+  for (const auto& r : recs)
+    if (r.seq != 3 && r.seq != 4 && r.seq != 7) {
+      live.push_back(r);
+      kept.add(r.seq, r.hash);
+    }
+  AuditRecord cp;
+  cp.seq = 21;
+  cp.at = Instant{1772413200 + 30 * 60};
+  cp.actor = "operator";
+  cp.role = "operator";
+  cp.dossier = "archive:x";
+  cp.event = kArchiveEvent;
+  cp.data = nlohmann::json{{"retained_records", kept.count()}, {"retained_digest", kept.hex()}}.dump();
+  cp.prev_hash = recs.back().hash;
+  cp.hash = compute_hash(cp);
+  live.push_back(cp);
+  auto check = [](const std::vector<AuditRecord>& t) {
+    ChainVerifier v;
+    v.expect_checkpoint(21);
+    for (const auto& r : t)
+      if (!v.feed(r)) break;
+    return v;
+  };
+  BOOST_TEST(check(live).ok());
+  BOOST_TEST(check(live).checked() == 18);
+  ChainVerifier strict;  // without the checkpoint, the gap is a missing record
+  for (const auto& r : live)
+    if (!strict.feed(r)) break;
+  BOOST_TEST(strict.failure().value_or("").find("audit record 5: expected sequence 3") == 0);
+  auto altered = live;
+  altered[4].actor = "someone.else";  // record 8, after a gap
+  BOOST_TEST(check(altered).failure().value_or("").find("audit record 8 (dossier") == 0);
+  auto removed = live;
+  removed.erase(removed.begin() + 4);  // record 8 gone: only the digest can tell
+  BOOST_TEST(check(removed).failure().value_or("").find("audit record 21 (checkpoint of archive x) says 17") == 0);
+  auto swapped = live;
+  std::swap(swapped[1], swapped[2]);
+  BOOST_TEST(check(swapped).failure().value_or("").find("audit record 2: comes after record 5") == 0);
+  auto no_checkpoint = live;
+  no_checkpoint.pop_back();
+  no_checkpoint.push_back(chain(22).back());  // a record 22 where 21 should be
+  BOOST_TEST(check(no_checkpoint).failure().value_or("").find("audit record 21, the checkpoint") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

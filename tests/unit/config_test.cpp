@@ -536,6 +536,18 @@ BOOST_AUTO_TEST_CASE(time_zones) {
              "no unit \"XX\" in units");
 }
 
+BOOST_AUTO_TEST_CASE(public_url) {  // issue 13: where QR codes point
+  auto ok = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", public_url: \"https://ocop.hagiang.gov.vn\"}"));
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok.config.province.public_url == "https://ocop.hagiang.gov.vn");
+  auto port = load(with_line(1, "province: {code: HG, name: \"Hà Giang\", public_url: \"http://10.0.0.5:8080/ocop\"}"));
+  BOOST_TEST(port.config.province.public_url == "http://10.0.0.5:8080/ocop");
+  BOOST_TEST(load(with_line(1, "province: {code: HG, name: \"Hà Giang\"}")).config.province.public_url.empty());
+  for (const char* bad : {"ftp://x.vn", "https://x.vn/", "https://x.vn/?a=1", "https://", "ocop.vn", "https://x.vn/a b"})
+    expect_one(load(with_line(1, std::string("province: {code: HG, name: \"Hà Giang\", public_url: \"") + bad + "\"}")),
+               1, "province.public_url", "expected http(s)://HOST");
+}
+
 BOOST_AUTO_TEST_CASE(successors_and_emails) {
   auto ok = load(with_inserted(6,
                                "  - {code: HG-OLD, name: \"Cũ\", level: commune, parent: HG-BQ, valid_to: "
@@ -1283,11 +1295,11 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
   BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
   BOOST_TEST(back->reminders[4].days_before == 2);
   BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
-  // A snapshot of a previous format (9: no security policy) is not used: the file is parsed again.
-  const std::string marker = "\"format\":10";
+  // A snapshot of a previous format (10: no province.public_url) is not used: the file is parsed again.
+  const std::string marker = "\"format\":11";
   BOOST_REQUIRE(snap.find(marker) != std::string::npos);
   std::string old = snap;
-  old.replace(old.find(marker), marker.size(), "\"format\":9");
+  old.replace(old.find(marker), marker.size(), "\"format\":10");
   BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
   BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
 }

@@ -210,6 +210,40 @@ BOOST_AUTO_TEST_CASE(dossier_and_certificate) {
   check_golden("certificate_revoked", views::certificate_json(revoked, &cfg));
 }
 
+BOOST_AUTO_TEST_CASE(public_certificate) {  // issue 13: what anyone may see (docs/public.md)
+  PublicCertificate p;
+  p.code = "K7QJ3MZP5XW2ARVD6YHT";
+  p.id = "TQ-2026-00001/province";
+  p.status = "expiring";
+  p.days_left = 42;
+  p.product = "Chè Shan tuyết Cao Bồ";
+  p.product_set = "tea";
+  p.product_set_name = "Chè";
+  p.producer = "HTX Chè Cao Bồ";
+  p.unit = "TQ-CAOBO";
+  p.unit_name = "Xã Cao Bồ";
+  p.stars = 4;
+  p.level = "province";
+  p.decision_no = "1187/QĐ-UBND";
+  p.decision_date = p.issued_on = day("2026-06-15");
+  p.valid_until = day("2029-06-15");
+  check_golden("public_certificate", views::public_certificate_json(p, "https://ocop.example.vn/verify/" + p.code));
+  PublicCertificate r = p;
+  r.status = "revoked";
+  r.revocation_ground = "food_safety";
+  r.revocation_ground_name = "Vi phạm quy định về an toàn thực phẩm";
+  r.revocation_decision_no = "12/QĐ-UBND";
+  r.revoked_on = day("2027-01-15");
+  check_golden("public_certificate_revoked", views::public_certificate_json(r, ""));
+  PublicCertificate s = p;
+  s.status = "superseded";
+  s.superseded_by = "TQ-2026-00001/central";
+  s.superseded_by_code = "MZP5XW2ARVD6YHTK7QJ3";
+  s.superseded_by_level = "central";
+  s.superseded_by_stars = 5;
+  check_golden("public_certificate_superseded", views::public_certificate_json(s, ""));
+}
+
 BOOST_AUTO_TEST_CASE(fire_results) {
   const Config cfg = sample_config();
   FireResult r;
@@ -264,6 +298,60 @@ BOOST_AUTO_TEST_CASE(report_and_product) {
   h.dossiers.push_back(sample_dossier());
   h.certificates.push_back(sample_certificate());
   check_golden("product", views::product_json(h, sample_config()));
+}
+
+// Issue 12: what the web application reads of the configuration, a user's tokens and sessions,
+// and the report's outbox counts (whole scopes).
+BOOST_AUTO_TEST_CASE(published_config_tokens_sessions_and_outbox_counts) {
+  Config c = sample_config();
+  c.province = Province{"TQ", "Tuyên Quang", "Asia/Ho_Chi_Minh", 420};
+  Unit tq{"TQ", "Tỉnh Tuyên Quang", UnitLevel::province, "", std::nullopt, std::nullopt, "", ""};
+  Unit bq{"TQ-BACQUANG", "Xã Bắc Quang", UnitLevel::commune, "TQ", day("2025-07-01"), std::nullopt, "", ""};
+  Unit vq{"HG-BQ-VIETQUANG", "Thị trấn Việt Quang", UnitLevel::commune, "HG-BQ", std::nullopt, day("2025-06-30"),
+          "TQ-BACQUANG", ""};
+  c.units = {tq, bq, vq};
+  RuleSet rs;
+  rs.id = "R148_1489";
+  rs.effective_from = day("2025-01-01");
+  rs.stars = {{1, 0}, {2, 30}, {3, 50}, {4, 70}, {5, 90}};
+  rs.levels = {LevelRule{UnitLevel::commune, LevelKind::screen, 0, {}, std::nullopt},
+               LevelRule{UnitLevel::province, LevelKind::council, 5, {3, 4}, 70.0}};
+  c.rule_sets = {rs};
+  c.document_kinds = {{"business_plan", "Phương án sản xuất kinh doanh"}, {"label", "Nhãn, bao bì sản phẩm"}};
+  c.product_sets["tea"] = ProductSet{"tea", "food", "Chè và sản phẩm từ chè"};
+  c.roles["council_member"] = event_bit(Event::score) | event_bit(Event::annotate);
+  c.calendar.holidays = {day("2026-09-02")};
+  c.calendar.working_days = {day("2026-01-10")};
+  Cycle cy;
+  cy.year = 2026;
+  cy.rounds = {Round{"2026-1", UnitLevel::province, day("2026-06-30"), day("2026-07-15")}};
+  c.cycles[2026] = cy;
+  c.index();
+  PublishedConfig p;
+  p.config = &c;
+  p.today = day("2026-12-21");
+  p.units = {ConfigUnit{&c.units[2], &c.units[1], true}, ConfigUnit{&c.units[0], &c.units[0], false},
+             ConfigUnit{&c.units[1], &c.units[1], true}};
+  p.rule_set_today = &c.rule_sets[0];
+  p.rounds = {ConfigRound{2026, &c.cycles[2026].rounds[0]}};
+  p.overdue_after_days = {{"submitted", 10}};
+  check_golden("config", views::config_json(p));
+
+  TokenInfo t{"d31ceb8d3683ec7e", "coordinator.tq.hung", at("2026-12-01T09:00:00+07:00"),
+              at("2026-12-31T09:00:00+07:00"), false, "Máy chủ báo cáo"};
+  check_golden("token", views::token_json(t, 420));
+  SessionInfo se{"6c9064e96edeeb65", at("2026-12-21T09:00:00+07:00"), at("2026-12-21T09:10:00+07:00"),
+                 at("2026-12-21T21:00:00+07:00"), true, "192.0.2.1"};
+  check_golden("session", views::session_json(se, 420, true));
+
+  Report r;
+  r.dossiers_by_state = {{"submitted", 3}};
+  OutboxCounts o;
+  o.by_state = {{"dead", 2}, {"pending", 4}, {"sent", 40}};
+  o.reminders_sent = 12;
+  o.reminders_dead = 1;
+  r.outbox = o;
+  check_golden("report_outbox", views::report_json(r));
 }
 
 BOOST_AUTO_TEST_CASE(messages_outbox_tick_and_delivery) {

@@ -60,6 +60,8 @@ export interface Page<T> { items: T[]; count: number; limit: number; next_cursor
 export interface Report {
   dossiers_by_state: Record<string, number>;
   certificates_by_stars: Record<string, number>;
+  // Province-wide readers only: the outbox's messages by state, reminders sent and dead.
+  outbox?: { by_state: Record<string, number>; reminders_sent: number; reminders_dead: number };
   units: Record<string, { dossiers_by_state?: Record<string, number>; certificates_by_stars?: Record<string, number> }>;
 }
 
@@ -75,6 +77,9 @@ export interface OutboxMessage {
   created_at: string;
   last_error: string | null;
 }
+
+export interface TokenInfo { id: string; created: string; expires: string; revoked: boolean; note: string }
+export interface SessionInfo { id: string; created: string; last_seen: string; expires: string; second_factor: boolean; address: string; current: boolean }
 
 export class ApiError extends Error {
   constructor(public status: number, public code: string, public detail: string) {
@@ -130,6 +135,11 @@ export const api = {
     request<{ user: string }>('POST', '/api/v1/session', { body: totp ? { user, password, totp } : { user, password } }),
   signOut: () => request<null>('DELETE', '/api/v1/session'),
   me: () => request<Me>('GET', '/api/v1/me'),
+  config: () => request<unknown>('GET', '/api/v1/config'),
+  myTokens: () => request<TokenInfo[]>('GET', '/api/v1/me/tokens'),
+  revokeToken: (id: string) => request<null>('DELETE', '/api/v1/me/tokens/' + encodeURIComponent(id)),
+  mySessions: () => request<SessionInfo[]>('GET', '/api/v1/me/sessions'),
+  signOutEverywhere: () => request<null>('DELETE', '/api/v1/sessions'),
   dossiers: (params: URLSearchParams) => request<Page<Dossier>>('GET', '/api/v1/dossiers?' + params.toString()),
   dossier: (id: string) => request<Dossier>('GET', '/api/v1/dossiers/' + encodeURIComponent(id)),
   history: (id: string) => request<AuditRecord[]>('GET', '/api/v1/dossiers/' + encodeURIComponent(id) + '/history'),

@@ -2,11 +2,12 @@
 // detail (its reason: the state, the guard, the missing document) for the person who needs it.
 import { ApiError } from './api';
 import { label, t, type Key } from './i18n';
+import { kindName } from './config';
 
 // The engine's most common reasons, in Vietnamese (its own text stays below as the detail).
 export function explain(detail: string): string | null {
   let m = /required documents missing for \w+: (.+)$/.exec(detail);
-  if (m) return t('why_missing_documents', { kinds: m[1].split(/,\s*/).map((k) => label('kind', k.trim())).join(', ') });
+  if (m) return t('why_missing_documents', { kinds: m[1].split(/,\s*/).map((k) => kindName(k.trim())).join(', ') });
   m = /is not allowed for dossier \S+ in state (\w+)/.exec(detail);
   if (m) return t('why_state', { state: label('state', m[1]) });
   return null;

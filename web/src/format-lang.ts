@@ -1,3 +1,3 @@
 // format.ts's functions, with the page's language.
-export { formatDate, formatDateTime, formatNumber, provinceDate, workingDaysBetween } from './format';
+export { formatDate, formatDateTime, formatNumber, provinceDate } from './format';
 export { lang } from './i18n';

@@ -51,19 +51,3 @@ export function formatNumber(n: number | null | undefined, lang: Lang = 'vi', di
   if (n === null || n === undefined || Number.isNaN(n)) return '';
   return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(n);
 }
-
-// Working days (Monday to Friday) from one calendar date to another, not counting the first:
-// how long a dossier has waited. Holidays of the province's calendar are not known to the page
-// (the API does not publish the calendar): this counts weekends only, so it can exceed the
-// engine's count by the holidays in between.
-export function workingDaysBetween(from: string, to: string): number {
-  const a = Date.parse(from.slice(0, 10) + 'T00:00:00Z');
-  const b = Date.parse(to.slice(0, 10) + 'T00:00:00Z');
-  if (Number.isNaN(a) || Number.isNaN(b) || b <= a) return 0;
-  let n = 0;
-  for (let t = a + 86400000; t <= b; t += 86400000) {
-    const wd = new Date(t).getUTCDay();
-    if (wd !== 0 && wd !== 6) n++;
-  }
-  return n;
-}

@@ -2,7 +2,7 @@
 // data each event asks for, and which roles usually fire it. The engine is the authority: the
 // page offers an action when the state allows it and one of the user's roles lists it, and
 // shows the engine's answer (a refusal, a conflict) as it comes. The roles' events are the
-// sample configuration's (config/sample.yaml, roles:), since the API does not publish them.
+// configuration's (GET /api/v1/config, `roles`).
 
 export const STATES = [
   'idea_submitted', 'idea_returned', 'idea_accepted', 'plan_submitted', 'plan_returned',
@@ -75,25 +75,11 @@ export const EVENTS: Record<string, EventSpec> = {
   annotate: { from: [...STATES], fields: [{ name: 'note', kind: 'textarea', required: true }], tone: 'neutral', unversioned: true },
 };
 
-// The sample configuration's roles (config/sample.yaml), dossier events only.
-export const ROLE_EVENTS: Record<string, string[]> = {
-  producer: ['resubmit_idea', 'submit_plan', 'resubmit_plan', 'register', 'resubmit', 'withdraw', 'annotate'],
-  screener: ['accept_idea', 'return_idea', 'approve_plan', 'return_plan', 'reject', 'return_dossier',
-    'accept_dossier', 'assess', 'forward', 'annotate'],
-  coordinator: ['register', 'accept_dossier', 'return_dossier', 'forward', 'withdraw', 'annotate'],
-  council_member: ['score', 'annotate'],
-  council_chair: ['close_scoring', 'not_recognize', 'annotate'],
-  signer: ['recognize', 'not_recognize', 'annotate'],
-  organiser: [],
-  inspector: [],
-  auditor: [],
-  scheduler: [],
-};
-
 // Events of the dossier's state that one of `roles` lists, in the table's order; `annotate`
 // last. Level-bound events are offered as well: the engine checks the level.
-export function availableEvents(state: string, roles: string[]): string[] {
-  const mine = new Set(roles.flatMap((r) => ROLE_EVENTS[r] ?? []));
+// `roleEvents`: each role's events, as the configuration lists them (GET /api/v1/config).
+export function availableEvents(state: string, roles: string[], roleEvents: Record<string, string[]>): string[] {
+  const mine = new Set(roles.flatMap((r) => roleEvents[r] ?? []));
   // A screener forwards from a screening level (under review); forwarding a scored or
   // recognised dossier is a council level's coordinator's.
   const councilForward = roles.includes('coordinator');
@@ -105,8 +91,8 @@ export function availableEvents(state: string, roles: string[]): string[] {
 }
 
 // States in which one of `roles` has something to do (besides annotating): the worklist's chips.
-export function actionableStates(roles: string[]): State[] {
-  return STATES.filter((s) => availableEvents(s, roles).some((e) => e !== 'annotate' && e !== 'withdraw'));
+export function actionableStates(roles: string[], roleEvents: Record<string, string[]>): State[] {
+  return STATES.filter((s) => availableEvents(s, roles, roleEvents).some((e) => e !== 'annotate' && e !== 'withdraw'));
 }
 
 // The main path through the lifecycle, for the stage diagram.
@@ -120,18 +106,3 @@ export const STAGES: { key: string; states: State[] }[] = [
 export function stageIndex(state: string): number {
   return STAGES.findIndex((s) => s.states.includes(state as State));
 }
-
-// The document kinds of the sample configuration (config/sample.yaml, documents.kinds).
-export const DOCUMENT_KINDS = [
-  'registration_form', 'self_assessment', 'business_plan', 'samples', 'commune_report',
-  'test_report', 'food_safety_cert', 'label', 'photo',
-];
-
-// The sample's product sets (config/sample.yaml, product_sets: the national classification).
-export const PRODUCT_SETS = [
-  'fresh_produce', 'fresh_meat', 'rice_cereals', 'honey', 'fast_food', 'processed_cereals',
-  'processed_produce', 'processed_meat', 'sauces', 'spices', 'tea', 'herbal_tea', 'coffee_cocoa',
-  'spirits', 'other_alcohol', 'soft_drinks', 'herbal_medicine', 'herbal_cosmetics', 'essential_oils',
-  'medicinal_herbs', 'textiles', 'handicrafts', 'flowers', 'ornamental_plants', 'ornamental_animals',
-  'community_tourism',
-];

@@ -6,11 +6,14 @@ import { api, setUnauthenticatedHandler, type Me } from './api';
 import { label, lang, setLang, t } from './i18n';
 import { navigate, onLinkClick, useLocation } from './router';
 import { SignIn } from './pages/signin';
+import { ErrorBox } from './errors';
 import { Worklist } from './pages/worklist';
 import { DossierPage } from './pages/dossier';
 import { Dashboard } from './pages/dashboard';
 import { AuditDesk } from './pages/audit';
 import { OutboxDesk } from './pages/outbox';
+import { AccountPage } from './pages/account';
+import { setConfig, type AppConfig } from './config';
 
 function App() {
   const loc = useLocation();
@@ -20,12 +23,25 @@ function App() {
   const signedIn = useRef(false);
   const firstPath = useRef(true);
 
+  const [configError, setConfigError] = useState<unknown>(null);
+  // Who is signed in, then the configuration the screens show (GET /api/v1/config): no screen
+  // renders without it (nothing falls back to the sample's units or rules).
   const loadMe = () =>
     api.me().then(
-      (r) => {
-        signedIn.current = true;
-        setMe(r.data);
-      },
+      (r) =>
+        api.config().then(
+          (c) => {
+            setConfig(c.data as AppConfig);
+            setConfigError(null);
+            signedIn.current = true;
+            setMe(r.data);
+          },
+          (e) => {
+            setConfigError(e);
+            signedIn.current = true;
+            setMe(r.data);
+          },
+        ),
       () => setMe(null),
     );
 
@@ -69,7 +85,9 @@ function App() {
 
   let page;
   const m = /^\/ho-so\/(.+)$/.exec(loc.path);
-  if (m) page = <DossierPage id={decodeURIComponent(m[1])} me={me} />;
+  if (configError) page = <ErrorBox error={configError} />;
+  else if (loc.path === '/tai-khoan') page = <AccountPage />;
+  else if (m) page = <DossierPage id={decodeURIComponent(m[1])} me={me} />;
   else if (loc.path === '/tong-quan') page = <Dashboard query={loc.query} />;
   else if (loc.path === '/kiem-tra') page = <AuditDesk />;
   else if (loc.path === '/van-hanh') page = <OutboxDesk query={loc.query} />;
@@ -95,6 +113,7 @@ function Shell(props: { me: Me | null; children: preact.ComponentChildren; onLan
     { href: '/tong-quan', key: 'nav_dashboard' as const, active: props.path === '/tong-quan' },
     { href: '/kiem-tra', key: 'nav_audit' as const, active: props.path === '/kiem-tra' },
     ...(me?.operator ? [{ href: '/van-hanh', key: 'nav_outbox' as const, active: props.path === '/van-hanh' }] : []),
+    { href: '/tai-khoan', key: 'nav_account' as const, active: props.path === '/tai-khoan' },
   ];
   return (
     <>

@@ -1,23 +1,10 @@
 // The council's scoresheet as the member types it: parts A, B, C within their maxima, the total
 // and the star band it falls in (Decision 148/QĐ-TTg: A 40, B 25, C 35; <30 → 1★, 30–49 → 2★,
-// 50–69 → 3★, 70–89 → 4★, 90–100 → 5★). The engine decides; this is the preview. The maxima
-// and bands are the sample's rule set R148_1489 (the API does not publish rule sets yet).
-
-export interface Part { key: 'A' | 'B' | 'C'; max: number }
-export interface Band { stars: number; min: number }
-
-export const PARTS_R148: Part[] = [
-  { key: 'A', max: 40 },
-  { key: 'B', max: 25 },
-  { key: 'C', max: 35 },
-];
-export const BANDS_R148: Band[] = [
-  { stars: 1, min: 0 },
-  { stars: 2, min: 30 },
-  { stars: 3, min: 50 },
-  { stars: 4, min: 70 },
-  { stars: 5, min: 90 },
-];
+// 50–69 → 3★, 70–89 → 4★, 90–100 → 5★, in the sample). The engine decides; this is the preview.
+// The maxima, bands and quorum are the rule set in force that GET /api/v1/config publishes
+// (config.ts): the caller passes them.
+import type { Band, Part } from './config';
+export type { Band, Part };
 
 export type PartProblem = 'missing' | 'not_a_number' | 'negative' | 'over_max';
 
@@ -35,14 +22,13 @@ export function parsePoints(text: string): number | null {
   return Number(t);
 }
 
-export function starsFor(total: number, bands: Band[] = BANDS_R148): number {
+export function starsFor(total: number, bands: Band[]): number {
   let stars = 0;
   for (const b of [...bands].sort((x, y) => x.min - y.min)) if (total >= b.min) stars = b.stars;
   return stars;
 }
 
-export function preview(inputs: Partial<Record<Part['key'], string>>, parts: Part[] = PARTS_R148,
-                        bands: Band[] = BANDS_R148): Preview {
+export function preview(inputs: Partial<Record<Part['key'], string>>, parts: Part[], bands: Band[]): Preview {
   const p: Preview = { values: {}, problems: {}, total: null, stars: null };
   let total = 0;
   let complete = true;
@@ -63,13 +49,10 @@ export function preview(inputs: Partial<Record<Part['key'], string>>, parts: Par
   return p;
 }
 
-// The sample's council levels (province, central) need 5 sheets to close the scoring.
-export const QUORUM_R148 = 5;
-
 // The chair's view of the sheets: how many, whether the quorum is met, the average of the
 // totals and the band it falls in (the engine computes the final stars when scoring closes,
 // capped by failed mandatory criteria and the level's recognisable stars).
-export function councilSummary(totals: number[], quorum = QUORUM_R148, bands: Band[] = BANDS_R148) {
+export function councilSummary(totals: number[], quorum: number, bands: Band[]) {
   const n = totals.length;
   const average = n ? Math.round((totals.reduce((a, b) => a + b, 0) / n) * 100) / 100 : null;
   return { sheets: n, quorum, quorumMet: n >= quorum, average, stars: average === null ? null : starsFor(average, bands) };

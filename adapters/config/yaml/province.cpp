@@ -1,13 +1,34 @@
 // The `province` section, and its code checked against the units.
 #include "config/yaml/loader.hpp"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace ocop::config::yaml {
 
+namespace {
+// http:// or https://, a host, and a path without a trailing slash; nothing a URL would have to
+// escape (QR codes and printed certificates carry it as written).
+bool valid_public_url(const std::string& s) {
+  std::size_t rest = 0;
+  if (s.rfind("https://", 0) == 0)
+    rest = 8;
+  else if (s.rfind("http://", 0) == 0)
+    rest = 7;
+  else
+    return false;
+  if (s.size() <= rest || s[rest] == '/' || s.back() == '/' || s.size() > 200) return false;
+  for (char c : s.substr(rest))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '/' || c == '_' ||
+          c == '[' || c == ']'))
+      return false;
+  return true;
+}
+}  // namespace
+
 void Loader::province(const Node& n, const Path& p) {
   if (!expect_map(n, p, "a mapping {code, name, timezone}")) return;
-  Fields f = fields(n, p, {"code", "name", "timezone", "utc_offset"});
+  Fields f = fields(n, p, {"code", "name", "timezone", "utc_offset", "public_url"});
   Province& pr = cfg_.province;
   if (const Node* v = need(f, "code", p)) {
     const Path kp = p.key("code");
@@ -17,6 +38,17 @@ void Loader::province(const Node& n, const Path& p) {
   if (const Node* v = need(f, "name", p)) {
     const Path kp = p.key("name");
     if (auto s = text(*v, kp)) pr.name = *s;
+  }
+  if (const Node* v = f.opt("public_url")) {
+    const Path kp = p.key("public_url");
+    if (auto s = text(*v, kp)) {
+      if (valid_public_url(*s))
+        pr.public_url = *s;
+      else
+        report(*v, kp,
+               "expected http(s)://HOST[:PORT][/PATH] without a trailing slash, query, fragment or space, got " +
+                   quote(*s));
+    }
   }
   // The zone's offset: Vietnam's by default; unknown for a zone we do not know.
   bool zone_known = true;

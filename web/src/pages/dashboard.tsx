@@ -1,6 +1,8 @@
 // The province's dashboard from GET /api/v1/report (the numbers of `ocop report`): dossiers by
-// state, the cycle's funnel, recognised products by stars, dossiers per unit. Each chart is bars
-// drawn in the page with its numbers beside them, and a table for screen readers and copying.
+// state, the cycle's funnel, recognised products by stars, dossiers per unit, certificates
+// expiring within 90 days, and for province-wide readers the reminders sent and the messages
+// that could not be delivered (the outbox). Each chart is drawn in the page (chart.tsx, SVG)
+// with its numbers as a table.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Report } from '../api';
 import { label, t } from '../i18n';
@@ -9,31 +11,8 @@ import { STATES } from '../lifecycle';
 import { ErrorBox } from '../errors';
 import { navigate } from '../router';
 import { funnel } from './dashboard-model';
-
-function Bars({ title, rows, id }: { title: string; rows: { label: string; n: number }[]; id: string }) {
-  const max = Math.max(1, ...rows.map((r) => r.n));
-  return (
-    <section class="card" aria-labelledby={id}>
-      <h2 id={id}>{title}</h2>
-      <table class="bars" data-testid={id}>
-        <thead><tr><th scope="col" class="sr-only-th">{t('col_state')}</th><th scope="col">{t('dash_count')}</th></tr></thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr>
-              <th scope="row">{r.label}</th>
-              <td>
-                <div class="bar-row">
-                  <span class="bar" aria-hidden="true"><span class="bar-fill" ref={(el) => { if (el) el.style.width = `${(100 * r.n) / max}%`; }} /></span>
-                  <span class="bar-n">{formatNumber(r.n, lang())}</span>
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
+import { BarChart } from '../chart';
+import { unitName } from '../config';
 
 export function Dashboard({ query }: { query: URLSearchParams }) {
   const [report, setReport] = useState<Report | null>(null);
@@ -53,12 +32,12 @@ export function Dashboard({ query }: { query: URLSearchParams }) {
   const byState = scope.dossiers_by_state ?? {};
   const stars = scope.certificates_by_stars ?? {};
   const units = Object.entries(report.units ?? {})
-    .map(([u, v]) => ({ label: u, n: Object.values(v.dossiers_by_state ?? {}).reduce((a, b) => a + b, 0) }))
+    .map(([u, v]) => ({ label: unitName(u), n: Object.values(v.dossiers_by_state ?? {}).reduce((a, b) => a + b, 0) }))
     .filter((r) => r.n > 0)
     .sort((a, b) => b.n - a.n);
   return (
     <section aria-labelledby="dash-title">
-      <h1 id="dash-title">{t('dash_title')}{unit ? ` – ${unit}` : ''}</h1>
+      <h1 id="dash-title">{t('dash_title')}{unit ? ` – ${unitName(unit)}` : ''}</h1>
       <form class="form dash-unit" onSubmit={(e) => {
         e.preventDefault();
         const u = String(new FormData(e.currentTarget as HTMLFormElement).get('unit') ?? '');
@@ -68,16 +47,30 @@ export function Dashboard({ query }: { query: URLSearchParams }) {
           <span>{t('dash_scope')}</span>
           <select name="unit" value={unit} onChange={(e) => (e.currentTarget as HTMLSelectElement).form!.requestSubmit()}>
             <option value="">{t('dash_province')}</option>
-            {Object.keys(report.units ?? {}).sort().map((u) => <option value={u}>{u}</option>)}
+            {Object.keys(report.units ?? {}).sort((a, b) => unitName(a).localeCompare(unitName(b), 'vi')).map((u) => <option value={u}>{unitName(u)} ({u})</option>)}
           </select>
         </label>
       </form>
-      <p class="kpi" data-testid="dash-expiring">{t('dash_expiring', { n: expiring === null ? '…' : formatNumber(expiring, lang()) })}</p>
+      <ul class="kpis">
+        <li class="kpi" data-testid="dash-expiring">{t('dash_expiring', { n: expiring === null ? '…' : formatNumber(expiring, lang()) })}</li>
+        {report.outbox && (
+          <>
+            <li class="kpi" data-testid="dash-reminders">{t('dash_reminders_sent', { n: formatNumber(report.outbox.reminders_sent, lang()) })}</li>
+            <li class={(report.outbox.by_state.dead ?? 0) > 0 ? 'kpi kpi-warn' : 'kpi'} data-testid="dash-dead">
+              {t('dash_dead', { n: formatNumber(report.outbox.by_state.dead ?? 0, lang()) })}
+            </li>
+          </>
+        )}
+      </ul>
       <div class="grid">
-        <Bars id="dash-funnel" title={t('dash_funnel')} rows={funnel(byState).map((f) => ({ label: t(f.key), n: f.n }))} />
-        <Bars id="dash-states" title={t('dash_by_state')} rows={STATES.filter((s) => byState[s]).map((s) => ({ label: label('state', s), n: byState[s] }))} />
-        <Bars id="dash-stars" title={t('dash_by_stars')} rows={Object.keys(stars).sort().map((s) => ({ label: '★'.repeat(Number(s)) + ` (${s})`, n: stars[s] }))} />
-        {!unit && <Bars id="dash-units" title={t('dash_units')} rows={units} />}
+        <BarChart id="dash-funnel" title={t('dash_funnel')} labelHeader={t('dash_stage')} rows={funnel(byState).map((f) => ({ label: t(f.key), n: f.n }))} />
+        <BarChart id="dash-states" title={t('dash_by_state')} labelHeader={t('col_state')} rows={STATES.filter((s) => byState[s]).map((s) => ({ label: label('state', s), n: byState[s] }))} />
+        <BarChart id="dash-stars" title={t('dash_by_stars')} labelHeader={t('dash_stars')} rows={Object.keys(stars).sort().map((s) => ({ label: '★'.repeat(Number(s)) + ` (${s})`, n: stars[s] }))} />
+        {!unit && <BarChart id="dash-units" title={t('dash_units')} labelHeader={t('dash_unit')} rows={units} />}
+        {report.outbox && (
+          <BarChart id="dash-outbox" title={t('dash_outbox')} labelHeader={t('col_state')}
+            rows={['sent', 'pending', 'sending', 'dead'].map((s) => ({ label: t(('outbox_' + s) as 'outbox_sent'), n: report.outbox!.by_state[s] ?? 0, warn: s === 'dead' }))} />
+        )}
       </div>
     </section>
   );

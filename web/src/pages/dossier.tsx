@@ -6,7 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, newKey, type AuditRecord, type Dossier, type Me } from '../api';
 import { label, t, type Key } from '../i18n';
 import { formatDate, formatDateTime, formatNumber, lang } from '../format-lang';
-import { availableEvents, DOCUMENT_KINDS, EVENTS, FINAL_STATES, STAGES, stageIndex, type Field } from '../lifecycle';
+import { availableEvents, EVENTS, FINAL_STATES, STAGES, stageIndex, type Field } from '../lifecycle';
+import { bands, config, kindName, quorum, unitName } from '../config';
 import { onLinkClick } from '../router';
 import { ErrorBox } from '../errors';
 import { ScoreInput } from './score';
@@ -54,7 +55,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
     );
   if (!dossier) return <p class="loading">{t('loading')}</p>;
 
-  const events = availableEvents(dossier.state, me.roles);
+  const events = availableEvents(dossier.state, me.roles, config().roles);
   const canAttach = !FINAL_STATES.includes(dossier.state as never) && me.roles.some((r) => r === 'producer' || r === 'coordinator');
   const stage = stageIndex(dossier.state);
 
@@ -62,7 +63,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
     ['fact_product', dossier.product],
     ['fact_producer', dossier.producer],
     ['fact_product_set', dossier.product_set],
-    ['fact_unit', dossier.unit_now && dossier.unit_now !== dossier.unit ? `${dossier.unit} → ${dossier.unit_now}` : dossier.unit],
+    ['fact_unit', dossier.unit_now && dossier.unit_now !== dossier.unit ? `${unitName(dossier.unit)} (${dossier.unit}) → ${unitName(dossier.unit_now)} (${dossier.unit_now})` : `${unitName(dossier.unit)} (${dossier.unit})`],
     ['fact_state', <span class={'state state-' + dossier.state} data-testid="state">{label('state', dossier.state)}</span>],
     ['fact_since', formatDateTime(dossier.state_since)],
     ['fact_level', label('level', dossier.level) || t('none')],
@@ -134,7 +135,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
                 <tbody>
                   {dossier.documents!.map((d) => (
                     <tr>
-                      <td data-label={t('doc_kind')}>{label('kind', d.kind)}</td>
+                      <td data-label={t('doc_kind')}>{kindName(d.kind)}</td>
                       <td data-label={t('doc_name')}><a href={'/api/v1/documents/' + d.sha256} download={d.name}>{d.name}</a></td>
                       <td data-label={t('doc_size')}>{size(d.bytes)}</td>
                       <td data-label={t('doc_hash')}><code class="hash" title={d.sha256}>{d.sha256.slice(0, 16)}…</code></td>
@@ -148,7 +149,7 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
           {dossier.scoresheets && (dossier.scoresheets.length > 0 || dossier.level === 'province' || dossier.level === 'central') && (
             <section class="card" aria-labelledby="sheets-title">
               <h2 id="sheets-title">{t('scoresheets')}</h2>
-              <CouncilSummary totals={dossier.scoresheets.map((s) => s.total)} />
+              <CouncilSummary level={dossier.level} totals={dossier.scoresheets.map((s) => s.total)} />
               {dossier.scoresheets.length === 0 ? <p class="muted">{t('scoresheets_none')}</p> : (
                 <table class="list">
                   <thead><tr><th scope="col">{t('sheet_member')}</th><th scope="col">A</th><th scope="col">B</th><th scope="col">C</th><th scope="col">{t('sheet_total')}</th></tr></thead>
@@ -176,8 +177,8 @@ export function DossierPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function CouncilSummary({ totals }: { totals: number[] }) {
-  const c = councilSummary(totals);
+function CouncilSummary({ level, totals }: { level: string; totals: number[] }) {
+  const c = councilSummary(totals, quorum(level), bands());
   return (
     <p class={c.quorumMet ? 'council ok' : 'council'} data-testid="council-summary">
       {t('council_sheets', { n: c.sheets, quorum: c.quorum })}
@@ -189,7 +190,7 @@ function CouncilSummary({ totals }: { totals: number[] }) {
 
 function TimelineItem({ r }: { r: AuditRecord }) {
   const data = (r.data && typeof r.data === 'object' ? r.data : {}) as Record<string, unknown>;
-  const missing = Array.isArray(data.missing) ? (data.missing as string[]).map((k) => label('kind', k)).join(', ') : '';
+  const missing = Array.isArray(data.missing) ? (data.missing as string[]).map((k) => kindName(k)).join(', ') : '';
   return (
     <li>
       <div class="tl-head">
@@ -279,7 +280,7 @@ function EventForm({ event, dossier, etag, onCancel, onError, onDone }: {
         const req = f.required ? <span class="req"> {t('field_required')}</span> : null;
         if (f.kind === 'score') return <ScoreInput onChange={setScore} />;
         if (f.kind === 'kinds' || f.kind === 'criteria') {
-          const options = f.kind === 'kinds' ? DOCUMENT_KINDS : ['food_safety', 'traceability'];
+          const options = f.kind === 'kinds' ? config().document_kinds.map((k) => k.kind) : ['food_safety', 'traceability'];
           const chosen = lists[f.name] ?? [];
           return (
             <fieldset>
@@ -288,7 +289,7 @@ function EventForm({ event, dossier, etag, onCancel, onError, onDone }: {
                 <label class="check">
                   <input type="checkbox" name={f.name} value={o} checked={chosen.includes(o)}
                     onChange={(e) => setLists({ ...lists, [f.name]: (e.currentTarget as HTMLInputElement).checked ? [...chosen, o] : chosen.filter((x) => x !== o) })} />
-                  {label(f.kind === 'kinds' ? 'kind' : 'crit', o)}
+                  {f.kind === 'kinds' ? kindName(o) : label('crit', o)}
                 </label>
               ))}
             </fieldset>
@@ -358,7 +359,7 @@ function UploadForm({ dossier, onError, onDone }: { dossier: Dossier; onError: (
           <span>{t('doc_kind')}</span>
           <select name="kind" value={kind} required onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}>
             <option value=""></option>
-            {DOCUMENT_KINDS.map((k) => <option value={k}>{label('kind', k)}</option>)}
+            {config().document_kinds.map((k) => <option value={k.kind}>{kindName(k.kind)}</option>)}
           </select>
         </label>
         <label>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, newKey, type Me } from '../api';
 import { t } from '../i18n';
-import { PRODUCT_SETS } from '../lifecycle';
+import { config, unitName } from '../config';
 import { navigate } from '../router';
 import { ErrorBox } from '../errors';
 
@@ -36,11 +36,18 @@ export function NewIdea({ me }: { me: Me }) {
           <span>{t('fact_product_set')}</span>
           <select name="product_set" required>
             <option value=""></option>
-            {PRODUCT_SETS.map((p) => <option value={p}>{p}</option>)}
+            {config().product_sets.map((p) => <option value={p.code}>{p.name} ({p.code})</option>)}
           </select>
         </label>
         <label><span>{t('fact_producer')}</span><input name="producer" required /></label>
-        <label><span>{t('fact_unit')}</span><input name="unit" required defaultValue={me.unit} /></label>
+        <label>
+          <span>{t('fact_unit')}</span>
+          <select name="unit" required defaultValue={me.unit}>
+            {config().units.filter((u) => u.in_scope && u.unit_now === u.code).map((u) => (
+              <option value={u.code}>{unitName(u.code)} ({u.code})</option>
+            ))}
+          </select>
+        </label>
         <button type="submit" class="btn btn-primary" disabled={busy}>{t('ev_submit_idea')}</button>
       </form>
     </details>

@@ -3,17 +3,20 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { formatNumber, lang } from '../format-lang';
-import { PARTS_R148, preview, type PartProblem } from '../score';
+import { preview, type PartProblem } from '../score';
+import { bands, parts } from '../config';
 
 const problemKey = { over_max: 'score_over_max', not_a_number: 'score_not_number', negative: 'score_negative' } as const;
 
 export function ScoreInput({ onChange }: { onChange: (v: { A: number; B: number; C: number } | null) => void }) {
   const [inputs, setInputs] = useState<Record<string, string>>({});
-  const p = preview(inputs);
+  const ps = parts();
+  const bs = bands();
+  const p = preview(inputs, ps, bs);
   return (
     <fieldset class="score">
       <legend>{t('ev_score')}</legend>
-      {PARTS_R148.map((part) => {
+      {ps.map((part) => {
         const prob = p.problems[part.key] as PartProblem | undefined;
         const msg = prob && prob !== 'missing' ? t(problemKey[prob]) : '';
         return (
@@ -24,7 +27,7 @@ export function ScoreInput({ onChange }: { onChange: (v: { A: number; B: number;
               onInput={(e) => {
                 const next = { ...inputs, [part.key]: (e.currentTarget as HTMLInputElement).value };
                 setInputs(next);
-                const q = preview(next);
+                const q = preview(next, ps, bs);
                 onChange(q.total === null ? null : { A: q.values.A!, B: q.values.B!, C: q.values.C! });
               }} />
             {msg && <small class="field-error" id={`score-${part.key}-err`}>{msg}</small>}

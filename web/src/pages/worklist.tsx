@@ -1,24 +1,22 @@
 // "Việc của tôi": the dossiers in the user's scope, filtered by the URL's query (state, level,
-// unit, product_set, year; shareable as a link), a page at a time with the API's cursor and the
-// count of every match; the states where the user has something to do, with their counts; an
-// accent-insensitive search over the page; the longest-waiting first, in working days.
+// unit, product_set, year, round, q; shareable as a link), a page at a time with the API's cursor
+// and the count of every match; the states where the user has something to do, with their
+// counts; the service's accent-insensitive search (q) over every dossier in scope; the
+// longest-waiting first, in working days of the configured calendar, overdue ones marked as the
+// configuration's stalled reminders would.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Dossier, type Me, type Page } from '../api';
 import { label, t } from '../i18n';
-import { matches } from '../fold';
-import { formatDate, formatNumber, provinceDate, workingDaysBetween, lang } from '../format-lang';
+import { formatDate, formatNumber, provinceDate, lang } from '../format-lang';
 import { actionableStates, LEVELS, STATES } from '../lifecycle';
+import { config, isOverdue, unitName, workingDaysWaited } from '../config';
+import { UnitPicker } from './unit-picker';
 import { navigate, onLinkClick } from '../router';
 import { ErrorBox } from '../errors';
 import { NewIdea } from './new-idea';
 
-const FILTERS = ['state', 'level', 'unit', 'product_set', 'year'] as const;
+const FILTERS = ['state', 'level', 'unit', 'product_set', 'year', 'round', 'q'] as const;
 const PAGE = 50;
-const SEARCH_PAGE = 500; // a search reads a larger page (the API's maximum) to search in
-// Overdue: waiting for an office more than 10 working days (the sample's stalled reminder,
-// reminders: stalled-submitted, after_days 10), counted over weekends only (format.ts).
-export const OVERDUE_DAYS = 10;
-const WAITING_ON_OFFICE = ['idea_submitted', 'plan_submitted', 'submitted', 'under_review'];
 
 function withParams(query: URLSearchParams, changes: Record<string, string | null>): string {
   const q = new URLSearchParams(query);
@@ -35,17 +33,15 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
   const [error, setError] = useState<unknown>(null);
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [search, setSearch] = useState(query.get('q') ?? '');
-  const [units, setUnits] = useState<string[]>([]);
-  // The units that hold dossiers, offered as the unit filter is typed (read once, on focus).
-  const loadUnits = () => {
-    if (units.length === 0) api.report().then((r) => setUnits(Object.keys(r.data.units ?? {}).sort()), () => {});
-  };
-  const mine = useMemo(() => actionableStates(me.roles), [me.roles.join(',')]);
+  const [unitChoice, setUnitChoice] = useState(query.get('unit') ?? '');
+  useEffect(() => setUnitChoice(query.get('unit') ?? ''), [query.get('unit')]);
+  const cfg = config();
+  const mine = useMemo(() => actionableStates(me.roles, cfg.roles), [me.roles.join(',')]);
   const apiQuery = useMemo(() => {
     const p = new URLSearchParams();
     for (const f of FILTERS) if (query.get(f)) p.set(f, query.get(f)!);
     if (query.get('cursor')) p.set('cursor', query.get('cursor')!);
-    p.set('limit', String(query.get('q') ? SEARCH_PAGE : PAGE));
+    p.set('limit', String(PAGE));
     return p;
   }, [query.toString()]);
 
@@ -71,13 +67,13 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
     };
   }, [apiQuery.toString()]);
 
-  const today = provinceDate(new Date());
+  // The service's day (GET /api/v1/config: the province's date by the engine's clock), so that the
+  // page counts as the engine does, whatever the browser's clock says.
+  const today = cfg.today || provinceDate(new Date());
   const rows = useMemo(() => {
     if (!page) return [];
-    const q = query.get('q') ?? '';
     return page.items
-      .filter((d) => matches(q, d.product, d.producer, d.id, d.unit))
-      .map((d) => ({ d, waited: workingDaysBetween(d.state_since, today) }))
+      .map((d) => ({ d, waited: workingDaysWaited(d.state_since, today, cfg.calendar) }))
       // What the user can act on first, then the longest waiting first.
       .sort((a, b) => {
         const ma = mine.includes(a.d.state as never) ? 0 : 1;
@@ -85,7 +81,7 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
         if (ma !== mb) return ma - mb;
         return a.d.state_since < b.d.state_since ? -1 : a.d.state_since > b.d.state_since ? 1 : a.d.id.localeCompare(b.d.id);
       });
-  }, [page, query.get('q')]);
+  }, [page]);
 
   const applyFilters = (e: Event) => {
     e.preventDefault();
@@ -93,6 +89,7 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
     const data = new FormData(form);
     const changes: Record<string, string | null> = { cursor: null };
     for (const f of FILTERS) changes[f] = String(data.get(f) ?? '').trim() || null;
+    changes.unit = unitChoice || null;
     changes.q = search.trim() || null;
     navigate(withParams(new URLSearchParams(), changes));
   };
@@ -119,12 +116,12 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
       <details class="filters">
         <summary>
           {t('filters')}
-          {FILTERS.some((f) => query.get(f)) && (
+          {FILTERS.some((f) => f !== 'q' && query.get(f)) && (
             <span class="active-filters" data-testid="active-filters">
               {': '}
-              {FILTERS.filter((f) => query.get(f)).map((f) => {
+              {FILTERS.filter((f) => f !== 'q' && query.get(f)).map((f) => {
                 const v = query.get(f)!;
-                const shown = f === 'state' ? label('state', v) : f === 'level' ? label('level', v) : v;
+                const shown = f === 'state' ? label('state', v) : f === 'level' ? label('level', v) : f === 'unit' ? unitName(v) : v;
                 return `${t(('filter_' + f) as 'filter_state')} ${shown}`;
               }).join(' · ')}
             </span>
@@ -145,19 +142,26 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
               {LEVELS.map((l) => <option value={l}>{label('level', l)}</option>)}
             </select>
           </label>
-          <label>
-            <span>{t('filter_unit')}</span>
-            <input name="unit" value={query.get('unit') ?? ''} placeholder="TQ-BACQUANG" autocapitalize="characters"
-              list="unit-list" onFocus={loadUnits} />
-            <datalist id="unit-list">{units.map((u) => <option value={u} />)}</datalist>
-          </label>
+          <UnitPicker units={cfg.units} root={me.unit} value={unitChoice} onChange={setUnitChoice} />
           <label>
             <span>{t('filter_product_set')}</span>
-            <input name="product_set" value={query.get('product_set') ?? ''} placeholder="tea" />
+            <select name="product_set" value={query.get('product_set') ?? ''}>
+              <option value="">{t('filter_any')}</option>
+              {cfg.product_sets.map((p) => <option value={p.code}>{p.name}</option>)}
+            </select>
           </label>
           <label>
             <span>{t('filter_year')}</span>
             <input name="year" type="number" min="2018" max="2100" value={query.get('year') ?? ''} />
+          </label>
+          <label>
+            <span>{t('filter_round')}</span>
+            <select name="round" value={query.get('round') ?? ''}>
+              <option value="">{t('filter_any')}</option>
+              {cfg.rounds.map((r) => (
+                <option value={r.id}>{t('round_option', { id: r.id, level: label('level', r.level), cutoff: formatDate(r.cutoff) })}</option>
+              ))}
+            </select>
           </label>
           <div class="form-actions">
             <button type="submit" class="btn btn-primary">{t('filter_apply')}</button>
@@ -188,7 +192,7 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
         <>
           <p class="count" role="status" data-testid="count">
             {t('count_found', { count: formatNumber(page.count, lang()) })}
-            {query.get('q') ? ' · ' + t('count_shown', { shown: formatNumber(rows.length, lang()) }) : ''}
+            {query.get('q') ? ' · ' + t('count_search', { q: query.get('q')! }) : ''}
           </p>
           {rows.length === 0 ? (
             <p class="empty">{t('empty_list')}</p>
@@ -206,13 +210,13 @@ export function Worklist({ me, query }: { me: Me; query: URLSearchParams }) {
               </thead>
               <tbody>
                 {rows.map(({ d, waited }) => {
-                  const overdue = waited > OVERDUE_DAYS && WAITING_ON_OFFICE.includes(d.state);
+                  const overdue = isOverdue(d.state, waited, cfg.overdue_after_days);
                   return (
                     <tr class={overdue ? 'overdue' : ''} data-id={d.id}>
                       <td data-label={t('col_id')}><a href={'/ho-so/' + encodeURIComponent(d.id)} onClick={onLinkClick}>{d.id}</a></td>
                       <td data-label={t('col_product')}>{d.product}</td>
                       <td data-label={t('col_producer')}>{d.producer}</td>
-                      <td data-label={t('col_unit')}>{d.unit}</td>
+                      <td data-label={t('col_unit')} data-unit={d.unit}>{unitName(d.unit)} <small class="unit-code">{d.unit}</small></td>
                       <td data-label={t('col_state')}>
                         <span class={'state state-' + d.state}>{label('state', d.state)}</span>
                         {d.level && <span class="level"> · {label('level', d.level)}</span>}

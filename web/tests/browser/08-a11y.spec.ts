@@ -1,12 +1,8 @@
 // Accessibility: axe-core (web/package-lock.json) on each main screen at phone and desktop
 // width finds no serious or critical violation (WCAG 2.1 A and AA rules). The context bypasses
 // the page's CSP only to inject axe itself; the application runs as served.
-import { test, expect, type Page } from '@playwright/test';
-import { createRequire } from 'node:module';
-import { BASE, signedIn } from './helpers';
-
-const require_ = createRequire(import.meta.url);
-const AXE = require_.resolve('axe-core/axe.min.js');
+import { test, expect } from '@playwright/test';
+import { axeSerious, BASE, signedIn } from './helpers';
 
 const SCREENS = [
   { user: null, path: '/', name: 'sign-in' },
@@ -16,19 +12,8 @@ const SCREENS = [
   { user: 'coordinator.tq.thu', path: '/tong-quan', name: 'dashboard' },
   { user: 'auditor.tq.lien', path: '/kiem-tra', name: 'audit' },
   { user: 'scheduler.tq', path: '/van-hanh', name: 'outbox' },
+  { user: 'officer.bacquang', path: '/tai-khoan', name: 'account' },
 ];
-
-async function serious(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  await page.waitForLoadState('networkidle'); // the screen's data has arrived
-  return page.evaluate(async () => {
-    // @ts-expect-error axe is injected above
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
-  });
-}
 
 for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 900 }]) {
   test(`axe finds no serious violation at ${viewport.width} px`, async ({ browser }) => {
@@ -39,7 +24,7 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 900 
         : await browser.newContext({ viewport, bypassCSP: true }).then(async (c) => ({ context: c, page: await c.newPage() }));
       await page.goto(BASE() + s.path);
       await expect(page.locator('h1').first()).toBeVisible();
-      for (const v of await serious(page)) found.push(`${s.name}: ${v}`);
+      for (const v of await axeSerious(page)) found.push(`${s.name}: ${v}`);
       await context.close();
     }
     expect(found).toEqual([]);

@@ -27,7 +27,8 @@ const SCREENS: { name: string; user: string | null; path: string; ready: (p: Pag
   { name: 'worklist-province', user: 'coordinator.tq.thu', path: '/', ready: (p) => expect(p.getByTestId('count')).toBeVisible() },
   { name: 'dossier', user: 'officer.bacquang', path: '/ho-so/WEB-REG-1', ready: (p) => expect(p.getByTestId('timeline')).toBeVisible() },
   { name: 'dossier-council', user: 'coordinator.tq.thu', path: '/ho-so/WEB-COUNCIL-1', ready: (p) => expect(p.getByTestId('council-summary')).toBeVisible() },
-  { name: 'dashboard', user: 'coordinator.tq.thu', path: '/tong-quan', ready: (p) => expect(p.getByTestId('dash-states')).toBeVisible() },
+  { name: 'dashboard', user: 'coordinator.tq.thu', path: '/tong-quan', ready: (p) => expect(p.getByTestId('dash-states-chart')).toBeVisible() },
+  { name: 'account', user: 'officer.bacquang', path: '/tai-khoan', ready: (p) => expect(p.getByTestId('sessions')).toBeVisible() },
   { name: 'audit', user: 'auditor.tq.lien', path: '/kiem-tra', ready: (p) => expect(p.getByRole('button', { name: 'Kiểm tra chuỗi băm' })).toBeVisible() },
 ];
 
@@ -55,7 +56,8 @@ test('the dashboard shows the numbers of `ocop report`', async ({ page }) => {
   await signIn(page, 'coordinator.tq.thu', '/tong-quan');
   const report = ocopJson('report') as { dossiers_by_state: Record<string, number>; certificates_by_stars: Record<string, number> };
   const table = page.getByTestId('dash-states');
-  await expect(table).toBeVisible();
+  await expect(page.getByTestId('dash-states-chart')).toBeVisible();
+  await expect(table).toBeAttached();
   const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('.bar-n')!.textContent!.replace(/\./g, '')));
   const expected = Object.entries(report.dossiers_by_state).filter(([, n]) => n > 0);
   expect(rows.map(Number).sort()).toEqual(expected.map(([, n]) => n).sort());

@@ -23,8 +23,24 @@ export default async function globalSetup() {
   // (docs/operations.md, "Sign-in": interactive exists for tests).
   const sample = readFileSync(join(repo, 'config', 'sample.yaml'), 'utf8');
   if (!/password_hashing: moderate/.test(sample)) throw new Error('config/sample.yaml: password_hashing: moderate not found');
+  // The suite's configuration also differs from the sample where the page shows configuration
+  // (10-config.spec.ts): a page that fell back to the sample's values would show the sample's.
+  // Bắc Quang's name, one more document kind, a holiday on Friday 18/12/2026, and the stalled
+  // reminder of submitted dossiers after 12 working days instead of 10.
+  const edits: [string, string][] = [
+    ['password_hashing: moderate', 'password_hashing: interactive'],
+    ['{code: TQ-BACQUANG, name: "Xã Bắc Quang",', '{code: TQ-BACQUANG, name: "Xã Bắc Quang (cấu hình thử)",'],
+    ['    photo: {name: "Hình ảnh sản phẩm, cơ sở"}\n', '    photo: {name: "Hình ảnh sản phẩm, cơ sở"}\n    video: {name: "Video giới thiệu sản phẩm (cấu hình thử)"}\n'],
+    ['    - 2026-09-02   # Quốc khánh (Wed)\n', '    - 2026-09-02   # Quốc khánh (Wed)\n    - 2026-12-18   # the suite\'s own holiday\n'],
+    ['{id: stalled-submitted, kind: stalled, state: submitted, after_days: 10,', '{id: stalled-submitted, kind: stalled, state: submitted, after_days: 12,'],
+  ];
+  let suiteConfig = sample;
+  for (const [from, to] of edits) {
+    if (!suiteConfig.includes(from)) throw new Error('config/sample.yaml: not found: ' + from);
+    suiteConfig = suiteConfig.replace(from, to);
+  }
   const config = join(work, 'sample.yaml');
-  writeFileSync(config, sample.replace('password_hashing: moderate', 'password_hashing: interactive'));
+  writeFileSync(config, suiteConfig);
   const env = {
     ...process.env,
     OCOP_DB: `sqlite:${join(work, 'web.db')}`,
@@ -45,6 +61,8 @@ export default async function globalSetup() {
   fire('submit_idea', { ...base, id: 'WEB-IDEA-1', product: 'Cam sành Bắc Quang loại đặc biệt' }, '2026-12-01T08:00:00+07:00');
   for (const [id, product] of [['WEB-REG-1', 'Bưởi Xuân Vân'], ['WEB-REG-2', 'Miến dong Bắc Quang'], ['WEB-REG-3', 'Chè Shan tuyết Bắc Quang']])
     fire('register', { ...base, id, product, registration_type: 'new', documents: docs }, '2026-12-02T08:00:00+07:00');
+  // One that no scenario touches: it waits from 02/12 (10-config.spec.ts counts its days).
+  fire('register', { ...base, id: 'WEB-WAIT-1', product: 'Măng khô Bắc Quang', registration_type: 'new', documents: docs }, '2026-12-02T08:00:00+07:00');
   // A dossier under review at the province, for the council (06-council.spec.ts).
   const at = '2026-12-03T08:00:00+07:00';
   fire('register', { ...base, id: 'WEB-COUNCIL-1', product: 'Mật ong bạc hà Bắc Quang', product_set: 'honey', registration_type: 'new', documents: docs }, at);
@@ -52,6 +70,12 @@ export default async function globalSetup() {
   ocop('fire', 'forward', 'WEB-COUNCIL-1', '--actor', 'officer.bacquang', '--now', at, '--data',
     JSON.stringify({ documents: [{ kind: 'commune_report', name: 'bao-cao-xa.pdf', sha256: '4'.repeat(64), bytes: 900 }] }));
   ocop('fire', 'accept_dossier', 'WEB-COUNCIL-1', '--actor', 'coordinator.tq.thu', '--now', at);
+  // Another one, for the scoring form under a different rule set (10-config.spec.ts).
+  fire('register', { ...base, id: 'WEB-COUNCIL-2', product: 'Mật ong hoa rừng Bắc Quang', product_set: 'honey', registration_type: 'new', documents: docs }, at);
+  ocop('fire', 'accept_dossier', 'WEB-COUNCIL-2', '--actor', 'officer.bacquang', '--now', at);
+  ocop('fire', 'forward', 'WEB-COUNCIL-2', '--actor', 'officer.bacquang', '--now', at, '--data',
+    JSON.stringify({ documents: [{ kind: 'commune_report', name: 'bao-cao-xa-2.pdf', sha256: '5'.repeat(64), bytes: 900 }] }));
+  ocop('fire', 'accept_dossier', 'WEB-COUNCIL-2', '--actor', 'coordinator.tq.thu', '--now', at);
   ocop('user', 'demo-passwords');
   // The signer's second factor: its secret, for codes at the service's fixed clock.
   process.env.OCOP_SIGNER_TOTP = (JSON.parse(ocop('user', 'totp', 'signer.tq.ngoc', '--json')) as { secret: string }).secret;

@@ -3,6 +3,7 @@
 import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 export const BASE = () => process.env.OCOP_BASE_URL!;
@@ -45,4 +46,20 @@ export async function screenshot(page: Page, name: string) {
   const dir = join(OUT(), 'screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe-core's serious and critical violations of the WCAG 2.1 A and AA rules on the page as it is
+// (the context must bypass the CSP, only to inject axe itself), one line each.
+export async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  await page.waitForLoadState('networkidle'); // the screen's data has arrived
+  return page.evaluate(async () => {
+    // @ts-expect-error axe is injected above
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
+  });
 }
