@@ -488,6 +488,8 @@ Result<CertificateFeed> Application::certificate_feed(std::int64_t before, int l
     }
     return Status::Ok();
   });
+}
+
 Result<PublishedConfig> Application::published_config(const ReadScope& scope) const {
   Result<PublishedConfig> r;
   PublishedConfig& p = r.value;

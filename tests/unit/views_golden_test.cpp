@@ -304,7 +304,10 @@ BOOST_AUTO_TEST_CASE(report_and_product) {
 // and the report's outbox counts (whole scopes).
 BOOST_AUTO_TEST_CASE(published_config_tokens_sessions_and_outbox_counts) {
   Config c = sample_config();
-  c.province = Province{"TQ", "Tuyên Quang", "Asia/Ho_Chi_Minh", 420};
+  c.province.code = "TQ";
+  c.province.name = "Tuyên Quang";
+  c.province.timezone = "Asia/Ho_Chi_Minh";
+  c.province.utc_offset_minutes = 420;
   Unit tq{"TQ", "Tỉnh Tuyên Quang", UnitLevel::province, "", std::nullopt, std::nullopt, "", ""};
   Unit bq{"TQ-BACQUANG", "Xã Bắc Quang", UnitLevel::commune, "TQ", day("2025-07-01"), std::nullopt, "", ""};
   Unit vq{"HG-BQ-VIETQUANG", "Thị trấn Việt Quang", UnitLevel::commune, "HG-BQ", std::nullopt, day("2025-06-30"),
