@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "views/markup.hpp"
 #include "views/vietnamese.hpp"
 
 namespace ocop::http {
@@ -9,21 +10,7 @@ namespace ocop::http {
 using views::vn_date;
 using views::vn_level;
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(const std::string& s) { return views::escape_markup(s); }
 
 std::string stars_html(int n) {
   std::string s;

@@ -12,7 +12,7 @@
 
 namespace ocop::http {
 
-// The pieces every public page is made of. html_escape: &, <, >, " and ' as entities.
+// The pieces every public page is made of. html_escape: views::escape_markup (markup.hpp).
 std::string html_escape(const std::string& s);
 // A whole page: Vietnamese, the viewport for phones, /public/style.css, no script.
 std::string html_page(const std::string& title, const std::string& body);

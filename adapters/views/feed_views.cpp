@@ -3,32 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "views/json_views.hpp"
+#include "views/markup.hpp"
 
 namespace ocop::views {
 namespace {
 
 using nlohmann::json;
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 allows no control characters but tab, newline and carriage return.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += "\xEF\xBF\xBD";  // U+FFFD
-        else
-          out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(const std::string& s) { return escape_markup(s); }
 
 std::string entry_id(const Config& config, std::int64_t seq) {
   return "urn:ocop:" + config.province.code + ":audit:" + std::to_string(seq);

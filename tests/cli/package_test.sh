@@ -44,7 +44,7 @@ check "the configuration and its environment are conffiles" \
   bash -c "dpkg-deb -I '$DEB1' conffiles | grep -qx /etc/ocop/config.yaml && dpkg-deb -I '$DEB1' conffiles | grep -qx /etc/default/ocop"
 check "the package holds the binary, the PostgreSQL module, the sample and the hardened units" bash -c "
   dpkg-deb -c '$DEB1' > '$WORK/files'
-  for f in ./usr/bin/ocop ./usr/lib/ocop/libocop_pgsql.so ./usr/lib/ocop/libocop_print.so ./usr/share/ocop/config/sample-events.jsonl \
+  for f in ./usr/bin/ocop ./usr/lib/ocop/libocop_pgsql.so ./usr/lib/ocop/libocop_print.so ./usr/lib/ocop/libocop_xlsx.so ./usr/share/ocop/config/sample-events.jsonl \
            ./lib/systemd/system/ocop-serve.service ./lib/systemd/system/ocop-tick.timer ./lib/systemd/system/ocop-deliver.timer; do
     grep -q \" \$f\$\" '$WORK/files' || { echo missing \$f; exit 1; }
   done
@@ -72,6 +72,9 @@ check "the printing module and the fonts are found from the installed tree: a ce
   id=\$(\$o --json certificates --state active | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])') &&
   \$o certificate pdf \"\$id\" --output /var/lib/ocop/check.pdf --base-url https://ocop.example.vn &&
   pdftotext /var/lib/ocop/check.pdf - | grep -q 'GIẤY CHỨNG NHẬN' && rm /var/lib/ocop/check.pdf"
+check "the spreadsheet module is found from the installed tree: the offices' report" bash -c "
+  runuser -u ocop -- env OCOP_DB=sqlite:/var/lib/ocop/ocop.db OCOP_CONFIG=/etc/ocop/config.yaml /usr/bin/ocop report --format xlsx --output /var/lib/ocop/check.xlsx &&
+  /usr/bin/python3 -c \"import openpyxl; assert openpyxl.load_workbook('/var/lib/ocop/check.xlsx').sheetnames[0] == 'Theo đơn vị'\" && rm /var/lib/ocop/check.xlsx"
 # setpriv execs the service itself (runuser would stand between it and the signal).
 OCOP_DB=sqlite:/var/lib/ocop/ocop.db OCOP_CONFIG=/etc/ocop/config.yaml setpriv --reuid=ocop --regid=ocop --init-groups \
   /usr/bin/ocop serve --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
