@@ -1,17 +1,10 @@
 #include "views/vietnamese.hpp"
 
-#include <cstdio>
+#include "ocop/notify.hpp"
 
 namespace ocop::views {
 
-std::string vn_date(Date d) {
-  int y = 0;
-  unsigned m = 0, day = 0;
-  civil(d, y, m, day);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", day, m, y);
-  return buf;
-}
+std::string vn_date(Date d) { return date_vi(d); }  // the messages' own (ocop/notify.hpp)
 
 std::string vn_level(const std::string& level) {
   if (level == "central") return "Trung \u01b0\u01a1ng";
