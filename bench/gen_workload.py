@@ -35,7 +35,10 @@ without the option nothing changes.
         --promotion 1000,20000 --fair 2000 --inspections 300 --events e.jsonl --config c.yaml --summary s.json
 """
 import argparse
+import bisect
 import datetime as dt
+import heapq
+import itertools
 import hashlib
 import json
 import os
@@ -382,7 +385,9 @@ class Generator:
     def __init__(self, shape, years, seed):
         self.shape, self.years, self.rng = shape, years, random.Random(seed)
         self.cal = Calendar(years)
-        self.upgradable = []  # in force province certificates of 3-4 stars: (year, cert, commune, product, set)
+        # in force province certificates of 3-4 stars, by the year they were issued in, each list in
+        # the order they were issued: year -> [(year, cert, commune, product, set)]
+        self.upgradable = {}
         self.outcome = {"dossiers_by_state": {}, "certificates": 0, "superseded": 0, "certificates_by_stars": {},
                         "registrations": {}, "superseded_by_later_dossiers": 0}
         self.certs = {}  # id -> stars, of certificates in force
@@ -442,11 +447,17 @@ class Generator:
         commune, province = rng.choice(shape.communes)
         base = None  # (kind, certificate) of an upgrade or re-evaluation
         if year > self.years[0] and rng.random() < 0.12:
-            due = [u for u in self.upgradable if u[0] == year - 3]
-            pool = due if due and rng.random() < 0.5 else [u for u in self.upgradable if u[0] < year]
-            if pool:
-                u = pool[rng.randrange(len(pool))]
-                self.upgradable.remove(u)
+            due = self.upgradable.get(year - 3)
+            pool = [due] if due and rng.random() < 0.5 else \
+                [lst for y, lst in sorted(self.upgradable.items()) if y < year and lst]
+            total = sum(len(lst) for lst in pool)
+            if total:  # the k-th of the pool's certificates in the order they were issued
+                k = rng.randrange(total)
+                for lst in pool:
+                    if k < len(lst):
+                        break
+                    k -= len(lst)
+                u = lst.pop(k)
                 base = ("re_evaluation" if u[0] == year - 3 else "upgrade", u[1])
                 _, _, commune, product, pset = u
                 province = commune.split("-")[0]
@@ -549,7 +560,7 @@ class Generator:
         self.issue(cert, min(stars, 4), [base[1]] if base else [],
                    (did, commune, created["producer"], decided, "province"))
         if stars < 5 or not self.at_least(total, n_sheets, 90):
-            self.upgradable.append((year, cert, commune, product, pset))
+            self.upgradable.setdefault(year, []).append((year, cert, commune, product, pset))
             self.finish("recognized")
             return d
         # --- the best are forwarded to central for five stars
@@ -564,27 +575,45 @@ class Generator:
             self.issue(f"{did}/central", 5, [cert], (did, commune, created["producer"], decided, "central"))
         else:
             d.add("not_recognize", "central.chair", {"reason": "chưa đạt yêu cầu tối thiểu 5 sao"}, days=(1, 5))
-            self.upgradable.append((year, cert, commune, product, pset))
+            self.upgradable.setdefault(year, []).append((year, cert, commune, product, pset))
         self.finish("recognized")
         return d
 
     def run(self, dossiers):
+        """The dossiers' events in the order of (time, dossier, step), generated and yielded a
+        year at a time so that memory holds about two years of events, not all of them (a decade
+        of national data is millions). The outcome is complete once the last event is taken."""
         per_year = [dossiers // len(self.years) + (i < dossiers % len(self.years)) for i in range(len(self.years))]
-        events, n = [], 0
-        for year, count in zip(self.years, per_year):
-            for _ in range(count):
+        key = lambda x: x[:3]  # noqa: E731
+        pending, n, count, last = [], 0, 0, None
+        for year, number in zip(self.years, per_year):
+            batch = []
+            for _ in range(number):
                 n += 1
                 for i, e in enumerate(self.dossier(n, year).events):
-                    events.append((e["at"], n, i, e))
-        events.sort(key=lambda x: x[:3])
+                    batch.append((e["at"], n, i, e))
+            if not batch:
+                continue
+            batch.sort(key=key)
+            # A later year's dossiers start after this year's first event, so what comes before
+            # it in the pending years is final; the rest merges with this year's.
+            cut = bisect.bisect_left(pending, batch[0][:3], key=key)
+            for x in pending[:cut]:
+                last, count = x[:3], count + 1
+                yield x[3]
+            pending = list(heapq.merge(pending[cut:], batch, key=key))
+        for x in pending:
+            if last is not None and x[:3] < last:
+                raise AssertionError(f"events out of order at {x[3]['dossier'] if 'dossier' in x[3] else x[1]}")
+            last, count = x[:3], count + 1
+            yield x[3]
         by_stars = {}
         for stars in self.certs.values():
             by_stars[str(stars)] = by_stars.get(str(stars), 0) + 1
         self.outcome["certificates_by_stars"] = dict(sorted(by_stars.items()))
         for k in ("dossiers_by_state", "registrations"):
             self.outcome[k] = dict(sorted(self.outcome[k].items()))
-        self.outcome["dossiers"], self.outcome["events"] = dossiers, len(events)
-        return [e for _, _, _, e in events]
+        self.outcome["dossiers"], self.outcome["events"] = dossiers, count
 
 
 # --- after recognition (spec §10): activities, participations, inspections (--promotion) ----------
@@ -926,13 +955,12 @@ class Promotion:
 
 
 def jsonl(events):
-    out = []
+    """The events as JSON lines, one string per line, numbered with idempotency keys."""
     for k, e in enumerate(events, 1):
         line = {"key": f"e-{k:08d}"}
         line.update(e)
         line["at"] = e["at"].isoformat(timespec="seconds") + TZ
-        out.append(json.dumps(line, ensure_ascii=False) + "\n")
-    return "".join(out)
+        yield json.dumps(line, ensure_ascii=False) + "\n"
 
 
 def parse_years(text):
@@ -950,18 +978,25 @@ def parse_years(text):
 
 
 def write_all(files):
-    """Writes every (path, text) or none: each to a temporary file beside it, then renamed."""
+    """Writes every (path, content) or none: each to a temporary file beside it, then all renamed.
+    A content is text, or a function called when its file is written that returns text or an
+    iterable of text (streamed: the events are never one string)."""
     done = []
     try:
-        for path, text in files:
+        for path, content in files:
             tmp = f"{path}.tmp{os.getpid()}"
             with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                 done.append(tmp)
-                f.write(text)
+                text = content() if callable(content) else content
+                f.write(text) if isinstance(text, str) else f.writelines(text)
     except OSError as e:
         for tmp in done:
             os.unlink(tmp)
         fail(f"cannot write {path}: {e.strerror}", 1)
+    except BaseException:
+        for tmp in done:
+            os.unlink(tmp)
+        raise
     for (path, _), tmp in zip(files, done):
         os.replace(tmp, path)
 
@@ -1017,23 +1052,46 @@ def main(argv=None):
         fail("--fair and --inspections go with --promotion")
     shape = Shape(a.communes, a.provinces, a.members)
     gen = Generator(shape, years, a.seed)
-    events = gen.run(a.dossiers) if (a.events or a.summary) else []
-    if promotion and (promotion[0] or a.inspections) and (a.events or a.summary):
-        if not events:
-            fail("--promotion: no dossier events to follow (--dossiers 0)")
-        pro = Promotion(gen, promotion[0], promotion[1], a.fair, a.inspections, a.seed)
-        more = pro.run(events[-1]["at"])
-        gen.outcome["promotion"] = dict(pro.outcome, tick_day=pro.tick_day.isoformat(), dossier_events=len(events),
-                                        events=len(more), activities=promotion[0], participations=promotion[1],
-                                        inspections=a.inspections)
-        events += more
-        gen.outcome["events"] = len(events)
-    elif promotion:
-        gen.outcome["promotion"] = {"activities": 0, "participations": 0, "inspections": 0, "events": 0}
+    tail = {"at": None, "count": 0}  # the last dossier event's time, and how many there were
+
+    def dossier_events():
+        for e in gen.run(a.dossiers):
+            tail["at"] = e["at"]
+            tail["count"] += 1
+            yield e
+
+    def promotion_events():  # after every dossier event: Promotion starts from the generator's end state
+        if promotion and (promotion[0] or a.inspections):
+            if not tail["count"]:
+                fail("--promotion: no dossier events to follow (--dossiers 0)")
+            pro = Promotion(gen, promotion[0], promotion[1], a.fair, a.inspections, a.seed)
+            more = pro.run(tail["at"])
+            gen.outcome["promotion"] = dict(pro.outcome, tick_day=pro.tick_day.isoformat(),
+                                            dossier_events=tail["count"], events=len(more),
+                                            activities=promotion[0], participations=promotion[1],
+                                            inspections=a.inspections)
+            gen.outcome["events"] = tail["count"] + len(more)
+            yield from more
+        elif promotion:
+            gen.outcome["promotion"] = {"activities": 0, "participations": 0, "inspections": 0, "events": 0}
+
+    events = itertools.chain(dossier_events(), promotion_events()) if (a.events or a.summary) else iter(())
+    written = {"events": 0}
+
+    def counted(lines):
+        for line in lines:
+            written["events"] += 1
+            yield line
+
+    def summary():
+        for _ in events:  # without --events: the outcome still needs every event generated
+            written["events"] += 1
+        return json.dumps(gen.outcome, indent=1, sort_keys=True) + "\n"
+
     write_all(([(a.config, config_yaml(shape, years, promotion=promotion is not None))] if a.config else []) +
-              ([(a.events, jsonl(events))] if a.events else []) +
-              ([(a.summary, json.dumps(gen.outcome, indent=1, sort_keys=True) + "\n")] if a.summary else []))
-    done = ([f"{a.dossiers} dossiers, {len(events)} events -> {a.events}"] if a.events else []) + \
+              ([(a.events, lambda: counted(jsonl(events)))] if a.events else []) +
+              ([(a.summary, summary)] if a.summary else []))
+    done = ([f"{a.dossiers} dossiers, {written['events']} events -> {a.events}"] if a.events else []) + \
         ([f"configuration -> {a.config}"] if a.config else []) + ([f"outcome -> {a.summary}"] if a.summary else [])
     print("; ".join(done))
 
