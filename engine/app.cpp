@@ -458,6 +458,7 @@ Result<OfficeReport> Application::office_report(const ReadScope& scope, int expi
   out.status = read<OfficeReport>([&](OfficeReport&) {
     // A certificate names its product; who makes it is its dossier's producer.
     const Date horizon = add_days(out.value.as_of, expiring_within_days);
+    out.value.in_force.reserve(certs.value.size());
     for (Certificate& c : certs.value) {
       std::optional<Dossier> d = store_.load_dossier(c.dossier);
       RecognisedProduct p{std::move(c), d ? d->producer : std::string()};
