@@ -459,9 +459,13 @@ Result<OfficeReport> Application::office_report(const ReadScope& scope, int expi
     // A certificate names its product; who makes it is its dossier's producer.
     const Date horizon = add_days(out.value.as_of, expiring_within_days);
     out.value.in_force.reserve(certs.value.size());
-    for (Certificate& c : certs.value) {
-      std::optional<Dossier> d = store_.load_dossier(c.dossier);
-      RecognisedProduct p{std::move(c), d ? d->producer : std::string()};
+    std::vector<std::string> dossiers;
+    dossiers.reserve(certs.value.size());
+    for (const Certificate& c : certs.value) dossiers.push_back(c.dossier);
+    std::vector<std::string> producers = store_.producers_of(dossiers);
+    for (std::size_t i = 0; i < certs.value.size(); ++i) {
+      Certificate& c = certs.value[i];
+      RecognisedProduct p{std::move(c), std::move(producers[i])};
       if (p.certificate.valid_until <= horizon) out.value.expiring.push_back(p);
       out.value.in_force.push_back(std::move(p));
     }

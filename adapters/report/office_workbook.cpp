@@ -114,32 +114,34 @@ std::vector<Column> product_columns() {
           {"Mã giấy chứng nhận", 28}};
 }
 
-std::vector<Cell> product_row(std::size_t n, const RecognisedProduct& p, const Config& config) {
+void product_row(std::size_t n, const RecognisedProduct& p, const Config& config, std::vector<Cell>& row) {
   const Certificate& c = p.certificate;
   auto set = config.product_sets.find(c.product_set);
-  return {Cell::of(static_cast<std::int64_t>(n)),
-          Cell::of(c.product),
-          Cell::of(c.product_set),
-          Cell::of(set == config.product_sets.end() ? std::string() : set->second.name),
-          Cell::of(p.producer),
-          Cell::of(c.unit),
-          Cell::of(unit_name(config, c.unit)),
-          Cell::of(static_cast<std::int64_t>(c.stars)),
-          Cell::of(views::vn_level(c.level)),
-          Cell::of(c.decision_no),
-          Cell::of(c.decision_date),
-          Cell::of(c.issued_on),
-          Cell::of(c.valid_until),
-          Cell::of(certificate_state_label(c.state)),
-          Cell::of(c.id)};
+  row.insert(row.end(), {Cell::of(static_cast<std::int64_t>(n)),
+                         Cell::of(c.product),
+                         Cell::of(c.product_set),
+                         Cell::of(set == config.product_sets.end() ? std::string() : set->second.name),
+                         Cell::of(p.producer),
+                         Cell::of(c.unit),
+                         Cell::of(unit_name(config, c.unit)),
+                         Cell::of(static_cast<std::int64_t>(c.stars)),
+                         Cell::of(views::vn_level(c.level)),
+                         Cell::of(c.decision_no),
+                         Cell::of(c.decision_date),
+                         Cell::of(c.issued_on),
+                         Cell::of(c.valid_until),
+                         Cell::of(certificate_state_label(c.state)),
+                         Cell::of(c.id)});
 }
 
+// The product lists are made row by row as they are written (Sheet::generate): never held as
+// cells (national lists are 150,000 rows).
 Sheet products_sheet(const OfficeReport& o, const Config& config) {
   Sheet s;
   s.name = "Sản phẩm OCOP";
   s.columns = product_columns();
-  std::size_t n = 0;
-  for (const RecognisedProduct& p : o.in_force) s.rows.push_back(product_row(++n, p, config));
+  s.generated = o.in_force.size();
+  s.generate = [&o, &config](std::size_t i, std::vector<Cell>& row) { product_row(i + 1, o.in_force[i], config, row); };
   return s;
 }
 
@@ -148,12 +150,12 @@ Sheet expiring_sheet(const OfficeReport& o, const Config& config) {
   s.name = "Sắp hết hạn";
   s.columns = product_columns();
   s.columns.push_back({"Còn lại (ngày)", 10});
-  std::size_t n = 0;
-  for (const RecognisedProduct& p : o.expiring) {
-    auto row = product_row(++n, p, config);
+  s.generated = o.expiring.size();
+  s.generate = [&o, &config](std::size_t i, std::vector<Cell>& row) {
+    const RecognisedProduct& p = o.expiring[i];
+    product_row(i + 1, p, config, row);
     row.push_back(Cell::of(static_cast<std::int64_t>(p.certificate.valid_until.days - o.as_of.days)));
-    s.rows.push_back(std::move(row));
-  }
+  };
   return s;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,21 @@ struct Sheet {
   std::string name;  // at most 31 characters, none of []:*?/\ (Excel's rule)
   std::vector<Column> columns;
   std::vector<std::vector<Cell>> rows;  // each as long as `columns` or shorter
-  bool last_row_total = false;          // the last row is a total: bold, outside the filter
+  // Then `generated` more rows, each made by `generate(i, cells)` (i from 0; `cells` cleared
+  // and reused) only when the module writes it: a list of 150,000 products is never held as
+  // cells. What it refers to must outlive write_xlsx.
+  std::size_t generated = 0;
+  std::function<void(std::size_t, std::vector<Cell>&)> generate;
+  bool last_row_total = false;  // the last row is a total: bold, outside the filter
+
+  std::size_t row_count() const { return rows.size() + generated; }
+  // Row r of row_count(): a stored one, or `scratch` made by `generate`.
+  const std::vector<Cell>& row(std::size_t r, std::vector<Cell>& scratch) const {
+    if (r < rows.size()) return rows[r];
+    scratch.clear();
+    generate(r - rows.size(), scratch);
+    return scratch;
+  }
 };
 
 struct Workbook {

@@ -106,7 +106,8 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_xlsx(const Work
       worksheet_write_string(ws, 0, c, sheet.columns[c].header.c_str(), f.header);
     }
     worksheet_freeze_panes(ws, 1, 0);
-    const size_t nrows = sheet.rows.size();
+    const size_t nrows = sheet.row_count();
+    std::vector<Cell> scratch;
     // Before the rows: with constant memory, a range ending above the last row written (the
     // total row stays outside the filter) is refused once that row is flushed.
     const size_t filtered = nrows - (sheet.last_row_total && nrows ? 1 : 0);
@@ -114,7 +115,7 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_xlsx(const Work
     for (size_t r = 0; r < nrows && problem.empty(); ++r) {
       const bool total = sheet.last_row_total && r + 1 == nrows;
       const lxw_row_t row = static_cast<lxw_row_t>(r + 1);
-      const auto& cells = sheet.rows[r];
+      const auto& cells = sheet.row(r, scratch);
       for (lxw_col_t c = 0; c < cells.size() && c < ncols; ++c) {
         const Cell& cell = cells[c];
         const bool money = sheet.columns[c].money;

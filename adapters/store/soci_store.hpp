@@ -64,6 +64,7 @@ class SociStore : public Store {
   void commit() override;
   void rollback() override;
   std::optional<Dossier> load_dossier(const std::string& id) override;
+  std::vector<std::string> producers_of(const std::vector<std::string>& ids) override;
   void insert_dossier(const Dossier& d) override;
   bool update_dossier(const Dossier& d, const Dossier& before) override;
   std::int64_t count_dossiers_created(int year) override;

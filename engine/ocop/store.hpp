@@ -115,6 +115,17 @@ class DossierStore {
 
   // --- dossiers ---
   virtual std::optional<Dossier> load_dossier(const std::string& id) = 0;
+  // The producer of each dossier of `ids`, in their order (empty where there is no such
+  // dossier): what a list of certificates shows beside each, without loading every dossier.
+  virtual std::vector<std::string> producers_of(const std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) {
+      std::optional<Dossier> d = load_dossier(id);
+      out.push_back(d ? d->producer : std::string());
+    }
+    return out;
+  }
   // The dossier `id` if it was archived (it is then no longer loaded); a store without archives
   // has none.
   virtual std::optional<ArchivedDossier> archived_dossier(const std::string&) { return std::nullopt; }

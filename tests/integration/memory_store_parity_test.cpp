@@ -130,6 +130,17 @@ struct Twin {
                    boost::test_tools::per_element());
       BOOST_TEST(s.dossier_creator(d.id) == m.dossier_creator(d.id));
     }
+    // Each dossier's producer in the order asked, empty for an id that is none (SociStore's own
+    // query against the port's default through load_dossier).
+    std::vector<std::string> ids = {"NOWHERE-1"};
+    for (const auto& d : s.list_dossiers({})) ids.push_back(d.id);
+    ids.push_back(ids.size() > 1 ? ids[1] : "NOWHERE-2");
+    const auto producers = s.producers_of(ids);
+    BOOST_TEST(producers == m.producers_of(ids), boost::test_tools::per_element());
+    BOOST_REQUIRE(producers.size() == ids.size());
+    BOOST_TEST(producers.front().empty());
+    for (std::size_t i = 1; i < ids.size(); ++i)
+      if (auto d = s.load_dossier(ids[i])) BOOST_TEST(producers[i] == d->producer);
     BOOST_TEST(texts(s.count_by_state_and_unit()) == texts(m.count_by_state_and_unit()),
                boost::test_tools::per_element());
     BOOST_TEST(
