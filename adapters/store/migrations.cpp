@@ -1,5 +1,7 @@
 #include "store/migrations.hpp"
 
+#include "ocop/search.hpp"
+
 namespace ocop::store {
 
 namespace {
@@ -243,8 +245,34 @@ const std::vector<Migration>& migrations() {
            " WHERE event IN ('recognize', 'revoke', 'expire')",
        },
        {}},
+      {12,
+       "the dossier list's search: each dossier's product and producer folded once, when it is filed",
+       {
+           // SociStore::insert_dossier writes it with fold_text; a dossier's names never change.
+           // The search then compares stored text instead of folding every row of every query
+           // (about 3 µs a row: 0.35 - 0.7 s over 100,000 dossiers; bench/README.md).
+           "ALTER TABLE dossiers ADD COLUMN names_folded TEXT NOT NULL DEFAULT ''",
+           "UPDATE dossiers SET names_folded = " + fold_sql(true, "product || ' ' || producer"),
+       },
+       {
+           "ALTER TABLE dossiers ADD COLUMN names_folded TEXT NOT NULL DEFAULT ''",
+           "UPDATE dossiers SET names_folded = " + fold_sql(false, "product || ' ' || producer"),
+       }},
   };
   return all;
+}
+
+std::string fold_sql(bool sqlite, const std::string& text) {
+  if (sqlite) return "ocop_fold(" + text + ")";
+  static const std::pair<std::string, std::string> table = [] {
+    std::string from, to;
+    for (const auto& [f, t] : fold_replacements()) {
+      from += f;
+      to += t;
+    }
+    return std::make_pair(from, to);
+  }();
+  return "LOWER(TRANSLATE(" + text + ", '" + table.first + "', '" + table.second + "'))";
 }
 
 }  // namespace ocop::store

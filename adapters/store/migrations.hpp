@@ -20,4 +20,12 @@ struct Migration {
 
 const std::vector<Migration>& migrations();
 
+// An SQL expression that folds the text expression `text` as the engine's fold_text does
+// (ocop/search.hpp). SQLite: ocop_fold(), the engine's fold_text registered as an SQL function on
+// every connection (configure_sqlite_library). PostgreSQL: TRANSLATE with the same table (each
+// replaced text is one code point; the combining marks come last and have no counterpart, so
+// TRANSLATE drops them), then LOWER, which only ASCII letters are left to meet (PostgreSQL's
+// LOWER also lowers other scripts' capitals, which no Vietnamese name holds).
+std::string fold_sql(bool sqlite, const std::string& text);
+
 }  // namespace ocop::store

@@ -496,6 +496,7 @@ struct SociStore::Impl {
 
   // hot-path statements, prepared on first use
   std::string key_buf, dossier_buf, level_buf, member_buf, kind_buf, str_buf, str_buf2;
+  std::string names_folded;  // insert_dossier's
   // The database's verification secret (meta, migration 9), read at the first certificate
   // written; and the code bound to the insert.
   std::string verification_secret, verification_code;
@@ -934,6 +935,7 @@ int SociStore::migrate(int up_to) {
       commit();
       ++applied;
     }
+    if (applied) impl_->st_insert.reset();  // prepared for the schema before (names_folded)
   } catch (const std::exception& e) {
     try {
       rollback();
@@ -1106,14 +1108,20 @@ void SociStore::insert_dossier(const Dossier& d) {
       auto fresh = std::make_unique<soci::statement>(I.sql);
       fresh->alloc();
       I.bind_dossier_in(*fresh);
-      I.prepare(*fresh, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns +
+      // A database not yet migrated to 12 has no names_folded (migration 12 fills it for the
+      // rows it finds; migrate() prepares this statement again afterwards).
+      const bool folded = schema_version() >= 12;
+      if (folded) fresh->exchange(soci::use(I.names_folded));
+      I.prepare(*fresh, std::string("INSERT INTO dossiers (") + Impl::kDossierColumns + (folded ? ", names_folded" : "") +
                             ") VALUES (:id, :state, :version, :unit, :product, :product_set, :producer,"
                             " :year, :rule_set, :level_index, :level, :registration_type, :base_certificate,"
                             " :score, :stars, :certificate, :round, :assessment, :created_at, :updated_at,"
-                            " :state_since)");
+                            " :state_since" + (folded ? ", :names_folded" : "") + ")");
       I.st_insert = std::move(fresh);  // cached only once prepared
     }
     I.dossier_to_row(d);
+    // What the list's search compares (migration 12): the names never change after this.
+    I.names_folded = fold_text(d.product + " " + d.producer);
     I.st_insert->execute(true);
     if (I.in_tx) I.tx_dossiers.insert_or_assign(d.id, d);
   } catch (const std::exception& e) {
@@ -2392,25 +2400,6 @@ void SociStore::put_key(const std::string& key, const std::string& dossier, cons
 namespace {
 // The values a dossier filter binds, kept alive (soci::use binds by reference) until the
 // statement has run; where() appends the WHERE clause and binds them to `st`.
-// The stored product and producer names folded in SQL as fold_text folds them in the engine
-// (ocop/search.hpp). SQLite: ocop_fold(), the engine's fold_text registered as an SQL function on
-// every connection (configure_sqlite_library). PostgreSQL: TRANSLATE with the same table (each
-// replaced text is one code point; the combining marks come last and have no counterpart, so
-// TRANSLATE drops them), then LOWER, which only ASCII letters are left to meet (PostgreSQL's LOWER
-// also lowers other scripts' capitals, which no Vietnamese name holds).
-std::string folded_names_sql(bool sqlite) {
-  if (sqlite) return "ocop_fold(product || ' ' || producer)";
-  static const std::string pg = [] {
-    std::string from, to;
-    for (const auto& [f, t] : fold_replacements()) {
-      from += f;
-      to += t;
-    }
-    return "LOWER(TRANSLATE(product || ' ' || producer, '" + from + "', '" + to + "'))";
-  }();
-  return pg;
-}
-
 // A LIKE pattern that finds `word` anywhere (its %, _ and \ escaped with \).
 std::string contains_pattern(const std::string& word) {
   std::string p = "%";
@@ -2479,7 +2468,7 @@ struct DossierWhere {
       st.exchange(soci::use(round));
     }
     for (size_t i = 0; i < patterns.size(); ++i) {
-      q += " AND " + folded_names_sql(sqlite) + " LIKE :w" + std::to_string(i) + " ESCAPE '\\'";
+      q += " AND names_folded LIKE :w" + std::to_string(i) + " ESCAPE '\\'";
       st.exchange(soci::use(patterns[i]));
     }
     if (!after.empty()) {

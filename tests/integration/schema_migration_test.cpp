@@ -113,6 +113,14 @@ BOOST_AUTO_TEST_CASE(migration_7_applies_on_a_database_of_schema_6_in_use) {
   BOOST_TEST(s->meta("verification_secret").size() == 64u);
   BOOST_TEST(s->history(d->id).size() == static_cast<size_t>(d->version));
   BOOST_TEST(s->version_mismatches(10).empty());
+  // Migration 12 folded the names of the dossier filed before it: the list's search finds it
+  // ("Chè Shan tuyết Cao Bồ" by "HTX Chè Cao Bồ") as it finds those filed after.
+  DossierFilter words;
+  words.words = {"shan", "bo", "htx"};
+  BOOST_TEST(dossier_ids(s->list_dossiers(words)) == std::vector<std::string>{"BX-2026-000007"},
+             boost::test_tools::per_element());
+  words.words = {"shan", "xyzzy"};
+  BOOST_TEST(s->list_dossiers(words).empty());
   ChainVerifier v;
   s->scan_audit([&](const AuditRecord& r) { return v.feed(r); });
   BOOST_TEST(v.ok());
