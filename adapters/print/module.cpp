@@ -267,6 +267,38 @@ void draw_sheet(cairo_t* cr, const OcopCertificateSheet* s, const Fonts& fonts, 
   }
 }
 
+// Creates `file` (empty) to learn whether it can be written (cairo's own report of a path it
+// cannot write is only "error while writing to output stream") and loads the fonts. False with
+// the reason, naming `shown`, in `why`; nothing is left behind.
+bool open_output(const char* file, const char* shown, const char* font, const char* bold, Fonts& fonts,
+                 std::string& why) {
+  if (std::FILE* f = std::fopen(file, "wb")) {
+    std::fclose(f);
+  } else {
+    why = std::string("cannot write ") + shown + ": " + std::strerror(errno);
+    return false;
+  }
+  if (!fonts.load(font, bold)) {
+    std::remove(file);
+    why = std::string("cannot load the fonts ") + font + " and " + bold + " (Debian: fonts-dejavu-core)";
+    return false;
+  }
+  return true;
+}
+
+// Ends the drawing and writes the file out; false (the file removed) with the reason in `why`.
+bool finish(cairo_t* cr, cairo_surface_t* surface, const char* file, const char* shown, std::string& why) {
+  cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (status == CAIRO_STATUS_SUCCESS) return true;
+  std::remove(file);
+  why = std::string("cannot write the PDF ") + shown + ": " + cairo_status_to_string(status);
+  return false;
+}
+
 // --- documents of generic blocks (OcopDocument) ------------------------------------------------
 
 constexpr std::size_t kMaxText = 2000;  // bytes of one string laid out; longer is cut ("…")
@@ -740,19 +772,9 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_certificate_pdf
     set_error(err, err_size, why);
     return 1;
   }
-  // cairo's own report of a path it cannot write is only "error while writing to output stream":
-  // ask first, for a clear reason.
-  if (std::FILE* f = std::fopen(path, "wb")) {
-    std::fclose(f);
-  } else {
-    set_error(err, err_size, std::string("cannot write ") + path + ": " + std::strerror(errno));
-    return 1;
-  }
   Fonts fonts;
-  if (!fonts.load(s->font_path, s->bold_font_path)) {
-    std::remove(path);
-    set_error(err, err_size, std::string("cannot load the fonts ") + s->font_path + " and " + s->bold_font_path +
-                                 " (Debian: fonts-dejavu-core)");
+  if (!open_output(path, path, s->font_path, s->bold_font_path, fonts, why)) {
+    set_error(err, err_size, why);
     return 1;
   }
   cairo_surface_t* surface = cairo_pdf_surface_create(path, kPageW, kPageH);
@@ -760,14 +782,8 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_certificate_pdf
   cairo_t* cr = cairo_create(surface);
   draw_sheet(cr, s, fonts, *q);
   cairo_show_page(cr);
-  cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    std::remove(path);
-    set_error(err, err_size, std::string("cannot write the PDF ") + path + ": " + cairo_status_to_string(status));
+  if (!finish(cr, surface, path, path, why)) {
+    set_error(err, err_size, why);
     return 1;
   }
   return 0;
@@ -780,17 +796,10 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_document_pdf(co
     return 1;
   }
   const std::string part = std::string(path) + ".part";
-  if (std::FILE* f = std::fopen(part.c_str(), "wb")) {
-    std::fclose(f);
-  } else {
-    set_error(err, err_size, std::string("cannot write ") + path + ": " + std::strerror(errno));
-    return 1;
-  }
+  std::string why;
   Fonts fonts;
-  if (!fonts.load(d->font_path, d->bold_font_path)) {
-    std::remove(part.c_str());
-    set_error(err, err_size, std::string("cannot load the fonts ") + d->font_path + " and " + d->bold_font_path +
-                                 " (Debian: fonts-dejavu-core)");
+  if (!open_output(part.c_str(), path, d->font_path, d->bold_font_path, fonts, why)) {
+    set_error(err, err_size, why);
     return 1;
   }
   // First run: the pages counted on a scratch surface (nothing kept).
@@ -811,14 +820,8 @@ extern "C" __attribute__((visibility("default"))) int ocop_write_document_pdf(co
   cairo_t* cr = cairo_create(surface);
   Layout layout(cr, fonts, *d, surface, pages);
   layout.run();
-  cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) {
-    std::remove(part.c_str());
-    set_error(err, err_size, std::string("cannot write the PDF ") + path + ": " + cairo_status_to_string(status));
+  if (!finish(cr, surface, part.c_str(), path, why)) {
+    set_error(err, err_size, why);
     return 1;
   }
   if (std::rename(part.c_str(), path) != 0) {

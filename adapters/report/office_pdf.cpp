@@ -74,6 +74,21 @@ std::int64_t sum(const std::map<std::string, std::int64_t>& m) {
   return out;
 }
 
+// One bar per count in `c`, and the table of them (label, count, share of `whole`) returned;
+// the caller names its columns.
+Table counts_chart(const std::vector<std::pair<std::string, std::int64_t>>& bars, std::int64_t whole, BarChart& c) {
+  Table t;
+  t.widths = {4, 1.6, 2};
+  t.numeric = {false, true, true};
+  for (const auto& [label, v] : bars) {
+    c.labels.push_back(label);
+    c.values.push_back({static_cast<double>(v)});
+    c.value_texts.push_back(n(v));
+    t.rows.push_back({label, n(v), percent(v, whole)});
+  }
+  return t;
+}
+
 void title_block(const OfficeReport& o, const Config& config, std::vector<Block>& out) {
   int year = 0;
   unsigned month = 0, day = 0;
@@ -131,19 +146,12 @@ void funnel(const OfficeReport& o, std::vector<Block>& out) {
       "\u1edf b\u01b0\u1edbc \u00fd t\u01b0\u1edfng.",
       2));
   out.push_back(heading(3, "Bi\u1ec3u \u0111\u1ed3 1. Ph\u1ec5u chu tr\u00ecnh OCOP"));
+  std::vector<std::pair<std::string, std::int64_t>> bars;
+  for (int k = 0; k < kFunnelStageCount; ++k)
+    bars.emplace_back(stage_label(static_cast<CycleStage>(k)), o.funnel[static_cast<std::size_t>(k)]);
   BarChart c;
-  Table t;
+  Table t = counts_chart(bars, o.funnel[0], c);
   t.headers = {"B\u01b0\u1edbc", "S\u1ed1 h\u1ed3 s\u01a1", "T\u1ef7 l\u1ec7 so v\u1edbi s\u1ed1 \u00fd t\u01b0\u1edfng (%)"};
-  t.widths = {4, 1.6, 2};
-  t.numeric = {false, true, true};
-  for (int k = 0; k < kFunnelStageCount; ++k) {
-    const std::int64_t v = o.funnel[static_cast<std::size_t>(k)];
-    const std::string label = stage_label(static_cast<CycleStage>(k));
-    c.labels.push_back(label);
-    c.values.push_back({static_cast<double>(v)});
-    c.value_texts.push_back(n(v));
-    t.rows.push_back({label, n(v), percent(v, o.funnel[0])});
-  }
   out.push_back(chart(std::move(c)));
   out.push_back(heading(3, "B\u1ea3ng 2. S\u1ed1 h\u1ed3 s\u01a1 \u0111\u00e3 \u0111\u1ebfn t\u1eebng b\u01b0\u1edbc"));
   out.push_back(table(std::move(t)));
@@ -208,20 +216,12 @@ void stars(const OfficeReport& o, const Config& config, std::vector<Block>& out)
   const Report& r = o.report;
   out.push_back(heading(2, "IV. S\u1ea2N PH\u1ea8M OCOP C\u00d2N HI\u1ec6U L\u1ef0C THEO H\u1ea0NG SAO"));
   out.push_back(heading(3, "Bi\u1ec3u \u0111\u1ed3 3. S\u1ea3n ph\u1ea9m OCOP c\u00f2n hi\u1ec7u l\u1ef1c theo h\u1ea1ng sao"));
-  BarChart c;
-  Table t;
-  t.headers = {"H\u1ea1ng sao", "S\u1ed1 s\u1ea3n ph\u1ea9m", "T\u1ef7 l\u1ec7 (%)"};
-  t.widths = {4, 1.6, 2};
-  t.numeric = {false, true, true};
   const std::int64_t all = sum(r.certificates_by_stars);
-  for (const char* k : {"3", "4", "5"}) {
-    const std::int64_t v = count_in(r.certificates_by_stars, k);
-    const std::string label = std::string(k) + " sao";
-    c.labels.push_back(label);
-    c.values.push_back({static_cast<double>(v)});
-    c.value_texts.push_back(n(v));
-    t.rows.push_back({label, n(v), percent(v, all)});
-  }
+  std::vector<std::pair<std::string, std::int64_t>> bars;
+  for (const char* k : {"3", "4", "5"}) bars.emplace_back(std::string(k) + " sao", count_in(r.certificates_by_stars, k));
+  BarChart c;
+  Table t = counts_chart(bars, all, c);
+  t.headers = {"H\u1ea1ng sao", "S\u1ed1 s\u1ea3n ph\u1ea9m", "T\u1ef7 l\u1ec7 (%)"};
   t.rows.push_back({"T\u1ed5ng c\u1ed9ng", n(all), percent(all, all)});
   t.last_row_total = true;
   out.push_back(chart(std::move(c)));
