@@ -4,7 +4,8 @@
 # poppler (pdftotext -layout, pdfinfo; report_pdf_check.py) and every number of its tables and
 # charts compared with `ocop report --json` and `ocop certificates --json`; Vietnamese text,
 # numbered pages, the fonts embedded, page 1 rasterised by pdftoppm; a product whose name holds
-# control characters and a 300-letter word (the row stays one row, the name cut with "…");
+# control characters and a 300-letter word (the row stays one row, the name cut with "…"), one
+# that is not UTF-8 (SQLite);
 # then the refusals: no --output, a directory, a missing directory (exit 1 naming the path,
 # nothing left behind), days out of range, and the printing module missing. Runs on SQLite and,
 # as cli_report_pdf_test_postgresql, on PostgreSQL.
@@ -72,6 +73,17 @@ ok "the name, its control characters as spaces" grep -q "Mật ong \[31mĐỎ ha
 ok "the 300-letter word cut" grep -q "XXX…" "$WORK/h.txt"
 ok "not all of it" test "$(grep -o X "$WORK/h.txt" | wc -l)" -lt 300
 ok "no escape character" test "$(tr -cd '\033' <"$WORK/h.txt" | wc -c)" -eq 0
+
+# Bytes that are not UTF-8 (SQLite stores them; PostgreSQL refuses them): a truncated sequence,
+# 0xFF, a surrogate, an overlong form, five combining marks, a C1 control. Each bad sequence is
+# drawn as U+FFFD, the marks kept to two, the control a space; the report is written.
+if [ "$BACKEND" = sqlite ]; then
+  ID2=$(python3 -c "import json,sys; print(json.load(open('$WORK/expiring.json'))[1]['id'])")
+  db_sql "$DB" "UPDATE certificates SET product = CAST(X'4DE1BAAD74FF20EDA08020C320E0808F2061CC81CC81CC81CC81CC8120C2857A' AS TEXT) WHERE id = '$ID2'"
+  expect 0 "the report with a name that is not UTF-8" -- "$OCOP" --now $NOW report --format pdf --output "$WORK/u.pdf"
+  pdftotext -layout "$WORK/u.pdf" "$WORK/u.txt"
+  ok "bad sequences as U+FFFD, two marks, the control a space" grep -q "$(printf 'M\xe1\xba\xadt\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd a\xcc\x81\xcc\x81 z')" "$WORK/u.txt"
+fi
 
 # Refusals: exit 2 (or 1 for a file that cannot be written), a message that says what, no file.
 expect 2 "an unknown format" -- "$OCOP" report --format docx --output "$WORK/x.docx"
