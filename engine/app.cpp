@@ -441,6 +441,69 @@ Result<Report> Application::report(const ReadScope& scope) {
   });
 }
 
+std::optional<CycleStage> stage_of(State s) {
+  switch (s) {
+    case State::none: return std::nullopt;
+    case State::idea_submitted:
+    case State::idea_returned:
+    case State::idea_accepted: return CycleStage::idea;
+    case State::plan_submitted:
+    case State::plan_returned: return CycleStage::plan;
+    case State::in_development: return CycleStage::development;
+    case State::submitted:
+    case State::returned:
+    case State::under_review:
+    case State::scored: return CycleStage::evaluation;
+    case State::recognized: return CycleStage::recognition;
+    case State::not_recognized:
+    case State::rejected:
+    case State::withdrawn: return CycleStage::ended;
+  }
+  return std::nullopt;
+}
+
+std::optional<CycleStage> stage_reached(State s) {
+  if (s == State::not_recognized) return CycleStage::evaluation;
+  std::optional<CycleStage> at = stage_of(s);
+  if (at == CycleStage::ended) return CycleStage::idea;
+  return at;
+}
+
+std::string_view to_string(CycleStage s) {
+  switch (s) {
+    case CycleStage::idea: return "idea";
+    case CycleStage::plan: return "plan";
+    case CycleStage::development: return "development";
+    case CycleStage::evaluation: return "evaluation";
+    case CycleStage::recognition: return "recognition";
+    case CycleStage::ended: return "ended";
+  }
+  return "";
+}
+
+namespace {
+
+// The report's dossiers by stage, per unit and in all, and the funnel (OfficeReport).
+void count_stages(OfficeReport& o) {
+  for (const auto& [unit, by_state] : o.report.unit_dossiers_by_state) {
+    StageCounts& row = o.unit_stages[unit];
+    for (const auto& [name, n] : by_state) {
+      std::optional<State> s = parse_state(name);
+      if (!s) continue;
+      if (std::optional<CycleStage> at = stage_of(*s)) row[static_cast<std::size_t>(*at)] += n;
+    }
+  }
+  for (const auto& [name, n] : o.report.dossiers_by_state) {
+    std::optional<State> s = parse_state(name);
+    if (!s) continue;
+    if (std::optional<CycleStage> at = stage_of(*s)) o.stages[static_cast<std::size_t>(*at)] += n;
+    if (std::optional<CycleStage> reached = stage_reached(*s))
+      for (int k = 0; k <= static_cast<int>(*reached); ++k) o.funnel[static_cast<std::size_t>(k)] += n;
+  }
+}
+
+}  // namespace
+
 Result<OfficeReport> Application::office_report(const ReadScope& scope, int expiring_within_days) {
   if (expiring_within_days < 0 || expiring_within_days > 3650)
     return {Status::BadInput("the days before expiry must be 0 to 3650, not " + std::to_string(expiring_within_days)),
@@ -451,6 +514,7 @@ Result<OfficeReport> Application::office_report(const ReadScope& scope, int expi
   Result<Report> rep = report(scope);
   if (!rep.ok()) return {rep.status, {}};
   out.value.report = std::move(rep.value);
+  count_stages(out.value);
   CertificateQuery in_force;
   in_force.expiring_within_days = 36500;  // "in force" (active or expiring), whatever its end
   Result<std::vector<Certificate>> certs = certificates(scope, in_force);

@@ -34,7 +34,9 @@
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
+#include "report/office_pdf.hpp"
 #include "report/office_workbook.hpp"
+#include "views/vietnamese.hpp"
 #include "store/archive.hpp"
 #include "store/backup.hpp"
 #include "store/damaged_database.hpp"
@@ -817,14 +819,7 @@ int cmd_product_show(const Options& o, const std::string& product, const std::st
   return 0;
 }
 
-std::string money(std::int64_t v) {  // 12500000 -> "12.500.000" (Vietnamese grouping)
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += '.';
-    out += digits[i];
-  }
-  return (v < 0 ? "-" : "") + out;
-}
+std::string money(std::int64_t v) { return views::vn_number(v); }  // 12500000 -> "12.500.000"
 
 std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
   std::string out;
@@ -832,14 +827,20 @@ std::string by_state_text(const std::map<std::string, std::int64_t>& m) {
   return out.empty() ? "-" : out;
 }
 
-// `ocop report --format xlsx --output FILE`: the offices' spreadsheet (report/office_workbook.hpp).
-int cmd_report_xlsx(const Options& o, Session& s, const std::string& output, int expiring_days) {
-  if (output.empty()) return fail(o, Status::BadInput("--format xlsx needs --output FILE (a spreadsheet is not text)"));
+// `ocop report --format xlsx|pdf --output FILE`: the offices' spreadsheet
+// (report/office_workbook.hpp) or the yearly report (report/office_pdf.hpp).
+int cmd_report_file(const Options& o, Session& s, const std::string& format, const std::string& output,
+                    int expiring_days) {
+  if (output.empty())
+    return fail(o, Status::BadInput("--format " + format + " needs --output FILE (" +
+                                    (format == "xlsx" ? "a spreadsheet" : "a PDF") + " is not text)"));
   if (std::filesystem::is_directory(output))
     return fail(o, Status::BadInput("--output " + output + " is a directory; name the file to write"));
   auto r = s.app().office_report(kOperator, expiring_days);
   if (!r.ok()) return fail(o, r.status);
-  if (Status st = report::write_xlsx(report::office_workbook(r.value, s.config), output); !st.ok()) return fail(o, st);
+  const Status written = format == "xlsx" ? report::write_xlsx(report::office_workbook(r.value, s.config), output)
+                                          : report::write_office_pdf(r.value, s.config, output);
+  if (!written.ok()) return fail(o, written);
   if (o.json_out)
     print_json({{"output", output},
                 {"in_force", r.value.in_force.size()},
@@ -852,13 +853,13 @@ int cmd_report_xlsx(const Options& o, Session& s, const std::string& output, int
 }
 
 int cmd_report(const Options& o, const std::string& format, const std::string& output, int expiring_days) {
-  if (format != "text" && format != "xlsx")
-    return fail(o, Status::BadInput("--format must be text or xlsx, not \"" + format + "\" (--json for JSON)"));
+  if (format != "text" && format != "xlsx" && format != "pdf")
+    return fail(o, Status::BadInput("--format must be text, xlsx or pdf, not \"" + format + "\" (--json for JSON)"));
   if (format == "text" && !output.empty())
-    return fail(o, Status::BadInput("--output is for --format xlsx; the text report goes to standard output"));
+    return fail(o, Status::BadInput("--output is for --format xlsx or pdf; the text report goes to standard output"));
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  if (format == "xlsx") return cmd_report_xlsx(o, s, output, expiring_days);
+  if (format != "text") return cmd_report_file(o, s, format, output, expiring_days);
   auto r = s.app().report(kOperator);
   if (!r.ok()) return fail(o, r.status);
   const Report& rep = r.value;
@@ -1732,10 +1733,12 @@ int main(int argc, char** argv) {
       app.add_subcommand("report", "the cycle's outcome: dossiers by state, certificates by stars, per unit");
   std::string report_format = "text", report_output;
   int report_expiring_days = 90;
-  report->add_option("--format", report_format, "text (default) or xlsx (the offices' spreadsheet; needs --output)");
-  report->add_option("--output", report_output, "the .xlsx file to write (replaced whole)");
+  report->add_option("--format", report_format,
+                     "text (default), xlsx (the offices' spreadsheet) or pdf (the yearly report with its charts); "
+                     "xlsx and pdf need --output");
+  report->add_option("--output", report_output, "the .xlsx or .pdf file to write (replaced whole)");
   report->add_option("--expiring-days", report_expiring_days,
-                     "xlsx: list certificates in force that end within this many days (default 90)")
+                     "xlsx, pdf: list certificates in force that end within this many days (default 90)")
       ->check(CLI::Range(0, 3650));
 
   ActivityQuery activity_query;

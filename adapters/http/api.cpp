@@ -22,6 +22,7 @@
 #include "ocop/url.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
+#include "report/office_pdf.hpp"
 #include "report/office_workbook.hpp"
 #include "store/soci_store.hpp"
 #include "views/feed_views.hpp"
@@ -341,9 +342,10 @@ Response product_show(Call& c) {
   return json_response(views::product_json(r.value, c.backend.config()));
 }
 
-// ?format=xlsx: the offices' spreadsheet (report/office_workbook.hpp) over the caller's units,
-// written to a temporary file that becomes the body.
-Response report_xlsx(Call& c) {
+// ?format=xlsx: the offices' spreadsheet (report/office_workbook.hpp); ?format=pdf: the yearly
+// report (report/office_pdf.hpp); over the caller's units, written to a temporary file that
+// becomes the body.
+Response report_file(Call& c, const std::string& format) {
   long long within = 90;
   if (Status st = int_param(c.req, "expiring_within", 0, 3650, 90, within); !st.ok()) return bad_request(st.message());
   auto r = c.app().office_report(*c.scope, static_cast<int>(within));
@@ -353,7 +355,9 @@ Response report_xlsx(Call& c) {
   const int fd = mkstemp(path.data());
   if (fd < 0) return problem(Status::Internal(std::string("cannot create a temporary file: ") + std::strerror(errno)));
   close(fd);
-  Status written = report::write_xlsx(report::office_workbook(r.value, c.backend.config()), path);
+  const bool pdf = format == "pdf";
+  Status written = pdf ? report::write_office_pdf(r.value, c.backend.config(), path)
+                       : report::write_xlsx(report::office_workbook(r.value, c.backend.config()), path);
   Response out;
   if (written.ok()) {
     auto s = std::make_shared<Spool>();
@@ -363,20 +367,24 @@ Response report_xlsx(Call& c) {
   }
   std::remove(path.c_str());  // an open file stays readable; nothing is left behind
   if (!written.ok()) return problem(written);
-  out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  out.set("Content-Disposition", "attachment; filename=\"" + report::office_workbook_file_name(r.value) + "\"");
+  out.content_type = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  out.set("Content-Disposition", "attachment; filename=\"" +
+                                     (pdf ? report::office_pdf_file_name(r.value)
+                                          : report::office_workbook_file_name(r.value)) +
+                                     "\"");
   return out;
 }
 
 Response report(Call& c) {
   if (Status st = only_params(c.req, {"format", "expiring_within"}); !st.ok()) return bad_request(st.message());
   const std::string format = param(c.req, "format");
-  if (!format.empty() && format != "json" && format != "xlsx")
-    return bad_request("?format= must be json or xlsx, not \"" + format + "\"");
-  if (format != "xlsx" && !param(c.req, "expiring_within").empty())
-    return bad_request("?expiring_within= is for ?format=xlsx");
+  if (!format.empty() && format != "json" && format != "xlsx" && format != "pdf")
+    return bad_request("?format= must be json, xlsx or pdf, not \"" + format + "\"");
+  const bool file = format == "xlsx" || format == "pdf";
+  if (!file && !param(c.req, "expiring_within").empty())
+    return bad_request("?expiring_within= is for ?format=xlsx or pdf");
   if (auto refused = reading(c)) return std::move(*refused);
-  if (format == "xlsx") return report_xlsx(c);
+  if (file) return report_file(c, format);
   auto r = c.app().report(*c.scope);
   if (!r.ok()) return problem(r.status);
   return json_response(views::report_json(r.value));

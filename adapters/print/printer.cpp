@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace {
 struct Module {
   OcopWriteQrFn qr = nullptr;
   OcopWriteSheetFn sheet = nullptr;
+  OcopWriteDocumentFn document = nullptr;
   std::string error;
 };
 
@@ -31,8 +33,9 @@ const Module& module() {
     if (lib) {
       out.qr = reinterpret_cast<OcopWriteQrFn>(dlsym(lib, kWriteQrSymbol));
       out.sheet = reinterpret_cast<OcopWriteSheetFn>(dlsym(lib, kWriteSheetSymbol));
+      out.document = reinterpret_cast<OcopWriteDocumentFn>(dlsym(lib, kWriteDocumentSymbol));
     }
-    if (!out.qr || !out.sheet)
+    if (!out.qr || !out.sheet || !out.document)
       out.error = std::string("printing (") + kPrintModuleFile + ") could not be loaded" +
                   (lib ? std::string(": a symbol is missing") : tried) +
                   " (set OCOP_PLUGIN_DIR to the directory that holds it)";
@@ -171,6 +174,87 @@ Status write_certificate_pdf(const PublicCertificate& c, const Config& config, c
   sheet.footer = footer.c_str();
   char err[512] = "";
   if (m.sheet(&sheet, path.c_str(), err, sizeof err) != 0) return Status::Internal(err);
+  return Status::Ok();
+}
+
+Status write_document_pdf(const Document& doc, const std::string& path) {
+  // The C description points into `doc` and into these arrays, alive for the call.
+  std::vector<OcopBlock> blocks;
+  std::deque<std::vector<const char*>> strings;
+  std::deque<std::vector<double>> numbers;
+  std::deque<std::vector<int>> flags;
+  auto c_strings = [&](const std::vector<std::string>& v) {
+    auto& out = strings.emplace_back();
+    for (const std::string& s : v) out.push_back(s.c_str());
+    return out.data();
+  };
+  for (std::size_t i = 0; i < doc.blocks.size(); ++i) {
+    const Block& b = doc.blocks[i];
+    const std::string at = "the document's block " + std::to_string(i + 1) + ": ";
+    OcopBlock c{};
+    c.level = b.level;
+    c.text = b.text.c_str();
+    switch (b.kind) {
+      case Block::Kind::heading: c.kind = OCOP_BLOCK_HEADING; break;
+      case Block::Kind::paragraph: c.kind = OCOP_BLOCK_PARAGRAPH; break;
+      case Block::Kind::page_break: c.kind = OCOP_BLOCK_PAGE_BREAK; break;
+      case Block::Kind::table: {
+        const Table& t = b.table;
+        if (t.headers.empty() || t.widths.size() != t.headers.size())
+          return Status::BadInput(at + "a table needs its headers and a width for each");
+        c.kind = OCOP_BLOCK_TABLE;
+        c.table.column_count = static_cast<int>(t.headers.size());
+        c.table.headers = c_strings(t.headers);
+        c.table.widths = numbers.emplace_back(t.widths).data();
+        auto& numeric = flags.emplace_back(t.headers.size(), 0);
+        for (std::size_t k = 0; k < t.numeric.size() && k < numeric.size(); ++k) numeric[k] = t.numeric[k] ? 1 : 0;
+        c.table.numeric = numeric.data();
+        auto& cells = strings.emplace_back();
+        static const std::string empty;
+        for (const auto& row : t.rows) {
+          if (row.size() > t.headers.size()) return Status::BadInput(at + "a row longer than the table's header");
+          for (std::size_t k = 0; k < t.headers.size(); ++k) cells.push_back((k < row.size() ? row[k] : empty).c_str());
+        }
+        c.table.row_count = static_cast<int>(t.rows.size());
+        c.table.cells = cells.data();
+        c.table.last_row_total = t.last_row_total ? 1 : 0;
+        break;
+      }
+      case Block::Kind::bar_chart: {
+        const BarChart& ch = b.chart;
+        const std::size_t series = ch.series.size() > 1 ? ch.series.size() : 1;
+        if (ch.values.size() != ch.labels.size() || ch.value_texts.size() != ch.labels.size())
+          return Status::BadInput(at + "a chart needs a label, a value and its text for each bar");
+        auto& values = numbers.emplace_back();
+        for (const auto& v : ch.values) {
+          if (v.size() != series) return Status::BadInput(at + "a bar needs one value per series");
+          values.insert(values.end(), v.begin(), v.end());
+        }
+        c.kind = OCOP_BLOCK_BAR_CHART;
+        c.chart.bar_count = static_cast<int>(ch.labels.size());
+        c.chart.labels = c_strings(ch.labels);
+        c.chart.value_texts = c_strings(ch.value_texts);
+        c.chart.series_count = static_cast<int>(series);
+        c.chart.series = c_strings(ch.series);
+        c.chart.values = values.data();
+        break;
+      }
+    }
+    blocks.push_back(c);
+  }
+  const Module& m = module();
+  if (!m.document) return Status::Internal(m.error);
+  const std::string font = font_dir() + "/DejaVuSans.ttf", bold = font_dir() + "/DejaVuSans-Bold.ttf";
+  OcopDocument d{};
+  d.font_path = font.c_str();
+  d.bold_font_path = bold.c_str();
+  d.title = doc.title.c_str();
+  d.footer = doc.footer.c_str();
+  d.page_label = doc.page_label.c_str();
+  d.blocks = blocks.data();
+  d.block_count = static_cast<int>(blocks.size());
+  char err[512] = "";
+  if (m.document(&d, path.c_str(), err, sizeof err) != 0) return Status::Internal(err);
   return Status::Ok();
 }
 

@@ -2,61 +2,11 @@
 
 #include <set>
 
+#include "report/labels.hpp"
 #include "views/vietnamese.hpp"
 
 namespace ocop::report {
 namespace {
-
-// The Vietnamese names people see (as web/src/i18n/vi.ts).
-const char* state_label(State s) {
-  switch (s) {
-    case State::none: return "Mới tạo";
-    case State::idea_submitted: return "Ý tưởng chờ xét";
-    case State::idea_returned: return "Ý tưởng bị trả lại";
-    case State::idea_accepted: return "Ý tưởng được chấp nhận";
-    case State::plan_submitted: return "Phương án chờ duyệt";
-    case State::plan_returned: return "Phương án bị trả lại";
-    case State::in_development: return "Đang phát triển sản phẩm";
-    case State::submitted: return "Hồ sơ đã nộp";
-    case State::returned: return "Hồ sơ bị trả lại";
-    case State::under_review: return "Đang xem xét";
-    case State::scored: return "Đã chấm điểm";
-    case State::recognized: return "Được công nhận";
-    case State::not_recognized: return "Không được công nhận";
-    case State::rejected: return "Bị từ chối";
-    case State::withdrawn: return "Đã rút";
-  }
-  return "";
-}
-
-std::string certificate_state_label(const std::string& s) {
-  if (s == "active") return "Còn hiệu lực";
-  if (s == "expiring") return "Sắp hết hạn";
-  if (s == "expired") return "Hết hạn";
-  if (s == "revoked") return "Bị thu hồi";
-  if (s == "superseded") return "Được thay thế";
-  return s;
-}
-
-std::string inspection_label(const std::string& s) {
-  if (s == "planned") return "Hậu kiểm: đã lập kế hoạch";
-  if (s == "compliant") return "Hậu kiểm: đạt";
-  if (s == "remedy_required") return "Hậu kiểm: phải khắc phục";
-  if (s == "violation") return "Hậu kiểm: vi phạm";
-  if (s == "overdue") return "Hậu kiểm: quá hạn khắc phục";
-  if (s == "closed") return "Hậu kiểm: đã đóng";
-  return "Hậu kiểm: " + s;
-}
-
-std::string unit_name(const Config& config, const std::string& code) {
-  const Unit* u = config.unit(code);
-  return u ? u->name : std::string();
-}
-
-std::int64_t get(const std::map<std::string, std::int64_t>& m, const std::string& k) {
-  auto it = m.find(k);
-  return it == m.end() ? 0 : it->second;
-}
 
 Sheet units_sheet(const OfficeReport& o, const Config& config) {
   const Report& r = o.report;
@@ -75,12 +25,12 @@ Sheet units_sheet(const OfficeReport& o, const Config& config) {
                  const std::map<std::string, std::int64_t>& stars) {
     std::int64_t dossiers = 0, products = 0;
     for (int i = 1; i < kStateCount; ++i) {
-      const std::int64_t n = get(states, std::string(to_string(static_cast<State>(i))));
+      const std::int64_t n = count_in(states, std::string(to_string(static_cast<State>(i))));
       head.push_back(Cell::of(n));
     }
     for (const auto& [k, n] : states) dossiers += n;  // every state, also one this list does not name
     head.push_back(Cell::of(dossiers));
-    for (const char* k : {"3", "4", "5"}) head.push_back(Cell::of(get(stars, k)));
+    for (const char* k : {"3", "4", "5"}) head.push_back(Cell::of(count_in(stars, k)));
     for (const auto& [k, n] : stars) products += n;
     head.push_back(Cell::of(products));
     s.rows.push_back(std::move(head));
@@ -179,7 +129,7 @@ Sheet promotion_sheet(const OfficeReport& o, const Config& config) {
     head.push_back(Cell::of(p.support_vnd));
     head.push_back(Cell::of(p.revenue_vnd));
     head.push_back(Cell::of(p.contracts));
-    for (const std::string& k : results) head.push_back(Cell::of(get(p.inspections_by_result, k)));
+    for (const std::string& k : results) head.push_back(Cell::of(count_in(p.inspections_by_result, k)));
     s.rows.push_back(std::move(head));
   };
   for (const auto& [u, p] : r.unit_promotion) row({Cell::of(u), Cell::of(unit_name(config, u))}, p);

@@ -14,4 +14,16 @@ std::string vn_level(const std::string& level) {
   return level;
 }
 
+std::string vn_number(std::int64_t v) {
+  // Digits of the magnitude as unsigned (INT64_MIN has no positive counterpart).
+  const std::uint64_t m = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  const std::string digits = std::to_string(m);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
 }  // namespace ocop::views

@@ -29,6 +29,7 @@
 // before it began.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -36,6 +37,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ocop/audit.hpp"
@@ -169,14 +171,39 @@ struct CertificateFeed {
   std::int64_t older = 0;  // the `before` of the next page; 0 when there is none
 };
 
-// `ocop report --format xlsx` and `GET /api/v1/report?format=xlsx`: the report, the products in
-// force and those whose certificate ends within `expiring_within_days`, all within the scope.
+// The cycle's stages as the yearly report shows them (the lifecycle of spec §2, grouped): the
+// idea, the plan, product development, evaluation (submitted to a council, returned, under
+// review, scored), recognition; `ended`: closed without recognition (not recognised, rejected,
+// withdrawn).
+enum class CycleStage : std::uint8_t { idea, plan, development, evaluation, recognition, ended };
+inline constexpr int kCycleStageCount = 6;
+inline constexpr int kFunnelStageCount = 5;  // idea .. recognition: the stages a dossier passes through
+using StageCounts = std::array<std::int64_t, kCycleStageCount>;
+
+// The stage a dossier in state `s` is at now; nullopt for State::none (not a stored state).
+std::optional<CycleStage> stage_of(State s);
+// The furthest stage a dossier in state `s` is known to have reached (idea .. recognition): its
+// stage, except that not_recognized reached evaluation, and rejected and withdrawn count as
+// having reached the idea only (their state does not say at which stage they ended).
+std::optional<CycleStage> stage_reached(State s);
+// "idea", "plan", "development", "evaluation", "recognition", "ended".
+std::string_view to_string(CycleStage s);
+
+// `ocop report --format xlsx|pdf` and `GET /api/v1/report?format=xlsx|pdf`: the report, the
+// products in force and those whose certificate ends within `expiring_within_days`, all within
+// the scope; for the yearly report's charts, the dossiers by stage and the cycle's funnel
+// (computed from report.dossiers_by_state, so the same numbers).
 struct OfficeReport {
   Date as_of;  // today, in the province's zone
   int expiring_within_days = 90;
   Report report;
   std::vector<RecognisedProduct> in_force;  // active and expiring certificates, by id
   std::vector<RecognisedProduct> expiring;  // of them, valid_until <= as_of + expiring_within_days
+  StageCounts stages{};                             // dossiers at each stage now (stage_of)
+  std::map<std::string, StageCounts> unit_stages;   // the same per unit with dossiers
+  // Dossiers that reached each stage idea .. recognition (stage_reached, that stage or a later
+  // one): funnel[0] counts every dossier, funnel[4] the recognised ones.
+  std::array<std::int64_t, kFunnelStageCount> funnel{};
 };
 
 // --- after recognition (spec §10.3) ---

@@ -42,8 +42,8 @@ expect 0 "the replaced file" -- /usr/bin/python3 "$REPO/tests/cli/report_xlsx_ch
 ok "no .part file left" test ! -e "$WORK/r.xlsx.part"
 
 # Refusals: exit 2 (or 1 for a file that cannot be written), a message that says what, no file.
-expect 2 "--format pdf" -- "$OCOP" report --format pdf --output "$WORK/x.pdf"
-stderr_has "--format names the choices" "must be text or xlsx"
+expect 2 "--format docx" -- "$OCOP" report --format docx --output "$WORK/x.docx"
+stderr_has "--format names the choices" "must be text, xlsx or pdf"
 expect 2 "xlsx without --output" -- "$OCOP" report --format xlsx
 stderr_has "--output is needed" "needs --output"
 expect 2 "--output with the text report" -- "$OCOP" report --output "$WORK/x.xlsx"

@@ -352,7 +352,12 @@ check("the auditor's spreadsheet: an attachment, every unit, the report's totals
       st == 200 and h.get("content-type") == XLSX and re.fullmatch(r'attachment; filename="bao-cao-ocop-\d{4}-\d\d-\d\d\.xlsx"', h.get("content-disposition", ""))
       and {"TQ-HUNGAN", "TQ-BACQUANG"} <= {r[0] for r in units[1:]}
       and units[-1][units[0].index("Tổng số hồ sơ")] == sum(rep["dossiers_by_state"].values()), (st, h))
-is_problem("a report in an unknown format", request(P, "GET", "/api/v1/report?format=pdf", user=AUDITOR), 400, "bad_input")
+st, h, data = request(P, "GET", "/api/v1/report?format=pdf&expiring_within=30", user=AUDITOR, raw=True)
+check("the auditor's yearly report: a PDF attachment",
+      st == 200 and h.get("content-type") == "application/pdf" and data[:5] == b"%PDF-"
+      and re.fullmatch(r'attachment; filename="bao-cao-ocop-\d{4}-\d\d-\d\d\.pdf"', h.get("content-disposition", "")),
+      (st, h, data[:40]))
+is_problem("a report in an unknown format", request(P, "GET", "/api/v1/report?format=docx", user=AUDITOR), 400, "bad_input")
 is_problem("expiring_within without xlsx", request(P, "GET", "/api/v1/report?expiring_within=5", user=AUDITOR), 400, "bad_input")
 is_problem("expiring_within out of range", request(P, "GET", "/api/v1/report?format=xlsx&expiring_within=99999", user=AUDITOR), 400, "bad_input")
 st, _, v = request(P, "GET", "/api/v1/audit/verify", user=AUDITOR)

@@ -1,10 +1,12 @@
-// The public face's pieces (issue 13): verification codes and the public routes' rate limit.
+// The public face's pieces (issue 13): verification codes, the public routes' rate limit and the
+// yearly report's stages.
 #include <boost/test/unit_test.hpp>
 
 #include <cctype>
 #include <set>
 
 #include "http/rate_limit.hpp"
+#include "ocop/app.hpp"
 #include "ocop/verification.hpp"
 
 using namespace ocop;
@@ -96,6 +98,37 @@ BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   BOOST_TEST(small.allow("b", t0 + seconds(1), retry));
   BOOST_TEST(small.allow("c", t0 + seconds(61), retry));  // "a" and "b" have refilled
   BOOST_TEST(small.clients() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The yearly report's stages (engine/ocop/app.hpp): every stored state has one, the funnel's
+// "reached" never goes past the stage a state is at, and the states that end a dossier count
+// where their state says.
+BOOST_AUTO_TEST_SUITE(cycle_stages)
+
+std::string stage(std::optional<CycleStage> s) { return s ? std::string(to_string(*s)) : "none"; }
+
+BOOST_AUTO_TEST_CASE(every_state_has_a_stage_and_a_furthest_stage) {
+  BOOST_TEST(!stage_of(State::none).has_value());
+  BOOST_TEST(!stage_reached(State::none).has_value());
+  for (int i = 1; i < kStateCount; ++i) {
+    const State s = static_cast<State>(i);
+    BOOST_TEST_INFO(to_string(s));
+    BOOST_TEST_REQUIRE(stage_of(s).has_value());
+    BOOST_TEST_REQUIRE(stage_reached(s).has_value());
+    BOOST_TEST(static_cast<int>(*stage_reached(s)) < kFunnelStageCount);
+    if (*stage_of(s) != CycleStage::ended) BOOST_TEST(stage(stage_reached(s)) == stage(stage_of(s)));
+  }
+  BOOST_TEST(stage(stage_of(State::idea_returned)) == "idea");
+  BOOST_TEST(stage(stage_of(State::plan_returned)) == "plan");
+  BOOST_TEST(stage(stage_of(State::returned)) == "evaluation");
+  BOOST_TEST(stage(stage_of(State::recognized)) == "recognition");
+  BOOST_TEST(stage(stage_of(State::withdrawn)) == "ended");
+  BOOST_TEST(stage(stage_reached(State::not_recognized)) == "evaluation");
+  BOOST_TEST(stage(stage_reached(State::rejected)) == "idea");
+  BOOST_TEST(stage(stage_reached(State::withdrawn)) == "idea");
+  BOOST_TEST(to_string(CycleStage::development) == "development");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
