@@ -298,6 +298,8 @@ export const en: Record<Key, string> = {
   dash_reminders_sent: 'Reminders sent: {n}',
   dash_dead: 'Messages that could not be delivered: {n}',
   dash_outbox: 'Notifications by state',
+  dash_download_xlsx: 'Download the summary (Excel)',
+  dash_download_pdf: 'Download the yearly report (PDF)',
   account_title: 'My account',
   account_lead: 'Your sessions and API tokens. Revoke a token, or sign out everywhere, if you think one leaked.',
   account_sessions: 'Sessions',

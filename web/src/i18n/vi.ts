@@ -309,6 +309,8 @@ export const vi = {
   dash_reminders_sent: 'Nhắc việc đã gửi: {n}',
   dash_dead: 'Thư không gửi được: {n}',
   dash_outbox: 'Thư thông báo theo trạng thái',
+  dash_download_xlsx: 'Tải bảng tổng hợp (Excel)',
+  dash_download_pdf: 'Tải báo cáo năm (PDF)',
   account_title: 'Tài khoản của tôi',
   account_lead: 'Các phiên đăng nhập và mã truy cập API của bạn. Thu hồi một mã hoặc đăng xuất khỏi mọi nơi nếu nghi bị lộ.',
   account_sessions: 'Phiên đăng nhập',

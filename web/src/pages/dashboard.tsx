@@ -2,7 +2,7 @@
 // state, the cycle's funnel, recognised products by stars, dossiers per unit, certificates
 // expiring within 90 days, and for province-wide readers the reminders sent and the messages
 // that could not be delivered (the outbox). Each chart is drawn in the page (chart.tsx, SVG)
-// with its numbers as a table.
+// with its numbers as a table. Links download the offices' spreadsheet and the yearly report.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Report } from '../api';
 import { label, t } from '../i18n';
@@ -62,6 +62,12 @@ export function Dashboard({ query }: { query: URLSearchParams }) {
           </>
         )}
       </ul>
+      {/* The offices' reports over the same API (docs/reports.md), for the user's whole scope:
+          the service answers them as attachments. */}
+      <p class="dash-downloads">
+        <a href="/api/v1/report?format=xlsx" download data-testid="dash-xlsx">{t('dash_download_xlsx')}</a>
+        <a href="/api/v1/report?format=pdf" download data-testid="dash-pdf">{t('dash_download_pdf')}</a>
+      </p>
       <div class="grid">
         <BarChart id="dash-funnel" title={t('dash_funnel')} labelHeader={t('dash_stage')} rows={funnel(byState).map((f) => ({ label: t(f.key), n: f.n }))} />
         <BarChart id="dash-states" title={t('dash_by_state')} labelHeader={t('col_state')} rows={STATES.filter((s) => byState[s]).map((s) => ({ label: label('state', s), n: byState[s] }))} />

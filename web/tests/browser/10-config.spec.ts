@@ -8,6 +8,7 @@
 // sessions and tokens; each screen at 360 px and desktop width, screenshots, axe.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeSerious, BASE, OUT, ocopJson, screenshot, signedIn } from './helpers';
 
@@ -142,6 +143,13 @@ test('the dashboard draws its charts with their numbers, and counts reminders an
     await expect(page.getByTestId('dash-funnel')).toBeVisible();
     const outbox = await page.getByTestId('dash-outbox').locator('td.bar-n').allTextContents();
     expect(outbox.map((n) => Number(n.replace(/\./g, '')))).toEqual(['sent', 'pending', 'sending', 'dead'].map((s) => report.outbox.by_state[s] ?? 0));
+    // The offices' reports, downloaded as a person would: an .xlsx (a zip) and a PDF.
+    for (const [id, ext, magic] of [['dash-xlsx', 'xlsx', 'PK'], ['dash-pdf', 'pdf', '%PDF-']] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^bao-cao-ocop-\\d{4}-\\d{2}-\\d{2}\\.${ext}$`));
+      const bytes = readFileSync((await download.path())!);
+      expect(bytes.subarray(0, magic.length).toString('latin1')).toBe(magic);
+    }
     await screenshot(page, `dashboard-charts-${w.name}`);
     await fits(page, 'the dashboard');
     await context.close();
