@@ -75,6 +75,9 @@ check "the printing module and the fonts are found from the installed tree: a ce
 check "the spreadsheet module is found from the installed tree: the offices' report" bash -c "
   runuser -u ocop -- env OCOP_DB=sqlite:/var/lib/ocop/ocop.db OCOP_CONFIG=/etc/ocop/config.yaml /usr/bin/ocop report --format xlsx --output /var/lib/ocop/check.xlsx &&
   /usr/bin/python3 -c \"import openpyxl; assert openpyxl.load_workbook('/var/lib/ocop/check.xlsx').sheetnames[0] == 'Theo đơn vị'\" && rm /var/lib/ocop/check.xlsx"
+check "the printing module writes the yearly report from the installed tree" bash -c "
+  runuser -u ocop -- env OCOP_DB=sqlite:/var/lib/ocop/ocop.db OCOP_CONFIG=/etc/ocop/config.yaml /usr/bin/ocop report --format pdf --output /var/lib/ocop/check-report.pdf &&
+  pdftotext /var/lib/ocop/check-report.pdf - | grep -q 'BÁO CÁO KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH OCOP' && rm /var/lib/ocop/check-report.pdf"
 # setpriv execs the service itself (runuser would stand between it and the signal).
 OCOP_DB=sqlite:/var/lib/ocop/ocop.db OCOP_CONFIG=/etc/ocop/config.yaml setpriv --reuid=ocop --regid=ocop --init-groups \
   /usr/bin/ocop serve --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
