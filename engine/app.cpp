@@ -469,6 +469,17 @@ std::optional<CycleStage> stage_reached(State s) {
   return at;
 }
 
+Funnel funnel_of(const std::map<std::string, std::int64_t>& dossiers_by_state) {
+  Funnel f{};
+  for (const auto& [name, n] : dossiers_by_state) {
+    std::optional<State> s = parse_state(name);
+    if (!s) continue;
+    if (std::optional<CycleStage> reached = stage_reached(*s))
+      for (int k = 0; k <= static_cast<int>(*reached); ++k) f[static_cast<std::size_t>(k)] += n;
+  }
+  return f;
+}
+
 std::string_view to_string(CycleStage s) {
   switch (s) {
     case CycleStage::idea: return "idea";
@@ -497,9 +508,8 @@ void count_stages(OfficeReport& o) {
     std::optional<State> s = parse_state(name);
     if (!s) continue;
     if (std::optional<CycleStage> at = stage_of(*s)) o.stages[static_cast<std::size_t>(*at)] += n;
-    if (std::optional<CycleStage> reached = stage_reached(*s))
-      for (int k = 0; k <= static_cast<int>(*reached); ++k) o.funnel[static_cast<std::size_t>(k)] += n;
   }
+  o.funnel = funnel_of(o.report.dossiers_by_state);
 }
 
 }  // namespace

@@ -204,12 +204,26 @@ json parsed_or_empty(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+// {"idea": n, "plan": n, "development": n, "evaluation": n, "recognition": n}: funnel_of.
+json funnel_json(const std::map<std::string, std::int64_t>& by_state) {
+  const Funnel f = funnel_of(by_state);
+  json j = json::object();
+  for (int k = 0; k < kFunnelStageCount; ++k) j[std::string(to_string(static_cast<CycleStage>(k)))] = f[k];
+  return j;
+}
+}  // namespace
+
 json report_json(const Report& r) {
   json units = json::object();
-  for (const auto& [u, m] : r.unit_dossiers_by_state) units[u]["dossiers_by_state"] = m;
+  for (const auto& [u, m] : r.unit_dossiers_by_state) {
+    units[u]["dossiers_by_state"] = m;
+    units[u]["funnel"] = funnel_json(m);
+  }
   for (const auto& [u, m] : r.unit_certificates_by_stars) units[u]["certificates_by_stars"] = m;
   for (const auto& [u, p] : r.unit_promotion) units[u]["promotion"] = promotion_row_json(p);
   json j = {{"dossiers_by_state", r.dossiers_by_state},
+          {"funnel", funnel_json(r.dossiers_by_state)},
           {"certificates_by_stars", r.certificates_by_stars},
           {"promotion", promotion_row_json(r.promotion)},
           {"units", units}};

@@ -188,6 +188,12 @@ std::optional<CycleStage> stage_of(State s);
 std::optional<CycleStage> stage_reached(State s);
 // "idea", "plan", "development", "evaluation", "recognition", "ended".
 std::string_view to_string(CycleStage s);
+// The cycle's funnel from dossiers counted by state (names, as Report has them): how many
+// reached each stage idea .. recognition (stage_reached, that stage or a later one); [0] counts
+// every dossier. The one rule behind the yearly report's chart, `ocop report --json`'s "funnel"
+// and the dashboard's.
+using Funnel = std::array<std::int64_t, kFunnelStageCount>;
+Funnel funnel_of(const std::map<std::string, std::int64_t>& dossiers_by_state);
 
 // `ocop report --format xlsx|pdf` and `GET /api/v1/report?format=xlsx|pdf`: the report, the
 // products in force and those whose certificate ends within `expiring_within_days`, all within
@@ -203,7 +209,7 @@ struct OfficeReport {
   std::map<std::string, StageCounts> unit_stages;   // the same per unit with dossiers
   // Dossiers that reached each stage idea .. recognition (stage_reached, that stage or a later
   // one): funnel[0] counts every dossier, funnel[4] the recognised ones.
-  std::array<std::int64_t, kFunnelStageCount> funnel{};
+  Funnel funnel{};
 };
 
 // --- after recognition (spec §10.3) ---

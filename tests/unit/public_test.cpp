@@ -131,4 +131,21 @@ BOOST_AUTO_TEST_CASE(every_state_has_a_stage_and_a_furthest_stage) {
   BOOST_TEST(to_string(CycleStage::development) == "development");
 }
 
+// funnel_of: the one funnel of the yearly report, `ocop report --json` and the dashboard.
+BOOST_AUTO_TEST_CASE(the_funnel_counts_each_dossier_up_to_the_furthest_stage_it_reached) {
+  const Funnel f = funnel_of({{"idea_submitted", 2},
+                              {"plan_submitted", 1},
+                              {"in_development", 3},
+                              {"submitted", 5},
+                              {"scored", 1},
+                              {"not_recognized", 1},
+                              {"recognized", 4},
+                              {"rejected", 7},
+                              {"withdrawn", 1},
+                              {"not_a_state", 100}});
+  // idea: all 25 known; plan: 1+3+5+1+1+4; development: 3+5+1+1+4; evaluation: 5+1+1+4; recognition: 4.
+  BOOST_TEST((f == Funnel{25, 15, 14, 11, 4}));
+  BOOST_TEST((funnel_of({}) == Funnel{}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,12 +57,16 @@ export interface AuditRecord {
 
 export interface Page<T> { items: T[]; count: number; limit: number; next_cursor: string | null }
 
+// The cycle's funnel as the engine counts it (funnel_of): dossiers that reached each stage.
+export type Funnel = Record<'idea' | 'plan' | 'development' | 'evaluation' | 'recognition', number>;
+
 export interface Report {
   dossiers_by_state: Record<string, number>;
+  funnel: Funnel;
   certificates_by_stars: Record<string, number>;
   // Province-wide readers only: the outbox's messages by state, reminders sent and dead.
   outbox?: { by_state: Record<string, number>; reminders_sent: number; reminders_dead: number };
-  units: Record<string, { dossiers_by_state?: Record<string, number>; certificates_by_stars?: Record<string, number> }>;
+  units: Record<string, { dossiers_by_state?: Record<string, number>; funnel?: Funnel; certificates_by_stars?: Record<string, number> }>;
 }
 
 export interface OutboxMessage {

@@ -186,8 +186,8 @@ export const en: Record<Key, string> = {
   dash_unit: 'Unit',
   funnel_ideas: 'Ideas',
   funnel_plans: 'Plans',
-  funnel_development: 'In development',
-  funnel_evaluated: 'Evaluated',
+  funnel_development: 'Product development',
+  funnel_evaluated: 'Evaluation and rating',
   funnel_recognized: 'Recognised',
 
   audit_title: 'Audit trail',

@@ -192,8 +192,8 @@ export const vi = {
   dash_unit: 'Đơn vị',
   funnel_ideas: 'Ý tưởng',
   funnel_plans: 'Phương án',
-  funnel_development: 'Đang phát triển',
-  funnel_evaluated: 'Đã đánh giá',
+  funnel_development: 'Phát triển sản phẩm',
+  funnel_evaluated: 'Đánh giá, phân hạng',
   funnel_recognized: 'Được công nhận',
 
   // audit

@@ -69,7 +69,7 @@ export function Dashboard({ query }: { query: URLSearchParams }) {
         <a href="/api/v1/report?format=pdf" download data-testid="dash-pdf">{t('dash_download_pdf')}</a>
       </p>
       <div class="grid">
-        <BarChart id="dash-funnel" title={t('dash_funnel')} labelHeader={t('dash_stage')} rows={funnel(byState).map((f) => ({ label: t(f.key), n: f.n }))} />
+        <BarChart id="dash-funnel" title={t('dash_funnel')} labelHeader={t('dash_stage')} rows={funnel(scope.funnel).map((f) => ({ label: t(f.key), n: f.n }))} />
         <BarChart id="dash-states" title={t('dash_by_state')} labelHeader={t('col_state')} rows={STATES.filter((s) => byState[s]).map((s) => ({ label: label('state', s), n: byState[s] }))} />
         <BarChart id="dash-stars" title={t('dash_by_stars')} labelHeader={t('dash_stars')} rows={Object.keys(stars).sort().map((s) => ({ label: '★'.repeat(Number(s)) + ` (${s})`, n: stars[s] }))} />
         {!unit && <BarChart id="dash-units" title={t('dash_units')} labelHeader={t('dash_unit')} rows={units} />}

@@ -126,7 +126,7 @@ test('the search runs in the service, over every dossier in scope, not the page'
 });
 
 test('the dashboard draws its charts with their numbers, and counts reminders and dead messages', async ({ browser }) => {
-  const report = ocopJson('report') as { dossiers_by_state: Record<string, number>; outbox: { reminders_sent: number; by_state: Record<string, number> } };
+  const report = ocopJson('report') as { dossiers_by_state: Record<string, number>; funnel: Record<'idea' | 'plan' | 'development' | 'evaluation' | 'recognition', number>; outbox: { reminders_sent: number; by_state: Record<string, number> } };
   for (const w of WIDTHS) {
     const { context, page } = await signedIn(browser, 'coordinator.tq.thu', { viewport: { width: w.width, height: w.height } });
     await page.goto(BASE() + '/tong-quan');
@@ -138,9 +138,11 @@ test('the dashboard draws its charts with their numbers, and counts reminders an
     await expect(page.getByRole('img', { name: 'Hồ sơ theo trạng thái' })).toBeVisible();
     await expect(page.getByTestId('dash-reminders')).toHaveText(`Nhắc việc đã gửi: ${report.outbox.reminders_sent.toLocaleString('vi-VN')}`);
     await expect(page.getByTestId('dash-dead')).toHaveText(`Thư không gửi được: ${(report.outbox.by_state.dead ?? 0).toLocaleString('vi-VN')}`);
-    // Each chart's numbers as a table.
+    // Each chart's numbers as a table; the funnel's are the engine's (the yearly PDF's too).
     await page.locator('.chart-data summary').first().click();
     await expect(page.getByTestId('dash-funnel')).toBeVisible();
+    const stages = await page.getByTestId('dash-funnel').locator('td.bar-n').allTextContents();
+    expect(stages.map((n) => Number(n.replace(/\./g, '')))).toEqual((['idea', 'plan', 'development', 'evaluation', 'recognition'] as const).map((k) => report.funnel[k]));
     const outbox = await page.getByTestId('dash-outbox').locator('td.bar-n').allTextContents();
     expect(outbox.map((n) => Number(n.replace(/\./g, '')))).toEqual(['sent', 'pending', 'sending', 'dead'].map((s) => report.outbox.by_state[s] ?? 0));
     // The offices' reports, downloaded as a person would: an .xlsx (a zip) and a PDF.

@@ -162,9 +162,11 @@ test.describe('actions by state and role', () => {
 });
 
 test.describe('dashboard', () => {
-  test('the funnel counts dossiers that reached at least each stage', () => {
-    const f = funnel({ idea_submitted: 2, plan_submitted: 1, in_development: 3, scored: 1, not_recognized: 1, recognized: 4 });
+  test("the funnel's rows are the report's, in the cycle's order, zero where a scope has none", () => {
+    const f = funnel({ idea: 12, plan: 10, development: 9, evaluation: 6, recognition: 4 });
+    expect(f.map((x) => x.key)).toEqual(['funnel_ideas', 'funnel_plans', 'funnel_development', 'funnel_evaluated', 'funnel_recognized']);
     expect(f.map((x) => x.n)).toEqual([12, 10, 9, 6, 4]);
+    expect(funnel(undefined).map((x) => x.n)).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
