@@ -494,21 +494,19 @@ std::string_view to_string(CycleStage s) {
 
 namespace {
 
+// Dossiers counted by state (names) counted by the stage they are at now (stage_of).
+StageCounts stage_counts(const std::map<std::string, std::int64_t>& by_state) {
+  StageCounts row{};
+  for (const auto& [name, n] : by_state)
+    if (std::optional<State> s = parse_state(name))
+      if (std::optional<CycleStage> at = stage_of(*s)) row[static_cast<std::size_t>(*at)] += n;
+  return row;
+}
+
 // The report's dossiers by stage, per unit and in all, and the funnel (OfficeReport).
 void count_stages(OfficeReport& o) {
-  for (const auto& [unit, by_state] : o.report.unit_dossiers_by_state) {
-    StageCounts& row = o.unit_stages[unit];
-    for (const auto& [name, n] : by_state) {
-      std::optional<State> s = parse_state(name);
-      if (!s) continue;
-      if (std::optional<CycleStage> at = stage_of(*s)) row[static_cast<std::size_t>(*at)] += n;
-    }
-  }
-  for (const auto& [name, n] : o.report.dossiers_by_state) {
-    std::optional<State> s = parse_state(name);
-    if (!s) continue;
-    if (std::optional<CycleStage> at = stage_of(*s)) o.stages[static_cast<std::size_t>(*at)] += n;
-  }
+  for (const auto& [unit, by_state] : o.report.unit_dossiers_by_state) o.unit_stages[unit] = stage_counts(by_state);
+  o.stages = stage_counts(o.report.dossiers_by_state);
   o.funnel = funnel_of(o.report.dossiers_by_state);
 }
 

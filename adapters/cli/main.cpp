@@ -34,8 +34,7 @@
 #include "ocop/product.hpp"
 #include "ocop/rules.hpp"
 #include "ocop/scheduler.hpp"
-#include "report/office_pdf.hpp"
-#include "report/office_workbook.hpp"
+#include "report/office_file.hpp"
 #include "views/vietnamese.hpp"
 #include "store/archive.hpp"
 #include "store/backup.hpp"
@@ -838,9 +837,8 @@ int cmd_report_file(const Options& o, Session& s, const std::string& format, con
     return fail(o, Status::BadInput("--output " + output + " is a directory; name the file to write"));
   auto r = s.app().office_report(kOperator, expiring_days);
   if (!r.ok()) return fail(o, r.status);
-  const Status written = format == "xlsx" ? report::write_xlsx(report::office_workbook(r.value, s.config), output)
-                                          : report::write_office_pdf(r.value, s.config, output);
-  if (!written.ok()) return fail(o, written);
+  if (Status written = report::write_office_file(format, r.value, s.config, output); !written.ok())
+    return fail(o, written);
   if (o.json_out)
     print_json({{"output", output},
                 {"in_force", r.value.in_force.size()},
@@ -853,7 +851,7 @@ int cmd_report_file(const Options& o, Session& s, const std::string& format, con
 }
 
 int cmd_report(const Options& o, const std::string& format, const std::string& output, int expiring_days) {
-  if (format != "text" && format != "xlsx" && format != "pdf")
+  if (format != "text" && !report::is_office_format(format))
     return fail(o, Status::BadInput("--format must be text, xlsx or pdf, not \"" + format + "\" (--json for JSON)"));
   if (format == "text" && !output.empty())
     return fail(o, Status::BadInput("--output is for --format xlsx or pdf; the text report goes to standard output"));

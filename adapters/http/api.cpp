@@ -22,8 +22,7 @@
 #include "ocop/url.hpp"
 #include "ocop/limits.hpp"
 #include "ocop/time.hpp"
-#include "report/office_pdf.hpp"
-#include "report/office_workbook.hpp"
+#include "report/office_file.hpp"
 #include "store/soci_store.hpp"
 #include "views/feed_views.hpp"
 #include "views/json_views.hpp"
@@ -355,9 +354,7 @@ Response report_file(Call& c, const std::string& format) {
   const int fd = mkstemp(path.data());
   if (fd < 0) return problem(Status::Internal(std::string("cannot create a temporary file: ") + std::strerror(errno)));
   close(fd);
-  const bool pdf = format == "pdf";
-  Status written = pdf ? report::write_office_pdf(r.value, c.backend.config(), path)
-                       : report::write_xlsx(report::office_workbook(r.value, c.backend.config()), path);
+  Status written = report::write_office_file(format, r.value, c.backend.config(), path);
   Response out;
   if (written.ok()) {
     auto s = std::make_shared<Spool>();
@@ -367,20 +364,17 @@ Response report_file(Call& c, const std::string& format) {
   }
   std::remove(path.c_str());  // an open file stays readable; nothing is left behind
   if (!written.ok()) return problem(written);
-  out.content_type = pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  out.set("Content-Disposition", "attachment; filename=\"" +
-                                     (pdf ? report::office_pdf_file_name(r.value)
-                                          : report::office_workbook_file_name(r.value)) +
-                                     "\"");
+  out.content_type = report::office_content_type(format);
+  out.set("Content-Disposition", "attachment; filename=\"" + report::office_file_name(format, r.value) + "\"");
   return out;
 }
 
 Response report(Call& c) {
   if (Status st = only_params(c.req, {"format", "expiring_within"}); !st.ok()) return bad_request(st.message());
   const std::string format = param(c.req, "format");
-  if (!format.empty() && format != "json" && format != "xlsx" && format != "pdf")
+  if (!format.empty() && format != "json" && !report::is_office_format(format))
     return bad_request("?format= must be json, xlsx or pdf, not \"" + format + "\"");
-  const bool file = format == "xlsx" || format == "pdf";
+  const bool file = report::is_office_format(format);
   if (!file && !param(c.req, "expiring_within").empty())
     return bad_request("?expiring_within= is for ?format=xlsx or pdf");
   if (auto refused = reading(c)) return std::move(*refused);
