@@ -649,7 +649,7 @@ AuditVerification Application::audit_verify(const ReadScope& scope, const std::s
           }
         }
       };
-      store_.scan_audit_taking([&](AuditRecord& r) {
+      store_.scan_audit([&](const AuditRecord& r) {
         if (!sources.empty()) {
           if (archive_problem || !archived_before(r.seq)) return false;
           if (r.event == kArchiveEvent && r.dossier.rfind(kArchivePrefix, 0) == 0) {
@@ -678,7 +678,7 @@ AuditVerification Application::audit_verify(const ReadScope& scope, const std::s
           }
         }
         if (!anchor_seen && r.hash == anchor) anchor_seen = true;
-        return pipe.take(r);
+        return pipe.feed(r);
       });
       if (!sources.empty() && !archive_problem) archived_before(std::numeric_limits<std::int64_t>::max());
       pipe.finish();

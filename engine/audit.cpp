@@ -340,22 +340,6 @@ bool PipelinedChainVerifier::feed(const AuditRecord& r) {
   return true;
 }
 
-bool PipelinedChainVerifier::take(AuditRecord& r) {
-  auto& I = *impl_;
-  if (I.failed.load(std::memory_order_relaxed)) return false;
-  Impl::Batch& b = I.batches[I.filling];
-  AuditRecord& slot = b.records[b.n++];
-  slot.seq = r.seq;
-  slot.at = r.at;
-  for (auto [mine, theirs] : {std::pair{&slot.actor, &r.actor}, {&slot.role, &r.role}, {&slot.dossier, &r.dossier},
-                              {&slot.event, &r.event}, {&slot.from_state, &r.from_state}, {&slot.to_state, &r.to_state},
-                              {&slot.level, &r.level}, {&slot.data, &r.data}, {&slot.prev_hash, &r.prev_hash},
-                              {&slot.hash, &r.hash}, {&slot.at_text, &r.at_text}})
-    mine->swap(*theirs);
-  if (b.n == Impl::kBatch) I.hand_over();
-  return true;
-}
-
 void PipelinedChainVerifier::finish() { impl_->close(); }
 
 }  // namespace ocop

@@ -2188,24 +2188,13 @@ void audit_objects(std::string& q, soci::statement& st, const AuditFilter& f) {
 
 void SociStore::scan_audit(const std::function<bool(const AuditRecord&)>& fn) {
   if (!impl_->sqlite) return scan_audit_matching(nullptr, fn);
-  scan_audit_taking([&](AuditRecord& r) { return fn(r); });
-}
-
-void SociStore::scan_audit_taking(const std::function<bool(AuditRecord&)>& fn) {
-  if (!impl_->sqlite) return Store::scan_audit_taking(fn);
   // SQLite: the whole trail through the C API, one record object reused (its strings keep
   // their buffers). SOCI copied every cell into a buffer of its own and then into a new
   // record: most of `audit verify`'s time. Pages of 65,536 records by sequence, as before: each
   // page is its own read, so a long scan does not hold a snapshot (and the WAL) for its whole
   // length.
   auto* db = static_cast<sqlite3*>(sqlite_handle(impl_->sql));
-  if (!db) {
-    AuditRecord mine;
-    return scan_audit_matching(nullptr, [&](const AuditRecord& r) {
-      mine = r;
-      return fn(mine);
-    });
-  }
+  if (!db) return scan_audit_matching(nullptr, fn);
   sqlite3_stmt* st = nullptr;
   const std::string q = std::string("SELECT ") + Impl::kAuditColumns + " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT 65536";
   if (sqlite3_prepare_v2(db, q.c_str(), -1, &st, nullptr) != SQLITE_OK)

@@ -98,7 +98,6 @@ class SociStore : public Store {
   std::vector<AuditRecord> history(const std::string& dossier) override;
   std::string dossier_creator(const std::string& dossier) override;
   void scan_audit(const std::function<bool(const AuditRecord&)>& fn) override;
-  void scan_audit_taking(const std::function<bool(AuditRecord&)>& fn) override;
   void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) override;
   std::vector<std::string> version_mismatches(int limit) override;
   std::vector<AuditRecord> certificate_events(std::int64_t before_seq, int limit) override;

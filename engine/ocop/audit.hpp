@@ -107,9 +107,6 @@ class PipelinedChainVerifier {
 
   // Queues the record; false once the worker has found a failure (stop reading).
   bool feed(const AuditRecord& r);
-  // The same, taking r's strings instead of copying them: r is left with a queued slot's old
-  // strings (their buffers reserved), every field unspecified until the caller assigns it.
-  bool take(AuditRecord& r);
   // Checks what is queued and stops the worker. Idempotent.
   void finish();
 

@@ -188,16 +188,6 @@ class AuditLog {
   virtual std::string dossier_creator(const std::string& dossier) = 0;
   // Feeds every record in sequence order until `fn` returns false.
   virtual void scan_audit(const std::function<bool(const AuditRecord&)>& fn) = 0;
-  // The same, but `fn` may take the record's strings (swap them out, PipelinedChainVerifier::
-  // take): the scan assigns every field again before the next call, so a record is copied once
-  // on its way from the database to the verifier. The default copies each record for `fn`.
-  virtual void scan_audit_taking(const std::function<bool(AuditRecord&)>& fn) {
-    AuditRecord mine;
-    scan_audit([&](const AuditRecord& r) {
-      mine = r;
-      return fn(mine);
-    });
-  }
   // The same, for the records of the objects `f` names only (selected in the query: the trail is
   // read in pages as scan_audit reads it, never loaded whole).
   virtual void scan_audit_of(const AuditFilter& f, const std::function<bool(const AuditRecord&)>& fn) = 0;

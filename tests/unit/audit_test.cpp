@@ -133,34 +133,15 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(audit_pipeline)
 
 namespace {
-ChainVerifier pipelined(const std::vector<AuditRecord>& recs, bool taking = false) {
+ChainVerifier pipelined(const std::vector<AuditRecord>& recs) {
   ChainVerifier v;
   PipelinedChainVerifier pipe(v);
-  AuditRecord reused;  // as SociStore::scan_audit_taking: one record, every field assigned again
-  for (const auto& r : recs) {
-    if (taking) reused = r;
-    if (!(taking ? pipe.take(reused) : pipe.feed(r))) break;
-  }
+  for (const auto& r : recs)
+    if (!pipe.feed(r)) break;
   pipe.finish();
   return v;
 }
 }  // namespace
-
-// take() swaps a record's strings into the queue: the record handed back holds a queued slot's
-// old strings, and what is verified must still be each record exactly as it was read.
-BOOST_AUTO_TEST_CASE(taking_records_verifies_what_copying_does) {
-  const auto intact = chain(5000);
-  for (int where : {-1, 0, 2048, 4999}) {
-    auto recs = intact;
-    if (where >= 0) recs[where].data = R"({"reason":"altered"})";
-    ChainVerifier copied = pipelined(recs), taken = pipelined(recs, true);
-    BOOST_TEST(copied.ok() == (where < 0));
-    BOOST_TEST(taken.ok() == copied.ok());
-    BOOST_TEST(taken.checked() == copied.checked());
-    BOOST_TEST(taken.head() == copied.head());
-    BOOST_TEST(taken.failure().value_or("") == copied.failure().value_or(""));
-  }
-}
 
 BOOST_AUTO_TEST_CASE(the_pipeline_finds_what_one_thread_finds) {
   const auto intact = chain(5000);
