@@ -438,7 +438,7 @@ Result<int> EngineAccounts::set_demo_passwords(const std::string& password, cons
   const Instant now = clock_.now();
   return write<int>([&]() -> Result<int> {
     Result<int> r;
-    for (const User& u : config_.users) {
+    for (const User& u : config_.users()) {
       Account a = lock_account(u.id, now);
       a.password_hash = hash;
       a.password_set_at = now;

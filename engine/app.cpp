@@ -572,7 +572,7 @@ Result<PublishedConfig> Application::published_config(const ReadScope& scope) co
   PublishedConfig& p = r.value;
   p.config = &config_;
   p.today = today();
-  for (const Unit& u : config_.units) p.units.push_back(ConfigUnit{&u, config_.unit_on(u.code, p.today), scope.sees(u.code)});
+  for (const Unit& u : config_.units()) p.units.push_back(ConfigUnit{&u, config_.unit_on(u.code, p.today), scope.sees(u.code)});
   std::sort(p.units.begin(), p.units.end(),
             [](const ConfigUnit& a, const ConfigUnit& b) { return a.unit->code < b.unit->code; });
   p.rule_set_today = config_.rule_set_on(p.today);

@@ -1,7 +1,9 @@
 #include "ocop/config.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
+#include <mutex>
 #include <string_view>
 
 namespace ocop {
@@ -48,30 +50,154 @@ const T* find_slot(const std::vector<std::uint32_t>& slots, const std::vector<T>
 std::string_view unit_key(const Unit& u) { return u.code; }
 std::string_view user_key(const User& u) { return u.id; }
 
+EventMask events_of(const std::map<std::string, EventMask>& roles, const User& u) {
+  EventMask events = 0;
+  for (const auto& r : u.roles) {
+    auto it = roles.find(r);
+    if (it != roles.end()) events |= it->second;
+  }
+  return events;
+}
+
 }  // namespace
 
-void Config::index() {
+// What a Config whose directory is read on demand keeps: the reader, the entries it has read
+// one at a time (std::map: their addresses never move, so the pointers handed out stay valid
+// for the Config's life), and whether all units / all users have been read into units_ /
+// users_ (each read whole on its own: units_under needs no user).
+struct Config::OnDemand {
+  OnDemand(std::shared_ptr<const DirectoryReader> r, bool email) : reader(std::move(r)), any_user_email(email) {}
+  const std::shared_ptr<const DirectoryReader> reader;
+  const bool any_user_email;
+  std::atomic<bool> all_units{false};  // set (release) once units_ is read and indexed
+  std::atomic<bool> all_users{false};  // set (release) once users_ is read and indexed
+  std::mutex lock;                     // guards the maps and the reading of a whole
+  std::map<std::string, std::optional<Unit>, std::less<>> units;  // nullopt: none with that code
+  std::map<std::string, std::optional<User>, std::less<>> users;
+};
+
+Config::OnDemandPtr::OnDemandPtr() = default;
+Config::OnDemandPtr::OnDemandPtr(const OnDemandPtr& other) { *this = other; }
+Config::OnDemandPtr::OnDemandPtr(OnDemandPtr&& other) noexcept = default;
+Config::OnDemandPtr& Config::OnDemandPtr::operator=(OnDemandPtr&& other) noexcept = default;
+Config::OnDemandPtr::~OnDemandPtr() = default;
+Config::OnDemandPtr& Config::OnDemandPtr::operator=(const OnDemandPtr& other) {
+  if (this == &other) return *this;
+  // What was read whole is in the copied units_ / users_ and their indexes.
+  const OnDemand* o = other.get();
+  const bool units = !o || o->all_units.load(std::memory_order_acquire);
+  const bool users = !o || o->all_users.load(std::memory_order_acquire);
+  if (units && users) {
+    p_.reset();
+  } else {
+    p_ = std::make_unique<OnDemand>(o->reader, o->any_user_email);
+    p_->all_units.store(units, std::memory_order_relaxed);
+    p_->all_users.store(users, std::memory_order_relaxed);
+  }
+  return *this;
+}
+void Config::OnDemandPtr::reset(std::unique_ptr<OnDemand> p) { p_ = std::move(p); }
+
+void Config::read_directory_from(std::shared_ptr<const DirectoryReader> reader, bool any_user_email) {
+  units_.clear();
+  users_.clear();
+  unit_slots_.clear();
+  user_slots_.clear();
+  below_start_.clear();
+  below_.clear();
   producers_with_email_.clear();
   any_user_email_ = false;
-  unit_slots_ = build_slots(units, unit_key);
-  user_slots_ = build_slots(users, user_key);
+  on_demand_.reset(std::make_unique<OnDemand>(std::move(reader), any_user_email));
+}
+
+bool Config::directory_in_memory() const {
+  const OnDemand* d = on_demand_.get();
+  return !d || (d->all_units.load(std::memory_order_acquire) && d->all_users.load(std::memory_order_acquire));
+}
+
+namespace {
+
+// Whether `flag` is set or there is nothing read on demand.
+bool in_memory(const std::atomic<bool>* flag) { return !flag || flag->load(std::memory_order_acquire); }
+
+}  // namespace
+
+const std::vector<Unit>& Config::all_units() const {
+  OnDemand* d = on_demand_.get();
+  if (in_memory(d ? &d->all_units : nullptr)) return units_;
+  std::lock_guard<std::mutex> hold(d->lock);
+  if (!d->all_units.load(std::memory_order_relaxed)) {
+    std::vector<Unit> units;
+    d->reader->read_units(units);  // a StoreError leaves the Config as it was
+    units_ = std::move(units);
+    index_units();
+    d->all_units.store(true, std::memory_order_release);
+  }
+  return units_;
+}
+
+const std::vector<User>& Config::all_users() const {
+  OnDemand* d = on_demand_.get();
+  if (in_memory(d ? &d->all_users : nullptr)) return users_;
+  std::lock_guard<std::mutex> hold(d->lock);
+  if (!d->all_users.load(std::memory_order_relaxed)) {
+    std::vector<User> users;
+    d->reader->read_users(users);  // a StoreError leaves the Config as it was
+    users_ = std::move(users);
+    index_users();
+    d->all_users.store(true, std::memory_order_release);
+  }
+  return users_;
+}
+
+void Config::read_whole_directory() const {
+  all_units();
+  all_users();
+}
+
+const std::vector<Unit>& Config::units() const { return all_units(); }
+const std::vector<User>& Config::users() const { return all_users(); }
+std::vector<Unit>& Config::mutable_units() {
+  all_units();
+  return units_;
+}
+std::vector<User>& Config::mutable_users() {
+  all_users();
+  return users_;
+}
+
+bool Config::any_user_email() const {
+  const OnDemand* d = on_demand_.get();
+  return in_memory(d ? &d->all_users : nullptr) ? any_user_email_ : d->any_user_email;
+}
+
+void Config::index() {
+  std::stable_sort(rule_sets.begin(), rule_sets.end(),
+                   [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
+  const OnDemand* d = on_demand_.get();
+  if (in_memory(d ? &d->all_units : nullptr)) index_units();
+  if (in_memory(d ? &d->all_users : nullptr)) index_users();
+}
+
+void Config::index_units() const {
+  unit_slots_ = build_slots(units_, unit_key);
   index_units_below();
-  for (size_t i = 0; i < users.size(); ++i) {
-    User& u = users[i];
-    u.events = 0;
-    for (const auto& r : u.roles) {
-      auto it = roles.find(r);
-      if (it != roles.end()) u.events |= it->second;
-    }
+}
+
+void Config::index_users() const {
+  producers_with_email_.clear();
+  any_user_email_ = false;
+  user_slots_ = build_slots(users_, user_key);
+  for (size_t i = 0; i < users_.size(); ++i) {
+    User& u = users_[i];
+    u.events = events_of(roles, u);
     if (u.email.empty()) continue;
     any_user_email_ = true;
     if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end())
       producers_with_email_.push_back(static_cast<std::uint32_t>(i));
   }
   std::stable_sort(producers_with_email_.begin(), producers_with_email_.end(),
-                   [this](std::uint32_t a, std::uint32_t b) { return users[a].unit < users[b].unit; });
-  std::stable_sort(rule_sets.begin(), rule_sets.end(),
-                   [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
+                   [this](std::uint32_t a, std::uint32_t b) { return users_[a].unit < users_[b].unit; });
 }
 
 const std::vector<std::string>* RuleSet::required_documents(Event ev, const std::string& group) const {
@@ -87,15 +213,25 @@ const std::vector<std::string>* RuleSet::required_documents(Event ev, const std:
 }
 
 std::vector<const User*> Config::producers_with_email(const std::string& unit) const {
+  all_users();
   std::vector<const User*> out;
   auto lo = std::lower_bound(producers_with_email_.begin(), producers_with_email_.end(), unit,
-                             [this](std::uint32_t i, const std::string& u) { return users[i].unit < u; });
-  for (; lo != producers_with_email_.end() && users[*lo].unit == unit; ++lo) out.push_back(&users[*lo]);
+                             [this](std::uint32_t i, const std::string& u) { return users_[i].unit < u; });
+  for (; lo != producers_with_email_.end() && users_[*lo].unit == unit; ++lo) out.push_back(&users_[*lo]);
   return out;
 }
 
 const Unit* Config::unit(const std::string& code) const {
-  return find_slot(unit_slots_, units, code, unit_key);
+  OnDemand* d = on_demand_.get();
+  if (in_memory(d ? &d->all_units : nullptr)) return find_slot(unit_slots_, units_, code, unit_key);
+  std::lock_guard<std::mutex> hold(d->lock);
+  auto it = d->units.find(code);
+  if (it == d->units.end()) {
+    Unit u;
+    const bool found = d->reader->unit(code, u);  // a StoreError keeps nothing
+    it = d->units.emplace(code, found ? std::optional<Unit>(std::move(u)) : std::nullopt).first;
+  }
+  return it->second ? &*it->second : nullptr;
 }
 
 const Unit* Config::unit_on(const std::string& code, Date day) const {
@@ -136,14 +272,15 @@ bool Config::in_scope(const std::string& actor_unit, const std::string& code, Da
 }
 
 // Counting sort of the reversed parent and successor edges into below_start_ / below_.
-void Config::index_units_below() {
+void Config::index_units_below() const {
+  const auto& units = units_;
   const size_t n = units.size();
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  // (upper, lower)
   edges.reserve(2 * n);
   for (size_t i = 0; i < n; ++i) {
     for (const std::string* up : {&units[i].parent, &units[i].successor}) {
       if (up->empty()) continue;
-      const Unit* u = unit(*up);
+      const Unit* u = find_slot(unit_slots_, units, *up, unit_key);
       if (u) edges.emplace_back(static_cast<std::uint32_t>(u - units.data()), static_cast<std::uint32_t>(i));
     }
   }
@@ -157,6 +294,7 @@ void Config::index_units_below() {
 
 std::vector<std::string> Config::units_under(const std::string& code, Date day) const {
   std::vector<std::string> out;
+  const auto& units = all_units();
   const Unit* top = unit(code);
   if (!top) return out;
   // Every unit listed under `code` reaches it by parent and successor edges (the day's chain
@@ -184,7 +322,22 @@ std::vector<std::string> Config::units_under(const std::string& code, Date day) 
   return out;
 }
 
-const User* Config::user(const std::string& id) const { return find_slot(user_slots_, users, id, user_key); }
+const User* Config::user(const std::string& id) const {
+  OnDemand* d = on_demand_.get();
+  if (in_memory(d ? &d->all_users : nullptr)) return find_slot(user_slots_, users_, id, user_key);
+  std::lock_guard<std::mutex> hold(d->lock);
+  auto it = d->users.find(id);
+  if (it == d->users.end()) {
+    User u;
+    std::optional<User> found;
+    if (d->reader->user(id, u)) {  // a StoreError keeps nothing
+      u.events = events_of(roles, u);
+      found = std::move(u);
+    }
+    it = d->users.emplace(id, std::move(found)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
 
 const RuleSet* Config::rule_set_on(Date day) const {
   const RuleSet* found = nullptr;

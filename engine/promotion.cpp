@@ -346,7 +346,7 @@ std::vector<Recipient> producer_of(Firing& f, const std::string& dossier, const 
 std::vector<Recipient> signers_of(const Config& cfg, const std::string& level, const std::string& unit, Date day) {
   std::vector<Recipient> out;
   auto lv = parse_unit_level(level);
-  for (const User& u : cfg.users) {
+  for (const User& u : cfg.users()) {
     if (u.email.empty() || !(u.events & certificate_event_bit(CertificateEvent::revoke))) continue;
     const Unit* uu = cfg.unit(u.unit);
     if (!uu || !lv || uu->level != *lv || !cfg.in_scope(u.unit, unit, day)) continue;

@@ -56,7 +56,7 @@ std::vector<Certificate> eligible_certificates(const Config& cfg, Store& store, 
   // instead of seeking each of the country's units.
   CertificateFilter f;
   f.states = {"active", "expiring"};
-  if (units.size() < cfg.units.size()) f.units.assign(units.begin(), units.end());
+  if (units.size() < cfg.units().size()) f.units.assign(units.begin(), units.end());
   f.min_stars = a.policy.min_stars;
   f.valid_until_after = a.ends;
   f.brief = true;  // sorted below

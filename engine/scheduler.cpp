@@ -319,14 +319,14 @@ struct Scheduler::Run {
       if (rule.kind != ReminderKind::cycle_start) continue;
       std::map<std::string, Recipient> to;
       if (rule.to == "producer") {
-        for (const auto& u : cfg.users)
+        for (const auto& u : cfg.users())
           if (!u.email.empty() && has_role(u, "producer"))
             to[u.id] = Recipient{u.id, u.name, u.email, nullptr};
       } else if (rule.to == "province") {
         if (const Unit* p = cfg.unit_on(cfg.province.code, day))
           to[p->code] = Recipient{p->code, p->name, p->email, p};
       } else {
-        for (const auto& u : cfg.units) {
+        for (const auto& u : cfg.units()) {
           if (u.level != UnitLevel::commune || !u.valid_on(day)) continue;
           const Unit* r = &u;
           if (rule.to == "parent") {

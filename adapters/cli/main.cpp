@@ -250,7 +250,7 @@ int cmd_init(const Options& o, bool simulation) {
                                       "a simulation database must be created fresh"));
     }
     store->set_meta("config_source", o.config);
-    store->set_meta("config_snapshot", config::to_snapshot(cfg, fp));
+    config::store_snapshot(*store, cfg, fp);
     bool sim = store->meta("simulation") == "true";
     if (o.json_out) {
       print_json({{"database", store::redact_url(o.db)},
@@ -259,15 +259,15 @@ int cmd_init(const Options& o, bool simulation) {
                   {"schema_version", store->schema_version()},
                   {"simulation", sim},
                   {"config", o.config},
-                  {"units", cfg.units.size()},
-                  {"users", cfg.users.size()},
+                  {"units", cfg.units().size()},
+                  {"users", cfg.users().size()},
                   {"rule_sets", cfg.rule_sets.size()}});
     } else {
       std::printf("%s %s (schema version %d, %d migration(s) applied%s)\n", fresh ? "created" : "opened",
                   store::redact_url(o.db).c_str(), store->schema_version(), applied,
                   sim ? ", simulation" : "");
       std::printf("configuration %s: %zu units, %zu users, %zu rule sets\n", o.config.c_str(),
-                  cfg.units.size(), cfg.users.size(), cfg.rule_sets.size());
+                  cfg.units().size(), cfg.users().size(), cfg.rule_sets.size());
     }
   } catch (const StoreError& e) {
     return fail(o, Status::Internal(e.what()));
@@ -292,12 +292,12 @@ int cmd_config_check(const Options& o, const std::string& file) {
   if (o.json_out)
     print_json({{"valid", true},
                 {"file", path},
-                {"units", r.config.units.size()},
-                {"users", r.config.users.size()},
+                {"units", r.config.units().size()},
+                {"users", r.config.users().size()},
                 {"rule_sets", r.config.rule_sets.size()}});
   else
-    std::printf("%s: valid (%zu units, %zu users, %zu rule sets)\n", path.c_str(), r.config.units.size(),
-                r.config.users.size(), r.config.rule_sets.size());
+    std::printf("%s: valid (%zu units, %zu users, %zu rule sets)\n", path.c_str(), r.config.units().size(),
+                r.config.users().size(), r.config.rule_sets.size());
   return 0;
 }
 
@@ -1571,6 +1571,13 @@ int cmd_serve(const Options& o, ServeArgs a) {
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
   a.o.db = o.db;
   a.o.config_path = o.config;
+  // The service shares its Config between threads and closes this connection: its directory is
+  // read whole now, not on demand through the connection (config/config_cache.hpp).
+  try {
+    s.config.read_whole_directory();
+  } catch (const StoreError& e) {
+    return fail(o, Status::Internal(e.what()));
+  }
   a.o.config = std::make_shared<const Config>(s.config);
   a.o.documents_env = env_or("OCOP_DOCUMENTS_DIR", "");
   a.o.simulation = s.simulation;

@@ -1,11 +1,15 @@
 // Reading a configuration or migration plan file, within bounds.
 #include "config/config_file.hpp"
 
+#include "config/config_snapshot.hpp"
+#include "ocop/sha256.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 
@@ -53,8 +57,13 @@ class Fd {
 
 }  // namespace
 
-std::optional<Problem> read_config_file(const std::string& path, std::string& content) {
-  content.clear();
+namespace {
+
+// Reads the regular file `path` to its end, whatever its size said (it may change meanwhile),
+// never past kMaxFileBytes, handing each piece to `take`. `buffer` is where the pieces are read:
+// its size is the piece's. Returns the problem when there is one ("path: what").
+template <class Take>
+std::optional<Problem> read_bounded(const std::string& path, char* buffer, std::size_t size, Take take) {
   auto problem = [&](std::string message) { return Problem{path, 0, "", std::move(message)}; };
   // O_NONBLOCK: opening a pipe with no writer must not hang; it is refused below anyway.
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
@@ -65,30 +74,39 @@ std::optional<Problem> read_config_file(const std::string& path, std::string& co
     return problem(std::string("is ") + kind_of(st.st_mode) + ", not a configuration file");
   if (st.st_size < 0 || static_cast<std::size_t>(st.st_size) > kMaxFileBytes)
     return problem(too_large(static_cast<std::size_t>(st.st_size), true));
-  // Read to the end, whatever the size said (the file may change meanwhile), but never past
-  // the bound.
-  content.resize(static_cast<std::size_t>(st.st_size) + 1);
-  std::size_t got = 0;
+  std::size_t total = 0;
   for (;;) {
-    if (got == content.size()) {
-      if (content.size() > kMaxFileBytes) {
-        content.clear();
-        return problem(too_large(kMaxFileBytes, false));
-      }
-      content.resize(std::min(kMaxFileBytes + 1, content.size() * 2));
-    }
-    ssize_t n = ::read(fd.get(), content.data() + got, content.size() - got);
+    ssize_t n = ::read(fd.get(), buffer, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int e = errno;
-      content.clear();
-      return problem(std::string("cannot read the file: ") + std::strerror(e));
+      return problem(std::string("cannot read the file: ") + std::strerror(errno));
     }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
+    if (n == 0) return std::nullopt;
+    total += static_cast<std::size_t>(n);
+    if (total > kMaxFileBytes) return problem(too_large(kMaxFileBytes, false));
+    take(static_cast<std::size_t>(n));
   }
-  content.resize(got);
-  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Problem> read_config_file(const std::string& path, std::string& content) {
+  content.clear();
+  std::string piece(64u << 10, '\0');
+  auto problem = read_bounded(path, piece.data(), piece.size(), [&](std::size_t n) { content.append(piece, 0, n); });
+  if (problem) content.clear();
+  return problem;
+}
+
+std::optional<Problem> fingerprint_config_file(const std::string& path, std::string& fingerprint) {
+  // A small buffer used again for every piece: hashing a 1 MB national configuration touches
+  // 64 KiB of memory, not a copy of the file (page faults cost more than the hash; issue 10).
+  static constexpr std::size_t kPiece = 64u << 10;
+  std::unique_ptr<char[]> buffer(new char[kPiece]);
+  Sha256 hash;
+  auto problem = read_bounded(path, buffer.get(), kPiece, [&](std::size_t n) { hash.update(buffer.get(), n); });
+  if (!problem) fingerprint = fingerprint_of(hash.hex());
+  return problem;
 }
 
 }  // namespace ocop::config

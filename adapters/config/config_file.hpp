@@ -27,6 +27,10 @@ inline constexpr int kMaxDepth = 64;                     // lists and mappings i
 // read then.
 std::optional<Problem> read_config_file(const std::string& path, std::string& content);
 
+// The fingerprint (config/config_snapshot.hpp) of the file's content, read a piece at a time
+// into a small buffer, with the same checks and problems as read_config_file.
+std::optional<Problem> fingerprint_config_file(const std::string& path, std::string& fingerprint);
+
 // "16 MiB", "1,000,000": the limits as the messages and the documentation write them.
 std::string grouped(std::size_t n);
 

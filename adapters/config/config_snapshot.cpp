@@ -64,11 +64,14 @@ namespace config {
 // 4: documents policy; 5: revocation_grounds; 6: cycles, scheduler; 7: templates; 8: the
 // directory's size in the header (a truncated snapshot is refused before it is read), fields read
 // in place; 9: promotion, and the reminder kinds promotion_outcome, inspection_due, remedy_due;
-// 10: security; 11: province.public_url.
-constexpr int kSnapshotFormat = 11;
+// 10: security; 11: province.public_url; 12: any_user_email in the header, the directory stored
+// as rows (config_directory) and read on demand.
+constexpr int kSnapshotFormat = 12;
 
-std::string fingerprint(const std::string& content) {
-  return sha256_hex(content) + "/" + std::to_string(kSnapshotFormat);
+std::string fingerprint(const std::string& content) { return fingerprint_of(sha256_hex(content)); }
+
+std::string fingerprint_of(const std::string& sha256_hex) {
+  return sha256_hex + "/" + std::to_string(kSnapshotFormat);
 }
 
 // The snapshot is one JSON line with the small sections, then one line per unit ("U") and per
@@ -149,7 +152,54 @@ bool date_from(const std::string& f, std::optional<Date>& out) {
 
 }  // namespace
 
-std::string to_snapshot(const Config& c, const std::string& fp) {
+std::string unit_line(const Unit& u) {
+  std::string line = "U";
+  put_field(line, u.code);
+  put_field(line, u.name);
+  put_field(line, std::to_string(static_cast<int>(u.level)));
+  put_field(line, u.parent);
+  put_field(line, date_field(u.valid_from));
+  put_field(line, date_field(u.valid_to));
+  put_field(line, u.successor);
+  put_field(line, u.email);
+  return line;
+}
+
+std::string user_line(const User& u) {
+  std::string line = "P";
+  put_field(line, u.id);
+  put_field(line, u.name);
+  put_field(line, u.unit);
+  put_field(line, u.email);
+  for (const auto& r : u.roles) put_field(line, r);
+  return line;
+}
+
+bool unit_from_line(std::string_view line, Unit& u) {
+  if (line.size() < 2 || line[0] != 'U' || line[1] != '\t') return false;
+  Fields f(line.substr(2));
+  std::string field;
+  long long level = 0;
+  if (!f.next(u.code) || !f.next(u.name) || !f.next(field) || !parse_int(field, level) || level < 0 ||
+      level > static_cast<long long>(UnitLevel::commune) || !f.next(u.parent) || !f.next(field) ||
+      !date_from(field, u.valid_from) || !f.next(field) || !date_from(field, u.valid_to) || !f.next(u.successor) ||
+      !f.next(u.email) || !f.done())
+    return false;
+  u.level = static_cast<UnitLevel>(level);
+  return true;
+}
+
+bool user_from_line(std::string_view line, User& u) {
+  if (line.size() < 2 || line[0] != 'P' || line[1] != '\t') return false;
+  Fields f(line.substr(2));
+  if (!f.next(u.id) || !f.next(u.name) || !f.next(u.unit) || !f.next(u.email)) return false;
+  u.roles.clear();
+  std::string role;
+  while (f.next(role)) u.roles.push_back(role);
+  return true;
+}
+
+std::string snapshot_header(const Config& c, const std::string& fp, std::size_t directory_bytes) {
   json j = {{"format", kSnapshotFormat},
             {"fingerprint", fp},
             {"source", c.source},
@@ -168,42 +218,16 @@ std::string to_snapshot(const Config& c, const std::string& fp) {
             {"templates", c.templates},
             {"promotion", c.promotion},
             {"security", c.security},
-            {"units", c.units.size()},
-            {"users", c.users.size()}};
-  std::string dir;
-  for (const auto& u : c.units) {
-    dir += 'U';
-    put_field(dir, u.code);
-    put_field(dir, u.name);
-    put_field(dir, std::to_string(static_cast<int>(u.level)));
-    put_field(dir, u.parent);
-    put_field(dir, date_field(u.valid_from));
-    put_field(dir, date_field(u.valid_to));
-    put_field(dir, u.successor);
-    put_field(dir, u.email);
-    dir += '\n';
-  }
-  for (const auto& u : c.users) {
-    dir += 'P';
-    put_field(dir, u.id);
-    put_field(dir, u.name);
-    put_field(dir, u.unit);
-    put_field(dir, u.email);
-    for (const auto& r : u.roles) put_field(dir, r);
-    dir += '\n';
-  }
-  j["directory_bytes"] = dir.size();
-  std::string out = j.dump();
-  out += '\n';
-  out += dir;
-  return out;
+            {"units", c.units().size()},
+            {"users", c.users().size()},
+            {"any_user_email", c.any_user_email()},
+            {"directory_bytes", directory_bytes}};
+  return j.dump();
 }
 
-std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fp) {
+std::optional<Config> from_snapshot_header(std::string_view header, const std::string& fp, SnapshotHeader& h) {
   try {
-    size_t nl = bytes.find('\n');
-    if (nl == std::string::npos) return std::nullopt;
-    json j = json::parse(std::string_view(bytes).substr(0, nl));
+    json j = json::parse(header);
     if (!j.is_object() || j.value("format", 0) != kSnapshotFormat || j.value("fingerprint", "") != fp)
       return std::nullopt;
     Config c;
@@ -223,44 +247,61 @@ std::optional<Config> from_snapshot(const std::string& bytes, const std::string&
     j.at("templates").get_to(c.templates);
     j.at("promotion").get_to(c.promotion);
     j.at("security").get_to(c.security);
-    const size_t units = j.at("units").get<size_t>(), users = j.at("users").get<size_t>();
-    if (j.at("directory_bytes").get<size_t>() != bytes.size() - nl - 1) return std::nullopt;  // truncated
-    if (units + users > (bytes.size() - nl) / 2) return std::nullopt;  // a line has 2 bytes at least
-    c.units.resize(units);
-    c.users.resize(users);
-    size_t pos = nl + 1, n_units = 0, n_users = 0;
-    std::string f;
-    while (pos < bytes.size()) {
-      size_t end = bytes.find('\n', pos);
-      if (end == std::string::npos || end == pos) return std::nullopt;
-      const char kind = bytes[pos];
-      if (end == pos + 1 || bytes[pos + 1] != '\t') return std::nullopt;
-      Fields line(std::string_view(bytes.data() + pos + 2, end - pos - 2));
-      pos = end + 1;
-      if (kind == 'U' && n_units < units && n_users == 0) {
-        Unit& u = c.units[n_units++];
-        long long level = 0;
-        if (!line.next(u.code) || !line.next(u.name) || !line.next(f) || !parse_int(f, level) || level < 0 ||
-            level > static_cast<long long>(UnitLevel::commune) || !line.next(u.parent) || !line.next(f) ||
-            !date_from(f, u.valid_from) || !line.next(f) || !date_from(f, u.valid_to) ||
-            !line.next(u.successor) || !line.next(u.email) || !line.done())
-          return std::nullopt;
-        u.level = static_cast<UnitLevel>(level);
-      } else if (kind == 'P' && n_users < users) {
-        User& u = c.users[n_users++];
-        if (!line.next(u.id) || !line.next(u.name) || !line.next(u.unit) || !line.next(u.email))
-          return std::nullopt;
-        while (line.next(f)) u.roles.push_back(f);
-      } else {
-        return std::nullopt;
-      }
-    }
-    if (n_units != units || n_users != users) return std::nullopt;
-    c.index();
+    j.at("units").get_to(h.units);
+    j.at("users").get_to(h.users);
+    j.at("any_user_email").get_to(h.any_user_email);
+    j.at("directory_bytes").get_to(h.directory_bytes);
     return c;
   } catch (const std::exception&) {
     return std::nullopt;
   }
+}
+
+std::string snapshot_fingerprint(std::string_view header) {
+  json j = json::parse(header.substr(0, header.find('\n')), nullptr, false);
+  if (!j.is_object()) return {};
+  auto it = j.find("fingerprint");
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string to_snapshot(const Config& c, const std::string& fp) {
+  std::string dir;
+  for (const auto& u : c.units()) (dir += unit_line(u)) += '\n';
+  for (const auto& u : c.users()) (dir += user_line(u)) += '\n';
+  std::string out = snapshot_header(c, fp, dir.size());
+  out += '\n';
+  out += dir;
+  return out;
+}
+
+std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fp) {
+  size_t nl = bytes.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  SnapshotHeader h;
+  std::optional<Config> c = from_snapshot_header(std::string_view(bytes).substr(0, nl), fp, h);
+  if (!c) return std::nullopt;
+  if (h.directory_bytes != bytes.size() - nl - 1) return std::nullopt;  // truncated
+  if (h.units + h.users > (bytes.size() - nl) / 2) return std::nullopt;  // a line has 2 bytes at least
+  auto& units = c->mutable_units();
+  auto& users = c->mutable_users();
+  units.resize(h.units);
+  users.resize(h.users);
+  size_t pos = nl + 1, n_units = 0, n_users = 0;
+  while (pos < bytes.size()) {
+    size_t end = bytes.find('\n', pos);
+    if (end == std::string::npos) return std::nullopt;
+    const std::string_view line(bytes.data() + pos, end - pos);
+    pos = end + 1;
+    if (n_units < h.units && n_users == 0 && unit_from_line(line, units[n_units]))
+      ++n_units;
+    else if (n_users < h.users && user_from_line(line, users[n_users]))
+      ++n_users;
+    else
+      return std::nullopt;
+  }
+  if (n_units != h.units || n_users != h.users) return std::nullopt;
+  c->index();
+  return c;
 }
 
 }  // namespace config

@@ -14,16 +14,41 @@
 #pragma once
 
 #include <optional>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "ocop/config.hpp"
 
 namespace ocop::config {
 
-// The fingerprint of a configuration file's content.
+// The fingerprint of a configuration file's content; fingerprint_of: the same from the hex
+// SHA-256 of the content (config/config_file.hpp hashes a file without reading it whole).
 std::string fingerprint(const std::string& content);
+std::string fingerprint_of(const std::string& sha256_hex);
+
+// The snapshot as one text: the header's JSON line, then the directory's lines.
 std::string to_snapshot(const Config& c, const std::string& fingerprint);
 // nullopt when the snapshot cannot be read or was taken from other content.
 std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fingerprint);
+
+// The parts, as the database stores them (config/config_cache.hpp): the header alone, and one
+// line per unit and user (no line break; tabs, line breaks and backslashes escaped).
+std::string snapshot_header(const Config& c, const std::string& fingerprint, std::size_t directory_bytes);
+struct SnapshotHeader {
+  std::size_t units = 0, users = 0;  // the directory's size
+  bool any_user_email = false;
+  std::size_t directory_bytes = 0;  // the directory's lines in to_snapshot's text
+};
+// The Config of a header (its directory empty), or nullopt as from_snapshot.
+std::optional<Config> from_snapshot_header(std::string_view header, const std::string& fingerprint,
+                                           SnapshotHeader& out);
+// The fingerprint a stored header names, empty when it names none (or is not a header).
+std::string snapshot_fingerprint(std::string_view header);
+std::string unit_line(const Unit& u);
+std::string user_line(const User& u);
+// False when the line is not one that unit_line / user_line wrote.
+bool unit_from_line(std::string_view line, Unit& out);
+bool user_from_line(std::string_view line, User& out);
 
 }  // namespace ocop::config

@@ -258,6 +258,16 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE dossiers ADD COLUMN names_folded TEXT NOT NULL DEFAULT ''",
            "UPDATE dossiers SET names_folded = " + fold_sql(false, "product || ' ' || producer"),
        }},
+      {13,
+       "the configuration snapshot's directory as rows, read one unit or user at a time (issue 10)",
+       {
+           // SociStore::store_config_snapshot: the header stays in meta; a command then reads
+           // the units and users it looks up, not a 700 KB national directory.
+           "CREATE TABLE config_directory (snapshot TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL,"
+           " position INTEGER NOT NULL, line TEXT NOT NULL, PRIMARY KEY (snapshot, kind, code))",
+           "CREATE UNIQUE INDEX config_directory_position ON config_directory (snapshot, kind, position)",
+       },
+       {}},
   };
   return all;
 }

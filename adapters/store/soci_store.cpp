@@ -970,6 +970,89 @@ void SociStore::set_meta(const std::string& key, const std::string& value) {
   }
 }
 
+void SociStore::store_config_snapshot(const std::string& header, const std::string& snapshot,
+                                      const std::vector<DirectoryRow>& rows, const std::string& keep) {
+  Transaction tx(*this);
+  try {
+    auto& I = *impl_;
+    std::string snap = snapshot, kept = keep;
+    I.sql << "DELETE FROM config_directory WHERE snapshot <> :kept OR snapshot = :snap", soci::use(kept),
+        soci::use(snap);
+    // Bound as arrays: one statement executed for a thousand rows at a time.
+    constexpr std::size_t kBatch = 1000;
+    std::vector<std::string> snaps, kinds, codes, lines;
+    std::vector<long long> positions;
+    for (std::size_t from = 0; from < rows.size(); from += kBatch) {
+      const std::size_t to = std::min(rows.size(), from + kBatch);
+      snaps.assign(to - from, snapshot);
+      kinds.clear(), codes.clear(), lines.clear(), positions.clear();
+      for (std::size_t i = from; i < to; ++i) {
+        kinds.emplace_back(1, rows[i].kind);
+        codes.push_back(rows[i].code);
+        lines.push_back(rows[i].line);
+        positions.push_back(static_cast<long long>(i));
+      }
+      I.sql << "INSERT INTO config_directory (snapshot, kind, code, position, line)"
+               " VALUES (:s, :k, :c, :p, :l)",
+          soci::use(snaps), soci::use(kinds), soci::use(codes), soci::use(positions), soci::use(lines);
+    }
+    std::string k = "config_snapshot", v = header;
+    I.sql << "INSERT INTO meta (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = "
+             "excluded.value",
+        soci::use(k), soci::use(v);
+  } catch (const std::exception& e) {
+    rethrow(e, "storing the configuration snapshot");
+  }
+  tx.commit();
+}
+
+std::optional<std::string> SociStore::config_directory_line(const std::string& snapshot, char kind,
+                                                           const std::string& code) {
+  auto& I = *impl_;
+  if (!I.sqlite && !valid_utf8(code)) return std::nullopt;  // PostgreSQL refuses such a parameter
+  try {
+    std::string snap = snapshot, k(1, kind), c = code, line;
+    soci::indicator ind = soci::i_null;
+    I.sql << "SELECT line FROM config_directory WHERE snapshot = :s AND kind = :k AND code = :c",
+        soci::into(line, ind), soci::use(snap), soci::use(k), soci::use(c);
+    if (!I.sql.got_data() || ind != soci::i_ok) return std::nullopt;
+    return line;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the configuration's directory");
+  }
+}
+
+bool SociStore::has_config_directory(const std::string& snapshot) {
+  try {
+    std::string snap = snapshot;
+    int one = 0;
+    impl_->sql << "SELECT 1 FROM config_directory WHERE snapshot = :s LIMIT 1", soci::into(one), soci::use(snap);
+    return impl_->sql.got_data();
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the configuration's directory");
+  }
+}
+
+void SociStore::scan_config_directory(const std::string& snapshot, char kind,
+                                      const std::function<void(const std::string& line)>& fn) {
+  try {
+    std::string snap = snapshot, k(1, kind);
+    std::vector<std::string> lines(1000);  // fetched a thousand rows at a time
+    soci::statement st = (impl_->sql.prepare << "SELECT line FROM config_directory WHERE snapshot = :s AND kind = :k"
+                                                 " ORDER BY position",
+                          soci::into(lines), soci::use(snap), soci::use(k));
+    st.execute();
+    while (st.fetch()) {
+      for (const auto& line : lines) fn(line);
+      lines.resize(1000);
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow(e, "reading the configuration's directory");
+  }
+}
+
 void SociStore::begin() {
   try {
     auto& I = *impl_;

@@ -9,10 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ocop/store.hpp"
 
@@ -56,6 +59,26 @@ class SociStore : public Store {
   // meta: key/value facts about the database (simulation flag, configuration fingerprint).
   std::string meta(const std::string& key);
   void set_meta(const std::string& key, const std::string& value);
+
+  // The configuration snapshot (config/config_snapshot.hpp): its header in meta
+  // "config_snapshot" and its directory in table config_directory, one row per unit or user
+  // keyed by the snapshot's fingerprint, its kind ('U' or 'P') and its code or id, kept in
+  // configuration order. Written in one transaction; the directories of every other snapshot
+  // but `keep`'s are deleted (`keep`: the snapshot stored before, which a command that began
+  // with it may still be reading; empty for none).
+  struct DirectoryRow {
+    char kind;
+    std::string code;
+    std::string line;
+  };
+  void store_config_snapshot(const std::string& header, const std::string& snapshot,
+                             const std::vector<DirectoryRow>& rows, const std::string& keep);
+  // One row's line, or nullopt when the snapshot has none with that kind and code.
+  std::optional<std::string> config_directory_line(const std::string& snapshot, char kind, const std::string& code);
+  // Whether the snapshot has any row (false: it was never stored, or another was stored since).
+  bool has_config_directory(const std::string& snapshot);
+  // Every line of that kind, in configuration order.
+  void scan_config_directory(const std::string& snapshot, char kind, const std::function<void(const std::string& line)>& fn);
 
   const std::string& backend() const;
 

@@ -5,11 +5,16 @@
 // The engine trusts a Config it is given: every cross-reference resolves, every rule set has
 // at least one level, star bands ascend. Lookups the hot path needs are precomputed by
 // `Config::index()`; call it once after building or changing a Config.
+//
+// The directory (units and users: 10,000 entries for a national configuration) may be held in
+// memory or read on demand from a DirectoryReader (below): a command that looks up the one unit
+// of the one dossier it shows then never builds the rest (issue 10; bench/README.md).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -52,6 +57,24 @@ struct User {
   std::string unit;
   std::string email;
   EventMask events = 0;  // union of the roles' events; filled by Config::index()
+};
+
+// Where a Config's directory is read from when the Config does not hold it in memory: the
+// configuration snapshot stored in the database (adapters/config/config_snapshot.hpp). The
+// entries are those of one configuration, validated when it was loaded; a reader never sees
+// another configuration's (the snapshot is keyed by the configuration's fingerprint).
+// Failures of the underlying store are thrown as StoreError (ocop/store.hpp), like every other
+// read of the store; a Config's lookups pass them on.
+class DirectoryReader {
+ public:
+  virtual ~DirectoryReader() = default;
+  // The unit with that code, or false when the configuration has none.
+  virtual bool unit(const std::string& code, Unit& out) const = 0;
+  // The user with that id (`events` not filled), or false when the configuration has none.
+  virtual bool user(const std::string& id, User& out) const = 0;
+  // Every unit, or every user (`events` not filled), in configuration order.
+  virtual void read_units(std::vector<Unit>& out) const = 0;
+  virtual void read_users(std::vector<User>& out) const = 0;
 };
 
 struct ProductSet {
@@ -174,8 +197,6 @@ struct DocumentPolicy {
 struct Config {
   std::string source;  // the file it came from, for messages
   Province province;
-  std::vector<Unit> units;
-  std::vector<User> users;
   std::map<std::string, ProductSet> product_sets;  // empty: product_set is free text
   std::map<std::string, EventMask> roles;
   std::vector<RuleSet> rule_sets;  // ascending by effective_from
@@ -203,7 +224,32 @@ struct Config {
   // the configuration has no such section).
   SessionPolicy security;
 
-  // Precomputes the lookups below and each user's event mask. Call after building.
+  // The directory: every unit and user, in configuration order. A Config whose directory is
+  // read on demand (read_directory_from) reads all units (or all users) on the first call,
+  // under a lock, and indexes them; every lookup below works without it.
+  const std::vector<Unit>& units() const;
+  const std::vector<User>& users() const;
+  // For building or changing a Config (loaders, tests): the directory held in memory (read
+  // first when it was read on demand). Call index() after changing it.
+  std::vector<Unit>& mutable_units();
+  std::vector<User>& mutable_users();
+
+  // Drops the directory held in memory: from now on `reader` answers the lookups (unit, user,
+  // unit_on, ancestors_on, in_scope), one entry at a time, each read once and kept; units()
+  // and units_under read all units once, users() and producers_with_email all users once. The Config
+  // must not outlive what `reader` reads from. `any_user_email`: the directory's answer to
+  // any_user_email(), recorded with it. Its calls are safe from several threads at once, as
+  // long as the reader's are; a copy of the Config reads through the same reader.
+  void read_directory_from(std::shared_ptr<const DirectoryReader> reader, bool any_user_email);
+  // Whether the whole directory is held in memory (read whole, or never read on demand).
+  bool directory_in_memory() const;
+  // Reads the whole directory now if it is read on demand (then directory_in_memory()): for a
+  // Config about to be shared between threads or to outlive its reader. Throws what the reader
+  // throws.
+  void read_whole_directory() const;
+
+  // Precomputes the lookups below and each user's event mask. Call after building. A
+  // directory read on demand is indexed when it is first read whole.
   void index();
 
   const Unit* unit(const std::string& code) const;
@@ -227,7 +273,7 @@ struct Config {
   const User* user(const std::string& id) const;
   // Whether any configured user has an e-mail address (when none has, a notification to
   // producers has nobody to go to, and nobody need be looked up).
-  bool any_user_email() const { return any_user_email_; }
+  bool any_user_email() const;
   // The users of `unit` with the producer role and an e-mail address, in configuration order.
   std::vector<const User*> producers_with_email(const std::string& unit) const;
   // The rule set in force on `day`, or null when none is.
@@ -235,22 +281,48 @@ struct Config {
   const RuleSet* rule_set(const std::string& id) const;
 
  private:
+  struct OnDemand;  // the reader, the entries read so far, and the lock (config.cpp)
+  // Owns an OnDemand. A copy of a Config whose directory is read on demand reads through the
+  // same reader (with entries of its own); a copy of one held in memory holds a copy of it.
+  class OnDemandPtr {
+   public:
+    OnDemandPtr();
+    OnDemandPtr(const OnDemandPtr& other);
+    OnDemandPtr(OnDemandPtr&& other) noexcept;
+    OnDemandPtr& operator=(const OnDemandPtr& other);
+    OnDemandPtr& operator=(OnDemandPtr&& other) noexcept;
+    ~OnDemandPtr();
+    OnDemand* get() const { return p_.get(); }
+    void reset(std::unique_ptr<OnDemand> p);
+
+   private:
+    std::unique_ptr<OnDemand> p_;
+  };
+  // All units (users) in memory, read and indexed first if they were read on demand (once,
+  // under the lock). The directory's members are mutable for this.
+  const std::vector<Unit>& all_units() const;
+  const std::vector<User>& all_users() const;
+  void index_units() const;
+  void index_users() const;
+  mutable std::vector<Unit> units_;
+  mutable std::vector<User> users_;
+  OnDemandPtr on_demand_;
   // Open-addressing tables of positions into `units` and `users` (position + 1; 0 is an empty
   // slot), probed from the hash of the code or id: one allocation each, no copy of the keys, and
   // still right in a copy of the Config (positions, not pointers). A national directory (3,356
   // units, 6,664 users) indexes in well under a millisecond.
-  std::vector<std::uint32_t> unit_slots_;
-  std::vector<std::uint32_t> user_slots_;
+  mutable std::vector<std::uint32_t> unit_slots_;
+  mutable std::vector<std::uint32_t> user_slots_;
   // The units directly below each unit, as a tree of reversed edges: for unit i,
   // below_[below_start_[i] .. below_start_[i + 1]) are the positions of the units whose parent
   // or successor is i. units_under walks these from its unit instead of testing every unit.
-  std::vector<std::uint32_t> below_start_;
-  std::vector<std::uint32_t> below_;
-  void index_units_below();
+  mutable std::vector<std::uint32_t> below_start_;
+  mutable std::vector<std::uint32_t> below_;
+  void index_units_below() const;
   // The positions of the users with the producer role and an e-mail, by unit, then in
   // configuration order.
-  std::vector<std::uint32_t> producers_with_email_;
-  bool any_user_email_ = false;
+  mutable std::vector<std::uint32_t> producers_with_email_;
+  mutable bool any_user_email_ = false;
 };
 
 }  // namespace ocop

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(revocation_refusals_follow_the_spec_order_and_write_nothing
   const std::string cert = province_certificate(db, new_product(id));
   // A commune user whose role would allow revoke: still below the issuing level.
   db.config.roles["commune_signer"] = certificate_event_bit(CertificateEvent::revoke);
-  db.config.users.push_back(
+  db.config.mutable_users().push_back(
       User{"signer.bx-c0001", "Chủ tịch UBND xã", {"commune_signer"}, "BX-C0001", "", 0});
   db.config.index();
   const auto head = db.store->audit_head();

@@ -487,7 +487,7 @@ BOOST_AUTO_TEST_CASE(after_recognition_objects_read_back_the_same_from_both_stor
 
 BOOST_AUTO_TEST_CASE(the_same_work_leaves_the_same_store) {
   Twin t;
-  for (auto& u : t.db.config.users)
+  for (auto& u : t.db.config.mutable_users())
     if (u.id == "producer.bx-c0001") u.email = "htx@bx.example.vn";
   t.db.config.index();
 

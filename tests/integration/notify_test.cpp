@@ -37,7 +37,7 @@ const char* kHook = "http://127.0.0.1:9/ocop";
 
 // The synthetic province with an address for the producer of BX-C0001 and a webhook.
 void with_addresses(Db& db, bool webhook = true) {
-  for (auto& u : db.config.users)
+  for (auto& u : db.config.mutable_users())
     if (u.id == "producer.bx-c0001") u.email = kProducerMail;
   db.config.index();  // a changed Config is indexed again (config.hpp)
   if (webhook) db.config.channels.webhook_url = kHook;
@@ -481,7 +481,7 @@ BOOST_AUTO_TEST_SUITE(every_message_of_a_year)
 BOOST_AUTO_TEST_CASE(no_message_shows_an_empty_value) {
   Db db(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
   int producers = 0;
-  for (auto& u : db.config.users)
+  for (auto& u : db.config.mutable_users())
     if (std::find(u.roles.begin(), u.roles.end(), "producer") != u.roles.end() && producers++ % 2 == 1)
       u.name.clear();
   db.config.index();

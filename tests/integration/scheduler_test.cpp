@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(the_abolished_districts_communes_are_reminded_directly_or_v
 
 BOOST_AUTO_TEST_CASE(certificates_are_noticed_thirty_days_before_and_expired_on_valid_until) {
   Db db;
-  for (auto& u : db.config.users)
+  for (auto& u : db.config.mutable_users())
     if (u.id == "producer.bx-c0001") u.email = "htx.caobo@example.vn";
   db.config.index();
   Tick tick(db);

@@ -48,8 +48,8 @@ Config test_config() {
   c.province.code = "TQ";
   c.roles["coordinator"] = 0;
   c.roles["signer"] = 0;
-  c.users.push_back(User{"lan", "Lan", {"coordinator"}, "TQ", "", 0});
-  c.users.push_back(User{"ngoc", "Ngọc", {"signer"}, "TQ", "", 0});
+  c.mutable_users().push_back(User{"lan", "Lan", {"coordinator"}, "TQ", "", 0});
+  c.mutable_users().push_back(User{"ngoc", "Ngọc", {"signer"}, "TQ", "", 0});
   c.index();
   return c;
 }
@@ -416,7 +416,7 @@ BOOST_FIXTURE_TEST_CASE(a_removed_user_is_signed_out, Fixture) {
   auto t = accounts.create_token("lan", 30, "cli:root", "");
   BOOST_REQUIRE(s.ok() && t.ok());
   Config smaller = test_config();
-  smaller.users.erase(smaller.users.begin());
+  smaller.mutable_users().erase(smaller.mutable_users().begin());
   smaller.index();
   EngineAccounts reloaded(smaller, store, secrets, clock, policy);
   BOOST_TEST(reloaded.authenticate_session(s.value.session).status.code() == Code::forbidden);

@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(the_minimal_base_is_valid) {
   auto r = load(kBase);
   BOOST_TEST(r.ok(), dump(r));
   BOOST_TEST(r.config.source == "test.yaml");
-  BOOST_TEST(r.config.units.size() == 4u);
+  BOOST_TEST(r.config.units().size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(a_valid_file_loads_with_the_expected_content) {
   BOOST_TEST(c.province.utc_offset_minutes == 420);
 
   // Units: indexed, Vietnamese names byte for byte, validity and successors.
-  BOOST_TEST(c.units.size() == 7u);
+  BOOST_TEST(c.units().size() == 7u);
   const Unit* xa = c.unit("HG-XA");
   BOOST_REQUIRE(xa);
   BOOST_TEST(xa->name == "Xã Tân Quang");
@@ -243,7 +243,7 @@ BOOST_AUTO_TEST_CASE(the_gen_workload_configuration_loads_cleanly) {
   auto r = config::load_file(kData + "gen_workload.yaml");
   BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
   BOOST_TEST(r.config.province.code == "BX");
-  BOOST_TEST(r.config.units.size() == 7u);
+  BOOST_TEST(r.config.units().size() == 7u);
   BOOST_TEST(r.config.product_sets.size() == 15u);
   BOOST_REQUIRE(r.config.user("officer.bx-c0003"));
   BOOST_TEST(r.config.user("officer.bx-c0003")->unit == "BX-C0003");
@@ -288,8 +288,8 @@ units:
   text += users + kBase.substr(kBase.find("\nroles:") + 1);
   auto r = load(text);
   BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
-  BOOST_TEST(r.config.units.size() == 3323u);
-  BOOST_TEST(r.config.users.size() == 6642u);
+  BOOST_TEST(r.config.units().size() == 3323u);
+  BOOST_TEST(r.config.users().size() == 6642u);
   BOOST_TEST(r.config.user("producer.BX-C3321")->unit == "BX-C3321");
   BOOST_TEST(r.config.unit("BX-C1234")->parent == "BX");
 }
@@ -801,16 +801,16 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_REQUIRE(back.has_value());
   const ocop::Config& a = r.config;
   const ocop::Config& b = *back;
-  BOOST_TEST(b.units.size() == a.units.size());
-  BOOST_TEST(b.users.size() == a.users.size());
+  BOOST_TEST(b.units().size() == a.units().size());
+  BOOST_TEST(b.users().size() == a.users().size());
   BOOST_TEST(b.rule_sets.size() == a.rule_sets.size());
   // The snapshot is the same text when taken again: nothing was lost or reordered.
   BOOST_TEST(ocop::config::to_snapshot(b, "fp") == ocop::config::to_snapshot(a, "fp"));
   // Indexes are rebuilt: lookups and event masks work.
-  BOOST_REQUIRE(!a.users.empty());
-  const ocop::User* u = b.user(a.users.back().id);
+  BOOST_REQUIRE(!a.users().empty());
+  const ocop::User* u = b.user(a.users().back().id);
   BOOST_REQUIRE(u != nullptr);
-  BOOST_TEST(u->events == a.user(a.users.back().id)->events);
+  BOOST_TEST(u->events == a.user(a.users().back().id)->events);
   BOOST_TEST(b.rule_set_on(*ocop::parse_date("2026-03-02"))->id == "R148_1489");
   BOOST_TEST(b.rule_set_on(*ocop::parse_date("2024-03-02"))->id == "R148");
   BOOST_TEST(b.calendar.holidays == a.calendar.holidays);
@@ -830,19 +830,19 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
 BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml");
   BOOST_REQUIRE(r.ok());
-  r.config.units[2].name = "Xã\tCó\\Tab\nvà dòng mới";
-  r.config.users[0].roles.clear();  // a user with no roles
-  r.config.units[1].valid_to = ocop::parse_date("2025-06-30");
+  r.config.mutable_units()[2].name = "Xã\tCó\\Tab\nvà dòng mới";
+  r.config.mutable_users()[0].roles.clear();  // a user with no roles
+  r.config.mutable_units()[1].valid_to = ocop::parse_date("2025-06-30");
   r.config.documents.directory = "/srv/ocop/tài liệu\tx";
   r.config.documents.max_bytes = 123;
   auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->documents.directory == r.config.documents.directory);
   BOOST_TEST(back->documents.max_bytes == 123);
-  BOOST_TEST(back->units[2].name == r.config.units[2].name);
-  BOOST_TEST(back->users[0].roles.empty());
-  BOOST_TEST(back->units[1].valid_to.has_value());
-  BOOST_TEST(!back->units[0].valid_to.has_value());
+  BOOST_TEST(back->units()[2].name == r.config.units()[2].name);
+  BOOST_TEST(back->users()[0].roles.empty());
+  BOOST_TEST(back->units()[1].valid_to.has_value());
+  BOOST_TEST(!back->units()[0].valid_to.has_value());
   // A truncated snapshot is refused rather than half-loaded.
   std::string snap = ocop::config::to_snapshot(r.config, "fp");
   BOOST_TEST(!ocop::config::from_snapshot(snap.substr(0, snap.size() - 10), "fp").has_value());
@@ -922,7 +922,7 @@ BOOST_AUTO_TEST_CASE(cycle_dates_carry_over_and_the_scheduler_actor_are_checked)
 // store nothing when no user has an address, and finds a unit's producers without a scan.
 BOOST_AUTO_TEST_CASE(the_index_knows_which_producers_have_an_address) {
   Config c;
-  c.users = {User{"p.a", "A", {"producer"}, "U1", "a@x.vn"}, User{"o.a", "O", {"screener"}, "U1", "o@x.vn"},
+  c.mutable_users() = {User{"p.a", "A", {"producer"}, "U1", "a@x.vn"}, User{"o.a", "O", {"screener"}, "U1", "o@x.vn"},
              User{"p.b", "B", {"producer"}, "U1", ""},
              User{"p.c", "C", {"producer", "screener"}, "U1", "c@x.vn"},
              User{"p.d", "D", {"producer"}, "U2", "d@x.vn"}};
@@ -933,7 +933,7 @@ BOOST_AUTO_TEST_CASE(the_index_knows_which_producers_have_an_address) {
   BOOST_TEST(u1 == (std::vector<std::string>{"p.a", "p.c"}), boost::test_tools::per_element());
   BOOST_TEST(c.producers_with_email("U2").size() == 1u);
   BOOST_TEST(c.producers_with_email("U3").empty());
-  for (auto& u : c.users) u.email.clear();
+  for (auto& u : c.mutable_users()) u.email.clear();
   c.index();  // again after a change: nothing left over
   BOOST_TEST(!c.any_user_email());
   BOOST_TEST(c.producers_with_email("U1").empty());
@@ -948,26 +948,26 @@ BOOST_AUTO_TEST_CASE(lookups_find_every_entry_and_a_copy_looks_up_in_its_own) {
     Unit u;
     u.code = "U" + std::to_string(i);
     u.name = "Xã " + std::to_string(i);
-    a.units.push_back(u);
-    a.users.push_back(
+    a.mutable_units().push_back(u);
+    a.mutable_users().push_back(
         User{"user." + std::to_string(i), "N", {"producer"}, "U" + std::to_string(i % 7), "e@x.vn"});
   }
   a.index();
   for (int i = 0; i < 5000; ++i) {
     const std::string k = std::to_string(i);
-    BOOST_REQUIRE(a.unit("U" + k) == &a.units[i]);
-    BOOST_REQUIRE(a.user("user." + k) == &a.users[i]);
+    BOOST_REQUIRE(a.unit("U" + k) == &a.units()[i]);
+    BOOST_REQUIRE(a.user("user." + k) == &a.users()[i]);
   }
   BOOST_TEST(a.unit("U5000") == nullptr);
   BOOST_TEST(a.unit("") == nullptr);
   BOOST_TEST(a.user("U1") == nullptr);
   BOOST_TEST(a.producers_with_email("U3").size() == 714u);  // 3, 10, ..., 4995
   Config b = a;
-  b.units[42].name = "đổi tên";
-  BOOST_TEST(b.unit("U42") == &b.units[42]);
+  b.mutable_units()[42].name = "đổi tên";
+  BOOST_TEST(b.unit("U42") == &b.units()[42]);
   BOOST_TEST(b.unit("U42")->name == "đổi tên");
   BOOST_TEST(a.unit("U42")->name == "Xã 42");
-  BOOST_TEST(b.producers_with_email("U3").front() == &b.users[3]);
+  BOOST_TEST(b.producers_with_email("U3").front() == &b.users()[3]);
   Config empty;  // never indexed: nothing is found
   BOOST_TEST(empty.unit("U1") == nullptr);
   BOOST_TEST(empty.producers_with_email("U1").empty());
@@ -1295,11 +1295,12 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
   BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
   BOOST_TEST(back->reminders[4].days_before == 2);
   BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
-  // A snapshot of a previous format (10: no province.public_url) is not used: the file is parsed again.
-  const std::string marker = "\"format\":11";
+  // A snapshot of a previous format (11: its directory in the same text, no any_user_email) is
+  // not used: the file is parsed again.
+  const std::string marker = "\"format\":12";
   BOOST_REQUIRE(snap.find(marker) != std::string::npos);
   std::string old = snap;
-  old.replace(old.find(marker), marker.size(), "\"format\":10");
+  old.replace(old.find(marker), marker.size(), "\"format\":11");
   BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
   BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
 }

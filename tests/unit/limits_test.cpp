@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(the_data_size_is_bounded_by_its_canonical_text) {
 
 BOOST_AUTO_TEST_CASE(validate_request_answers_without_a_store) {
   const Config& cfg = valid_config();
-  BOOST_REQUIRE(!cfg.users.empty());
+  BOOST_REQUIRE(!cfg.users().empty());
   auto r = request("annotate", "TQ-2026-00001", {{"note", "ok"}});
   BOOST_TEST(validate_request(cfg, r).ok());
   r.data["note"] = std::string(limits::kMaxDataBytes, 'x');

@@ -65,7 +65,7 @@ struct Engine {
   std::unique_ptr<Executor> ex;
 
   explicit Engine(const std::string& file = kValid) : config(load(file)) {
-    for (auto& u : config.users)
+    for (auto& u : config.mutable_users())
       if (u.id == "producer.1") u.email = kProducerMail;  // so that a return is mailed
     config.index();
     ex = std::make_unique<Executor>(config, *lifecycle, *certificates, store, clock);

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(listing_under_a_unit_keeps_history_findable) {
 std::vector<std::string> units_under_by_definition(const Config& c, const std::string& code, Date day) {
   std::vector<std::string> out;
   if (!c.unit(code)) return out;
-  for (const Unit& u : c.units) {
+  for (const Unit& u : c.units()) {
     bool under = u.code == code || c.in_scope(code, u.code, day);
     for (const Unit* p = &u; !under && p && !p->parent.empty(); p = c.unit(p->parent)) under = p->parent == code;
     if (under) out.push_back(u.code);
@@ -92,13 +92,13 @@ BOOST_AUTO_TEST_CASE(listing_under_every_unit_on_every_day_matches_the_definitio
   for (const Config* c : std::vector<const Config*>{&history(), &sample.config}) {
     std::size_t listed = 0;
     for (const char* d : {"2020-01-01", "2025-06-30", "2025-07-01", "2026-06-01", "2030-01-01"}) {
-      for (const Unit& u : c->units) {
+      for (const Unit& u : c->units()) {
         auto got = c->units_under(u.code, *parse_date(d));
         BOOST_TEST(got == units_under_by_definition(*c, u.code, *parse_date(d)), u.code << " on " << d);
         listed += got.size();
       }
     }
-    BOOST_TEST(listed > c->units.size());  // some unit has others under it
+    BOOST_TEST(listed > c->units().size());  // some unit has others under it
   }
 }
 

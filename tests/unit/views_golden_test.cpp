@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(published_config_tokens_sessions_and_outbox_counts) {
   Unit bq{"TQ-BACQUANG", "Xã Bắc Quang", UnitLevel::commune, "TQ", day("2025-07-01"), std::nullopt, "", ""};
   Unit vq{"HG-BQ-VIETQUANG", "Thị trấn Việt Quang", UnitLevel::commune, "HG-BQ", std::nullopt, day("2025-06-30"),
           "TQ-BACQUANG", ""};
-  c.units = {tq, bq, vq};
+  c.mutable_units() = {tq, bq, vq};
   RuleSet rs;
   rs.id = "R148_1489";
   rs.effective_from = day("2025-01-01");
@@ -333,8 +333,8 @@ BOOST_AUTO_TEST_CASE(published_config_tokens_sessions_and_outbox_counts) {
   PublishedConfig p;
   p.config = &c;
   p.today = day("2026-12-21");
-  p.units = {ConfigUnit{&c.units[2], &c.units[1], true}, ConfigUnit{&c.units[0], &c.units[0], false},
-             ConfigUnit{&c.units[1], &c.units[1], true}};
+  p.units = {ConfigUnit{&c.units()[2], &c.units()[1], true}, ConfigUnit{&c.units()[0], &c.units()[0], false},
+             ConfigUnit{&c.units()[1], &c.units()[1], true}};
   p.rule_set_today = &c.rule_sets[0];
   p.rounds = {ConfigRound{2026, &c.cycles[2026].rounds[0]}};
   p.overdue_after_days = {{"submitted", 10}};

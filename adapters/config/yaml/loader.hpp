@@ -243,8 +243,8 @@ class Loader {
   // Indices over the tree (views stay valid while the tree lives).
   bool units_loaded_ = false;
   bool roles_loaded_ = false;
-  std::unordered_map<std::string_view, size_t> unit_index_;  // code -> cfg_.units
-  std::vector<bool> unit_level_ok_;                          // parallel to cfg_.units
+  std::unordered_map<std::string_view, size_t> unit_index_;  // code -> cfg_.units()
+  std::vector<bool> unit_level_ok_;                          // parallel to cfg_.units()
   std::vector<std::string_view> role_names_;
   std::unordered_set<std::string_view> milestone_names_;
   std::array<bool, 4> council_levels_{};  // a rule set has a council at this level

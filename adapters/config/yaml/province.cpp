@@ -96,10 +96,10 @@ void Loader::province_unit(const Node* code_node) {
   auto it = unit_index_.find(code_node->value);
   if (it == unit_index_.end())
     report(*code_node, kp, "no unit " + quote(code_node->value) + " in units");
-  else if (unit_level_ok_[it->second] && cfg_.units[it->second].level != UnitLevel::province)
+  else if (unit_level_ok_[it->second] && cfg_.units()[it->second].level != UnitLevel::province)
     report(*code_node, kp,
            "unit " + quote(code_node->value) + " is at the " +
-               std::string(to_string(cfg_.units[it->second].level)) + " level, not a province");
+               std::string(to_string(cfg_.units()[it->second].level)) + " level, not a province");
 }
 
 }  // namespace ocop::config::yaml

@@ -17,7 +17,7 @@ void Loader::scheduler(const Node& n, const Path& p) {
   std::string id = code_text(*v, kp, "user id");
   if (id.empty()) return;
   const User* user = nullptr;
-  for (const auto& u : cfg_.users)
+  for (const auto& u : cfg_.users())
     if (u.id == id) user = &u;
   if (!user) {
     report(*v, kp, "unknown user " + quote(id) + "; the scheduler acts as a configured user");

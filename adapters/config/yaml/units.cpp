@@ -17,7 +17,7 @@ void Loader::units(const Node& n, const Path& p) {
   };
   std::vector<Aux> aux;
   aux.reserve(n.items.size());
-  cfg_.units.reserve(n.items.size());
+  cfg_.mutable_units().reserve(n.items.size());
   unit_index_.reserve(n.items.size() * 2);
 
   for (size_t i = 0; i < n.items.size(); ++i) {
@@ -89,9 +89,9 @@ void Loader::units(const Node& n, const Path& p) {
       }
     }
     if (!u.code.empty()) {
-      auto [it, inserted] = unit_index_.emplace(code->value, cfg_.units.size());
+      auto [it, inserted] = unit_index_.emplace(code->value, cfg_.mutable_units().size());
       if (inserted) {
-        cfg_.units.push_back(std::move(u));
+        cfg_.mutable_units().push_back(std::move(u));
         unit_level_ok_.push_back(a.level_ok);
         aux.push_back(a);
       } else {
@@ -107,8 +107,8 @@ void Loader::units(const Node& n, const Path& p) {
   units_loaded_ = true;
 
   // Cross-references inside the section.
-  for (size_t k = 0; k < cfg_.units.size(); ++k) {
-    Unit& u = cfg_.units[k];
+  for (size_t k = 0; k < cfg_.mutable_units().size(); ++k) {
+    Unit& u = cfg_.mutable_units()[k];
     const Aux& a = aux[k];
     const Path e = p[a.entry];
     if (a.parent) {
@@ -120,7 +120,7 @@ void Loader::units(const Node& n, const Path& p) {
         report(*a.parent, kp, "a unit cannot be its own parent");
       } else {
         u.parent = a.parent->value;
-        const Unit& parent = cfg_.units[it->second];
+        const Unit& parent = cfg_.mutable_units()[it->second];
         const Aux& pa = aux[it->second];
         if (a.level_ok && pa.level_ok) {
           bool ok = false;
@@ -159,7 +159,7 @@ void Loader::units(const Node& n, const Path& p) {
         report(*a.successor, kp, "a unit cannot be its own successor");
       } else {
         u.successor = a.successor->value;
-        const Unit& s = cfg_.units[it->second];
+        const Unit& s = cfg_.mutable_units()[it->second];
         if (u.valid_to) {
           Date next = add_days(*u.valid_to, 1);
           if (!s.valid_on(next))

@@ -5,7 +5,7 @@ namespace ocop::config::yaml {
 
 void Loader::users(const Node& n, const Path& p) {
   if (!expect_seq(n, p, "a list of users")) return;
-  cfg_.users.reserve(n.items.size());
+  cfg_.mutable_users().reserve(n.items.size());
   std::unordered_map<std::string_view, int> ids;
   ids.reserve(n.items.size() * 2);
   std::unordered_set<std::string_view> known_roles(role_names_.begin(), role_names_.end());
@@ -65,7 +65,7 @@ void Loader::users(const Node& n, const Path& p) {
           report(*v, kp, "invalid email address " + quote(*s));
       }
     }
-    if (!u.id.empty()) cfg_.users.push_back(std::move(u));
+    if (!u.id.empty()) cfg_.mutable_users().push_back(std::move(u));
   }
 }
 
