@@ -1,6 +1,13 @@
+// The incremental Sha256 below uses OpenSSL's SHA256_* functions, deprecated in OpenSSL 3 in
+// favour of EVP but still there (the same code, without the provider lookup): EVP's first use in
+// a process fetches its providers and reads openssl.cnf, about 5 M instructions, more than a
+// command such as `ocop show` spends on all its own work (issue 10, bench/README.md). The
+// per-thread digest of the audit chain keeps EVP: its process pays that once.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "ocop/sha256.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -64,26 +71,23 @@ bool is_sha256_hex(std::string_view s) {
 }
 
 struct Sha256::Ctx {
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  ~Ctx() { EVP_MD_CTX_free(md); }
+  SHA256_CTX sha;
 };
 
 Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
-  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
+  if (SHA256_Init(&ctx_->sha) != 1) throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
 }
 
 Sha256::~Sha256() = default;
 
 void Sha256::update(const void* data, std::size_t n) {
-  if (n) EVP_DigestUpdate(ctx_->md, data, n);
+  if (n) SHA256_Update(&ctx_->sha, data, n);
 }
 
 std::string Sha256::hex() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx_->md, md, &len);
-  return to_hex(md, len);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_Final(md, &ctx_->sha);
+  return to_hex(md, SHA256_DIGEST_LENGTH);
 }
 
 }  // namespace ocop
