@@ -5,6 +5,7 @@
 #include <functional>
 #include <mutex>
 #include <string_view>
+#include <unordered_map>
 
 namespace ocop {
 
@@ -62,7 +63,7 @@ EventMask events_of(const std::map<std::string, EventMask>& roles, const User& u
 }  // namespace
 
 // What a Config whose directory is read on demand keeps: the reader, the entries it has read
-// one at a time (std::map: their addresses never move, so the pointers handed out stay valid
+// one at a time (in nodes: their addresses never move, so the pointers handed out stay valid
 // for the Config's life), and whether all units / all users have been read into units_ /
 // users_ (each read whole on its own: units_under needs no user).
 struct Config::OnDemand {
@@ -72,8 +73,8 @@ struct Config::OnDemand {
   std::atomic<bool> all_units{false};  // set (release) once units_ is read and indexed
   std::atomic<bool> all_users{false};  // set (release) once users_ is read and indexed
   std::mutex lock;                     // guards the maps and the reading of a whole
-  std::map<std::string, std::optional<Unit>, std::less<>> units;  // nullopt: none with that code
-  std::map<std::string, std::optional<User>, std::less<>> users;
+  std::unordered_map<std::string, std::optional<Unit>> units;  // nullopt: none with that code
+  std::unordered_map<std::string, std::optional<User>> users;
 };
 
 Config::OnDemandPtr::OnDemandPtr() = default;

@@ -93,6 +93,9 @@ std::optional<Config> load_snapshot(store::SociStore& store, const std::string& 
   SnapshotHeader h;
   std::optional<Config> c = from_snapshot_header(store.meta("config_snapshot"), fingerprint, h);
   if (!c) return std::nullopt;
+  // A header whose rows are gone (deleted by hand, or a restore of part of the database) is no
+  // snapshot: the file is parsed and the snapshot stored again.
+  if (h.units + h.users > 0 && !store.has_config_directory(fingerprint)) return std::nullopt;
   c->read_directory_from(std::make_shared<StoredDirectory>(store, fingerprint, h), h.any_user_email);
   c->index();
   return c;

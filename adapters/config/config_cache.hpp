@@ -38,7 +38,8 @@ Status load_config(const std::string& path, Config& out, store::SociStore* store
 void store_snapshot(store::SociStore& store, const Config& c, const std::string& fingerprint);
 
 // The Config of the stored snapshot taken from content with that fingerprint, its directory
-// read on demand through `store`; nullopt when there is none (or it cannot be read).
+// read on demand through `store`; nullopt when there is none, it cannot be read, or its
+// directory's rows are gone.
 std::optional<Config> load_snapshot(store::SociStore& store, const std::string& fingerprint);
 
 }  // namespace ocop::config

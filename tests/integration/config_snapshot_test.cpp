@@ -157,6 +157,15 @@ BOOST_AUTO_TEST_CASE(load_config_parses_once_then_reads_the_snapshot_until_the_f
   BOOST_TEST(fp3 != fp);
   BOOST_TEST(third.directory_in_memory());  // parsed again
 
+  // A snapshot whose rows are gone is no snapshot: the file is parsed and stored again.
+  db.store->exec("DELETE FROM config_directory");
+  BOOST_TEST(!config::load_snapshot(*db.store, fp3).has_value());
+  Config healed;
+  BOOST_REQUIRE(config::load_config(path, healed, db.store.get()).ok());
+  BOOST_TEST(healed.directory_in_memory());
+  BOOST_TEST(db.store->has_config_directory(fp3));
+  BOOST_TEST(config::load_snapshot(*db.store, fp3).has_value());
+
   // Not a configuration file: refused before anything is read, hashed or stored.
   std::string ignored;
   auto problem = config::fingerprint_config_file(db.dir.string(), ignored);
