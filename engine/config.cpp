@@ -62,6 +62,11 @@ EventMask events_of(const std::map<std::string, EventMask>& roles, const User& u
 
 }  // namespace
 
+// Entries of one kind read one at a time before the command reads them all at once: a command
+// that meets this many (the scheduler, a report, an import) meets most of a national directory,
+// and one query for all is cheaper than thousands of one row each; `show` meets two or three.
+constexpr size_t kReadWholeAfter = 64;
+
 // What a Config whose directory is read on demand keeps: the reader, the entries it has read
 // one at a time (in nodes: their addresses never move, so the pointers handed out stay valid
 // for the Config's life), and whether all units / all users have been read into units_ /
@@ -225,14 +230,18 @@ std::vector<const User*> Config::producers_with_email(const std::string& unit) c
 const Unit* Config::unit(const std::string& code) const {
   OnDemand* d = on_demand_.get();
   if (in_memory(d ? &d->all_units : nullptr)) return find_slot(unit_slots_, units_, code, unit_key);
-  std::lock_guard<std::mutex> hold(d->lock);
-  auto it = d->units.find(code);
-  if (it == d->units.end()) {
-    Unit u;
-    const bool found = d->reader->unit(code, u);  // a StoreError keeps nothing
-    it = d->units.emplace(code, found ? std::optional<Unit>(std::move(u)) : std::nullopt).first;
+  {
+    std::lock_guard<std::mutex> hold(d->lock);
+    auto it = d->units.find(code);
+    if (it == d->units.end() && d->units.size() < kReadWholeAfter) {
+      Unit u;
+      const bool found = d->reader->unit(code, u);  // a StoreError keeps nothing
+      it = d->units.emplace(code, found ? std::optional<Unit>(std::move(u)) : std::nullopt).first;
+    }
+    if (it != d->units.end()) return it->second ? &*it->second : nullptr;
   }
-  return it->second ? &*it->second : nullptr;
+  all_units();  // a command that meets this many units meets most of them
+  return find_slot(unit_slots_, units_, code, unit_key);
 }
 
 const Unit* Config::unit_on(const std::string& code, Date day) const {
@@ -254,7 +263,9 @@ std::vector<const Unit*> Config::ancestors_on(const std::string& code, Date day)
     const Unit* p = unit(u->parent);
     if (!p) break;
     if (const Unit* now = unit_on(p->code, day)) {
-      if (std::find(out.begin(), out.end(), now) == out.end()) out.push_back(now);
+      // By code: an entry read on demand and the same entry read whole are two addresses.
+      if (std::none_of(out.begin(), out.end(), [&](const Unit* a) { return a->code == now->code; }))
+        out.push_back(now);
       u = now;
     } else {
       u = p;  // ended without a successor: skipped, its parent is next
@@ -326,18 +337,22 @@ std::vector<std::string> Config::units_under(const std::string& code, Date day) 
 const User* Config::user(const std::string& id) const {
   OnDemand* d = on_demand_.get();
   if (in_memory(d ? &d->all_users : nullptr)) return find_slot(user_slots_, users_, id, user_key);
-  std::lock_guard<std::mutex> hold(d->lock);
-  auto it = d->users.find(id);
-  if (it == d->users.end()) {
-    User u;
-    std::optional<User> found;
-    if (d->reader->user(id, u)) {  // a StoreError keeps nothing
-      u.events = events_of(roles, u);
-      found = std::move(u);
+  {
+    std::lock_guard<std::mutex> hold(d->lock);
+    auto it = d->users.find(id);
+    if (it == d->users.end() && d->users.size() < kReadWholeAfter) {
+      User u;
+      std::optional<User> found;
+      if (d->reader->user(id, u)) {  // a StoreError keeps nothing
+        u.events = events_of(roles, u);
+        found = std::move(u);
+      }
+      it = d->users.emplace(id, std::move(found)).first;
     }
-    it = d->users.emplace(id, std::move(found)).first;
+    if (it != d->users.end()) return it->second ? &*it->second : nullptr;
   }
-  return it->second ? &*it->second : nullptr;
+  all_users();  // a command that meets this many users meets most of them
+  return find_slot(user_slots_, users_, id, user_key);
 }
 
 const RuleSet* Config::rule_set_on(Date day) const {

@@ -235,8 +235,9 @@ struct Config {
   std::vector<User>& mutable_users();
 
   // Drops the directory held in memory: from now on `reader` answers the lookups (unit, user,
-  // unit_on, ancestors_on, in_scope), one entry at a time, each read once and kept; units()
-  // and units_under read all units once, users() and producers_with_email all users once. The Config
+  // unit_on, ancestors_on, in_scope), one entry at a time, each read once and kept (after 64 of
+  // a kind, the rest of that kind is read at once); units() and units_under read all units
+  // once, users() and producers_with_email all users once. The Config
   // must not outlive what `reader` reads from. `any_user_email`: the directory's answer to
   // any_user_email(), recorded with it. Its calls are safe from several threads at once, as
   // long as the reader's are; a copy of the Config reads through the same reader.

@@ -209,4 +209,47 @@ BOOST_AUTO_TEST_CASE(a_copy_reads_through_the_same_reader_and_one_read_whole_hol
   BOOST_TEST(copy.unit(code)->name == memory.unit(code)->name);
 }
 
+BOOST_AUTO_TEST_CASE(a_command_that_meets_many_entries_reads_the_rest_of_their_kind_at_once) {
+  // A chain of 300 units, each the parent of the next, and a user in each.
+  Config memory;
+  memory.roles["coordinator"] = 1;
+  for (int i = 0; i < 300; ++i) {
+    Unit u;
+    u.code = "U" + std::to_string(i);
+    u.name = "Xã " + std::to_string(i);
+    if (i > 0) u.parent = "U" + std::to_string(i - 1);
+    memory.mutable_units().push_back(u);
+    memory.mutable_users().push_back(User{"user." + std::to_string(i), "N", {"coordinator"}, u.code, "", 0});
+  }
+  memory.index();
+  auto reader = std::make_shared<CountingReader>(memory);
+  const Config lazy = on_demand(memory, reader);
+  std::vector<const Unit*> early;
+  for (int i = 0; i < 64; ++i) early.push_back(lazy.unit("U" + std::to_string(i)));
+  BOOST_TEST(reader->unit_reads == 64);
+  BOOST_TEST(reader->all_units_reads == 0);
+  // The 65th distinct unit: all units at once, then no more rows one by one.
+  const Unit* u100 = lazy.unit("U100");
+  BOOST_REQUIRE(u100 != nullptr);
+  BOOST_TEST(u100 == &lazy.units()[100]);
+  BOOST_TEST(reader->all_units_reads == 1);
+  BOOST_TEST(reader->unit_reads == 64);
+  BOOST_TEST(lazy.unit("U299")->name == "Xã 299");
+  BOOST_TEST(reader->unit_reads == 64);
+  // What was handed out before still stands.
+  for (int i = 0; i < 64; ++i) BOOST_TEST(early[i]->code == "U" + std::to_string(i));
+  // Ancestors met before and after are each listed once (compared by code, not address).
+  const Date d = *parse_date("2026-12-06");
+  BOOST_TEST(codes(lazy.ancestors_on("U150", d)) == codes(memory.ancestors_on("U150", d)),
+             boost::test_tools::per_element());
+  BOOST_TEST(lazy.ancestors_on("U150", d).size() == 16u);  // bounded depth, as in memory
+  // Users the same, on their own.
+  BOOST_TEST(reader->all_users_reads == 0);
+  for (int i = 0; i < 65; ++i) BOOST_REQUIRE(lazy.user("user." + std::to_string(i)));
+  BOOST_TEST(reader->user_reads == 64);
+  BOOST_TEST(reader->all_users_reads == 1);
+  BOOST_TEST(lazy.user("user.200")->events == 1u);
+  BOOST_TEST(lazy.directory_in_memory());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
