@@ -1119,12 +1119,6 @@ class ImportPrinter : public ImportObserver {
 int cmd_import(const Options& o, const std::string& file, int batch) {
   Session s;
   if (Status st = open_session(o, s); !st.ok()) return fail(o, st);
-  // A bulk load meets most of the directory: read it whole once, not entry by entry.
-  try {
-    s.config.read_whole_directory();
-  } catch (const StoreError& e) {
-    return fail(o, Status::Internal(e.what()));
-  }
   // The file is read and parsed on a second thread while the events before are applied.
   cli::EventLineReader reader(file, s.simulation, s.offset());
   if (!reader.opened()) return fail(o, Status::BadInput("cannot read " + file));
