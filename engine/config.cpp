@@ -60,26 +60,71 @@ EventMask events_of(const std::map<std::string, EventMask>& roles, const User& u
   return events;
 }
 
-}  // namespace
-
 // Entries of one kind read one at a time before the command reads them all at once: a command
 // that meets this many (the scheduler, a report, an import) meets most of a national directory,
 // and one query for all is cheaper than thousands of one row each; `show` meets two or three.
 constexpr size_t kReadWholeAfter = 64;
 
-// What a Config whose directory is read on demand keeps: the reader, the entries it has read
-// one at a time (in nodes: their addresses never move, so the pointers handed out stay valid
-// for the Config's life), and whether all units / all users have been read into units_ /
-// users_ (each read whole on its own: units_under needs no user).
+// One kind of entry (units or users) of a directory read on demand: the entries read one at a
+// time (in nodes: their addresses never move, so the pointers handed out stay valid for the
+// Config's life; nullopt: none with that key), and whether all have been read into the Config.
+template <class T>
+struct Entries {
+  std::atomic<bool> whole{false};  // set (release) once the Config holds them all, indexed
+  std::unordered_map<std::string, std::optional<T>> seen;
+};
+
+// Whether `flag` is set or there is nothing read on demand.
+bool in_memory(const std::atomic<bool>* flag) { return !flag || flag->load(std::memory_order_acquire); }
+
+// All entries of a kind: `items` as they are (no `e`: nothing is read on demand), or first read
+// (`read_all` into a fresh vector) and indexed (`index`) once, under `lock`. A StoreError leaves
+// everything as it was.
+template <class T, class ReadAll, class Index>
+const std::vector<T>& all_of(std::mutex* lock, Entries<T>* e, std::vector<T>& items, ReadAll read_all, Index index) {
+  if (in_memory(e ? &e->whole : nullptr)) return items;
+  std::lock_guard<std::mutex> hold(*lock);
+  if (!e->whole.load(std::memory_order_relaxed)) {
+    std::vector<T> fresh;
+    read_all(fresh);
+    items = std::move(fresh);
+    index();
+    e->whole.store(true, std::memory_order_release);
+  }
+  return items;
+}
+
+// The entry `key` of a kind: found in the entries held (`find`) once all are, else read once
+// (`read_one`, false for none) and kept, until kReadWholeAfter are kept; then all are read
+// (`all`) and it is found among them.
+template <class T, class ReadOne, class All, class Find>
+const T* look_up(std::mutex* lock, Entries<T>* e, const std::string& key, ReadOne read_one, All all, Find find) {
+  if (in_memory(e ? &e->whole : nullptr)) return find();
+  {
+    std::lock_guard<std::mutex> hold(*lock);
+    auto it = e->seen.find(key);
+    if (it == e->seen.end() && e->seen.size() < kReadWholeAfter) {
+      T t;
+      const bool found = read_one(t);  // a StoreError keeps nothing
+      it = e->seen.emplace(key, found ? std::optional<T>(std::move(t)) : std::nullopt).first;
+    }
+    if (it != e->seen.end()) return it->second ? &*it->second : nullptr;
+  }
+  all();  // a command that meets this many entries meets most of them
+  return find();
+}
+
+}  // namespace
+
+// What a Config whose directory is read on demand keeps: the reader, its units and its users,
+// each kind read whole on its own (units_under needs no user).
 struct Config::OnDemand {
   OnDemand(std::shared_ptr<const DirectoryReader> r, bool email) : reader(std::move(r)), any_user_email(email) {}
   const std::shared_ptr<const DirectoryReader> reader;
   const bool any_user_email;
-  std::atomic<bool> all_units{false};  // set (release) once units_ is read and indexed
-  std::atomic<bool> all_users{false};  // set (release) once users_ is read and indexed
-  std::mutex lock;                     // guards the maps and the reading of a whole
-  std::unordered_map<std::string, std::optional<Unit>> units;  // nullopt: none with that code
-  std::unordered_map<std::string, std::optional<User>> users;
+  std::mutex lock;  // guards both kinds' entries and the reading of a whole kind
+  Entries<Unit> units;
+  Entries<User> users;
 };
 
 Config::OnDemandPtr::OnDemandPtr() = default;
@@ -91,14 +136,14 @@ Config::OnDemandPtr& Config::OnDemandPtr::operator=(const OnDemandPtr& other) {
   if (this == &other) return *this;
   // What was read whole is in the copied units_ / users_ and their indexes.
   const OnDemand* o = other.get();
-  const bool units = !o || o->all_units.load(std::memory_order_acquire);
-  const bool users = !o || o->all_users.load(std::memory_order_acquire);
+  const bool units = !o || o->units.whole.load(std::memory_order_acquire);
+  const bool users = !o || o->users.whole.load(std::memory_order_acquire);
   if (units && users) {
     p_.reset();
   } else {
     p_ = std::make_unique<OnDemand>(o->reader, o->any_user_email);
-    p_->all_units.store(units, std::memory_order_relaxed);
-    p_->all_users.store(users, std::memory_order_relaxed);
+    p_->units.whole.store(units, std::memory_order_relaxed);
+    p_->users.whole.store(users, std::memory_order_relaxed);
   }
   return *this;
 }
@@ -118,42 +163,21 @@ void Config::read_directory_from(std::shared_ptr<const DirectoryReader> reader, 
 
 bool Config::directory_in_memory() const {
   const OnDemand* d = on_demand_.get();
-  return !d || (d->all_units.load(std::memory_order_acquire) && d->all_users.load(std::memory_order_acquire));
+  return in_memory(d ? &d->units.whole : nullptr) && in_memory(d ? &d->users.whole : nullptr);
 }
-
-namespace {
-
-// Whether `flag` is set or there is nothing read on demand.
-bool in_memory(const std::atomic<bool>* flag) { return !flag || flag->load(std::memory_order_acquire); }
-
-}  // namespace
 
 const std::vector<Unit>& Config::all_units() const {
   OnDemand* d = on_demand_.get();
-  if (in_memory(d ? &d->all_units : nullptr)) return units_;
-  std::lock_guard<std::mutex> hold(d->lock);
-  if (!d->all_units.load(std::memory_order_relaxed)) {
-    std::vector<Unit> units;
-    d->reader->read_units(units);  // a StoreError leaves the Config as it was
-    units_ = std::move(units);
-    index_units();
-    d->all_units.store(true, std::memory_order_release);
-  }
-  return units_;
+  return all_of(
+      d ? &d->lock : nullptr, d ? &d->units : nullptr, units_,
+      [&](std::vector<Unit>& out) { d->reader->read_units(out); }, [this] { index_units(); });
 }
 
 const std::vector<User>& Config::all_users() const {
   OnDemand* d = on_demand_.get();
-  if (in_memory(d ? &d->all_users : nullptr)) return users_;
-  std::lock_guard<std::mutex> hold(d->lock);
-  if (!d->all_users.load(std::memory_order_relaxed)) {
-    std::vector<User> users;
-    d->reader->read_users(users);  // a StoreError leaves the Config as it was
-    users_ = std::move(users);
-    index_users();
-    d->all_users.store(true, std::memory_order_release);
-  }
-  return users_;
+  return all_of(
+      d ? &d->lock : nullptr, d ? &d->users : nullptr, users_,
+      [&](std::vector<User>& out) { d->reader->read_users(out); }, [this] { index_users(); });
 }
 
 void Config::read_whole_directory() const {
@@ -174,15 +198,15 @@ std::vector<User>& Config::mutable_users() {
 
 bool Config::any_user_email() const {
   const OnDemand* d = on_demand_.get();
-  return in_memory(d ? &d->all_users : nullptr) ? any_user_email_ : d->any_user_email;
+  return in_memory(d ? &d->users.whole : nullptr) ? any_user_email_ : d->any_user_email;
 }
 
 void Config::index() {
   std::stable_sort(rule_sets.begin(), rule_sets.end(),
                    [](const RuleSet& a, const RuleSet& b) { return a.effective_from < b.effective_from; });
   const OnDemand* d = on_demand_.get();
-  if (in_memory(d ? &d->all_units : nullptr)) index_units();
-  if (in_memory(d ? &d->all_users : nullptr)) index_users();
+  if (in_memory(d ? &d->units.whole : nullptr)) index_units();
+  if (in_memory(d ? &d->users.whole : nullptr)) index_users();
 }
 
 void Config::index_units() const {
@@ -229,19 +253,9 @@ std::vector<const User*> Config::producers_with_email(const std::string& unit) c
 
 const Unit* Config::unit(const std::string& code) const {
   OnDemand* d = on_demand_.get();
-  if (in_memory(d ? &d->all_units : nullptr)) return find_slot(unit_slots_, units_, code, unit_key);
-  {
-    std::lock_guard<std::mutex> hold(d->lock);
-    auto it = d->units.find(code);
-    if (it == d->units.end() && d->units.size() < kReadWholeAfter) {
-      Unit u;
-      const bool found = d->reader->unit(code, u);  // a StoreError keeps nothing
-      it = d->units.emplace(code, found ? std::optional<Unit>(std::move(u)) : std::nullopt).first;
-    }
-    if (it != d->units.end()) return it->second ? &*it->second : nullptr;
-  }
-  all_units();  // a command that meets this many units meets most of them
-  return find_slot(unit_slots_, units_, code, unit_key);
+  return look_up(
+      d ? &d->lock : nullptr, d ? &d->units : nullptr, code, [&](Unit& out) { return d->reader->unit(code, out); },
+      [this] { all_units(); }, [&] { return find_slot(unit_slots_, units_, code, unit_key); });
 }
 
 const Unit* Config::unit_on(const std::string& code, Date day) const {
@@ -336,23 +350,14 @@ std::vector<std::string> Config::units_under(const std::string& code, Date day) 
 
 const User* Config::user(const std::string& id) const {
   OnDemand* d = on_demand_.get();
-  if (in_memory(d ? &d->all_users : nullptr)) return find_slot(user_slots_, users_, id, user_key);
-  {
-    std::lock_guard<std::mutex> hold(d->lock);
-    auto it = d->users.find(id);
-    if (it == d->users.end() && d->users.size() < kReadWholeAfter) {
-      User u;
-      std::optional<User> found;
-      if (d->reader->user(id, u)) {  // a StoreError keeps nothing
-        u.events = events_of(roles, u);
-        found = std::move(u);
-      }
-      it = d->users.emplace(id, std::move(found)).first;
-    }
-    if (it != d->users.end()) return it->second ? &*it->second : nullptr;
-  }
-  all_users();  // a command that meets this many users meets most of them
-  return find_slot(user_slots_, users_, id, user_key);
+  return look_up(
+      d ? &d->lock : nullptr, d ? &d->users : nullptr, id,
+      [&](User& out) {
+        if (!d->reader->user(id, out)) return false;
+        out.events = events_of(roles, out);
+        return true;
+      },
+      [this] { all_users(); }, [&] { return find_slot(user_slots_, users_, id, user_key); });
 }
 
 const RuleSet* Config::rule_set_on(Date day) const {

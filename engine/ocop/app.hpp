@@ -23,8 +23,11 @@
 //
 // What is cached, and when it is refreshed. The Config is immutable and read by reference: the
 // caller keeps it alive for the Application's life, and a reload (SIGHUP, a new file) means new
-// Applications over the new Config, while calls in flight finish on the old one. The Store
-// caches its prepared statements per connection for its own life. Nothing else is cached
+// Applications over the new Config, while calls in flight finish on the old one. A Config whose
+// directory is read on demand (ocop/config.hpp) keeps the units and users it has read; one
+// shared by Applications on several threads is read whole first, so that it never reads through
+// a connection that is not its thread's. The Store caches its prepared statements per
+// connection for its own life. Nothing else is cached
 // between calls: every call reads the database afresh, so a call sees every commit that finished
 // before it began.
 #pragma once
