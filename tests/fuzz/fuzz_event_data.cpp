@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ocop::Config& cfg = config();
   ocop::EventRequest req;
   req.event = kEvents[data[0] % kEvents.size()];
-  req.actor = cfg.users.empty() ? "nobody" : cfg.users[data[1] % cfg.users.size()].id;
+  req.actor = cfg.users().empty() ? "nobody" : cfg.users()[data[1] % cfg.users().size()].id;
   if (data[2] & 1)
     req.dossier = req.event == "revoke" || req.event == "notice" || req.event == "expire"
                       ? "TQ-2026-00001/province"
