@@ -18,7 +18,7 @@ export OCOP_CONFIG="$VALID" OCOP_DB="sqlite:$WORK/t.db"
 
 # limited COMMAND...: runs the command with at most 1 GB of address space. AddressSanitizer
 # reserves terabytes of it up front, so a sanitizer build runs unlimited.
-if ldd "$OCOP" 2>/dev/null | grep -q libasan; then
+if ldd "$OCOP" 2>/dev/null | grep libasan >/dev/null; then  # not -q: under pipefail, ldd must not meet a closed pipe
   limited() { "$@"; }
 else
   limited() { (ulimit -v 1000000 && exec "$@"); }

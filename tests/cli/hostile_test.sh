@@ -18,7 +18,7 @@ failed=0
 source "$(dirname "$0")/lib/asserts.sh"
 
 LIMIT_KB=$((1024 * 1024))
-if ldd "$OCOP_BIN" 2>/dev/null | grep -q libasan; then
+if ldd "$OCOP_BIN" 2>/dev/null | grep libasan >/dev/null; then  # not -q: under pipefail, ldd must not meet a closed pipe
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=1536"
   LIMIT_KB=unlimited
 fi

@@ -17,7 +17,7 @@ BUILD=$(cd "$(dirname "$OCOP")" && pwd)
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
 command -v dpkg >/dev/null && command -v apt-get >/dev/null && command -v cpack >/dev/null || skip "no dpkg, apt-get or cpack"
-ldd "$OCOP" | grep -q libasan && skip "a sanitised build is not packaged (the release build's package is tested)"
+ldd "$OCOP" | grep libasan >/dev/null && skip "a sanitised build is not packaged (the release build's package is tested)"
 dpkg-query -W -f='${Status}' ocop 2>/dev/null | grep -q "install ok installed" && skip "an ocop package is installed already; not touching it"
 
 WORK=$(mktemp -d)
