@@ -74,9 +74,9 @@ std::string fingerprint_of(const std::string& sha256_hex) {
   return sha256_hex + "/" + std::to_string(kSnapshotFormat);
 }
 
-// The snapshot is one JSON line with the small sections, then one line per unit ("U") and per
-// user ("P") as tab-separated fields: a national directory (10,000 entries) reads in a few
-// milliseconds this way, where nlohmann's typed conversion of the same JSON takes ~30 ms.
+// The directory is one line per unit ("U") and per user ("P") as tab-separated fields: a national
+// directory (10,000 entries) reads in a few milliseconds this way, where nlohmann's typed
+// conversion of the same JSON takes ~30 ms.
 namespace {
 
 void put_field(std::string& out, const std::string& v) {

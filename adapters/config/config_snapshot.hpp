@@ -1,15 +1,17 @@
 // A loaded configuration, serialised (compact JSON plus a tab-separated directory), so that a
 // command does not re-parse a YAML file that has not changed since it was loaded: yaml-cpp needs
-// ~165 ms for a national configuration (3,321 communes, 6,664 users); the snapshot loads in 22 M
-// instructions (49 M in format 7; bench/README.md, bench/show.sh): its small sections are one JSON
-// line, its directory of units and users tab-separated lines read field by field in place, and
-// Config::index() builds flat tables of positions rather than hash maps of copied keys.
+// ~165 ms for a national configuration (3,321 communes, 6,664 users). Its small sections are one
+// JSON line, the header; its directory of units and users is one tab-separated line each, read
+// field by field in place.
 //
-// The snapshot is stored in the database (meta "config_snapshot", one value, so it is written
-// atomically) and carries the fingerprint of the bytes it was parsed from: SHA-256 of the file's
-// content and the snapshot format. A command reads its --config file, hashes it, and uses the
-// snapshot only when the fingerprints are equal; any change to the content (whatever its size
-// or modification time) is parsed and validated again. Bump kSnapshotFormat whenever the loader
+// The database stores the header (meta "config_snapshot") and each directory line as a row of
+// its own (config_directory), written in one transaction (config/config_cache.hpp), so that a
+// command reads the header and only the units and users it looks up (bench/README.md,
+// bench/show.sh). to_snapshot / from_snapshot give the whole as one text, for tests and tools.
+// A snapshot carries the fingerprint of the bytes it was parsed from: SHA-256 of the file's
+// content and the snapshot format. A command hashes its --config file and uses the snapshot
+// only when the fingerprints are equal; any change to the content (whatever its size or
+// modification time) is parsed and validated again. Bump kSnapshotFormat whenever the loader
 // derives something differently, so that older snapshots are ignored.
 #pragma once
 
