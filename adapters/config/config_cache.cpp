@@ -80,13 +80,11 @@ class StoredDirectory : public DirectoryReader {
 void store_snapshot(store::SociStore& store, const Config& c, const std::string& fingerprint) {
   std::vector<store::SociStore::DirectoryRow> rows;
   rows.reserve(c.units().size() + c.users().size());
-  std::size_t bytes = 0;
   for (const Unit& u : c.units()) rows.push_back({'U', u.code, unit_line(u)});
   for (const User& u : c.users()) rows.push_back({'P', u.id, user_line(u)});
-  for (const auto& r : rows) bytes += r.line.size() + 1;
   // The snapshot stored before stays readable for a command that began with it.
   const std::string previous = snapshot_fingerprint(store.meta("config_snapshot"));
-  store.store_config_snapshot(snapshot_header(c, fingerprint, bytes), fingerprint, rows, previous);
+  store.store_config_snapshot(snapshot_header(c, fingerprint), fingerprint, rows, previous);
 }
 
 std::optional<Config> load_snapshot(store::SociStore& store, const std::string& fingerprint) {

@@ -199,7 +199,7 @@ bool user_from_line(std::string_view line, User& u) {
   return true;
 }
 
-std::string snapshot_header(const Config& c, const std::string& fp, std::size_t directory_bytes) {
+std::string snapshot_header(const Config& c, const std::string& fp) {
   json j = {{"format", kSnapshotFormat},
             {"fingerprint", fp},
             {"source", c.source},
@@ -220,8 +220,7 @@ std::string snapshot_header(const Config& c, const std::string& fp, std::size_t 
             {"security", c.security},
             {"units", c.units().size()},
             {"users", c.users().size()},
-            {"any_user_email", c.any_user_email()},
-            {"directory_bytes", directory_bytes}};
+            {"any_user_email", c.any_user_email()}};
   return j.dump();
 }
 
@@ -250,7 +249,6 @@ std::optional<Config> from_snapshot_header(std::string_view header, const std::s
     j.at("units").get_to(h.units);
     j.at("users").get_to(h.users);
     j.at("any_user_email").get_to(h.any_user_email);
-    j.at("directory_bytes").get_to(h.directory_bytes);
     return c;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -262,46 +260,6 @@ std::string snapshot_fingerprint(std::string_view header) {
   if (!j.is_object()) return {};
   auto it = j.find("fingerprint");
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string to_snapshot(const Config& c, const std::string& fp) {
-  std::string dir;
-  for (const auto& u : c.units()) (dir += unit_line(u)) += '\n';
-  for (const auto& u : c.users()) (dir += user_line(u)) += '\n';
-  std::string out = snapshot_header(c, fp, dir.size());
-  out += '\n';
-  out += dir;
-  return out;
-}
-
-std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fp) {
-  size_t nl = bytes.find('\n');
-  if (nl == std::string::npos) return std::nullopt;
-  SnapshotHeader h;
-  std::optional<Config> c = from_snapshot_header(std::string_view(bytes).substr(0, nl), fp, h);
-  if (!c) return std::nullopt;
-  if (h.directory_bytes != bytes.size() - nl - 1) return std::nullopt;  // truncated
-  if (h.units + h.users > (bytes.size() - nl) / 2) return std::nullopt;  // a line has 2 bytes at least
-  auto& units = c->mutable_units();
-  auto& users = c->mutable_users();
-  units.resize(h.units);
-  users.resize(h.users);
-  size_t pos = nl + 1, n_units = 0, n_users = 0;
-  while (pos < bytes.size()) {
-    size_t end = bytes.find('\n', pos);
-    if (end == std::string::npos) return std::nullopt;
-    const std::string_view line(bytes.data() + pos, end - pos);
-    pos = end + 1;
-    if (n_units < h.units && n_users == 0 && unit_from_line(line, units[n_units]))
-      ++n_units;
-    else if (n_users < h.users && user_from_line(line, users[n_users]))
-      ++n_users;
-    else
-      return std::nullopt;
-  }
-  if (n_units != h.units || n_users != h.users) return std::nullopt;
-  c->index();
-  return c;
 }
 
 }  // namespace config

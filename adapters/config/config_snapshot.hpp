@@ -7,7 +7,7 @@
 // The database stores the header (meta "config_snapshot") and each directory line as a row of
 // its own (config_directory), written in one transaction (config/config_cache.hpp), so that a
 // command reads the header and only the units and users it looks up (bench/README.md,
-// bench/show.sh). to_snapshot / from_snapshot give the whole as one text, for tests and tools.
+// bench/show.sh).
 // A snapshot carries the fingerprint of the bytes it was parsed from: SHA-256 of the file's
 // content and the snapshot format. A command hashes its --config file and uses the snapshot
 // only when the fingerprints are equal; any change to the content (whatever its size or
@@ -29,20 +29,15 @@ namespace ocop::config {
 std::string fingerprint(const std::string& content);
 std::string fingerprint_of(const std::string& sha256_hex);
 
-// The snapshot as one text: the header's JSON line, then the directory's lines.
-std::string to_snapshot(const Config& c, const std::string& fingerprint);
-// nullopt when the snapshot cannot be read or was taken from other content.
-std::optional<Config> from_snapshot(const std::string& bytes, const std::string& fingerprint);
-
 // The parts, as the database stores them (config/config_cache.hpp): the header alone, and one
 // line per unit and user (no line break; tabs, line breaks and backslashes escaped).
-std::string snapshot_header(const Config& c, const std::string& fingerprint, std::size_t directory_bytes);
+std::string snapshot_header(const Config& c, const std::string& fingerprint);
 struct SnapshotHeader {
   std::size_t units = 0, users = 0;  // the directory's size
   bool any_user_email = false;
-  std::size_t directory_bytes = 0;  // the directory's lines in to_snapshot's text
 };
-// The Config of a header (its directory empty), or nullopt as from_snapshot.
+// The Config of a header (its directory empty), or nullopt when the header cannot be read or
+// was taken from other content (another fingerprint or snapshot format).
 std::optional<Config> from_snapshot_header(std::string_view header, const std::string& fingerprint,
                                            SnapshotHeader& out);
 // The fingerprint a stored header names, empty when it names none (or is not a header).

@@ -791,13 +791,17 @@ BOOST_AUTO_TEST_CASE(documents_limits_and_duplicate_kind_lists) {
 BOOST_AUTO_TEST_SUITE_END()
 
 #include "config/config_snapshot.hpp"
+#include "snapshot_round_trip.hpp"
 
 BOOST_AUTO_TEST_SUITE(config_snapshot)
+
+using ocop::testing::snapshot_text;
+using ocop::testing::through_snapshot;
 
 BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/config/sample.yaml");
   BOOST_REQUIRE(r.ok());
-  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
+  auto back = through_snapshot(r.config);
   BOOST_REQUIRE(back.has_value());
   const ocop::Config& a = r.config;
   const ocop::Config& b = *back;
@@ -805,7 +809,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_restores_the_same_configuration) {
   BOOST_TEST(b.users().size() == a.users().size());
   BOOST_TEST(b.rule_sets.size() == a.rule_sets.size());
   // The snapshot is the same text when taken again: nothing was lost or reordered.
-  BOOST_TEST(ocop::config::to_snapshot(b, "fp") == ocop::config::to_snapshot(a, "fp"));
+  BOOST_TEST(snapshot_text(b) == snapshot_text(a));
   // Indexes are rebuilt: lookups and event masks work.
   BOOST_REQUIRE(!a.users().empty());
   const ocop::User* u = b.user(a.users().back().id);
@@ -835,7 +839,7 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   r.config.mutable_units()[1].valid_to = ocop::parse_date("2025-06-30");
   r.config.documents.directory = "/srv/ocop/tài liệu\tx";
   r.config.documents.max_bytes = 123;
-  auto back = ocop::config::from_snapshot(ocop::config::to_snapshot(r.config, "fp"), "fp");
+  auto back = through_snapshot(r.config);
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->documents.directory == r.config.documents.directory);
   BOOST_TEST(back->documents.max_bytes == 123);
@@ -843,41 +847,53 @@ BOOST_AUTO_TEST_CASE(awkward_characters_survive_the_snapshot) {
   BOOST_TEST(back->users()[0].roles.empty());
   BOOST_TEST(back->units()[1].valid_to.has_value());
   BOOST_TEST(!back->units()[0].valid_to.has_value());
-  // A truncated snapshot is refused rather than half-loaded.
-  std::string snap = ocop::config::to_snapshot(r.config, "fp");
-  BOOST_TEST(!ocop::config::from_snapshot(snap.substr(0, snap.size() - 10), "fp").has_value());
-  // A snapshot taken from other content is not used.
-  BOOST_TEST(!ocop::config::from_snapshot(snap, "other").has_value());
+  // A header taken from other content is not used.
+  ocop::config::SnapshotHeader h;
+  BOOST_TEST(ocop::config::from_snapshot_header(ocop::config::snapshot_header(r.config, "fp"), "fp", h).has_value());
+  BOOST_TEST(!ocop::config::from_snapshot_header(ocop::config::snapshot_header(r.config, "fp"), "other", h).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_directory_line_is_refused) {
   auto r = ocop::config::load_file(std::string(OCOP_SOURCE_DIR) + "/tests/data/config/gen_workload.yaml");
   BOOST_REQUIRE(r.ok());
-  const std::string snap = ocop::config::to_snapshot(r.config, "fp");
-  BOOST_REQUIRE(ocop::config::from_snapshot(snap, "fp").has_value());
-  // One byte changed in place, the size kept: each is refused, none half-loaded.
-  auto changed = [&](const std::string& from, const std::string& to) {
-    std::string s = snap;
+  const ocop::Unit& unit = r.config.units().front();
+  const ocop::User& user = r.config.users().front();
+  const std::string unit_line = ocop::config::unit_line(unit), user_line = ocop::config::user_line(user);
+  ocop::Unit u;
+  ocop::User p;
+  BOOST_REQUIRE(ocop::config::unit_from_line(unit_line, u));
+  BOOST_TEST(ocop::config::unit_line(u) == unit_line);
+  BOOST_REQUIRE(ocop::config::user_from_line(user_line, p));
+  BOOST_TEST(ocop::config::user_line(p) == user_line);
+  // A unit's line with one thing wrong: each is refused.
+  auto unit_refused = [&](const std::string& from, const std::string& to) {
+    std::string s = unit_line;
     const size_t at = s.find(from);
     BOOST_REQUIRE(at != std::string::npos);
     s.replace(at, from.size(), to);
-    BOOST_REQUIRE_EQUAL(s.size(), snap.size());
-    return ocop::config::from_snapshot(s, "fp");
+    ocop::Unit out;
+    return !ocop::config::unit_from_line(s, out);
   };
-  BOOST_TEST(!changed("\tBX-C0001\t", "\tBX-C0001\n").has_value());  // a line broken in two
-  BOOST_TEST(!changed("\n", "\t").has_value());                      // two lines run together
-  BOOST_TEST(!changed("\nU\t", "\nX\t").has_value());                // an unknown kind of line
-  BOOST_TEST(!changed("\nP\t", "\nU\t").has_value());                // a user where a unit belongs
-  BOOST_TEST(!changed("\nU\t", "\nP\t").has_value());                // a unit where users begin
-  // the directory's length as the header says, or nothing
-  BOOST_TEST(!ocop::config::from_snapshot(snap + "P\tx\tx\tx\tx\n", "fp").has_value());
+  BOOST_TEST(unit_refused("U\t", "X\t"));                                     // an unknown kind of line
+  BOOST_TEST(unit_refused(unit.code + "\t", unit.code + "\tx\t"));            // a field too many
+  BOOST_TEST(unit_refused("\t" + unit.name, ""));                              // a field too few
+  BOOST_TEST(unit_refused("\t" + std::to_string(static_cast<int>(unit.level)) + "\t", "\t9\t"));  // no such level
+  BOOST_TEST(unit_refused("\t" + std::to_string(static_cast<int>(unit.level)) + "\t", "\tx\t"));  // not a number
+  BOOST_TEST(!ocop::config::unit_from_line(unit_line.substr(0, 1), u));         // the kind alone
+  BOOST_TEST(!ocop::config::unit_from_line("", u));
+  // A user's line where a unit's belongs, and the other way round.
+  BOOST_TEST(!ocop::config::unit_from_line(user_line, u));
+  BOOST_TEST(!ocop::config::user_from_line(unit_line, p));
+  BOOST_TEST(!ocop::config::user_from_line("P\tonly\tthree\tfields", p));
 }
 
 BOOST_AUTO_TEST_CASE(a_damaged_or_foreign_snapshot_is_refused) {
-  BOOST_TEST(!ocop::config::from_snapshot("", "").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 99}", "").has_value());
-  BOOST_TEST(!ocop::config::from_snapshot("{\"format\": 4, \"fingerprint\": \"f\", \"units\": 3}\n", "f")
+  ocop::config::SnapshotHeader h;
+  BOOST_TEST(!ocop::config::from_snapshot_header("", "", h).has_value());
+  BOOST_TEST(!ocop::config::from_snapshot_header("{\"format\": 99}", "", h).has_value());
+  BOOST_TEST(!ocop::config::from_snapshot_header("{\"format\": 4, \"fingerprint\": \"f\", \"units\": 3}", "f", h)
                   .has_value());
+  BOOST_TEST(ocop::config::snapshot_fingerprint("not a header").empty());
   // Same size, different content: different fingerprints.
   BOOST_TEST(ocop::config::fingerprint("users: [a]") != ocop::config::fingerprint("users: [b]"));
 }
@@ -911,7 +927,7 @@ BOOST_AUTO_TEST_CASE(cycle_dates_carry_over_and_the_scheduler_actor_are_checked)
   BOOST_TEST(format_date(good.config.cycles.at(2026).first_day()) == "2026-01-05");
   BOOST_TEST((good.config.cycles.at(2026).carry_over == CarryOver::next));
   // and the snapshot keeps them
-  auto back = config::from_snapshot(config::to_snapshot(good.config, "fp"), "fp");
+  auto back = ocop::testing::through_snapshot(good.config);
   BOOST_REQUIRE(back);
   BOOST_TEST(back->scheduler_actor == "lan");
   BOOST_TEST(format_date(back->cycles.at(2026).last_day()) == "2026-12-31");
@@ -1277,8 +1293,7 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
                 "  support_percent: 33\n"
                 "  support_cap_vnd: 1234567\n");
   BOOST_REQUIRE_MESSAGE(r.ok(), dump(r));
-  const std::string snap = config::to_snapshot(r.config, "fp");
-  auto back = config::from_snapshot(snap, "fp");
+  auto back = testing::through_snapshot(r.config);
   BOOST_REQUIRE(back.has_value());
   const PromotionPolicy& p = back->promotion;
   BOOST_TEST(p.min_stars == 4);
@@ -1294,14 +1309,17 @@ BOOST_AUTO_TEST_CASE(the_snapshot_keeps_the_promotion_policy_and_the_new_reminde
   BOOST_TEST(back->reminders[3].days_before == 6);
   BOOST_TEST((back->reminders[4].kind == ReminderKind::remedy_due));
   BOOST_TEST(back->reminders[4].days_before == 2);
-  BOOST_TEST(config::to_snapshot(*back, "fp") == snap);
+  BOOST_TEST(testing::snapshot_text(*back) == testing::snapshot_text(r.config));
   // A snapshot of a previous format (11: its directory in the same text, no any_user_email) is
   // not used: the file is parsed again.
+  const std::string header = config::snapshot_header(r.config, "fp");
   const std::string marker = "\"format\":12";
-  BOOST_REQUIRE(snap.find(marker) != std::string::npos);
-  std::string old = snap;
+  BOOST_REQUIRE(header.find(marker) != std::string::npos);
+  std::string old = header;
   old.replace(old.find(marker), marker.size(), "\"format\":11");
-  BOOST_TEST(!config::from_snapshot(old, "fp").has_value());
+  config::SnapshotHeader h;
+  BOOST_TEST(config::from_snapshot_header(header, "fp", h).has_value());
+  BOOST_TEST(!config::from_snapshot_header(old, "fp", h).has_value());
   BOOST_TEST(config::fingerprint("x") != config::fingerprint("y"));
 }
 
@@ -1338,7 +1356,7 @@ BOOST_AUTO_TEST_CASE(the_section_sets_the_policy) {
   BOOST_TEST((s.second_factor_roles == std::vector<std::string>{"coordinator"}));
   BOOST_TEST(s.password_hashing == "interactive");
   // The snapshot keeps it.
-  auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
+  auto back = ocop::testing::through_snapshot(r.config);
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->security.idle_minutes == 10);
   BOOST_TEST(back->security.max_token_days == 90);

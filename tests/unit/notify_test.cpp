@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/config_snapshot.hpp"
+#include "snapshot_round_trip.hpp"
 #include "message_checks.hpp"
 #include "config/yaml_config.hpp"
 #include "notify/mail_format.hpp"
@@ -118,7 +119,7 @@ BOOST_AUTO_TEST_CASE(the_configuration_overrides_a_template) {
   BOOST_TEST(m.subject == "Chúc mừng HTX Chè: 4 sao");
   BOOST_TEST(m.body.find("Kính gửi HTX Chè,") == 0u);  // the body keeps its default
   // ... and the snapshot carries it.
-  auto back = config::from_snapshot(config::to_snapshot(r.config, "fp"), "fp");
+  auto back = testing::through_snapshot(r.config);
   BOOST_REQUIRE(back.has_value());
   BOOST_TEST(back->templates.at("dossier_recognized").subject == "Chúc mừng {producer}: {stars} sao");
   BOOST_TEST(back->templates.at("dossier_recognized").body.empty());
